@@ -1,0 +1,53 @@
+# Imbalance Lab — set-up and everyday commands. Needs only Python 3.11, make and apt on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test lint bench deps dev-deps system-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.deps: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-deps: requirements-dev.txt $(VENV)/.deps
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+deps: $(VENV)/.deps
+dev-deps: $(VENV)/.dev-deps
+
+# Debian's Chromium for the browser tests (Playwright's own download does not work here) and
+# poppler-utils for rendering report pages. Installed only when missing.
+system-deps:
+	@if [ ! -x $(CHROMIUM) ] || ! command -v pdftoppm >/dev/null; then \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium poppler-utils >/dev/null; \
+	fi
+
+## make run: install the pinned packages and start the app on the bundled data.
+run: deps
+	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+## make test: install dev packages and Chromium, lint, run the whole suite (browser tests included).
+test: dev-deps system-deps
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: dev-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+## make bench: print the benchmark figures (time, memory, latency) — not part of the test run.
+bench: dev-deps system-deps
+	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) test-output .pytest_cache .ruff_cache

@@ -1,0 +1,37 @@
+"""Imbalance Lab — entry point: page config, navigation over pages/, a sidebar status. Nothing else."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+st.set_page_config(page_title="Imbalance Lab", page_icon=":material/balance:", layout="wide")
+
+from imbalance_core.umap_warmup import start_background_warmup  # noqa: E402
+from pages import common  # noqa: E402  (set_page_config must come first)
+
+common.init_state()
+start_background_warmup()  # compile UMAP's numba code once per process, off the page's thread
+
+#: (section, page). One line per page; the first is the start page.
+PAGES: list[tuple[str, st.Page]] = [
+    ("Data", st.Page("pages/data.py", title="Data", icon=":material/table_view:", default=True)),
+    ("Model", st.Page("pages/train.py", title="Train", icon=":material/model_training:")),
+    ("Model", st.Page("pages/compare.py", title="Compare", icon=":material/leaderboard:")),
+    ("Model", st.Page("pages/explore.py", title="Explore", icon=":material/scatter_plot:")),
+    ("Judge", st.Page("pages/threshold.py", title="Threshold", icon=":material/tune:")),
+    ("Judge", st.Page("pages/report.py", title="Report", icon=":material/description:")),
+    ("Judge", st.Page("pages/predict.py", title="Predict", icon=":material/person_search:")),
+]
+
+
+def _sections(pages: list[tuple[str, st.Page]]) -> dict[str, list[st.Page]]:
+    """Group pages by section, keeping their order."""
+    grouped: dict[str, list[st.Page]] = {}
+    for section, page in pages:
+        grouped.setdefault(section, []).append(page)
+    return grouped
+
+
+common.sidebar_status()
+st.navigation(_sections(PAGES)).run()
+common.after_first_run()

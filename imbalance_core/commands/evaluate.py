@@ -1,0 +1,352 @@
+"""``evaluate``: train one sampler + classifier on a CSV file and judge it on the untouched hold-out set.
+
+    python -m imbalance_core evaluate FILE --label COL --positive VALUE --sampler KEY --classifier KEY
+        [--ratio R] [--weighting W] [--cv K] [--test-size F] [--seed S] [--threshold T]
+        [--scores-out CSV] [--json]
+
+The argument groups are built by small functions other subcommands reuse: :func:`add_data_args`
+(file and task), :func:`add_common_training_args` (everything in ``TrainSettings`` except sampler and
+classifier) and :func:`add_threshold_args` (where threshold pickers and prevalence options belong).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from imbalance_core.data import read_table
+from imbalance_core.dataset import PreparedData, TaskSpec, label_classes, prepare
+from imbalance_core.errors import DataError
+from imbalance_core.metrics import binary_table, multiclass_fold_metrics
+from imbalance_core.models import CLASSIFIERS, WEIGHTINGS
+from imbalance_core.samplers import SAMPLERS
+from imbalance_core.thresholds import PICKERS, ThresholdPick, parse_pick, run_pick, score_curve, table_at
+from imbalance_core.training import TrainResult, TrainSettings, train
+
+# --------------------------------------------------------------------------- argument groups
+
+
+def parse_ratio(text: str) -> float:
+    """A target minority:majority ratio from "1:3" or "0.333" (argparse type)."""
+    try:
+        if ":" in text:
+            minority, majority = (float(part) for part in text.split(":", 1))
+            value = minority / majority
+        else:
+            value = float(text)
+    except (ValueError, ZeroDivisionError):
+        raise argparse.ArgumentTypeError(
+            "write the ratio as minority:majority, e.g. 1:3, or as 0.333"
+        ) from None
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError("the ratio must be minority:majority between 0 and 1:1, e.g. 1:3")
+    return value
+
+
+def _clip_bound(text: str) -> tuple[str, float, float]:
+    """COLUMN:LOW:HIGH (argparse type); the column name may itself contain colons."""
+    try:
+        column, low, high = text.rsplit(":", 2)
+        return column, float(low), float(high)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            "write a clipping bound as COLUMN:LOW:HIGH, e.g. Age:0:120"
+        ) from None
+
+
+def _param(text: str) -> tuple[str, str]:
+    """NAME=VALUE (argparse type)."""
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise argparse.ArgumentTypeError("write a classifier setting as NAME=VALUE, e.g. C=0.5")
+    return name.strip(), value.strip()
+
+
+def add_data_args(parser: argparse.ArgumentParser) -> None:
+    """FILE and the task: label column, positive values, ignored values, multi-class."""
+    parser.add_argument("file", metavar="FILE", help="the CSV file to read")
+    parser.add_argument("--label", required=True, metavar="COL", help="the label (diagnosis) column")
+    parser.add_argument(
+        "--positive", action="append", default=[], metavar="VALUE",
+        help="label value counted as positive; repeat or separate by commas for several "
+             "(default: the rarest class)",
+    )
+    parser.add_argument("--ignore", action="append", default=[], metavar="VALUE",
+                        help="label value whose rows are left out; may be repeated or comma-separated")
+    parser.add_argument("--multiclass", action="store_true",
+                        help="keep every class instead of positive vs rest")
+
+
+def add_common_training_args(parser: argparse.ArgumentParser) -> None:
+    """Every training setting except the sampler and classifier (whose flags differ per command)."""
+    g = parser.add_argument_group("training")
+    g.add_argument("--ratio", type=parse_ratio, default=1.0, metavar="R",
+                   help="target minority:majority after resampling, e.g. 1:3 or 0.333 (default 1:1)")
+    g.add_argument("--weighting", choices=tuple(WEIGHTINGS), default="none", help="class weighting")
+    g.add_argument("--tradeoff", type=float, default=0.5, metavar="T",
+                   help="t in [0, 1] for --weighting tradeoff: positive weight = negatives/positives x t")
+    g.add_argument("--class-weights", default="", metavar="W0,W1,...",
+                   help="one weight per class (negative first) for --weighting custom")
+    g.add_argument("--param", action="append", type=_param, default=[], metavar="NAME=VALUE",
+                   help="classifier setting; may be repeated")
+    g.add_argument("--no-clip", action="store_true",
+                   help="do not clip synthetic rows to each column's observed range")
+    g.add_argument("--clip-bound", action="append", type=_clip_bound, default=[], metavar="COL:LOW:HIGH",
+                   help="clip synthetic values of a column to these bounds; may be repeated")
+    g.add_argument("--cv", type=int, default=5, metavar="K", help="cross-validation folds (default 5)")
+    g.add_argument("--test-size", type=float, default=0.25, metavar="F",
+                   help="share of rows held out for the test set (default 0.25)")
+    g.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
+
+
+def add_threshold_args(parser: argparse.ArgumentParser) -> None:
+    """How the hold-out scores are turned into decisions (threshold pickers and prevalence go here)."""
+    g = parser.add_argument_group("decision threshold")
+    g.add_argument("--threshold", type=float, default=0.5, metavar="T",
+                   help="call a patient positive when the score is at or above T (default 0.5)")
+
+
+def add_pick_args(parser: argparse.ArgumentParser) -> None:
+    """``--pick`` (threshold chosen on cross-validated training scores) and ``--prevalence`` (evaluate)."""
+    g = parser.add_argument_group("threshold picker and deployment prevalence")
+    g.add_argument("--pick", metavar="PICKER",
+                   help=f"choose the threshold on cross-validated training scores (overrides "
+                        f"--threshold): {', '.join(PICKERS)}, a value after a colon, e.g. sensitivity:0.95, "
+                        "cost:10, fbeta:2")
+    g.add_argument("--prevalence", type=float, metavar="P",
+                   help="prevalence the model will meet, for PPV/NPV and the cost picker, e.g. 0.05 "
+                        "(default: the hold-out's own)")
+
+
+def pick_from_args(args: argparse.Namespace, result: TrainResult) -> ThresholdPick | None:
+    """Run ``--pick`` on the out-of-fold training scores (never the hold-out); None without ``--pick``."""
+    if not getattr(args, "pick", None):
+        return None
+    if not result.is_binary:
+        raise DataError("Threshold pickers need a two-class task (positive vs the rest).")
+    prevalence = getattr(args, "prevalence", None)
+    return run_pick(parse_pick(args.pick), result.y_train, result.oof_scores, prevalence)
+
+
+def prevalence_block(result: TrainResult, threshold: float, prevalence: float | None) -> dict[str, Any]:
+    """Binary: PPV and NPV at the deployment prevalence (default the hold-out's) from the stop-table code."""
+    if not result.is_binary:
+        return {}
+    table = table_at(score_curve(result.y_test, result.test_scores), [threshold], prevalence)
+    return {"ppv_at_prevalence": float(table.ppv_deploy[0]), "npv_at_prevalence": float(table.npv_deploy[0]),
+            "prevalence": table.prevalence}
+
+
+def _split_values(given: list[str], known: Mapping[str, int]) -> tuple[str, ...]:
+    """Label values from repeated and/or comma-separated flags; a value that exists as is stays whole."""
+    out: list[str] = []
+    for item in given:
+        if item in known or "," not in item:
+            out.append(item)
+        else:
+            out += [part.strip() for part in item.split(",") if part.strip()]
+    return tuple(out)
+
+
+def load_prepared(args: argparse.Namespace) -> PreparedData:
+    """Read FILE and prepare the task chosen by :func:`add_data_args` flags."""
+    table = read_table(args.file)
+    known = label_classes(table, args.label)
+    spec = TaskSpec(
+        label=args.label,
+        positive=_split_values(args.positive, known),
+        multiclass=bool(args.multiclass),
+        ignore=_split_values(args.ignore, known),
+    )
+    return prepare(table, spec)
+
+
+def _custom_weights(text: str) -> tuple[float, ...]:
+    if not text:
+        return ()
+    try:
+        return tuple(float(v) for v in text.split(","))
+    except ValueError:
+        raise DataError("Give class weights as numbers separated by commas, e.g. 1,10.") from None
+
+
+def settings_from_args(args: argparse.Namespace, sampler: str, classifier: str) -> TrainSettings:
+    """TrainSettings from :func:`add_common_training_args` flags plus a sampler and classifier key."""
+    if args.weighting == "custom" and not args.class_weights:
+        raise DataError("--weighting custom needs --class-weights, e.g. --class-weights 1,10.")
+    return TrainSettings(
+        sampler=sampler, ratio=float(args.ratio), clip=not args.no_clip, clip_bounds=tuple(args.clip_bound),
+        weighting=args.weighting, tradeoff=float(args.tradeoff),
+        custom_weights=_custom_weights(args.class_weights), classifier=classifier,
+        params=tuple(args.param), cv=int(args.cv), test_size=float(args.test_size), seed=int(args.seed),
+    )
+
+
+# --------------------------------------------------------------------------- result formatting
+
+
+def _clean(value: Any) -> Any:
+    """JSON-safe: NaN/inf -> None, numpy scalars -> Python."""
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def holdout_block(result: TrainResult, threshold: float) -> dict[str, Any]:
+    """Hold-out metrics: binary -> the 2x2 table and measures at ``threshold``; multi-class -> macro."""
+    if result.is_binary:
+        return binary_table(result.y_test, result.test_scores, threshold)
+    metrics, per_class = multiclass_fold_metrics(result.y_test, result.test_scores)
+    return {"n": len(result.y_test), **metrics,
+            "per_class_accuracy": dict(zip(result.class_names, per_class, strict=True))}
+
+
+def cv_block(result: TrainResult) -> dict[str, Any]:
+    """CV mean and sd per metric, and the per-fold rows."""
+    block: dict[str, Any] = {key: {"mean": s.mean, "sd": s.sd} for key, s in result.cv_summary.items()}
+    block["folds"] = [
+        {"fold": f.fold, "n_train": f.n_train, "n_valid": f.n_valid,
+         **{key: f.metric(key) for key in result.cv_summary}} for f in result.folds
+    ]
+    return block
+
+
+def result_to_json(
+    result: TrainResult, threshold: float = 0.5, data: PreparedData | None = None
+) -> dict[str, Any]:
+    """The whole evaluation as a JSON-able dict (NaN becomes null): evaluate's ``--json`` output.
+
+    Keys: data, settings, test (hold-out at ``threshold``), cv ({metric: {mean, sd}}, folds),
+    train_counts, resampled_counts, notices, timings.
+    """
+    s = result.settings
+    about = {"name": data.name if data is not None else "data",
+             "rows": len(data.y) if data is not None else len(result.y_train) + len(result.y_test),
+             "class_names": list(result.class_names)}
+    return _clean({
+        "data": about,
+        "settings": {"sampler": s.sampler, "classifier": s.classifier, "ratio": s.ratio,
+                     "weighting": s.weighting, "cv": s.cv, "test_size": s.test_size, "seed": s.seed},
+        "test": holdout_block(result, threshold),
+        "cv": cv_block(result),
+        "train_counts": result.train_counts,
+        "resampled_counts": result.resampled_counts,
+        "notices": list(result.notices),
+        "timings": result.timings,
+    })
+
+
+def result_json(
+    result: TrainResult,
+    data: PreparedData | None,
+    threshold: float,
+    pick: ThresholdPick | None = None,
+    prevalence: float | None = None,
+) -> dict[str, Any]:
+    """evaluate's ``--json`` output: :func:`result_to_json` plus the threshold ``pick`` (None without
+    ``--pick``), the deployment ``prevalence`` and PPV/NPV at it in the ``test`` block (binary tasks)."""
+    payload = result_to_json(result, threshold, data)
+    extra = prevalence_block(result, threshold, prevalence)
+    payload["test"].update(_clean({k: v for k, v in extra.items() if k != "prevalence"}))
+    payload["prevalence"] = _clean(extra.get("prevalence"))
+    payload["pick"] = (None if pick is None else
+                       _clean({"key": pick.key, "threshold": pick.threshold, "reason": pick.reason}))
+    return payload
+
+
+def write_scores(result: TrainResult, path: str) -> None:
+    """Hold-out rows' ``y_true`` (binary: 1 = positive; multi-class: class code) and scores."""
+    frame = pd.DataFrame({"y_true": result.y_test.astype(int)})
+    if result.is_binary:
+        frame["score"] = result.test_scores
+    else:
+        for c in range(result.test_scores.shape[1]):
+            frame[f"score_{c}"] = result.test_scores[:, c]
+    try:
+        frame.to_csv(Path(path), index=False, float_format="%.17g")
+    except OSError:
+        raise DataError(
+            "The scores file could not be written; check the folder exists and is writable."
+        ) from None
+
+
+def _fmt(value: Any) -> str:
+    return "n/a" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+def format_text(payload: Mapping[str, Any]) -> str:
+    """A readable summary of :func:`result_to_json`'s dict for a terminal."""
+    s, test = payload["settings"], payload["test"]
+    lines = [f"{payload['data']['name']}: {s['sampler']} + {s['classifier']}, ratio {s['ratio']:.3g}, "
+             f"weighting {s['weighting']}, {s['cv']}-fold CV, seed {s['seed']}"]
+    counts = (("training rows: ", "train_counts"), ("after resampling: ", "resampled_counts"))
+    for title, key in counts:
+        lines.append(title + ", ".join(f"{k} {v}" for k, v in payload[key].items()))
+    lines.append("cross-validation (mean ± sd):")
+    lines += [f"  {key:<18} {_fmt(v['mean'])} ± {_fmt(v['sd'])}"
+              for key, v in payload["cv"].items() if key != "folds"]
+    lines.append(f"hold-out test set ({test['n']} rows):")
+    if "tp" in test:
+        lines.append(f"  threshold {test['threshold']:.3g}: TP {test['tp']}  FP {test['fp']}  "
+                     f"TN {test['tn']}  FN {test['fn']}")
+    lines += [f"  {key:<18} {_fmt(test[key])}" for key in
+              ("sensitivity", "specificity", "ppv", "npv", "f1", "balanced_accuracy", "accuracy",
+               "roc_auc", "pr_auc") if key in test]
+    if payload.get("pick"):
+        lines.append(f"  threshold chosen by {payload['pick']['key']}: {payload['pick']['reason']}")
+    if "ppv_at_prevalence" in test:
+        lines.append(f"  at a prevalence of {payload['prevalence']:.1%}: "
+                     f"PPV {_fmt(test['ppv_at_prevalence'])}, NPV {_fmt(test['npv_at_prevalence'])}")
+    lines += [f"note: {n}" for n in payload["notices"]]
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- the subcommand
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``evaluate`` subcommand."""
+    p = sub.add_parser(
+        "evaluate",
+        help="train one sampler + classifier and judge it on a held-out test set",
+        description="Split off a stratified test set, cross-validate on the rest with resampling inside "
+                    "the training folds only, fit the final model and report hold-out metrics.",
+    )
+    add_data_args(p)
+    p.add_argument("--sampler", required=True, choices=tuple(SAMPLERS), metavar="KEY",
+                   help=f"resampling method: {', '.join(SAMPLERS)}")
+    p.add_argument("--classifier", required=True, choices=tuple(CLASSIFIERS), metavar="KEY",
+                   help=f"classifier: {', '.join(CLASSIFIERS)}")
+    add_common_training_args(p)
+    add_threshold_args(p)
+    add_pick_args(p)
+    p.add_argument("--scores-out", metavar="CSV", help="write the hold-out rows' y_true and score to CSV")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Train, write scores if asked, print JSON or a summary."""
+    data = load_prepared(args)
+    settings = settings_from_args(args, args.sampler, args.classifier)
+    result = train(data, settings)
+    if args.scores_out:
+        write_scores(result, args.scores_out)
+    pick = pick_from_args(args, result)
+    threshold = pick.threshold if pick is not None else float(args.threshold)
+    payload = result_json(result, data, threshold, pick=pick, prevalence=args.prevalence)
+    print(json.dumps(payload, indent=2, ensure_ascii=False) if args.json else format_text(payload))
+    return 0

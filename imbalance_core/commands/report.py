@@ -1,0 +1,149 @@
+"""``python -m imbalance_core report FILE ... --out report.pdf``:
+train, choose the threshold, write the report.
+
+Takes the same data and training options as ``evaluate``, plus how the threshold is chosen (``--pick``
+on the cross-validated training scores, or ``--threshold``), the deployment ``--prevalence``, and where
+to write the PDF (``--out``), the HTML (``--html-out``) and the model (``--model-out``).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from imbalance_core import html_report, model_io, report, thresholds
+from imbalance_core.commands.evaluate import _split_values, add_common_training_args, add_data_args
+from imbalance_core.commands.evaluate import settings_from_args as _settings_from_args
+from imbalance_core.data import read_table
+from imbalance_core.dataset import TaskSpec, label_classes, prepare
+from imbalance_core.errors import DataError
+from imbalance_core.models import CLASSIFIERS
+from imbalance_core.samplers import SAMPLERS
+from imbalance_core.training import train
+
+DEFAULT_PICK = "youden"
+
+
+def add_report_args(parser: argparse.ArgumentParser) -> None:
+    """Threshold choice, prevalence and output files shared by ``report``."""
+    g = parser.add_argument_group("decision threshold")
+    g.add_argument(
+        "--pick",
+        metavar="PICKER",
+        help=f"choose the threshold on cross-validated training scores: {', '.join(thresholds.PICKERS)} "
+        "(value after a colon, e.g. sensitivity:0.95); default youden",
+    )
+    g.add_argument("--threshold", type=float, metavar="T", help="use this threshold instead of a picker")
+    g.add_argument(
+        "--prevalence",
+        type=float,
+        metavar="P",
+        help="deployment prevalence for PPV/NPV, e.g. 0.05 (default: the hold-out's own)",
+    )
+    g.add_argument("--no-pca", action="store_true", help="leave out the before/after resampling PCA figure")
+    o = parser.add_argument_group("output")
+    o.add_argument("--out", required=True, metavar="PDF", help="where to write the PDF report")
+    o.add_argument(
+        "--html-out", metavar="HTML", help="also write the report as HTML with interactive figures"
+    )
+    o.add_argument("--model-out", metavar="MODEL.skops", help="also write the model (skops file, no sampler)")
+
+
+def choose_threshold(args: argparse.Namespace, result: object) -> tuple[float, str]:
+    """The threshold and the sentence saying how it was chosen (``--threshold`` or a picker)."""
+    if args.threshold is not None and args.pick:
+        raise DataError("Give either --threshold or --pick, not both.")
+    if args.threshold is not None:
+        return float(args.threshold), "Set by hand (--threshold)."
+    request = thresholds.parse_pick(args.pick or DEFAULT_PICK)
+    pick = thresholds.run_pick(request, result.y_train, result.oof_scores, args.prevalence)
+    return pick.threshold, f"{pick.label}: {pick.reason}"
+
+
+def write_bytes(path: str, payload: bytes, what: str) -> None:
+    """Write an output file; a DataError in plain words when the folder is missing or read-only."""
+    try:
+        Path(path).write_bytes(payload)
+    except OSError:
+        raise DataError(
+            f"The {what} could not be written; check the folder exists and is writable."
+        ) from None
+
+
+def write_model(
+    result: object, data: object, threshold: float, reason: str, path: str
+) -> model_io.SavedModel:
+    """Export the trained pipeline (no sampler) with its threshold to ``path`` (also used by ``evaluate``)."""
+    saved = model_io.build_saved_model(result.pipeline, data, threshold, reason, result.settings)
+    write_bytes(path, model_io.dumps(saved), "model file")
+    return saved
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``report`` subcommand."""
+    p = sub.add_parser(
+        "report",
+        help="train like evaluate, choose a threshold and write the PDF report (and HTML, model)",
+        description="Train one sampler + classifier like 'evaluate', choose the decision threshold on the "
+        "cross-validated training scores (or take --threshold), and write a PDF report in "
+        "STARD/TRIPOD order.",
+    )
+    add_data_args(p)
+    p.add_argument(
+        "--sampler",
+        required=True,
+        choices=tuple(SAMPLERS),
+        metavar="KEY",
+        help=f"resampling method: {', '.join(SAMPLERS)}",
+    )
+    p.add_argument(
+        "--classifier",
+        required=True,
+        choices=tuple(CLASSIFIERS),
+        metavar="KEY",
+        help=f"classifier: {', '.join(CLASSIFIERS)}",
+    )
+    add_common_training_args(p)
+    add_report_args(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Read, train, pick, build the content once, render the PDF (and HTML / model if asked)."""
+    table = read_table(args.file)
+    known = label_classes(table, args.label)
+    spec = TaskSpec(
+        label=args.label,
+        positive=_split_values(args.positive, known),
+        multiclass=bool(args.multiclass),
+        ignore=_split_values(args.ignore, known),
+    )
+    data = prepare(table, spec)
+    settings = _settings_from_args(args, args.sampler, args.classifier)
+    result = train(data, settings)
+    if not result.is_binary:
+        raise DataError("The report covers two-class tasks; leave out --multiclass and give --positive.")
+    threshold, reason = choose_threshold(args, result)
+    projection = None if args.no_pca else report.pca_view(data, settings, seed=settings.seed)
+    inputs = report.ReportInputs(
+        data=data,
+        result=result,
+        threshold=threshold,
+        threshold_reason=reason,
+        prevalence=args.prevalence,
+        table=table,
+        projection=projection,
+    )
+    content = report.build_report_content(inputs)
+    write_bytes(args.out, report.render_pdf(content), "PDF report")
+    print(
+        f"report written to {args.out} (threshold {report.fmt_threshold(threshold)}; "
+        f"sensitivity {content.key_numbers['sensitivity']}, specificity {content.key_numbers['specificity']})"
+    )
+    if args.html_out:
+        write_bytes(args.html_out, html_report.render_html(content).encode("utf-8"), "HTML report")
+        print(f"HTML report written to {args.html_out}")
+    if args.model_out:
+        write_model(result, data, threshold, reason, args.model_out)
+        print(f"model written to {args.model_out}")
+    return 0

@@ -1,0 +1,1 @@
+"""Plotly figure builders: a result object in, a ``go.Figure`` out; no metric computation here."""

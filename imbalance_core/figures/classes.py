@@ -1,0 +1,50 @@
+"""The class-distribution bar chart of the Data page (and the report)."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from imbalance_core.profile import DataProfile
+
+#: Calm clinical colours: the positive (disease) class stands out, the rest stay grey-blue.
+POSITIVE_COLOUR = "#c0392b"
+OTHER_COLOUR = "#5b7c99"
+
+
+def class_distribution_figure(profile: DataProfile, by_label_value: bool = False) -> go.Figure:
+    """Bars of rows per class with counts and shares on the bars; the ratio in the title.
+
+    by_label_value: draw one bar per cleaned label value instead of per task class (binary tasks
+        then show which values were grouped into the positive class by colour).
+    """
+    if by_label_value:
+        counts = profile.classes
+        positive = set(profile.positive)
+    else:
+        counts = profile.task_classes
+        positive = {profile.positive_name} if profile.positive_name else set()
+    names = list(counts)
+    values = [counts[n] for n in names]
+    total = sum(values) or 1
+    colours = [POSITIVE_COLOUR if n in positive else OTHER_COLOUR for n in names]
+    figure = go.Figure(go.Bar(
+        x=names,
+        y=values,
+        marker_color=colours,
+        text=[f"{v:,} ({v / total:.1%})" for v in values],
+        textposition="outside",
+        cliponaxis=False,
+        hovertemplate="%{x}: %{y} rows<extra></extra>",
+    ))
+    ratio = profile.imbalance_ratio
+    figure.update_layout(
+        title=f"Class distribution of {profile.label}: {' : '.join(f'{v:,}' for v in values)} rows, "
+              f"ratio {ratio:.1f}:1 (majority:minority)",
+        xaxis_title="class",
+        yaxis_title="rows",
+        template="plotly_white",
+        showlegend=False,
+        margin={"t": 70, "b": 40, "l": 50, "r": 20},
+    )
+    figure.update_xaxes(type="category")
+    return figure

@@ -1,0 +1,383 @@
+"""Export a fitted model with its threshold and metadata as a skops file, and load it back safely.
+
+Why skops and not pickle: a pickle file runs code when it is opened, so a model file handed around a
+hospital would be a way in. ``skops.io`` stores the object tree as data; :func:`load_model` lists the
+types the file would create (``skops.io.get_untrusted_types``) and refuses the file unless every one is
+on :data:`ALLOWED_TYPES`. A pickle, a zip of something else or a tampered file is refused with a
+:class:`~imbalance_core.errors.DataError`; nothing is ever unpickled.
+
+What is saved (DESIGN.md pitfall): the fitted pipeline *without* its resampling step. The sampler does
+nothing at prediction time, and a fitted SMOTE keeps minority training rows, which must not leave the
+building. The remaining steps are rebuilt into a plain scikit-learn ``Pipeline`` and checked to give the
+same scores. A binary model is wrapped in ``sklearn.model_selection.FixedThresholdClassifier`` so the
+threshold travels with it; ``predict`` then applies ``score >= threshold``. A k-nearest-neighbours
+classifier itself stores training rows; that is said in the metadata notices.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import io
+import secrets
+import zipfile
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import FixedThresholdClassifier
+from sklearn.pipeline import Pipeline
+
+from imbalance_core.errors import DataError
+
+#: Marker stored in every file so a skops file of some other program is recognised as foreign.
+FORMAT = "imbalance-lab-model"
+FORMAT_VERSION = 1
+#: File name extension of exported models.
+EXTENSION = ".skops"
+#: Packages whose versions are recorded (a model is only guaranteed to load with the same versions).
+VERSIONED_PACKAGES = ("scikit-learn", "imbalanced-learn", "numpy", "pandas", "skops")
+#: Rows of the training data used to check that the sampler-free pipeline scores identically.
+CHECK_ROWS = 200
+
+#: Types outside skops' default trusted set that an Imbalance Lab model may contain. Anything else in a
+#: file (for example ``builtins.eval`` in a tampered schema) makes :func:`load_model` refuse it.
+ALLOWED_TYPES: frozenset[str] = frozenset({
+    "imbalance_core.models.WeightedClassifier",
+    "imbalance_core.training._as_object",
+    "numpy.dtype",
+    "sklearn.model_selection._classification_threshold.FixedThresholdClassifier",
+    "sklearn.tree._tree.Tree",
+    "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
+    "sklearn.ensemble._hist_gradient_boosting.binning._BinMapper",
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration",
+    "sklearn.metrics._dist_metrics.EuclideanDistance64",
+    "sklearn.neighbors._kd_tree.KDTree",
+    "sklearn.neighbors._ball_tree.BallTree",
+    "sklearn.neural_network._stochastic_optimizers.SGDOptimizer",
+    "sklearn.neural_network._stochastic_optimizers.AdamOptimizer",
+    "imblearn.pipeline.Pipeline",
+    "imblearn.ensemble._forest.BalancedRandomForestClassifier",
+    "imblearn.ensemble._easy_ensemble.EasyEnsembleClassifier",
+    "imblearn.under_sampling._prototype_selection._random_under_sampler.RandomUnderSampler",
+})  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ModelMetadata:
+    """What a person (and :mod:`imbalance_core.predict`) needs to use the model on new patients.
+
+    feature_types: column -> "numeric" or "categorical", in the order the model expects them.
+    class_names: display name per class code; binary: (negative, positive).
+    threshold: decision threshold on the positive-class score (None for a multi-class model, which
+        predicts the most probable class).
+    export_id: random id, also in the download's file name, so two exports never look alike.
+    """
+
+    feature_names: tuple[str, ...]
+    feature_types: dict[str, str]
+    label: str
+    positive_class: str
+    class_names: tuple[str, ...]
+    threshold: float | None
+    threshold_reason: str
+    training_sha256: str
+    data_name: str
+    settings: dict[str, str]
+    versions: dict[str, str]
+    created: str
+    export_id: str
+    notices: tuple[str, ...] = ()
+    format: str = FORMAT
+    format_version: int = FORMAT_VERSION
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain, skops-trusted Python values (lists, dicts, strings, floats)."""
+        d = asdict(self)
+        for k, v in d.items():
+            if isinstance(v, tuple):
+                d[k] = list(v)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> ModelMetadata:
+        """Inverse of :meth:`to_dict`; a missing or foreign field is a DataError."""
+        try:
+            return cls(
+                feature_names=tuple(str(x) for x in d["feature_names"]),
+                feature_types={str(k): str(v) for k, v in d["feature_types"].items()},
+                label=str(d["label"]),
+                positive_class=str(d["positive_class"]),
+                class_names=tuple(str(x) for x in d["class_names"]),
+                threshold=None if d["threshold"] is None else float(d["threshold"]),
+                threshold_reason=str(d["threshold_reason"]),
+                training_sha256=str(d["training_sha256"]),
+                data_name=str(d["data_name"]),
+                settings={str(k): str(v) for k, v in d["settings"].items()},
+                versions={str(k): str(v) for k, v in d["versions"].items()},
+                created=str(d["created"]),
+                export_id=str(d["export_id"]),
+                notices=tuple(str(x) for x in d.get("notices", ())),
+                format=str(d["format"]),
+                format_version=int(d["format_version"]),
+            )
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise DataError(_NOT_OURS) from None
+
+
+@dataclass(frozen=True)
+class SavedModel:
+    """A fitted, sampler-free model ready for new patients, with its metadata.
+
+    model: ``FixedThresholdClassifier`` around the pipeline (binary) or the pipeline (multi-class).
+    """
+
+    model: Any
+    metadata: ModelMetadata
+
+    @property
+    def pipeline(self) -> Pipeline:
+        """The scikit-learn pipeline (preprocessing + classifier) inside the threshold wrapper."""
+        return self.model.estimator if isinstance(self.model, FixedThresholdClassifier) else self.model
+
+    @property
+    def is_binary(self) -> bool:
+        return len(self.metadata.class_names) == 2
+
+    def probabilities(self, X: pd.DataFrame) -> np.ndarray:
+        """Class probabilities, one column per class code."""
+        return np.asarray(self.pipeline.predict_proba(X[list(self.metadata.feature_names)]), dtype=float)
+
+    def scores(self, X: pd.DataFrame) -> np.ndarray:
+        """Binary: positive-class score per row; multi-class: the probability matrix."""
+        proba = self.probabilities(X)
+        return proba[:, 1] if self.is_binary else proba
+
+    def decisions(self, X: pd.DataFrame) -> np.ndarray:
+        """Class code per row: ``score >= threshold`` (binary, via the wrapper) or the most probable class."""
+        return np.asarray(self.model.predict(X[list(self.metadata.feature_names)])).astype(np.int64)
+
+
+_NOT_OURS = (
+    "This is not an Imbalance Lab model file. Choose a .skops file downloaded from the Report page "
+    "or written by the command line (--model-out)."
+)
+
+
+def package_versions() -> dict[str, str]:
+    """Installed versions of the packages a saved model depends on."""
+    out: dict[str, str] = {}
+    for name in VERSIONED_PACKAGES:
+        try:
+            out[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def new_export_id() -> str:
+    """A short random id for an export's file name and content (downloads must never look alike)."""
+    return secrets.token_hex(6)
+
+
+def strip_samplers(pipeline: Any) -> Pipeline:
+    """The fitted pipeline rebuilt as a scikit-learn ``Pipeline`` without any resampling step.
+
+    A step counts as a sampler when it has ``fit_resample`` (imbalanced-learn's face); such steps are
+    skipped at prediction time anyway, and a fitted SMOTE keeps minority training rows.
+    """
+    steps = getattr(pipeline, "steps", None)
+    if steps is None:
+        return Pipeline([("model", pipeline)])
+    kept = [
+        (name, step) for name, step in steps if not hasattr(step, "fit_resample") and step != "passthrough"
+    ]
+    if not kept:
+        raise DataError("The trained pipeline has no classifier step to export.")
+    return Pipeline(kept)
+
+
+def _check_same_scores(original: Any, stripped: Pipeline, X: pd.DataFrame) -> None:
+    """The sampler-free pipeline must score like the fitted one (it should: samplers skip predict)."""
+    sample = X.iloc[:CHECK_ROWS]
+    if len(sample) == 0:
+        return
+    a = np.asarray(original.predict_proba(sample), dtype=float)
+    b = np.asarray(stripped.predict_proba(sample), dtype=float)
+    if a.shape != b.shape or not np.allclose(a, b, rtol=0, atol=1e-12, equal_nan=True):
+        raise DataError("The model could not be exported: without its resampling step it scores differently.")
+
+
+def _keeps_rows_notice(pipeline: Pipeline) -> tuple[str, ...]:
+    """A notice when the classifier itself stores training rows (k-nearest neighbours)."""
+    from imbalance_core.models import CLASSIFIERS
+
+    last = pipeline.steps[-1][1]
+    key = getattr(last, "key", None)
+    spec = CLASSIFIERS.get(key) if isinstance(key, str) else None
+    inner = getattr(last, "estimator_", last)
+    if (spec is not None and spec.keeps_training_rows) or hasattr(inner, "_fit_X"):
+        return (
+            "This model (k-nearest neighbours) keeps the training patients' preprocessed rows inside the "
+            "file: it needs them to find neighbours. Share it only where the training data may go.",
+        )
+    return ()
+
+
+def build_saved_model(
+    pipeline: Any,
+    data: Any,
+    threshold: float | None,
+    threshold_reason: str = "",
+    settings: Any = None,
+    export_id: str | None = None,
+) -> SavedModel:
+    """Wrap a fitted pipeline for export: no sampler, the threshold attached, metadata filled in.
+
+    Parameters
+    ----------
+    pipeline : fitted imbalanced-learn or scikit-learn pipeline (``TrainResult.pipeline``).
+    data : PreparedData the pipeline was trained on (names, types, label, classes, SHA-256).
+    threshold : decision threshold on the positive-class score; ignored for multi-class data.
+    threshold_reason : how the threshold was chosen, in words.
+    settings : TrainSettings or None; recorded as text.
+    """
+    stripped = strip_samplers(pipeline)
+    features = [str(c) for c in data.X.columns]
+    _check_same_scores(pipeline, stripped, data.X[features])
+    binary = len(data.class_names) == 2
+    if binary:
+        t = 0.5 if threshold is None else float(threshold)
+        model: Any = FixedThresholdClassifier(
+            stripped, threshold=t, pos_label=1, response_method="predict_proba"
+        )
+    else:
+        t, model = None, stripped
+    numeric = set(data.numeric_features)
+    meta = ModelMetadata(
+        feature_names=tuple(features),
+        feature_types={c: ("numeric" if c in numeric else "categorical") for c in features},
+        label=str(data.label),
+        positive_class=str(data.class_names[1]) if binary else "",
+        class_names=tuple(str(c) for c in data.class_names),
+        threshold=t,
+        threshold_reason=threshold_reason or ("" if t is None else "Threshold set by hand."),
+        training_sha256=str(data.source_sha256),
+        data_name=str(data.name),
+        settings=_settings_text(settings),
+        versions=package_versions(),
+        created=datetime.now(UTC).replace(microsecond=0).isoformat(),
+        export_id=export_id or new_export_id(),
+        notices=_keeps_rows_notice(stripped),
+    )
+    return SavedModel(model, meta)
+
+
+def _settings_text(settings: Any) -> dict[str, str]:
+    if settings is None:
+        return {}
+    try:
+        items = asdict(settings).items()
+    except TypeError:
+        items = dict(settings).items()
+    return {str(k): str(v) for k, v in items}
+
+
+# --------------------------------------------------------------------------- bytes
+
+
+def dumps(saved: SavedModel) -> bytes:
+    """The skops file's bytes: ``{"format", "metadata", "model"}`` (no pickle inside)."""
+    import skops.io as sio
+
+    payload = {"format": FORMAT, "metadata": saved.metadata.to_dict(), "model": saved.model}
+    return sio.dumps(payload)
+
+
+def save_model(saved: SavedModel, path: str) -> None:
+    """Write :func:`dumps` to ``path``."""
+    with open(path, "wb") as fh:
+        fh.write(dumps(saved))
+
+
+def untrusted_types(raw: bytes) -> list[str]:
+    """Types the file would create beyond skops' defaults; DataError when it is not a skops file."""
+    import skops.io as sio
+
+    if not zipfile.is_zipfile(io.BytesIO(raw)):
+        raise DataError(_NOT_OURS)
+    try:
+        return list(sio.get_untrusted_types(data=raw))
+    except Exception:  # a damaged archive or schema: skops raises many kinds
+        raise DataError(_NOT_OURS) from None
+
+
+def loads(raw: bytes) -> SavedModel:
+    """Load model bytes after checking every type against :data:`ALLOWED_TYPES`.
+
+    Raises
+    ------
+    DataError
+        Not a skops file (a pickle, garbage), a type outside the allowlist (named in the message),
+        or a skops file that is not an Imbalance Lab model.
+    """
+    import skops.io as sio
+
+    found = untrusted_types(raw)
+    unexpected = sorted(t for t in found if t not in ALLOWED_TYPES)
+    if unexpected:
+        raise DataError(
+            "The model file was refused: it contains types an Imbalance Lab model never holds "
+            f"({', '.join(unexpected[:5])}). It may have been altered; do not use it."
+        )
+    try:
+        payload = sio.loads(raw, trusted=found)
+    except Exception:  # a damaged archive or schema
+        raise DataError(_NOT_OURS) from None
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT or "model" not in payload:
+        raise DataError(_NOT_OURS)
+    meta = ModelMetadata.from_dict(payload.get("metadata") or {})
+    model = payload["model"]
+    if not hasattr(model, "predict_proba"):
+        raise DataError(_NOT_OURS)
+    return SavedModel(model, meta)
+
+
+def load_model(source: bytes | str) -> SavedModel:
+    """Load a model from bytes or a path (see :func:`loads`)."""
+    if isinstance(source, bytes | bytearray):
+        return loads(bytes(source))
+    try:
+        with open(source, "rb") as fh:
+            raw = fh.read()
+    except OSError:
+        raise DataError("The model file could not be read. Check the path.") from None
+    return loads(raw)
+
+
+@dataclass(frozen=True)
+class ModelSummary:
+    """Metadata as (label, value) rows for a page or a report table."""
+
+    rows: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+
+def describe(meta: ModelMetadata) -> ModelSummary:
+    """A person-readable summary of a model's metadata."""
+    rows = [
+        ("Data set", meta.data_name),
+        ("Training data SHA-256", meta.training_sha256),
+        ("Label", meta.label),
+        ("Classes", ", ".join(meta.class_names)),
+        ("Positive class", meta.positive_class or "multi-class: most probable class"),
+        ("Threshold", "—" if meta.threshold is None else f"{meta.threshold:.3f}"),
+        ("How the threshold was chosen", meta.threshold_reason or "—"),
+        ("Features", f"{len(meta.feature_names)}: " + ", ".join(meta.feature_names)),
+        ("Created (UTC)", meta.created),
+        ("Export id", meta.export_id),
+        ("Versions", ", ".join(f"{k} {v}" for k, v in meta.versions.items())),
+    ]
+    rows += [(k, v) for k, v in meta.settings.items() if k in ("sampler", "classifier", "ratio", "weighting")]
+    return ModelSummary(tuple(rows))

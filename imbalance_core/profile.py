@@ -1,0 +1,215 @@
+"""Class balance and data quality of a table for a chosen task.
+
+:func:`profile` answers the first two questions a person has about a data set: how imbalanced are
+the classes (counts, shares, majority:minority ratio, plain-words guidance on what to do about it) and
+what is wrong with the columns (missing values, detection limits, excluded columns and why,
+duplicated rows). It runs :func:`imbalance_core.dataset.prepare`, so what it reports is exactly what
+training will see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from imbalance_core.data import LoadedTable
+from imbalance_core.dataset import PreparedData, TaskSpec, prepare
+
+#: Ratios (majority:minority) at which the guidance changes, from the domain notes.
+MILD_RATIO = 4.0
+SEVERE_RATIO = 10.0
+#: Below this many minority rows SMOTE-family methods cannot interpolate meaningfully.
+MIN_MINORITY_FOR_SMOTE = 10
+
+Level = Literal["info", "warning", "action"]
+Kind = Literal["numeric", "categorical", "label", "excluded"]
+
+
+@dataclass(frozen=True)
+class Guidance:
+    """One piece of advice in plain words; ``level`` orders how urgent it is."""
+
+    level: Level
+    text: str
+
+
+@dataclass(frozen=True)
+class ColumnQuality:
+    """Data-quality findings for one column of the loaded table."""
+
+    name: str
+    kind: Kind
+    missing: int
+    detection_limit: int = 0
+    excluded_reason: str | None = None
+    infinite: int = 0
+    non_numeric: int = 0
+    units: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DataProfile:
+    """Class balance and data quality for one table and task.
+
+    rows: rows used by the task (after dropping missing and ignored labels); ``rows_read`` before.
+    classes: cleaned label value -> rows (ignored values not included).
+    task_classes: task class name -> rows (binary: negative, positive); ``shares`` likewise.
+    imbalance_ratio: majority:minority over the task classes, as ``majority / minority``.
+    """
+
+    name: str
+    rows: int
+    rows_read: int
+    columns: int
+    label: str
+    classes: dict[str, int]
+    task_classes: dict[str, int]
+    shares: dict[str, float]
+    positive: tuple[str, ...]
+    positive_name: str | None
+    imbalance_ratio: float
+    minority_count: int
+    guidance: tuple[Guidance, ...]
+    quality: tuple[ColumnQuality, ...]
+    duplicated_rows: int
+    warnings: tuple[str, ...]
+    notices: tuple[str, ...]
+    excluded: dict[str, str] = field(default_factory=dict)
+    dropped_rows: dict[str, int] = field(default_factory=dict)
+    multiclass: bool = False
+
+    def to_json_dict(self) -> dict:
+        """Plain JSON-able dict (the CLI's ``--json`` output)."""
+        out = asdict(self)
+        out["positive"] = list(self.positive)
+        out["guidance"] = [asdict(g) for g in self.guidance]
+        out["quality"] = [asdict(q) | {"units": list(q.units)} for q in self.quality]
+        out["warnings"] = list(self.warnings)
+        out["notices"] = list(self.notices)
+        return out
+
+
+# --------------------------------------------------------------------------- guidance rules
+
+
+def _ratio_guidance(ratio: float, minority: int) -> tuple[Guidance, ...]:
+    if ratio < 1.5:
+        return (Guidance("info", "The classes are about balanced; no resampling or weighting is needed."),)
+    if ratio < MILD_RATIO:
+        return (Guidance("info", f"Mild imbalance ({ratio:.1f}:1). Class weights are usually enough; "
+                                 "resampling rarely helps here."),)
+    if ratio <= SEVERE_RATIO:
+        return (Guidance("warning", f"Marked imbalance ({ratio:.1f}:1): take care. Accuracy will flatter "
+                                    "the model — judge it by sensitivity, PR AUC and balanced accuracy, and "
+                                    "consider class weights or a moderate resampling target such as 3:1."),)
+    return (Guidance("action", f"Severe imbalance ({ratio:.1f}:1): act. Use at least one remedy — class "
+                               "weights, resampling of the training folds, or a moved threshold — and do "
+                               "not trust accuracy."),)
+
+
+def _minority_guidance(ratio: float, minority: int) -> tuple[Guidance, ...]:
+    if minority >= MIN_MINORITY_FOR_SMOTE:
+        return ()
+    return (Guidance("action", f"Only {minority} rows in the smallest class: SMOTE-family methods cannot "
+                               "interpolate meaningfully with this few. Prefer class weights or threshold "
+                               "moving, and collect more cases if you can."),)
+
+
+def _when_not_to_resample(ratio: float, minority: int) -> tuple[Guidance, ...]:
+    if ratio < MILD_RATIO:
+        return ()
+    return (Guidance("info", "Resample only the training data, never the test data. If the model must "
+                             "meet the natural prevalence, you can also keep the data as it is and move "
+                             "the decision threshold instead."),)
+
+
+#: Guidance rules, each (ratio, minority count) -> advice; applied in order.
+GUIDANCE_RULES = (_ratio_guidance, _minority_guidance, _when_not_to_resample)
+
+
+def guidance_for(ratio: float, minority: int) -> tuple[Guidance, ...]:
+    """All advice for a majority:minority ratio and the size of the smallest class."""
+    return tuple(g for rule in GUIDANCE_RULES for g in rule(ratio, minority))
+
+
+# --------------------------------------------------------------------------- quality
+
+
+def _quality(table: LoadedTable, data: PreparedData) -> tuple[ColumnQuality, ...]:
+    rows = []
+    frame = table.frame.iloc[data.source_rows] if data.source_rows is not None else table.frame
+    missing = frame.isna().sum()
+    for name in table.columns:
+        if name == data.label:
+            kind: Kind = "label"
+        elif name in data.excluded:
+            kind = "excluded"
+        elif name in data.categorical_features:
+            kind = "categorical"
+        else:
+            kind = "numeric"
+        rows.append(ColumnQuality(
+            name=name,
+            kind=kind,
+            missing=int(missing[name]),
+            detection_limit=table.detection_limit_counts.get(name, 0),
+            excluded_reason=data.excluded.get(name),
+            infinite=table.infinite_counts.get(name, 0),
+            non_numeric=table.non_numeric_counts.get(name, 0),
+            units=table.unit_columns.get(name, ()),
+        ))
+    return tuple(rows)
+
+
+def _duplicated_rows(table: LoadedTable, data: PreparedData) -> int:
+    """Rows that repeat an earlier row in every column except ID-like ones."""
+    id_like = [c for c, reason in data.excluded.items() if reason.startswith("unique in every row")]
+    frame = table.frame.drop(columns=id_like)
+    return int(frame.duplicated().sum())
+
+
+def profile(table: LoadedTable, spec: TaskSpec) -> DataProfile:
+    """Class balance, guidance and data quality of ``table`` for the task ``spec``.
+
+    Raises DataError for the same reasons as :func:`imbalance_core.dataset.prepare`.
+    """
+    data = prepare(table, spec)
+    task_counts = data.class_counts
+    counts = np.array(list(task_counts.values()))
+    minority = int(counts.min())
+    ratio = float(counts.max() / minority)
+    total = int(counts.sum())
+    warnings = list(data.warnings)
+    duplicated = _duplicated_rows(table, data)
+    if duplicated:
+        warnings.append(f"{duplicated} rows repeat an earlier row exactly; duplicates can leak between "
+                        "training and test data.")
+    guidance = guidance_for(ratio, minority)
+    if not spec.multiclass and task_counts[data.positive_name] > total / 2:
+        guidance += (Guidance("info", "The positive class is the majority here; the imbalance methods "
+                                      "will favour the negative class instead."),)
+    warnings.extend(g.text for g in guidance if g.level != "info")
+    return DataProfile(
+        name=data.name,
+        rows=total,
+        rows_read=table.n_rows,
+        columns=len(table.columns),
+        label=data.label,
+        classes=dict(data.label_counts),
+        task_classes=task_counts,
+        shares={k: v / total for k, v in task_counts.items()},
+        positive=data.positive_values,
+        positive_name=None if spec.multiclass else data.positive_name,
+        imbalance_ratio=ratio,
+        minority_count=minority,
+        guidance=guidance,
+        quality=_quality(table, data),
+        duplicated_rows=duplicated,
+        warnings=tuple(warnings),
+        notices=tuple(table.notices) + tuple(data.notices),
+        excluded=dict(data.excluded),
+        dropped_rows=dict(data.dropped_rows),
+        multiclass=spec.multiclass,
+    )

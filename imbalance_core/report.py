@@ -1,0 +1,846 @@
+"""The model report: what a clinician files, as PDF (offline, reportlab + matplotlib) and as HTML.
+
+Three steps, so the page, the PDF and the HTML can never disagree:
+
+1. :class:`ReportInputs` — the core objects (prepared data, trained result, chosen threshold, deployment
+   prevalence, optional Compare result and PCA view);
+2. :func:`build_report_content` (pure) -> :class:`ReportContent`: every number already formatted as a
+   string by the helpers in this module (:func:`fmt_prop`, :func:`fmt_ci`, ...), every table as rows of
+   strings, and the arrays the figures are drawn from. The hold-out numbers come from one row of the
+   threshold stop table (:func:`imbalance_core.thresholds.build_stop_table`) at the chosen threshold —
+   the same object the Threshold page reads;
+3. :func:`render_pdf` (reportlab) and :func:`imbalance_core.html_report.render_html` (plotly) only lay
+   the content out.
+
+Section order follows STARD 2015 / TRIPOD: data, method, cross-validation, threshold, hold-out 2x2 table
+and accuracy with 95 % intervals (also at the deployment prevalence), curves, comparison, caveats.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import platform
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from imbalance_core import curves, thresholds
+from imbalance_core.data import DETECTION_LIMIT_RULE
+from imbalance_core.errors import DataError
+from imbalance_core.intervals import bootstrap_average_precision, delong_roc_auc
+from imbalance_core.model_io import new_export_id, package_versions
+
+#: Points drawn per projection scatter (a random subset beyond this; the counts stay exact).
+MAX_SCATTER_POINTS = 4000
+#: Fewer positives than this in the hold-out set triggers the "small hold-out" caveat.
+SMALL_HOLDOUT_POSITIVES = 30
+#: Bootstrap resamples for the PR AUC interval.
+N_BOOT = 200
+
+_CV_NAMES = {
+    "roc_auc": "ROC AUC", "pr_auc": "PR AUC (average precision)", "balanced_accuracy": "Balanced accuracy",
+    "sensitivity": "Sensitivity", "specificity": "Specificity", "f1": "F1", "accuracy": "Accuracy",
+}  # fmt: skip
+
+
+# --------------------------------------------------------------------------- the one formatting helper
+
+
+def _bad(x: Any) -> bool:
+    return x is None or (isinstance(x, float | np.floating) and not math.isfinite(float(x)))
+
+
+def fmt_prop(x: Any) -> str:
+    """A proportion or score such as sensitivity: three decimals; '—' when undefined."""
+    return "—" if _bad(x) else f"{float(x):.3f}"
+
+
+def fmt_ci(value: Any, lo: Any, hi: Any) -> str:
+    """'0.873 (0.812–0.915)': a value and its 95 % interval."""
+    if _bad(value):
+        return "—"
+    if _bad(lo) or _bad(hi):
+        return fmt_prop(value)
+    return f"{fmt_prop(value)} ({fmt_prop(lo)}–{fmt_prop(hi)})"
+
+
+def fmt_count(n: Any) -> str:
+    """A count with thousands separators."""
+    return "—" if _bad(n) else f"{int(n):,}"
+
+
+def fmt_pct(x: Any) -> str:
+    """A share as a percentage with one decimal."""
+    return "—" if _bad(x) else f"{100 * float(x):.1f} %"
+
+
+def fmt_threshold(t: Any) -> str:
+    """A decision threshold: four decimals (the Threshold page's precision)."""
+    return "—" if _bad(t) else f"{float(t):.4f}"
+
+
+def fmt_number(x: Any) -> str:
+    """Any other number: up to four significant digits."""
+    if isinstance(x, bool) or not isinstance(x, int | float | np.number):
+        return str(x)
+    return "—" if _bad(x) else f"{float(x):.4g}"
+
+
+def fmt_ratio(ratio: float) -> str:
+    """Target minority:majority ratio as '1:3' (1.0 -> '1:1')."""
+    return f"1:{1 / float(ratio):.3g}" if ratio > 0 else "—"
+
+
+# --------------------------------------------------------------------------- inputs and content
+
+
+@dataclass(frozen=True)
+class PcaView:
+    """Training rows before and after resampling in the plane of the real rows' first two components."""
+
+    before_xy: np.ndarray
+    before_y: np.ndarray
+    after_xy: np.ndarray
+    after_y: np.ndarray
+    after_synthetic: np.ndarray
+    explained: tuple[float, float]
+    n_synthetic: int
+    n_removed: int
+
+
+@dataclass(frozen=True, eq=False)
+class ReportInputs:
+    """Everything a report is built from (the same objects the pages hold).
+
+    table: LoadedTable or None (detection-limit and missing counts, intake notices).
+    profile: DataProfile or None (duplicated rows, guidance).
+    threshold_reason: how the threshold was chosen, in words (picker sentence or "set by hand").
+    prevalence: deployment prevalence for PPV/NPV; None = the hold-out sample's own.
+    compare: CompareResult of the Compare page, or None.
+    projection: :class:`PcaView` or None.
+    """
+
+    data: Any
+    result: Any
+    threshold: float
+    threshold_reason: str = "Set by hand."
+    prevalence: float | None = None
+    table: Any = None
+    profile: Any = None
+    compare: Any = None
+    projection: PcaView | None = None
+    export_id: str = ""
+    created: str = ""
+
+
+@dataclass(frozen=True)
+class TableBlock:
+    """A table of strings; ``widths`` are relative column widths (None = even)."""
+
+    title: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    note: str = ""
+    widths: tuple[float, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    """A report section: paragraphs, then tables, then figures (keys of :class:`FigureData` drawings)."""
+
+    title: str
+    paragraphs: tuple[str, ...] = ()
+    tables: tuple[TableBlock, ...] = ()
+    figures: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, eq=False)
+class FigureData:
+    """Arrays the static (matplotlib) and interactive (plotly) figures are drawn from: drawing only."""
+
+    roc: curves.RocCurve
+    pr: curves.PrCurve
+    operating_point: dict[str, float]
+    roc_auc: str
+    pr_auc: str
+    prevalence_sample: float
+    calibration: curves.Calibration | None
+    decision: curves.DecisionCurve | None
+    threshold: float
+    class_bars: dict[str, dict[str, int]]
+    projection: PcaView | None
+    positive_name: str
+    negative_name: str
+
+
+@dataclass(frozen=True, eq=False)
+class ReportContent:
+    """The whole report as strings and figure arrays (see the module docstring)."""
+
+    title: str
+    subtitle: str
+    meta: tuple[tuple[str, str], ...]
+    sections: tuple[Section, ...]
+    figures: FigureData
+    export_id: str
+    key_numbers: dict[str, str] = field(default_factory=dict)
+
+    def table(self, title: str) -> TableBlock:
+        """The table with this title (for the page and tests)."""
+        for s in self.sections:
+            for t in s.tables:
+                if t.title == title:
+                    return t
+        raise KeyError(title)
+
+
+# --------------------------------------------------------------------------- building blocks
+
+
+def holdout_row(result: Any, threshold: float, prevalence: float | None) -> dict[str, float | int]:
+    """The stop-table row at ``threshold`` on the hold-out scores (the Threshold page's numbers)."""
+    table = thresholds.build_stop_table(
+        result.y_test, result.test_scores, extra_thresholds=(float(threshold),), prevalence=prevalence
+    )
+    row = table.row(table.index_of(float(threshold)))
+    row["prevalence_deploy"] = table.prevalence
+    row["n"], row["n_pos"], row["n_neg"] = table.n, table.n_pos, table.n_neg
+    return row
+
+
+def two_by_two(row: dict[str, Any], positive: str, negative: str) -> TableBlock:
+    """The STARD 2x2 table: test result by true class, with totals."""
+    tp, fp, fn, tn = (int(row[k]) for k in ("tp", "fp", "fn", "tn"))
+    return TableBlock(
+        "Hold-out 2x2 table",
+        ("", f"Truly {positive}", f"Truly {negative}", "Total"),
+        (
+            ("Test positive (score ≥ threshold)", fmt_count(tp), fmt_count(fp), fmt_count(tp + fp)),
+            ("Test negative (score < threshold)", fmt_count(fn), fmt_count(tn), fmt_count(fn + tn)),
+            ("Total", fmt_count(tp + fn), fmt_count(fp + tn), fmt_count(tp + fp + fn + tn)),
+        ),
+        widths=(2.2, 1.3, 1.3, 1.0),
+    )
+
+
+def accuracy_table(row: dict[str, Any], roc_auc: str, pr_auc: str) -> TableBlock:
+    """Diagnostic accuracy at the chosen threshold with 95 % intervals (Wilson; DeLong; bootstrap)."""
+    p = row["prevalence_deploy"]
+    rows = (
+        ("Sensitivity", fmt_ci(row["sensitivity"], row["sensitivity_lo"], row["sensitivity_hi"]),
+         "Share of patients with the condition who test positive"),
+        ("Specificity", fmt_ci(row["specificity"], row["specificity_lo"], row["specificity_hi"]),
+         "Share of patients without it who test negative"),
+        ("PPV (hold-out sample)", fmt_ci(row["ppv"], row["ppv_lo"], row["ppv_hi"]),
+         f"Chance a positive test is right, at the sample's prevalence {fmt_pct(row['n_pos'] / row['n'])}"),
+        ("NPV (hold-out sample)", fmt_ci(row["npv"], row["npv_lo"], row["npv_hi"]),
+         "Chance a negative test is right, in the sample"),
+        ("PPV at deployment prevalence", fmt_prop(row["ppv_deploy"]), f"By Bayes' rule at {fmt_pct(p)}"),
+        ("NPV at deployment prevalence", fmt_prop(row["npv_deploy"]), f"By Bayes' rule at {fmt_pct(p)}"),
+        ("Balanced accuracy", fmt_prop(row["balanced_accuracy"]), "Mean of sensitivity and specificity"),
+        ("F1", fmt_prop(row["f1"]), "Harmonic mean of PPV and sensitivity"),
+        ("Accuracy", fmt_prop(row["accuracy"]), "Share of correct calls (misleading under imbalance)"),
+        ("ROC AUC", roc_auc, "Ranking quality over all thresholds (DeLong 95 % CI)"),
+        ("PR AUC (average precision)", pr_auc, "Precision over recall (stratified bootstrap 95 % CI)"),
+    )  # fmt: skip
+    return TableBlock(
+        "Diagnostic accuracy on the hold-out set",
+        ("Measure", "Value (95 % CI)", "Meaning"),
+        rows,
+        note="Intervals: Wilson score intervals for proportions.",
+        widths=(1.6, 1.5, 2.9),
+    )
+
+
+def per_thousand_table(row: dict[str, Any]) -> TableBlock:
+    """Natural frequencies: of 1,000 patients at the deployment prevalence."""
+    return TableBlock(
+        "Of 1,000 patients at the deployment prevalence",
+        ("Flagged positive", "Of them truly ill", "Ill but missed"),
+        (
+            (
+                f"{row['per1000_flagged']:.0f}",
+                f"{row['per1000_true_pos']:.0f}",
+                f"{row['per1000_missed']:.0f}",
+            ),
+        ),
+    )
+
+
+def _data_tables(inputs: ReportInputs) -> tuple[list[str], list[TableBlock]]:
+    data, table = inputs.data, inputs.table
+    counts = data.class_counts
+    n = len(data.y)
+    paragraphs = [
+        f"Data set '{data.name}': {fmt_count(n)} patients used, {len(data.X.columns)} feature columns "
+        f"({len(data.numeric_features)} numeric, {len(data.categorical_features)} categorical). "
+        f"Label column '{data.label}'."
+    ]
+    if data.is_binary:
+        paragraphs.append(
+            f"Positive class '{data.positive_name}' "
+            f"({', '.join(data.positive_values) or data.positive_name}): "
+            f"prevalence in the data {fmt_pct(counts[data.positive_name] / n)}."
+        )
+    rows = [("SHA-256 of the file", data.source_sha256 or "—")]
+    if table is not None:
+        rows.append(("Rows read", fmt_count(table.n_rows)))
+    rows += [(f"Rows left out: {k}", fmt_count(v)) for k, v in data.dropped_rows.items()]
+    rows += [(f"Class '{k}'", f"{fmt_count(v)} ({fmt_pct(v / n)})") for k, v in counts.items()]
+    if inputs.profile is not None and getattr(inputs.profile, "duplicated_rows", 0):
+        rows.append(("Duplicated rows", fmt_count(inputs.profile.duplicated_rows)))
+    blocks = [TableBlock("Data set", ("Item", "Value"), tuple(rows), widths=(1.6, 4.4))]
+    if data.excluded:
+        blocks.append(
+            TableBlock(
+                "Excluded columns",
+                ("Column", "Why"),
+                tuple((str(k), str(v)) for k, v in data.excluded.items()),
+                widths=(1.5, 4.5),
+            )
+        )
+    missing = dict(getattr(table, "missing_counts", {}) or {})
+    detection = dict(getattr(table, "detection_limit_counts", {}) or {})
+    feats = [c for c in data.X.columns if missing.get(c) or detection.get(c)]
+    if not missing and table is None:
+        feats = [c for c in data.X.columns if data.X[c].isna().any()]
+        missing = {c: int(data.X[c].isna().sum()) for c in feats}
+    if feats:
+        blocks.append(
+            TableBlock(
+                "Missing values and detection limits per feature",
+                ("Column", "Missing", "Detection-limit values"),
+                tuple((str(c), fmt_count(missing.get(c, 0)), fmt_count(detection.get(c, 0))) for c in feats),
+                widths=(2.0, 1.0, 1.5),
+            )
+        )
+    paragraphs.append(
+        "Missing data: numeric features are filled with the median and categorical ones with the most "
+        "frequent value, learned on the training rows only (inside each cross-validation fold)."
+    )
+    paragraphs.append(f"Detection limits: {DETECTION_LIMIT_RULE}.")
+    return paragraphs, blocks
+
+
+def _method_rows(settings: Any) -> tuple[tuple[str, str], ...]:
+    from imbalance_core.models import WEIGHTINGS, get_classifier
+    from imbalance_core.samplers import get_sampler
+
+    sampler, model = get_sampler(settings.sampler), get_classifier(settings.classifier)
+    resolved = model.resolve(settings.params)
+    labels = {p.name: p.label for p in model.params}
+    params = "; ".join(f"{labels.get(k, k)} = {fmt_number(v)}" for k, v in resolved.items()) or "defaults"
+    if sampler.kind == "none":
+        ratio = "not used (no resampling)"
+    elif not sampler.uses_ratio:
+        ratio = "not used (cleaning method removes only what it finds)"
+    else:
+        ratio = f"{fmt_ratio(settings.ratio)} (minority:majority after resampling)"
+    clip = "synthetic rows clipped to each feature's observed training range" if settings.clip else "off"
+    if settings.clip_bounds:
+        clip += "; bounds: " + ", ".join(f"{c} {lo:g}–{hi:g}" for c, lo, hi in settings.clip_bounds)
+    weighting = f"{settings.weighting}: {WEIGHTINGS.get(settings.weighting, '')}"
+    if settings.weighting == "tradeoff":
+        weighting += f" (t = {settings.tradeoff:g})"
+    if settings.weighting == "custom":
+        weighting += " (" + ", ".join(f"{w:g}" for w in settings.custom_weights) + ")"
+    return (
+        ("Resampling", f"{sampler.name} — {sampler.explanation}"),
+        ("Target ratio", ratio),
+        ("Clipping", clip if sampler.kind != "none" else "not applicable"),
+        ("Class weighting", weighting),
+        ("Classifier", f"{model.name} — {model.explanation}"),
+        ("Classifier parameters", params),
+        (
+            "Hold-out split",
+            f"stratified, {fmt_pct(settings.test_size)} of patients held out, never resampled",
+        ),
+        (
+            "Cross-validation",
+            f"stratified {settings.cv}-fold on the training part; resampling inside each training fold only",
+        ),
+        ("Seed", str(settings.seed)),
+    )
+
+
+def _versions_row() -> str:
+    versions = package_versions()
+    for name in ("reportlab", "matplotlib"):
+        versions[name] = _version(name)
+    return f"Python {platform.python_version()}; " + ", ".join(f"{k} {v}" for k, v in versions.items())
+
+
+def _version(name: str) -> str:
+    import importlib.metadata
+
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def cv_table(result: Any) -> TableBlock:
+    """Cross-validation mean ± sd per metric (threshold 0.5 inside the folds)."""
+    rows = tuple(
+        (_CV_NAMES.get(k, k), f"{fmt_prop(s.mean)} ± {fmt_prop(s.sd)}") for k, s in result.cv_summary.items()
+    )
+    return TableBlock(
+        "Cross-validation (mean ± sd over folds)",
+        ("Metric", "Mean ± sd"),
+        rows,
+        note="Fold metrics use the threshold 0.5; the chosen threshold applies to the hold-out.",
+        widths=(2.5, 2.0),
+    )
+
+
+def counts_table(result: Any) -> TableBlock:
+    """Training-part class counts before and after resampling."""
+    rows = tuple(
+        (str(k), fmt_count(v), fmt_count(result.resampled_counts.get(k, 0)))
+        for k, v in result.train_counts.items()
+    )
+    return TableBlock(
+        "Training part before and after resampling",
+        ("Class", "Real rows", "After resampling"),
+        rows,
+        widths=(2.5, 1.2, 1.5),
+    )
+
+
+def compare_table(compare: Any) -> TableBlock:
+    """The Compare leaderboard, best first (sensitivity-then-F1 ranking), as strings."""
+    frame = compare.to_frame(by="sensitivity_f1") if compare is not None else None
+    header = ("Rank", "Sampler", "Classifier", "CV sensitivity", "CV ROC AUC", "Test sens.", "Test spec.")
+    rows = []
+    for rec in frame.to_dict("records"):
+        rank = rec.get("Rank")
+        rows.append(
+            (
+                "—" if pd.isna(rank) else str(int(rank)),
+                str(rec["Sampler"]),
+                str(rec["Classifier"]),
+                str(rec.get("CV Sensitivity", "")),
+                str(rec.get("CV ROC AUC", "")),
+                fmt_prop(rec.get("Test Sensitivity")),
+                fmt_prop(rec.get("Test Specificity")),
+            )
+        )
+    note = f"Hold-out measures at the grid's threshold {fmt_threshold(compare.threshold)}."
+    return TableBlock(
+        "Compare leaderboard", header, tuple(rows), note=note, widths=(0.5, 1.6, 1.6, 1.1, 1.1, 0.8, 0.8)
+    )
+
+
+def _caveats(inputs: ReportInputs, row: dict[str, Any], cal: curves.Calibration | None) -> list[str]:
+    from imbalance_core.samplers import get_sampler
+
+    s = inputs.result.settings
+    out = []
+    kind = get_sampler(s.sampler).kind
+    if kind in ("over", "combined"):
+        out.append(
+            "The training part was enlarged with synthetic or copied patients. They are not real "
+            "people; the hold-out set, on which every number here is measured, has only real patients."
+        )
+    if kind != "none" or s.weighting != "none":
+        out.append(
+            "Resampling and class weights change the model's idea of how common the disease is: its "
+            "scores are not calibrated risks. Read them as a ranking, and judge PPV and NPV at the "
+            "prevalence the model will meet."
+        )
+    if cal is not None and cal.distorted:
+        out.append(cal.message)
+    if row["n_pos"] < SMALL_HOLDOUT_POSITIVES:
+        out.append(
+            f"The hold-out set holds only {row['n_pos']} patients with the condition; the intervals "
+            "are wide and the numbers may move a lot on new patients."
+        )
+    out.append(
+        "Measured on one data set with one split; an external validation on patients from another "
+        "time or place is needed before clinical use."
+    )
+    return out
+
+
+def pca_view(data: Any, settings: Any, seed: int = 0) -> PcaView | None:
+    """PCA of the training rows before/after resampling (fitted on the real rows), for the report."""
+    from sklearn.decomposition import PCA
+
+    from imbalance_core.training import resample_for_view
+
+    view = resample_for_view(data, settings)
+    real = np.asarray(view.X_real, dtype=float)
+    if real.shape[1] < 2:
+        return None
+    centre, spread = real.mean(axis=0), real.std(axis=0)
+    spread[spread == 0] = 1.0
+    pca = PCA(n_components=2, random_state=seed).fit((real - centre) / spread)
+    rng = np.random.default_rng(seed)
+
+    def project(X: np.ndarray, n: int) -> np.ndarray:
+        idx = np.sort(rng.choice(len(X), n, replace=False)) if len(X) > n else np.arange(len(X))
+        return idx
+
+    bi = project(real, MAX_SCATTER_POINTS)
+    after = np.asarray(view.X_after, dtype=float)
+    ai = project(after, MAX_SCATTER_POINTS)
+    return PcaView(
+        before_xy=pca.transform((real[bi] - centre) / spread),
+        before_y=np.asarray(view.y_real)[bi],
+        after_xy=pca.transform((after[ai] - centre) / spread),
+        after_y=np.asarray(view.y_after)[ai],
+        after_synthetic=np.asarray(view.is_synthetic)[ai],
+        explained=tuple(float(v) for v in pca.explained_variance_ratio_[:2]),
+        n_synthetic=int(np.sum(view.is_synthetic)),
+        n_removed=int(np.sum(view.removed)),
+    )
+
+
+# --------------------------------------------------------------------------- content
+
+
+def build_report_content(inputs: ReportInputs) -> ReportContent:
+    """Every number and table of the report as strings, plus the figure arrays (pure; no drawing).
+
+    Raises DataError for a multi-class result (the threshold report covers positive-vs-rest tasks).
+    """
+    data, result = inputs.data, inputs.result
+    if not result.is_binary:
+        raise DataError(
+            "The report covers two-class tasks (positive vs the rest). Choose a positive class on "
+            "the Data page to get a report with a threshold."
+        )
+    threshold = float(inputs.threshold)
+    if not math.isfinite(threshold):
+        raise DataError("The threshold must be a number.")
+    pos, neg = result.class_names[1], result.class_names[0]
+    row = holdout_row(result, threshold, inputs.prevalence)
+    y, s = result.y_test, result.test_scores
+    auc = delong_roc_auc(y, s)
+    ap = bootstrap_average_precision(y, s, n_boot=N_BOOT, seed=int(result.settings.seed))
+    roc_auc, pr_auc = fmt_ci(auc.value, auc.lo, auc.hi), fmt_ci(ap.value, ap.lo, ap.hi)
+    try:
+        cal = curves.calibration(y, s)
+    except DataError:
+        cal = None
+    try:
+        dca = curves.decision_curve(y, s, prevalence=row["prevalence_deploy"])
+    except DataError:
+        dca = None
+    export_id = inputs.export_id or new_export_id()
+    created = inputs.created or datetime.now(UTC).replace(microsecond=0).strftime("%Y-%m-%d %H:%M UTC")
+    settings = result.settings
+
+    data_paragraphs, data_tables = _data_tables(inputs)
+    sections = [
+        Section("1. Data", tuple(data_paragraphs), tuple(data_tables), ("classes",)),
+        Section(
+            "2. Method",
+            (
+                "An imbalanced-learn pipeline: impute -> resample (training rows only) -> scale if the model "
+                "needs it -> classifier. The hold-out set is split off first and is never resampled.",
+            ),
+            (
+                TableBlock(
+                    "Method",
+                    ("Item", "Setting"),
+                    (*_method_rows(settings), ("Package versions", _versions_row())),
+                    widths=(1.5, 4.5),
+                ),
+                counts_table(result),
+            ),
+            ("pca",) if inputs.projection is not None else (),
+        ),
+        Section("3. Cross-validation results", (), (cv_table(result),)),
+        Section(
+            "4. Decision threshold",
+            (
+                f"A patient is called '{pos}' when the model's score is at or above "
+                f"{fmt_threshold(threshold)}.",
+                f"How it was chosen: {inputs.threshold_reason}",
+                "Pickers choose on the cross-validated scores of the training part, "
+                "never on the hold-out set.",
+            ),
+        ),
+        Section(
+            "5. Results on the hold-out set",
+            (
+                f"{fmt_count(row['n'])} patients never used in training: {fmt_count(row['n_pos'])} '{pos}', "
+                f"{fmt_count(row['n_neg'])} '{neg}' (prevalence {fmt_pct(row['n_pos'] / row['n'])}). "
+                "Deployment "
+                f"prevalence for PPV/NPV: {fmt_pct(row['prevalence_deploy'])}.",
+            ),
+            (two_by_two(row, pos, neg), accuracy_table(row, roc_auc, pr_auc), per_thousand_table(row)),
+        ),
+        Section(
+            "6. Discrimination, calibration and clinical usefulness",
+            (
+                "ROC and precision-recall curves on the hold-out set; the dot marks the chosen threshold.",
+                (cal.message + f" Brier score {fmt_prop(cal.brier)}.") if cal is not None else "",
+                "Decision curve: net benefit of acting on the model compared with treating everybody "
+                "or nobody, "
+                f"at the deployment prevalence {fmt_pct(row['prevalence_deploy'])}.",
+            ),
+            (),
+            ("roc_pr", "calibration_decision"),
+        ),
+    ]
+    if inputs.compare is not None:
+        sections.append(
+            Section(
+                "7. Comparison of methods",
+                ("Every sampler and classifier pair was trained with the same split and folds.",),
+                (compare_table(inputs.compare),),
+            )
+        )
+    notes = list(dict.fromkeys([*result.notices, *getattr(data, "warnings", ())]))
+    sections.append(Section(f"{len(sections) + 1}. Caveats", tuple(_caveats(inputs, row, cal))))
+    if notes:
+        sections.append(Section(f"{len(sections) + 1}. Notes from training", tuple(notes)))
+
+    figures = FigureData(
+        roc=curves.decimate_roc(curves.roc(y, s)),
+        pr=curves.decimate_pr(curves.pr(y, s)),
+        operating_point={
+            "fpr": 1 - row["specificity"],
+            "tpr": row["sensitivity"],
+            "recall": row["sensitivity"],
+            "precision": row["ppv"],
+        },
+        roc_auc=roc_auc,
+        pr_auc=pr_auc,
+        prevalence_sample=row["n_pos"] / row["n"],
+        calibration=cal,
+        decision=dca,
+        threshold=threshold,
+        class_bars={
+            "Whole data set": dict(data.class_counts),
+            "Training part": dict(result.train_counts),
+            "After resampling": dict(result.resampled_counts),
+        },
+        projection=inputs.projection,
+        positive_name=pos,
+        negative_name=neg,
+    )
+    key = {
+        "threshold": fmt_threshold(threshold),
+        "sensitivity": fmt_ci(row["sensitivity"], row["sensitivity_lo"], row["sensitivity_hi"]),
+        "specificity": fmt_ci(row["specificity"], row["specificity_lo"], row["specificity_hi"]),
+        "ppv": fmt_ci(row["ppv"], row["ppv_lo"], row["ppv_hi"]),
+        "npv": fmt_ci(row["npv"], row["npv_lo"], row["npv_hi"]),
+        "ppv_deploy": fmt_prop(row["ppv_deploy"]),
+        "npv_deploy": fmt_prop(row["npv_deploy"]),
+        "tp": fmt_count(row["tp"]),
+        "fp": fmt_count(row["fp"]),
+        "tn": fmt_count(row["tn"]),
+        "fn": fmt_count(row["fn"]),
+        "roc_auc": roc_auc,
+        "pr_auc": pr_auc,
+    }
+    from imbalance_core.models import get_classifier
+    from imbalance_core.samplers import get_sampler
+
+    subtitle = (
+        f"{get_sampler(settings.sampler).name} + {get_classifier(settings.classifier).name} · "
+        f"threshold {fmt_threshold(threshold)}"
+    )
+    meta = (
+        ("Data set", str(data.name)),
+        ("Created", created),
+        ("Export id", export_id),
+        ("Positive class", pos),
+    )
+    return ReportContent(
+        "Imbalance Lab model report", subtitle, meta, tuple(sections), figures, export_id, key
+    )
+
+
+# --------------------------------------------------------------------------- PDF (reportlab)
+
+
+def _fonts() -> tuple[str, str]:
+    """DejaVu Sans from matplotlib's own data (always installed with it): covers ≥, ±, – and accents."""
+    from pathlib import Path
+
+    import matplotlib
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
+        ttf = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+        pdfmetrics.registerFont(TTFont("DejaVuSans", str(ttf / "DejaVuSans.ttf")))
+        pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(ttf / "DejaVuSans-Bold.ttf")))
+    return "DejaVuSans", "DejaVuSans-Bold"
+
+
+def _styles() -> dict[str, Any]:
+    from reportlab.lib import colors
+    from reportlab.lib.styles import ParagraphStyle
+
+    regular, bold = _fonts()
+    base = ParagraphStyle("base", fontName=regular, fontSize=9, leading=12)
+    return {
+        "title": ParagraphStyle("title", parent=base, fontName=bold, fontSize=18, leading=22, spaceAfter=4),
+        "subtitle": ParagraphStyle(
+            "subtitle",
+            parent=base,
+            fontSize=11,
+            leading=14,
+            textColor=colors.HexColor("#444444"),
+            spaceAfter=8,
+        ),
+        "h1": ParagraphStyle(
+            "h1",
+            parent=base,
+            fontName=bold,
+            fontSize=12.5,
+            leading=16,
+            spaceBefore=10,
+            spaceAfter=4,
+            textColor=colors.HexColor("#1f3a5f"),
+            keepWithNext=1,
+        ),
+        "h2": ParagraphStyle(
+            "h2",
+            parent=base,
+            fontName=bold,
+            fontSize=9.5,
+            leading=12,
+            spaceBefore=6,
+            spaceAfter=3,
+            keepWithNext=1,
+        ),
+        "body": ParagraphStyle("body", parent=base, spaceAfter=4),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=8, leading=10),
+        "cellb": ParagraphStyle("cellb", parent=base, fontName=bold, fontSize=8, leading=10),
+        "note": ParagraphStyle(
+            "note", parent=base, fontSize=7.5, leading=9.5, textColor=colors.HexColor("#555555"), spaceAfter=4
+        ),
+    }
+
+
+def _p(text: str, style: Any) -> Any:
+    from xml.sax.saxutils import escape
+
+    from reportlab.platypus import Paragraph
+
+    return Paragraph(escape(str(text)), style)
+
+
+def _table_flowables(block: TableBlock, width: float, st: dict[str, Any]) -> list[Any]:
+    from reportlab.lib import colors
+    from reportlab.platypus import KeepTogether, Table, TableStyle
+
+    n = len(block.header)
+    rel = block.widths or tuple(1.0 for _ in range(n))
+    col_w = [width * w / sum(rel) for w in rel]
+    body = [[_p(h, st["cellb"]) for h in block.header]]
+    body += [[_p(c, st["cell"]) for c in r] for r in block.rows]
+    t = Table(body, colWidths=col_w, repeatRows=1, hAlign="LEFT")
+    t.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.HexColor("#1f3a5f")),
+        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f7f7f7")]),
+        ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#cccccc")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]))  # fmt: skip
+    parts = [_p(block.title, st["h2"]), t]
+    if block.note:
+        parts.append(_p(block.note, st["note"]))
+    return [KeepTogether(parts)] if len(block.rows) < 25 else parts
+
+
+def _numbered_canvas(footer: str) -> type:
+    """A canvas class that writes 'page X of Y' (Y known only at the end: pages are buffered)."""
+    from reportlab.pdfgen import canvas
+
+    regular, _ = _fonts()
+
+    class NumberedCanvas(canvas.Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._saved: list[dict] = []
+
+        def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+            self._saved.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._saved)
+            for state in self._saved:
+                self.__dict__.update(state)
+                w, _h = self._pagesize
+                self.setFont(regular, 7.5)
+                self.setFillGray(0.35)
+                self.drawString(40, 22, footer)
+                self.drawRightString(w - 40, 22, f"page {self._pageNumber} of {total}")
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+def render_pdf(content: ReportContent, images: dict[str, bytes] | None = None) -> bytes:
+    """The report as PDF bytes (A4, title block, tables that fit the page, 'page X of Y').
+
+    ``images``: figure key -> PNG bytes; drawn with :mod:`imbalance_core.report_figures` when None.
+    """
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.platypus import HRFlowable, Image, SimpleDocTemplate, Spacer
+
+    from imbalance_core import report_figures
+
+    if images is None:
+        images = report_figures.draw_all(content.figures)
+    st = _styles()
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buf,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=18 * mm,
+        title=content.title,
+        author="Imbalance Lab",
+        subject=f"export {content.export_id}",
+    )
+    width = doc.width
+    story: list[Any] = [_p(content.title, st["title"]), _p(content.subtitle, st["subtitle"])]
+    meta = TableBlock("", ("", ""), content.meta)
+    from reportlab.platypus import Table, TableStyle
+
+    mt = Table(
+        [[_p(k, st["cellb"]), _p(v, st["cell"])] for k, v in meta.rows],
+        colWidths=[35 * mm, width - 35 * mm],
+        hAlign="LEFT",
+    )
+    mt.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
+    story += [mt, Spacer(1, 4), HRFlowable(width="100%", color=colors.HexColor("#1f3a5f"), thickness=1.2)]
+    for section in content.sections:
+        story.append(_p(section.title, st["h1"]))
+        story += [_p(t, st["body"]) for t in section.paragraphs if t]
+        for block in section.tables:
+            story += _table_flowables(block, width, st)
+        for key in section.figures:
+            png = images.get(key)
+            if png:
+                img = Image(io.BytesIO(png))
+                scale = width / img.imageWidth
+                img.drawWidth, img.drawHeight = width, img.imageHeight * scale
+                story += [Spacer(1, 4), img]
+    footer = f"Imbalance Lab · {content.meta[0][1]} · export {content.export_id}"
+    doc.build(story, canvasmaker=_numbered_canvas(footer))
+    return buf.getvalue()
+
+
+def report_file_name(content: ReportContent, extension: str = ".pdf") -> str:
+    """``imbalance-report-<export id>.pdf``: every download has its own name."""
+    return f"imbalance-report-{content.export_id}{extension}"

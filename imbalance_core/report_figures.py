@@ -1,0 +1,179 @@
+"""Static report figures drawn with matplotlib (Agg backend: no display, no browser) as PNG bytes.
+
+Only drawing happens here: every array comes from :class:`imbalance_core.report.FigureData`, which was
+computed from the same core objects as the page's plotly figures.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+
+#: Resolution of the PNGs embedded in the PDF.
+DPI = 150
+POS_COLOR = "#c0392b"
+NEG_COLOR = "#2e6da4"
+MODEL_COLOR = "#1f3a5f"
+GREY = "#888888"
+
+plt.rcParams.update({"font.size": 8, "axes.titlesize": 9, "axes.labelsize": 8, "legend.fontsize": 7})
+
+
+def _png(fig: Figure) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight")
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def _pair(height: float = 3.0) -> tuple[Figure, Any]:
+    fig, axes = plt.subplots(1, 2, figsize=(7.4, height))
+    fig.subplots_adjust(wspace=0.3)
+    return fig, axes
+
+
+def draw_classes(fd: Any) -> bytes:
+    """Grouped bars: class counts in the whole data set, the training part and after resampling."""
+    groups = list(fd.class_bars)
+    classes = list(next(iter(fd.class_bars.values())))
+    fig, ax = plt.subplots(figsize=(7.4, 2.4))
+    x = np.arange(len(groups))
+    w = 0.8 / max(len(classes), 1)
+    colors = [NEG_COLOR, POS_COLOR] if len(classes) == 2 else None
+    for i, name in enumerate(classes):
+        values = [fd.class_bars[g].get(name, 0) for g in groups]
+        bars = ax.bar(
+            x + (i - (len(classes) - 1) / 2) * w,
+            values,
+            w,
+            label=name,
+            color=None if colors is None else colors[i],
+        )
+        ax.bar_label(bars, fmt="{:,.0f}", fontsize=7, padding=1)
+    ax.set_xticks(x, groups)
+    ax.set_ylabel("patients")
+    ax.set_title("Class counts")
+    ax.legend(frameon=False, loc="upper right")
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.margins(y=0.15)
+    return _png(fig)
+
+
+def draw_roc_pr(fd: Any) -> bytes:
+    """ROC and precision-recall curves with the operating point of the chosen threshold."""
+    fig, (a, b) = _pair()
+    op = fd.operating_point
+    a.plot(fd.roc.fpr, fd.roc.tpr, color=MODEL_COLOR, lw=1.5, label="model")
+    a.plot([0, 1], [0, 1], ls="--", color=GREY, lw=0.8, label="chance")
+    a.plot([op["fpr"]], [op["tpr"]], "o", color=POS_COLOR, ms=6, label=f"threshold {fd.threshold:.4f}")
+    a.set(
+        xlabel="1 − specificity (false-positive rate)",
+        ylabel="sensitivity",
+        xlim=(0, 1),
+        ylim=(0, 1.02),
+        title=f"ROC curve · AUC {fd.roc_auc}",
+    )
+    b.plot(fd.pr.recall, fd.pr.precision, color=MODEL_COLOR, lw=1.5, label="model")
+    b.axhline(fd.prevalence_sample, ls="--", color=GREY, lw=0.8, label="chance (prevalence)")
+    if np.isfinite(op["precision"]):
+        b.plot([op["recall"]], [op["precision"]], "o", color=POS_COLOR, ms=6, label="chosen threshold")
+    b.set(
+        xlabel="sensitivity (recall)",
+        ylabel="PPV (precision)",
+        xlim=(0, 1),
+        ylim=(0, 1.02),
+        title=f"Precision-recall · AP {fd.pr_auc}",
+    )
+    for ax in (a, b):
+        ax.legend(frameon=False, loc="lower right" if ax is a else "upper right")
+        ax.spines[["top", "right"]].set_visible(False)
+    return _png(fig)
+
+
+def draw_calibration_decision(fd: Any) -> bytes:
+    """Calibration curve (left) and decision curve (right) with the chosen threshold marked."""
+    fig, (a, b) = _pair()
+    cal = fd.calibration
+    a.plot([0, 1], [0, 1], ls="--", color=GREY, lw=0.8, label="perfect calibration")
+    if cal is not None:
+        a.plot(cal.prob_pred, cal.prob_true, "o-", color=MODEL_COLOR, ms=3, lw=1.2, label="model")
+    a.set(
+        xlabel="mean predicted risk",
+        ylabel="observed share with the condition",
+        xlim=(0, 1),
+        ylim=(0, 1),
+        title="Calibration",
+    )
+    a.legend(frameon=False, loc="upper left")
+    dc = fd.decision
+    if dc is not None:
+        b.plot(dc.thresholds, dc.net_benefit, color=MODEL_COLOR, lw=1.5, label="model")
+        b.plot(dc.thresholds, dc.treat_all, color=POS_COLOR, lw=1, ls="--", label="treat all")
+        b.plot(dc.thresholds, dc.treat_none, color=GREY, lw=1, label="treat none")
+        top = max(float(np.nanmax(dc.net_benefit)), dc.prevalence, 0.01)
+        b.set_ylim(-0.1 * top - 0.01, top * 1.15)
+        if 0 < fd.threshold < 1:
+            b.axvline(fd.threshold, color=POS_COLOR, lw=0.8, ls=":", label="chosen threshold")
+    b.set(xlabel="threshold probability", ylabel="net benefit", xlim=(0, 1), title="Decision curve")
+    b.legend(frameon=False, loc="upper right")
+    for ax in (a, b):
+        ax.spines[["top", "right"]].set_visible(False)
+    return _png(fig)
+
+
+def draw_pca(fd: Any) -> bytes:
+    """Training rows before and after resampling in the first two principal components of the real rows."""
+    pv = fd.projection
+    fig, (a, b) = _pair(3.2)
+    for ax, xy, y, title in (
+        (a, pv.before_xy, pv.before_y, "Before resampling (real rows)"),
+        (b, pv.after_xy, pv.after_y, "After resampling"),
+    ):
+        synthetic = pv.after_synthetic if ax is b else np.zeros(len(y), dtype=bool)
+        for code, color, name in ((0, NEG_COLOR, fd.negative_name), (1, POS_COLOR, fd.positive_name)):
+            real = (y == code) & ~synthetic
+            ax.scatter(xy[real, 0], xy[real, 1], s=5, alpha=0.5, color=color, label=name, linewidths=0)
+            syn = (y == code) & synthetic
+            if syn.any():
+                ax.scatter(
+                    xy[syn, 0],
+                    xy[syn, 1],
+                    s=9,
+                    marker="x",
+                    color=color,
+                    alpha=0.7,
+                    linewidths=0.7,
+                    label=f"{name} (synthetic)",
+                )
+        ax.set(xlabel=f"PC1 ({pv.explained[0]:.0%})", ylabel=f"PC2 ({pv.explained[1]:.0%})", title=title)
+        ax.legend(frameon=False, fontsize=6.5, loc="best")
+        ax.spines[["top", "right"]].set_visible(False)
+    fig.suptitle(
+        f"Training rows in the first two principal components: {pv.n_synthetic:,} synthetic rows added, "
+        f"{pv.n_removed:,} real rows removed",
+        fontsize=8.5,
+        y=1.0,
+    )
+    return _png(fig)
+
+
+#: Figure key (as named in report sections) -> drawing function.
+DRAWERS: dict[str, Callable[[Any], bytes]] = {
+    "classes": draw_classes,
+    "roc_pr": draw_roc_pr,
+    "calibration_decision": draw_calibration_decision,
+    "pca": draw_pca,
+}
+
+
+def draw_all(fd: Any) -> dict[str, bytes]:
+    """Every figure as PNG bytes (the PCA one only when a projection is present)."""
+    return {key: draw(fd) for key, draw in DRAWERS.items() if key != "pca" or fd.projection is not None}

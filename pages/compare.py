@@ -1,0 +1,134 @@
+"""Compare page: several resampling methods x classifiers side by side, the pneumonia-study table shape.
+
+Widgets only. :func:`imbalance_core.compare.run_grid` trains every pair (in parallel over the cores, with
+progress); the result is kept per (data, choices) in this session, so revisiting the page or going back
+to earlier choices shows the stored leaderboard at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from imbalance_core.compare import CV_METRICS, HOLDOUT_METRICS, RANKINGS, CompareResult, run_grid
+from imbalance_core.errors import DataError
+from imbalance_core.figures.leaderboard import leaderboard_figure
+from imbalance_core.models import CLASSIFIERS
+from imbalance_core.samplers import SAMPLERS
+from imbalance_core.training import TrainSettings
+from pages import common
+
+DEFAULT_SAMPLERS = ("none", "random_under", "smote", "borderline_smote")
+DEFAULT_CLASSIFIERS = ("logreg",)
+RATIOS: dict[str, float] = {"1:4": 1 / 4, "1:3": 1 / 3, "1:2": 1 / 2, "1:1": 1.0}
+K_CACHE = "compare_cache"  # {(data_key, samplers, classifiers, settings): CompareResult} for this session
+CACHE_SIZE = 4
+W_SAMPLERS, W_CLASSIFIERS, W_RANK = "compare_samplers", "compare_classifiers", "compare_rank"
+W_RATIO, W_CV, W_SEED = "compare_ratio", "compare_cv", "compare_seed"
+
+
+def leaderboard_table(result: CompareResult, by: str) -> pd.DataFrame:
+    """The displayed columns of the leaderboard, ranked: CV mean ± sd, hold-out 2x2 counts and measures."""
+    frame = result.to_frame(by)
+    columns = ["Rank", "Sampler", "Classifier", *(f"CV {name}" for name in CV_METRICS.values()),
+               "TP", "TN", "FP", "FN", *(f"Test {name}" for name in HOLDOUT_METRICS.values()),
+               "Fit seconds", "Notices", "Error"]
+    return frame[columns]
+
+
+def _column_config() -> dict[str, object]:
+    """Number formats for the leaderboard's numeric columns."""
+    config: dict[str, object] = {
+        f"Test {name}": st.column_config.NumberColumn(format="%.3f") for name in HOLDOUT_METRICS.values()
+    }
+    config["Fit seconds"] = st.column_config.NumberColumn(format="%.1f")
+    return config
+
+
+def _choices() -> tuple[list[str], list[str], TrainSettings]:
+    """Draw the pickers and the shared settings; return samplers, classifiers and base settings."""
+    base = st.session_state.get(common.K_TRAIN_SETTINGS) or TrainSettings()
+    st.session_state.setdefault(W_SAMPLERS, list(DEFAULT_SAMPLERS))
+    st.session_state.setdefault(W_CLASSIFIERS, list(DEFAULT_CLASSIFIERS))
+    st.session_state.setdefault(W_RATIO, "1:1")
+    st.session_state.setdefault(W_CV, int(base.cv))
+    st.session_state.setdefault(W_SEED, int(base.seed))
+    left, right = st.columns(2, gap="large")
+    samplers = left.multiselect("Resampling methods", list(SAMPLERS), key=W_SAMPLERS,
+                                format_func=lambda k: SAMPLERS[k].name)
+    classifiers = right.multiselect("Classifiers", list(CLASSIFIERS), key=W_CLASSIFIERS,
+                                    format_func=lambda k: CLASSIFIERS[k].name)
+    with st.expander("Settings shared by every combination"):
+        c1, c2, c3 = st.columns(3)
+        ratio = c1.select_slider("Target ratio rare : common", list(RATIOS), key=W_RATIO,
+                                 help="Used by methods that have a target ratio; cleaning methods ignore it.")
+        cv = int(c2.number_input("CV folds", min_value=2, max_value=10, step=1, key=W_CV))
+        seed = int(c3.number_input("Seed", min_value=0, max_value=2**31 - 1, step=1, key=W_SEED))
+        st.caption("Weighting, clipping and test share follow the Train page's last settings.")
+    settings = replace(base, ratio=RATIOS[ratio], cv=cv, seed=seed)
+    return samplers, classifiers, settings
+
+
+def _run(key: tuple, data, samplers: list[str], classifiers: list[str], settings: TrainSettings):
+    """Run the grid with a status box and progress bar; store it in the session cache."""
+    with st.status(f"Training {len(samplers) * len(classifiers)} combinations…", expanded=True) as status:
+        bar = st.progress(0.0, text="Starting")
+
+        def progress(message: str, fraction: float) -> None:
+            bar.progress(min(max(float(fraction), 0.0), 1.0), text=message)
+
+        try:
+            result = run_grid(data, samplers, classifiers, settings, n_jobs=-1, progress=progress)
+        except DataError as exc:
+            status.update(label="Comparison stopped", state="error", expanded=True)
+            common.show_error(exc)
+            return None
+        status.update(label=f"Compared {len(result.rows)} combinations in {result.wall_seconds:.1f} s",
+                      state="complete", expanded=False)
+    cache: dict = st.session_state.setdefault(K_CACHE, {})
+    cache[key] = result
+    while len(cache) > CACHE_SIZE:
+        cache.pop(next(iter(cache)))
+    return result
+
+
+def show_result(result: CompareResult) -> None:
+    """Leaderboard table, failed pairs, and the chart."""
+    st.session_state.setdefault(W_RANK, "sensitivity_f1")
+    by = st.selectbox("Rank by", list(RANKINGS), key=W_RANK, format_func=lambda k: RANKINGS[k].name)
+    st.caption(RANKINGS[by].explanation)
+    st.subheader("Leaderboard")
+    st.caption(f"CV: mean ± sd over {result.settings.cv} folds at threshold 0.5. TP/TN/FP/FN and 'Test' "
+               f"columns: the untouched hold-out set at threshold {result.threshold:g}. "
+               "Click a column header to sort.")
+    st.dataframe(leaderboard_table(result, by), hide_index=True, column_config=_column_config())
+    for row in result.rows:
+        if row.error:
+            st.warning(f"{row.label}: {row.error}", icon=":material/warning:")
+    st.plotly_chart(leaderboard_figure(result.ranked(by)), key="compare_leaderboard_chart")
+
+
+def main() -> None:
+    """Draw the page."""
+    st.title("Compare")
+    data = common.require_data()
+    samplers, classifiers, settings = _choices()
+    key = (common.data_key(), tuple(samplers), tuple(classifiers), settings)
+    cache: dict = st.session_state.get(K_CACHE, {})
+    clicked = st.button("Compare", type="primary", icon=":material/play_arrow:",
+                        disabled=not samplers or not classifiers)
+    result = cache.get(key)
+    if clicked and result is None:
+        result = _run(key, data, samplers, classifiers, settings)
+    if result is not None:
+        st.session_state[common.K_COMPARE_RESULT] = result
+    elif common.K_COMPARE_RESULT in st.session_state:
+        result = st.session_state[common.K_COMPARE_RESULT]
+        st.info("The leaderboard below is for earlier choices; press Compare to run the current ones.")
+    if result is not None:
+        show_result(result)
+
+
+main()

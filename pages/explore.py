@@ -1,0 +1,307 @@
+"""Explore page: the training rows before and after resampling, on one PCA or UMAP map.
+
+Widgets only. The rows come from :func:`imbalance_core.training.resample_for_view` (same split, same
+preprocessing, same sampler as training) and the map from :func:`imbalance_core.projection.project_resampled`.
+
+UMAP never blocks the page: it runs on a background thread (one shared worker) while a small fragment
+polls it every half second and shows progress; the PCA picture is drawn meanwhile and every other
+widget stays usable. The first UMAP in a server process would spend about a minute compiling numba
+code — app start-up warms that up in the background (:mod:`imbalance_core.umap_warmup`). Finished
+embeddings are kept per session by (data hash, settings), so switching back is instant.
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from imbalance_core import umap_warmup
+from imbalance_core.dataset import PreparedData
+from imbalance_core.errors import DataError
+from imbalance_core.figures.projection import resampled_projection_figure
+from imbalance_core.projection import (
+    METHODS,
+    ResampledProjection,
+    key_features,
+    project_resampled,
+    standardise,
+)
+from imbalance_core.samplers import SAMPLERS
+from imbalance_core.training import ResampleView, TrainSettings, resample_for_view
+from pages import common
+
+#: Target minority:majority ratios offered (as on the Train page), label -> ratio.
+RATIOS: dict[str, float] = {"1:4": 1 / 4, "1:3": 1 / 3, "1:2": 1 / 2, "1:1": 1.0}
+DIMENSIONS = {"2-D": 2, "3-D": 3}
+W_SAMPLER, W_RATIO = "explore_sampler", "explore_ratio"
+W_METHOD, W_DIMS = "explore_method", "explore_dims"
+W_NEIGHBOURS, W_MIN_DIST = "explore_n_neighbors", "explore_min_dist"
+K_UMAP_JOBS = "explore_umap_jobs"  # {job key: UmapJob} running or finished in this session
+K_UMAP_DONE = "explore_umap_done"  # {job key: ResampledProjection}, most recent last
+UMAP_KEEP = 6
+POLL_SECONDS = 0.5
+HOVER_VALUES = 5
+#: Rough costs for the progress bar (measured on the 2-core test machine).
+COMPILE_SECONDS = 60.0
+UMAP_ROWS_PER_SECOND = 1_500.0
+
+
+@dataclass
+class UmapJob:
+    """One UMAP running on the worker thread; ``stages`` receives its progress sentences."""
+
+    future: Future
+    rows: int
+    started: float = field(default_factory=time.monotonic)
+    stages: list[str] = field(default_factory=list)
+
+
+# --- cached core calls ---------------------------------------------------------------------------
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _resample_view(data_key: str, settings: TrainSettings, _data: PreparedData) -> ResampleView:
+    """Resample once per (data, settings); the view is frozen and never mutated."""
+    return resample_for_view(_data, settings)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _pca(
+    data_key: str, settings: TrainSettings, dims: int, hover: tuple[int, ...], _view: ResampleView
+) -> ResampledProjection:
+    """PCA picture once per (data, settings, dimensions)."""
+    return project_resampled(_view, "pca", dims, seed=settings.seed, hover_features=hover)
+
+
+@st.cache_resource(show_spinner=False)
+def _umap_worker() -> ThreadPoolExecutor:
+    """One worker thread per server for UMAP (two cores: running several at once only slows all)."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="explore-umap")
+
+
+# --- UMAP in the background ----------------------------------------------------------------------
+def _run_umap(
+    view: ResampleView, params: dict[str, Any], seed: int, hover: tuple[int, ...], stages: list[str]
+) -> ResampledProjection:
+    """Worker body: wait for the start-up compile if it is still running, then embed."""
+    if umap_warmup.warmup_status().state == "running":
+        stages.append("Preparing UMAP for its first use in this server (compiling)")
+        umap_warmup.wait_until_warm()
+    return project_resampled(
+        view, "umap", 2, params=params, seed=seed, hover_features=hover, progress=stages.append
+    )
+
+
+def _umap_result(
+    job_key: tuple, view: ResampleView, params: dict[str, Any], seed: int, hover: tuple[int, ...]
+) -> ResampledProjection | UmapJob:
+    """The finished UMAP picture for ``job_key``, or the job computing it (started if needed)."""
+    done: dict[tuple, ResampledProjection] = st.session_state.setdefault(K_UMAP_DONE, {})
+    if job_key in done:
+        done[job_key] = done.pop(job_key)  # most recently used last
+        return done[job_key]
+    jobs: dict[tuple, UmapJob] = st.session_state.setdefault(K_UMAP_JOBS, {})
+    job = jobs.get(job_key)
+    if job is None:
+        stages: list[str] = []
+        future = _umap_worker().submit(_run_umap, view, params, seed, hover, stages)
+        job = jobs[job_key] = UmapJob(future=future, rows=len(view.X_real), stages=stages)
+    if not job.future.done():
+        return job
+    del jobs[job_key]
+    result = job.future.result()  # a DataError surfaces here, on the page thread
+    done[job_key] = result
+    while len(done) > UMAP_KEEP:
+        done.pop(next(iter(done)))
+    return result
+
+
+def _progress_text(job: UmapJob) -> tuple[float, str]:
+    """Estimated fraction done and a sentence for the progress bar."""
+    elapsed = time.monotonic() - job.started
+    warm = umap_warmup.warmup_status()
+    expected = job.rows / UMAP_ROWS_PER_SECOND + 2.0
+    if warm.state == "running":
+        expected += max(COMPILE_SECONDS - warm.seconds, 10.0)
+    stage = job.stages[-1] if job.stages else "Waiting for the UMAP worker (another map is being drawn)"
+    if not job.future.running() and not job.future.done():
+        stage = "Waiting for the UMAP worker (another map is being drawn)"
+    return min(elapsed / expected, 0.95), f"{stage}… {elapsed:.0f} s"
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def _umap_progress(job_key: tuple) -> None:
+    """Poll the running UMAP; rerun the page when it is done (the rest of the page stays usable)."""
+    job = st.session_state.get(K_UMAP_JOBS, {}).get(job_key)
+    if job is None or job.future.done():
+        st.rerun()
+    fraction, text = _progress_text(job)
+    st.progress(fraction, text=text)
+
+
+# --- widgets -------------------------------------------------------------------------------------
+def _ratio_label(ratio: float) -> str:
+    """The offered ratio label nearest to ``ratio``."""
+    return min(RATIOS, key=lambda label: abs(RATIOS[label] - ratio))
+
+
+def _init_widgets(base: TrainSettings) -> None:
+    """Start from the Train page's last settings the first time this page is drawn."""
+    defaults = {
+        W_SAMPLER: base.sampler if base.sampler in SAMPLERS else "none",
+        W_RATIO: _ratio_label(base.ratio),
+        W_METHOD: "pca",
+        W_DIMS: "2-D",
+        W_NEIGHBOURS: 15,
+        W_MIN_DIST: 0.1,
+    }
+    for key, value in defaults.items():
+        st.session_state.setdefault(key, value)
+
+
+def _controls(base: TrainSettings) -> tuple[TrainSettings, str, int, dict[str, Any]]:
+    """Draw the controls; return (settings for resampling, method, dimensions, method params)."""
+    left, middle, right = st.columns([2, 2, 3], gap="large")
+    with left:
+        sampler = st.selectbox(
+            "Resampling method",
+            list(SAMPLERS),
+            key=W_SAMPLER,
+            format_func=lambda k: SAMPLERS[k].name,
+            help="Starts from the method last used on the Train page.",
+        )
+        spec = SAMPLERS[sampler]
+        ratio = st.select_slider(
+            "Target ratio rare : common", list(RATIOS), key=W_RATIO, disabled=not spec.uses_ratio
+        )
+    with middle:
+        method = (
+            st.segmented_control(
+                "Projection",
+                list(METHODS),
+                key=W_METHOD,
+                required=True,
+                format_func=lambda k: METHODS[k].name,
+            )
+            or "pca"
+        )
+        st.caption(METHODS[method].description)
+    with right:
+        params: dict[str, Any] = {}
+        if method == "pca":
+            dims = DIMENSIONS[st.radio("Dimensions", list(DIMENSIONS), key=W_DIMS, horizontal=True)]
+        else:
+            dims = 2
+            params["n_neighbors"] = st.slider(
+                "Neighbours (n_neighbors)",
+                2,
+                100,
+                key=W_NEIGHBOURS,
+                help="Small: local detail; large: the overall shape.",
+            )
+            params["min_dist"] = st.slider(
+                "Minimum distance (min_dist)",
+                0.0,
+                0.99,
+                step=0.01,
+                key=W_MIN_DIST,
+                help="Small: tight clumps; large: evenly spread.",
+            )
+    settings = replace(base, sampler=sampler, ratio=RATIOS[ratio])
+    return settings, method, dims, params
+
+
+def _hover_columns(data: PreparedData, view: ResampleView) -> tuple[int, ...]:
+    """Key lab values for the hover: numeric columns that shape the picture most."""
+    numeric = [i for i, n in enumerate(view.feature_names) if n in set(data.numeric_features)]
+    if not numeric:
+        return tuple(range(min(HOVER_VALUES, len(view.feature_names))))
+    Xs = standardise(np.asarray(view.X_real, dtype=float))[0]
+    order = key_features(Xs[:, numeric], [view.feature_names[i] for i in numeric], count=HOVER_VALUES)
+    return tuple(numeric[i] for i in order)
+
+
+def _counts(result: ResampledProjection) -> None:
+    """Rows of each kind, in numbers."""
+    c = result.counts
+    cols = st.columns(5)
+    cols[0].metric("Real training rows", f"{c.real:,}")
+    cols[1].metric("Kept", f"{c.kept:,}")
+    cols[2].metric("Removed by the sampler", f"{c.removed:,}")
+    cols[3].metric("Synthetic", f"{c.synthetic:,}")
+    cols[4].metric("After resampling", f"{c.after:,}")
+
+
+def loadings_frame(result: ResampledProjection) -> pd.DataFrame:
+    """One row per principal component: explained variance and the top loadings by feature."""
+    rows = []
+    for i, (ratio, loads) in enumerate(zip(result.explained_variance_ratio, result.loadings, strict=True)):
+        top = ", ".join(f"{ld.feature} ({ld.weight:+.2f})" for ld in loads)
+        rows.append({"Component": f"PC{i + 1}", "Explained variance": f"{ratio:.1%}", "Top loadings": top})
+    return pd.DataFrame(rows)
+
+
+def _draw(result: ResampledProjection, data: PreparedData, sampler: str) -> None:
+    """Counts, the chart, and (PCA) the explained variance and loadings."""
+    _counts(result)
+    figure = resampled_projection_figure(result, data.class_names, SAMPLERS[sampler].name)
+    st.plotly_chart(figure, theme=None, key=f"explore_chart_{result.method}")
+    if result.method == "pca":
+        st.caption(
+            "Explained variance and the features that weigh most in each component "
+            "(features standardised with the real training rows)."
+        )
+        st.dataframe(loadings_frame(result), hide_index=True)
+    else:
+        st.caption(
+            "UMAP keeps neighbours together; distances between groups and the axes mean little. "
+            "Synthetic rows are placed by UMAP's transform of the map fitted on the real rows."
+        )
+
+
+def main() -> None:
+    """Draw the page."""
+    st.title("Explore")
+    st.caption(
+        "Where do synthetic patients land, and which real patients did the sampler drop? "
+        "Both panels share one map fitted on the real training rows."
+    )
+    data = common.require_data()
+    base = st.session_state.get(common.K_TRAIN_SETTINGS) or TrainSettings()
+    _init_widgets(base)
+    settings, method, dims, params = _controls(base)
+    key = common.data_key()
+    try:
+        view = _resample_view(key, settings, data)
+    except DataError as exc:
+        common.show_error(exc)
+        return
+    for notice in view.notices:
+        st.info(notice, icon=":material/info:")
+    hover = _hover_columns(data, view)
+    try:
+        if method == "pca":
+            _draw(_pca(key, settings, dims, hover, view), data, settings.sampler)
+            return
+        job_key = (key, settings, tuple(sorted(params.items())))
+        outcome = _umap_result(job_key, view, params, settings.seed, hover)
+    except DataError as exc:
+        common.show_error(exc)
+        return
+    if isinstance(outcome, UmapJob):
+        st.info(
+            "UMAP is being computed in the background; the PCA picture is shown meanwhile and the "
+            "other settings stay usable.",
+            icon=":material/hourglass_top:",
+        )
+        _umap_progress(job_key)
+        _draw(_pca(key, settings, 2, hover, view), data, settings.sampler)
+    else:
+        _draw(outcome, data, settings.sampler)
+
+
+main()

@@ -1,0 +1,136 @@
+"""Predict page: score new patients with the model of this session or an uploaded .skops model.
+
+An uploaded model is checked before it is loaded (skops, allow-listed types only; a pickle or altered file
+is refused with a sentence). The patients' CSV goes through the same intake as training data; missing
+columns or text in numeric columns are named, extra columns are reported and ignored. Bad input shows an
+error and leaves everything loaded as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from imbalance_core import model_io, predict
+from imbalance_core.errors import DataError
+from pages import common
+
+K_UPLOADED_MODEL = "predict_uploaded_model"  # (sha256, SavedModel) of the last good upload
+K_SESSION_MODEL = "predict_session_model"  # (key, SavedModel) built from this session's training
+SESSION = "Model trained in this session"
+UPLOAD = "Upload a .skops model"
+MAX_SHOWN_ROWS = 1000
+
+
+def _session_model() -> model_io.SavedModel | None:
+    result = st.session_state.get(common.K_TRAIN_RESULT)
+    data = common.current_data()
+    if result is None or data is None:
+        return None
+    threshold = st.session_state.get(common.K_THRESHOLD)
+    reason = (
+        "Chosen on the Threshold page." if threshold is not None else "Default 0.5 (no threshold chosen yet)."
+    )
+    key = (common.data_key(), result.settings, threshold)
+    cached = st.session_state.get(K_SESSION_MODEL)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    saved = model_io.build_saved_model(result.pipeline, data, threshold, reason, result.settings)
+    st.session_state[K_SESSION_MODEL] = (key, saved)
+    return saved
+
+
+def _uploaded_model() -> model_io.SavedModel | None:
+    upload = st.file_uploader("Model file (.skops)", type=["skops"], key="pred_model_file")
+    if upload is None:
+        kept = st.session_state.get(K_UPLOADED_MODEL)
+        return kept[1] if kept else None
+    raw = upload.getvalue()
+    sha = hashlib.sha256(raw).hexdigest()
+    kept = st.session_state.get(K_UPLOADED_MODEL)
+    if kept is not None and kept[0] == sha:
+        return kept[1]
+    try:
+        saved = model_io.loads(raw)
+    except DataError as exc:
+        common.show_error(exc)
+        return kept[1] if kept else None
+    st.session_state[K_UPLOADED_MODEL] = (sha, saved)
+    return saved
+
+
+def _describe(saved: model_io.SavedModel) -> None:
+    rows = model_io.describe(saved.metadata).rows
+    with st.expander("About this model", expanded=False):
+        st.dataframe(pd.DataFrame(list(rows), columns=["Item", "Value"]), hide_index=True)
+    for notice in saved.metadata.notices:
+        st.warning(notice)
+
+
+def _patients(saved: model_io.SavedModel) -> None:
+    names = ", ".join(saved.metadata.feature_names)
+    st.caption(f"The file needs these columns: {names}")
+    upload = st.file_uploader("New patients (CSV)", type=["csv", "txt", "tsv"], key="pred_patients")
+    if upload is None:
+        return
+    try:
+        result = predict.predict_file(saved, upload.getvalue(), name=upload.name)
+    except DataError as exc:
+        common.show_error(exc)
+        return
+    st.success(result.summary())
+    for notice in result.notices:
+        st.info(notice)
+    shown = result.frame.head(MAX_SHOWN_ROWS)
+    st.dataframe(shown, hide_index=True)
+    if len(result.frame) > MAX_SHOWN_ROWS:
+        st.caption(
+            f"Showing the first {MAX_SHOWN_ROWS:,} of {len(result.frame):,} rows; the download has all."
+        )
+    export_id = _export_id(upload.getvalue(), saved)
+    st.download_button(
+        "Download predictions (CSV)",
+        predict.csv_bytes(result.frame, export_id),
+        file_name=f"predictions-{export_id}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        on_click="ignore",
+        key="pred_download",
+    )
+
+
+def _export_id(raw: bytes, saved: Any) -> str:
+    """One random id per (patients file, model) in this session, so reruns do not change the download."""
+    ids: dict = st.session_state.setdefault("predict_export_ids", {})
+    key = (hashlib.sha256(raw).hexdigest(), saved.metadata.export_id)
+    if key not in ids:
+        ids[key] = model_io.new_export_id()
+    return ids[key]
+
+
+def main() -> None:
+    st.title("Predict new patients")
+    has_session = st.session_state.get(common.K_TRAIN_RESULT) is not None
+    options = [SESSION, UPLOAD] if has_session else [UPLOAD]
+    source = st.radio("Model", options, horizontal=True, key="pred_source")
+    try:
+        saved = _session_model() if source == SESSION else _uploaded_model()
+    except DataError as exc:
+        common.show_error(exc)
+        return
+    if saved is None:
+        st.info("Upload a model downloaded from the Report page, or train one on the Train page.")
+        return
+    if saved.metadata.threshold is not None:
+        st.text(
+            f"Positive class '{saved.metadata.positive_class}' when the score is at or above "
+            f"{saved.metadata.threshold:.4f}."
+        )
+    _describe(saved)
+    _patients(saved)
+
+
+main()

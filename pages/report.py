@@ -1,0 +1,258 @@
+"""Report page: the settings summary, the key numbers, and the downloads (PDF, HTML, model, hold-out CSV).
+
+Everything shown here comes from :func:`imbalance_core.report.build_report_content`, the same object the
+PDF and HTML are rendered from, so the page and the files cannot disagree. Building the files is an
+explicit button press (a PDF takes a second or two); the bytes then sit in this session's state, each
+with its own random export id in the file name and content.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from imbalance_core import html_report, model_io, predict, report, thresholds
+from imbalance_core.errors import DataError
+from pages import common
+
+TRAIN_PAGE = "pages/train.py"
+K_EXPORTS = "report_exports"  # {"key": inputs key, "pdf": bytes, ...} of the last prepared downloads
+K_PCA = "report_pca_cache"  # {(data_key, settings): PcaView | None}
+COMMITTED = "committed"
+MANUAL = "manual"
+
+
+# --- pure helpers -----------------------------------------------------------------------------------------
+def threshold_choices(committed: float | None) -> list[str]:
+    """Options of the threshold selector: the Threshold page's choice first (when there is one)."""
+    return ([COMMITTED] if committed is not None else []) + list(thresholds.PICKERS) + [MANUAL]
+
+
+def choice_label(key: str, committed: float | None) -> str:
+    """Readable label of a threshold option."""
+    if key == COMMITTED:
+        return f"As chosen on the Threshold page ({report.fmt_threshold(committed)})"
+    if key == MANUAL:
+        return "Type a threshold"
+    return f"Suggestion: {thresholds.PICKERS[key].name}"
+
+
+def committed_reason(result: Any, threshold: float, prevalence: float | None) -> str:
+    """The picker sentence when the committed threshold is a picker's choice, else 'chosen by hand'."""
+    for key in thresholds.PICKERS:
+        try:
+            pick = thresholds.run_pick(
+                thresholds.parse_pick(key), result.y_train, result.oof_scores, prevalence
+            )
+        except DataError:
+            continue
+        if abs(pick.threshold - threshold) < 1e-12:
+            return f"{pick.label}: {pick.reason}"
+    return "Chosen by hand on the Threshold page's explorer."
+
+
+def holdout_frame(data: Any, result: Any, threshold: float) -> pd.DataFrame:
+    """Hold-out rows (features as used), their true class, score and decision at ``threshold``."""
+    frame = data.X.iloc[result.test_index].reset_index(drop=True).copy()
+    names = np.asarray(result.class_names, dtype=object)
+    frame["true_class"] = names[np.asarray(result.y_test, dtype=int)]
+    frame[predict.SCORE_COLUMN] = result.test_scores
+    frame[predict.DECISION_COLUMN] = names[(np.asarray(result.test_scores) >= threshold).astype(int)]
+    return frame
+
+
+# --- state ------------------------------------------------------------------------------------------------
+def _pca(data: Any, settings: Any) -> report.PcaView | None:
+    cache = st.session_state.setdefault(K_PCA, {})
+    key = (common.data_key(), settings)
+    if key not in cache:
+        try:
+            cache.clear()
+            cache[key] = report.pca_view(data, settings, seed=settings.seed)
+        except DataError:
+            cache[key] = None
+    return cache[key]
+
+
+def _threshold_inputs(result: Any) -> tuple[float, str, float]:
+    committed = st.session_state.get(common.K_THRESHOLD)
+    hold_prev = float(np.mean(result.y_test))
+    default_pct = float(st.session_state.get("thr_prevalence", round(100 * hold_prev, 2)))
+    c1, c2 = st.columns([3, 1])
+    options = threshold_choices(committed)
+    choice = c1.selectbox(
+        "Decision threshold", options, format_func=lambda k: choice_label(k, committed), key="rep_choice"
+    )
+    prevalence_pct = c2.number_input(
+        "Deployment prevalence (%)",
+        min_value=0.01,
+        max_value=99.99,
+        value=default_pct,
+        step=0.5,
+        format="%.2f",
+        key="rep_prevalence",
+    )
+    prevalence = prevalence_pct / 100.0
+    if choice == COMMITTED:
+        return float(committed), committed_reason(result, float(committed), prevalence), prevalence
+    if choice == MANUAL:
+        value = st.number_input(
+            "Threshold (a patient is positive when the score is at or above it)",
+            min_value=0.0,
+            max_value=1.0,
+            value=0.5,
+            step=0.01,
+            format="%.4f",
+            key="rep_manual",
+        )
+        return float(value), "Set by hand on the Report page.", prevalence
+    request = thresholds.parse_pick(choice)
+    pick = thresholds.run_pick(request, result.y_train, result.oof_scores, prevalence)
+    return pick.threshold, f"{pick.label}: {pick.reason}", prevalence
+
+
+def _show_block(block: report.TableBlock) -> None:
+    st.markdown(f"**{block.title}**")
+    st.dataframe(pd.DataFrame(list(block.rows), columns=list(block.header)), hide_index=True)
+    if block.note:
+        st.caption(block.note)
+
+
+def _prepare_exports(inputs: report.ReportInputs, content: report.ReportContent, key: str) -> None:
+    """Render every download once, each with a fresh export id (file name and content)."""
+    data, result = inputs.data, inputs.result
+    with st.spinner("Building the PDF, HTML and model files…"):
+        saved = model_io.build_saved_model(
+            result.pipeline,
+            data,
+            inputs.threshold,
+            inputs.threshold_reason,
+            result.settings,
+            export_id=content.export_id,
+        )
+        st.session_state[K_EXPORTS] = {
+            "key": key,
+            "id": content.export_id,
+            "pdf": report.render_pdf(content),
+            "html": html_report.render_html(content).encode("utf-8"),
+            "model": model_io.dumps(saved),
+            "csv": predict.csv_bytes(holdout_frame(data, result, inputs.threshold), content.export_id),
+            "notices": saved.metadata.notices,
+        }
+
+
+def _downloads(exports: dict) -> None:
+    eid = exports["id"]
+    c1, c2, c3, c4 = st.columns(4)
+    c1.download_button(
+        "Download PDF report",
+        exports["pdf"],
+        file_name=f"imbalance-report-{eid}.pdf",
+        mime="application/pdf",
+        icon=":material/picture_as_pdf:",
+        on_click="ignore",
+        key="dl_pdf",
+    )
+    c2.download_button(
+        "Download HTML report",
+        exports["html"],
+        file_name=f"imbalance-report-{eid}.html",
+        mime="text/html",
+        icon=":material/html:",
+        on_click="ignore",
+        key="dl_html",
+    )
+    c3.download_button(
+        "Download model (.skops)",
+        exports["model"],
+        file_name=f"imbalance-model-{eid}.skops",
+        mime="application/octet-stream",
+        icon=":material/deployed_code:",
+        on_click="ignore",
+        key="dl_model",
+    )
+    c4.download_button(
+        "Download hold-out predictions (CSV)",
+        exports["csv"],
+        file_name=f"holdout-predictions-{eid}.csv",
+        mime="text/csv",
+        icon=":material/table:",
+        on_click="ignore",
+        key="dl_csv",
+    )
+    for notice in exports.get("notices", ()):
+        st.warning(notice)
+    st.caption(
+        f"Export id {eid}. The model file holds the fitted pipeline without its resampling step, the "
+        "threshold and metadata; load it on the Predict page or with `python -m imbalance_core predict`."
+    )
+
+
+def main() -> None:
+    st.title("Report")
+    result = st.session_state.get(common.K_TRAIN_RESULT)
+    data = common.current_data()
+    if result is None or data is None:
+        st.info("Train a model first: the report describes the trained model and its chosen threshold.")
+        st.page_link(TRAIN_PAGE, label="Go to Train", icon=":material/model_training:")
+        return
+    if not result.is_binary:
+        st.info("The report covers two-class tasks. Choose a positive class on the Data page.")
+        return
+    try:
+        threshold, reason, prevalence = _threshold_inputs(result)
+    except DataError as exc:
+        common.show_error(exc)
+        return
+    c1, c2 = st.columns(2)
+    with_pca = c1.checkbox("Include before/after resampling PCA", value=True, key="rep_pca")
+    compare = st.session_state.get(common.K_COMPARE_RESULT)
+    with_compare = c2.checkbox(
+        "Include the Compare leaderboard",
+        value=compare is not None,
+        disabled=compare is None,
+        key="rep_compare",
+    )
+    settings = result.settings
+    inputs = report.ReportInputs(
+        data=data,
+        result=result,
+        threshold=threshold,
+        threshold_reason=reason,
+        prevalence=prevalence,
+        table=common.current_table(),
+        compare=compare if with_compare else None,
+        projection=_pca(data, settings) if with_pca else None,
+        export_id=model_io.new_export_id(),
+    )
+    try:
+        content = report.build_report_content(inputs)
+    except DataError as exc:
+        common.show_error(exc)
+        return
+    st.subheader(content.subtitle)
+    st.caption(f"How the threshold was chosen: {reason}")
+    left, right = st.columns(2)
+    with left:
+        _show_block(content.table("Method"))
+    with right:
+        _show_block(content.table("Hold-out 2x2 table"))
+        _show_block(content.table("Diagnostic accuracy on the hold-out set"))
+    key = repr((common.data_key(), settings, threshold, prevalence, with_pca, with_compare))
+    exports = st.session_state.get(K_EXPORTS)
+    if st.button("Prepare downloads", type="primary", icon=":material/download:", key="rep_prepare"):
+        try:
+            _prepare_exports(inputs, content, key)
+        except DataError as exc:
+            common.show_error(exc)
+        exports = st.session_state.get(K_EXPORTS)
+    if exports and exports.get("key") == key:
+        _downloads(exports)
+    elif exports:
+        st.caption("The settings changed since the downloads were prepared: press the button again.")
+
+
+main()

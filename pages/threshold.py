@@ -1,0 +1,246 @@
+"""Threshold page: choose the decision threshold of the trained model with a live explorer.
+
+Nothing here trains: the deployment prevalence, cost ratio, target sensitivity and beta only change the
+explorer's payload (built from the stored hold-out and out-of-fold scores, cached). The explorer redraws
+in the browser while dragging; the committed threshold comes back on release and drives what is drawn
+server-side below it (calibration, decision curve, the equivalent CLI command).
+"""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
+
+from imbalance_core import bundled, curves, metrics, thresholds
+from imbalance_core.errors import DataError
+from pages import common
+from pages.widgets.threshold_explorer import committed_value, threshold_explorer
+
+ROOT = Path(__file__).resolve().parents[1]  # where ``python -m imbalance_core`` is run
+EXPLORER_KEY = "threshold_explorer"
+TRAIN_PAGE = "pages/train.py"
+
+
+# --- pure helpers ---------------------------------------------------------------------------------------
+def one_vs_rest(result: Any, class_index: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Hold-out and out-of-fold labels/scores for one class against the rest (binary: the positive class)."""
+    if result.is_binary:
+        return result.y_test, result.test_scores, result.y_train, result.oof_scores
+    return (
+        (result.y_test == class_index).astype(int),
+        result.test_scores[:, class_index],
+        (result.y_train == class_index).astype(int),
+        result.oof_scores[:, class_index],
+    )
+
+
+def cli_file_argument(source: str, file_name: str) -> str:
+    """FILE for the CLI: a bundled set's path relative to the checkout, else the uploaded file's name."""
+    kind, _, key = source.partition(":")
+    if kind == "bundled" and key in bundled.BUNDLED:
+        path = bundled.BUNDLED[key].path
+        return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+    return file_name
+
+
+def cli_command(file_arg: str, spec: Any, settings: Any, threshold: float, prevalence: float) -> str:
+    """The ``python -m imbalance_core evaluate`` line that reproduces this model and threshold."""
+    args: list[str] = ["python", "-m", "imbalance_core", "evaluate", file_arg, "--label", spec.label]
+    for value in spec.positive:
+        args += ["--positive", value]
+    for value in spec.ignore:
+        args += ["--ignore", value]
+    if spec.multiclass:
+        args.append("--multiclass")
+    args += ["--sampler", settings.sampler, "--classifier", settings.classifier]
+    defaults = type(settings)()
+    weights = ",".join(f"{w:g}" for w in settings.custom_weights)
+    optional = (
+        ("--ratio", settings.ratio != defaults.ratio, f"{settings.ratio:g}"),
+        ("--weighting", settings.weighting != defaults.weighting, settings.weighting),
+        ("--tradeoff", settings.weighting == "tradeoff", f"{settings.tradeoff:g}"),
+        ("--class-weights", settings.weighting == "custom", weights),
+        ("--cv", settings.cv != defaults.cv, str(settings.cv)),
+        ("--test-size", settings.test_size != defaults.test_size, f"{settings.test_size:g}"),
+        ("--seed", settings.seed != defaults.seed, str(settings.seed)),
+    )
+    for flag, wanted, value in optional:
+        if wanted:
+            args += [flag, value]
+    if not settings.clip:
+        args.append("--no-clip")
+    for column, low, high in settings.clip_bounds:
+        args += ["--clip-bound", f"{column}:{low:g}:{high:g}"]
+    for name, value in settings.params:
+        args += ["--param", f"{name}={value}"]
+    args += ["--threshold", f"{threshold:.6g}", "--prevalence", f"{prevalence:.6g}"]
+    return shlex.join(args)
+
+
+def pick_reason(payload: dict, threshold: float | None) -> str:
+    """The picker's sentence when the committed threshold is a picker's stop, else a plain note."""
+    if threshold is None:
+        return "No threshold chosen yet: drag the slider or press a suggestion."
+    stops = payload["stops"]["threshold"]
+    for pick in payload["picks"]:
+        if stops[pick["index"]] == threshold or pick["threshold"] == threshold:
+            return f"{pick['label']}: {pick['reason']}"
+    return "Chosen by hand on the slider."
+
+
+# --- cached payload (keyed on content hashes and settings; arrays passed unhashed) -------------------------
+@st.cache_data(show_spinner=False, max_entries=32)
+def explorer_payload(
+    key: str,
+    class_index: int,
+    prevalence: float | None,
+    cost_ratio: float,
+    target: float,
+    beta: float,
+    labels: tuple[str, str],
+    _arrays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+) -> dict:
+    """The explorer's payload for one result, class and set of decision inputs (no model is touched)."""
+    y_test, scores, y_oof, oof = _arrays
+    data = thresholds.build_explorer_data(
+        y_test, scores, y_oof, oof,
+        positive_label=labels[0], negative_label=labels[1],
+        prevalence=prevalence, cost_ratio=cost_ratio, target_sensitivity=target, beta=beta,
+    )  # fmt: skip
+    return data.to_payload()
+
+
+def _store_threshold() -> None:
+    """Widget callback: keep the committed threshold where every page (sidebar, Report) reads it."""
+    value = committed_value(EXPLORER_KEY)
+    if value is not None:
+        st.session_state[common.K_THRESHOLD] = value
+
+
+# --- page sections ----------------------------------------------------------------------------------------
+def _choose_class(result: Any) -> int:
+    if result.is_binary:
+        return 1
+    names = list(result.class_names)
+    chosen = st.selectbox(
+        "Class to judge (one vs the rest)", range(len(names)), format_func=lambda i: names[i], key="thr_class"
+    )
+    return int(chosen)
+
+
+def _per_class_table(result: Any) -> None:
+    _, per_class = metrics.multiclass_fold_metrics(result.y_test, result.test_scores)
+    counts = np.bincount(result.y_test, minlength=len(result.class_names))
+    frame = pd.DataFrame({"class": list(result.class_names), "hold-out rows": counts, "accuracy": per_class})
+    st.caption("Per-class accuracy on the hold-out (share of each class predicted as itself)")
+    fmt = {"accuracy": st.column_config.NumberColumn(format="%.3f")}
+    st.dataframe(frame, hide_index=True, column_config=fmt)
+
+
+def _inputs(hold_out_prevalence: float) -> tuple[float, float, float, float]:
+    c1, c2, c3, c4 = st.columns(4)
+    prevalence_pct = c1.number_input(
+        "Deployment prevalence (%)", min_value=0.01, max_value=99.99,
+        value=round(100 * hold_out_prevalence, 2), step=0.5, format="%.2f", key="thr_prevalence",
+        help="How common the disease is where the model will be used; PPV and NPV depend on it.",
+    )  # fmt: skip
+    cost = c2.number_input(
+        "A missed case costs as much as … false alarms", min_value=0.1, max_value=1000.0, value=10.0,
+        step=1.0, key="thr_cost", help="FN:FP cost ratio used by the lowest-cost suggestion.",
+    )  # fmt: skip
+    target = c3.number_input(
+        "Target sensitivity", min_value=0.5, max_value=0.999, value=0.95, step=0.01, format="%.3f",
+        key="thr_target", help="The screening suggestion: fewest false alarms that still reach this.",
+    )  # fmt: skip
+    beta = c4.number_input(
+        "F-beta β", min_value=0.1, max_value=10.0, value=2.0, step=0.5, key="thr_beta",
+        help="β > 1 weighs sensitivity more than precision.",
+    )  # fmt: skip
+    return prevalence_pct / 100.0, float(cost), float(target), float(beta)
+
+
+def _server_side(result: Any, arrays: tuple, payload: dict, threshold: float, prevalence: float) -> None:
+    y_test, scores = arrays[0], arrays[1]
+    st.subheader("At the chosen threshold")
+    st.markdown(f"**Threshold {threshold:.4f}** · {pick_reason(payload, threshold)}")
+    try:
+        from imbalance_core.figures import curves as curve_figures
+    except ImportError:  # figures module not there yet
+        curve_figures = None
+    left, right = st.columns(2)
+    with left:
+        try:
+            cal = curves.calibration(y_test, scores)
+        except DataError as exc:
+            common.show_error(exc)
+        else:
+            st.markdown("**Calibration**")
+            if curve_figures is not None:
+                st.plotly_chart(curve_figures.calibration_figure(cal), key="thr_cal")
+            st.caption(f"Brier score {cal.brier:.3f}")
+            (st.warning if cal.distorted else st.caption)(cal.message)
+    with right:
+        try:
+            dc = curves.decision_curve(y_test, scores, prevalence=prevalence)
+        except DataError as exc:
+            common.show_error(exc)
+        else:
+            st.markdown("**Decision curve**")
+            if curve_figures is not None:
+                st.plotly_chart(curve_figures.decision_curve_figure(dc, threshold=threshold), key="thr_dca")
+            st.caption("Net benefit of acting on the model vs treating everybody or nobody.")
+
+
+def _cli_line(result: Any, threshold: float, prevalence: float) -> None:
+    spec = common.current_spec()
+    table = common.current_table()
+    if spec is None or table is None:
+        return
+    source = st.session_state.get(common.K_SOURCE, "")
+    st.markdown("**Equivalent command**")
+    file_arg = cli_file_argument(source, table.name)
+    st.code(cli_command(file_arg, spec, result.settings, threshold, prevalence), language="bash")
+
+
+def main() -> None:
+    st.title("Decision threshold")
+    result = st.session_state.get(common.K_TRAIN_RESULT)
+    if result is None:
+        st.info("Train a model first: the threshold explorer works on its hold-out scores.")
+        try:
+            st.page_link(TRAIN_PAGE, label="Go to Train", icon=":material/model_training:")
+        except StreamlitPageNotFoundError:  # page run on its own (tests) or Train not in the navigation
+            st.caption("Open the Train page from the navigation.")
+        return
+    class_index = _choose_class(result)
+    arrays = one_vs_rest(result, class_index)
+    names = result.class_names
+    labels = (names[1], names[0]) if result.is_binary else (names[class_index], f"not {names[class_index]}")
+    hold_out_prevalence = float(np.mean(arrays[0]))
+    prevalence, cost, target, beta = _inputs(hold_out_prevalence)
+    key = f"{common.data_key()}|{result.settings!r}"
+    try:
+        payload = explorer_payload(key, class_index, prevalence, cost, target, beta, labels, arrays)
+    except DataError as exc:
+        common.show_error(exc)
+        return
+    committed = st.session_state.get(common.K_THRESHOLD)
+    value = threshold_explorer(payload, key=EXPLORER_KEY, committed=committed, on_change=_store_threshold)
+    if value is not None:
+        st.session_state[common.K_THRESHOLD] = value
+    threshold = st.session_state.get(common.K_THRESHOLD)
+    if threshold is None:  # nothing committed yet: the explorer's opening stop
+        threshold = float(payload["stops"]["threshold"][payload["initial_index"]])
+    _server_side(result, arrays, payload, threshold, prevalence)
+    _cli_line(result, threshold, prevalence)
+    if not result.is_binary:
+        _per_class_table(result)
+
+
+main()

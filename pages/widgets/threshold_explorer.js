@@ -1,0 +1,331 @@
+// Threshold explorer (Streamlit st.components.v2). Python hands over a stop table: every count, metric and
+// interval at each slider stop. This file computes no metric: on every `input` event it only looks the
+// stop up and writes it into the page. The threshold goes back to Python (setStateValue) on release and on
+// keyboard changes, never while dragging. Every data-derived string is written with textContent.
+//
+// Streamlit calls the default export again whenever `data` or the theme changes, with the same
+// parentElement, so the per-instance state lives in a WeakMap keyed by that element.
+
+const INSTANCES = new WeakMap();
+const SVG_NS = "http://www.w3.org/2000/svg";
+const NAV_KEYS = new Set(["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "PageUp", "PageDown", "Home", "End"]);
+
+// [label, value key, interval low key, interval high key]
+const METRICS = [
+  ["Sensitivity (recall)", "sensitivity", "sensitivity_lo", "sensitivity_hi"],
+  ["Specificity", "specificity", "specificity_lo", "specificity_hi"],
+  ["PPV (precision)", "ppv", "ppv_lo", "ppv_hi"],
+  ["NPV", "npv", "npv_lo", "npv_hi"],
+  ["F1", "f1", null, null],
+  ["F-beta", "fbeta", null, null],
+  ["Balanced accuracy", "balanced_accuracy", null, null],
+  ["PPV at deployment prevalence", "ppv_deploy", null, null],
+  ["NPV at deployment prevalence", "npv_deploy", null, null],
+];
+
+const isNum = (v) => typeof v === "number" && Number.isFinite(v);
+const fmtP = (v) => (isNum(v) ? v.toFixed(3) : "—");
+const fmtInt = (v) => (isNum(v) ? Math.round(v).toLocaleString("en-US") : "—");
+const fmtThr = (t) => (!isNum(t) ? "—" : Math.abs(t) >= 0.01 || t === 0 ? t.toFixed(4) : t.toPrecision(3));
+const fmtAxis = (v) => (isNum(v) ? v.toFixed(2) : "");
+const fmtPct = (v) => (isNum(v) ? `${(100 * v).toFixed(v < 0.01 ? 2 : 1)} %` : "—");
+
+function el(tag, cls, text) {
+  const node = document.createElement(tag);
+  if (cls) node.className = cls;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function svgEl(tag, attrs) {
+  const node = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, String(v));
+  return node;
+}
+
+function svgText(x, y, text, anchor) {
+  const t = svgEl("text", { x, y, "text-anchor": anchor || "middle" });
+  t.textContent = text;
+  return t;
+}
+
+// Index of the stop whose threshold is nearest to t (stops ascend): a binary search, no arithmetic on data.
+function nearestIndex(stops, t) {
+  let lo = 0;
+  let hi = stops.length - 1;
+  if (hi < 0 || !isNum(t)) return 0;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (stops[mid] < t) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo > 0 && Math.abs(stops[lo - 1] - t) <= Math.abs(stops[lo] - t)) return lo - 1;
+  return lo;
+}
+
+// Square plot frame for a unit-square curve (ROC, PR); returns the group and the mapping functions.
+function unitFrame(svg, xLabel, yLabel) {
+  svg.replaceChildren();
+  const L = 30, T = 8, S = 175;
+  const sx = (v) => L + v * S;
+  const sy = (v) => T + (1 - v) * S;
+  svg.appendChild(svgEl("rect", { x: L, y: T, width: S, height: S, class: "te-axis" }));
+  for (const v of [0, 0.5, 1]) {
+    svg.appendChild(svgText(sx(v), T + S + 11, v.toFixed(1)));
+    svg.appendChild(svgText(L - 4, sy(v) + 3, v.toFixed(1), "end"));
+  }
+  svg.appendChild(svgText(L + S / 2, T + S + 24, xLabel));
+  const yl = svgText(0, 0, yLabel);
+  yl.setAttribute("transform", `translate(9 ${T + S / 2}) rotate(-90)`);
+  svg.appendChild(yl);
+  return { sx, sy };
+}
+
+function polyPoints(xs, ys, sx, sy) {
+  const parts = [];
+  for (let i = 0; i < xs.length; i += 1) {
+    if (isNum(xs[i]) && isNum(ys[i])) parts.push(`${sx(xs[i]).toFixed(1)},${sy(ys[i]).toFixed(1)}`);
+  }
+  return parts.join(" ");
+}
+
+function init(root) {
+  const $ = (id) => root.querySelector(`#${id}`);
+  const inst = {
+    root,
+    data: null,
+    idx: 0,
+    committed: null,
+    dragging: false,
+    setStateValue: null,
+    range: $("te-range"),
+    value: $("te-value"),
+    picks: $("te-picks"),
+    reason: $("te-reason"),
+    tp: $("te-tp"),
+    fp: $("te-fp"),
+    tn: $("te-tn"),
+    fn: $("te-fn"),
+    freq: $("te-freq"),
+    metricsBox: $("te-metrics"),
+    metricCells: [],
+    roc: $("te-roc"),
+    pr: $("te-pr"),
+    hist: $("te-hist"),
+    rocPoint: null,
+    prPoint: null,
+    histLine: null,
+    histX: null,
+    pickButtons: [],
+  };
+  // One cell per metric, built once; only their text changes afterwards.
+  for (const [label, key] of METRICS) {
+    const box = el("div", "te-metric");
+    const name = el("div", "te-mname", label);
+    const val = el("div", "te-mval");
+    val.dataset.testid = `te-m-${key}`;
+    const ci = el("div", "te-mci");
+    box.append(name, val, ci);
+    inst.metricsBox.appendChild(box);
+    inst.metricCells.push({ name, val, ci });
+  }
+
+  const range = inst.range;
+  range.addEventListener("input", () => render(inst, Number(range.value)));
+  range.addEventListener("change", () => commit(inst));
+  range.addEventListener("pointerdown", () => { inst.dragging = true; });
+  const endDrag = () => {
+    if (!inst.dragging) return;
+    inst.dragging = false;
+    commit(inst);
+  };
+  range.addEventListener("pointerup", endDrag);
+  range.addEventListener("pointercancel", endDrag);
+  range.addEventListener("keyup", (e) => { if (NAV_KEYS.has(e.key)) commit(inst); });
+  return inst;
+}
+
+// Draw what depends only on the payload: curves, histogram bars, picker buttons, class names.
+function drawStatic(inst) {
+  const d = inst.data;
+  const n = d.stops.threshold.length;
+  inst.range.max = String(Math.max(0, n - 1));
+  inst.root.querySelector("#te-pos-name").textContent = d.labels.positive;
+  inst.root.querySelector("#te-neg-name").textContent = d.labels.negative;
+  inst.root.querySelector("#te-leg-neg").textContent = `${d.labels.negative} (n = ${fmtInt(d.n_neg)})`;
+  inst.root.querySelector("#te-leg-pos").textContent = `${d.labels.positive} (n = ${fmtInt(d.n_pos)})`;
+  const auc = (a) => (a && isNum(a.value) ? `AUC ${fmtP(a.value)} (${fmtP(a.lo)}–${fmtP(a.hi)})` : "");
+  inst.root.querySelector("#te-roc-auc").textContent = auc(d.roc_auc);
+  inst.root.querySelector("#te-pr-auc").textContent = auc(d.pr_auc);
+  const deploy = `at ${fmtPct(d.prevalence)} prevalence`;
+  const cell = (key) => inst.metricCells[METRICS.findIndex((m) => m[1] === key)];
+  cell("ppv_deploy").name.textContent = `PPV ${deploy}`;
+  cell("npv_deploy").name.textContent = `NPV ${deploy}`;
+  cell("fbeta").name.textContent = `F-beta (β = ${isNum(d.beta) ? d.beta : "—"})`;
+
+  // ROC
+  let f = unitFrame(inst.roc, "1 − specificity (false-positive rate)", "Sensitivity");
+  inst.roc.appendChild(svgEl("line", { x1: f.sx(0), y1: f.sy(0), x2: f.sx(1), y2: f.sy(1), class: "te-diag" }));
+  inst.roc.appendChild(svgEl("polyline", { points: polyPoints(d.roc.fpr, d.roc.tpr, f.sx, f.sy), class: "te-curve" }));
+  inst.rocPoint = svgEl("circle", { r: 4.5, class: "te-point", "data-testid": "te-roc-point" });
+  inst.roc.appendChild(inst.rocPoint);
+  inst.rocMap = f;
+  // PR
+  f = unitFrame(inst.pr, "Recall (sensitivity)", "Precision (PPV)");
+  const base = d.n > 0 ? d.n_pos / d.n : 0;
+  inst.pr.appendChild(svgEl("line", { x1: f.sx(0), y1: f.sy(base), x2: f.sx(1), y2: f.sy(base), class: "te-diag" }));
+  inst.pr.appendChild(svgEl("polyline", { points: polyPoints(d.pr.recall, d.pr.precision, f.sx, f.sy), class: "te-curve" }));
+  inst.prPoint = svgEl("circle", { r: 4.5, class: "te-point", "data-testid": "te-pr-point" });
+  inst.pr.appendChild(inst.prPoint);
+  inst.prMap = f;
+  drawHist(inst);
+  drawPicks(inst);
+}
+
+// Two histograms on one axis, each scaled to its own class size so the minority class stays visible.
+function drawHist(inst) {
+  const { edges, neg, pos } = inst.data.hist;
+  const svg = inst.hist;
+  svg.replaceChildren();
+  const L = 14, T = 6, W = 290, H = 112;
+  const x0 = edges[0];
+  const x1 = edges[edges.length - 1];
+  const span = x1 > x0 ? x1 - x0 : 1;
+  const sx = (v) => L + ((Math.min(Math.max(v, x0), x1) - x0) / span) * W;
+  const nNeg = inst.data.n_neg || 1;
+  const nPos = inst.data.n_pos || 1;
+  let top = 0;
+  for (let i = 0; i < neg.length; i += 1) top = Math.max(top, neg[i] / nNeg, pos[i] / nPos);
+  top = top || 1;
+  const sy = (v) => T + H - (v / top) * H;
+  const bars = (counts, total) => {
+    let path = "";
+    for (let i = 0; i < counts.length; i += 1) {
+      if (!counts[i]) continue;
+      const xa = sx(edges[i]);
+      const xb = sx(edges[i + 1]);
+      const y = sy(counts[i] / total);
+      path += `M${xa.toFixed(1)},${(T + H).toFixed(1)}V${y.toFixed(1)}H${xb.toFixed(1)}V${(T + H).toFixed(1)}Z`;
+    }
+    return path;
+  };
+  svg.appendChild(svgEl("path", { d: bars(neg, nNeg), class: "te-neg" }));
+  svg.appendChild(svgEl("path", { d: bars(pos, nPos), class: "te-pos" }));
+  svg.appendChild(svgEl("line", { x1: L, y1: T + H, x2: L + W, y2: T + H, class: "te-axis" }));
+  for (const v of [x0, (x0 + x1) / 2, x1]) svg.appendChild(svgText(sx(v), T + H + 11, fmtAxis(v)));
+  svg.appendChild(svgText(L + W / 2, T + H + 24, "Score (share of each class per bin)"));
+  inst.histLine = svgEl("line", { y1: T, y2: T + H, class: "te-tline", "data-testid": "te-hist-line" });
+  svg.appendChild(inst.histLine);
+  inst.histX = sx;
+}
+
+function drawPicks(inst) {
+  inst.picks.replaceChildren();
+  inst.pickButtons = [];
+  for (const p of inst.data.picks || []) {
+    const b = el("button", null, `${p.label}: ${fmtThr(p.threshold)}`);
+    b.type = "button";
+    b.dataset.key = String(p.key);
+    b.dataset.testid = `te-pick-${p.key}`;
+    b.setAttribute("aria-pressed", "false");
+    b.addEventListener("click", () => {
+      const idx = Number.isInteger(p.index) ? p.index : nearestIndex(inst.data.stops.threshold, p.threshold);
+      inst.range.value = String(idx);
+      render(inst, idx);
+      commit(inst);
+    });
+    inst.picks.appendChild(b);
+    inst.pickButtons.push({ button: b, pick: p });
+  }
+}
+
+// Look the stop up and write it everywhere. Called on every `input` event: indexing and formatting only.
+function render(inst, idx) {
+  const s = inst.data.stops;
+  const n = s.threshold.length;
+  if (n === 0) return;
+  const i = Math.min(Math.max(idx | 0, 0), n - 1);
+  inst.idx = i;
+  const t = s.threshold[i];
+  inst.value.textContent = fmtThr(t);
+  inst.tp.textContent = fmtInt(s.tp[i]);
+  inst.fp.textContent = fmtInt(s.fp[i]);
+  inst.tn.textContent = fmtInt(s.tn[i]);
+  inst.fn.textContent = fmtInt(s.fn[i]);
+  METRICS.forEach(([, key, lo, hi], m) => {
+    const cell = inst.metricCells[m];
+    cell.val.textContent = fmtP(s[key][i]);
+    cell.ci.textContent = lo && isNum(s[lo][i]) ? `95 % CI ${fmtP(s[lo][i])}–${fmtP(s[hi][i])}` : "\u00a0";
+  });
+  inst.freq.textContent =
+    `Of 1,000 patients like these (disease in ${fmtPct(inst.data.prevalence)}): ` +
+    `${fmtInt(s.per1000_flagged[i])} flagged, of whom ${fmtInt(s.per1000_true_pos[i])} have the disease; ` +
+    `${fmtInt(s.per1000_missed[i])} cases missed.`;
+  inst.range.setAttribute(
+    "aria-valuetext",
+    `threshold ${fmtThr(t)}, sensitivity ${fmtP(s.sensitivity[i])}, specificity ${fmtP(s.specificity[i])}`,
+  );
+  // Operating points: the stop's own sensitivity/specificity/PPV placed on the pre-drawn curves.
+  const sens = s.sensitivity[i];
+  const spec = s.specificity[i];
+  const ppv = s.ppv[i];
+  const showRoc = isNum(sens) && isNum(spec);
+  inst.rocPoint.setAttribute("visibility", showRoc ? "visible" : "hidden");
+  if (showRoc) {
+    inst.rocPoint.setAttribute("cx", inst.rocMap.sx(1 - spec).toFixed(1));
+    inst.rocPoint.setAttribute("cy", inst.rocMap.sy(sens).toFixed(1));
+  }
+  const showPr = isNum(sens) && isNum(ppv);
+  inst.prPoint.setAttribute("visibility", showPr ? "visible" : "hidden");
+  if (showPr) {
+    inst.prPoint.setAttribute("cx", inst.prMap.sx(sens).toFixed(1));
+    inst.prPoint.setAttribute("cy", inst.prMap.sy(ppv).toFixed(1));
+  }
+  const hx = inst.histX(t).toFixed(1);
+  inst.histLine.setAttribute("x1", hx);
+  inst.histLine.setAttribute("x2", hx);
+  for (const { button, pick } of inst.pickButtons) {
+    const on = Number.isInteger(pick.index) ? pick.index === i : pick.threshold === t;
+    button.setAttribute("aria-pressed", on ? "true" : "false");
+    if (on) inst.reason.textContent = pick.reason || "";
+  }
+  if (!inst.pickButtons.some(({ button }) => button.getAttribute("aria-pressed") === "true")) {
+    inst.reason.textContent = "";
+  }
+}
+
+// Send the current stop's threshold to Python, once per distinct value.
+function commit(inst) {
+  const t = inst.data.stops.threshold[inst.idx];
+  if (!isNum(t) || t === inst.committed) return;
+  inst.committed = t;
+  if (inst.setStateValue) inst.setStateValue("threshold", t);
+}
+
+export default function (component) {
+  const { parentElement, data, setStateValue } = component;
+  let inst = INSTANCES.get(parentElement);
+  if (!inst) {
+    inst = init(parentElement);
+    INSTANCES.set(parentElement, inst);
+  }
+  inst.setStateValue = setStateValue;
+  if (!data || !data.stops || !data.stops.threshold) return undefined;
+  const previous = inst.data;
+  const current = previous ? previous.stops.threshold[inst.idx] : null;
+  inst.data = data;
+  drawStatic(inst);
+  const stops = data.stops.threshold;
+  let idx;
+  if (previous && isNum(current)) {
+    idx = nearestIndex(stops, current); // still mounted: keep the person's threshold, new numbers
+  } else if (isNum(data.committed_threshold)) {
+    idx = nearestIndex(stops, data.committed_threshold); // mounted afresh: reopen where it was left
+    inst.committed = data.committed_threshold;
+  } else {
+    idx = Number.isInteger(data.initial_index) ? data.initial_index : 0;
+  }
+  inst.range.value = String(idx);
+  render(inst, idx);
+  return undefined;
+}

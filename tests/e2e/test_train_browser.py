@@ -1,0 +1,31 @@
+"""The real app in headless Chromium: open Train, press Train, see per-fold progress end in the CV summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+
+def test_train_from_the_browser(page, app_url: str, output_dir: Path) -> None:
+    page.goto(app_url)
+    wait_for_app(page)
+    page.get_by_role("link", name="Train").first.click()
+    page.wait_for_selector("h1:has-text('Train')")
+    wait_for_app(page)
+    page.locator('[data-testid="stBaseButton-primary"]', has_text="Train").first.click()
+    page.wait_for_selector("text=Cross-validation summary", timeout=120_000)
+    wait_for_app(page)
+    table = page.locator('[data-testid="stDataFrame"]').first
+    table.wait_for()
+    assert page.locator('[data-testid="stStatusWidget"], [data-testid="stExpander"]').count() >= 1
+    assert page.get_by_text("Trained in").count() >= 1  # the status box finished
+    sens = page.locator('[data-testid="stMetric"]', has_text="Sensitivity").first
+    value = float(sens.locator('[data-testid="stMetricValue"]').inner_text())
+    assert 0.0 <= value <= 1.0
+    assert page.locator('[data-testid="stPlotlyChart"]').count() >= 1  # class counts before/after
+    page.screenshot(path=str(output_dir / "train_page_trained.png"), full_page=True)

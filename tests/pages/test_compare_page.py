@@ -1,0 +1,86 @@
+"""AppTest of the Compare page on the bundled HCV data: defaults, leaderboard, failed pairs, caching."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.metrics import confusion_matrix
+from streamlit.testing.v1 import AppTest
+
+from pages import common
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+@pytest.fixture
+def at() -> AppTest:
+    """The app on the Compare page with 3 folds for speed."""
+    app = AppTest.from_file(APP, default_timeout=300)
+    app.run()
+    app.switch_page("pages/compare.py")
+    app.run()
+    assert not app.exception
+    app.number_input(key="compare_cv").set_value(3).run()
+    return app
+
+
+def _click_compare(at: AppTest) -> None:
+    next(b for b in at.button if b.label == "Compare").click().run()
+    assert not at.exception
+
+
+def test_defaults_are_the_pneumonia_study_methods_with_logistic_regression(at):
+    expected = ["none", "random_under", "smote", "borderline_smote"]
+    assert at.multiselect(key="compare_samplers").value == expected
+    assert at.multiselect(key="compare_classifiers").value == ["logreg"]
+    assert not at.dataframe  # nothing runs before the button
+
+
+def test_leaderboard_rows_failed_pair_and_cache(at):
+    at.multiselect(key="compare_samplers").set_value(["none", "smote", "smoten"]).run()
+    _click_compare(at)
+    result = at.session_state[common.K_COMPARE_RESULT]
+    table = at.dataframe[0].value
+    assert len(table) == 3
+    assert {"CV ROC AUC", "CV PR AUC", "CV Sensitivity", "CV Specificity", "CV F1", "TP", "TN", "FP",
+            "FN"} <= set(table.columns)
+    # hold-out counts of each row agree with scikit-learn on that row's scores
+    for row in result.rows:
+        if row.error:
+            continue
+        r = row.result
+        tn, fp, fn, tp = confusion_matrix(r.y_test, (r.test_scores >= 0.5).astype(int)).ravel()
+        line = table[table["Sampler"] == row.label.split(" + ")[0]].iloc[0]
+        assert (line["TP"], line["TN"], line["FP"], line["FN"]) == (tp, tn, fp, fn)
+    assert table["Rank"].isna().iloc[-1]  # the failed pair is listed last, unranked
+    assert any("SMOTE-N" in w.value for w in at.warning)
+    assert at.get("plotly_chart")
+    # a rerun with the same choices shows the stored result without running again
+    at.run()
+    assert at.session_state[common.K_COMPARE_RESULT] is result
+
+
+def test_rank_choice_reorders_the_table(at):
+    at.multiselect(key="compare_samplers").set_value(["none", "random_under"]).run()
+    _click_compare(at)
+    result = at.session_state[common.K_COMPARE_RESULT]
+    at.selectbox(key="compare_rank").set_value("roc_auc").run()
+    table = at.dataframe[0].value
+    best = max(result.rows, key=lambda r: r.cv["roc_auc"].mean)
+    assert table.iloc[0]["Sampler"] == best.label.split(" + ")[0]
+
+
+def test_grid_wide_problem_shows_the_sentence_and_keeps_data(at):
+    """Only 6 positives and 10 folds: every pair is impossible, so the page shows the sentence."""
+    data = at.session_state[common.K_PREPARED]
+    keep = np.sort(np.concatenate([np.flatnonzero(data.y == 0)[:80], np.flatnonzero(data.y == 1)[:6]]))
+    tiny = dataclasses.replace(data, X=data.X.iloc[keep].reset_index(drop=True), y=data.y[keep])
+    at.session_state[common.K_PREPARED] = tiny
+    at.number_input(key="compare_cv").set_value(10).run()
+    _click_compare(at)
+    assert any("folds" in e.value for e in at.error)
+    assert at.session_state[common.K_PREPARED] is tiny
+    assert common.K_COMPARE_RESULT not in at.session_state

@@ -1,0 +1,94 @@
+"""AppTest of the Data page: bundled data on start, label/positive changes, bad uploads keep the old data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from pages import common
+from pages.data import W_IGNORE, W_LABEL, W_POSITIVE, W_UPLOAD
+
+ROOT = Path(__file__).resolve().parents[2]
+HCV = ROOT / "sample_data" / "hcv_lab_values.csv"
+
+
+def metric(at: AppTest, label: str) -> str:
+    """The displayed value of the metric with this label."""
+    for m in at.metric:
+        if m.label == label:
+            return m.value
+    raise AssertionError(f"no metric {label!r}; have {[m.label for m in at.metric]}")
+
+
+@pytest.fixture
+def at() -> AppTest:
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def test_starts_on_bundled_hcv_binary_task(at: AppTest) -> None:
+    raw = pd.read_csv(HCV)
+    disease = raw["Category"].isin(["1=Hepatitis", "2=Fibrosis", "3=Cirrhosis"]).sum()
+    donors = (raw["Category"] == "0=Blood Donor").sum()
+    data = at.session_state[common.K_PREPARED]
+    assert data.is_binary
+    assert data.class_counts[data.positive_name] == disease
+    assert sum(data.class_counts.values()) == disease + donors  # suspect donors left out
+    assert metric(at, "Rows used") == f"{disease + donors:,}"
+    assert metric(at, "Imbalance ratio") == f"{donors / disease:.1f} : 1"
+    # The suspect donors are left out visibly, not silently.
+    assert "0s=suspect Blood Donor" in at.multiselect(key=W_IGNORE).value
+    assert not at.error
+
+
+def test_changing_positive_class_updates_counts(at: AppTest) -> None:
+    raw = pd.read_csv(HCV)
+    at.multiselect(key=W_POSITIVE).set_value(["1=Hepatitis"]).run()
+    assert not at.exception
+    data = at.session_state[common.K_PREPARED]
+    n_hep = int((raw["Category"] == "1=Hepatitis").sum())
+    n_rest = int((~raw["Category"].isin(["1=Hepatitis", "0s=suspect Blood Donor"])).sum())
+    assert data.class_counts[data.positive_name] == n_hep
+    assert len(data.y) == n_hep + n_rest
+    assert metric(at, "Imbalance ratio") == f"{n_rest / n_hep:.1f} : 1"
+
+
+def test_changing_label_column_updates_counts(at: AppTest) -> None:
+    raw = pd.read_csv(HCV)
+    at.selectbox(key=W_LABEL).set_value("Sex").run()
+    assert not at.exception
+    data = at.session_state[common.K_PREPARED]
+    assert data.label == "Sex"
+    assert sorted(data.class_counts.values()) == sorted(raw["Sex"].value_counts().tolist())
+
+
+def test_bad_upload_keeps_previous_data(at: AppTest, bad_cases: Path) -> None:
+    before = at.session_state[common.K_PREPARED]
+    spec_before = at.session_state[common.K_SPEC]
+    at.file_uploader(key=W_UPLOAD).set_value(
+        ("binary_garbage.csv", (bad_cases / "binary_garbage.csv").read_bytes(), "text/csv")
+    ).run()
+    assert not at.exception
+    assert len(at.error) == 1
+    message = at.error[0].value
+    assert "Traceback" not in message and len(message) < 400
+    assert at.session_state[common.K_PREPARED] is before
+    assert at.session_state[common.K_SPEC] == spec_before
+    assert metric(at, "Rows used") == f"{len(before.y):,}"
+
+
+def test_good_upload_replaces_data(at: AppTest, bad_cases: Path) -> None:
+    ref = pd.read_csv(bad_cases / "ok_reference.csv")
+    at.file_uploader(key=W_UPLOAD).set_value(
+        ("semicolon_decimal_comma.csv", (bad_cases / "semicolon_decimal_comma.csv").read_bytes(), "text/csv")
+    ).run()
+    assert not at.exception
+    data = at.session_state[common.K_PREPARED]
+    assert data.label == "infection"
+    assert data.class_counts[data.positive_name] == int(ref["infection"].sum())
+    assert metric(at, "Rows used") == f"{len(ref):,}"

@@ -1,0 +1,112 @@
+"""AppTest of the Explore page: PCA at once, counts that match the resampled training rows, the
+Train page's sampler as default, 3-D, and UMAP computed in the background without blocking a rerun."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from imbalance_core import bundled, dataset
+from imbalance_core.training import TrainSettings, resample_for_view
+from pages import common
+
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "explore.py")
+
+
+@pytest.fixture(scope="module")
+def hcv():
+    table = bundled.load_bundled("hcv")
+    spec = bundled.BUNDLED["hcv"].default_spec
+    return table, spec, dataset.prepare(table, spec)
+
+
+def _app(hcv, settings: TrainSettings | None = None) -> AppTest:
+    table, spec, data = hcv
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state[common.K_TABLE] = table
+    at.session_state[common.K_SPEC] = spec
+    at.session_state[common.K_SOURCE] = "bundled:hcv"
+    at.session_state[common.K_PREPARED] = data
+    if settings is not None:
+        at.session_state[common.K_TRAIN_SETTINGS] = settings
+    return at
+
+
+def _metrics(at: AppTest) -> dict[str, int]:
+    return {m.label: int(m.value.replace(",", "")) for m in at.metric}
+
+
+def _chart(at: AppTest) -> dict:
+    charts = at.get("plotly_chart")
+    assert len(charts) == 1
+    return json.loads(charts[0].proto.spec)
+
+
+def test_pca_with_train_page_sampler_by_default(hcv):
+    settings = TrainSettings(sampler="random_under", ratio=0.5)
+    at = _app(hcv, settings).run()
+    assert not at.exception
+    assert at.selectbox(key="explore_sampler").value == "random_under"
+    assert at.select_slider(key="explore_ratio").value == "1:2"
+    view = resample_for_view(hcv[2], settings)
+    n_min = int(np.sum(view.y_real == 1))
+    n_maj = len(view.y_real) - n_min
+    counts = _metrics(at)
+    assert counts["Real training rows"] == len(view.y_real)
+    assert counts["Removed by the sampler"] == n_maj - 2 * n_min  # majority lowered to 2x minority
+    assert counts["Synthetic"] == 0
+    assert counts["After resampling"] == 3 * n_min
+    spec = _chart(at)
+    assert spec["layout"]["xaxis"]["title"]["text"].startswith("PC1 (")
+    assert any("removed" in trace["name"] for trace in spec["data"])
+    loadings = at.dataframe[0].value
+    assert list(loadings["Component"]) == ["PC1", "PC2"]
+
+
+def test_smote_and_3d(hcv):
+    at = _app(hcv).run()
+    at.selectbox(key="explore_sampler").set_value("smote").run()
+    at.select_slider(key="explore_ratio").set_value("1:1").run()
+    counts = _metrics(at)
+    assert counts["Synthetic"] > 0 and counts["Removed by the sampler"] == 0
+    assert counts["After resampling"] == counts["Real training rows"] + counts["Synthetic"]
+    at.radio(key="explore_dims").set_value("3-D").run()
+    assert not at.exception
+    spec = _chart(at)
+    assert "scene2" in spec["layout"]
+    assert any(t["type"] == "scatter3d" and "synthetic" in t["name"] for t in spec["data"])
+    assert len(at.dataframe[0].value) == 3
+
+
+@pytest.mark.slow
+def test_umap_runs_in_background_and_page_stays_usable(hcv):
+    at = _app(hcv).run()
+    start = time.monotonic()
+    at.segmented_control(key="explore_method").set_value("umap").run()
+    first = time.monotonic() - start
+    assert not at.exception
+    jobs = at.session_state["explore_umap_jobs"]
+    assert len(jobs) == 1
+    job = next(iter(jobs.values()))
+    if not job.future.done():  # still computing (cold numba): the page shows PCA and a progress bar
+        assert first < 20
+        assert at.get("progress")
+        assert _chart(at)["layout"]["xaxis"]["title"]["text"].startswith("PC1")
+        at.select_slider(key="explore_ratio").set_value("1:3").run()  # other widgets still answer
+        assert not at.exception
+        at.select_slider(key="explore_ratio").set_value("1:4").run()
+    job.future.result(timeout=400)
+    at.run()
+    assert not at.exception
+    spec = _chart(at)
+    assert spec["layout"]["xaxis"]["title"]["text"] == "UMAP 1"
+    assert at.slider(key="explore_n_neighbors").value == 15
+    # cached by (data, settings): asking again starts no new job and draws at once
+    at.run()
+    assert not at.session_state["explore_umap_jobs"]
+    assert _chart(at)["layout"]["xaxis"]["title"]["text"] == "UMAP 1"

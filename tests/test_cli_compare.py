@@ -1,0 +1,97 @@
+"""CLI ``compare``: one JSON line per pair with evaluate's fields, errors as lines, bad keys exit 2."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from sklearn.metrics import confusion_matrix, roc_auc_score
+
+from imbalance_core.cli import build_parser, main
+from tests.conftest import ROOT, SAMPLE_DATA
+
+HCV = str(SAMPLE_DATA / "hcv_lab_values.csv")
+TASK = ["--label", "Category", "--positive", "1=Hepatitis,2=Fibrosis,3=Cirrhosis",
+        "--ignore", "0s=suspect Blood Donor"]
+COMMON = ["--cv", "3", "--seed", "3"]
+
+
+def _run(capsys, argv: list[str]) -> tuple[int, str, str]:
+    code = main(argv)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.fixture(scope="module")
+def compare_lines() -> list[dict]:
+    """compare --json over two pairs that work and one that cannot (SMOTE-N on numeric data)."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "imbalance_core", "compare", HCV, *TASK, "--samplers", "none,smote,smoten",
+         "--classifiers", "logreg", *COMMON, "--jobs", "1", "--json"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=True,
+    )
+    return [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
+
+
+def test_one_json_line_per_pair_in_grid_order(compare_lines):
+    assert [(d["sampler"], d["classifier"]) for d in compare_lines] == [
+        ("none", "logreg"), ("smote", "logreg"), ("smoten", "logreg")]
+
+
+@pytest.mark.parametrize("position,sampler", [(0, "none"), (1, "smote")])
+def test_pair_json_equals_evaluate_json(capsys, compare_lines, position, sampler):
+    code, out, _ = _run(capsys, ["evaluate", HCV, *TASK, "--sampler", sampler, "--classifier", "logreg",
+                                 *COMMON, "--json"])
+    assert code == 0
+    evaluated = json.loads(out)
+    row = compare_lines[position]
+    for key in ("test", "cv", "train_counts", "resampled_counts", "settings", "notices", "data"):
+        assert row[key] == evaluated[key], key
+    assert set(row) - set(evaluated) == {"sampler", "classifier"}
+
+
+def test_failed_pair_is_a_line_with_its_reason(compare_lines):
+    bad = compare_lines[2]
+    assert set(bad) == {"sampler", "classifier", "error"}
+    assert "SMOTE-N" in bad["error"]
+
+
+def test_scores_behind_the_json_match_sklearn(capsys, tmp_path, compare_lines):
+    """evaluate --scores-out gives the hold-out scores; compare's counts and AUC follow from them."""
+    scores = tmp_path / "scores.csv"
+    code, _, _ = _run(capsys, ["evaluate", HCV, *TASK, "--sampler", "smote", "--classifier", "logreg",
+                               *COMMON, "--scores-out", str(scores), "--json"])
+    assert code == 0
+    import pandas as pd
+
+    frame = pd.read_csv(scores)
+    tn, fp, fn, tp = confusion_matrix(frame["y_true"], (frame["score"] >= 0.5).astype(int)).ravel()
+    test = compare_lines[1]["test"]
+    assert (test["tp"], test["fp"], test["tn"], test["fn"]) == (tp, fp, tn, fn)
+    assert test["roc_auc"] == pytest.approx(roc_auc_score(frame["y_true"], frame["score"]), abs=1e-9)
+
+
+def test_text_output_lists_every_pair(capsys):
+    code, out, _ = _run(capsys, ["compare", HCV, *TASK, "--samplers", "none,random_under",
+                                 "--classifiers", "logreg", *COMMON, "--jobs", "1"])
+    assert code == 0
+    lines = out.strip().splitlines()
+    assert lines[0].startswith("sampler") and len(lines) == 3
+    assert {line.split()[0] for line in lines[1:]} == {"none", "random_under"}
+
+
+@pytest.mark.parametrize("flag,value", [("--samplers", "smote,not_a_method"), ("--classifiers", "nope")])
+def test_unknown_key_exits_2_with_one_sentence(capsys, flag, value):
+    argv = ["compare", HCV, *TASK, "--samplers", "none", "--classifiers", "logreg", "--jobs", "1"]
+    argv[argv.index(flag) + 1] = value
+    code, out, err = _run(capsys, argv)
+    assert code == 2 and out == ""
+    assert err.startswith("error: ") and len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
+
+
+def test_compare_has_help_text():
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    assert "compare" in sub.choices and sub.choices["compare"].description

@@ -1,0 +1,112 @@
+"""Prediction on new patients: same intake, named column problems, decisions at the saved threshold, safe CSV."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from imbalance_core import model_io, predict, training
+from imbalance_core.errors import DataError
+from tests.helpers_training import hcv
+
+THRESHOLD = 0.35
+
+
+@pytest.fixture(scope="module")
+def trained():
+    data = hcv()
+    result = training.train(data, training.TrainSettings(sampler="smote", classifier="logreg", cv=2, ratio=0.5))
+    saved = model_io.loads(model_io.dumps(model_io.build_saved_model(result.pipeline, data, THRESHOLD)))
+    return data, result, saved
+
+
+def _holdout_csv(data, result, drop=(), extra=None, text_in=None) -> bytes:
+    frame = data.X.iloc[result.test_index].reset_index(drop=True).copy()
+    frame = frame.drop(columns=list(drop))
+    if extra:
+        frame[extra] = "anything"
+    if text_in:
+        frame[text_in] = ["high"] * len(frame)
+    return frame.to_csv(index=False, float_format="%.17g").encode()
+
+
+def test_scores_equal_the_hold_out_scores_and_decisions_use_threshold(trained):
+    data, result, saved = trained
+    out = predict.predict_file(saved, _holdout_csv(data, result), name="new.csv")
+    np.testing.assert_allclose(out.scores, result.test_scores, rtol=0, atol=1e-12)
+    expected = np.where(result.test_scores >= THRESHOLD, data.class_names[1], data.class_names[0])
+    assert list(out.frame[predict.DECISION_COLUMN]) == list(expected)
+    assert out.n_positive == int((result.test_scores >= THRESHOLD).sum())
+    assert out.n_rows == len(result.test_index)
+    # Input rows are kept as they were.
+    pd.testing.assert_series_equal(
+        out.frame["ALB"], data.X["ALB"].iloc[result.test_index].reset_index(drop=True), check_names=False
+    )
+
+
+def test_missing_columns_are_named(trained):
+    data, result, saved = trained
+    with pytest.raises(DataError, match="'ALT'") as err:
+        predict.predict_file(saved, _holdout_csv(data, result, drop=("ALT", "Sex")))
+    assert "'Sex'" in str(err.value)
+
+
+def test_extra_columns_are_reported_and_ignored(trained):
+    data, result, saved = trained
+    out = predict.predict_file(saved, _holdout_csv(data, result, extra="Ward"))
+    assert any("'Ward'" in n for n in out.notices)
+    np.testing.assert_allclose(out.scores, result.test_scores, rtol=0, atol=1e-12)
+    assert "Ward" in out.frame.columns
+
+
+def test_text_in_numeric_column_is_named_without_cell_values(trained):
+    data, result, saved = trained
+    with pytest.raises(DataError, match="'CHE'") as err:
+        predict.predict_file(saved, _holdout_csv(data, result, text_in="CHE"))
+    assert "high" not in str(err.value)
+
+
+def test_missing_values_are_filled_and_counted(trained):
+    data, result, saved = trained
+    frame = data.X.iloc[result.test_index[:10]].reset_index(drop=True).copy()
+    frame.loc[0:2, "ALB"] = np.nan
+    out = predict.predict_file(saved, frame.to_csv(index=False).encode())
+    assert any("'ALB' (3)" in n for n in out.notices)
+    assert np.all(np.isfinite(out.scores))
+
+
+def test_same_intake_rules_decimal_comma_and_semicolons(trained):
+    data, result, saved = trained
+    frame = data.X.iloc[result.test_index].reset_index(drop=True)
+    raw = frame.to_csv(index=False, sep=";", decimal=",", float_format="%.17g").encode()
+    out = predict.predict_file(saved, raw)
+    np.testing.assert_allclose(out.scores, result.test_scores, rtol=0, atol=1e-12)
+
+
+def test_empty_or_unreadable_file_is_a_data_error(trained):
+    _, _, saved = trained
+    with pytest.raises(DataError):
+        predict.predict_file(saved, b"")
+
+
+@pytest.mark.parametrize(
+    ("cell", "safe"),
+    [("=HYPERLINK(1)", "'=HYPERLINK(1)"), ("+cmd", "'+cmd"), ("-x", "'-x"), ("@SUM(A1)", "'@SUM(A1)"),
+     ("-1.5", "-1.5"), ("+3", "+3"), ("plain", "plain"), ("1e-3", "1e-3")],
+)  # fmt: skip
+def test_neutralise_cell(cell, safe):
+    assert predict.neutralise_cell(cell) == safe
+
+
+def test_csv_export_neutralises_formulas_and_is_unique():
+    frame = pd.DataFrame({"name": ["=1+1", "-2.5", "ok"], "value": [-1.5, 2.0, 3.0]})
+    a = predict.csv_bytes(frame)
+    b = predict.csv_bytes(frame)
+    assert a != b
+    back = pd.read_csv(io.BytesIO(a), dtype={"name": str})
+    assert list(back["name"]) == ["'=1+1", "-2.5", "ok"]
+    assert list(back["value"]) == [-1.5, 2.0, 3.0]
+    assert back[predict.EXPORT_ID_COLUMN].nunique() == 1
