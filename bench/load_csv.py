@@ -28,11 +28,11 @@ ROOT = Path(__file__).resolve().parents[1]
 READERS = {
     "pandas.read_csv (C engine)": "import pandas as pd; read = lambda p: pd.read_csv(p)",
     "pandas.read_csv (pyarrow engine)": "import pandas as pd; "
-                                        "read = lambda p: pd.read_csv(p, engine='pyarrow')",
+    "read = lambda p: pd.read_csv(p, engine='pyarrow')",
     "imbalance_core read_table (path)": "from imbalance_core.data import read_table; "
-                                        "read = lambda p: read_table(p).frame",
+    "read = lambda p: read_table(p).frame",
     "imbalance_core read_table (bytes)": "from imbalance_core.data import read_table; "
-                                         "read = lambda p: read_table(open(p, 'rb').read()).frame",
+    "read = lambda p: read_table(open(p, 'rb').read()).frame",
 }
 
 CHILD = """
@@ -78,8 +78,10 @@ def main() -> None:
         t0 = time.perf_counter()
         make_csv(path, args.rows)
         size = path.stat().st_size
-        print(f"file: {args.rows:,} rows x 30 columns, {size / 2**20:.1f} MiB "
-              f"(generated in {time.perf_counter() - t0:.1f} s)")
+        print(
+            f"file: {args.rows:,} rows x 30 columns, {size / 2**20:.1f} MiB "
+            f"(generated in {time.perf_counter() - t0:.1f} s)"
+        )
         results: dict[str, list[dict]] = {name: [] for name in READERS}
         for _ in range(args.repeats):  # interleave so machine load hits every reader alike
             for name, setup in READERS.items():
@@ -87,16 +89,22 @@ def main() -> None:
         pandas_runs = results["pandas.read_csv (C engine)"]
         base = min(r["seconds"] for r in pandas_runs)
         base_cpu = min(r["cpu"] for r in pandas_runs)
-        print(f"{'reader':36s} {'wall s':>7s} {'vs pandas':>9s} {'cpu s':>6s} {'vs pandas':>9s} "
-              f"{'peak MiB':>8s} {'x file':>6s}")
+        print(
+            f"{'reader':36s} {'wall s':>7s} {'vs pandas':>9s} {'cpu s':>6s} {'vs pandas':>9s} "
+            f"{'peak MiB':>8s} {'x file':>6s}"
+        )
         for name, runs in results.items():
             best = min(r["seconds"] for r in runs)
             cpu = min(r["cpu"] for r in runs)
             grown = max(r["rss_peak"] - r["rss_before"] for r in runs) * 1024
-            print(f"{name:36s} {best:7.2f} {best / base:8.2f}x {cpu:6.2f} {cpu / base_cpu:8.2f}x "
-                  f"{grown / 2**20:8.0f} {grown / size:5.2f}x")
-        print("(best of each reader's runs; wall time is noisy on a shared machine, CPU time less so. "
-              "The bytes reader includes reading the file into memory, as an upload would hold it.)")
+            print(
+                f"{name:36s} {best:7.2f} {best / base:8.2f}x {cpu:6.2f} {cpu / base_cpu:8.2f}x "
+                f"{grown / 2**20:8.0f} {grown / size:5.2f}x"
+            )
+        print(
+            "(best of each reader's runs; wall time is noisy on a shared machine, CPU time less so. "
+            "The bytes reader includes reading the file into memory, as an upload would hold it.)"
+        )
 
 
 if __name__ == "__main__":

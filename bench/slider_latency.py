@@ -15,8 +15,9 @@ One run, printed as a table. Needs Debian's Chromium (/usr/bin/chromium) and the
 - Memory: server RSS over 200 keyboard commits of the explorer at 1,000,000 rows.
 - Build: stop table (sort included) and the whole explorer payload, and the payload's JSON size.
 
-Run: ``.venv/bin/python bench/slider_latency.py`` (about 5 minutes; the machine is shared, so figures
-move by tens of percent between runs).
+Run: ``.venv/bin/python bench/slider_latency.py`` (about 8 minutes; the machine is shared, so figures
+move by tens of percent between runs). ``--quick``: 20,000 rows and few commits (smoke run);
+``--drag-only``: only the explorer's drag figures.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from tests.e2e.apps.payloads import synthetic_payload, synthetic_scores  # noqa:
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, start_streamlit, wait_for_app  # noqa: E402
 
 QUICK = "--quick" in sys.argv  # a smoke run: small data, few commits
+DRAG_ONLY = "--drag-only" in sys.argv  # only the explorer's drag figures
 SIZES = (20_000,) if QUICK else (100_000, 1_000_000)
 PREVALENCE, SEED = 0.1, 7
 MOVES = 60
@@ -59,8 +61,15 @@ window.__te = (sel) => {
   return document.querySelector(sel);
 };
 """
-DRAG_PROBE = FIND + """
+DRAG_PROBE = (
+    FIND
+    + """
 window.__moves = [];
+window.__handler = [];
+// Registered after the explorer's own listener, so it runs when the redraw's DOM writes are done.
+window.__te('[data-testid="te-range"]').addEventListener('input', (e) => {
+  window.__handler.push(performance.now() - e.timeStamp);
+});
 window.addEventListener('pointermove', (e) => {
   if (!(e.buttons & 1)) return;
   const t0 = e.timeStamp;
@@ -71,7 +80,10 @@ window.addEventListener('pointermove', (e) => {
   });
 }, {capture: true});
 """
-COMMIT_PROBE = FIND + """
+)
+COMMIT_PROBE = (
+    FIND
+    + """
 window.__commit = {t0: null, t1: null, before: null};
 window.__committedText = () => {
   const el = document.querySelector('.st-key-committed');
@@ -88,6 +100,7 @@ document.addEventListener('DOMContentLoaded', () => new MutationObserver(() => {
   if (c.t0 !== null && c.t1 === null && window.__committedText() !== c.before) c.t1 = performance.now();
 }).observe(document.body, {subtree: true, childList: true, characterData: true}));
 """
+)
 
 
 def pct(values: list[float], q: float) -> float:
@@ -171,7 +184,15 @@ def measure_drag(page, sent: list[float], stops: dict) -> dict:
             updated += 1
         previous = idx
     latencies = [m["ms"] for m in moves]
-    return {"moves": len(moves), "updated": updated, "p95": pct(latencies, 95), "sent": frames_sent}
+    handler = page.evaluate("window.__handler")
+    return {
+        "moves": len(moves),
+        "updated": updated,
+        "p95": pct(latencies, 95),
+        "median": statistics.median(latencies) if latencies else float("nan"),
+        "handler_p95": pct(handler, 95),
+        "sent": frames_sent,
+    }
 
 
 def measure_naive_drag(page, sent: list[float]) -> dict:
@@ -196,7 +217,7 @@ def measure_naive_drag(page, sent: list[float]) -> dict:
 def _wait_commit(page) -> float | None:
     try:
         page.wait_for_function("window.__commit.t1 !== null", timeout=30_000, polling=10)
-    except Exception:  # noqa: BLE001 - a lost commit is reported as missing, not fatal
+    except Exception:  # a lost commit is reported as missing, not fatal
         return None
     c = page.evaluate("window.__commit")
     return c["t1"] - c["t0"]
@@ -271,8 +292,14 @@ def main() -> int:
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        for label, extra in (("postScriptGC on ", None), ("postScriptGC off", GC_OFF)):
-            with server(BARE, extra=extra) as (_proc, url):
+        for label, extra, freeze in (
+            ("postScriptGC on ", None, False),
+            ("GC on + freeze  ", None, True),
+            ("postScriptGC off", GC_OFF, False),
+        ):
+            if DRAG_ONLY:
+                break
+            with server(BARE, extra=extra, freeze=freeze) as (_proc, url):
                 ctx, page, _ = open_page(browser, url, '[data-testid="stSlider"]')
                 ms = measure_commits(page, SLIDER_THUMB)
                 lines.append(f"commit  bare slider page          {label}: {fmt_ms(ms)}")
@@ -284,34 +311,40 @@ def main() -> int:
                 ("GC on + freeze  ", None, True),
                 ("postScriptGC off", GC_OFF, False),
             ):
+                if DRAG_ONLY and not freeze:
+                    continue
                 with server(EXPLORER, rows, extra, freeze) as (proc, url):
                     ctx, page, sent = open_page(browser, url, '[data-testid="te-tp"]:not(:empty)')
                     if freeze:
                         d = measure_drag(page, sent, build[rows]["stops"])
                         lines.append(
                             f"drag    explorer {rows:>9,} rows: {d['updated']}/{MOVES} moves updated the "
-                            f"sensitivity ({d['moves']} frames seen), p95 event->next frame {d['p95']:.1f} ms, "
+                            f"sensitivity ({d['moves']} frames); event->next frame median {d['median']:.1f}, "
+                            f"p95 {d['p95']:.1f} ms; event->redraw done p95 {d['handler_p95']:.1f} ms; "
                             f"{d['sent']} websocket frames sent during the drag"
                         )
                         print(lines[-1], flush=True)
+                    if DRAG_ONLY:
+                        ctx.close()
+                        continue
                     ms = measure_commits(page, '[data-testid="te-range"]')
                     lines.append(f"commit  explorer {rows:>9,} rows {label}: {fmt_ms(ms)}")
                     print(lines[-1], flush=True)
                     if freeze and rows == SIZES[-1]:
                         mem = measure_memory(page, proc.pid)
                         lines.append(
-                            f"memory  explorer {rows:>9,} rows, server RSS over {LONG_SESSION} commits (MiB): "
+                            f"memory  explorer {rows:>9,} rows, server RSS over {LONG_SESSION} commits, MiB: "
                             + " -> ".join(f"{m:.0f}" for m in mem)
                         )
                         print(lines[-1], flush=True)
                     ctx.close()
-        for rows in SIZES:
+        for rows in () if DRAG_ONLY else SIZES:
             with server(NAIVE, rows) as (_proc, url):
                 ctx, page, sent = open_page(browser, url, '[data-testid="stSlider"]')
                 d = measure_naive_drag(page, sent)
                 lines.append(
-                    f"drag    naive    {rows:>9,} rows: {d['updated']}/{MOVES} moves changed the numbers before "
-                    f"release, {d['sent']} websocket frames sent during the drag"
+                    f"drag    naive    {rows:>9,} rows: {d['updated']}/{MOVES} moves changed the numbers "
+                    f"before release, {d['sent']} websocket frames sent during the drag"
                 )
                 print(lines[-1], flush=True)
                 ms = measure_commits(page, SLIDER_THUMB, n=min(10, COMMITS))

@@ -91,6 +91,7 @@ def load_bundled(key: str) -> LoadedTable:
     try:
         entry = BUNDLED[key]
     except KeyError:
-        raise DataError(f"There is no bundled data set called '{key}'. "
-                        f"Choose one of: {', '.join(BUNDLED)}.") from None
+        raise DataError(
+            f"There is no bundled data set called '{key}'. Choose one of: {', '.join(BUNDLED)}."
+        ) from None
     return read_table(entry.path, name=entry.path.name)

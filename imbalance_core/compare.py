@@ -114,6 +114,17 @@ class CompareResult:
     wall_seconds: float
     n_tasks: int
 
+    def at_threshold(self, threshold: float) -> CompareResult:
+        """The same grid with the hold-out 2x2 table at another threshold (no retraining: scores are kept)."""
+        if not 0 <= threshold <= 1:
+            raise DataError("The threshold must lie between 0 and 1.")
+        rows = tuple(
+            _row_from_result(row.result, threshold) if row.result is not None
+            else replace(row, threshold=float(threshold))
+            for row in self.rows
+        )
+        return replace(self, rows=rows, threshold=float(threshold))
+
     def ranked(self, by: str = "sensitivity_f1") -> tuple[CompareRow, ...]:
         """Rows best first by a :data:`RANKINGS` key; failed rows last, in their original order."""
         return RANKINGS[by].order(self.rows)

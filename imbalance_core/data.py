@@ -11,8 +11,8 @@ How it reads (fast path first, so a million-row clean file costs little more tha
 1. File type from magic bytes (zip/Excel, old Excel, gzip, PDF) and emptiness.
 2. Encoding: a byte-order mark first, then strict UTF-8 on a sample, then ``charset-normalizer``;
    among its equivalent Western code pages cp1252 is preferred (what spreadsheet exports use).
-3. Dialect (delimiter, quote) by ``clevercsv`` on a sample of at most 64 KiB; the decimal mark from
-   the number patterns in that sample.
+3. Dialect (delimiter, quote) by ``clevercsv`` on the first 8 k characters; the decimal mark from
+   the number patterns in the first 64 KiB.
 4. One pass of pandas' C parser with that dialect and the NA markers.
 5. Only columns that did *not* come out numeric get the slow, per-column cleaning: whitespace,
    NA markers, thousands separators, detection limits, units (see :data:`DETECTION_LIMIT_RULE`).
@@ -42,9 +42,11 @@ from charset_normalizer import from_bytes
 from imbalance_core.errors import DataError
 
 #: Cell texts read as "missing" (exact match after trimming spaces).
+# fmt: off
 NA_MARKERS: tuple[str, ...] = (
     "", "NA", "N/A", "n/a", "na", "?", "-", ".", "null", "NULL", "Null", "NaN", "nan", "#N/A",
 )
+# fmt: on
 #: The stated rule for values reported below/above a detection limit.
 DETECTION_LIMIT_RULE = "'<x' becomes x/2 (half the lower detection limit), '>x' becomes x (the upper limit)"
 #: Bytes looked at when guessing the encoding and the dialect.
@@ -53,20 +55,27 @@ SAMPLE_BYTES = 64 * 1024
 DIALECT_SAMPLE_CHARS = 8 * 1024
 #: Share of numeric cells above which a few stray words in a numeric column are treated as missing.
 NUMERIC_MAJORITY = 0.9
-#: At most this many different unit spellings in one column are stripped; more means it is text.
-MAX_UNITS = 3
+#: Units recognised when written straight after the number ("5mg"); with a space, '/', '%', 'µ' or '°'
+#: any short word counts as a unit. Keeps codes such as stage "2a" from being read as numbers.
+# fmt: off
+KNOWN_UNITS = frozenset({
+    "g", "mg", "kg", "ug", "µg", "ng", "pg", "l", "ml", "dl", "mmol", "umol", "µmol", "nmol", "mol",
+    "u", "iu", "mu", "ku", "mm", "cm", "m", "s", "min", "h", "bpm", "mmhg", "kpa", "fl",
+})
+# fmt: on
 DELIMITERS = (",", ";", "\t", "|")
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
 
 _NUM = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
 _CELL_RE = (
-    r"^(?P<op><=|>=|[<>≤≥])?\s*(?P<num>" + _NUM + r")\s*"
+    r"^(?P<op><=|>=|[<>≤≥])?\s*(?P<num>" + _NUM + r")(?P<space>\s*)"
     r"(?P<unit>[A-Za-zµμ%°/][A-Za-z0-9µμ%°/.^*·²³\-]{0,15})?$"
 )
 _THOUSANDS_DOT_DECIMAL = r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$"
 _THOUSANDS_COMMA_DECIMAL = r"^[-+]?\d{1,3}(?:\.\d{3})+(?:,\d+)?$"
-_COMMA_NUMBER = re.compile(r"^[-+]?\d+,\d+$")
-_DOT_NUMBER = re.compile(r"^[-+]?\d*\.\d+$")
+#: A number with a decimal comma / point, possibly behind a detection-limit sign or before a unit.
+_COMMA_NUMBER = re.compile(r"^(?:[<>≤≥]=?)?\s*[-+]?\d+,\d+(?:\s*[^\d\s,.;]\S*)?$")
+_DOT_NUMBER = re.compile(r"^(?:[<>≤≥]=?)?\s*[-+]?\d*\.\d+(?:\s*[^\d\s,.;]\S*)?$")
 
 
 @dataclass(frozen=True)
@@ -115,6 +124,7 @@ class _Dialect:
     quotechar: str
     escapechar: str | None
     decimal: str
+    encoding_errors: str = "strict"
 
 
 # --------------------------------------------------------------------------- raw bytes and file type
@@ -154,6 +164,9 @@ class _Source:
 
 def _open_source(source: bytes | str | os.PathLike, name: str | None) -> _Source:
     """Wrap the input; a missing or unreadable file becomes a DataError."""
+    if hasattr(source, "getvalue") or hasattr(source, "read"):  # e.g. an uploaded-file object
+        source = source.getvalue() if hasattr(source, "getvalue") else source.read()
+        name = name or "uploaded file"
     if isinstance(source, bytes | bytearray | memoryview):
         data = bytes(source)
         return _Source(name or "uploaded file", len(data), data[:SAMPLE_BYTES], data=data)
@@ -187,8 +200,13 @@ def _zip_message(source: _Source) -> str:
 #: Magic bytes -> the message for a file that is not a text table. Checked in order.
 _MAGIC: tuple[tuple[bytes, Callable[[_Source], str]], ...] = (
     (b"PK\x03\x04", _zip_message),
-    (b"\xd0\xcf\x11\xe0", lambda _: "This looks like an old Excel (.xls) workbook, not a CSV file. "
-                                    "Open it in Excel and save it as CSV."),
+    (
+        b"\xd0\xcf\x11\xe0",
+        lambda _: (
+            "This looks like an old Excel (.xls) workbook, not a CSV file. "
+            "Open it in Excel and save it as CSV."
+        ),
+    ),
     (b"\x1f\x8b", lambda _: "This file is gzip-compressed. Unpack it and load the CSV inside."),
     (b"%PDF", lambda _: "This is a PDF document, not a CSV table."),
 )
@@ -266,7 +284,7 @@ def _around_first_non_utf8(raw: bytes) -> bytes:
         return raw[:SAMPLE_BYTES]
     except UnicodeDecodeError as exc:
         start = max(0, exc.start - SAMPLE_BYTES // 2)
-        return raw[start:start + SAMPLE_BYTES]
+        return raw[start : start + SAMPLE_BYTES]
 
 
 def _decode_sample(sample: bytes, encoding: str) -> str:
@@ -275,7 +293,7 @@ def _decode_sample(sample: bytes, encoding: str) -> str:
     if len(sample) >= SAMPLE_BYTES:
         cut = text.rfind("\n")
         if cut > 0:
-            text = text[:cut + 1]
+            text = text[: cut + 1]
     return text
 
 
@@ -290,7 +308,7 @@ def _check_text(text: str) -> None:
 # --------------------------------------------------------------------------- dialect
 
 
-def _detect_dialect(text: str, encoding: str) -> _Dialect:
+def _detect_dialect(text: str, encoding: str, errors: str = "strict") -> _Dialect:
     """Delimiter and quote character by clevercsv; decimal mark from the numbers in the sample."""
     lines = text.splitlines()
     if len(lines) < 2 and not any(d in text for d in DELIMITERS):
@@ -299,7 +317,7 @@ def _detect_dialect(text: str, encoding: str) -> _Dialect:
         try:
             head = text[:DIALECT_SAMPLE_CHARS]
             if len(text) > DIALECT_SAMPLE_CHARS and head.rfind("\n") > 0:
-                head = head[:head.rfind("\n") + 1]
+                head = head[: head.rfind("\n") + 1]
             found = clevercsv.Detector().detect(head, delimiters=list(DELIMITERS))
         except Exception:  # clevercsv can fail on odd samples; fall back to counting below
             found = None
@@ -313,7 +331,7 @@ def _detect_dialect(text: str, encoding: str) -> _Dialect:
             quotechar = found.quotechar or '"'
             escapechar = found.escapechar or None
     decimal = _detect_decimal(text, delimiter, quotechar)
-    return _Dialect(encoding, delimiter, quotechar, escapechar, decimal)
+    return _Dialect(encoding, delimiter, quotechar, escapechar, decimal, errors)
 
 
 def _detect_decimal(text: str, delimiter: str, quotechar: str) -> str:
@@ -337,13 +355,18 @@ def _detect_decimal(text: str, delimiter: str, quotechar: str) -> str:
 
 def _read_header(text: str, dialect: _Dialect) -> list[str]:
     reader = csv.reader(
-        io.StringIO(text), delimiter=dialect.delimiter, quotechar=dialect.quotechar,
+        io.StringIO(text),
+        delimiter=dialect.delimiter,
+        quotechar=dialect.quotechar,
         escapechar=dialect.escapechar,
     )
     try:
-        return [cell.strip() for cell in next(reader)]
-    except (StopIteration, csv.Error):
-        return []
+        for row in reader:
+            if any(cell.strip() for cell in row):  # pandas skips blank lines before the header too
+                return [cell.strip() for cell in row]
+    except csv.Error:
+        pass
+    return []
 
 
 def _unique_names(header: list[str]) -> tuple[list[str], dict[str, str], list[str]]:
@@ -364,8 +387,10 @@ def _unique_names(header: list[str]) -> tuple[list[str], dict[str, str], list[st
             if not original:
                 notices.append(f"Column {position} had no name; it is called '{candidate}'.")
             else:
-                notices.append(f"The column name '{original}' appears more than once; "
-                               f"column {position} is called '{candidate}'.")
+                notices.append(
+                    f"The column name '{original}' appears more than once; "
+                    f"column {position} is called '{candidate}'."
+                )
     return names, renamed, notices
 
 
@@ -384,6 +409,7 @@ def _parse(src: _Source, dialect: _Dialect, names: list[str]) -> pd.DataFrame:
                 escapechar=dialect.escapechar,
                 decimal=dialect.decimal,
                 encoding=None if dialect.encoding == "utf-8" else dialect.encoding,
+                encoding_errors=dialect.encoding_errors,
                 header=0,
                 names=names,
                 index_col=False,
@@ -414,6 +440,8 @@ class _ColumnReport:
     unit_cells: int = 0
     thousands: int = 0
     non_numeric: int = 0
+    mixed_units: int = 0
+    decimal_comma: int = 0
 
 
 def _clean_text_column(series: pd.Series, decimal: str) -> tuple[pd.Series, _ColumnReport]:
@@ -435,16 +463,31 @@ def _clean_text_column(series: pd.Series, decimal: str) -> tuple[pd.Series, _Col
         plain = plain.where(~is_thousands, plain.str.replace(".", "", regex=False))
         plain = plain.str.replace(",", ".", regex=False)
     else:
+        # Quoted "1,5" in a comma-separated file is a decimal comma. "1,234" is a thousands separator
+        # unless the column also has unambiguous decimal commas (not three digits after the comma).
+        comma_like = plain.str.match(r"^[-+]?\d+,\d+$", na=False)
+        if plain.str.match(r"^[-+]?\d+,(?:\d{1,2}|\d{4,})$", na=False).any():
+            is_thousands &= ~comma_like
+            report.decimal_comma = int(comma_like.sum())
+            plain = plain.where(~comma_like, plain.str.replace(",", ".", regex=False))
         plain = plain.where(~is_thousands, plain.str.replace(",", "", regex=False))
     values = pd.to_numeric(plain, errors="coerce").astype("float64")
     report.thousands = int(is_thousands.sum())
     failed = present & values.isna()
     if failed.any():
         parts = plain[failed].str.extract(_CELL_RE)
-        matched = parts["num"].notna()
-        units = parts.loc[matched, "unit"].dropna().unique()
-        if len(units) > MAX_UNITS:
-            matched &= parts["unit"].isna()
+        has_unit = parts["unit"].notna()
+        unit_ok = has_unit & (
+            (parts["space"].fillna("") != "")
+            | parts["unit"].str.contains(r"[/%µμ°]", na=False)
+            | parts["unit"].str.casefold().isin(KNOWN_UNITS)
+        )
+        matched = parts["num"].notna() & (~has_unit | unit_ok)
+        units = parts.loc[matched & has_unit, "unit"].unique()
+        if len({str(u).casefold() for u in units}) > 1:
+            # Different units in one column cannot simply be stripped: the numbers are on other scales.
+            report.mixed_units = len({str(u).casefold() for u in units})
+            matched &= ~has_unit
             units = []
         number = pd.to_numeric(parts["num"], errors="coerce")
         op = parts["op"].fillna("")
@@ -452,12 +495,12 @@ def _clean_text_column(series: pd.Series, decimal: str) -> tuple[pd.Series, _Col
         number = number.where(~below, number / 2)
         values.loc[matched[matched].index] = number[matched].to_numpy(dtype="float64")
         report.detection_limit = int((op.isin(["<", "<=", "≤", ">", ">=", "≥"]) & matched).sum())
-        report.unit_cells = int((parts["unit"].notna() & matched).sum())
+        report.unit_cells = int((has_unit & matched).sum())
         report.units = tuple(sorted(str(u) for u in units))
     remaining = present & values.isna()
     numeric_share = 1 - remaining.sum() / n_present
     if numeric_share < NUMERIC_MAJORITY:
-        return text, _ColumnReport()
+        return text, _ColumnReport(mixed_units=report.mixed_units)
     report.non_numeric = int(remaining.sum())
     return values, report
 
@@ -498,7 +541,8 @@ def read_table(source: bytes | str | os.PathLike, name: str | None = None) -> Lo
     Parameters
     ----------
     source : bytes, str or path-like
-        The uploaded bytes, or the path of a file (a ``str`` is always a path).
+        The uploaded bytes (or a binary file-like object such as an upload), or the path of a file
+        (a ``str`` is always a path).
     name : str, optional
         Display name; defaults to the file name.
 
@@ -517,18 +561,38 @@ def read_table(source: bytes | str | os.PathLike, name: str | None = None) -> Lo
         try:
             table = _read_with_encoding(src, encoding)
         except UnicodeDecodeError:
-            # The sample was valid UTF-8 but a later part is not: judge the encoding where it breaks.
-            table = _read_with_encoding(src, _guess_legacy_encoding(_around_first_non_utf8(src.all_bytes())))
+            table = _read_after_decode_error(src)
         sha256 = digest.result()
     return _finish(table, src.name, sha256, src.n_bytes)
 
 
-def _read_with_encoding(src: _Source, encoding: str) -> dict:
+def _read_after_decode_error(src: _Source) -> dict:
+    """The sample decoded but a later part does not: judge the encoding where it breaks.
+
+    If even that guess fails (a UTF-8 file with a few stray bytes), undecodable bytes are replaced
+    by '\ufffd' and a notice says how the text was read.
+    """
+    if not src.sample.isascii():
+        guess = "utf-8"  # the sample holds real UTF-8 characters: a few stray bytes, not another encoding
+    else:
+        guess = _guess_legacy_encoding(_around_first_non_utf8(src.all_bytes()))
+    try:
+        return _read_with_encoding(src, guess)
+    except UnicodeDecodeError:
+        table = _read_with_encoding(src, guess, errors="replace")
+        table["notices"].append(
+            f"Some bytes are not valid {guess} text and were replaced by '\ufffd'; "
+            "check names and text values with accents."
+        )
+        return table
+
+
+def _read_with_encoding(src: _Source, encoding: str, errors: str = "strict") -> dict:
     text = _decode_sample(src.sample, encoding)
     _check_text(text)
     if not text.strip():
         raise DataError("The file is empty. Choose a CSV file with a header row and data rows.")
-    dialect = _detect_dialect(text, encoding)
+    dialect = _detect_dialect(text, encoding, errors)
     header = _read_header(text, dialect)
     if len(header) < 2:
         raise DataError(
@@ -564,23 +628,46 @@ def _finish(parsed: dict, name: str, sha256: str, n_bytes: int) -> LoadedTable:
         frame[col] = cleaned
         if report.detection_limit:
             detection[col] = report.detection_limit
-            notices.append(f"Column '{col}': {report.detection_limit} values given as a detection limit were "
-                           f"turned into numbers ({DETECTION_LIMIT_RULE}).")
+            notices.append(
+                f"Column '{col}': {report.detection_limit} values given as a detection limit were "
+                f"turned into numbers ({DETECTION_LIMIT_RULE})."
+            )
         if report.unit_cells:
             units[col] = report.units
             notices.append(f"Column '{col}': units were stripped from {report.unit_cells} cells.")
+        if report.decimal_comma:
+            notices.append(
+                f"Column '{col}': {report.decimal_comma} numbers written with a decimal comma were read "
+                "as decimals."
+            )
+        if report.mixed_units:
+            notices.append(
+                f"Column '{col}' mixes {report.mixed_units} different units; they were not "
+                "stripped. Convert the column to one unit first."
+            )
         if report.thousands:
             notices.append(f"Column '{col}': thousands separators removed from {report.thousands} numbers.")
         if report.non_numeric:
             non_numeric[col] = report.non_numeric
-            notices.append(f"Column '{col}': {report.non_numeric} cells that are not numbers are treated "
-                           "as missing.")
+            notices.append(
+                f"Column '{col}': {report.non_numeric} cells that are not numbers are treated as missing."
+            )
     infinite, missing = _infinite_to_missing(frame)
     for col, n in infinite.items():
         notices.append(f"Column '{col}': {n} infinite or overflowing values are treated as missing.")
     return LoadedTable(
-        frame=frame, name=name, sha256=sha256, n_bytes=n_bytes, encoding=dialect.encoding,
-        delimiter=dialect.delimiter, decimal=dialect.decimal, notices=tuple(notices),
-        missing_counts=missing, detection_limit_counts=detection, unit_columns=units,
-        infinite_counts=infinite, non_numeric_counts=non_numeric, renamed_columns=parsed["renamed"],
+        frame=frame,
+        name=name,
+        sha256=sha256,
+        n_bytes=n_bytes,
+        encoding=dialect.encoding,
+        delimiter=dialect.delimiter,
+        decimal=dialect.decimal,
+        notices=tuple(notices),
+        missing_counts=missing,
+        detection_limit_counts=detection,
+        unit_columns=units,
+        infinite_counts=infinite,
+        non_numeric_counts=non_numeric,
+        renamed_columns=parsed["renamed"],
     )

@@ -96,39 +96,61 @@ class PreparedData:
 
 @dataclass(frozen=True)
 class _Label:
-    """The cleaned label column: strings with NaN for missing, plus what cleaning did."""
+    """The cleaned label column (categorical of strings, NaN = missing) and what cleaning did."""
 
     values: pd.Series
     notices: tuple[str, ...]
 
 
+def _category_name(value: object, numeric: bool) -> str:
+    """Display text of one label value: whole numbers without '.0' (1.0 -> '1'), text trimmed."""
+    if numeric and isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _class_order(name: str) -> tuple[int, float, str]:
+    """Sort key for class names: numbers by value ('2' before '10'), then text alphabetically."""
+    try:
+        return (0, float(name), name)
+    except ValueError:
+        return (1, 0.0, name)
+
+
+def _recode(cat: pd.Series, names: list[str]) -> pd.Series:
+    """Rename the categories of ``cat`` to ``names``; equal names merge, '' becomes missing."""
+    uniq = sorted({n for n in names if n}, key=_class_order)
+    index = {n: i for i, n in enumerate(uniq)}
+    lookup = np.array([index.get(n, -1) for n in names] + [-1], dtype=np.int64)
+    codes = lookup[cat.cat.codes.to_numpy()]  # code -1 (missing) picks the trailing -1
+    return pd.Series(pd.Categorical.from_codes(codes, categories=uniq), index=cat.index)
+
+
 def _label_text(raw: pd.Series) -> pd.Series:
-    """Label cells as text; whole numbers without a trailing '.0' (1.0 -> '1')."""
-    if pd.api.types.is_bool_dtype(raw):
-        return raw.astype(str).astype(object)
-    if pd.api.types.is_numeric_dtype(raw):
-        finite = raw.dropna()
-        if len(finite) and np.all(np.mod(finite.to_numpy(dtype=float), 1) == 0):
-            return raw.astype("Int64").astype(str).where(raw.notna()).astype(object)
-        return raw.astype(str).where(raw.notna()).astype(object)
-    text = raw.astype(str).where(raw.notna()).str.strip()
-    return text.where(text != "").astype(object)
+    """The label as a categorical of strings (NaN = missing). Work is per distinct value, not per row."""
+    numeric = pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw)
+    cat = raw.astype("category")
+    return _recode(cat, [_category_name(v, numeric) for v in cat.cat.categories])
 
 
 def _merge_spellings(text: pd.Series) -> tuple[pd.Series, tuple[str, ...]]:
-    """Merge spellings that differ only in case or surrounding spaces into the lower-case form."""
-    present = text.dropna()
-    key = present.str.casefold()
-    spellings = present.groupby(key).nunique()
-    merged = spellings[spellings > 1]
-    if merged.empty:
+    """Merge spellings that differ only in upper/lower case into the lower-case form (with a notice).
+
+    Surrounding spaces were already trimmed; spellings differing only in them are merged silently
+    by :func:`_label_text` and in the intake.
+    """
+    names = [str(c) for c in text.cat.categories]
+    groups: dict[str, int] = {}
+    for n in names:
+        groups[n.casefold()] = groups.get(n.casefold(), 0) + 1
+    merged = [k for k, n in groups.items() if n > 1]
+    if not merged:
         return text, ()
-    mapping = {v: v.casefold() for v in present.unique() if v.casefold() in merged.index}
     notices = tuple(
         f"Label spellings that differ only in upper/lower case or spaces were merged into one class '{k}'."
-        for k in merged.index
+        for k in merged
     )
-    return text.replace(mapping), notices
+    return _recode(text, [n.casefold() if n.casefold() in merged else n for n in names]), notices
 
 
 def _clean_label(table: LoadedTable, label: str) -> _Label:
@@ -137,7 +159,7 @@ def _clean_label(table: LoadedTable, label: str) -> _Label:
         raise DataError(f"There is no column called '{label}'. Choose the label column from the list.")
     raw = table.frame[label]
     text, notices = _merge_spellings(_label_text(raw))
-    n_classes = text.nunique(dropna=True)
+    n_classes = len(text.cat.categories)
     if n_classes == 0:
         raise DataError(f"The label column '{label}' is empty. Choose a column that holds the diagnosis.")
     if n_classes > MAX_CLASSES:
@@ -158,8 +180,14 @@ def label_classes(table: LoadedTable, label: str) -> dict[str, int]:
 
     Raises DataError for a missing, empty or continuous label column.
     """
-    counts = _clean_label(table, label).values.value_counts(dropna=True)
-    return {str(k): int(counts[k]) for k in sorted(counts.index, key=str)}
+    return _counts(_clean_label(table, label).values)
+
+
+def _counts(values: pd.Series) -> dict[str, int]:
+    """Rows per category of a categorical series (category order), classes with no rows left out."""
+    codes = values.cat.codes.to_numpy()
+    counts = np.bincount(codes[codes >= 0], minlength=len(values.cat.categories))
+    return {str(c): int(n) for c, n in zip(values.cat.categories, counts, strict=True) if n}
 
 
 def _rarest(counts: dict[str, int]) -> str:
@@ -176,8 +204,10 @@ def default_spec(table: LoadedTable, label: str) -> TaskSpec:
 
 
 def _one_class_message(label: str) -> str:
-    return (f"The label column '{label}' has only one class; a classifier needs at least two. "
-            "Choose another label column or a file with both classes.")
+    return (
+        f"The label column '{label}' has only one class; a classifier needs at least two. "
+        "Choose another label column or a file with both classes."
+    )
 
 
 def _match_values(wanted: tuple[str, ...], classes: list[str]) -> tuple[str, ...]:
@@ -200,50 +230,87 @@ def _join_names(names: list[str], fallback: str) -> str:
 # --------------------------------------------------------------------------- feature checks
 
 
+def _whole_numbers(col: pd.Series) -> np.ndarray | None:
+    """The column as float64 if it is numeric with only whole numbers and no missing values."""
+    if not pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col):
+        return None
+    values = col.to_numpy(dtype=float)
+    if col.dtype.kind != "f":
+        return values
+    head = values[:1000]
+    if np.isnan(head).any() or np.any(np.mod(head, 1) != 0):  # most measurements stop here
+        return None
+    if np.isnan(values).any() or np.any(np.mod(values, 1) != 0):
+        return None
+    return values
+
+
 def _is_id_like(col: pd.Series, name: str) -> bool:
-    """Unique per row and either text or whole numbers counting up (row numbers, patient IDs)."""
-    present = col.dropna()
-    if len(present) < len(col) or len(col) < 3 or present.nunique() < len(col):
+    """Unique per row and either text or whole numbers counting up (row numbers, patient IDs).
+
+    Cheap tests run first so that a million-row measurement column is rejected without hashing it.
+    """
+    if len(col) < 3:
         return False
     if not pd.api.types.is_numeric_dtype(col):
-        return True
-    values = present.to_numpy(dtype=float)
-    if not np.all(np.mod(values, 1) == 0):
+        return bool(col.notna().all() and col.iloc[:1000].is_unique and col.is_unique)
+    values = _whole_numbers(col)
+    if values is None:
         return False
-    in_order = bool(np.all(np.diff(values) > 0) or np.all(np.diff(values) < 0))
+    step = np.diff(values)
+    if np.all(step > 0) or np.all(step < 0):
+        return True
     consecutive = values.max() - values.min() + 1 == len(values)
-    return in_order or consecutive or "id" in name.casefold().replace("_", " ").split()
+    named_id = "id" in name.casefold().replace("_", " ").split()
+    return bool((consecutive or named_id) and col.is_unique)
+
+
+def _few_values(col: pd.Series) -> bool:
+    """At most MAX_CLASSES distinct values (a quick look at the first rows rules most columns out)."""
+    return col.iloc[:2000].nunique() <= MAX_CLASSES and col.nunique() <= MAX_CLASSES
 
 
 def _predicts_label(col: pd.Series, y: np.ndarray) -> bool:
-    """True when the column alone gives the class: each value one class, or (binary) one cut-off."""
+    """True when each value of a column with few values belongs to one class only."""
     mask = col.notna().to_numpy()
-    if mask.sum() < 2 or len(np.unique(y[mask])) < 2:
+    n = int(mask.sum())
+    if n < 2 or not _few_values(col):
         return False
     values, codes = col[mask], y[mask]
-    if values.nunique() <= MAX_CLASSES and values.nunique() < mask.sum():
-        return bool((pd.Series(codes).groupby(values.to_numpy()).nunique() == 1).all())
-    return False
+    if len(np.unique(codes)) < 2 or 2 * values.nunique() > n:
+        return False
+    return bool((pd.Series(codes).groupby(values.to_numpy()).nunique() == 1).all())
 
 
 def _separates_classes(col: pd.Series, y: np.ndarray) -> bool:
     """Binary task, numeric column: every positive lies above (or below) every negative."""
-    if not pd.api.types.is_numeric_dtype(col) or len(np.unique(y)) != 2:
+    if not pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col):
+        return False
+    if np.any(y > 1):
         return False
     values = col.to_numpy(dtype=float)
-    ok = ~np.isnan(values)
-    pos, neg = values[ok & (y == 1)], values[ok & (y == 0)]
-    if len(pos) == 0 or len(neg) == 0:
-        return False
-    return bool(pos.min() > neg.max() or pos.max() < neg.min())
+    pos_rows, neg_rows = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
+    for take in (slice(0, 2000), slice(None)):  # overlapping ranges in a sample settle most columns
+        pos, neg = values[pos_rows[take]], values[neg_rows[take]]
+        pos, neg = pos[~np.isnan(pos)], neg[~np.isnan(neg)]
+        if len(pos) == 0 or len(neg) == 0:
+            return False
+        if not (pos.min() > neg.max() or pos.max() < neg.min()):
+            return False
+    return True
 
 
 def _check_empty(col: pd.Series, name: str, y: np.ndarray) -> str | None:
-    return "empty in every row" if col.isna().all() else None
+    return "empty in every row" if not col.notna().any() else None
 
 
 def _check_constant(col: pd.Series, name: str, y: np.ndarray) -> str | None:
-    return "the same value in every row" if col.nunique(dropna=True) == 1 else None
+    if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
+        values = col.to_numpy(dtype=float)
+        same = np.nanmin(values) == np.nanmax(values)  # all-NaN columns were caught before
+    else:
+        same = col.nunique(dropna=True) == 1
+    return "the same value in every row" if same else None
 
 
 def _check_id(col: pd.Series, name: str, y: np.ndarray) -> str | None:
@@ -292,11 +359,26 @@ def default_exclusions(frame: pd.DataFrame, label: str, y: np.ndarray) -> dict[s
     return excluded
 
 
-def _as_feature(col: pd.Series) -> tuple[pd.Series, bool]:
-    """(feature column, is numeric): numbers as float64, text as object with NaN for missing."""
-    if pd.api.types.is_bool_dtype(col) or pd.api.types.is_numeric_dtype(col):
-        return col.astype("float64"), True
-    return col.astype(object).where(col.notna(), np.nan), False
+def _features(frame: pd.DataFrame, columns: list) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """X with numbers as float64 and text as object (NaN = missing); numeric and text column names.
+
+    One column selection (a single copy); only columns that are not float64 already are converted.
+    """
+    if not columns:
+        raise DataError("No feature columns are left. Put back at least one excluded column.")
+    X = frame[columns]
+    numeric: list[str] = []
+    categorical: list[str] = []
+    for name in columns:
+        col = X[name]
+        if pd.api.types.is_bool_dtype(col) or pd.api.types.is_numeric_dtype(col):
+            numeric.append(str(name))
+            if col.dtype != np.float64:
+                X[name] = col.astype("float64")
+        else:
+            categorical.append(str(name))
+            X[name] = col.astype(object).where(col.notna(), np.nan)
+    return X, numeric, categorical
 
 
 # --------------------------------------------------------------------------- prepare
@@ -306,8 +388,8 @@ def _encode(
     values: pd.Series, spec: TaskSpec, label: str
 ) -> tuple[np.ndarray, tuple[str, ...], tuple[str, ...]]:
     """Class codes, class names and the positive label values for the task."""
-    counts = values.value_counts()
-    classes = sorted((str(c) for c in counts.index), key=str)
+    counts = _counts(values)
+    classes = list(counts)
     if len(classes) < 2:
         raise DataError(_one_class_message(label))
     if spec.multiclass:
@@ -316,10 +398,12 @@ def _encode(
     if spec.positive:
         positive = _match_values(spec.positive, classes)
         if not positive:
-            raise DataError(f"None of the chosen positive classes occurs in the label column '{label}'. "
-                            "Choose the positive class from the list.")
+            raise DataError(
+                f"None of the chosen positive classes occurs in the label column '{label}'. "
+                "Choose the positive class from the list."
+            )
     else:
-        positive = (_rarest({c: int(counts[c]) for c in classes}),)
+        positive = (_rarest(counts),)
     negative = [c for c in classes if c not in positive]
     if not negative:
         raise DataError("Every class is marked positive; leave at least one class as negative.")
@@ -351,7 +435,7 @@ def prepare(table: LoadedTable, spec: TaskSpec) -> PreparedData:
     if n_missing:
         dropped["missing label"] = n_missing
         notices.append(f"{n_missing} rows without a label were left out.")
-    classes_present = sorted(values.dropna().unique(), key=str)
+    classes_present = list(_counts(values))
     for ignored in _match_values(spec.ignore, classes_present):
         hit = keep & (values == ignored)
         n = int(hit.sum())
@@ -360,8 +444,11 @@ def prepare(table: LoadedTable, spec: TaskSpec) -> PreparedData:
             dropped[f"label '{ignored}' left out"] = n
             notices.append(f"{n} rows with label '{ignored}' left out.")
     rows = np.flatnonzero(keep.to_numpy())
-    frame = table.frame.iloc[rows].reset_index(drop=True)
-    kept = values.iloc[rows].reset_index(drop=True)
+    if len(rows) == len(values):  # nothing dropped: no copy of a possibly large frame
+        frame, kept = table.frame, values
+    else:
+        frame = table.frame.iloc[rows].reset_index(drop=True)
+        kept = values.iloc[rows].reset_index(drop=True)
     y, class_names, positive = _encode(kept, spec, spec.label)
 
     excluded = default_exclusions(frame, spec.label, y)
@@ -370,14 +457,9 @@ def prepare(table: LoadedTable, spec: TaskSpec) -> PreparedData:
     for col in spec.exclude:
         if col in frame.columns and col != spec.label:
             excluded[col] = "left out by you"
-    features, numeric, categorical = {}, [], []
-    for name in frame.columns:
-        if name == spec.label or name in excluded:
-            continue
-        features[name], is_numeric = _as_feature(frame[name])
-        (numeric if is_numeric else categorical).append(str(name))
-    if not features:
-        raise DataError("No feature columns are left. Put back at least one excluded column.")
+    X, numeric, categorical = _features(
+        frame, [c for c in frame.columns if c != spec.label and c not in excluded]
+    )
     for col, reason in excluded.items():
         if reason != "left out by you":
             notices.append(f"Column '{col}' is excluded: {reason}.")
@@ -385,11 +467,13 @@ def prepare(table: LoadedTable, spec: TaskSpec) -> PreparedData:
         notices.append(f"Text columns used as categories: {', '.join(categorical)}.")
     found = [
         f"Column '{c}' alone separates the two classes completely; check it is not a consequence of "
-        "the diagnosis." for c in numeric if _separates_classes(features[c], y)
+        "the diagnosis."
+        for c in numeric
+        if _separates_classes(X[c], y)
     ]
-    label_counts = kept.value_counts()
+
     return PreparedData(
-        X=pd.DataFrame(features),
+        X=X,
         y=y,
         class_names=class_names,
         label=spec.label,
@@ -401,7 +485,7 @@ def prepare(table: LoadedTable, spec: TaskSpec) -> PreparedData:
         notices=tuple(notices),
         dropped_rows=dropped,
         positive_values=positive,
-        label_counts={str(k): int(label_counts[k]) for k in sorted(label_counts.index, key=str)},
+        label_counts=_counts(kept),
         warnings=tuple(found),
         source_rows=rows,
     )

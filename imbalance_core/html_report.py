@@ -54,8 +54,7 @@ def _classes_figure(fd: FigureData) -> go.Figure:
 def _pca_figure(fd: FigureData) -> go.Figure:
     pv = fd.projection
     fig = go.Figure()
-    names = {0: fd.negative_name, 1: fd.positive_name}
-    for code, name in names.items():
+    for code, name in enumerate(fd.class_names):
         m = pv.before_y == code
         fig.add_trace(
             go.Scattergl(
@@ -90,21 +89,24 @@ def _pca_figure(fd: FigureData) -> go.Figure:
 
 def build_figures(fd: FigureData) -> dict[str, list[go.Figure]]:
     """Figure key (as in report sections) -> plotly figures, built by the app's figure builders."""
+    out: dict[str, list[go.Figure]] = {"classes": [_classes_figure(fd)]}
+    if fd.projection is not None:
+        out["pca"] = [_pca_figure(fd)]
+    if fd.roc is None:  # multi-class: no threshold curves
+        return out
     op = fd.operating_point
     roc = curve_figures.roc_figure(fd.roc, operating_point=(op["fpr"], op["tpr"]))
     roc.update_layout(title=f"ROC curve — AUC {fd.roc_auc}")
     point = (op["recall"], op["precision"]) if np.isfinite(op["precision"]) else None
     pr = curve_figures.pr_figure(fd.pr, prevalence=fd.prevalence_sample, operating_point=point)
     pr.update_layout(title=f"Precision-recall — average precision {fd.pr_auc}")
-    out: dict[str, list[go.Figure]] = {"classes": [_classes_figure(fd)], "roc_pr": [roc, pr]}
+    out["roc_pr"] = [roc, pr]
     cal_dec = []
     if fd.calibration is not None:
         cal_dec.append(curve_figures.calibration_figure(fd.calibration))
     if fd.decision is not None:
         cal_dec.append(curve_figures.decision_curve_figure(fd.decision, threshold=fd.threshold))
     out["calibration_decision"] = cal_dec
-    if fd.projection is not None:
-        out["pca"] = [_pca_figure(fd)]
     return out
 
 

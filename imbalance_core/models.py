@@ -183,7 +183,7 @@ _SPEC_ROWS: tuple[ClassifierSpec, ...] = (
         "random_forest", "Random forest",
         "Many decision trees, each on a random part of the data, vote on the class.",
         False, True, True,
-        (ParamSpec("n_estimators", "Number of trees", "int", 200, 10, 1000),
+        (ParamSpec("n_estimators", "Number of trees", "int", 100, 10, 1000),
          ParamSpec("max_depth", "Maximum tree depth (0 = unlimited)", "int", 0, 0, 50),
          ParamSpec("min_samples_leaf", "Fewest patients per leaf", "int", 1, 1, 50)),
         _random_forest,
@@ -225,7 +225,7 @@ _SPEC_ROWS: tuple[ClassifierSpec, ...] = (
         "A random forest where every tree sees the rare class and an equal-sized random part of the "
         "common class.",
         False, True, True,
-        (ParamSpec("n_estimators", "Number of trees", "int", 200, 10, 1000),),
+        (ParamSpec("n_estimators", "Number of trees", "int", 100, 10, 1000),),
         _balanced_rf,
     ),
     ClassifierSpec(
@@ -343,7 +343,12 @@ class WeightedClassifier(ClassifierMixin, BaseEstimator):
                 notices.append(f"{spec.name} cannot use class weights, so the weighting was ignored.")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
-            model.fit(X, y, **fit_kwargs)
+            try:
+                model.fit(X, y, **fit_kwargs)
+            except ValueError as exc:  # e.g. too few rows of a class for the SVM's internal calibration
+                raise DataError(f"{spec.name} could not be trained on a training fold with these settings "
+                                "(probably too few patients of one class); try fewer folds, another "
+                                "resampling method or another classifier.") from exc
         self.estimator_ = model
         self.classes_ = model.classes_
         self.notices_ = tuple(notices)

@@ -66,7 +66,7 @@ class PredictionResult:
             return f"Scored {self.n_rows} patients: {parts}."
         return (
             f"Scored {self.n_rows} patients; {self.n_positive} have a score at or above the threshold "
-            f"{self.threshold:.3f} and are called '{self.class_names[1]}'."
+            f"{self.threshold:.4f} and are called '{self.class_names[1]}'."
         )
 
 
@@ -121,6 +121,13 @@ def features_for_model(frame: pd.DataFrame, saved: SavedModel) -> tuple[pd.DataF
             X[c] = pd.to_numeric(frame[c], errors="coerce").astype("float64")
         else:
             X[c] = _category_text(frame[c])
+    unseen = unseen_categories(saved, X)
+    if unseen:
+        shown = ", ".join(f"'{c}' ({n})" for c, n in unseen.items())
+        notices.append(
+            f"Some text values were never seen in training and count as 'none of the known "
+            f"categories': {shown} cells."
+        )
     n_missing = {c: int(n) for c, n in X.isna().sum().items() if n}
     if n_missing:
         shown = ", ".join(f"'{c}' ({n})" for c, n in list(n_missing.items())[:8])
@@ -128,6 +135,34 @@ def features_for_model(frame: pd.DataFrame, saved: SavedModel) -> tuple[pd.DataF
             f"Missing values were filled the way the model was trained to (median / most frequent): {shown}."
         )
     return X, tuple(notices)
+
+
+def known_categories(saved: SavedModel) -> dict[str, set[str]]:
+    """Column -> categories the model's encoder learned (empty when the pipeline has no such encoder)."""
+    pipe = saved.pipeline
+    pre = pipe.named_steps.get("preprocess") if hasattr(pipe, "named_steps") else None
+    out: dict[str, set[str]] = {}
+    for _name, transformer, columns in getattr(pre, "transformers_", ()):
+        steps = getattr(transformer, "steps", None) or [(None, transformer)]
+        coder = steps[-1][1]
+        cats = getattr(coder, "categories_", None)
+        if cats is None or not isinstance(columns, list) or len(columns) != len(cats):
+            continue
+        for col, values in zip(columns, cats, strict=True):
+            out[str(col)] = {str(v) for v in values}
+    return out
+
+
+def unseen_categories(saved: SavedModel, X: pd.DataFrame) -> dict[str, int]:
+    """Categorical column -> number of cells whose value the model never saw in training."""
+    found: dict[str, int] = {}
+    for col, known in known_categories(saved).items():
+        if col in X.columns:
+            values = X[col].dropna().astype(str)
+            n = int((~values.isin(known)).sum())
+            if n:
+                found[col] = n
+    return found
 
 
 def predict_frame(saved: SavedModel, frame: pd.DataFrame, notices: tuple[str, ...] = ()) -> PredictionResult:

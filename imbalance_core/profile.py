@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 import numpy as np
+import pandas as pd
 
 from imbalance_core.data import LoadedTable
 from imbalance_core.dataset import PreparedData, TaskSpec, prepare
@@ -98,31 +99,56 @@ def _ratio_guidance(ratio: float, minority: int) -> tuple[Guidance, ...]:
     if ratio < 1.5:
         return (Guidance("info", "The classes are about balanced; no resampling or weighting is needed."),)
     if ratio < MILD_RATIO:
-        return (Guidance("info", f"Mild imbalance ({ratio:.1f}:1). Class weights are usually enough; "
-                                 "resampling rarely helps here."),)
+        return (
+            Guidance(
+                "info",
+                f"Mild imbalance ({ratio:.1f}:1). Class weights are usually enough; "
+                "resampling rarely helps here.",
+            ),
+        )
     if ratio <= SEVERE_RATIO:
-        return (Guidance("warning", f"Marked imbalance ({ratio:.1f}:1): take care. Accuracy will flatter "
-                                    "the model — judge it by sensitivity, PR AUC and balanced accuracy, and "
-                                    "consider class weights or a moderate resampling target such as 3:1."),)
-    return (Guidance("action", f"Severe imbalance ({ratio:.1f}:1): act. Use at least one remedy — class "
-                               "weights, resampling of the training folds, or a moved threshold — and do "
-                               "not trust accuracy."),)
+        return (
+            Guidance(
+                "warning",
+                f"Marked imbalance ({ratio:.1f}:1): take care. Accuracy will flatter "
+                "the model — judge it by sensitivity, PR AUC and balanced accuracy, and "
+                "consider class weights or a moderate resampling target such as 3:1.",
+            ),
+        )
+    return (
+        Guidance(
+            "action",
+            f"Severe imbalance ({ratio:.1f}:1): act. Use at least one remedy — class "
+            "weights, resampling of the training folds, or a moved threshold — and do "
+            "not trust accuracy.",
+        ),
+    )
 
 
 def _minority_guidance(ratio: float, minority: int) -> tuple[Guidance, ...]:
     if minority >= MIN_MINORITY_FOR_SMOTE:
         return ()
-    return (Guidance("action", f"Only {minority} rows in the smallest class: SMOTE-family methods cannot "
-                               "interpolate meaningfully with this few. Prefer class weights or threshold "
-                               "moving, and collect more cases if you can."),)
+    return (
+        Guidance(
+            "action",
+            f"Only {minority} rows in the smallest class: SMOTE-family methods cannot "
+            "interpolate meaningfully with this few. Prefer class weights or threshold "
+            "moving, and collect more cases if you can.",
+        ),
+    )
 
 
 def _when_not_to_resample(ratio: float, minority: int) -> tuple[Guidance, ...]:
     if ratio < MILD_RATIO:
         return ()
-    return (Guidance("info", "Resample only the training data, never the test data. If the model must "
-                             "meet the natural prevalence, you can also keep the data as it is and move "
-                             "the decision threshold instead."),)
+    return (
+        Guidance(
+            "info",
+            "Resample only the training data, never the test data. If the model must "
+            "meet the natural prevalence, you can also keep the data as it is and move "
+            "the decision threshold instead.",
+        ),
+    )
 
 
 #: Guidance rules, each (ratio, minority count) -> advice; applied in order.
@@ -139,8 +165,11 @@ def guidance_for(ratio: float, minority: int) -> tuple[Guidance, ...]:
 
 def _quality(table: LoadedTable, data: PreparedData) -> tuple[ColumnQuality, ...]:
     rows = []
-    frame = table.frame.iloc[data.source_rows] if data.source_rows is not None else table.frame
-    missing = frame.isna().sum()
+    all_rows = data.source_rows is None or len(data.source_rows) == table.n_rows
+    if all_rows:
+        missing = pd.Series(table.missing_counts, dtype="int64").reindex(table.columns, fill_value=0)
+    else:
+        missing = table.frame.iloc[data.source_rows].isna().sum()
     for name in table.columns:
         if name == data.label:
             kind: Kind = "label"
@@ -150,16 +179,18 @@ def _quality(table: LoadedTable, data: PreparedData) -> tuple[ColumnQuality, ...
             kind = "categorical"
         else:
             kind = "numeric"
-        rows.append(ColumnQuality(
-            name=name,
-            kind=kind,
-            missing=int(missing[name]),
-            detection_limit=table.detection_limit_counts.get(name, 0),
-            excluded_reason=data.excluded.get(name),
-            infinite=table.infinite_counts.get(name, 0),
-            non_numeric=table.non_numeric_counts.get(name, 0),
-            units=table.unit_columns.get(name, ()),
-        ))
+        rows.append(
+            ColumnQuality(
+                name=name,
+                kind=kind,
+                missing=int(missing[name]),
+                detection_limit=table.detection_limit_counts.get(name, 0),
+                excluded_reason=data.excluded.get(name),
+                infinite=table.infinite_counts.get(name, 0),
+                non_numeric=table.non_numeric_counts.get(name, 0),
+                units=table.unit_columns.get(name, ()),
+            )
+        )
     return tuple(rows)
 
 
@@ -167,7 +198,12 @@ def _duplicated_rows(table: LoadedTable, data: PreparedData) -> int:
     """Rows that repeat an earlier row in every column except ID-like ones."""
     id_like = [c for c, reason in data.excluded.items() if reason.startswith("unique in every row")]
     frame = table.frame.drop(columns=id_like)
-    return int(frame.duplicated().sum())
+    # Hash each row once (vectorised); only rows whose hash repeats are compared exactly.
+    hashes = pd.util.hash_pandas_object(frame, index=False).to_numpy()
+    repeated = pd.Series(hashes).duplicated(keep=False).to_numpy()
+    if not repeated.any():
+        return 0
+    return int(frame[repeated].duplicated().sum())
 
 
 def profile(table: LoadedTable, spec: TaskSpec) -> DataProfile:
@@ -184,12 +220,19 @@ def profile(table: LoadedTable, spec: TaskSpec) -> DataProfile:
     warnings = list(data.warnings)
     duplicated = _duplicated_rows(table, data)
     if duplicated:
-        warnings.append(f"{duplicated} rows repeat an earlier row exactly; duplicates can leak between "
-                        "training and test data.")
+        warnings.append(
+            f"{duplicated} rows repeat an earlier row exactly; duplicates can leak between "
+            "training and test data."
+        )
     guidance = guidance_for(ratio, minority)
     if not spec.multiclass and task_counts[data.positive_name] > total / 2:
-        guidance += (Guidance("info", "The positive class is the majority here; the imbalance methods "
-                                      "will favour the negative class instead."),)
+        guidance += (
+            Guidance(
+                "info",
+                "The positive class is the majority here; the imbalance methods "
+                "will favour the negative class instead.",
+            ),
+        )
     warnings.extend(g.text for g in guidance if g.level != "info")
     return DataProfile(
         name=data.name,

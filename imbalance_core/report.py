@@ -18,7 +18,6 @@ and accuracy with 95 % intervals (also at the deployment prevalence), curves, co
 
 from __future__ import annotations
 
-import io
 import math
 import platform
 from dataclasses import dataclass, field
@@ -118,6 +117,7 @@ class ReportInputs:
 
     table: LoadedTable or None (detection-limit and missing counts, intake notices).
     profile: DataProfile or None (duplicated rows, guidance).
+    threshold: decision threshold (two-class tasks; required there, ignored for multi-class).
     threshold_reason: how the threshold was chosen, in words (picker sentence or "set by hand").
     prevalence: deployment prevalence for PPV/NPV; None = the hold-out sample's own.
     compare: CompareResult of the Compare page, or None.
@@ -126,7 +126,7 @@ class ReportInputs:
 
     data: Any
     result: Any
-    threshold: float
+    threshold: float | None = None
     threshold_reason: str = "Set by hand."
     prevalence: float | None = None
     table: Any = None
@@ -162,19 +162,20 @@ class Section:
 class FigureData:
     """Arrays the static (matplotlib) and interactive (plotly) figures are drawn from: drawing only."""
 
-    roc: curves.RocCurve
-    pr: curves.PrCurve
-    operating_point: dict[str, float]
-    roc_auc: str
-    pr_auc: str
-    prevalence_sample: float
-    calibration: curves.Calibration | None
-    decision: curves.DecisionCurve | None
-    threshold: float
     class_bars: dict[str, dict[str, int]]
     projection: PcaView | None
-    positive_name: str
-    negative_name: str
+    class_names: tuple[str, ...]
+    positive_name: str = ""
+    negative_name: str = ""
+    roc: curves.RocCurve | None = None  # binary tasks only, as every field below
+    pr: curves.PrCurve | None = None
+    operating_point: dict[str, float] = field(default_factory=dict)
+    roc_auc: str = ""
+    pr_auc: str = ""
+    prevalence_sample: float = float("nan")
+    calibration: curves.Calibration | None = None
+    decision: curves.DecisionCurve | None = None
+    threshold: float = float("nan")
 
 
 @dataclass(frozen=True, eq=False)
@@ -392,7 +393,11 @@ def cv_table(result: Any) -> TableBlock:
         "Cross-validation (mean ± sd over folds)",
         ("Metric", "Mean ± sd"),
         rows,
-        note="Fold metrics use the threshold 0.5; the chosen threshold applies to the hold-out.",
+        note=(
+            "Fold metrics use the threshold 0.5; the chosen threshold applies to the hold-out."
+            if result.is_binary
+            else "Macro averages over the classes; each patient gets the most probable class."
+        ),
         widths=(2.5, 2.0),
     )
 
@@ -414,7 +419,7 @@ def counts_table(result: Any) -> TableBlock:
 def compare_table(compare: Any) -> TableBlock:
     """The Compare leaderboard, best first (sensitivity-then-F1 ranking), as strings."""
     frame = compare.to_frame(by="sensitivity_f1") if compare is not None else None
-    header = ("Rank", "Sampler", "Classifier", "CV sensitivity", "CV ROC AUC", "Test sens.", "Test spec.")
+    header = ("#", "Sampler", "Classifier", "CV sensitivity", "CV ROC AUC", "Test sens.", "Test spec.")
     rows = []
     for rec in frame.to_dict("records"):
         rank = rec.get("Rank")
@@ -435,7 +440,7 @@ def compare_table(compare: Any) -> TableBlock:
     )
 
 
-def _caveats(inputs: ReportInputs, row: dict[str, Any], cal: curves.Calibration | None) -> list[str]:
+def _caveats(inputs: ReportInputs, cal: curves.Calibration | None) -> list[str]:
     from imbalance_core.samplers import get_sampler
 
     s = inputs.result.settings
@@ -454,10 +459,15 @@ def _caveats(inputs: ReportInputs, row: dict[str, Any], cal: curves.Calibration 
         )
     if cal is not None and cal.distorted:
         out.append(cal.message)
-    if row["n_pos"] < SMALL_HOLDOUT_POSITIVES:
+    counts = np.bincount(
+        np.asarray(inputs.result.y_test, dtype=int), minlength=len(inputs.result.class_names)
+    )
+    rare = int(np.argmin(counts))
+    if counts[rare] < SMALL_HOLDOUT_POSITIVES:
         out.append(
-            f"The hold-out set holds only {row['n_pos']} patients with the condition; the intervals "
-            "are wide and the numbers may move a lot on new patients."
+            f"The hold-out set holds only {counts[rare]} patients of class "
+            f"'{inputs.result.class_names[rare]}'; "
+            "the intervals are wide and the numbers may move a lot on new patients."
         )
     out.append(
         "Measured on one data set with one split; an external validation on patients from another "
@@ -467,54 +477,49 @@ def _caveats(inputs: ReportInputs, row: dict[str, Any], cal: curves.Calibration 
 
 
 def pca_view(data: Any, settings: Any, seed: int = 0) -> PcaView | None:
-    """PCA of the training rows before/after resampling (fitted on the real rows), for the report."""
-    from sklearn.decomposition import PCA
-
+    """PCA of the training rows before/after resampling, by the Explore page's own projection code."""
+    from imbalance_core.projection import project_resampled
     from imbalance_core.training import resample_for_view
 
     view = resample_for_view(data, settings)
-    real = np.asarray(view.X_real, dtype=float)
-    if real.shape[1] < 2:
+    if np.asarray(view.X_real).shape[1] < 2:
         return None
-    centre, spread = real.mean(axis=0), real.std(axis=0)
-    spread[spread == 0] = 1.0
-    pca = PCA(n_components=2, random_state=seed).fit((real - centre) / spread)
-    rng = np.random.default_rng(seed)
-
-    def project(X: np.ndarray, n: int) -> np.ndarray:
-        idx = np.sort(rng.choice(len(X), n, replace=False)) if len(X) > n else np.arange(len(X))
-        return idx
-
-    bi = project(real, MAX_SCATTER_POINTS)
-    after = np.asarray(view.X_after, dtype=float)
-    ai = project(after, MAX_SCATTER_POINTS)
+    proj = project_resampled(view, "pca", 2, seed=seed, max_points=MAX_SCATTER_POINTS)
     return PcaView(
-        before_xy=pca.transform((real[bi] - centre) / spread),
-        before_y=np.asarray(view.y_real)[bi],
-        after_xy=pca.transform((after[ai] - centre) / spread),
-        after_y=np.asarray(view.y_after)[ai],
-        after_synthetic=np.asarray(view.is_synthetic)[ai],
-        explained=tuple(float(v) for v in pca.explained_variance_ratio_[:2]),
-        n_synthetic=int(np.sum(view.is_synthetic)),
-        n_removed=int(np.sum(view.removed)),
-    )
+        before_xy=proj.before_coords, before_y=np.asarray(proj.before_y), after_xy=proj.after_coords,
+        after_y=np.asarray(proj.after_y), after_synthetic=np.asarray(proj.after_synthetic, dtype=bool),
+        explained=tuple(float(v) for v in proj.explained_variance_ratio[:2]),
+        n_synthetic=int(proj.counts.synthetic), n_removed=int(proj.counts.removed),
+    )  # fmt: skip
 
 
 # --------------------------------------------------------------------------- content
 
 
-def build_report_content(inputs: ReportInputs) -> ReportContent:
-    """Every number and table of the report as strings, plus the figure arrays (pure; no drawing).
+@dataclass(frozen=True, eq=False)
+class _Body:
+    """The task-specific part of a report: sections 4-6, figures, key numbers, subtitle and meta line."""
 
-    Raises DataError for a multi-class result (the threshold report covers positive-vs-rest tasks).
-    """
-    data, result = inputs.data, inputs.result
-    if not result.is_binary:
-        raise DataError(
-            "The report covers two-class tasks (positive vs the rest). Choose a positive class on "
-            "the Data page to get a report with a threshold."
-        )
-    threshold = float(inputs.threshold)
+    sections: tuple[Section, ...]
+    figures: FigureData
+    key_numbers: dict[str, str]
+    decision: str
+    classes_line: tuple[str, str]
+    calibration: curves.Calibration | None = None
+
+
+def _class_bars(inputs: ReportInputs) -> dict[str, dict[str, int]]:
+    return {
+        "Whole data set": dict(inputs.data.class_counts),
+        "Training part": dict(inputs.result.train_counts),
+        "After resampling": dict(inputs.result.resampled_counts),
+    }
+
+
+def _binary_body(inputs: ReportInputs) -> _Body:
+    """Threshold, 2x2 table, accuracy with intervals, curves: the STARD core of a two-class report."""
+    result = inputs.result
+    threshold = float("nan") if inputs.threshold is None else float(inputs.threshold)
     if not math.isfinite(threshold):
         raise DataError("The threshold must be a number.")
     pos, neg = result.class_names[1], result.class_names[0]
@@ -531,314 +536,170 @@ def build_report_content(inputs: ReportInputs) -> ReportContent:
         dca = curves.decision_curve(y, s, prevalence=row["prevalence_deploy"])
     except DataError:
         dca = None
-    export_id = inputs.export_id or new_export_id()
-    created = inputs.created or datetime.now(UTC).replace(microsecond=0).strftime("%Y-%m-%d %H:%M UTC")
-    settings = result.settings
-
-    data_paragraphs, data_tables = _data_tables(inputs)
-    sections = [
-        Section("1. Data", tuple(data_paragraphs), tuple(data_tables), ("classes",)),
-        Section(
-            "2. Method",
-            (
-                "An imbalanced-learn pipeline: impute -> resample (training rows only) -> scale if the model "
-                "needs it -> classifier. The hold-out set is split off first and is never resampled.",
-            ),
-            (
-                TableBlock(
-                    "Method",
-                    ("Item", "Setting"),
-                    (*_method_rows(settings), ("Package versions", _versions_row())),
-                    widths=(1.5, 4.5),
-                ),
-                counts_table(result),
-            ),
-            ("pca",) if inputs.projection is not None else (),
-        ),
-        Section("3. Cross-validation results", (), (cv_table(result),)),
-        Section(
-            "4. Decision threshold",
-            (
-                f"A patient is called '{pos}' when the model's score is at or above "
-                f"{fmt_threshold(threshold)}.",
-                f"How it was chosen: {inputs.threshold_reason}",
-                "Pickers choose on the cross-validated scores of the training part, "
-                "never on the hold-out set.",
-            ),
-        ),
-        Section(
-            "5. Results on the hold-out set",
-            (
-                f"{fmt_count(row['n'])} patients never used in training: {fmt_count(row['n_pos'])} '{pos}', "
-                f"{fmt_count(row['n_neg'])} '{neg}' (prevalence {fmt_pct(row['n_pos'] / row['n'])}). "
-                "Deployment "
-                f"prevalence for PPV/NPV: {fmt_pct(row['prevalence_deploy'])}.",
-            ),
-            (two_by_two(row, pos, neg), accuracy_table(row, roc_auc, pr_auc), per_thousand_table(row)),
-        ),
-        Section(
-            "6. Discrimination, calibration and clinical usefulness",
-            (
-                "ROC and precision-recall curves on the hold-out set; the dot marks the chosen threshold.",
-                (cal.message + f" Brier score {fmt_prop(cal.brier)}.") if cal is not None else "",
-                "Decision curve: net benefit of acting on the model compared with treating everybody "
-                "or nobody, "
-                f"at the deployment prevalence {fmt_pct(row['prevalence_deploy'])}.",
-            ),
-            (),
-            ("roc_pr", "calibration_decision"),
-        ),
-    ]
-    if inputs.compare is not None:
-        sections.append(
-            Section(
-                "7. Comparison of methods",
-                ("Every sampler and classifier pair was trained with the same split and folds.",),
-                (compare_table(inputs.compare),),
-            )
-        )
-    notes = list(dict.fromkeys([*result.notices, *getattr(data, "warnings", ())]))
-    sections.append(Section(f"{len(sections) + 1}. Caveats", tuple(_caveats(inputs, row, cal))))
-    if notes:
-        sections.append(Section(f"{len(sections) + 1}. Notes from training", tuple(notes)))
-
+    deploy = fmt_pct(row["prevalence_deploy"])
+    sections = (
+        Section("4. Decision threshold", (
+            f"A patient is called '{pos}' when the model's score is at or above {fmt_threshold(threshold)}.",
+            f"How it was chosen: {inputs.threshold_reason}",
+            "Pickers choose on the cross-validated scores of the training part, never on the hold-out set.")),
+        Section("5. Results on the hold-out set", (
+            f"{fmt_count(row['n'])} patients never used in training: {fmt_count(row['n_pos'])} '{pos}', "
+            f"{fmt_count(row['n_neg'])} '{neg}' (prevalence {fmt_pct(row['n_pos'] / row['n'])}). "
+            f"Deployment prevalence for PPV/NPV: {deploy}.",),
+            (two_by_two(row, pos, neg), accuracy_table(row, roc_auc, pr_auc), per_thousand_table(row))),
+        Section("6. Discrimination, calibration and clinical usefulness", (
+            "ROC and precision-recall curves on the hold-out set; the dot marks the chosen threshold.",
+            (cal.message + f" Brier score {fmt_prop(cal.brier)}.") if cal is not None else "",
+            "Decision curve: net benefit of acting on the model compared with treating everybody or nobody, "
+            f"at the deployment prevalence {deploy}."), (), ("roc_pr", "calibration_decision")),
+    )  # fmt: skip
     figures = FigureData(
-        roc=curves.decimate_roc(curves.roc(y, s)),
-        pr=curves.decimate_pr(curves.pr(y, s)),
-        operating_point={
-            "fpr": 1 - row["specificity"],
-            "tpr": row["sensitivity"],
-            "recall": row["sensitivity"],
-            "precision": row["ppv"],
-        },
-        roc_auc=roc_auc,
-        pr_auc=pr_auc,
-        prevalence_sample=row["n_pos"] / row["n"],
-        calibration=cal,
-        decision=dca,
-        threshold=threshold,
-        class_bars={
-            "Whole data set": dict(data.class_counts),
-            "Training part": dict(result.train_counts),
-            "After resampling": dict(result.resampled_counts),
-        },
-        projection=inputs.projection,
-        positive_name=pos,
-        negative_name=neg,
-    )
+        class_bars=_class_bars(inputs), projection=inputs.projection, class_names=tuple(result.class_names),
+        positive_name=pos, negative_name=neg,
+        roc=curves.decimate_roc(curves.roc(y, s)), pr=curves.decimate_pr(curves.pr(y, s)),
+        operating_point={"fpr": 1 - row["specificity"], "tpr": row["sensitivity"],
+                         "recall": row["sensitivity"], "precision": row["ppv"]},
+        roc_auc=roc_auc, pr_auc=pr_auc, prevalence_sample=row["n_pos"] / row["n"],
+        calibration=cal, decision=dca, threshold=threshold,
+    )  # fmt: skip
     key = {
         "threshold": fmt_threshold(threshold),
         "sensitivity": fmt_ci(row["sensitivity"], row["sensitivity_lo"], row["sensitivity_hi"]),
         "specificity": fmt_ci(row["specificity"], row["specificity_lo"], row["specificity_hi"]),
         "ppv": fmt_ci(row["ppv"], row["ppv_lo"], row["ppv_hi"]),
         "npv": fmt_ci(row["npv"], row["npv_lo"], row["npv_hi"]),
-        "ppv_deploy": fmt_prop(row["ppv_deploy"]),
-        "npv_deploy": fmt_prop(row["npv_deploy"]),
-        "tp": fmt_count(row["tp"]),
-        "fp": fmt_count(row["fp"]),
-        "tn": fmt_count(row["tn"]),
-        "fn": fmt_count(row["fn"]),
-        "roc_auc": roc_auc,
-        "pr_auc": pr_auc,
+        "ppv_deploy": fmt_prop(row["ppv_deploy"]), "npv_deploy": fmt_prop(row["npv_deploy"]),
+        "tp": fmt_count(row["tp"]), "fp": fmt_count(row["fp"]),
+        "tn": fmt_count(row["tn"]), "fn": fmt_count(row["fn"]),
+        "roc_auc": roc_auc, "pr_auc": pr_auc,
+    }  # fmt: skip
+    return _Body(
+        sections, figures, key, f"threshold {fmt_threshold(threshold)}", ("Positive class", pos), cal
+    )
+
+
+def _multiclass_body(inputs: ReportInputs) -> _Body:
+    """Most-probable-class decisions: the k x k table and per-class accuracy with Wilson intervals."""
+    from imbalance_core.intervals import wilson
+    from imbalance_core.metrics import multiclass_fold_metrics
+
+    result = inputs.result
+    names = tuple(result.class_names)
+    k = len(names)
+    y = np.asarray(result.y_test, dtype=int)
+    proba = np.asarray(result.test_scores, dtype=float)
+    pred = np.argmax(proba, axis=1)
+    cm = np.zeros((k, k), dtype=np.int64)
+    np.add.at(cm, (y, pred), 1)
+    tp = np.diag(cm)
+    fn, fp = cm.sum(axis=1) - tp, cm.sum(axis=0) - tp
+    tn = cm.sum() - tp - fn - fp
+    overall, _ = multiclass_fold_metrics(y, proba)
+
+    def ci(count: np.ndarray, total: np.ndarray, c: int) -> str:
+        lo, hi = wilson(count, total)
+        value = count[c] / total[c] if total[c] else float("nan")
+        return fmt_ci(value, lo[c], hi[c])
+
+    confusion = TableBlock(
+        "Hold-out confusion matrix", ("True class \\ predicted", *names, "Total"),
+        tuple((names[i], *(fmt_count(v) for v in cm[i]), fmt_count(cm[i].sum())) for i in range(k)),
+        note="Rows: the true class; columns: the class the model called (the most probable one).",
+    )  # fmt: skip
+    per_class = TableBlock(
+        "Per-class accuracy on the hold-out set",
+        ("Class", "Patients", "Sensitivity (95 % CI)", "Specificity (95 % CI)", "PPV (95 % CI)"),
+        tuple((names[c], fmt_count(tp[c] + fn[c]), ci(tp, tp + fn, c), ci(tn, tn + fp, c), ci(tp, tp + fp, c))
+              for c in range(k)),
+        note="Each class against all others; Wilson score intervals.", widths=(1.6, 0.8, 1.4, 1.4, 1.4),
+    )  # fmt: skip
+    summary = TableBlock("Overall", ("Measure", "Value"), (
+        ("Accuracy", fmt_prop(overall["accuracy"])),
+        ("Balanced accuracy (mean per-class sensitivity)", fmt_prop(overall["balanced_accuracy"])),
+        ("Macro F1", fmt_prop(overall["f1"])),
+        ("Macro ROC AUC (one vs rest)", fmt_prop(overall["roc_auc"])),
+    ), widths=(3.0, 1.5))  # fmt: skip
+    sections = (
+        Section("4. Decision rule", (
+            "Each patient is assigned the class with the highest predicted probability; "
+            "there is no threshold.",)),
+        Section("5. Results on the hold-out set", (
+            f"{fmt_count(len(y))} patients never used in training: "
+            + ", ".join(f"{fmt_count(n)} '{name}'" for name, n in zip(names, cm.sum(axis=1), strict=True))
+            + ".",),
+            (confusion, per_class, summary)),
+    )  # fmt: skip
+    key = {
+        "accuracy": fmt_prop(overall["accuracy"]),
+        "balanced_accuracy": fmt_prop(overall["balanced_accuracy"]),
+        "roc_auc": fmt_prop(overall["roc_auc"]),
+        **{f"sensitivity:{names[c]}": ci(tp, tp + fn, c) for c in range(k)},
     }
+    figures = FigureData(class_bars=_class_bars(inputs), projection=inputs.projection, class_names=names)
+    return _Body(sections, figures, key, "most probable class", ("Classes", ", ".join(names)))
+
+
+def build_report_content(inputs: ReportInputs) -> ReportContent:
+    """Every number and table of the report as strings, plus the figure arrays (pure; no drawing).
+
+    Two-class tasks get the threshold report (2x2 table, intervals, curves); multi-class tasks the
+    confusion matrix and per-class accuracy (decision = the most probable class).
+    """
     from imbalance_core.models import get_classifier
     from imbalance_core.samplers import get_sampler
 
+    data, result = inputs.data, inputs.result
+    body = _binary_body(inputs) if result.is_binary else _multiclass_body(inputs)
+    export_id = inputs.export_id or new_export_id()
+    created = inputs.created or datetime.now(UTC).replace(microsecond=0).strftime("%Y-%m-%d %H:%M UTC")
+    settings = result.settings
+    data_paragraphs, data_tables = _data_tables(inputs)
+    method = TableBlock(
+        "Method", ("Item", "Setting"), (*_method_rows(settings), ("Package versions", _versions_row())),
+        widths=(1.5, 4.5),
+    )  # fmt: skip
+    sections = [
+        Section("1. Data", tuple(data_paragraphs), tuple(data_tables), ("classes",)),
+        Section("2. Method", (
+            "An imbalanced-learn pipeline: impute -> resample (training rows only) -> scale if the model "
+            "needs it -> classifier. The hold-out set is split off first and is never resampled.",),
+            (method, counts_table(result)), ("pca",) if inputs.projection is not None else ()),
+        Section("3. Cross-validation results", (), (cv_table(result),)),
+        *body.sections,
+    ]  # fmt: skip
+    if inputs.compare is not None:
+        sections.append(Section(
+            f"{len(sections) + 1}. Comparison of methods",
+            ("Every sampler and classifier pair was trained with the same split and folds.",),
+            (compare_table(inputs.compare),),
+        ))  # fmt: skip
+    sections.append(Section(f"{len(sections) + 1}. Caveats", tuple(_caveats(inputs, body.calibration))))
+    notes = list(dict.fromkeys([*result.notices, *getattr(data, "warnings", ())]))
+    if notes:
+        sections.append(Section(f"{len(sections) + 1}. Notes from training", tuple(notes)))
     subtitle = (
-        f"{get_sampler(settings.sampler).name} + {get_classifier(settings.classifier).name} · "
-        f"threshold {fmt_threshold(threshold)}"
+        f"{get_sampler(settings.sampler).name} + {get_classifier(settings.classifier).name} · {body.decision}"
     )
-    meta = (
-        ("Data set", str(data.name)),
-        ("Created", created),
-        ("Export id", export_id),
-        ("Positive class", pos),
-    )
+    meta = (("Data set", str(data.name)), ("Created", created), ("Export id", export_id), body.classes_line)
     return ReportContent(
-        "Imbalance Lab model report", subtitle, meta, tuple(sections), figures, export_id, key
+        "Imbalance Lab model report",
+        subtitle,
+        meta,
+        tuple(sections),
+        body.figures,
+        export_id,
+        body.key_numbers,
     )
 
 
-# --------------------------------------------------------------------------- PDF (reportlab)
-
-
-def _fonts() -> tuple[str, str]:
-    """DejaVu Sans from matplotlib's own data (always installed with it): covers ≥, ±, – and accents."""
-    from pathlib import Path
-
-    import matplotlib
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
-        ttf = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-        pdfmetrics.registerFont(TTFont("DejaVuSans", str(ttf / "DejaVuSans.ttf")))
-        pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(ttf / "DejaVuSans-Bold.ttf")))
-    return "DejaVuSans", "DejaVuSans-Bold"
-
-
-def _styles() -> dict[str, Any]:
-    from reportlab.lib import colors
-    from reportlab.lib.styles import ParagraphStyle
-
-    regular, bold = _fonts()
-    base = ParagraphStyle("base", fontName=regular, fontSize=9, leading=12)
-    return {
-        "title": ParagraphStyle("title", parent=base, fontName=bold, fontSize=18, leading=22, spaceAfter=4),
-        "subtitle": ParagraphStyle(
-            "subtitle",
-            parent=base,
-            fontSize=11,
-            leading=14,
-            textColor=colors.HexColor("#444444"),
-            spaceAfter=8,
-        ),
-        "h1": ParagraphStyle(
-            "h1",
-            parent=base,
-            fontName=bold,
-            fontSize=12.5,
-            leading=16,
-            spaceBefore=10,
-            spaceAfter=4,
-            textColor=colors.HexColor("#1f3a5f"),
-            keepWithNext=1,
-        ),
-        "h2": ParagraphStyle(
-            "h2",
-            parent=base,
-            fontName=bold,
-            fontSize=9.5,
-            leading=12,
-            spaceBefore=6,
-            spaceAfter=3,
-            keepWithNext=1,
-        ),
-        "body": ParagraphStyle("body", parent=base, spaceAfter=4),
-        "cell": ParagraphStyle("cell", parent=base, fontSize=8, leading=10),
-        "cellb": ParagraphStyle("cellb", parent=base, fontName=bold, fontSize=8, leading=10),
-        "note": ParagraphStyle(
-            "note", parent=base, fontSize=7.5, leading=9.5, textColor=colors.HexColor("#555555"), spaceAfter=4
-        ),
-    }
-
-
-def _p(text: str, style: Any) -> Any:
-    from xml.sax.saxutils import escape
-
-    from reportlab.platypus import Paragraph
-
-    return Paragraph(escape(str(text)), style)
-
-
-def _table_flowables(block: TableBlock, width: float, st: dict[str, Any]) -> list[Any]:
-    from reportlab.lib import colors
-    from reportlab.platypus import KeepTogether, Table, TableStyle
-
-    n = len(block.header)
-    rel = block.widths or tuple(1.0 for _ in range(n))
-    col_w = [width * w / sum(rel) for w in rel]
-    body = [[_p(h, st["cellb"]) for h in block.header]]
-    body += [[_p(c, st["cell"]) for c in r] for r in block.rows]
-    t = Table(body, colWidths=col_w, repeatRows=1, hAlign="LEFT")
-    t.setStyle(TableStyle([
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.HexColor("#1f3a5f")),
-        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f7f7f7")]),
-        ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#cccccc")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-    ]))  # fmt: skip
-    parts = [_p(block.title, st["h2"]), t]
-    if block.note:
-        parts.append(_p(block.note, st["note"]))
-    return [KeepTogether(parts)] if len(block.rows) < 25 else parts
-
-
-def _numbered_canvas(footer: str) -> type:
-    """A canvas class that writes 'page X of Y' (Y known only at the end: pages are buffered)."""
-    from reportlab.pdfgen import canvas
-
-    regular, _ = _fonts()
-
-    class NumberedCanvas(canvas.Canvas):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._saved: list[dict] = []
-
-        def showPage(self) -> None:  # noqa: N802 (reportlab's name)
-            self._saved.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._saved)
-            for state in self._saved:
-                self.__dict__.update(state)
-                w, _h = self._pagesize
-                self.setFont(regular, 7.5)
-                self.setFillGray(0.35)
-                self.drawString(40, 22, footer)
-                self.drawRightString(w - 40, 22, f"page {self._pageNumber} of {total}")
-                super().showPage()
-            super().save()
-
-    return NumberedCanvas
+# --------------------------------------------------------------------------- PDF
 
 
 def render_pdf(content: ReportContent, images: dict[str, bytes] | None = None) -> bytes:
-    """The report as PDF bytes (A4, title block, tables that fit the page, 'page X of Y').
+    """The report as PDF bytes (layout in :mod:`imbalance_core.report_pdf`; figures drawn when not given)."""
+    from imbalance_core import report_pdf
 
-    ``images``: figure key -> PNG bytes; drawn with :mod:`imbalance_core.report_figures` when None.
-    """
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import mm
-    from reportlab.platypus import HRFlowable, Image, SimpleDocTemplate, Spacer
-
-    from imbalance_core import report_figures
-
-    if images is None:
-        images = report_figures.draw_all(content.figures)
-    st = _styles()
-    buf = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buf,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=16 * mm,
-        bottomMargin=18 * mm,
-        title=content.title,
-        author="Imbalance Lab",
-        subject=f"export {content.export_id}",
-    )
-    width = doc.width
-    story: list[Any] = [_p(content.title, st["title"]), _p(content.subtitle, st["subtitle"])]
-    meta = TableBlock("", ("", ""), content.meta)
-    from reportlab.platypus import Table, TableStyle
-
-    mt = Table(
-        [[_p(k, st["cellb"]), _p(v, st["cell"])] for k, v in meta.rows],
-        colWidths=[35 * mm, width - 35 * mm],
-        hAlign="LEFT",
-    )
-    mt.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
-    story += [mt, Spacer(1, 4), HRFlowable(width="100%", color=colors.HexColor("#1f3a5f"), thickness=1.2)]
-    for section in content.sections:
-        story.append(_p(section.title, st["h1"]))
-        story += [_p(t, st["body"]) for t in section.paragraphs if t]
-        for block in section.tables:
-            story += _table_flowables(block, width, st)
-        for key in section.figures:
-            png = images.get(key)
-            if png:
-                img = Image(io.BytesIO(png))
-                scale = width / img.imageWidth
-                img.drawWidth, img.drawHeight = width, img.imageHeight * scale
-                story += [Spacer(1, 4), img]
-    footer = f"Imbalance Lab · {content.meta[0][1]} · export {content.export_id}"
-    doc.build(story, canvasmaker=_numbered_canvas(footer))
-    return buf.getvalue()
+    return report_pdf.render_pdf(content, images)
 
 
 def report_file_name(content: ReportContent, extension: str = ".pdf") -> str:

@@ -1,4 +1,7 @@
-"""Static report figures drawn with matplotlib (Agg backend: no display, no browser) as PNG bytes.
+"""Static report figures drawn with matplotlib as PNG bytes (no display, no browser).
+
+Figures are made with the object API (``matplotlib.figure.Figure``), not ``pyplot``: pyplot keeps global
+state, and a Streamlit server draws reports for several people at once in different threads.
 
 Only drawing happens here: every array comes from :class:`imbalance_core.report.FigureData`, which was
 computed from the same core objects as the page's plotly figures.
@@ -11,9 +14,6 @@ from collections.abc import Callable
 from typing import Any
 
 import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
@@ -24,18 +24,24 @@ NEG_COLOR = "#2e6da4"
 MODEL_COLOR = "#1f3a5f"
 GREY = "#888888"
 
-plt.rcParams.update({"font.size": 8, "axes.titlesize": 9, "axes.labelsize": 8, "legend.fontsize": 7})
+#: Font sizes for print (A4 width), applied while drawing only.
+RC = {"font.size": 8, "axes.titlesize": 9, "axes.labelsize": 8, "legend.fontsize": 7}
+
+
+def plain(text: str) -> str:
+    """Text from the data shown literally: matplotlib would read '$...$' as maths (and may fail on it)."""
+    return str(text).replace("$", r"\$")
 
 
 def _png(fig: Figure) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight")
-    plt.close(fig)
     return buf.getvalue()
 
 
 def _pair(height: float = 3.0) -> tuple[Figure, Any]:
-    fig, axes = plt.subplots(1, 2, figsize=(7.4, height))
+    fig = Figure(figsize=(7.4, height))
+    axes = fig.subplots(1, 2)
     fig.subplots_adjust(wspace=0.3)
     return fig, axes
 
@@ -44,18 +50,19 @@ def draw_classes(fd: Any) -> bytes:
     """Grouped bars: class counts in the whole data set, the training part and after resampling."""
     groups = list(fd.class_bars)
     classes = list(next(iter(fd.class_bars.values())))
-    fig, ax = plt.subplots(figsize=(7.4, 2.4))
+    fig = Figure(figsize=(7.4, 2.4))
+    ax = fig.subplots()
     x = np.arange(len(groups))
     w = 0.8 / max(len(classes), 1)
-    colors = [NEG_COLOR, POS_COLOR] if len(classes) == 2 else None
+    colors = class_colors(len(classes))
     for i, name in enumerate(classes):
         values = [fd.class_bars[g].get(name, 0) for g in groups]
         bars = ax.bar(
             x + (i - (len(classes) - 1) / 2) * w,
             values,
             w,
-            label=name,
-            color=None if colors is None else colors[i],
+            label=plain(name),
+            color=colors[i],
         )
         ax.bar_label(bars, fmt="{:,.0f}", fontsize=7, padding=1)
     ax.set_xticks(x, groups)
@@ -93,7 +100,7 @@ def draw_roc_pr(fd: Any) -> bytes:
         title=f"Precision-recall · AP {fd.pr_auc}",
     )
     for ax in (a, b):
-        ax.legend(frameon=False, loc="lower right" if ax is a else "upper right")
+        ax.legend(frameon=False, loc="lower right" if ax is a else "center left")
         ax.spines[["top", "right"]].set_visible(False)
     return _png(fig)
 
@@ -129,6 +136,14 @@ def draw_calibration_decision(fd: Any) -> bytes:
     return _png(fig)
 
 
+def class_colors(k: int) -> list[str]:
+    """Binary: the report's negative/positive colours; more classes: matplotlib's tab10 cycle."""
+    if k == 2:
+        return [NEG_COLOR, POS_COLOR]
+    cycle = matplotlib.colormaps["tab10"].colors
+    return [matplotlib.colors.to_hex(cycle[i % len(cycle)]) for i in range(k)]
+
+
 def draw_pca(fd: Any) -> bytes:
     """Training rows before and after resampling in the first two principal components of the real rows."""
     pv = fd.projection
@@ -138,9 +153,11 @@ def draw_pca(fd: Any) -> bytes:
         (b, pv.after_xy, pv.after_y, "After resampling"),
     ):
         synthetic = pv.after_synthetic if ax is b else np.zeros(len(y), dtype=bool)
-        for code, color, name in ((0, NEG_COLOR, fd.negative_name), (1, POS_COLOR, fd.positive_name)):
+        for code, (color, name) in enumerate(
+            zip(class_colors(len(fd.class_names)), fd.class_names, strict=True)
+        ):
             real = (y == code) & ~synthetic
-            ax.scatter(xy[real, 0], xy[real, 1], s=5, alpha=0.5, color=color, label=name, linewidths=0)
+            ax.scatter(xy[real, 0], xy[real, 1], s=5, alpha=0.5, color=color, label=plain(name), linewidths=0)
             syn = (y == code) & synthetic
             if syn.any():
                 ax.scatter(
@@ -151,7 +168,7 @@ def draw_pca(fd: Any) -> bytes:
                     color=color,
                     alpha=0.7,
                     linewidths=0.7,
-                    label=f"{name} (synthetic)",
+                    label=plain(f"{name} (synthetic)"),
                 )
         ax.set(xlabel=f"PC1 ({pv.explained[0]:.0%})", ylabel=f"PC2 ({pv.explained[1]:.0%})", title=title)
         ax.legend(frameon=False, fontsize=6.5, loc="best")
@@ -175,5 +192,8 @@ DRAWERS: dict[str, Callable[[Any], bytes]] = {
 
 
 def draw_all(fd: Any) -> dict[str, bytes]:
-    """Every figure as PNG bytes (the PCA one only when a projection is present)."""
-    return {key: draw(fd) for key, draw in DRAWERS.items() if key != "pca" or fd.projection is not None}
+    """Every figure the data allow, as PNG bytes: curves for two-class tasks, PCA when present."""
+    wanted = {"classes": True, "roc_pr": fd.roc is not None, "calibration_decision": fd.roc is not None,
+              "pca": fd.projection is not None}  # fmt: skip
+    with matplotlib.rc_context(RC):
+        return {key: draw(fd) for key, draw in DRAWERS.items() if wanted.get(key)}

@@ -318,8 +318,11 @@ class ResamplingStep(BaseSampler):
         self.fit_resample(X, y)
         return self
 
-    def fit_resample(self, X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
-        """Resample one training fold; return the rows and labels the classifier will see."""
+    def fit_resample(self, X: Any, y: Any, **params: Any) -> tuple[np.ndarray, np.ndarray]:
+        """Resample one training fold; return the rows and labels the classifier will see.
+
+        ``params`` (routed fit parameters) are accepted and ignored: no sampler here takes any.
+        """
         spec = get_sampler(self.method)
         X = np.asarray(X, dtype=float)
         y = np.asarray(y)

@@ -140,8 +140,9 @@ def score_curve(y_true: Any, scores: Any) -> ScoreCurve:
     n_neg = int(y.size - n_pos)
     if n_pos == 0 or n_neg == 0:
         # scikit-learn's curve needs both classes in some versions; one class is trivial by hand.
-        distinct = np.unique(s)
-        ge = np.array([np.count_nonzero(s >= t) for t in distinct] + [0], dtype=np.int64)
+        ordered = np.sort(s)
+        distinct = np.unique(ordered)
+        ge = np.r_[s.size - np.searchsorted(ordered, distinct, side="left"), 0].astype(np.int64)
         zero = np.zeros_like(ge)
         return ScoreCurve(distinct, ge if n_pos else zero, zero if n_pos else ge, n_pos, n_neg)
     _tns, fps, _fns, tps, thr = confusion_matrix_at_thresholds(y, s, pos_label=True)
@@ -295,20 +296,32 @@ def table_at(
     return StopTable(ordered, curve.n, curve.n_pos, curve.n_neg, prev, float(beta))
 
 
-def slider_stops(scores: np.ndarray, extra: Sequence[float] = ()) -> np.ndarray:
+def sorted_score_at(curve: ScoreCurve, ranks: np.ndarray) -> np.ndarray:
+    """The score at each 0-based rank of all scores sorted ascending, read off the curve (no new sort)."""
+    count_le = curve.n - (curve.tp_ge[1:] + curve.fp_ge[1:])  # scores <= each distinct score
+    return curve.scores[np.searchsorted(count_le, np.asarray(ranks), side="right")]
+
+
+def stops_for(curve: ScoreCurve, extra: Sequence[float] = ()) -> np.ndarray:
     """The slider's stops: a 0.001 grid on [0, 1], ~1,000 score quantiles (actual scores) and ``extra``.
 
-    A stop just above the highest score is added when the grid does not reach above it, so that the
-    slider can always reach "nobody flagged".
+    The quantile stops give fine steps where scores crowd (e.g. below 0.05). A stop just above the top
+    score is added when the grid does not reach above it, so the slider can always reach "nobody flagged".
     """
-    s = np.sort(np.asarray(scores, dtype=float).ravel())
     grid = np.round(np.arange(0, 1 + GRID_STEP / 2, GRID_STEP), 6)
-    q_idx = np.unique(np.rint(np.linspace(0, s.size - 1, N_QUANTILE_STOPS)).astype(np.int64))
-    parts = [grid, s[q_idx], np.asarray(extra, dtype=float).ravel()]
-    if s[-1] >= grid[-1]:
-        parts.append([np.nextafter(s[-1], np.inf)])
+    ranks = np.unique(np.rint(np.linspace(0, curve.n - 1, N_QUANTILE_STOPS)).astype(np.int64))
+    top = float(curve.scores[-1])
+    parts = [grid, sorted_score_at(curve, ranks), np.asarray(extra, dtype=float).ravel()]
+    if top >= grid[-1]:
+        parts.append([np.nextafter(top, np.inf)])
     stops = np.unique(np.concatenate(parts))
     return stops[np.isfinite(stops)]
+
+
+def slider_stops(scores: Any, extra: Sequence[float] = ()) -> np.ndarray:
+    """:func:`stops_for` straight from scores (any labels give the same stops)."""
+    s = np.asarray(scores, dtype=float).ravel()
+    return stops_for(score_curve(np.zeros(s.size, dtype=bool), s), extra)
 
 
 def build_stop_table(
@@ -318,12 +331,12 @@ def build_stop_table(
     prevalence: float | None = None,
     beta: float = 1.0,
 ) -> StopTable:
-    """The explorer's stop table: :func:`slider_stops` evaluated by :func:`table_at`.
+    """The explorer's stop table: :func:`stops_for` evaluated by :func:`table_at` (scores sorted once).
 
     ``prevalence`` is the deployment prevalence (default: the sample's own).
     """
     curve = score_curve(y_true, scores)
-    return table_at(curve, slider_stops(scores, extra_thresholds), prevalence, beta)
+    return table_at(curve, stops_for(curve, extra_thresholds), prevalence, beta)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -656,7 +669,7 @@ def build_explorer_data(
     )
     curve = score_curve(y, s)
     extra = [p.threshold for p in picks] + [float(initial_threshold)]
-    table = table_at(curve, slider_stops(s, extra), prevalence, beta)
+    table = table_at(curve, stops_for(curve, extra), prevalence, beta)
     return ExplorerData(
         table=table,
         roc=curves.decimate_roc(curves.roc_from_curve(curve.fp_ge, curve.tp_ge)),

@@ -115,7 +115,7 @@ class TrainResult:
     cv_summary: metric key -> mean and sd over folds; per_class_summary: class name -> per-class accuracy.
     train_counts / resampled_counts: class name -> rows in the training part before / after resampling
         (the final fit).
-    timings: seconds for "cv", "final_fit", "total".
+    timings: seconds: "cv" (summed fit time of the CV folds), "final_fit", "total" (wall time of train()).
     pipeline: the fitted imbalanced-learn Pipeline (its sampler is inactive at prediction time).
     """
 

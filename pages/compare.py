@@ -27,14 +27,25 @@ K_CACHE = "compare_cache"  # {(data_key, samplers, classifiers, settings): Compa
 CACHE_SIZE = 4
 W_SAMPLERS, W_CLASSIFIERS, W_RANK = "compare_samplers", "compare_classifiers", "compare_rank"
 W_RATIO, W_CV, W_SEED = "compare_ratio", "compare_cv", "compare_seed"
+W_THRESHOLD = "compare_threshold"
 
 
 def leaderboard_table(result: CompareResult, by: str) -> pd.DataFrame:
-    """The displayed columns of the leaderboard, ranked: CV mean ± sd, hold-out 2x2 counts and measures."""
+    """Cross-validation leaderboard, ranked: CV mean ± sd of every metric, fit time, notices, errors."""
     frame = result.to_frame(by)
-    columns = ["Rank", "Sampler", "Classifier", *(f"CV {name}" for name in CV_METRICS.values()),
-               "TP", "TN", "FP", "FN", *(f"Test {name}" for name in HOLDOUT_METRICS.values()),
+    first = ("sensitivity", "specificity", "balanced_accuracy", "f1", "roc_auc", "pr_auc")
+    later = [key for key in CV_METRICS if key not in first]
+    columns = ["Rank", "Sampler", "Classifier", *(f"CV {CV_METRICS[key]}" for key in (*first, *later)),
                "Fit seconds", "Notices", "Error"]
+    return frame[columns]
+
+
+def holdout_table(result: CompareResult, by: str) -> pd.DataFrame:
+    """The pneumonia study's table shape on the hold-out set: balanced accuracy, recall, F1, TP/TN/FP/FN."""
+    frame = result.to_frame(by)
+    frame = frame[frame["Error"] == ""]
+    columns = ["Rank", "Sampler", "Classifier", *(f"Test {name}" for name in HOLDOUT_METRICS.values()),
+               "TP", "TN", "FP", "FN"]
     return frame[columns]
 
 
@@ -44,6 +55,8 @@ def _column_config() -> dict[str, object]:
         f"Test {name}": st.column_config.NumberColumn(format="%.3f") for name in HOLDOUT_METRICS.values()
     }
     config["Fit seconds"] = st.column_config.NumberColumn(format="%.1f")
+    for name in ("Rank", "Sampler", "Classifier"):
+        config[name] = st.column_config.Column(pinned=True)
     return config
 
 
@@ -97,16 +110,24 @@ def _run(key: tuple, data, samplers: list[str], classifiers: list[str], settings
 def show_result(result: CompareResult) -> None:
     """Leaderboard table, failed pairs, and the chart."""
     st.session_state.setdefault(W_RANK, "sensitivity_f1")
-    by = st.selectbox("Rank by", list(RANKINGS), key=W_RANK, format_func=lambda k: RANKINGS[k].name)
-    st.caption(RANKINGS[by].explanation)
+    st.session_state.setdefault(W_THRESHOLD, 0.5)
+    left, right = st.columns([2, 1])
+    by = left.selectbox("Rank by", list(RANKINGS), key=W_RANK, format_func=lambda k: RANKINGS[k].name)
+    threshold = right.number_input("Threshold for the hold-out counts", min_value=0.0, max_value=1.0,
+                                   step=0.05, key=W_THRESHOLD,
+                                   help="Changes only the TP/TN/FP/FN and 'Test' columns; nothing retrains.")
+    if threshold != result.threshold:
+        result = result.at_threshold(float(threshold))
+    left.caption(RANKINGS[by].explanation)
     st.subheader("Leaderboard")
-    st.caption(f"CV: mean ± sd over {result.settings.cv} folds at threshold 0.5. TP/TN/FP/FN and 'Test' "
-               f"columns: the untouched hold-out set at threshold {result.threshold:g}. "
-               "Click a column header to sort.")
+    st.caption(f"Cross-validation on the training part: mean ± sd over {result.settings.cv} folds at "
+               "threshold 0.5. Click a column header to sort.")
     st.dataframe(leaderboard_table(result, by), hide_index=True, column_config=_column_config())
+    st.subheader(f"Hold-out test set at threshold {result.threshold:g}")
+    st.dataframe(holdout_table(result, by), hide_index=True, column_config=_column_config())
     for row in result.rows:
         if row.error:
-            st.warning(f"{row.label}: {row.error}", icon=":material/warning:")
+            common.show_error(f"{row.label}: {row.error}")
     st.plotly_chart(leaderboard_figure(result.ranked(by)), key="compare_leaderboard_chart")
 
 

@@ -96,15 +96,38 @@ def _run_umap(
     )
 
 
+def _remember(done: dict[tuple, ResampledProjection], key: tuple, result: ResampledProjection) -> None:
+    """Keep a finished picture, dropping the least recently used beyond :data:`UMAP_KEEP`."""
+    done.pop(key, None)
+    done[key] = result
+    while len(done) > UMAP_KEEP:
+        done.pop(next(iter(done)))
+
+
+def _harvest(jobs: dict[tuple, UmapJob], done: dict[tuple, ResampledProjection], current: tuple) -> None:
+    """Move finished jobs' pictures into ``done``; cancel queued jobs for settings no longer shown.
+
+    A failed job for the current settings stays, so its error is raised on the page thread.
+    """
+    for key, job in list(jobs.items()):
+        if key != current and job.future.cancel():  # only succeeds while still queued
+            del jobs[key]
+        elif job.future.done() and (key != current or job.future.exception() is None):
+            del jobs[key]
+            if not job.future.cancelled() and job.future.exception() is None:
+                _remember(done, key, job.future.result())
+
+
 def _umap_result(
     job_key: tuple, view: ResampleView, params: dict[str, Any], seed: int, hover: tuple[int, ...]
 ) -> ResampledProjection | UmapJob:
     """The finished UMAP picture for ``job_key``, or the job computing it (started if needed)."""
     done: dict[tuple, ResampledProjection] = st.session_state.setdefault(K_UMAP_DONE, {})
-    if job_key in done:
-        done[job_key] = done.pop(job_key)  # most recently used last
-        return done[job_key]
     jobs: dict[tuple, UmapJob] = st.session_state.setdefault(K_UMAP_JOBS, {})
+    _harvest(jobs, done, job_key)
+    if job_key in done:
+        _remember(done, job_key, done[job_key])
+        return done[job_key]
     job = jobs.get(job_key)
     if job is None:
         stages: list[str] = []
@@ -114,9 +137,7 @@ def _umap_result(
         return job
     del jobs[job_key]
     result = job.future.result()  # a DataError surfaces here, on the page thread
-    done[job_key] = result
-    while len(done) > UMAP_KEEP:
-        done.pop(next(iter(done)))
+    _remember(done, job_key, result)
     return result
 
 

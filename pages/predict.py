@@ -57,6 +57,8 @@ def _uploaded_model() -> model_io.SavedModel | None:
         saved = model_io.loads(raw)
     except DataError as exc:
         common.show_error(exc)
+        if kept:
+            st.caption("The model loaded before is still in use.")
         return kept[1] if kept else None
     st.session_state[K_UPLOADED_MODEL] = (sha, saved)
     return saved

@@ -8,11 +8,14 @@ with its own random export id in the file name and content.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from imbalance_core import html_report, model_io, predict, report, thresholds
 from imbalance_core.errors import DataError
@@ -20,6 +23,7 @@ from pages import common
 
 TRAIN_PAGE = "pages/train.py"
 K_EXPORTS = "report_exports"  # {"key": inputs key, "pdf": bytes, ...} of the last prepared downloads
+K_CONTENT = "report_content"  # (inputs key, ReportContent) shown on the page
 K_PCA = "report_pca_cache"  # {(data_key, settings): PcaView | None}
 COMMITTED = "committed"
 MANUAL = "manual"
@@ -54,14 +58,26 @@ def committed_reason(result: Any, threshold: float, prevalence: float | None) ->
     return "Chosen by hand on the Threshold page's explorer."
 
 
-def holdout_frame(data: Any, result: Any, threshold: float) -> pd.DataFrame:
-    """Hold-out rows (features as used), their true class, score and decision at ``threshold``."""
+def holdout_frame(data: Any, result: Any, threshold: float | None) -> pd.DataFrame:
+    """Hold-out rows (features as used), true class, score(s) and decision (binary: at ``threshold``)."""
     frame = data.X.iloc[result.test_index].reset_index(drop=True).copy()
     names = np.asarray(result.class_names, dtype=object)
     frame["true_class"] = names[np.asarray(result.y_test, dtype=int)]
-    frame[predict.SCORE_COLUMN] = result.test_scores
-    frame[predict.DECISION_COLUMN] = names[(np.asarray(result.test_scores) >= threshold).astype(int)]
+    scores = np.asarray(result.test_scores, dtype=float)
+    if scores.ndim == 1:
+        frame[predict.SCORE_COLUMN] = scores
+        frame[predict.DECISION_COLUMN] = names[(scores >= threshold).astype(int)]
+    else:
+        for c, name in enumerate(names):
+            frame[f"{predict.SCORE_COLUMN}_{name}"] = scores[:, c]
+        frame[predict.DECISION_COLUMN] = names[np.argmax(scores, axis=1)]
     return frame
+
+
+def _link(page: str, label: str, icon: str) -> None:
+    """A link to another page; nothing when the page is run on its own (tests, no navigation)."""
+    with contextlib.suppress(StreamlitAPIException):
+        st.page_link(page, label=label, icon=icon)
 
 
 # --- state ------------------------------------------------------------------------------------------------
@@ -115,16 +131,29 @@ def _threshold_inputs(result: Any) -> tuple[float, str, float]:
 
 
 def _show_block(block: report.TableBlock) -> None:
+    """A report table exactly as the PDF has it (the same strings), wrapped, without an index column."""
     st.markdown(f"**{block.title}**")
-    st.dataframe(pd.DataFrame(list(block.rows), columns=list(block.header)), hide_index=True)
+    frame = pd.DataFrame(list(block.rows), columns=list(block.header))
+    st.table(frame.set_index(block.header[0]))
     if block.note:
         st.caption(block.note)
 
 
-def _prepare_exports(inputs: report.ReportInputs, content: report.ReportContent, key: str) -> None:
-    """Render every download once, each with a fresh export id (file name and content)."""
+def _content(inputs: report.ReportInputs, key: str) -> report.ReportContent:
+    """The report content for these inputs, built once per distinct key in this session."""
+    cached = st.session_state.get(K_CONTENT)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    content = report.build_report_content(inputs)
+    st.session_state[K_CONTENT] = (key, content)
+    return content
+
+
+def _prepare_exports(inputs: report.ReportInputs, key: str) -> None:
+    """Render every download once, with a fresh export id (file names and contents) per press."""
     data, result = inputs.data, inputs.result
     with st.spinner("Building the PDF, HTML and model files…"):
+        content = report.build_report_content(dataclasses.replace(inputs, export_id=model_io.new_export_id()))
         saved = model_io.build_saved_model(
             result.pipeline,
             data,
@@ -197,16 +226,16 @@ def main() -> None:
     data = common.current_data()
     if result is None or data is None:
         st.info("Train a model first: the report describes the trained model and its chosen threshold.")
-        st.page_link(TRAIN_PAGE, label="Go to Train", icon=":material/model_training:")
+        _link(TRAIN_PAGE, "Go to Train", ":material/model_training:")
         return
-    if not result.is_binary:
-        st.info("The report covers two-class tasks. Choose a positive class on the Data page.")
-        return
-    try:
-        threshold, reason, prevalence = _threshold_inputs(result)
-    except DataError as exc:
-        common.show_error(exc)
-        return
+    if result.is_binary:
+        try:
+            threshold, reason, prevalence = _threshold_inputs(result)
+        except DataError as exc:
+            common.show_error(exc)
+            return
+    else:
+        threshold, reason, prevalence = None, "Multi-class: each patient gets the most probable class.", None
     c1, c2 = st.columns(2)
     with_pca = c1.checkbox("Include before/after resampling PCA", value=True, key="rep_pca")
     compare = st.session_state.get(common.K_COMPARE_RESULT)
@@ -226,26 +255,36 @@ def main() -> None:
         table=common.current_table(),
         compare=compare if with_compare else None,
         projection=_pca(data, settings) if with_pca else None,
-        export_id=model_io.new_export_id(),
+    )
+    key = repr(
+        (common.data_key(), settings, threshold, reason, prevalence, with_pca, with_compare, id(compare))
     )
     try:
-        content = report.build_report_content(inputs)
+        content = _content(inputs, key)
     except DataError as exc:
         common.show_error(exc)
         return
     st.subheader(content.subtitle)
-    st.caption(f"How the threshold was chosen: {reason}")
-    left, right = st.columns(2)
-    with left:
-        _show_block(content.table("Method"))
-    with right:
-        _show_block(content.table("Hold-out 2x2 table"))
+    if result.is_binary:
+        st.caption(f"How the threshold was chosen: {reason}")
+        left, right = st.columns([3, 2])
+        with left:
+            _show_block(content.table("Hold-out 2x2 table"))
+        with right:
+            _show_block(content.table("Of 1,000 patients at the deployment prevalence"))
         _show_block(content.table("Diagnostic accuracy on the hold-out set"))
-    key = repr((common.data_key(), settings, threshold, prevalence, with_pca, with_compare))
+    else:
+        st.caption(reason)
+        for title in ("Hold-out confusion matrix", "Per-class accuracy on the hold-out set", "Overall"):
+            _show_block(content.table(title))
+    with st.expander("Data and method as written in the report"):
+        _show_block(content.table("Data set"))
+        _show_block(content.table("Method"))
+        _show_block(content.table("Cross-validation (mean ± sd over folds)"))
     exports = st.session_state.get(K_EXPORTS)
     if st.button("Prepare downloads", type="primary", icon=":material/download:", key="rep_prepare"):
         try:
-            _prepare_exports(inputs, content, key)
+            _prepare_exports(inputs, key)
         except DataError as exc:
             common.show_error(exc)
         exports = st.session_state.get(K_EXPORTS)

@@ -19,8 +19,9 @@ from streamlit.errors import StreamlitPageNotFoundError
 
 from imbalance_core import bundled, curves, metrics, thresholds
 from imbalance_core.errors import DataError
+from imbalance_core.figures import curves as curve_figures
 from pages import common
-from pages.widgets.threshold_explorer import committed_value, threshold_explorer
+from pages.widgets.threshold_explorer import committed_value, encode_payload, threshold_explorer
 
 ROOT = Path(__file__).resolve().parents[1]  # where ``python -m imbalance_core`` is run
 EXPLORER_KEY = "threshold_explorer"
@@ -79,17 +80,17 @@ def cli_command(file_arg: str, spec: Any, settings: Any, threshold: float, preva
         args += ["--clip-bound", f"{column}:{low:g}:{high:g}"]
     for name, value in settings.params:
         args += ["--param", f"{name}={value}"]
-    args += ["--threshold", f"{threshold:.6g}", "--prevalence", f"{prevalence:.6g}"]
+    # The threshold exactly (shortest repr): rounding could move it past a patient's score.
+    args += ["--threshold", repr(float(threshold)), "--prevalence", f"{prevalence:.6g}"]
     return shlex.join(args)
 
 
-def pick_reason(payload: dict, threshold: float | None) -> str:
+def pick_reason(picks: list[dict], threshold: float | None) -> str:
     """The picker's sentence when the committed threshold is a picker's stop, else a plain note."""
     if threshold is None:
         return "No threshold chosen yet: drag the slider or press a suggestion."
-    stops = payload["stops"]["threshold"]
-    for pick in payload["picks"]:
-        if stops[pick["index"]] == threshold or pick["threshold"] == threshold:
+    for pick in picks:
+        if threshold in (pick["stop"], pick["threshold"]):
             return f"{pick['label']}: {pick['reason']}"
     return "Chosen by hand on the slider."
 
@@ -105,15 +106,21 @@ def explorer_payload(
     beta: float,
     labels: tuple[str, str],
     _arrays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
-) -> dict:
-    """The explorer's payload for one result, class and set of decision inputs (no model is touched)."""
+) -> tuple[bytes, list[dict], float]:
+    """The explorer's encoded payload, its picks (with their stop's threshold) and the opening threshold.
+
+    Built from arrays only (no model is touched) and encoded once, so a rerun costs a cache lookup.
+    """
     y_test, scores, y_oof, oof = _arrays
     data = thresholds.build_explorer_data(
         y_test, scores, y_oof, oof,
         positive_label=labels[0], negative_label=labels[1],
         prevalence=prevalence, cost_ratio=cost_ratio, target_sensitivity=target, beta=beta,
     )  # fmt: skip
-    return data.to_payload()
+    payload = data.to_payload()
+    stops = payload["stops"]["threshold"]
+    picks = [{**p, "stop": stops[p["index"]]} for p in payload["picks"]]
+    return encode_payload(payload), picks, float(stops[payload["initial_index"]])
 
 
 def _store_threshold() -> None:
@@ -143,11 +150,13 @@ def _per_class_table(result: Any) -> None:
     st.dataframe(frame, hide_index=True, column_config=fmt)
 
 
-def _inputs(hold_out_prevalence: float) -> tuple[float, float, float, float]:
+def _inputs(hold_out_prevalence: float, class_index: int) -> tuple[float, float, float, float]:
+    """Decision inputs; the prevalence widget is per class so each class opens at its own hold-out share."""
     c1, c2, c3, c4 = st.columns(4)
     prevalence_pct = c1.number_input(
         "Deployment prevalence (%)", min_value=0.01, max_value=99.99,
-        value=round(100 * hold_out_prevalence, 2), step=0.5, format="%.2f", key="thr_prevalence",
+        value=round(100 * hold_out_prevalence, 2), step=0.5, format="%.2f",
+        key=f"thr_prevalence_{class_index}",
         help="How common the disease is where the model will be used; PPV and NPV depend on it.",
     )  # fmt: skip
     cost = c2.number_input(
@@ -165,14 +174,11 @@ def _inputs(hold_out_prevalence: float) -> tuple[float, float, float, float]:
     return prevalence_pct / 100.0, float(cost), float(target), float(beta)
 
 
-def _server_side(result: Any, arrays: tuple, payload: dict, threshold: float, prevalence: float) -> None:
+def _server_side(arrays: tuple, picks: list[dict], threshold: float, prevalence: float) -> None:
+    """Calibration and decision curve (C's figures) with the committed threshold marked."""
     y_test, scores = arrays[0], arrays[1]
     st.subheader("At the chosen threshold")
-    st.markdown(f"**Threshold {threshold:.4f}** · {pick_reason(payload, threshold)}")
-    try:
-        from imbalance_core.figures import curves as curve_figures
-    except ImportError:  # figures module not there yet
-        curve_figures = None
+    st.markdown(f"**Threshold {threshold:.4f}** · {pick_reason(picks, threshold)}")
     left, right = st.columns(2)
     with left:
         try:
@@ -180,10 +186,7 @@ def _server_side(result: Any, arrays: tuple, payload: dict, threshold: float, pr
         except DataError as exc:
             common.show_error(exc)
         else:
-            st.markdown("**Calibration**")
-            if curve_figures is not None:
-                st.plotly_chart(curve_figures.calibration_figure(cal), key="thr_cal")
-            st.caption(f"Brier score {cal.brier:.3f}")
+            st.plotly_chart(curve_figures.calibration_figure(cal, threshold=threshold), key="thr_cal")
             (st.warning if cal.distorted else st.caption)(cal.message)
     with right:
         try:
@@ -191,10 +194,11 @@ def _server_side(result: Any, arrays: tuple, payload: dict, threshold: float, pr
         except DataError as exc:
             common.show_error(exc)
         else:
-            st.markdown("**Decision curve**")
-            if curve_figures is not None:
-                st.plotly_chart(curve_figures.decision_curve_figure(dc, threshold=threshold), key="thr_dca")
-            st.caption("Net benefit of acting on the model vs treating everybody or nobody.")
+            st.plotly_chart(curve_figures.decision_curve_figure(dc, threshold=threshold), key="thr_dca")
+            st.caption(
+                "Net benefit of acting on the model at each threshold probability, against treating "
+                f"everybody or nobody, at {prevalence:.1%} prevalence."
+            )
 
 
 def _cli_line(result: Any, threshold: float, prevalence: float) -> None:
@@ -205,7 +209,9 @@ def _cli_line(result: Any, threshold: float, prevalence: float) -> None:
     source = st.session_state.get(common.K_SOURCE, "")
     st.markdown("**Equivalent command**")
     file_arg = cli_file_argument(source, table.name)
-    st.code(cli_command(file_arg, spec, result.settings, threshold, prevalence), language="bash")
+    st.code(
+        cli_command(file_arg, spec, result.settings, threshold, prevalence), language="bash", wrap_lines=True
+    )
 
 
 def main() -> None:
@@ -223,21 +229,23 @@ def main() -> None:
     names = result.class_names
     labels = (names[1], names[0]) if result.is_binary else (names[class_index], f"not {names[class_index]}")
     hold_out_prevalence = float(np.mean(arrays[0]))
-    prevalence, cost, target, beta = _inputs(hold_out_prevalence)
+    prevalence, cost, target, beta = _inputs(hold_out_prevalence, class_index)
     key = f"{common.data_key()}|{result.settings!r}"
     try:
-        payload = explorer_payload(key, class_index, prevalence, cost, target, beta, labels, arrays)
+        encoded, picks, opening = explorer_payload(
+            key, class_index, prevalence, cost, target, beta, labels, arrays
+        )
     except DataError as exc:
         common.show_error(exc)
         return
     committed = st.session_state.get(common.K_THRESHOLD)
-    value = threshold_explorer(payload, key=EXPLORER_KEY, committed=committed, on_change=_store_threshold)
+    value = threshold_explorer(encoded, key=EXPLORER_KEY, committed=committed, on_change=_store_threshold)
     if value is not None:
         st.session_state[common.K_THRESHOLD] = value
     threshold = st.session_state.get(common.K_THRESHOLD)
     if threshold is None:  # nothing committed yet: the explorer's opening stop
-        threshold = float(payload["stops"]["threshold"][payload["initial_index"]])
-    _server_side(result, arrays, payload, threshold, prevalence)
+        threshold = opening
+    _server_side(arrays, picks, threshold, prevalence)
     _cli_line(result, threshold, prevalence)
     if not result.is_binary:
         _per_class_table(result)

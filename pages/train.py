@@ -77,8 +77,8 @@ def counts_figure(result: TrainResult) -> go.Figure:
         go.Bar(name="After resampling", x=names, y=[result.resampled_counts[n] for n in names],
                text=[result.resampled_counts[n] for n in names], textposition="outside"),
     ])
-    fig.update_layout(barmode="group", height=300, margin={"l": 10, "r": 10, "t": 30, "b": 10},
-                      yaxis_title="training rows", legend={"orientation": "h", "y": 1.15})
+    fig.update_layout(barmode="group", height=320, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                      yaxis_title="training rows", legend={"orientation": "h", "y": 1.12, "x": 0})
     return fig
 
 
@@ -187,8 +187,11 @@ def settings_form(data: PreparedData) -> TrainSettings:
         seed = int(c3.number_input("Seed", min_value=0, max_value=2**31 - 1, step=1, key=W_SEED))
     defaults = dict(model.defaults())
     params = tuple((name, value) for name, value in params if value != defaults.get(name))
+    plain = TrainSettings()  # settings a choice makes irrelevant keep their defaults: one cache key per model
     return TrainSettings(
-        sampler=sampler, ratio=RATIOS[ratio], clip=bool(clip), weighting=weighting, tradeoff=float(tradeoff),
+        sampler=sampler, ratio=RATIOS[ratio] if spec.uses_ratio else plain.ratio,
+        clip=bool(clip) if spec.uses_k else plain.clip, weighting=weighting,
+        tradeoff=float(tradeoff) if weighting == "tradeoff" else plain.tradeoff,
         custom_weights=custom, classifier=classifier, params=params, cv=cv, test_size=test_size, seed=seed,
     )
 
@@ -223,7 +226,7 @@ def _holdout_headline(result: TrainResult) -> None:
         c[0].metric("Sensitivity", f"{t['sensitivity']:.3f}", help="Found among the sick: TP / (TP + FN)")
         c[1].metric("Specificity", f"{t['specificity']:.3f}",
                     help="Cleared among the healthy: TN / (TN + FP)")
-        c[2].metric("Balanced accuracy", f"{t['balanced_accuracy']:.3f}")
+        c[2].metric("Bal. accuracy", f"{t['balanced_accuracy']:.3f}", help="(sensitivity + specificity) / 2")
         c[3].metric("ROC AUC", f"{t['roc_auc']:.3f}")
         st.text(f"TP {t['tp']}   FN {t['fn']}   FP {t['fp']}   TN {t['tn']}   "
                 f"(n = {t['n']}, {t['n_positive']} positive)")
@@ -241,14 +244,17 @@ def show_result(result: TrainResult) -> None:
     """CV summary, class counts before/after resampling, notices, hold-out headline, next step."""
     s = result.settings
     st.subheader(f"Cross-validation summary ({s.cv} folds, threshold 0.5)")
-    st.dataframe(cv_table(result), hide_index=True)
+    table = cv_table(result)
+    st.dataframe(table, hide_index=True, column_config={
+        col: st.column_config.NumberColumn(format="%.3f") for col in table.columns if col.startswith("Fold")
+    })
     if result.per_class_summary:
         st.dataframe(pd.DataFrame([{"Class": name, "Per-class accuracy": f"{m.mean:.3f} ± {m.sd:.3f}"}
                                    for name, m in result.per_class_summary.items()]), hide_index=True)
     left, right = st.columns(2, gap="large")
     with left:
         st.subheader("Class counts in the training part")
-        st.plotly_chart(counts_figure(result), key="train_counts_chart")
+        st.plotly_chart(counts_figure(result), key="train_counts_chart", config={"displayModeBar": False})
     with right:
         _holdout_headline(result)
     for notice in result.notices:

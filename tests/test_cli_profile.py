@@ -18,7 +18,10 @@ ROOT = BUNDLED["hcv"].path.parents[1]
 def _run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "imbalance_core", "profile", *args],
-        capture_output=True, text=True, cwd=ROOT, timeout=120,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
     )
 
 
@@ -65,8 +68,13 @@ def test_default_positive_is_rarest(bad_cases, capsys):
 
 @pytest.mark.parametrize(
     ("name", "label"),
-    [("empty.csv", "infection"), ("excel_renamed.csv", "infection"), ("continuous_label.csv", "infection"),
-     ("label_one_class.csv", "infection"), ("ok_reference.csv", "no_such_column")],
+    [
+        ("empty.csv", "infection"),
+        ("excel_renamed.csv", "infection"),
+        ("continuous_label.csv", "infection"),
+        ("label_one_class.csv", "infection"),
+        ("ok_reference.csv", "no_such_column"),
+    ],
 )
 def test_bad_input_exits_2_with_one_sentence(bad_cases, name, label, capsys):
     assert main(["profile", str(bad_cases / name), "--label", label]) == 2
@@ -83,8 +91,12 @@ def test_real_process_exit_code_and_no_traceback(bad_cases):
     assert "not a readable text table" in done.stderr
     ok = _run(str(bad_cases / "semicolon_decimal_comma.csv"), "--label", "infection", "--json")
     assert ok.returncode == 0, ok.stderr
-    assert json.loads(ok.stdout)["classes"] == json.loads(
-        _run(str(bad_cases / "ok_reference.csv"), "--label", "infection", "--json").stdout)["classes"]
+    assert (
+        json.loads(ok.stdout)["classes"]
+        == json.loads(_run(str(bad_cases / "ok_reference.csv"), "--label", "infection", "--json").stdout)[
+            "classes"
+        ]
+    )
 
 
 def test_profile_subcommand_has_help():

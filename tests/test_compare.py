@@ -114,6 +114,20 @@ def test_threshold_moves_the_holdout_counts():
     assert low.threshold == 0.2
 
 
+def test_at_threshold_recounts_without_retraining(grid):
+    moved = grid.at_threshold(0.3)
+    for before, after in zip(grid.rows, moved.rows, strict=True):
+        assert after.result is before.result and after.cv == before.cv
+        if before.error:
+            assert after.error == before.error and after.threshold == 0.3
+            continue
+        pred = (before.result.test_scores >= 0.3).astype(int)
+        tn, fp, fn, tp = confusion_matrix(before.result.y_test, pred, labels=[0, 1]).ravel()
+        assert (after.tp, after.tn, after.fp, after.fn) == (tp, tn, fp, fn)
+    with pytest.raises(DataError):
+        grid.at_threshold(1.5)
+
+
 def test_ranking_by_sensitivity_and_f1_puts_failed_rows_last(grid):
     ranked = grid.ranked("sensitivity_f1")
     ok = [r for r in grid.rows if r.error is None]

@@ -11,6 +11,7 @@ import csv
 import hashlib
 import io
 import math
+import random
 from pathlib import Path
 
 import numpy as np
@@ -86,8 +87,9 @@ def test_bom_not_in_first_column_name(bad_cases):
 def test_latin1_header_spelled_right(bad_cases, reference):
     table = read_table(bad_cases / "latin1_encoding.csv")
     assert "Kreatinin_\u00b5mol" in table.columns
-    renamed = dict(zip(("Alter", "CRP_mg/l", "Leukozyten", "Kreatinin_\u00b5mol", "Infektion"),
-                       NUMERIC, strict=True))
+    renamed = dict(
+        zip(("Alter", "CRP_mg/l", "Leukozyten", "Kreatinin_\u00b5mol", "Infektion"), NUMERIC, strict=True)
+    )
     _assert_same_numbers(table.frame.rename(columns=renamed), reference)
     assert any("cp1252" in n for n in table.notices)
 
@@ -114,10 +116,12 @@ def test_detection_limits_follow_the_stated_rule(bad_cases, reference):
     table = read_table(path)
     for name in ("crp", "wbc"):
         raw = [r[header.index(name)] for r in rows]
-        expected = np.array([
-            float(v[1:]) / 2 if v.startswith("<") else float(v[1:]) if v.startswith(">") else float(v)
-            for v in raw
-        ])
+        expected = np.array(
+            [
+                float(v[1:]) / 2 if v.startswith("<") else float(v[1:]) if v.startswith(">") else float(v)
+                for v in raw
+            ]
+        )
         np.testing.assert_allclose(table.frame[name].to_numpy(dtype=float), expected, rtol=1e-12)
         assert table.detection_limit_counts[name] == sum(v[0] in "<>" for v in raw)
     assert table.frame["crp"].dtype == np.float64
@@ -302,3 +306,80 @@ def test_bundled_hcv_quoted_crlf_and_na(bad_cases):
     assert table.missing_counts == {"ALP": 18, "CHOL": 10, "ALB": 1, "ALT": 1, "PROT": 1}
     independent = pd.read_csv(io.BytesIO(path.read_bytes()), na_values=["NA"])
     np.testing.assert_array_equal(table.frame["ALT"].to_numpy(), independent["ALT"].to_numpy())
+
+
+def test_codes_like_stage_2a_stay_text():
+    table = read_table(b"stage,crp,y\n2a,1,0\n2b,2,1\n3a,3,0\n1,4,1\n")
+    assert table.frame["stage"].tolist() == ["2a", "2b", "3a", "1"]
+    assert table.unit_columns == {}
+
+
+def test_mixed_units_are_not_stripped():
+    table = read_table(b"a,crp,y\n1,5 mg/L,0\n2,6 mg/dl,1\n3,7 mg/L,0\n4,8 mg/L,1\n")
+    assert not pd.api.types.is_numeric_dtype(table.frame["crp"])
+    assert any("mixes 2 different units" in n for n in table.notices)
+
+
+def test_decimal_comma_with_limits_and_units():
+    table = read_table(b"a;crp;y\n1;<0,5;0\n2;12,5 mg/L;1\n3;>30;0\n4;5mg/l;1\n")
+    assert table.decimal == ","
+    assert table.frame["crp"].tolist() == [0.25, 12.5, 30.0, 5.0]
+    assert table.detection_limit_counts == {"crp": 2}
+
+
+def test_blank_lines_before_the_header_and_trailing_delimiters():
+    table = read_table(b"\n\na,b,y\n1,2,0\n\n3,4,1\n")
+    assert table.frame.to_dict("list") == {"a": [1, 3], "b": [2, 4], "y": [0, 1]}
+    table = read_table(b"a,b,y\n1,2,0,\n3,4,1,\n5,6,0,\n")
+    assert table.columns == ("a", "b", "y") and table.frame["y"].tolist() == [0, 1, 0]
+
+
+def test_quoted_decimal_comma_in_a_comma_separated_file():
+    table = read_table(b'a,b,y\n"1,5",2,0\n"2,25",3,1\n"1,234",4,0\n7,5,1\n')
+    assert table.frame["a"].tolist() == [1.5, 2.25, 1.234, 7.0]
+    assert any("decimal comma" in n for n in table.notices)
+
+
+def test_utf8_file_with_a_stray_byte_after_the_sample():
+    good = ("a,name,y\n" + "1,M\u00fcller,0\n" * 20000).encode("utf-8")
+    table = read_table(good + b"1,M\xfcller,1\n")
+    assert table.encoding == "utf-8"
+    assert table.frame["name"].iloc[0] == "M\u00fcller"
+    assert table.frame["name"].iloc[-1] == "M\ufffdller"
+    assert any("replaced" in n for n in table.notices)
+
+
+def test_file_like_objects_are_read(bad_cases):
+    raw = (bad_cases / "ok_reference.csv").read_bytes()
+    assert read_table(io.BytesIO(raw)).sha256 == hashlib.sha256(raw).hexdigest()
+
+
+def test_mangled_files_only_ever_raise_data_error(bad_cases):
+    """Seeded fuzzing of the corpus (truncation, flipped bytes, stray quotes/delimiters, BOMs):
+    intake, label listing and profiling either work or raise DataError — never anything else."""
+    from imbalance_core.dataset import TaskSpec, label_classes
+    from imbalance_core.profile import profile
+
+    rng = random.Random(1)
+    files = [p.read_bytes() for p in sorted(bad_cases.iterdir())]
+    inserts = [b'"', b",", b";", b"\n", b"\t", b"<", b"inf", b"\xff\xfe", b"NA"]
+    for _ in range(80):
+        data = bytearray(rng.choice(files))
+        op = rng.randrange(4)
+        if op == 0 and data:
+            data = data[: rng.randrange(len(data))]
+        elif op == 1 and data:
+            for _ in range(rng.randrange(1, 20)):
+                data[rng.randrange(len(data))] = rng.randrange(256)
+        elif op == 2 and data:
+            at = rng.randrange(len(data))
+            data[at:at] = rng.choice(inserts) * rng.randrange(1, 5)
+        else:
+            data = b"\xef\xbb\xbf" + bytes(data).replace(b",", rng.choice([b";", b"|", b"\t", b",,"]))
+        try:
+            table = read_table(bytes(data))
+            label = table.columns[-1]
+            label_classes(table, label)
+            profile(table, TaskSpec(label))
+        except DataError:
+            pass

@@ -15,7 +15,14 @@ import pytest
 
 from imbalance_core.bundled import BUNDLED, DEFAULT_KEY, load_bundled
 from imbalance_core.data import read_table
-from imbalance_core.dataset import TaskSpec, default_spec, label_classes, prepare
+from imbalance_core.dataset import (
+    FEATURE_CHECKS,
+    TaskSpec,
+    default_exclusions,
+    default_spec,
+    label_classes,
+    prepare,
+)
 from imbalance_core.errors import DataError
 
 HCV_POSITIVE = ("1=Hepatitis", "2=Fibrosis", "3=Cirrhosis")
@@ -185,3 +192,32 @@ def test_ilpd_description_says_disease_is_the_majority():
 def test_unknown_bundled_key():
     with pytest.raises(DataError, match="no bundled data set"):
         load_bundled("nope")
+
+
+def test_every_default_exclusion_check_fires_on_its_case():
+    """One crafted column per entry of FEATURE_CHECKS; each must be excluded by that check alone."""
+    n = 300
+    rng = np.random.default_rng(0)
+    y = (np.arange(n) % 10 == 0).astype(int)
+    frame = pd.DataFrame(
+        {
+            "all_empty": np.full(n, np.nan),
+            "constant": np.full(n, 4.0),
+            "id_like": np.arange(n) + 1000,
+            "label_leak": np.where(y == 1, "sick", "well"),
+            "too_many_categories": [f"code{i % 250}" for i in range(n)],
+            "crp": rng.normal(5, 2, n).round(1),
+            "y": y,
+        }
+    )
+    checks = dict(FEATURE_CHECKS)
+    excluded = default_exclusions(frame, "y", y)
+    assert set(excluded) == set(checks)
+    for key, check in checks.items():
+        assert excluded[key] == check(frame[key], key, y)
+
+
+def test_numeric_class_names_sort_by_value():
+    table = read_table(b"a,y\n1,2\n2,10\n3,1\n1,2\n2,10\n3,1\n1,10\n")
+    assert list(label_classes(table, "y")) == ["1", "2", "10"]
+    assert prepare(table, TaskSpec("y", multiclass=True)).class_names == ("1", "2", "10")

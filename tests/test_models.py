@@ -95,3 +95,10 @@ def test_params_reach_the_model(xy):
     model = WeightedClassifier("random_forest", params=(("n_estimators", 12), ("max_depth", 3))).fit(X, y)
     assert len(model.estimator_.estimators_) == 12
     assert max(t.get_depth() for t in model.estimator_.estimators_) <= 3
+
+
+def test_a_model_that_cannot_fit_a_fold_says_so_plainly():
+    X = np.random.default_rng(0).random((20, 2))
+    y = np.r_[np.zeros(18, int), np.ones(2, int)]  # too few positives for the SVM's 3-fold calibration
+    with pytest.raises(DataError, match="could not be trained"):
+        WeightedClassifier("svm").fit(X, y)

@@ -1,4 +1,4 @@
-"""Prediction on new patients: same intake, named column problems, decisions at the saved threshold, safe CSV."""
+"""Prediction on new patients: same intake, named column problems, saved-threshold decisions, safe CSV."""
 
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ THRESHOLD = 0.35
 @pytest.fixture(scope="module")
 def trained():
     data = hcv()
-    result = training.train(data, training.TrainSettings(sampler="smote", classifier="logreg", cv=2, ratio=0.5))
+    result = training.train(
+        data, training.TrainSettings(sampler="smote", classifier="logreg", cv=2, ratio=0.5)
+    )
     saved = model_io.loads(model_io.dumps(model_io.build_saved_model(result.pipeline, data, THRESHOLD)))
     return data, result, saved
 
@@ -110,3 +112,15 @@ def test_csv_export_neutralises_formulas_and_is_unique():
     assert list(back["name"]) == ["'=1+1", "-2.5", "ok"]
     assert list(back["value"]) == [-1.5, 2.0, 3.0]
     assert back[predict.EXPORT_ID_COLUMN].nunique() == 1
+
+
+def test_unseen_categories_are_counted_by_column(trained):
+    data, result, saved = trained
+    frame = data.X.iloc[result.test_index[:10]].reset_index(drop=True).copy()
+    assert set(frame["Sex"].dropna()) <= set(data.X["Sex"].dropna())
+    frame.loc[0:3, "Sex"] = "unknown-code"
+    out = predict.predict_file(saved, frame.to_csv(index=False).encode())
+    assert any("'Sex' (4)" in n for n in out.notices)
+    assert not any("unknown-code" in n for n in out.notices)
+    clean = predict.predict_file(saved, _holdout_csv(data, result))
+    assert not any("never seen" in n for n in clean.notices)

@@ -66,8 +66,13 @@ def test_hcv_guidance_is_take_care(hcv_profile):
 
 @pytest.mark.parametrize(
     ("ratio", "minority", "level"),
-    [(1.2, 500, "info"), (3.9, 100, "info"), (4.0, 100, "warning"), (10.0, 50, "warning"),
-     (10.5, 50, "action")],
+    [
+        (1.2, 500, "info"),
+        (3.9, 100, "info"),
+        (4.0, 100, "warning"),
+        (10.0, 50, "warning"),
+        (10.5, 50, "action"),
+    ],
 )
 def test_guidance_levels_follow_the_domain_thresholds(ratio, minority, level):
     first = guidance_for(ratio, minority)[0]

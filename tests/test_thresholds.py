@@ -144,6 +144,13 @@ def test_every_stop_table_row_equals_direct_counting():
     np.testing.assert_array_equal(table.fp, (flagged & ~pos).sum(1))
     np.testing.assert_array_equal(table.tn, (~flagged & ~pos).sum(1))
     np.testing.assert_array_equal(table.fn, (~flagged & pos).sum(1))
+    # Every row's Wilson intervals from the directly counted 2x2 tables, by statsmodels.
+    tp, fp = (flagged & pos).sum(1), (flagged & ~pos).sum(1)
+    for name, k, nobs in (("sensitivity", tp, np.full_like(tp, pos.sum())), ("ppv", tp, tp + fp)):
+        ok = nobs > 0
+        lo, hi = proportion_confint(k[ok], nobs[ok], alpha=0.05, method="wilson")
+        np.testing.assert_allclose(getattr(table, f"{name}_lo")[ok], lo, **TOL)
+        np.testing.assert_allclose(getattr(table, f"{name}_hi")[ok], hi, **TOL)
     # Metrics of a sample of rows against scikit-learn (the full sweep is in the test above).
     for i in np.linspace(0, len(table) - 1, 60).astype(int):
         ref = _sklearn_row(y, s, thr[i], beta=2.0)
@@ -259,8 +266,12 @@ def test_cost_picker_minimises_expected_cost_at_the_given_prevalence():
 
 def test_pick_threshold_lies_between_neighbouring_scores():
     y, s = _data(n=300, seed=15, decimals=None)
-    pick = th.pick_youden(y, s)
-    assert pick.threshold not in set(s.tolist()) or pick.threshold == s.min()
+    u = np.unique(s)
+    for pick in (th.pick_youden(y, s), th.pick_fbeta(y, s), th.pick_sensitivity(y, s, 0.9)):
+        i = int(np.searchsorted(u, pick.threshold))
+        assert pick.threshold == u[0] or u[i - 1] < pick.threshold < u[i]
+        if i > 0:
+            assert pick.threshold == pytest.approx((u[i - 1] + u[i]) / 2, abs=1e-15)
 
 
 @pytest.mark.parametrize(
@@ -326,9 +337,11 @@ PAYLOAD_STOP_KEYS = [
 def _explorer(**kw):
     y, s = _data(n=800, seed=21)
     yo, so = _data(n=1200, seed=22)
-    return y, s, th.build_explorer_data(
-        y, s, yo, so, positive_label="<img src=x onerror=alert(1)>", negative_label="healthy", n_boot=50, **kw
+    label = "<img src=x onerror=alert(1)>"
+    data = th.build_explorer_data(
+        y, s, yo, so, positive_label=label, negative_label="healthy", n_boot=50, **kw
     )
+    return y, s, data
 
 
 def test_explorer_payload_follows_the_contract():
@@ -408,3 +421,21 @@ def test_moving_threshold_prevalence_or_cost_fits_no_model():
     finally:
         sys.setprofile(old)
     assert seen
+
+
+def test_one_class_sample_still_counts_correctly():
+    s = np.array([0.1, 0.5, 0.5, 0.9])
+    for label in (0, 1):
+        y = np.full(4, label)
+        c = th.counts_at(th.score_curve(y, s), [0.0, 0.5, 0.95])
+        flagged = np.array([4, 3, 0])
+        assert (c.tp + c.fp).tolist() == flagged.tolist()
+        assert (c.tp if label else c.fp).tolist() == flagged.tolist()
+
+
+def test_quantile_stops_are_the_sorted_scores_at_their_ranks():
+    y, s = _data(n=2345, seed=41, decimals=3)  # many ties
+    curve = th.score_curve(y, s)
+    ranks = np.arange(s.size)
+    np.testing.assert_array_equal(th.sorted_score_at(curve, ranks), np.sort(s))
+    np.testing.assert_array_equal(th.slider_stops(s), th.stops_for(curve))

@@ -23,7 +23,6 @@ from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from imbalance_core import training
 from imbalance_core.errors import DataError
-from imbalance_core.metrics import binary_table
 from imbalance_core.samplers import SAMPLERS, ResamplingStep
 from imbalance_core.training import (
     MetricSummary,
@@ -247,22 +246,27 @@ def test_progress_is_reported_per_fold():
 
 
 @pytest.mark.slow
-def test_mlp_seed_with_smote_recall_up_accuracy_not_up():
-    """Bacteriuria study's direction on real data (Pima, seed 0).
-
-    Hold-out figures: recall 0.597 -> 0.761, accuracy 0.766 -> 0.755.
-    """
-    data = pima()
-    base = TrainSettings(classifier="mlp_seed", cv=3, seed=0)
-    plain = binary_table(*_holdout(train(data, base)))
-    smote = binary_table(*_holdout(train(data, dataclasses.replace(base, sampler="smote"))))
-    figures = (f"recall {plain['sensitivity']:.3f} -> {smote['sensitivity']:.3f}, "
-               f"accuracy {plain['accuracy']:.3f} -> {smote['accuracy']:.3f}")
-    assert smote["sensitivity"] > plain["sensitivity"] + 0.1, figures
-    assert smote["accuracy"] <= plain["accuracy"], figures
-    # the figures are recomputed independently from the scores
-    y, s = _holdout(train(data, base))
-    assert plain["accuracy"] == pytest.approx(accuracy_score(y, (s >= 0.5).astype(int))), figures
+@pytest.mark.parametrize(
+    ("name", "seed"),
+    [
+        pytest.param("pima", 0, id="pima-seed0-recall-0.597-to-0.761-accuracy-0.766-to-0.755"),
+        pytest.param("hcv", 0, id="hcv-seed0-recall-0.684-to-0.842-accuracy-0.954-to-0.954"),
+    ],
+)
+def test_mlp_seed_with_smote_recall_up_accuracy_not_up(name, seed):
+    """The bacteriuria study's direction on real bundled data: SMOTE raises the small network's hold-out
+    recall without raising its accuracy (figures in the test ids, recomputed with scikit-learn here)."""
+    data = {"pima": pima, "hcv": hcv}[name]()
+    base = TrainSettings(classifier="mlp_seed", cv=3, seed=seed)
+    figures = {}
+    for sampler in ("none", "smote"):
+        y, s = _holdout(train(data, dataclasses.replace(base, sampler=sampler)))
+        pred = (s >= 0.5).astype(int)
+        figures[sampler] = (recall_score(y, pred), accuracy_score(y, pred))
+    (recall_0, acc_0), (recall_1, acc_1) = figures["none"], figures["smote"]
+    message = f"{name}: recall {recall_0:.3f} -> {recall_1:.3f}, accuracy {acc_0:.3f} -> {acc_1:.3f}"
+    assert recall_1 > recall_0 + 0.1, message
+    assert acc_1 <= acc_0 + 1e-12, message
 
 
 def _holdout(result) -> tuple[np.ndarray, np.ndarray]:

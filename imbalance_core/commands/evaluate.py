@@ -305,6 +305,8 @@ def format_text(payload: Mapping[str, Any]) -> str:
     lines += [f"  {key:<18} {_fmt(test[key])}" for key in
               ("sensitivity", "specificity", "ppv", "npv", "f1", "balanced_accuracy", "accuracy",
                "roc_auc", "pr_auc") if key in test]
+    per_class = test.get("per_class_accuracy", {})
+    lines += [f"  accuracy in class {name}: {_fmt(v)}" for name, v in per_class.items()]
     if payload.get("pick"):
         lines.append(f"  threshold chosen by {payload['pick']['key']}: {payload['pick']['reason']}")
     if "ppv_at_prevalence" in test:
@@ -335,6 +337,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_pick_args(p)
     p.add_argument("--scores-out", metavar="CSV", help="write the hold-out rows' y_true and score to CSV")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--model-out", metavar="MODEL.skops", help="write the model with its threshold")
     p.set_defaults(func=run)
 
 
@@ -347,6 +350,11 @@ def run(args: argparse.Namespace) -> int:
         write_scores(result, args.scores_out)
     pick = pick_from_args(args, result)
     threshold = pick.threshold if pick is not None else float(args.threshold)
+    if getattr(args, "model_out", None):
+        from imbalance_core.commands.report import write_model
+
+        reason = f"{pick.label}: {pick.reason}" if pick is not None else "Set by hand (--threshold)."
+        write_model(result, data, threshold, reason, args.model_out)
     payload = result_json(result, data, threshold, pick=pick, prevalence=args.prevalence)
     print(json.dumps(payload, indent=2, ensure_ascii=False) if args.json else format_text(payload))
     return 0

@@ -1,6 +1,6 @@
 """``profile``: class balance, guidance and data quality of a CSV file for a chosen label.
 
-    python -m imbalance_core profile FILE --label COL [--positive VALUE] [--json]
+python -m imbalance_core profile FILE --label COL [--positive VALUE] [--json]
 """
 
 from __future__ import annotations
@@ -23,11 +23,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", metavar="FILE", help="the CSV file to read")
     p.add_argument("--label", required=True, metavar="COL", help="the label (diagnosis) column")
     p.add_argument(
-        "--positive", action="append", default=[], metavar="VALUE",
+        "--positive",
+        action="append",
+        default=[],
+        metavar="VALUE",
         help="label value that counts as positive; repeat for several (default: the rarest class)",
     )
-    p.add_argument("--ignore", action="append", default=[], metavar="VALUE",
-                   help="label value whose rows are left out; may be repeated")
+    p.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="VALUE",
+        help="label value whose rows are left out; may be repeated",
+    )
     p.add_argument("--multiclass", action="store_true", help="keep every class instead of positive vs rest")
     p.add_argument("--json", action="store_true", help="print the profile as JSON")
     p.set_defaults(func=run)

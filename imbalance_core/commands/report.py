@@ -9,10 +9,16 @@ to write the PDF (``--out``), the HTML (``--html-out``) and the model (``--model
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 from imbalance_core import html_report, model_io, report, thresholds
-from imbalance_core.commands.evaluate import _split_values, add_common_training_args, add_data_args
+from imbalance_core.commands.evaluate import (
+    _split_values,
+    add_common_training_args,
+    add_data_args,
+    write_scores,
+)
 from imbalance_core.commands.evaluate import settings_from_args as _settings_from_args
 from imbalance_core.data import read_table
 from imbalance_core.dataset import TaskSpec, label_classes, prepare
@@ -47,6 +53,10 @@ def add_report_args(parser: argparse.ArgumentParser) -> None:
         "--html-out", metavar="HTML", help="also write the report as HTML with interactive figures"
     )
     o.add_argument("--model-out", metavar="MODEL.skops", help="also write the model (skops file, no sampler)")
+    o.add_argument(
+        "--scores-out", metavar="CSV", help="also write the hold-out rows' y_true and score to CSV"
+    )
+    o.add_argument("--json", action="store_true", help="print the key numbers as JSON instead of a sentence")
 
 
 def choose_threshold(args: argparse.Namespace, result: object) -> tuple[float, str]:
@@ -121,9 +131,14 @@ def run(args: argparse.Namespace) -> int:
     data = prepare(table, spec)
     settings = _settings_from_args(args, args.sampler, args.classifier)
     result = train(data, settings)
-    if not result.is_binary:
-        raise DataError("The report covers two-class tasks; leave out --multiclass and give --positive.")
-    threshold, reason = choose_threshold(args, result)
+    if result.is_binary:
+        threshold, reason = choose_threshold(args, result)
+    elif args.threshold is not None or args.pick:
+        raise DataError(
+            "A multi-class model calls the most probable class; leave out --threshold and --pick."
+        )
+    else:
+        threshold, reason = None, "Multi-class: each patient gets the most probable class."
     projection = None if args.no_pca else report.pca_view(data, settings, seed=settings.seed)
     inputs = report.ReportInputs(
         data=data,
@@ -136,14 +151,30 @@ def run(args: argparse.Namespace) -> int:
     )
     content = report.build_report_content(inputs)
     write_bytes(args.out, report.render_pdf(content), "PDF report")
-    print(
-        f"report written to {args.out} (threshold {report.fmt_threshold(threshold)}; "
-        f"sensitivity {content.key_numbers['sensitivity']}, specificity {content.key_numbers['specificity']})"
-    )
+    written = {"pdf": args.out}
     if args.html_out:
         write_bytes(args.html_out, html_report.render_html(content).encode("utf-8"), "HTML report")
-        print(f"HTML report written to {args.html_out}")
+        written["html"] = args.html_out
     if args.model_out:
         write_model(result, data, threshold, reason, args.model_out)
-        print(f"model written to {args.model_out}")
+        written["model"] = args.model_out
+    if args.scores_out:
+        write_scores(result, args.scores_out)
+        written["scores"] = args.scores_out
+    if args.json:
+        payload = {
+            "threshold": threshold,
+            "threshold_reason": reason,
+            "export_id": content.export_id,
+            "numbers": content.key_numbers,
+            "files": written,
+        }
+        print(json.dumps(payload, indent=2, ensure_ascii=False))
+    else:
+        print(reason if threshold is None else f"threshold {report.fmt_threshold(threshold)} ({reason})")
+        print(
+            ", ".join(f"{name} {value}" for name, value in content.key_numbers.items() if name != "threshold")
+        )
+        for what, path in written.items():
+            print(f"{what} written to {path}")
     return 0

@@ -27,19 +27,21 @@ def class_distribution_figure(profile: DataProfile, by_label_value: bool = False
     values = [counts[n] for n in names]
     total = sum(values) or 1
     colours = [POSITIVE_COLOUR if n in positive else OTHER_COLOUR for n in names]
-    figure = go.Figure(go.Bar(
-        x=names,
-        y=values,
-        marker_color=colours,
-        text=[f"{v:,} ({v / total:.1%})" for v in values],
-        textposition="outside",
-        cliponaxis=False,
-        hovertemplate="%{x}: %{y} rows<extra></extra>",
-    ))
+    figure = go.Figure(
+        go.Bar(
+            x=names,
+            y=values,
+            marker_color=colours,
+            text=[f"{v:,} ({v / total:.1%})" for v in values],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{x}: %{y} rows<extra></extra>",
+        )
+    )
     ratio = profile.imbalance_ratio
     figure.update_layout(
         title=f"Class distribution of {profile.label}: {' : '.join(f'{v:,}' for v in values)} rows, "
-              f"ratio {ratio:.1f}:1 (majority:minority)",
+        f"ratio {ratio:.1f}:1 (majority:minority)",
         xaxis_title="class",
         yaxis_title="rows",
         template="plotly_white",

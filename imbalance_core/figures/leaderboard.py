@@ -25,6 +25,13 @@ DEFAULT_METRICS: tuple[str, ...] = (
 )
 
 
+def _lower_bound(rows: Sequence[CompareRow], metrics: Sequence[str]) -> float:
+    """Left end of the x axis: the lowest mean - sd, rounded down to a tenth (0 at most)."""
+    lows = [row.cv_mean[k] - row.cv_sd[k] for row in rows for k in metrics if k in row.cv]
+    lows = [v for v in lows if np.isfinite(v)]
+    return float(max(0.0, np.floor(min(lows, default=0.0) * 10) / 10 - 0.02))
+
+
 def leaderboard_figure(rows: Sequence[CompareRow], metrics: Sequence[str] = DEFAULT_METRICS) -> go.Figure:
     """Dot plot of CV mean ± sd per metric, one line per successful pair, best-ranked on top.
 
@@ -42,6 +49,7 @@ def leaderboard_figure(rows: Sequence[CompareRow], metrics: Sequence[str] = DEFA
                 x=means,
                 y=labels,
                 mode="markers",
+                orientation="h",
                 name=CV_METRICS[key],
                 error_x={"type": "data", "array": np.nan_to_num(sds), "visible": True, "thickness": 1.2},
                 marker={"size": 9},
@@ -51,10 +59,12 @@ def leaderboard_figure(rows: Sequence[CompareRow], metrics: Sequence[str] = DEFA
             )
         )
     fig.update_layout(
-        height=max(260, 70 + 34 * len(ok)),
-        margin={"l": 10, "r": 10, "t": 40, "b": 40},
-        xaxis={"title": "cross-validated mean ± sd", "range": [0, 1.02]},
+        height=max(280, 110 + 16 * len(metrics) * len(ok)),
+        margin={"l": 10, "r": 10, "t": 60, "b": 40},
+        xaxis={"title": "cross-validated mean ± sd", "range": [_lower_bound(ok, metrics), 1.01]},
         yaxis={"autorange": "reversed", "type": "category"},
-        legend={"orientation": "h", "y": 1.08, "x": 0},
+        scattermode="group",
+        scattergap=0.3,
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0},
     )
     return fig

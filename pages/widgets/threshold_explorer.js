@@ -284,14 +284,14 @@ function render(inst, idx) {
   const hx = inst.histX(t).toFixed(1);
   inst.histLine.setAttribute("x1", hx);
   inst.histLine.setAttribute("x2", hx);
+  // Several pickers may land on one stop: all are marked, the first one's reason is shown (as on the server).
+  let reason = "";
   for (const { button, pick } of inst.pickButtons) {
     const on = Number.isInteger(pick.index) ? pick.index === i : pick.threshold === t;
     button.setAttribute("aria-pressed", on ? "true" : "false");
-    if (on) inst.reason.textContent = pick.reason || "";
+    if (on && !reason) reason = pick.reason || "";
   }
-  if (!inst.pickButtons.some(({ button }) => button.getAttribute("aria-pressed") === "true")) {
-    inst.reason.textContent = "";
-  }
+  inst.reason.textContent = reason;
 }
 
 // Send the current stop's threshold to Python, once per distinct value.
@@ -302,8 +302,17 @@ function commit(inst) {
   if (inst.setStateValue) inst.setStateValue("threshold", t);
 }
 
+// Python sends the payload as UTF-8 JSON bytes (cheaper to send than a dict); accept a parsed object too.
+function decode(data) {
+  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) {
+    return JSON.parse(new TextDecoder().decode(data));
+  }
+  return data;
+}
+
 export default function (component) {
-  const { parentElement, data, setStateValue } = component;
+  const { parentElement, setStateValue } = component;
+  const data = decode(component.data);
   let inst = INSTANCES.get(parentElement);
   if (!inst) {
     inst = init(parentElement);

@@ -14,6 +14,7 @@ pytestmark = pytest.mark.e2e
 def test_train_from_the_browser(page, app_url: str, output_dir: Path) -> None:
     page.goto(app_url)
     wait_for_app(page)
+    page.wait_for_selector("h1:has-text('Data')")  # the app's own navigation is drawn by now
     page.get_by_role("link", name="Train").first.click()
     page.wait_for_selector("h1:has-text('Train')")
     wait_for_app(page)
@@ -29,3 +30,6 @@ def test_train_from_the_browser(page, app_url: str, output_dir: Path) -> None:
     assert 0.0 <= value <= 1.0
     assert page.locator('[data-testid="stPlotlyChart"]').count() >= 1  # class counts before/after
     page.screenshot(path=str(output_dir / "train_page_trained.png"), full_page=True)
+    page.locator('[data-testid="stPlotlyChart"]').first.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(output_dir / "train_page_results.png"))

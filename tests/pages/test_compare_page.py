@@ -43,10 +43,11 @@ def test_leaderboard_rows_failed_pair_and_cache(at):
     at.multiselect(key="compare_samplers").set_value(["none", "smote", "smoten"]).run()
     _click_compare(at)
     result = at.session_state[common.K_COMPARE_RESULT]
-    table = at.dataframe[0].value
-    assert len(table) == 3
-    assert {"CV ROC AUC", "CV PR AUC", "CV Sensitivity", "CV Specificity", "CV F1", "TP", "TN", "FP",
-            "FN"} <= set(table.columns)
+    board, table = at.dataframe[0].value, at.dataframe[1].value
+    assert len(board) == 3 and len(table) == 2  # the failed pair has no hold-out line
+    assert {"CV ROC AUC", "CV PR AUC", "CV Sensitivity", "CV Specificity", "CV F1"} <= set(board.columns)
+    holdout_columns = {"Test Sensitivity", "Test F1", "Test Balanced accuracy", "TP", "TN", "FP", "FN"}
+    assert holdout_columns <= set(table.columns)
     # hold-out counts of each row agree with scikit-learn on that row's scores
     for row in result.rows:
         if row.error:
@@ -55,12 +56,20 @@ def test_leaderboard_rows_failed_pair_and_cache(at):
         tn, fp, fn, tp = confusion_matrix(r.y_test, (r.test_scores >= 0.5).astype(int)).ravel()
         line = table[table["Sampler"] == row.label.split(" + ")[0]].iloc[0]
         assert (line["TP"], line["TN"], line["FP"], line["FN"]) == (tp, tn, fp, fn)
-    assert table["Rank"].isna().iloc[-1]  # the failed pair is listed last, unranked
-    assert any("SMOTE-N" in w.value for w in at.warning)
+    assert board["Rank"].isna().iloc[-1]  # the failed pair is listed last, unranked
+    assert any("SMOTE-N" in e.value for e in at.error)
     assert at.get("plotly_chart")
     # a rerun with the same choices shows the stored result without running again
     at.run()
     assert at.session_state[common.K_COMPARE_RESULT] is result
+    # another threshold recounts the hold-out table from the stored scores
+    at.number_input(key="compare_threshold").set_value(0.2).run()
+    assert at.session_state[common.K_COMPARE_RESULT] is result
+    r = next(row for row in result.rows if row.error is None).result
+    tn, fp, fn, tp = confusion_matrix(r.y_test, (r.test_scores >= 0.2).astype(int)).ravel()
+    line = at.dataframe[1].value
+    line = line[line["Sampler"] == "No resampling"].iloc[0]
+    assert (line["TP"], line["TN"], line["FP"], line["FN"]) == (tp, tn, fp, fn)
 
 
 def test_rank_choice_reorders_the_table(at):

@@ -97,9 +97,12 @@ def test_umap_runs_in_background_and_page_stays_usable(hcv):
         assert first < 20
         assert at.get("progress")
         assert _chart(at)["layout"]["xaxis"]["title"]["text"].startswith("PC1")
-        at.select_slider(key="explore_ratio").set_value("1:3").run()  # other widgets still answer
-        assert not at.exception
-        at.select_slider(key="explore_ratio").set_value("1:4").run()
+        start = time.monotonic()
+        at.segmented_control(key="explore_method").set_value("pca").run()  # other widgets still answer
+        assert not at.exception and time.monotonic() - start < 20
+        assert at.radio(key="explore_dims").value == "2-D"
+        at.segmented_control(key="explore_method").set_value("umap").run()
+        assert len(at.session_state["explore_umap_jobs"]) == 1  # the same job, not a second one
     job.future.result(timeout=400)
     at.run()
     assert not at.exception

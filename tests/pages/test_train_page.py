@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
+import numpy as np
 import pytest
 from sklearn.metrics import confusion_matrix
 from streamlit.testing.v1 import AppTest
@@ -94,3 +96,38 @@ def test_impossible_setting_shows_the_sentence_and_keeps_the_old_result(at):
     assert any("SMOTE-N" in e.value for e in at.error)
     assert at.session_state[common.K_TRAIN_RESULT] is before
     assert common.K_PREPARED in at.session_state
+
+
+def _few_positives(at: AppTest, n_positive: int) -> None:
+    """Replace the session's data by HCV with only ``n_positive`` positives."""
+    data = at.session_state[common.K_PREPARED]
+    negatives, positives = np.flatnonzero(data.y == 0)[:100], np.flatnonzero(data.y == 1)[:n_positive]
+    keep = np.sort(np.concatenate([negatives, positives]))
+    at.session_state[common.K_PREPARED] = dataclasses.replace(
+        data, X=data.X.iloc[keep].reset_index(drop=True), y=data.y[keep])
+
+
+def test_smote_family_warns_when_folds_hold_few_rare_patients(at):
+    _few_positives(at, 8)  # about 8 x 0.75 x 2/3 = 4 positives per training fold
+    at.selectbox(key="train_sampler").set_value("smote").run()
+    assert any("cannot interpolate meaningfully" in w.value for w in at.warning)
+    at.selectbox(key="train_sampler").set_value("random_over").run()  # copies need no neighbours
+    assert not at.warning
+
+
+def test_smote_with_three_positives_shows_the_sentence(at):
+    _few_positives(at, 3)
+    at.selectbox(key="train_sampler").set_value("smote").run()
+    assert any("needs at" in w.value for w in at.warning)
+    _click_train(at)
+    assert at.error and "Traceback" not in at.error[0].value
+    assert common.K_TRAIN_RESULT not in at.session_state
+
+
+def test_irrelevant_choices_do_not_change_the_settings(at):
+    at.selectbox(key="train_weighting").set_value("tradeoff").run()
+    at.slider(key="train_tradeoff").set_value(0.8).run()
+    at.selectbox(key="train_weighting").set_value("balanced").run()
+    _click_train(at)
+    settings = at.session_state[common.K_TRAIN_SETTINGS]
+    assert settings == TrainSettings(weighting="balanced", cv=3)  # t and the ratio keep their defaults

@@ -1,0 +1,81 @@
+"""The real app in headless Chromium: train, open Report, prepare the files, download PDF and model."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from imbalance_core import model_io
+from tests.e2e.conftest import screenshot, wait_for_app
+
+pytestmark = pytest.mark.e2e
+HCV = Path(__file__).resolve().parents[2] / "sample_data" / "hcv_lab_values.csv"
+
+
+def _download(page, label: str, target: Path) -> Path:
+    with page.expect_download(timeout=60_000) as info:
+        page.locator('[data-testid="stDownloadButton"] button', has_text=label).first.click()
+    download = info.value
+    path = target / download.suggested_filename
+    download.save_as(str(path))
+    return path
+
+
+def test_report_downloads_in_chromium(page, app_url: str, output_dir: Path, tmp_path: Path) -> None:
+    page.goto(app_url)
+    wait_for_app(page)
+    page.wait_for_selector("h1:has-text('Data')")
+    page.get_by_role("link", name="Train").first.click()
+    page.wait_for_selector("h1:has-text('Train')")
+    wait_for_app(page)
+    page.locator('[data-testid="stBaseButton-primary"]', has_text="Train").first.click()
+    page.wait_for_selector("text=Cross-validation summary", timeout=180_000)
+    wait_for_app(page)
+
+    page.get_by_role("link", name="Report").first.click()
+    page.wait_for_selector("h1:has-text('Report')")
+    wait_for_app(page)
+    page.locator('[data-testid="stBaseButton-primary"]', has_text="Prepare downloads").first.click()
+    page.wait_for_selector('[data-testid="stDownloadButton"]', timeout=120_000)
+    wait_for_app(page)
+
+    pdf = _download(page, "Download PDF report", tmp_path)
+    assert pdf.name.startswith("imbalance-report-") and pdf.suffix == ".pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")
+    model = _download(page, "Download model", tmp_path)
+    assert model.suffix == ".skops"
+    saved = model_io.load_model(str(model))
+    assert saved.metadata.export_id in pdf.name  # one export id names every file of this preparation
+    assert not any(hasattr(step, "fit_resample") for _, step in saved.pipeline.steps)
+    screenshot(page, output_dir / "report_page_downloads.png")
+
+    # The downloaded model on the Predict page, with a file of new patients.
+    patients = tmp_path / "new_patients.csv"
+    pd.read_csv(HCV).drop(columns=["Category"]).head(30).to_csv(patients, index=False)
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.get_by_role("link", name="Predict").first.click()
+    page.wait_for_selector("h1:has-text('Predict new patients')")
+    wait_for_app(page)
+    page.get_by_text("Upload a .skops model").click()
+    wait_for_app(page)
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(model))
+    page.wait_for_selector("text=when the score is at or above", timeout=60_000)
+    wait_for_app(page)
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').nth(1).set_input_files(str(patients))
+    page.wait_for_selector("text=Scored 30 patients", timeout=60_000)
+    wait_for_app(page)
+    assert page.locator('[data-testid="stDownloadButton"]', has_text="Download predictions").count() == 1
+    screenshot(page, output_dir / "predict_page_uploaded.png")
+
+    # A pickle renamed to .skops is refused with a sentence; the model loaded before stays in use.
+    bad = tmp_path / "bad.skops"
+    bad.write_bytes(pickle.dumps({"not": "a model"}))
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(bad))
+    page.wait_for_selector('[data-testid="stAlert"]:has-text("not an Imbalance Lab model")', timeout=60_000)
+    wait_for_app(page)
+    assert page.get_by_text("when the score is at or above").count() == 1
+    assert page.get_by_text("Traceback").count() == 0
+    screenshot(page, output_dir / "predict_page_bad_model.png")

@@ -1,0 +1,59 @@
+"""The Explore page in Chromium: PCA before/after at once, the page answering while UMAP works in the
+background, then the UMAP picture. Screenshots go to the output folder (look at them)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.e2e.conftest import screenshot, wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+
+def _chart_has(pg, text: str, timeout: float = 60_000) -> None:
+    """Wait until the plotly chart on the page shows ``text`` (an axis title or a legend entry)."""
+    pg.wait_for_function(
+        "t => [...document.querySelectorAll('.js-plotly-plot')].some(p => p.textContent.includes(t))",
+        arg=text,
+        timeout=timeout,
+    )
+
+
+def test_explore_pca_then_umap(page, app_url, output_dir):
+    page.goto(app_url)
+    wait_for_app(page)
+    page.get_by_role("link", name="Explore", exact=True).first.click()
+    page.get_by_text("Resampling method").first.wait_for()
+    wait_for_app(page)
+    # choose SMOTE so synthetic rows appear
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="Resampling method").click()
+    page.get_by_role("option", name="SMOTE", exact=True).click()
+    wait_for_app(page)
+    _chart_has(page, "synthetic")
+    _chart_has(page, "PC1 (")
+    page.wait_for_timeout(800)
+    screenshot(page, output_dir / "explore_pca_smote.png")
+
+    # UMAP: the request returns at once with PCA and a progress bar (compile may still be running)
+    page.get_by_role("radio", name="UMAP", exact=True).click()
+    page.get_by_text("Neighbours (n_neighbors)").wait_for()
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=\"stProgress\"]')"
+        " || [...document.querySelectorAll('.js-plotly-plot')].some(p => p.textContent.includes('UMAP 1'))",
+        timeout=60_000,
+    )
+    if page.locator('[data-testid="stProgress"]').count():  # still computing (e.g. numba compiling)
+        screenshot(page, output_dir / "explore_umap_progress.png")
+        _chart_has(page, "PC1 (")  # PCA is drawn meanwhile
+        start = time.monotonic()
+        page.get_by_role("radio", name="PCA", exact=True).click()  # another widget answers meanwhile
+        page.get_by_text("Dimensions").wait_for(timeout=15_000)
+        assert time.monotonic() - start < 15
+        page.get_by_role("radio", name="UMAP", exact=True).click()
+    _chart_has(page, "UMAP 1", timeout=400_000)
+    wait_for_app(page)
+    page.wait_for_timeout(800)
+    screenshot(page, output_dir / "explore_umap_smote.png")
+    assert page.get_by_text("Synthetic").count() >= 1

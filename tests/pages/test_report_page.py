@@ -1,0 +1,153 @@
+"""AppTest of the Report and Predict pages: the page's numbers are the PDF's numbers; bad input is refused."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from pypdf import PdfReader
+from sklearn.metrics import confusion_matrix
+from streamlit.testing.v1 import AppTest
+
+from imbalance_core import bundled, dataset, model_io, training
+from pages import common
+from pages.report import K_EXPORTS
+
+ROOT = Path(__file__).resolve().parents[2]
+REPORT = str(ROOT / "pages" / "report.py")
+PREDICT = str(ROOT / "pages" / "predict.py")
+THRESHOLD = 0.3
+
+
+@pytest.fixture(scope="module")
+def hcv_result():
+    table = bundled.load_bundled("hcv")
+    spec = bundled.BUNDLED["hcv"].default_spec
+    data = dataset.prepare(table, spec)
+    result = training.train(
+        data, training.TrainSettings(sampler="smote", classifier="logreg", cv=2, ratio=0.5)
+    )
+    return table, spec, data, result
+
+
+def _app(page: str, hcv_result, threshold: float | None = THRESHOLD) -> AppTest:
+    table, spec, data, result = hcv_result
+    at = AppTest.from_file(page, default_timeout=120)
+    at.session_state[common.K_TABLE] = table
+    at.session_state[common.K_SPEC] = spec
+    at.session_state[common.K_PREPARED] = data
+    at.session_state[common.K_SOURCE] = "bundled:hcv"
+    at.session_state[common.K_TRAIN_RESULT] = result
+    at.session_state[common.K_TRAIN_SETTINGS] = result.settings
+    if threshold is not None:
+        at.session_state[common.K_THRESHOLD] = threshold
+    return at
+
+
+def _table(at: AppTest, first_header: str):
+    """A report table shown with st.table (its first column is the index), back as a plain frame."""
+    for element in at.table:
+        frame = element.value
+        if frame.index.name == first_header or (not first_header and frame.index.name in (None, "")):
+            return frame.reset_index()
+    raise AssertionError(f"no table starting with {first_header!r}")
+
+
+def test_without_result_points_to_train_page():
+    at = AppTest.from_file(REPORT, default_timeout=30).run()
+    assert not at.exception
+    assert "Train a model first" in at.info[0].value
+
+
+def test_page_numbers_match_independent_counts_and_the_pdf(hcv_result):
+    _, _, _, result = hcv_result
+    at = _app(REPORT, hcv_result).run()
+    assert not at.exception, at.exception
+    assert not at.error
+    y, s = result.y_test, result.test_scores
+    tn, fp, fn, tp = confusion_matrix(y, (s >= THRESHOLD).astype(int), labels=[0, 1]).ravel()
+    two = _table(at, "")
+    assert list(two.iloc[0, 1:3]) == [f"{tp:,}", f"{fp:,}"]
+    assert list(two.iloc[1, 1:3]) == [f"{fn:,}", f"{tn:,}"]
+    acc = _table(at, "Measure").set_index("Measure")["Value (95 % CI)"]
+    assert acc["Sensitivity"].startswith(f"{tp / (tp + fn):.3f} (")
+
+    at.button(key="rep_prepare").click().run()
+    assert not at.exception, at.exception
+    exports = at.session_state[K_EXPORTS]
+    assert exports["pdf"].startswith(b"%PDF")
+    text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(exports["pdf"])).pages))
+    for measure in ("Sensitivity", "Specificity", "PPV at deployment prevalence", "ROC AUC"):
+        assert re.sub(r"\s+", "", acc[measure]) in text, measure
+    assert exports["id"] in text
+    saved = model_io.loads(exports["model"])
+    assert saved.metadata.threshold == THRESHOLD
+    assert exports["id"] in exports["html"].decode()
+    assert exports["id"].encode() in exports["csv"]
+    labels = [b.label for b in at.get("download_button")]
+    assert any("PDF" in label for label in labels) and any("model" in label for label in labels)
+
+
+def test_picker_choice_changes_threshold_without_retraining(hcv_result, monkeypatch):
+    calls = []
+    monkeypatch.setattr(training, "train", lambda *a, **k: calls.append(1))
+    at = _app(REPORT, hcv_result).run()
+    at.selectbox(key="rep_choice").set_value("youden").run()
+    assert not at.exception, at.exception
+    assert calls == []
+    assert "Youden" in at.caption[0].value or any("Youden" in c.value for c in at.caption)
+
+
+def test_multiclass_result_gets_confusion_matrix_and_downloads():
+    table = bundled.load_bundled("hcv")
+    spec = dataset.TaskSpec(label="Category", multiclass=True, ignore=("0s=suspect Blood Donor",))
+    data = dataset.prepare(table, spec)
+    result = training.train(data, training.TrainSettings(sampler="none", classifier="logreg", cv=2))
+    at = AppTest.from_file(REPORT, default_timeout=120)
+    at.session_state[common.K_TABLE] = table
+    at.session_state[common.K_SPEC] = spec
+    at.session_state[common.K_PREPARED] = data
+    at.session_state[common.K_TRAIN_RESULT] = result
+    at.run()
+    assert not at.exception, at.exception
+    k = len(data.class_names)
+    pred = np.argmax(result.test_scores, axis=1)
+    cm = confusion_matrix(result.y_test, pred, labels=list(range(k)))
+    shown = _table(at, "True class \\ predicted")
+    for i in range(k):
+        assert list(shown.iloc[i, 1 : k + 1]) == [f"{v:,}" for v in cm[i]]
+    at.button(key="rep_prepare").click().run()
+    assert not at.exception, at.exception
+    exports = at.session_state[K_EXPORTS]
+    assert exports["pdf"].startswith(b"%PDF")
+    assert model_io.loads(exports["model"]).metadata.threshold is None
+
+
+def test_predict_page_uses_session_model(hcv_result):
+    at = _app(PREDICT, hcv_result).run()
+    assert not at.exception, at.exception
+    assert any(f"{THRESHOLD:.4f}" in t.value for t in at.text)
+    assert common.K_TRAIN_RESULT in at.session_state
+    saved = at.session_state["predict_session_model"][1]
+    _, _, data, result = hcv_result
+    X = data.X.iloc[result.test_index]
+    np.testing.assert_array_equal(saved.scores(X), result.test_scores)
+
+
+def test_compare_leaderboard_goes_into_the_pdf(hcv_result):
+    from imbalance_core import compare
+
+    _, _, data, result = hcv_result
+    grid = compare.run_grid(data, ["none", "random_under"], ["logreg"], result.settings, n_jobs=1)
+    at = _app(REPORT, hcv_result)
+    at.session_state[common.K_COMPARE_RESULT] = grid
+    at.run()
+    assert at.checkbox(key="rep_compare").value is True
+    at.button(key="rep_prepare").click().run()
+    assert not at.exception, at.exception
+    pdf = at.session_state[K_EXPORTS]["pdf"]
+    text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
+    assert "Compareleaderboard" in text and "Randomunder-sampling" in text
