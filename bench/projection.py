@@ -185,7 +185,7 @@ def app_figures() -> None:
             during = _answer_times(pg, 6)
             print(
                 f"  meanwhile, 6 widget changes (2-D/3-D redraw): median {statistics.median(during):.2f} s,"
-                f" max {max(during):.2f} s; warm-up state after them: {_warmup_text(pg)}"
+                f" max {max(during):.2f} s"
             )
             pg.get_by_role("radio", name="UMAP", exact=True).click()
             _chart_has(pg, "UMAP 1", 600_000)
@@ -229,16 +229,6 @@ def app_figures() -> None:
     finally:
         proc.terminate()
         proc.wait(10)
-
-
-def _warmup_text(pg) -> str:
-    """Whether the UMAP progress bar (shown on the UMAP view) still talks about compiling."""
-    pg.get_by_role("radio", name="UMAP", exact=True).click()
-    pg.get_by_text("Neighbours (n_neighbors)").wait_for()
-    time.sleep(1.0)
-    progress = pg.locator('[data-testid="stProgress"]')
-    text = progress.first.inner_text() if progress.count() else "UMAP already finished"
-    return text.replace("\n", " ")
 
 
 def main() -> int:

@@ -20,8 +20,9 @@ Main entry points
 - :func:`build_explorer_data` -> :class:`ExplorerData`, whose :meth:`ExplorerData.to_payload` is the
   ``data`` handed to the live explorer component (``pages/widgets/threshold_explorer.py``).
 
-Explorer payload contract (``ExplorerData.to_payload()``; JSON-able; NaN/inf become ``None``; floats are
-rounded to 6 significant digits)::
+Explorer payload contract (``ExplorerData.to_payload()``; JSON-able; NaN/inf become ``None``; metric floats
+are rounded to 6 significant digits, thresholds are sent at full precision so that a committed threshold
+re-applied to the scores gives exactly the 2x2 table shown for its stop)::
 
     {
       "n": int, "n_pos": int, "n_neg": int,                 # hold-out sizes
@@ -552,7 +553,7 @@ def run_pick(
 
 
 def _json_floats(a: Any, digits: int = 6) -> list[float | None]:
-    """Floats rounded to ``digits`` significant digits; NaN and inf become None."""
+    """Floats rounded to ``digits`` significant digits (17 = exact); NaN and inf become None."""
     out: list[float | None] = []
     for x in np.asarray(a, dtype=float).tolist():
         out.append(float(f"{x:.{digits}g}") if math.isfinite(x) else None)
@@ -604,6 +605,7 @@ class ExplorerData:
             k: (np.asarray(v).astype(int).tolist() if k in INT_COLUMNS else _json_floats(v))
             for k, v in t.columns.items()
         }
+        stops["threshold"] = _json_floats(t.columns["threshold"], digits=17)
         return {
             "n": t.n,
             "n_pos": t.n_pos,
@@ -625,7 +627,7 @@ class ExplorerData:
                 {
                     "key": p.key,
                     "label": p.label,
-                    "threshold": _json_floats([p.threshold])[0],
+                    "threshold": _json_floats([p.threshold], digits=17)[0],
                     "index": i,
                     "reason": p.reason,
                 }

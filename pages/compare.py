@@ -44,9 +44,10 @@ def holdout_table(result: CompareResult, by: str) -> pd.DataFrame:
     """The pneumonia study's table shape on the hold-out set: balanced accuracy, recall, F1, TP/TN/FP/FN."""
     frame = result.to_frame(by)
     frame = frame[frame["Error"] == ""]
-    columns = ["Rank", "Sampler", "Classifier", *(f"Test {name}" for name in HOLDOUT_METRICS.values()),
-               "TP", "TN", "FP", "FN"]
-    return frame[columns]
+    order = ("balanced_accuracy", "sensitivity", "specificity", "f1")
+    names = {f"Test {HOLDOUT_METRICS[key]}": HOLDOUT_METRICS[key] for key in order}
+    columns = ["Rank", "Sampler", "Classifier", *names, "TP", "TN", "FP", "FN"]
+    return frame[columns].rename(columns=names)
 
 
 def _column_config() -> dict[str, object]:
@@ -124,7 +125,9 @@ def show_result(result: CompareResult) -> None:
                "threshold 0.5. Click a column header to sort.")
     st.dataframe(leaderboard_table(result, by), hide_index=True, column_config=_column_config())
     st.subheader(f"Hold-out test set at threshold {result.threshold:g}")
-    st.dataframe(holdout_table(result, by), hide_index=True, column_config=_column_config())
+    st.dataframe(holdout_table(result, by), hide_index=True, column_config={
+        **_column_config(), **{name: st.column_config.NumberColumn(format="%.3f")
+                               for name in HOLDOUT_METRICS.values()}})
     for row in result.rows:
         if row.error:
             common.show_error(f"{row.label}: {row.error}")

@@ -48,7 +48,7 @@ UMAP_KEEP = 6
 POLL_SECONDS = 0.5
 HOVER_VALUES = 5
 #: Rough costs for the progress bar (measured on the 2-core test machine).
-COMPILE_SECONDS = 60.0
+COMPILE_SECONDS = 90.0
 UMAP_ROWS_PER_SECOND = 1_500.0
 
 

@@ -222,11 +222,12 @@ def _holdout_headline(result: TrainResult) -> None:
     st.subheader("Hold-out test set at threshold 0.5")
     if result.is_binary:
         t = binary_table(result.y_test, result.test_scores, 0.5)
-        c = st.columns(4)
+        c = [*st.columns(2), *st.columns(2)]
         c[0].metric("Sensitivity", f"{t['sensitivity']:.3f}", help="Found among the sick: TP / (TP + FN)")
         c[1].metric("Specificity", f"{t['specificity']:.3f}",
                     help="Cleared among the healthy: TN / (TN + FP)")
-        c[2].metric("Bal. accuracy", f"{t['balanced_accuracy']:.3f}", help="(sensitivity + specificity) / 2")
+        c[2].metric("Balanced accuracy", f"{t['balanced_accuracy']:.3f}",
+                    help="(sensitivity + specificity) / 2")
         c[3].metric("ROC AUC", f"{t['roc_auc']:.3f}")
         st.text(f"TP {t['tp']}   FN {t['fn']}   FP {t['fp']}   TN {t['tn']}   "
                 f"(n = {t['n']}, {t['n_positive']} positive)")

@@ -376,7 +376,7 @@ def test_explorer_payload_follows_the_contract():
     assert len(text) < 1_000_000
 
 
-def test_payload_rounds_to_six_significant_digits_and_maps_nan_to_none():
+def test_payload_rounds_metrics_to_six_significant_digits_and_maps_nan_to_none():
     _, _, data = _explorer()
     payload = data.to_payload()
     i = 0  # lowest stop flags everybody: specificity 0, LR- undefined
@@ -384,8 +384,11 @@ def test_payload_rounds_to_six_significant_digits_and_maps_nan_to_none():
     table = data.table
     j = payload["initial_index"]
     assert payload["stops"]["sensitivity"][j] == pytest.approx(table.sensitivity[j], rel=1e-6)
-    values = [x for col in payload["stops"].values() for x in col if isinstance(x, float)]
+    metrics = {k: col for k, col in payload["stops"].items() if k != "threshold"}
+    values = [x for col in metrics.values() for x in col if isinstance(x, float)]
     assert values and all(float(f"{x:.6g}") == x for x in values)
+    # Thresholds travel exactly: a committed stop re-applied to the scores gives the counts shown.
+    assert payload["stops"]["threshold"] == table.columns["threshold"].tolist()
 
 
 def test_moving_threshold_prevalence_or_cost_fits_no_model():

@@ -72,7 +72,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="train every sampler x classifier pair and compare them (one result per pair)",
         description="Like evaluate, for every pair of the given resampling methods and classifiers, "
                     "run in parallel over the machine's cores. A pair that cannot be trained is "
-                    "reported with its reason; the others still run.",
+                    "reported with its reason; the others still run. Settings given with --param "
+                    "apply to the first classifier only; the others use their defaults.",
     )
     add_data_args(p)
     p.add_argument("--samplers", required=True, metavar="K1,K2,...",

@@ -110,8 +110,13 @@ def page(browser):
 
 
 def wait_for_app(pg, timeout: float = 60_000) -> None:
-    """Wait until Streamlit has finished running the script (no 'running' indicator)."""
+    """Wait until Streamlit has finished running the script (no 'running' indicator).
+
+    A click's rerun starts a moment after the click returns, so give it that moment first; callers
+    that need a specific element should still wait for that element.
+    """
     pg.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
+    pg.wait_for_timeout(250)
     pg.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
         " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running')",

@@ -61,10 +61,16 @@ def test_report_downloads_in_chromium(page, app_url: str, output_dir: Path, tmp_
     wait_for_app(page)
     page.get_by_text("Upload a .skops model").click()
     wait_for_app(page)
-    page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(model))
+    model_input = page.locator('[data-testid="stFileUploader"]', has_text="Model file (.skops)").locator(
+        'input[type="file"]'
+    )
+    patients_input = page.locator('[data-testid="stFileUploader"]', has_text="New patients (CSV)").locator(
+        'input[type="file"]'
+    )
+    model_input.set_input_files(str(model))  # waits until the radio's rerun has drawn this uploader
     page.wait_for_selector("text=when the score is at or above", timeout=60_000)
     wait_for_app(page)
-    page.locator('[data-testid="stFileUploader"] input[type="file"]').nth(1).set_input_files(str(patients))
+    patients_input.set_input_files(str(patients))
     page.wait_for_selector("text=Scored 30 patients", timeout=60_000)
     wait_for_app(page)
     assert page.locator('[data-testid="stDownloadButton"]', has_text="Download predictions").count() == 1
@@ -73,7 +79,7 @@ def test_report_downloads_in_chromium(page, app_url: str, output_dir: Path, tmp_
     # A pickle renamed to .skops is refused with a sentence; the model loaded before stays in use.
     bad = tmp_path / "bad.skops"
     bad.write_bytes(pickle.dumps({"not": "a model"}))
-    page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(bad))
+    model_input.set_input_files(str(bad))
     page.wait_for_selector('[data-testid="stAlert"]:has-text("not an Imbalance Lab model")', timeout=60_000)
     wait_for_app(page)
     assert page.get_by_text("when the score is at or above").count() == 1

@@ -46,7 +46,7 @@ def test_leaderboard_rows_failed_pair_and_cache(at):
     board, table = at.dataframe[0].value, at.dataframe[1].value
     assert len(board) == 3 and len(table) == 2  # the failed pair has no hold-out line
     assert {"CV ROC AUC", "CV PR AUC", "CV Sensitivity", "CV Specificity", "CV F1"} <= set(board.columns)
-    holdout_columns = {"Test Sensitivity", "Test F1", "Test Balanced accuracy", "TP", "TN", "FP", "FN"}
+    holdout_columns = {"Sensitivity", "F1", "Balanced accuracy", "TP", "TN", "FP", "FN"}
     assert holdout_columns <= set(table.columns)
     # hold-out counts of each row agree with scikit-learn on that row's scores
     for row in result.rows:

@@ -118,13 +118,6 @@ def test_decision_inputs_never_retrain(hcv_result, monkeypatch):
     assert calls[0] == "train" and "pipeline.fit" in calls
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="thresholds.ExplorerData.to_payload rounds the 'threshold' column to 6 significant digits while "
-    "the counts are computed at the exact stop; a stop that is itself a hold-out score can round up past "
-    "that patient, so the committed (rounded) threshold does not reproduce the counts shown. Remove this "
-    "marker when the threshold column is sent unrounded.",
-)
 def test_every_committed_threshold_reproduces_its_counts(hcv_result):
     """What the explorer commits is the payload's threshold: re-applied to the scores (as the CLI and the
     Report do) it must give exactly the 2x2 table the explorer showed for that stop."""
