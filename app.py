@@ -15,12 +15,12 @@ start_background_warmup()  # compile UMAP's numba code once per process, off the
 #: (section, page). One line per page; the first is the start page.
 PAGES: list[tuple[str, st.Page]] = [
     ("Data", st.Page("pages/data.py", title="Data", icon=":material/table_view:", default=True)),
+    ("Data", st.Page("pages/explore.py", title="Explore", icon=":material/scatter_plot:")),
     ("Model", st.Page("pages/train.py", title="Train", icon=":material/model_training:")),
+    ("Model", st.Page("pages/threshold.py", title="Threshold", icon=":material/tune:")),
     ("Model", st.Page("pages/compare.py", title="Compare", icon=":material/leaderboard:")),
-    ("Model", st.Page("pages/explore.py", title="Explore", icon=":material/scatter_plot:")),
-    ("Judge", st.Page("pages/threshold.py", title="Threshold", icon=":material/tune:")),
-    ("Judge", st.Page("pages/report.py", title="Report", icon=":material/description:")),
-    ("Judge", st.Page("pages/predict.py", title="Predict", icon=":material/person_search:")),
+    ("Share", st.Page("pages/report.py", title="Report", icon=":material/description:")),
+    ("Share", st.Page("pages/predict.py", title="Predict", icon=":material/person_search:")),
 ]
 
 

@@ -393,7 +393,7 @@ def _encode(
     if len(classes) < 2:
         raise DataError(_one_class_message(label))
     if spec.multiclass:
-        codes = pd.Categorical(values, categories=classes).codes.astype(np.int64)
+        codes = values.cat.set_categories(classes).cat.codes.to_numpy().astype(np.int64)
         return codes, tuple(classes), ()
     if spec.positive:
         positive = _match_values(spec.positive, classes)
