@@ -335,7 +335,7 @@ def main() -> int:
                     if (freeze or extra is GC_OFF) and rows == SIZES[-1]:
                         mem = measure_memory(page, proc.pid)
                         lines.append(
-                            f"memory  explorer {rows:>9,} rows {label}, RSS over {LONG_SESSION} commits, MiB: "
+                            f"memory  explorer {rows:>9,} rows {label}, RSS, {LONG_SESSION} commits, MiB: "
                             + " -> ".join(f"{m:.0f}" for m in mem)
                         )
                         print(lines[-1], flush=True)
