@@ -23,7 +23,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
-from sklearn.model_selection import StratifiedKFold
 
 from imbalance_core import training
 from imbalance_core.dataset import PreparedData
@@ -231,43 +230,30 @@ class _Task:
 
 @dataclass(frozen=True, eq=False)
 class _TaskOutput:
-    """What a task sends back: scores of the evaluated rows, notices, timing, or an error sentence."""
+    """What a task sends back: the fit's output (scores, notices, timing), or an error sentence."""
 
     pair: int
     fold: int
-    scores: np.ndarray | None = None
-    notices: tuple[str, ...] = ()
-    seconds: float = 0.0
-    pipeline: Any = None
-    resampled: dict[int, int] | None = None
+    fit: training.FitOutput | None = None
     error: str | None = None
 
 
 def _run_task(data: PreparedData, settings: TrainSettings, task: _Task) -> _TaskOutput:
-    """Fit the pair's pipeline on ``fit_rows`` and score ``eval_rows`` (row positions into data.X).
+    """One :func:`training.fit_and_score` call, the same unit :func:`training.train` runs per fold.
 
-    Mirrors one iteration of :func:`imbalance_core.training.train`. Errors come back as sentences
-    instead of exceptions so one failing pair cannot stop the others.
+    Errors come back as sentences instead of exceptions so one failing pair cannot stop the others.
+    Only the final fit (fold 0) keeps its fitted pipeline; fold pipelines are not sent back.
     """
-    k = len(data.class_names)
-    y = np.asarray(data.y, dtype=np.int64)
     try:
-        pipeline = training.build_pipeline(data, settings)
-        t0 = time.perf_counter()
-        pipeline.fit(data.X.iloc[task.fit_rows], y[task.fit_rows])
-        seconds = time.perf_counter() - t0
-        scores = training.predict_scores(pipeline, data.X.iloc[task.eval_rows], k)
+        out = training.fit_and_score(data, settings, task.fit_rows, task.eval_rows)
     except DataError as exc:
         return _TaskOutput(task.pair, task.fold, error=str(exc))
     except Exception:  # a library failure: its text may quote data, so say it plainly instead
         name = f"{get_sampler(settings.sampler).name} with {get_classifier(settings.classifier).name}"
         return _TaskOutput(task.pair, task.fold, error=_GENERIC_FAILURE.format(name=name))
-    final = task.fold == 0
-    return _TaskOutput(
-        task.pair, task.fold, scores=scores, notices=tuple(training._fit_notices(pipeline)), seconds=seconds,
-        pipeline=pipeline if final else None,
-        resampled=dict(pipeline.named_steps["sampler"].counts_after_) if final else None,
-    )
+    if task.fold != 0:
+        out = replace(out, pipeline=None)
+    return _TaskOutput(task.pair, task.fold, fit=out)
 
 
 def _pair_settings(base: TrainSettings, sampler: str, classifier: str) -> TrainSettings:
@@ -276,16 +262,14 @@ def _pair_settings(base: TrainSettings, sampler: str, classifier: str) -> TrainS
     return replace(base, sampler=sampler, classifier=classifier, params=params)
 
 
-def _plan(train_idx: np.ndarray, test_idx: np.ndarray, y_train: np.ndarray, cv: int, seed: int):
+def _plan(data: PreparedData, settings: TrainSettings, train_idx: np.ndarray, test_idx: np.ndarray):
     """(fold number, fit rows, eval rows) for the final fit (0) and each CV fold (1..cv), as data.X positions.
 
-    The final fit comes first: it is the largest task, and starting large tasks first shortens the tail.
+    The folds are :func:`training.cv_plan`'s. The final fit comes first: it is the largest task, and
+    starting large tasks first shortens the tail.
     """
-    splitter = StratifiedKFold(n_splits=cv, shuffle=True, random_state=seed)
-    folds = [(0, train_idx, test_idx)]
-    for i, (fit_rows, valid_rows) in enumerate(splitter.split(np.zeros(len(y_train)), y_train)):
-        folds.append((i + 1, train_idx[fit_rows], train_idx[valid_rows]))
-    return folds
+    folds = training.cv_plan(data, settings, train_idx)
+    return [(0, train_idx, test_idx)] + [(i + 1, fit, valid) for i, (fit, valid) in enumerate(folds)]
 
 
 # --------------------------------------------------------------------------- the grid
@@ -325,10 +309,7 @@ def run_grid(
 
     pairs = [_pair_settings(base_settings, s, c) for s in samplers for c in classifiers]
     train_idx, test_idx = training.split_indices(data, base_settings)
-    y = np.asarray(data.y, dtype=np.int64)
-    k = len(data.class_names)
-    training._check_folds(y[train_idx], k, base_settings.cv)
-    plan = _plan(train_idx, test_idx, y[train_idx], base_settings.cv, base_settings.seed)
+    plan = _plan(data, base_settings, train_idx, test_idx)
 
     setup_notices: dict[int, list[str]] = {}
     errors: dict[int, str] = {}
@@ -390,32 +371,11 @@ def _assemble(
     outputs: dict[int, _TaskOutput],
     setup_notices: list[str],
 ) -> TrainResult:
-    """Put one pair's task outputs back together into the TrainResult :func:`training.train` gives."""
-    k = len(data.class_names)
-    y = np.asarray(data.y, dtype=np.int64)
-    y_train = y[train_idx]
-    position = np.empty(len(data.y), dtype=np.int64)
-    position[train_idx] = np.arange(len(train_idx))
-    oof = np.zeros(len(train_idx)) if k == 2 else np.zeros((len(train_idx), k))
-    folds = []
-    notices = list(setup_notices)
-    for fold, fit_rows, eval_rows in plan[1:]:
-        out = outputs[fold]
-        oof[position[eval_rows]] = out.scores
-        folds.append(training._fold_metrics(fold, len(fit_rows), y[eval_rows], out.scores, out.seconds))
-        notices += out.notices
-    final = outputs[0]
-    notices += final.notices
-    summary, per_class = training._summaries(folds, data.class_names)
-    cv_seconds = sum(outputs[fold].seconds for fold, _, _ in plan[1:])
-    return TrainResult(
-        settings=settings, class_names=tuple(data.class_names), y_test=y[test_idx],
-        test_scores=final.scores, test_index=test_idx, y_train=y_train, oof_scores=oof,
-        train_index=train_idx, folds=tuple(folds), cv_summary=summary, per_class_summary=per_class,
-        train_counts=training._counts(y_train, data.class_names),
-        resampled_counts=training._counts(final.resampled, data.class_names),
-        timings={"cv": cv_seconds, "final_fit": final.seconds, "total": cv_seconds + final.seconds},
-        pipeline=final.pipeline, notices=training._dedupe(notices),
+    """Put one pair's task outputs back together with :func:`training.assemble`, as train() does."""
+    folds = [(fit, valid) for _, fit, valid in plan[1:]]
+    fold_outputs = [outputs[fold].fit for fold, _, _ in plan[1:]]
+    return training.assemble(
+        data, settings, train_idx, test_idx, folds, fold_outputs, outputs[0].fit, setup_notices
     )
 
 

@@ -134,3 +134,21 @@ def screenshot(pg, path: str | Path) -> None:
     pg.set_viewport_size({"width": width, "height": min(int(height) + 40, 6000)})
     pg.wait_for_timeout(400)
     pg.screenshot(path=str(path), full_page=True)
+
+
+def open_page(pg, title: str) -> None:
+    """Click a page in the app's navigation and wait until its heading is drawn and the run ended."""
+    pg.get_by_role("link", name=title).first.click()
+    wait_for_app(pg)
+
+
+def train_default_model(pg, app_url: str) -> None:
+    """Open the app on the bundled data, go to Train and train with the default settings."""
+    pg.goto(app_url)
+    wait_for_app(pg)
+    pg.wait_for_selector("h1:has-text('Data')")  # the app's own navigation is drawn by now
+    open_page(pg, "Train")
+    pg.wait_for_selector("h1:has-text('Train')")
+    pg.locator('[data-testid="stBaseButton-primary"]', has_text="Train").first.click()
+    pg.wait_for_selector("text=Cross-validation summary", timeout=180_000)
+    wait_for_app(pg)

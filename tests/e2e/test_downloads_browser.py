@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from imbalance_core import model_io
-from tests.e2e.conftest import screenshot, wait_for_app
+from tests.e2e.conftest import screenshot, train_default_model, wait_for_app
 
 pytestmark = pytest.mark.e2e
 HCV = Path(__file__).resolve().parents[2] / "sample_data" / "hcv_lab_values.csv"
@@ -25,15 +25,7 @@ def _download(page, label: str, target: Path) -> Path:
 
 
 def test_report_downloads_in_chromium(page, app_url: str, output_dir: Path, tmp_path: Path) -> None:
-    page.goto(app_url)
-    wait_for_app(page)
-    page.wait_for_selector("h1:has-text('Data')")
-    page.get_by_role("link", name="Train").first.click()
-    page.wait_for_selector("h1:has-text('Train')")
-    wait_for_app(page)
-    page.locator('[data-testid="stBaseButton-primary"]', has_text="Train").first.click()
-    page.wait_for_selector("text=Cross-validation summary", timeout=180_000)
-    wait_for_app(page)
+    train_default_model(page, app_url)
 
     page.get_by_role("link", name="Report").first.click()
     page.wait_for_selector("h1:has-text('Report')")

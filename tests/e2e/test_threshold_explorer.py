@@ -18,7 +18,7 @@ import pytest
 from sklearn.metrics import confusion_matrix, recall_score
 
 from tests.e2e.apps.payloads import MALICIOUS_LABEL, synthetic_payload, synthetic_scores
-from tests.e2e.conftest import start_streamlit, wait_for_app
+from tests.e2e.conftest import start_streamlit, train_default_model, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -155,15 +155,7 @@ def test_class_label_is_text_not_html(page, explorer_url, output_dir):
 def test_real_app_train_then_choose_threshold(page, app_url, output_dir):
     """Through the real app: train on the bundled data, open Threshold, press a suggestion, see it commit."""
     page.set_viewport_size({"width": 1400, "height": 2600})
-    page.goto(app_url)
-    wait_for_app(page)
-    page.wait_for_selector("h1:has-text('Data')")
-    page.get_by_role("link", name="Train").first.click()
-    page.wait_for_selector("h1:has-text('Train')")
-    wait_for_app(page)
-    page.locator('[data-testid="stBaseButton-primary"]', has_text="Train").first.click()
-    page.wait_for_selector("text=Cross-validation summary", timeout=180_000)
-    wait_for_app(page)
+    train_default_model(page, app_url)
     page.get_by_role("link", name="Threshold").first.click()
     page.wait_for_selector("h1:has-text('Decision threshold')")
     wait_for_app(page)

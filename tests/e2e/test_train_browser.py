@@ -6,21 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import wait_for_app
+from tests.e2e.conftest import train_default_model
 
 pytestmark = pytest.mark.e2e
 
 
 def test_train_from_the_browser(page, app_url: str, output_dir: Path) -> None:
-    page.goto(app_url)
-    wait_for_app(page)
-    page.wait_for_selector("h1:has-text('Data')")  # the app's own navigation is drawn by now
-    page.get_by_role("link", name="Train").first.click()
-    page.wait_for_selector("h1:has-text('Train')")
-    wait_for_app(page)
-    page.locator('[data-testid="stBaseButton-primary"]', has_text="Train").first.click()
-    page.wait_for_selector("text=Cross-validation summary", timeout=120_000)
-    wait_for_app(page)
+    train_default_model(page, app_url)
     table = page.locator('[data-testid="stDataFrame"]').first
     table.wait_for()
     assert page.locator('[data-testid="stStatusWidget"], [data-testid="stExpander"]').count() >= 1
