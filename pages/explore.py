@@ -313,7 +313,8 @@ def main() -> None:
     except DataError as exc:
         common.show_error(exc)
         return
-    if isinstance(outcome, UmapJob):
+    # UmapJob is redefined on every run of this page script, so test for the core's result class
+    if not isinstance(outcome, ResampledProjection):
         st.info(
             "UMAP is being computed in the background; the PCA picture is shown meanwhile and the "
             "other settings stay usable.",

@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -57,12 +58,17 @@ def start_streamlit(
         *(extra or []),
     ]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    # The server's output goes to an unlinked temporary file, never a pipe: nobody reads a pipe while
+    # the tests run, and once its 64 KiB buffer is full (numba and UMAP warnings fill it) the server
+    # blocks on its next write and the page hangs.
+    log = tempfile.TemporaryFile()  # noqa: SIM115  (the child keeps its own handle open)
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+            log.seek(0)
+            out = log.read().decode(errors="replace")
             raise RuntimeError(f"streamlit exited early:\n{out}")
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:

@@ -101,7 +101,9 @@ def test_umap_runs_in_background_and_page_stays_usable(hcv):
         at.segmented_control(key="explore_method").set_value("pca").run()  # other widgets still answer
         assert not at.exception and time.monotonic() - start < 20
         assert at.radio(key="explore_dims").value == "2-D"
+        at.radio(key="explore_dims").set_value("3-D").run()
         at.segmented_control(key="explore_method").set_value("umap").run()
+        assert not at.exception  # a job from an earlier run of the page script is still recognised
         assert len(at.session_state["explore_umap_jobs"]) == 1  # the same job, not a second one
     job.future.result(timeout=400)
     at.run()
