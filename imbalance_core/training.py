@@ -249,6 +249,11 @@ def build_pipeline(data: PreparedData, settings: TrainSettings, notices: list[st
     )))
     if notices is not None and not sampler_spec.uses_ratio and sampler_spec.kind != "none":
         notices.append(f"{sampler_spec.name} ignores the target ratio: it removes only what it finds.")
+    if notices is not None and cat and sampler_spec.uses_k and not raw_categories:
+        notices.append(
+            f"{sampler_spec.name} interpolates the one-hot coded categorical columns ({', '.join(cat)}), so "
+            "synthetic patients can get in-between categories; SMOTE-NC copies categories from neighbours."
+        )
     return Pipeline(steps)
 
 

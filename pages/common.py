@@ -63,7 +63,7 @@ def _prepare(table_sha: str, spec: TaskSpec, _table: LoadedTable) -> PreparedDat
 # --- state set-up --------------------------------------------------------------------------------
 def init_state() -> None:
     """Load the default bundled data set and its task the first time a session runs."""
-    if K_TABLE in st.session_state:
+    if K_PREPARED in st.session_state:
         return
     table = _read_bundled(DEFAULT_BUNDLED)
     st.session_state[K_TABLE] = table
@@ -183,8 +183,7 @@ def require_data() -> PreparedData:
     """The current task's data; stops the page with a pointer to the Data page when there is none."""
     data = current_data()
     if data is None:
-        st.info("Load a data set on the Data page first.")
-        st.page_link("pages/data.py", label="Go to Data", icon=":material/table_view:")
+        st.info("Load a data set on the Data page first (in the menu on the left).")
         st.stop()
     return data
 

@@ -278,3 +278,24 @@ def test_scores_are_in_test_index_order():
     result = train(data, FAST)
     direct = result.pipeline.predict_proba(pd.DataFrame(data.X.iloc[result.test_index]))[:, 1]
     np.testing.assert_allclose(result.test_scores, direct)
+
+
+@pytest.mark.parametrize("sampler", [k for k, s in SAMPLERS.items() if s.uses_k])
+def test_interpolating_a_one_hot_category_is_said_unless_the_sampler_copies_categories(sampler):
+    """SMOTE-family methods on one-hot Sex make in-between patients: the notice says so (not SMOTE-NC/N)."""
+    data = hcv()
+    assert data.categorical_features  # HCV has Sex
+    notices: list[str] = []
+    try:
+        training.build_pipeline(data, TrainSettings(sampler=sampler), notices)
+    except DataError:  # e.g. SMOTE-N needs all-categorical data
+        return
+    said = any("in-between categories" in n for n in notices)
+    copies_categories = SAMPLERS[sampler].accepts in ("mixed", "categorical")
+    assert said is not copies_categories, (sampler, notices)
+    # With numbers only there is nothing to warn about.
+    if copies_categories:
+        return
+    notices = []
+    training.build_pipeline(hcv_numeric(), TrainSettings(sampler=sampler), notices)
+    assert not any("in-between categories" in n for n in notices)
