@@ -35,6 +35,7 @@ K_TRAIN_RESULT = "train_result"  # TrainResult of the latest training run
 K_TRAIN_CACHE = "train_cache"  # {(data_key, settings): TrainResult} for this session
 K_THRESHOLD = "threshold"  # committed decision threshold (float) from the Threshold page
 K_COMPARE_RESULT = "compare_result"  # CompareResult of the latest Compare run
+K_PREVALENCE = "deployment_prevalence"  # deployment prevalence (fraction) last set on the Threshold page
 
 DEFAULT_BUNDLED = "hcv"
 #: Trained results kept per session; older ones are dropped first (each holds a fitted pipeline).
@@ -144,7 +145,7 @@ def _set_data(table: LoadedTable, source: str, spec: TaskSpec, prepared: Prepare
 
 def _forget_results() -> None:
     """Results shown on later pages describe the old data: remove them (the cache keeps them keyed)."""
-    for key in (K_TRAIN_RESULT, K_THRESHOLD, K_COMPARE_RESULT):
+    for key in (K_TRAIN_RESULT, K_THRESHOLD, K_COMPARE_RESULT, K_PREVALENCE):
         st.session_state.pop(key, None)
 
 

@@ -96,7 +96,7 @@ def _pca(data: Any, settings: Any) -> report.PcaView | None:
 def _threshold_inputs(result: Any) -> tuple[float, str, float]:
     committed = st.session_state.get(common.K_THRESHOLD)
     hold_prev = float(np.mean(result.y_test))
-    default_pct = float(st.session_state.get("thr_prevalence", round(100 * hold_prev, 2)))
+    default_pct = round(100 * float(st.session_state.get(common.K_PREVALENCE, hold_prev)), 2)
     c1, c2 = st.columns([3, 1])
     options = threshold_choices(committed)
     choice = c1.selectbox(

@@ -230,6 +230,8 @@ def main() -> None:
     labels = (names[1], names[0]) if result.is_binary else (names[class_index], f"not {names[class_index]}")
     hold_out_prevalence = float(np.mean(arrays[0]))
     prevalence, cost, target, beta = _inputs(hold_out_prevalence, class_index)
+    if result.is_binary:
+        st.session_state[common.K_PREVALENCE] = prevalence  # the Report page starts from it
     key = f"{common.data_key()}|{result.settings!r}"
     try:
         encoded, picks, opening = explorer_payload(

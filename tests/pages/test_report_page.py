@@ -151,3 +151,15 @@ def test_compare_leaderboard_goes_into_the_pdf(hcv_result):
     pdf = at.session_state[K_EXPORTS]["pdf"]
     text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
     assert "Compareleaderboard" in text and "Randomunder-sampling" in text
+
+
+def test_report_starts_from_the_threshold_pages_deployment_prevalence(hcv_result):
+    """The prevalence typed on the Threshold page is the Report page's default; without one, the hold-out's."""
+    at = _app(REPORT, hcv_result)
+    at.session_state[common.K_PREVALENCE] = 0.05
+    at.run()
+    assert not at.exception
+    assert at.number_input(key="rep_prevalence").value == pytest.approx(5.0)
+    fresh = _app(REPORT, hcv_result).run()
+    hold_out = float(np.mean(hcv_result[3].y_test))
+    assert fresh.number_input(key="rep_prevalence").value == pytest.approx(round(100 * hold_out, 2))
