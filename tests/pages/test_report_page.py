@@ -154,7 +154,7 @@ def test_compare_leaderboard_goes_into_the_pdf(hcv_result):
 
 
 def test_report_starts_from_the_threshold_pages_deployment_prevalence(hcv_result):
-    """The prevalence typed on the Threshold page is the Report page's default; without one, the hold-out's."""
+    """The prevalence typed on the Threshold page is the Report's default; without one, the hold-out's."""
     at = _app(REPORT, hcv_result)
     at.session_state[common.K_PREVALENCE] = 0.05
     at.run()
