@@ -143,8 +143,12 @@ def screenshot(pg, path: str | Path) -> None:
 
 
 def open_page(pg, title: str) -> None:
-    """Click a page in the app's navigation and wait until its heading is drawn and the run ended."""
-    pg.get_by_role("link", name=title).first.click()
+    """Click a page in the app's navigation and wait until the run ended.
+
+    Exact, case-sensitive name: until app.py's first run has drawn its navigation, Streamlit lists the
+    files in pages/ as lower-case links ("train"), which run the page without app.py.
+    """
+    pg.get_by_role("link", name=title, exact=True).first.click()
     wait_for_app(pg)
 
 

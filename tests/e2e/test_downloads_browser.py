@@ -27,7 +27,7 @@ def _download(page, label: str, target: Path) -> Path:
 def test_report_downloads_in_chromium(page, app_url: str, output_dir: Path, tmp_path: Path) -> None:
     train_default_model(page, app_url)
 
-    page.get_by_role("link", name="Report").first.click()
+    page.get_by_role("link", name="Report", exact=True).first.click()
     page.wait_for_selector("h1:has-text('Report')")
     wait_for_app(page)
     page.locator('[data-testid="stBaseButton-primary"]', has_text="Prepare downloads").first.click()
@@ -48,7 +48,7 @@ def test_report_downloads_in_chromium(page, app_url: str, output_dir: Path, tmp_
     patients = tmp_path / "new_patients.csv"
     pd.read_csv(HCV).drop(columns=["Category"]).head(30).to_csv(patients, index=False)
     page.set_viewport_size({"width": 1400, "height": 1000})
-    page.get_by_role("link", name="Predict").first.click()
+    page.get_by_role("link", name="Predict", exact=True).first.click()
     page.wait_for_selector("h1:has-text('Predict new patients')")
     wait_for_app(page)
     page.get_by_text("Upload a .skops model").click()
@@ -65,7 +65,9 @@ def test_report_downloads_in_chromium(page, app_url: str, output_dir: Path, tmp_
     patients_input.set_input_files(str(patients))
     page.wait_for_selector("text=Scored 30 patients", timeout=60_000)
     wait_for_app(page)
-    assert page.locator('[data-testid="stDownloadButton"]', has_text="Download predictions").count() == 1
+    predictions = page.locator('[data-testid="stDownloadButton"]', has_text="Download predictions")
+    predictions.first.wait_for(timeout=60_000)  # drawn just after the "Scored" line
+    assert predictions.count() == 1
     screenshot(page, output_dir / "predict_page_uploaded.png")
 
     # A pickle renamed to .skops is refused with a sentence; the model loaded before stays in use.

@@ -156,7 +156,7 @@ def test_real_app_train_then_choose_threshold(page, app_url, output_dir):
     """Through the real app: train on the bundled data, open Threshold, press a suggestion, see it commit."""
     page.set_viewport_size({"width": 1400, "height": 2600})
     train_default_model(page, app_url)
-    page.get_by_role("link", name="Threshold").first.click()
+    page.get_by_role("link", name="Threshold", exact=True).first.click()
     page.wait_for_selector("h1:has-text('Decision threshold')")
     wait_for_app(page)
     page.wait_for_selector('[data-testid="te-tp"]:not(:empty)')

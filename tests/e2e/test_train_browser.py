@@ -16,11 +16,13 @@ def test_train_from_the_browser(page, app_url: str, output_dir: Path) -> None:
     table = page.locator('[data-testid="stDataFrame"]').first
     table.wait_for()
     assert page.locator('[data-testid="stStatusWidget"], [data-testid="stExpander"]').count() >= 1
-    assert page.get_by_text("Trained in").count() >= 1  # the status box finished
+    page.get_by_text("Trained in").first.wait_for()  # the status box finished
+    assert page.get_by_text("Trained in").count() >= 1
     sens = page.locator('[data-testid="stMetric"]', has_text="Sensitivity").first
     value = float(sens.locator('[data-testid="stMetricValue"]').inner_text())
     assert 0.0 <= value <= 1.0
-    assert page.locator('[data-testid="stPlotlyChart"]').count() >= 1  # class counts before/after
+    page.locator('[data-testid="stPlotlyChart"]').first.wait_for()  # class counts before/after
+    assert page.locator('[data-testid="stPlotlyChart"]').count() >= 1
     page.screenshot(path=str(output_dir / "train_page_trained.png"), full_page=True)
     page.locator('[data-testid="stPlotlyChart"]').first.scroll_into_view_if_needed()
     page.wait_for_timeout(500)
