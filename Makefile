@@ -7,18 +7,19 @@ PORT ?= 8501
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint bench deps dev-deps system-deps clean
+.PHONY: run test lint bench deps dev-deps system-deps clean lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.deps: requirements.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements.txt
+# constraints.txt locks every indirect dependency too (pip freeze of a fresh dev environment).
+$(VENV)/.deps: requirements.txt constraints.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt -c constraints.txt
 	touch $@
 
-$(VENV)/.dev-deps: requirements-dev.txt $(VENV)/.deps
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+$(VENV)/.dev-deps: requirements-dev.txt constraints.txt $(VENV)/.deps
+	$(BIN)/pip install --quiet -r requirements-dev.txt -c constraints.txt
 	touch $@
 
 deps: $(VENV)/.deps
@@ -48,6 +49,13 @@ lint: dev-deps
 ## make bench: print the benchmark figures (time, memory, latency) — not part of the test run.
 bench: dev-deps system-deps
 	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+## make lock: rebuild constraints.txt from a fresh environment after changing requirements*.txt.
+lock:
+	rm -rf /tmp/imbalance-lab-lock && $(PYTHON) -m venv /tmp/imbalance-lab-lock
+	/tmp/imbalance-lab-lock/bin/pip install --quiet -r requirements-dev.txt
+	{ sed -n 1,3p constraints.txt; /tmp/imbalance-lab-lock/bin/pip freeze | grep -v '^-e '; } > constraints.new
+	mv constraints.new constraints.txt && rm -rf /tmp/imbalance-lab-lock
 
 clean:
 	rm -rf $(VENV) test-output .pytest_cache .ruff_cache

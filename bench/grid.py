@@ -103,7 +103,8 @@ PLAIN_SAMPLERS = {
 PLAIN_CLASSIFIERS = {
     "logreg": lambda seed: LogisticRegression(C=1.0, max_iter=2000, random_state=seed),
     "hist_gb": lambda seed: HistGradientBoostingClassifier(
-        learning_rate=0.1, max_iter=100, max_leaf_nodes=31, random_state=seed),
+        learning_rate=0.1, max_iter=100, max_leaf_nodes=31, random_state=seed
+    ),
     "knn": lambda seed: KNeighborsClassifier(n_neighbors=15, weights="uniform"),
 }
 #: Models whose features are standardised (as the registry's ``needs_scaling`` says).
@@ -214,18 +215,24 @@ def main() -> None:
     args = parser.parse_args()
     data = make_data(args.rows)
     n_tasks = len(SAMPLERS) * len(CLASSIFIERS) * (CV + 1)
-    print(f"data: {args.rows:,} rows x {N_FEATURES} features, {int(data.y.sum()):,} positives; "
-          f"cores: {os.cpu_count()}")
-    print(f"grid: {len(SAMPLERS)} samplers x {len(CLASSIFIERS)} classifiers x ({CV} folds + final fit) "
-          f"= {n_tasks} tasks")
+    print(
+        f"data: {args.rows:,} rows x {N_FEATURES} features, {int(data.y.sum()):,} positives; "
+        f"cores: {os.cpu_count()}"
+    )
+    print(
+        f"grid: {len(SAMPLERS)} samplers x {len(CLASSIFIERS)} classifiers x ({CV} folds + final fit) "
+        f"= {n_tasks} tasks"
+    )
     runs: dict[str, list[tuple[float, float]]] = {"plain": [], "engine": []}
     for r in range(args.rounds):
         order = (("plain", plain_script), ("engine", engine))
         for name, fn in order if r % 2 == 0 else order[::-1]:
             wall, util, out = measure(fn, data)
             cpu = util * wall * (os.cpu_count() or 1)
-            print(f"round {r + 1} {name:>6}: {wall:7.2f} s wall, {cpu:6.1f} CPU s, "
-                  f"CPU utilisation {util:5.1%}", flush=True)
+            print(
+                f"round {r + 1} {name:>6}: {wall:7.2f} s wall, {cpu:6.1f} CPU s, CPU utilisation {util:5.1%}",
+                flush=True,
+            )
             if name == "engine":
                 failed = [row.label for row in out.rows if row.error]
                 if failed:
@@ -236,15 +243,19 @@ def main() -> None:
         walls = sorted(w for w, _ in values)
         best_util = min(values)[1]
         cpu = float(np.median([w * u * cores for w, u in values]))
-        print(f"{name:<7}: best {walls[0]:.2f} s (CPU {best_util:.0%} of {cores} cores), "
-              f"median {float(np.median(walls)):.2f} s, median {cpu:.1f} CPU s")
+        print(
+            f"{name:<7}: best {walls[0]:.2f} s (CPU {best_util:.0%} of {cores} cores), "
+            f"median {float(np.median(walls)):.2f} s, median {cpu:.1f} CPU s"
+        )
     best_ratio = min(w for w, _ in runs["engine"]) / min(w for w, _ in runs["plain"])
     median_ratio = float(np.median([w for w, _ in runs["engine"]]) / np.median([w for w, _ in runs["plain"]]))
     cpu_of = {name: float(np.median([w * u for w, u in values])) for name, values in runs.items()}
     cpu_ratio = cpu_of["engine"] / cpu_of["plain"]
     print(f"CPU-seconds ratio engine/plain (insensitive to other load on the machine): {cpu_ratio:.3f}")
-    print(f"ratio engine/plain: best {best_ratio:.3f}, median {median_ratio:.3f} (goal <= 1.05) -> "
-          f"{'MET' if best_ratio <= 1.05 else 'NOT MET'} on best times")
+    print(
+        f"ratio engine/plain: best {best_ratio:.3f}, median {median_ratio:.3f} (goal <= 1.05) -> "
+        f"{'MET' if best_ratio <= 1.05 else 'NOT MET'} on best times"
+    )
 
 
 if __name__ == "__main__":

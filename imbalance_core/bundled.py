@@ -14,6 +14,9 @@ from imbalance_core.dataset import TaskSpec
 from imbalance_core.errors import DataError
 
 SAMPLE_DATA = Path(__file__).resolve().parents[1] / "sample_data"
+#: Pima columns in which 0 is physiologically impossible and stands for "not measured"
+#: (sample_data/README.md); Pregnancies and the rest keep their zeros.
+PIMA_ZERO_MISSING = ("Glucose", "BloodPressure", "SkinThickness", "Insulin", "BMI")
 
 
 @dataclass(frozen=True)
@@ -73,9 +76,11 @@ BUNDLED: dict[str, BundledDataset] = {
         description=(
             "Eight measurements of 768 women of Pima heritage. Task: diabetes within five years "
             "(Outcome = 1, 268 rows) vs not (500 rows). A 0 in Glucose, BloodPressure, SkinThickness, "
-            "Insulin or BMI means 'not measured', not a real zero; the file does not mark it as missing."
+            "Insulin or BMI means 'not measured', not a real zero; the file does not mark it as missing, "
+            "so this task reads those zeros as missing values (change it under \"Zeros mean 'not "
+            "measured' in\")."
         ),
-        default_spec=TaskSpec(label="Outcome", positive=("1",)),
+        default_spec=TaskSpec(label="Outcome", positive=("1",), zero_missing=PIMA_ZERO_MISSING),
         citation="National Institute of Diabetes and Digestive and Kidney Diseases, via the UCI repository.",
         licence="CC0",
         rows=768,

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from imbalance_core.errors import DataError
 
 #: Subcommand modules, in the order ``--help`` lists them. A missing module is simply not offered.
-COMMAND_MODULES = ("profile", "evaluate", "compare", "report", "predict")
+COMMAND_MODULES = ("profile", "evaluate", "compare", "project", "report", "predict")
 
 
 def build_parser() -> argparse.ArgumentParser:

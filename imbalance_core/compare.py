@@ -118,7 +118,8 @@ class CompareResult:
         if not 0 <= threshold <= 1:
             raise DataError("The threshold must lie between 0 and 1.")
         rows = tuple(
-            _row_from_result(row.result, threshold) if row.result is not None
+            _row_from_result(row.result, threshold)
+            if row.result is not None
             else replace(row, threshold=float(threshold))
             for row in self.rows
         )
@@ -139,8 +140,9 @@ class CompareResult:
         frame = pd.DataFrame.from_records(records)
         if by:
             ok = [row.error is None for row in rows]
-            frame.insert(0, "Rank", pd.array([i + 1 if good else pd.NA for i, good in enumerate(ok)],
-                                             dtype="Int64"))
+            frame.insert(
+                0, "Rank", pd.array([i + 1 if good else pd.NA for i, good in enumerate(ok)], dtype="Int64")
+            )
         return frame
 
 
@@ -205,12 +207,17 @@ RANKINGS: dict[str, Ranking] = {
         "(model selection for screening).",
         _sensitivity_f,
     ),
-    "roc_auc": Ranking("ROC AUC", "CV ROC AUC: how well scores separate the classes at any threshold.",
-                       _cv_mean("roc_auc")),
-    "pr_auc": Ranking("PR AUC", "CV PR AUC (average precision): more telling than ROC AUC under heavy "
-                      "imbalance.", _cv_mean("pr_auc")),
-    "balanced_accuracy": Ranking("Balanced accuracy", "CV mean of sensitivity and specificity at 0.5.",
-                                 _cv_mean("balanced_accuracy")),
+    "roc_auc": Ranking(
+        "ROC AUC", "CV ROC AUC: how well scores separate the classes at any threshold.", _cv_mean("roc_auc")
+    ),
+    "pr_auc": Ranking(
+        "PR AUC",
+        "CV PR AUC (average precision): more telling than ROC AUC under heavy imbalance.",
+        _cv_mean("pr_auc"),
+    ),
+    "balanced_accuracy": Ranking(
+        "Balanced accuracy", "CV mean of sensitivity and specificity at 0.5.", _cv_mean("balanced_accuracy")
+    ),
     "sensitivity": Ranking("Sensitivity", "CV sensitivity at 0.5.", _cv_mean("sensitivity")),
 }
 
@@ -330,8 +337,10 @@ def run_grid(
         outputs[out.pair][out.fold] = out
         pair = pairs[out.pair]
         what = "final fit" if out.fold == 0 else f"fold {out.fold}"
-        report(f"{done} of {len(tasks)} fits done ({pair.sampler} + {pair.classifier}, {what})",
-               done / max(len(tasks), 1))
+        report(
+            f"{done} of {len(tasks)} fits done ({pair.sampler} + {pair.classifier}, {what})",
+            done / max(len(tasks), 1),
+        )
 
     rows = []
     for p, settings in enumerate(pairs):
@@ -344,8 +353,13 @@ def run_grid(
             continue
         result = _assemble(data, settings, train_idx, test_idx, plan, outputs[p], setup_notices[p])
         rows.append(_row_from_result(result, threshold))
-    return CompareResult(rows=tuple(rows), settings=base_settings, threshold=threshold,
-                         wall_seconds=time.perf_counter() - started, n_tasks=len(tasks))
+    return CompareResult(
+        rows=tuple(rows),
+        settings=base_settings,
+        threshold=threshold,
+        wall_seconds=time.perf_counter() - started,
+        n_tasks=len(tasks),
+    )
 
 
 def _execute(
@@ -391,15 +405,30 @@ def _row_from_result(result: TrainResult, threshold: float) -> CompareRow:
         counts = dict.fromkeys(("tp", "tn", "fp", "fn"))
         holdout = {key: float(values[key]) for key in HOLDOUT_METRICS}
     return CompareRow(
-        sampler=s.sampler, classifier=s.classifier, cv=dict(result.cv_summary), holdout=holdout,
-        threshold=float(threshold), fit_seconds=float(result.timings["total"]), notices=result.notices,
-        result=result, **counts,
+        sampler=s.sampler,
+        classifier=s.classifier,
+        cv=dict(result.cv_summary),
+        holdout=holdout,
+        threshold=float(threshold),
+        fit_seconds=float(result.timings["total"]),
+        notices=result.notices,
+        result=result,
+        **counts,
     )
 
 
 def _error_row(settings: TrainSettings, message: str, threshold: float) -> CompareRow:
     """The row of a pair that could not be trained: its message, no numbers."""
     return CompareRow(
-        sampler=settings.sampler, classifier=settings.classifier, cv={}, holdout={},
-        threshold=float(threshold), tp=None, tn=None, fp=None, fn=None, fit_seconds=0.0, error=message,
+        sampler=settings.sampler,
+        classifier=settings.classifier,
+        cv={},
+        holdout={},
+        threshold=float(threshold),
+        tp=None,
+        tn=None,
+        fp=None,
+        fn=None,
+        fit_seconds=0.0,
+        error=message,
     )

@@ -13,6 +13,9 @@ How it reads (fast path first, so a million-row clean file costs little more tha
    among its equivalent Western code pages cp1252 is preferred (what spreadsheet exports use).
 3. Dialect (delimiter, quote) by ``clevercsv`` on the first 8 k characters; the decimal mark from
    the number patterns in the first 64 KiB.
+   Leading comment lines (``# exported by ... on ...``, see :func:`leading_comment_lines`) are set
+   aside first and skipped by the parser, with a notice. Old-Mac line endings (CR only, no LF) are
+   read as LF (:func:`cr_only_line_endings`), with a notice.
 4. One pass of pandas' C parser with that dialect and the NA markers.
 5. Only columns that did *not* come out numeric get the slow, per-column cleaning: whitespace,
    NA markers, thousands separators, detection limits, units (see :data:`DETECTION_LIMIT_RULE`).
@@ -63,6 +66,11 @@ KNOWN_UNITS = frozenset({
     "u", "iu", "mu", "ku", "mm", "cm", "m", "s", "min", "h", "bpm", "mmhg", "kpa", "fl",
 })
 # fmt: on
+#: Said when a file's lines end in a bare carriage return (old Mac format), see cr_only_line_endings.
+CR_ONLY_NOTICE = (
+    "The lines of this file end in a carriage return only (old Mac format); they were read as "
+    "ordinary line breaks."
+)
 DELIMITERS = (",", ";", "\t", "|")
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
 
@@ -287,14 +295,32 @@ def _around_first_non_utf8(raw: bytes) -> bytes:
         return raw[start : start + SAMPLE_BYTES]
 
 
-def _decode_sample(sample: bytes, encoding: str) -> str:
-    """Decode a sample that may end in the middle of a character."""
+def cr_only_line_endings(text: str) -> bool:
+    """True for text whose lines end in a bare carriage return (classic Mac OS): CR present, no LF.
+
+    Python's ``csv`` module and ``StringIO`` see such a text as one long line, so the header, the
+    dialect and the decimal mark could not be read from it. CRLF text has an LF and reads as it is.
+    """
+    return "\r" in text and "\n" not in text
+
+
+def _decode_sample(sample: bytes, encoding: str) -> tuple[str, bool]:
+    """Decode a sample that may end in the middle of a character.
+
+    Returns the text and whether its line endings were CR-only (:func:`cr_only_line_endings`); those
+    are turned into LF first, so the header, dialect and decimal mark are read line by line and a full
+    sample is cut at its last complete line. pandas' C parser reads the file itself with CR-only
+    endings as it is (it ends lines at CR, LF or CRLF), so the rows match the normalised sample.
+    """
     text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(sample, final=False)
+    cr_only = cr_only_line_endings(text)
+    if cr_only:
+        text = text.replace("\r", "\n")
     if len(sample) >= SAMPLE_BYTES:
         cut = text.rfind("\n")
         if cut > 0:
             text = text[: cut + 1]
-    return text
+    return text, cr_only
 
 
 def _check_text(text: str) -> None:
@@ -353,6 +379,50 @@ def _detect_decimal(text: str, delimiter: str, quotechar: str) -> str:
     return "," if comma > dot else "."
 
 
+_PHYSICAL_LINE = re.compile(r"([^\r\n]*)(?:\r\n|\r|\n|$)")
+#: A '#' followed by one of these starts a header whose first column is called '#', not a comment.
+_NOT_COMMENT_AFTER_HASH = (*DELIMITERS, '"')
+
+
+def _is_comment(line: str) -> bool:
+    """A line such as ``# exported by ... on ...``: '#' first, not followed by a delimiter or quote."""
+    stripped = line.strip()
+    return stripped.startswith("#") and stripped[1:2] not in _NOT_COMMENT_AFTER_HASH
+
+
+@dataclass(frozen=True)
+class CommentBlock:
+    """The comment lines at the top of a file (``# exported by ... on ...``).
+
+    lines: physical lines before the header that are comments or blank (pandas' ``skiprows``);
+    comments: how many of them are comments; chars: their length in the decoded text.
+    """
+
+    lines: int = 0
+    comments: int = 0
+    chars: int = 0
+
+
+def leading_comment_lines(text: str) -> CommentBlock:
+    """The comment (and blank) lines before the header; empty when the text does not start with one.
+
+    Only lines at the very start count (a '#' line after the header is data). Lines end at
+    ``\\r\\n``, ``\\r`` or ``\\n``, as in pandas' parser, so ``lines`` can be its ``skiprows``.
+    """
+    lines = comments = chars = 0
+    for match in _PHYSICAL_LINE.finditer(text):
+        if not match.group(0):  # the empty match at the end of the text
+            break
+        line = match.group(1)
+        if _is_comment(line):
+            comments += 1
+        elif line.strip():
+            break
+        lines += 1
+        chars = match.end()
+    return CommentBlock(lines, comments, chars) if comments else CommentBlock()
+
+
 def _read_header(text: str, dialect: _Dialect) -> list[str]:
     reader = csv.reader(
         io.StringIO(text),
@@ -397,8 +467,8 @@ def _unique_names(header: list[str]) -> tuple[list[str], dict[str, str], list[st
 # --------------------------------------------------------------------------- parsing
 
 
-def _parse(src: _Source, dialect: _Dialect, names: list[str]) -> pd.DataFrame:
-    """One pass of pandas' C parser; parser errors become a sentence."""
+def _parse(src: _Source, dialect: _Dialect, names: list[str], skiprows: int = 0) -> pd.DataFrame:
+    """One pass of pandas' C parser (after ``skiprows`` leading comment lines); errors become a sentence."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -410,6 +480,7 @@ def _parse(src: _Source, dialect: _Dialect, names: list[str]) -> pd.DataFrame:
                 decimal=dialect.decimal,
                 encoding=None if dialect.encoding == "utf-8" else dialect.encoding,
                 encoding_errors=dialect.encoding_errors,
+                skiprows=skiprows,
                 header=0,
                 names=names,
                 index_col=False,
@@ -588,10 +659,18 @@ def _read_after_decode_error(src: _Source) -> dict:
 
 
 def _read_with_encoding(src: _Source, encoding: str, errors: str = "strict") -> dict:
-    text = _decode_sample(src.sample, encoding)
+    text, cr_only = _decode_sample(src.sample, encoding)
     _check_text(text)
     if not text.strip():
         raise DataError("The file is empty. Choose a CSV file with a header row and data rows.")
+    block = leading_comment_lines(text)
+    if block.comments:
+        text = text[block.chars :]
+        if not text.strip():
+            raise DataError(
+                "The file has comment lines (starting with '#') but no header row or data after them. "
+                "Choose a CSV file with a header row and data rows."
+            )
     dialect = _detect_dialect(text, encoding, errors)
     header = _read_header(text, dialect)
     if len(header) < 2:
@@ -600,7 +679,14 @@ def _read_with_encoding(src: _Source, encoding: str, errors: str = "strict") -> 
             "check that the columns are separated by commas, semicolons, tabs or '|'."
         )
     names, renamed, notices = _unique_names(header)
-    frame = _parse(src, dialect, names)
+    frame = _parse(src, dialect, names, skiprows=block.lines)
+    if block.comments:
+        plural = "s" if block.comments != 1 else ""
+        notices.insert(
+            0, f"Skipped {block.comments} comment line{plural} starting with '#' before the header."
+        )
+    if cr_only:
+        notices.insert(0, CR_ONLY_NOTICE)
     return {"frame": frame, "dialect": dialect, "renamed": renamed, "notices": notices}
 
 

@@ -34,6 +34,9 @@ class TaskSpec:
     ignore: label values whose rows are left out (e.g. HCV's suspect blood donors), counted and reported.
     include: columns the user put back although they were excluded by default.
     exclude: columns the user removed although they were kept by default.
+    zero_missing: numeric columns in which an exact 0 means "not measured" (Pima's Glucose, BMI, ...):
+        those zeros become missing values, so the pipeline imputes them instead of learning from an
+        impossible 0. Empty by default; :mod:`imbalance_core.profile` flags columns that look like this.
     """
 
     label: str
@@ -42,6 +45,7 @@ class TaskSpec:
     ignore: tuple[str, ...] = ()
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    zero_missing: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,9 @@ class PreparedData:
     label_counts: rows per cleaned label value (before binarising), for the class chart.
     warnings: findings worth a look that did not change the data (e.g. a column separating classes).
     source_rows: positions in ``LoadedTable.frame`` of the rows kept (X and y are re-indexed 0..n-1).
+    zero_missing_counts: column -> zeros turned into missing values in the kept rows, for every column
+        of ``TaskSpec.zero_missing`` (also those left out of X). A saved model applies the same rule to
+        the feature columns among them.
     """
 
     X: pd.DataFrame
@@ -73,6 +80,7 @@ class PreparedData:
     label_counts: dict[str, int] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     source_rows: np.ndarray | None = None
+    zero_missing_counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def is_binary(self) -> bool:
@@ -381,6 +389,81 @@ def _features(frame: pd.DataFrame, columns: list) -> tuple[pd.DataFrame, list[st
     return X, numeric, categorical
 
 
+# --------------------------------------------------------------------------- zeros that mean "not measured"
+
+
+def is_numeric_column(col: pd.Series) -> bool:
+    """True for a column of numbers (not booleans): the only kind whose zeros can mean 'not measured'."""
+    return bool(pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col))
+
+
+def numeric_columns(table: LoadedTable, label: str | None = None) -> tuple[str, ...]:
+    """Numeric columns of the table except ``label``: the choices for ``TaskSpec.zero_missing``."""
+    return tuple(str(c) for c in table.frame.columns if str(c) != label and is_numeric_column(table.frame[c]))
+
+
+def _quoted(names: list[str]) -> str:
+    return ", ".join(f"'{n}'" for n in names)
+
+
+def check_zero_missing(table: LoadedTable, spec: TaskSpec) -> tuple[str, ...]:
+    """The columns of ``spec.zero_missing`` (duplicates dropped), checked against the table.
+
+    Raises DataError naming columns that do not exist, hold text, or are the label.
+    """
+    wanted = tuple(dict.fromkeys(str(c) for c in spec.zero_missing))
+    frame = table.frame
+    unknown = [c for c in wanted if c not in frame.columns]
+    if unknown:
+        raise DataError(
+            f"Zeros can only be read as 'not measured' in columns of this table; there is no column "
+            f"{_quoted(unknown)}. Choose from the numeric columns."
+        )
+    if spec.label in wanted:
+        raise DataError(
+            f"The zeros of the label column '{spec.label}' are class values, not missing measurements; "
+            "remove it from the columns whose zeros mean 'not measured'."
+        )
+    text = [c for c in wanted if not is_numeric_column(frame[c])]
+    if text:
+        raise DataError(
+            f"Zeros can only mean 'not measured' in numeric columns; {_quoted(text)} "
+            f"{'holds' if len(text) == 1 else 'hold'} text. Remove {'it' if len(text) == 1 else 'them'} "
+            "from the list."
+        )
+    return wanted
+
+
+def zeros_to_missing(frame: pd.DataFrame, columns: tuple[str, ...]) -> tuple[pd.DataFrame, dict[str, int]]:
+    """A frame whose exact zeros in ``columns`` are NaN, and the number replaced per column.
+
+    Only the named columns are rebuilt (copy-on-write: the input frame, e.g. a cached table, is
+    never changed and other columns are not copied). ``-0.0`` counts as zero.
+    """
+    counts: dict[str, int] = {}
+    replaced: dict[str, pd.Series] = {}
+    for name in columns:
+        values = frame[name].to_numpy(dtype="float64")
+        zero = values == 0
+        counts[name] = int(np.count_nonzero(zero))
+        if counts[name]:
+            replaced[name] = pd.Series(np.where(zero, np.nan, values), index=frame.index, name=name)
+    if not replaced:
+        return frame, counts
+    out = frame.copy(deep=False)
+    for name, series in replaced.items():
+        out[name] = series
+    return out, counts
+
+
+def _zero_missing_notice(counts: dict[str, int]) -> str:
+    shown = ", ".join(f"{c} {n}" for c, n in counts.items())
+    return (
+        f"Zeros read as 'not measured' (missing values, filled like any other missing value): {shown} "
+        f"({sum(counts.values())} cells)."
+    )
+
+
 # --------------------------------------------------------------------------- prepare
 
 
@@ -418,15 +501,17 @@ def prepare(table: LoadedTable, spec: TaskSpec) -> PreparedData:
     Rows with a missing label are dropped and counted; rows whose label is in ``spec.ignore`` are
     left out and reported. Columns that are empty, constant, ID-like, perfectly predict the label
     or hold too many text values are excluded by default with the reason (``spec.include`` puts them
-    back, ``spec.exclude`` removes others).
+    back, ``spec.exclude`` removes others). Exact zeros in the columns of ``spec.zero_missing``
+    become missing values (counted in ``zero_missing_counts`` and a notice).
 
     Raises
     ------
     DataError
-        Unknown label column, continuous or single-class label, unknown positive class, or no
-        feature left.
+        Unknown label column, continuous or single-class label, unknown positive class, no
+        feature left, or a ``zero_missing`` column that is unknown, text or the label.
     """
     label = _clean_label(table, spec.label)
+    zero_columns = check_zero_missing(table, spec)
     values = label.values
     notices = list(label.notices)
     dropped: dict[str, int] = {}
@@ -450,6 +535,10 @@ def prepare(table: LoadedTable, spec: TaskSpec) -> PreparedData:
         frame = table.frame.iloc[rows].reset_index(drop=True)
         kept = values.iloc[rows].reset_index(drop=True)
     y, class_names, positive = _encode(kept, spec, spec.label)
+    zero_counts: dict[str, int] = {}
+    if zero_columns:  # before the default checks, so they see missing values rather than zeros
+        frame, zero_counts = zeros_to_missing(frame, zero_columns)
+        notices.append(_zero_missing_notice(zero_counts))
 
     excluded = default_exclusions(frame, spec.label, y)
     for col in spec.include:
@@ -488,4 +577,5 @@ def prepare(table: LoadedTable, spec: TaskSpec) -> PreparedData:
         label_counts=_counts(kept),
         warnings=tuple(found),
         source_rows=rows,
+        zero_missing_counts=zero_counts,
     )

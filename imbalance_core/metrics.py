@@ -23,7 +23,13 @@ from sklearn.preprocessing import label_binarize
 
 #: Metric keys of every CV fold, in display order.
 FOLD_METRICS: tuple[str, ...] = (
-    "roc_auc", "pr_auc", "balanced_accuracy", "sensitivity", "specificity", "f1", "accuracy",
+    "roc_auc",
+    "pr_auc",
+    "balanced_accuracy",
+    "sensitivity",
+    "specificity",
+    "f1",
+    "accuracy",
 )
 
 
@@ -51,7 +57,10 @@ def binary_table(y_true: np.ndarray, score: np.ndarray, threshold: float = 0.5) 
         "n": len(y_true),
         "n_positive": int(y_true.sum()),
         "threshold": float(threshold),
-        "tp": tp, "fp": fp, "tn": tn, "fn": fn,
+        "tp": tp,
+        "fp": fp,
+        "tn": tn,
+        "fn": fn,
         "sensitivity": sens,
         "specificity": spec,
         "ppv": _ratio(tp, tp + fp),

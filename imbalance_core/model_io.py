@@ -74,6 +74,9 @@ class ModelMetadata:
     threshold: decision threshold on the positive-class score (None for a multi-class model, which
         predicts the most probable class).
     export_id: random id, also in the download's file name, so two exports never look alike.
+    zero_missing: numeric features whose exact zeros were read as "not measured" in training
+        (``TaskSpec.zero_missing``); :mod:`imbalance_core.predict` turns them into missing values in new
+        data too. Files written before this field existed load with ``()``.
     """
 
     feature_names: tuple[str, ...]
@@ -90,6 +93,7 @@ class ModelMetadata:
     created: str
     export_id: str
     notices: tuple[str, ...] = ()
+    zero_missing: tuple[str, ...] = ()
     format: str = FORMAT
     format_version: int = FORMAT_VERSION
 
@@ -120,6 +124,7 @@ class ModelMetadata:
                 created=str(d["created"]),
                 export_id=str(d["export_id"]),
                 notices=tuple(str(x) for x in d.get("notices", ())),
+                zero_missing=tuple(str(x) for x in d.get("zero_missing", ())),
                 format=str(d["format"]),
                 format_version=int(d["format_version"]),
             )
@@ -239,7 +244,8 @@ def build_saved_model(
     Parameters
     ----------
     pipeline : fitted imbalanced-learn or scikit-learn pipeline (``TrainResult.pipeline``).
-    data : PreparedData the pipeline was trained on (names, types, label, classes, SHA-256).
+    data : PreparedData the pipeline was trained on (names, types, label, classes, SHA-256, and the
+        features whose zeros were read as missing, ``zero_missing_counts``).
     threshold : decision threshold on the positive-class score; ignored for multi-class data.
     threshold_reason : how the threshold was chosen, in words.
     settings : TrainSettings or None; recorded as text.
@@ -256,6 +262,7 @@ def build_saved_model(
     else:
         t, model = None, stripped
     numeric = set(data.numeric_features)
+    zero_counts = getattr(data, "zero_missing_counts", None) or {}
     meta = ModelMetadata(
         feature_names=tuple(features),
         feature_types={c: ("numeric" if c in numeric else "categorical") for c in features},
@@ -271,6 +278,7 @@ def build_saved_model(
         created=datetime.now(UTC).replace(microsecond=0).isoformat(),
         export_id=export_id or new_export_id(),
         notices=_keeps_rows_notice(stripped),
+        zero_missing=tuple(c for c in features if c in zero_counts and c in numeric),
     )
     return SavedModel(model, meta)
 
@@ -375,6 +383,7 @@ def describe(meta: ModelMetadata) -> ModelSummary:
         ("Threshold", "—" if meta.threshold is None else f"{meta.threshold:.3f}"),
         ("How the threshold was chosen", meta.threshold_reason or "—"),
         ("Features", f"{len(meta.feature_names)}: " + ", ".join(meta.feature_names)),
+        ("Zeros read as 'not measured'", ", ".join(meta.zero_missing) or "none"),
         ("Created (UTC)", meta.created),
         ("Export id", meta.export_id),
         ("Versions", ", ".join(f"{k} {v}" for k, v in meta.versions.items())),

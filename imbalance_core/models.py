@@ -90,8 +90,10 @@ class ClassifierSpec:
         known = {p.name: p for p in self.params}
         unknown = sorted(set(given) - set(known))
         if unknown:
-            raise DataError(f"{self.name} has no setting named {', '.join(unknown)}; "
-                            f"its settings are: {', '.join(known) or 'none'}.")
+            raise DataError(
+                f"{self.name} has no setting named {', '.join(unknown)}; "
+                f"its settings are: {', '.join(known) or 'none'}."
+            )
         out = self.defaults()
         for name, value in given.items():
             out[name] = _checked(known[name], value)
@@ -122,15 +124,22 @@ def _logreg(p: Mapping[str, Any], cw: dict[int, float] | None, seed: int) -> Log
 
 def _random_forest(p: Mapping[str, Any], cw: dict[int, float] | None, seed: int) -> RandomForestClassifier:
     return RandomForestClassifier(
-        n_estimators=p["n_estimators"], max_depth=p["max_depth"] or None,
-        min_samples_leaf=p["min_samples_leaf"], class_weight=cw, random_state=seed, n_jobs=1,
+        n_estimators=p["n_estimators"],
+        max_depth=p["max_depth"] or None,
+        min_samples_leaf=p["min_samples_leaf"],
+        class_weight=cw,
+        random_state=seed,
+        n_jobs=1,
     )
 
 
 def _hist_gb(p: Mapping[str, Any], cw: dict[int, float] | None, seed: int) -> HistGradientBoostingClassifier:
     return HistGradientBoostingClassifier(
-        learning_rate=p["learning_rate"], max_iter=p["max_iter"], max_leaf_nodes=p["max_leaf_nodes"],
-        class_weight=cw, random_state=seed,
+        learning_rate=p["learning_rate"],
+        max_iter=p["max_iter"],
+        max_leaf_nodes=p["max_leaf_nodes"],
+        class_weight=cw,
+        random_state=seed,
     )
 
 
@@ -151,9 +160,18 @@ def _mlp_seed(p: Mapping[str, Any], cw: dict[int, float] | None, seed: int) -> M
     """
     epochs = int(p["epochs"])
     return MLPClassifier(
-        hidden_layer_sizes=(3, 2), activation="tanh", solver="sgd", learning_rate_init=p["learning_rate"],
-        momentum=0.0, nesterovs_momentum=False, batch_size=32, max_iter=epochs, n_iter_no_change=epochs,
-        tol=0.0, alpha=0.0, random_state=seed,
+        hidden_layer_sizes=(3, 2),
+        activation="tanh",
+        solver="sgd",
+        learning_rate_init=p["learning_rate"],
+        momentum=0.0,
+        nesterovs_momentum=False,
+        batch_size=32,
+        max_iter=epochs,
+        n_iter_no_change=epochs,
+        tol=0.0,
+        alpha=0.0,
+        random_state=seed,
     )
 
 
@@ -161,8 +179,13 @@ def _balanced_rf(
     p: Mapping[str, Any], cw: dict[int, float] | None, seed: int
 ) -> BalancedRandomForestClassifier:
     return BalancedRandomForestClassifier(
-        n_estimators=p["n_estimators"], sampling_strategy="all", replacement=True, bootstrap=False,
-        class_weight=cw, random_state=seed, n_jobs=1,
+        n_estimators=p["n_estimators"],
+        sampling_strategy="all",
+        replacement=True,
+        bootstrap=False,
+        class_weight=cw,
+        random_state=seed,
+        n_jobs=1,
     )
 
 
@@ -170,68 +193,102 @@ def _easy_ensemble(p: Mapping[str, Any], cw: dict[int, float] | None, seed: int)
     return EasyEnsembleClassifier(n_estimators=p["n_estimators"], random_state=seed, n_jobs=1)
 
 
-_C = ParamSpec("C", "Inverse regularisation C (higher = less regularised)", "float", 1.0, 1e-3, 1e3,
-               log=True)
+_C = ParamSpec("C", "Inverse regularisation C (higher = less regularised)", "float", 1.0, 1e-3, 1e3, log=True)
 
 _SPEC_ROWS: tuple[ClassifierSpec, ...] = (
     ClassifierSpec(
-        "logreg", "Logistic regression",
+        "logreg",
+        "Logistic regression",
         "A weighted sum of the features turned into a probability; easy to read and a sound baseline.",
-        True, True, True, (_C,), _logreg,
+        True,
+        True,
+        True,
+        (_C,),
+        _logreg,
     ),
     ClassifierSpec(
-        "random_forest", "Random forest",
+        "random_forest",
+        "Random forest",
         "Many decision trees, each on a random part of the data, vote on the class.",
-        False, True, True,
-        (ParamSpec("n_estimators", "Number of trees", "int", 100, 10, 1000),
-         ParamSpec("max_depth", "Maximum tree depth (0 = unlimited)", "int", 0, 0, 50),
-         ParamSpec("min_samples_leaf", "Fewest patients per leaf", "int", 1, 1, 50)),
+        False,
+        True,
+        True,
+        (
+            ParamSpec("n_estimators", "Number of trees", "int", 100, 10, 1000),
+            ParamSpec("max_depth", "Maximum tree depth (0 = unlimited)", "int", 0, 0, 50),
+            ParamSpec("min_samples_leaf", "Fewest patients per leaf", "int", 1, 1, 50),
+        ),
         _random_forest,
     ),
     ClassifierSpec(
-        "hist_gb", "Gradient boosting",
+        "hist_gb",
+        "Gradient boosting",
         "Trees built one after another, each correcting the errors of the ones before.",
-        False, True, True,
-        (ParamSpec("learning_rate", "Learning rate", "float", 0.1, 0.01, 1.0),
-         ParamSpec("max_iter", "Number of boosting rounds", "int", 100, 10, 1000),
-         ParamSpec("max_leaf_nodes", "Leaves per tree", "int", 31, 2, 255)),
+        False,
+        True,
+        True,
+        (
+            ParamSpec("learning_rate", "Learning rate", "float", 0.1, 0.01, 1.0),
+            ParamSpec("max_iter", "Number of boosting rounds", "int", 100, 10, 1000),
+            ParamSpec("max_leaf_nodes", "Leaves per tree", "int", 31, 2, 255),
+        ),
         _hist_gb,
     ),
     ClassifierSpec(
-        "svm", "Support vector machine",
+        "svm",
+        "Support vector machine",
         "Finds the widest margin between the classes; scores are turned into probabilities (Platt scaling).",
-        True, True, True,
+        True,
+        True,
+        True,
         (_C, ParamSpec("kernel", "Kernel", "choice", "rbf", choices=("rbf", "linear"))),
         _svm,
     ),
     ClassifierSpec(
-        "knn", "k-nearest neighbours",
+        "knn",
+        "k-nearest neighbours",
         "A patient gets the class of the most similar patients in the training data.",
-        True, False, False,
-        (ParamSpec("n_neighbors", "Number of neighbours", "int", 15, 1, 100),
-         ParamSpec("weights", "Neighbour weighting", "choice", "uniform", choices=("uniform", "distance"))),
-        _knn, keeps_training_rows=True,
+        True,
+        False,
+        False,
+        (
+            ParamSpec("n_neighbors", "Number of neighbours", "int", 15, 1, 100),
+            ParamSpec("weights", "Neighbour weighting", "choice", "uniform", choices=("uniform", "distance")),
+        ),
+        _knn,
+        keeps_training_rows=True,
     ),
     ClassifierSpec(
-        "mlp_seed", "Small neural network (bacteriuria study)",
+        "mlp_seed",
+        "Small neural network (bacteriuria study)",
         "The study's network: 3 then 2 tanh units and a sigmoid output, trained by plain SGD for 100 epochs.",
-        True, False, True,
-        (ParamSpec("epochs", "Epochs", "int", 100, 10, 1000),
-         ParamSpec("learning_rate", "Learning rate", "float", 0.01, 1e-4, 1.0, log=True)),
+        True,
+        False,
+        True,
+        (
+            ParamSpec("epochs", "Epochs", "int", 100, 10, 1000),
+            ParamSpec("learning_rate", "Learning rate", "float", 0.01, 1e-4, 1.0, log=True),
+        ),
         _mlp_seed,
     ),
     ClassifierSpec(
-        "balanced_rf", "Balanced random forest",
+        "balanced_rf",
+        "Balanced random forest",
         "A random forest where every tree sees the rare class and an equal-sized random part of the "
         "common class.",
-        False, True, True,
+        False,
+        True,
+        True,
         (ParamSpec("n_estimators", "Number of trees", "int", 100, 10, 1000),),
         _balanced_rf,
     ),
     ClassifierSpec(
-        "easy_ensemble", "Easy ensemble",
+        "easy_ensemble",
+        "Easy ensemble",
         "Several boosted models, each trained on all rare patients and a random equal share of common ones.",
-        False, False, False,
+        False,
+        False,
+        False,
         (ParamSpec("n_estimators", "Number of models", "int", 10, 2, 100),),
         _easy_ensemble,
     ),
@@ -346,9 +403,11 @@ class WeightedClassifier(ClassifierMixin, BaseEstimator):
             try:
                 model.fit(X, y, **fit_kwargs)
             except ValueError as exc:  # e.g. too few rows of a class for the SVM's internal calibration
-                raise DataError(f"{spec.name} could not be trained on a training fold with these settings "
-                                "(probably too few patients of one class); try fewer folds, another "
-                                "resampling method or another classifier.") from exc
+                raise DataError(
+                    f"{spec.name} could not be trained on a training fold with these settings "
+                    "(probably too few patients of one class); try fewer folds, another "
+                    "resampling method or another classifier."
+                ) from exc
         self.estimator_ = model
         self.classes_ = model.classes_
         self.notices_ = tuple(notices)

@@ -6,7 +6,9 @@ decimal commas, NA markers, detection limits). Columns are then matched to the m
 * a feature column that is missing -> :class:`~imbalance_core.errors.DataError` naming it;
 * extra columns -> a notice naming them; they are kept in the output but not used;
 * a numeric feature that holds text -> DataError naming the column (cells are never quoted);
-* missing values -> filled by the model's own imputation, counted in a notice.
+* missing values -> filled by the model's own imputation, counted in a notice;
+* zeros in the columns where training read 0 as "not measured" (``ModelMetadata.zero_missing``) ->
+  missing values as well, counted in a notice.
 
 Output: the rows as read (after intake cleaning) plus the score and the decision at the saved threshold.
 :func:`csv_bytes` writes any export frame with spreadsheet-formula cells neutralised and a random export
@@ -23,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from imbalance_core.data import read_table
+from imbalance_core.dataset import zeros_to_missing
 from imbalance_core.errors import DataError
 from imbalance_core.model_io import SavedModel, new_export_id
 
@@ -121,6 +124,8 @@ def features_for_model(frame: pd.DataFrame, saved: SavedModel) -> tuple[pd.DataF
             X[c] = pd.to_numeric(frame[c], errors="coerce").astype("float64")
         else:
             X[c] = _category_text(frame[c])
+    X, zero_notice = apply_zero_missing(X, meta.zero_missing)
+    notices += zero_notice
     unseen = unseen_categories(saved, X)
     if unseen:
         shown = ", ".join(f"'{c}' ({n})" for c, n in unseen.items())
@@ -135,6 +140,21 @@ def features_for_model(frame: pd.DataFrame, saved: SavedModel) -> tuple[pd.DataF
             f"Missing values were filled the way the model was trained to (median / most frequent): {shown}."
         )
     return X, tuple(notices)
+
+
+def apply_zero_missing(X: pd.DataFrame, columns: tuple[str, ...]) -> tuple[pd.DataFrame, list[str]]:
+    """Zeros in the model's ``zero_missing`` columns become missing values, as they did in training.
+
+    Returns the features and a notice with the counts (none when the model has no such columns).
+    """
+    cols = tuple(c for c in columns if c in X.columns)
+    if not cols:
+        return X, []
+    X, counts = zeros_to_missing(X, cols)
+    shown = ", ".join(f"'{c}' ({n})" for c, n in counts.items())
+    return X, [
+        f"Zeros read as 'not measured', as in training, and filled like missing values: {shown} cells."
+    ]
 
 
 def known_categories(saved: SavedModel) -> dict[str, set[str]]:

@@ -32,6 +32,13 @@ MAX_POINTS = 20_000
 TOP_LOADINGS = 5
 #: Fewest real rows a projection is attempted on.
 MIN_ROWS = 5
+#: UMAP layout passes (``n_epochs``) unless asked otherwise. UMAP itself picks 500 below 10,000 rows
+#: and 200 above; 200 for every size is 2.5x faster on 5,000 rows (1.4 s instead of 3.5 s here) for a
+#: slightly looser layout (trustworthiness 0.853 vs 0.881 on structureless data, equal on the digits
+#: data), which matters for a picture that should appear within seconds. 500 stays one click away.
+UMAP_EPOCHS = 200
+#: Layout-pass choices offered by the app: quick preview, UMAP's large-data default, its small-data one.
+UMAP_EPOCH_CHOICES = (100, 200, 500)
 
 Progress = Callable[[str], None]
 
@@ -298,14 +305,26 @@ def _fit_pca_embedding(
     )
 
 
-def make_umap(n_components: int, n_neighbors: int, min_dist: float, seed: int, n_rows: int):
-    """A seeded ``umap.UMAP`` (single-threaded, hence reproducible); n_neighbors capped below n_rows."""
+def make_umap(
+    n_components: int,
+    n_neighbors: int,
+    min_dist: float,
+    seed: int,
+    n_rows: int,
+    n_epochs: int | None = UMAP_EPOCHS,
+):
+    """A seeded ``umap.UMAP`` (single-threaded, hence reproducible); n_neighbors capped below n_rows.
+
+    n_epochs: layout passes; None lets UMAP choose (500 below 10,000 rows, 200 above). ``transform``
+    then uses a third of them for new rows.
+    """
     import umap  # imported here: ~2 s and numba set-up, only paid when UMAP is asked for
 
     return umap.UMAP(
         n_components=n_components,
         n_neighbors=max(2, min(int(n_neighbors), n_rows - 1)),
         min_dist=float(min_dist),
+        n_epochs=None if n_epochs is None else int(n_epochs),
         random_state=int(seed),
         n_jobs=1,
     )
@@ -321,7 +340,9 @@ def _fit_umap_embedding(
 ) -> Embedding:
     """UMAP fitted on the drawn real rows; new rows placed with ``UMAP.transform``."""
     Xf = np.asarray(X[fit_rows], dtype=np.float32)
-    reducer = make_umap(n_components, params["n_neighbors"], params["min_dist"], seed, len(Xf))
+    reducer = make_umap(
+        n_components, params["n_neighbors"], params["min_dist"], seed, len(Xf), params.get("n_epochs")
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         coords = reducer.fit_transform(Xf)
@@ -348,7 +369,7 @@ METHODS: dict[str, MethodSpec] = {
         name="UMAP",
         description="Non-linear: keeps each row's nearest neighbours together; distances between "
         "groups mean little. Seeded, so the same settings give the same picture.",
-        defaults=(("n_neighbors", 15), ("min_dist", 0.1)),
+        defaults=(("n_neighbors", 15), ("min_dist", 0.1), ("n_epochs", UMAP_EPOCHS)),
         fit=_fit_umap_embedding,
         max_components=2,
     ),
@@ -388,6 +409,22 @@ def key_features(X_std: np.ndarray, feature_names: Sequence[str], count: int = 5
     model = fit_pca(X_std, 2)
     weight = np.abs(model.components * np.sqrt(model.explained_variance)[:, None]).sum(axis=0)
     return tuple(int(i) for i in np.argsort(-weight, kind="stable")[:count])
+
+
+def hover_columns(view: ResampleLike, numeric_features: Sequence[str], count: int = 5) -> tuple[int, ...]:
+    """Columns of ``view.X_real`` shown on hover: the numeric lab values that shape the picture most.
+
+    One choice for the Explore page and the ``project`` command, so the chart's hover and the CSV's
+    lab-value columns agree. Without numeric features: the first ``count`` columns.
+    """
+    wanted = set(numeric_features)
+    names = list(view.feature_names)
+    numeric = [i for i, name in enumerate(names) if name in wanted]
+    if not numeric:
+        return tuple(range(min(count, len(names))))
+    Xs = standardise(np.asarray(view.X_real, dtype=float))[0]
+    order = key_features(Xs[:, numeric], [names[i] for i in numeric], count=count)
+    return tuple(numeric[i] for i in order)
 
 
 def project_resampled(

@@ -39,6 +39,8 @@ MAX_SCATTER_POINTS = 4000
 SMALL_HOLDOUT_POSITIVES = 30
 #: Bootstrap resamples for the PR AUC interval.
 N_BOOT = 200
+#: Title of the table of zeros read as 'not measured' (only in reports of data with such columns).
+ZERO_MISSING_TITLE = "Zeros read as 'not measured' (imputed)"
 
 _CV_NAMES = {
     "roc_auc": "ROC AUC", "pr_auc": "PR AUC (average precision)", "balanced_accuracy": "Balanced accuracy",
@@ -306,16 +308,25 @@ def _data_tables(inputs: ReportInputs) -> tuple[list[str], list[TableBlock]]:
         )
     missing = dict(getattr(table, "missing_counts", {}) or {})
     detection = dict(getattr(table, "detection_limit_counts", {}) or {})
+    zeros = dict(getattr(data, "zero_missing_counts", None) or {})
     feats = [c for c in data.X.columns if missing.get(c) or detection.get(c)]
-    if not missing and table is None:
-        feats = [c for c in data.X.columns if data.X[c].isna().any()]
-        missing = {c: int(data.X[c].isna().sum()) for c in feats}
+    if not missing and table is None:  # no file record: count the features' gaps, not the zeros made gaps
+        missing = {c: int(data.X[c].isna().sum()) - zeros.get(str(c), 0) for c in data.X.columns}
+        feats = [c for c in data.X.columns if missing[c]]
+    features = tuple(str(c) for c in data.X.columns)
     if feats:
+        note = (
+            "Missing: cells empty or marked as missing in the file; zeros read as 'not measured' are "
+            "counted in their own table."
+            if zeros
+            else ""
+        )
         blocks.append(
             TableBlock(
                 "Missing values and detection limits per feature",
                 ("Column", "Missing", "Detection-limit values"),
                 tuple((str(c), fmt_count(missing.get(c, 0)), fmt_count(detection.get(c, 0))) for c in feats),
+                note=note,
                 widths=(2.0, 1.0, 1.5),
             )
         )
@@ -323,8 +334,54 @@ def _data_tables(inputs: ReportInputs) -> tuple[list[str], list[TableBlock]]:
         "Missing data: numeric features are filled with the median and categorical ones with the most "
         "frequent value, learned on the training rows only (inside each cross-validation fold)."
     )
+    if zeros:
+        paragraphs.append(zero_missing_paragraph(zeros, n, features))
+        blocks.append(zero_missing_table(zeros, n, features))
     paragraphs.append(f"Detection limits: {DETECTION_LIMIT_RULE}.")
     return paragraphs, blocks
+
+
+def zero_missing_paragraph(counts: dict[str, int], n: int, features: tuple[str, ...]) -> str:
+    """How zeros that mean 'not measured' were handled (STARD/TRIPOD: handling of missing data).
+
+    ``counts``: column -> zeros read as missing among the ``n`` patients used
+    (``PreparedData.zero_missing_counts``); ``features``: the model's feature columns, the only ones the
+    saved model applies the rule to (:mod:`imbalance_core.predict`).
+    """
+    shown = ", ".join(f"{c} {fmt_count(k)}" for c, k in counts.items())
+    used = [c for c in counts if c in features]
+    unused = [c for c in counts if c not in features]
+    text = (
+        "Zeros read as 'not measured': in the columns below a 0 was taken to mean that the value was not "
+        "measured, so those zeros were treated as missing values and imputed like the other missing "
+        f"values: {shown} ({fmt_count(sum(counts.values()))} cells in {fmt_count(n)} patients)."
+    )
+    if used:
+        text += (
+            f" The saved model applies the same rule to new patients: a 0 in {', '.join(used)} is read as "
+            "missing and imputed before scoring."
+        )
+    if unused:
+        text += f" Not used as model features: {', '.join(unused)}."
+    return text
+
+
+def zero_missing_table(counts: dict[str, int], n: int, features: tuple[str, ...]) -> TableBlock:
+    """Per column: zeros read as 'not measured', their share of the patients used, and the model's rule."""
+    return TableBlock(
+        ZERO_MISSING_TITLE,
+        ("Column", "Zeros read as missing", "Share of patients", "New patients (saved model)"),
+        tuple(
+            (
+                str(c),
+                fmt_count(k),
+                fmt_pct(k / n) if n else "—",
+                "0 read as missing" if c in features else "not a model feature",
+            )
+            for c, k in counts.items()
+        ),
+        widths=(1.6, 1.3, 1.1, 2.0),
+    )
 
 
 def _method_rows(settings: Any) -> tuple[tuple[str, str], ...]:

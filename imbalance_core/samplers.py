@@ -81,92 +81,150 @@ def _smote(strategy: Strategy, k: int, seed: int, categorical: tuple[int, ...]) 
 
 _SPEC_ROWS: tuple[SamplerSpec, ...] = (
     SamplerSpec(
-        "none", "No resampling",
+        "none",
+        "No resampling",
         "Train on the patients as they are; the rare class stays rare.",
-        "any", "Nothing changes; combine with class weights or a lower threshold instead.",
-        1, "none", False, False, _none,
+        "any",
+        "Nothing changes; combine with class weights or a lower threshold instead.",
+        1,
+        "none",
+        False,
+        False,
+        _none,
     ),
     SamplerSpec(
-        "random_under", "Random under-sampling",
+        "random_under",
+        "Random under-sampling",
         "Leave out randomly chosen patients of the common class until the target ratio is reached.",
-        "any", "Discards real patients; weak when data are few or varied.",
-        1, "under", True, False,
+        "any",
+        "Discards real patients; weak when data are few or varied.",
+        1,
+        "under",
+        True,
+        False,
         lambda s, k, seed, c: RandomUnderSampler(sampling_strategy=s, random_state=seed),
     ),
     SamplerSpec(
-        "random_over", "Random over-sampling",
+        "random_over",
+        "Random over-sampling",
         "Repeat randomly chosen patients of the rare class until the target ratio is reached.",
-        "any", "Copies add no new information and can make the model memorise the rare patients.",
-        1, "over", True, False,
+        "any",
+        "Copies add no new information and can make the model memorise the rare patients.",
+        1,
+        "over",
+        True,
+        False,
         lambda s, k, seed, c: RandomOverSampler(sampling_strategy=s, random_state=seed),
     ),
     SamplerSpec(
-        "smote", "SMOTE",
+        "smote",
+        "SMOTE",
         "Create new rare-class patients on the line between a rare patient and a similar rare patient.",
-        "numeric", "Needs at least 2 rare patients per training fold (better 10 or more); "
+        "numeric",
+        "Needs at least 2 rare patients per training fold (better 10 or more); "
         "categorical columns are one-hot coded first, so use SMOTE-NC for mixed data.",
-        2, "over", True, True, _smote,
+        2,
+        "over",
+        True,
+        True,
+        _smote,
     ),
     SamplerSpec(
-        "borderline_smote", "Borderline-SMOTE",
+        "borderline_smote",
+        "Borderline-SMOTE",
         "Like SMOTE, but only creates new patients near the border with the common class.",
-        "numeric", "Needs at least 2 rare patients per fold; creates nothing when no rare patient "
-        "lies near the border.",
-        2, "over", True, True,
+        "numeric",
+        "Needs at least 2 rare patients per fold; creates nothing when no rare patient lies near the border.",
+        2,
+        "over",
+        True,
+        True,
         lambda s, k, seed, c: BorderlineSMOTE(sampling_strategy=s, k_neighbors=k, random_state=seed),
     ),
     SamplerSpec(
-        "adasyn", "ADASYN",
+        "adasyn",
+        "ADASYN",
         "Like SMOTE, but creates more new patients where rare and common patients are hard to tell apart.",
-        "numeric", "Needs at least 2 rare patients per fold; refuses when no rare patient has "
-        "common-class neighbours.",
-        2, "over", True, True,
+        "numeric",
+        "Needs at least 2 rare patients per fold; refuses when no rare patient has common-class neighbours.",
+        2,
+        "over",
+        True,
+        True,
         lambda s, k, seed, c: ADASYN(sampling_strategy=s, n_neighbors=k, random_state=seed),
     ),
     SamplerSpec(
-        "smotenc", "SMOTE-NC",
+        "smotenc",
+        "SMOTE-NC",
         "SMOTE for mixed data: numbers are interpolated, categories (e.g. sex) copied from neighbours.",
-        "mixed", "Needs at least one numeric and one categorical column and 2 rare patients per fold.",
-        2, "over", True, True,
+        "mixed",
+        "Needs at least one numeric and one categorical column and 2 rare patients per fold.",
+        2,
+        "over",
+        True,
+        True,
         lambda s, k, seed, c: SMOTENC(
             categorical_features=list(c), sampling_strategy=s, k_neighbors=k, random_state=seed
         ),
     ),
     SamplerSpec(
-        "smoten", "SMOTE-N",
+        "smoten",
+        "SMOTE-N",
         "SMOTE for all-categorical data: each new patient takes the most common category of its neighbours.",
-        "categorical", "Every feature must be categorical; needs 2 rare patients per fold.",
-        2, "over", True, True,
+        "categorical",
+        "Every feature must be categorical; needs 2 rare patients per fold.",
+        2,
+        "over",
+        True,
+        True,
         lambda s, k, seed, c: SMOTEN(sampling_strategy=s, k_neighbors=k, random_state=seed),
     ),
     SamplerSpec(
-        "smote_tomek", "SMOTE + Tomek links",
+        "smote_tomek",
+        "SMOTE + Tomek links",
         "SMOTE, then remove pairs of opposite-class patients that are each other's closest neighbour.",
-        "numeric", "Needs 2 rare patients per fold; the cleaning step may leave the ratio a little "
-        "below the target.",
-        2, "combined", True, True,
+        "numeric",
+        "Needs 2 rare patients per fold; the cleaning step may leave the ratio a little below the target.",
+        2,
+        "combined",
+        True,
+        True,
         lambda s, k, seed, c: SMOTETomek(sampling_strategy=s, smote=_smote(s, k, seed, c), random_state=seed),
     ),
     SamplerSpec(
-        "smote_enn", "SMOTE + edited nearest neighbours",
+        "smote_enn",
+        "SMOTE + edited nearest neighbours",
         "SMOTE, then remove patients whose neighbours mostly belong to the other class.",
-        "numeric", "Needs 2 rare patients per fold; the cleaning step can remove many patients "
-        "of both classes.",
-        2, "combined", True, True,
+        "numeric",
+        "Needs 2 rare patients per fold; the cleaning step can remove many patients of both classes.",
+        2,
+        "combined",
+        True,
+        True,
         lambda s, k, seed, c: SMOTEENN(sampling_strategy=s, smote=_smote(s, k, seed, c), random_state=seed),
     ),
     SamplerSpec(
-        "tomek", "Tomek links",
+        "tomek",
+        "Tomek links",
         "Remove common-class patients that sit right next to a rare patient, sharpening the border.",
-        "numeric", "Ignores the target ratio: removes only the few boundary patients it finds.",
-        1, "clean", False, False,
+        "numeric",
+        "Ignores the target ratio: removes only the few boundary patients it finds.",
+        1,
+        "clean",
+        False,
+        False,
         lambda s, k, seed, c: TomekLinks(sampling_strategy="auto"),
     ),
     SamplerSpec(
-        "one_sided_selection", "One-sided selection",
+        "one_sided_selection",
+        "One-sided selection",
         "Remove common-class patients that are redundant or lie at the border (Tomek links).",
-        "numeric", "Ignores the target ratio: removes what it finds, which can be many patients.",
-        1, "clean", False, False,
+        "numeric",
+        "Ignores the target ratio: removes what it finds, which can be many patients.",
+        1,
+        "clean",
+        False,
+        False,
         lambda s, k, seed, c: OneSidedSelection(sampling_strategy="auto", random_state=seed),
     ),
 )
@@ -229,23 +287,33 @@ def _origins(spec: SamplerSpec, estimator: Any, n_in: int, n_out: int) -> np.nda
     return mid[np.asarray(cleaner.sample_indices_, dtype=np.int64)]
 
 
-_ADASYN_NOTHING = ("ADASYN found no rare-class patient among common-class neighbours in a training "
-                   "fold, so it cannot decide where to create patients; choose SMOTE or "
-                   "Borderline-SMOTE instead.")
+_ADASYN_NOTHING = (
+    "ADASYN found no rare-class patient among common-class neighbours in a training "
+    "fold, so it cannot decide where to create patients; choose SMOTE or "
+    "Borderline-SMOTE instead."
+)
 
 _PLAIN_ERRORS: tuple[tuple[str, str], ...] = (
     ("Not any neigbours belong to the majority", _ADASYN_NOTHING),
     ("Not any neighbours belong to the majority", _ADASYN_NOTHING),
-    ("No samples will be generated",
-     "ADASYN would create no new patients with this target ratio in a training fold; choose a higher "
-     "ratio or SMOTE instead."),
-    ("Expected n_neighbors <= n_samples",
-     "A training fold has too few rare-class patients for this method; use fewer folds or random "
-     "over-sampling."),
-    ("SMOTE-NC is not designed to work only with numerical",
-     "SMOTE-NC needs at least one numeric column; use SMOTE-N for all-categorical data."),
-    ("SMOTE-NC is not designed to work only with categorical",
-     "SMOTE-NC needs at least one categorical column; use SMOTE for all-numeric data."),
+    (
+        "No samples will be generated",
+        "ADASYN would create no new patients with this target ratio in a training fold; choose a higher "
+        "ratio or SMOTE instead.",
+    ),
+    (
+        "Expected n_neighbors <= n_samples",
+        "A training fold has too few rare-class patients for this method; use fewer folds or random "
+        "over-sampling.",
+    ),
+    (
+        "SMOTE-NC is not designed to work only with numerical",
+        "SMOTE-NC needs at least one numeric column; use SMOTE-N for all-categorical data.",
+    ),
+    (
+        "SMOTE-NC is not designed to work only with categorical",
+        "SMOTE-NC needs at least one categorical column; use SMOTE for all-numeric data.",
+    ),
 )
 
 
@@ -255,8 +323,10 @@ def _plain_error(exc: Exception, spec: SamplerSpec) -> DataError:
     for needle, sentence in _PLAIN_ERRORS:
         if needle in text:
             return DataError(sentence)
-    return DataError(f"{spec.name} could not resample a training fold with these settings; "
-                     "try another method, a different ratio or fewer folds.")
+    return DataError(
+        f"{spec.name} could not resample a training fold with these settings; "
+        "try another method, a different ratio or fewer folds."
+    )
 
 
 class ResamplingStep(BaseSampler):
@@ -356,8 +426,10 @@ class ResamplingStep(BaseSampler):
         if spec.uses_ratio:
             strategy = target_strategy(counts, float(self.ratio), spec.kind)
             if not strategy:
-                notices.append(f"{spec.name}: the classes are already at or beyond the target ratio, "
-                               "so no rows were added or removed.")
+                notices.append(
+                    f"{spec.name}: the classes are already at or beyond the target ratio, "
+                    "so no rows were added or removed."
+                )
                 return None, None
         k: int | None = None
         if spec.uses_k:
@@ -365,11 +437,15 @@ class ResamplingStep(BaseSampler):
             smallest = min(counts[c] for c in targets)
             k = min(int(self.k_neighbors), smallest - 1)
             if k < 1:
-                raise DataError(f"{spec.name} needs at least 2 rare-class patients in every training fold; "
-                                "a fold has only 1. Use fewer folds or random over-sampling.")
+                raise DataError(
+                    f"{spec.name} needs at least 2 rare-class patients in every training fold; "
+                    "a fold has only 1. Use fewer folds or random over-sampling."
+                )
             if k < self.k_neighbors:
-                notices.append(f"{spec.name}: a training fold has only {smallest} rare-class patients, "
-                               f"so neighbours were lowered from {self.k_neighbors} to {k}.")
+                notices.append(
+                    f"{spec.name}: a training fold has only {smallest} rare-class patients, "
+                    f"so neighbours were lowered from {self.k_neighbors} to {k}."
+                )
         return spec.build(strategy, k or DEFAULT_K, int(self.seed), tuple(self.categorical)), k
 
     def _run(self, spec: SamplerSpec, estimator: Any, X: np.ndarray, y: np.ndarray):

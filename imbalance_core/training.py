@@ -178,8 +178,10 @@ def _check_compatible(data: PreparedData, settings: TrainSettings) -> None:
     spec = get_sampler(settings.sampler)
     n_num, n_cat = len(data.numeric_features), len(data.categorical_features)
     if spec.accepts == "mixed" and not (n_num and n_cat):
-        raise DataError("SMOTE-NC needs both numeric and categorical columns; use SMOTE for all-numeric data "
-                        "or SMOTE-N for all-categorical data.")
+        raise DataError(
+            "SMOTE-NC needs both numeric and categorical columns; use SMOTE for all-numeric data "
+            "or SMOTE-N for all-categorical data."
+        )
     if spec.accepts == "categorical" and (n_num or not n_cat):
         raise DataError("SMOTE-N needs every feature to be categorical; use SMOTE-NC for mixed data.")
     if settings.weighting not in WEIGHTINGS:
@@ -211,15 +213,19 @@ def build_pipeline(data: PreparedData, settings: TrainSettings, notices: list[st
     model_spec.resolve(settings.params)  # fail early on bad parameters
     raw_categories = sampler_spec.accepts in ("mixed", "categorical")
     num, cat = list(data.numeric_features), list(data.categorical_features)
-    coder = (OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1) if raw_categories
-             else OneHotEncoder(handle_unknown="ignore", sparse_output=False))
+    coder = (
+        OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1)
+        if raw_categories
+        else OneHotEncoder(handle_unknown="ignore", sparse_output=False)
+    )
     parts = []
     if num:
         parts.append(("num", SimpleImputer(strategy="median", keep_empty_features=True), num))
     if cat:
         cat_steps = make_pipeline(
             FunctionTransformer(_as_object, feature_names_out="one-to-one"),
-            SimpleImputer(strategy="most_frequent", keep_empty_features=True), coder,
+            SimpleImputer(strategy="most_frequent", keep_empty_features=True),
+            coder,
         )
         parts.append(("cat", cat_steps, cat))
     if not parts:
@@ -228,25 +234,43 @@ def build_pipeline(data: PreparedData, settings: TrainSettings, notices: list[st
     cat_idx = tuple(range(len(num), len(num) + len(cat))) if raw_categories else ()
     steps: list[tuple[str, Any]] = [
         ("preprocess", preprocess),
-        ("sampler", ResamplingStep(
-            method=settings.sampler, ratio=float(settings.ratio), clip=bool(settings.clip),
-            clip_bounds=_clip_indices(data, settings), categorical=cat_idx, seed=int(settings.seed),
-        )),
+        (
+            "sampler",
+            ResamplingStep(
+                method=settings.sampler,
+                ratio=float(settings.ratio),
+                clip=bool(settings.clip),
+                clip_bounds=_clip_indices(data, settings),
+                categorical=cat_idx,
+                seed=int(settings.seed),
+            ),
+        ),
     ]
     if raw_categories:
         encode = ColumnTransformer(
-            [("num", "passthrough", list(range(len(num)))),
-             ("cat", OneHotEncoder(handle_unknown="ignore", sparse_output=False), list(cat_idx))],
+            [
+                ("num", "passthrough", list(range(len(num)))),
+                ("cat", OneHotEncoder(handle_unknown="ignore", sparse_output=False), list(cat_idx)),
+            ],
             sparse_threshold=0.0,
         )
         steps.append(("encode", encode))
     if model_spec.needs_scaling:
         steps.append(("scale", StandardScaler()))
-    steps.append(("classifier", WeightedClassifier(
-        key=settings.classifier, params=tuple(settings.params), weighting=settings.weighting,
-        tradeoff=float(settings.tradeoff), custom_weights=tuple(settings.custom_weights),
-        n_classes=len(data.class_names), seed=int(settings.seed),
-    )))
+    steps.append(
+        (
+            "classifier",
+            WeightedClassifier(
+                key=settings.classifier,
+                params=tuple(settings.params),
+                weighting=settings.weighting,
+                tradeoff=float(settings.tradeoff),
+                custom_weights=tuple(settings.custom_weights),
+                n_classes=len(data.class_names),
+                seed=int(settings.seed),
+            ),
+        )
+    )
     if notices is not None and not sampler_spec.uses_ratio and sampler_spec.kind != "none":
         notices.append(f"{sampler_spec.name} ignores the target ratio: it removes only what it finds.")
     if notices is not None and cat and sampler_spec.uses_k and not raw_categories:
@@ -292,8 +316,9 @@ def split_indices(data: PreparedData, settings: TrainSettings) -> tuple[np.ndarr
             np.arange(len(y)), test_size=settings.test_size, stratify=y, random_state=settings.seed
         )
     except ValueError:
-        raise DataError("The test share is too small or too large to hold every class; "
-                        "choose a share nearer 0.25.") from None
+        raise DataError(
+            "The test share is too small or too large to hold every class; choose a share nearer 0.25."
+        ) from None
     return np.sort(train_idx), np.sort(test_idx)
 
 
@@ -302,8 +327,10 @@ def _check_folds(y_train: np.ndarray, n_classes: int, cv: int) -> None:
         raise DataError("Cross-validation needs at least 2 folds.")
     smallest = int(np.bincount(y_train, minlength=n_classes).min())
     if smallest < cv:
-        raise DataError(f"The rarest class has only {smallest} patients in the training part, fewer than "
-                        f"the {cv} folds; choose at most {max(smallest, 2)} folds or a smaller test share.")
+        raise DataError(
+            f"The rarest class has only {smallest} patients in the training part, fewer than "
+            f"the {cv} folds; choose at most {max(smallest, 2)} folds or a smaller test share."
+        )
 
 
 def _fold_metrics(fold: int, n_train: int, y: np.ndarray, scores: np.ndarray, seconds: float) -> FoldMetrics:
@@ -311,8 +338,14 @@ def _fold_metrics(fold: int, n_train: int, y: np.ndarray, scores: np.ndarray, se
         values, per_class = binary_fold_metrics(y, scores), ()
     else:
         values, per_class = multiclass_fold_metrics(y, scores)
-    return FoldMetrics(fold=fold, n_train=n_train, n_valid=len(y), per_class_accuracy=per_class,
-                       fit_seconds=seconds, **values)
+    return FoldMetrics(
+        fold=fold,
+        n_train=n_train,
+        n_valid=len(y),
+        per_class_accuracy=per_class,
+        fit_seconds=seconds,
+        **values,
+    )
 
 
 def _summaries(folds: Sequence[FoldMetrics], class_names: tuple[str, ...]):
@@ -353,8 +386,9 @@ def cv_plan(data: PreparedData, settings: TrainSettings, train_idx: np.ndarray):
     y_train = np.asarray(data.y, dtype=np.int64)[train_idx]
     _check_folds(y_train, len(data.class_names), settings.cv)
     splitter = StratifiedKFold(n_splits=settings.cv, shuffle=True, random_state=settings.seed)
-    return tuple((train_idx[fit], train_idx[valid])
-                 for fit, valid in splitter.split(np.zeros(len(y_train)), y_train))
+    return tuple(
+        (train_idx[fit], train_idx[valid]) for fit, valid in splitter.split(np.zeros(len(y_train)), y_train)
+    )
 
 
 def fit_and_score(
@@ -370,8 +404,13 @@ def fit_and_score(
     pipeline.fit(data.X.iloc[fit_rows], y[fit_rows])
     seconds = time.perf_counter() - t0
     scores = predict_scores(pipeline, data.X.iloc[score_rows], len(data.class_names))
-    return FitOutput(scores=scores, notices=tuple(_fit_notices(pipeline)), seconds=seconds, pipeline=pipeline,
-                     resampled=dict(pipeline.named_steps["sampler"].counts_after_))
+    return FitOutput(
+        scores=scores,
+        notices=tuple(_fit_notices(pipeline)),
+        seconds=seconds,
+        pipeline=pipeline,
+        resampled=dict(pipeline.named_steps["sampler"].counts_after_),
+    )
 
 
 def assemble(
@@ -405,12 +444,22 @@ def assemble(
     cv_seconds = sum(out.seconds for out in fold_outputs)
     total = cv_seconds + final.seconds if total_seconds is None else total_seconds
     return TrainResult(
-        settings=settings, class_names=tuple(data.class_names), y_test=y[test_idx], test_scores=final.scores,
-        test_index=test_idx, y_train=y_train, oof_scores=oof, train_index=train_idx, folds=tuple(metrics),
-        cv_summary=summary, per_class_summary=per_class, train_counts=_counts(y_train, data.class_names),
+        settings=settings,
+        class_names=tuple(data.class_names),
+        y_test=y[test_idx],
+        test_scores=final.scores,
+        test_index=test_idx,
+        y_train=y_train,
+        oof_scores=oof,
+        train_index=train_idx,
+        folds=tuple(metrics),
+        cv_summary=summary,
+        per_class_summary=per_class,
+        train_counts=_counts(y_train, data.class_names),
         resampled_counts=_counts(final.resampled, data.class_names),
         timings={"cv": cv_seconds, "final_fit": final.seconds, "total": total},
-        pipeline=final.pipeline, notices=_dedupe(all_notices),
+        pipeline=final.pipeline,
+        notices=_dedupe(all_notices),
     )
 
 
@@ -433,8 +482,17 @@ def train(data: PreparedData, settings: TrainSettings, progress: Progress | None
         outputs.append(fit_and_score(data, settings, fit_rows, valid_rows))
     report("Final fit on the whole training part", settings.cv / (settings.cv + 1))
     final = fit_and_score(data, settings, train_idx, test_idx)
-    result = assemble(data, settings, train_idx, test_idx, folds, outputs, final, notices,
-                      total_seconds=time.perf_counter() - started)
+    result = assemble(
+        data,
+        settings,
+        train_idx,
+        test_idx,
+        folds,
+        outputs,
+        final,
+        notices,
+        total_seconds=time.perf_counter() - started,
+    )
     report("Done", 1.0)
     return result
 
@@ -462,6 +520,7 @@ def rank_by_sensitivity_f(items: Sequence[Any]) -> list[int]:
 
     Ordered by :func:`sensitivity_f_score`, ties broken by higher sensitivity, then by position.
     """
+
     def key(i: int) -> tuple[float, float, int]:
         sens = float(np.nan_to_num(_summary_of(items[i])["sensitivity"].mean))
         return (-sensitivity_f_score(items[i]), -sens, i)
@@ -496,8 +555,15 @@ def resample_for_view(data: PreparedData, settings: TrainSettings) -> ResampleVi
     removed = np.ones(len(y_real), dtype=bool)
     removed[origin[origin >= 0]] = False
     return ResampleView(
-        X_real=X_real, y_real=y_real, X_after=np.asarray(X_after, dtype=float),
-        y_after=np.asarray(y_after, dtype=np.int64), is_synthetic=origin < 0, source_index=origin,
-        removed=removed, feature_names=tuple(str(n) for n in preprocess.get_feature_names_out()),
-        class_names=tuple(data.class_names), train_index=train_idx, notices=tuple(sampler.notices_),
+        X_real=X_real,
+        y_real=y_real,
+        X_after=np.asarray(X_after, dtype=float),
+        y_after=np.asarray(y_after, dtype=np.int64),
+        is_synthetic=origin < 0,
+        source_index=origin,
+        removed=removed,
+        feature_names=tuple(str(n) for n in preprocess.get_feature_names_out()),
+        class_names=tuple(data.class_names),
+        train_index=train_idx,
+        notices=tuple(sampler.notices_),
     )

@@ -11,13 +11,19 @@ makes later cold starts cheaper. No user data is involved.
 
 Process-wide state (one warm-up per server process) is deliberate: compiled code is shared by all
 sessions; nothing per user is kept here.
+
+The warm-up costs 45-90 s of one core at every server start. Where nobody uses UMAP (or the test
+suite starts many servers) set ``IMBALANCE_LAB_UMAP_WARMUP=off``: UMAP then compiles on its first use,
+still on the Explore page's background worker.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,6 +34,10 @@ _thread: threading.Thread | None = None
 _started_at: float | None = None
 _finished_at: float | None = None
 _error: str = ""
+
+#: Environment variable that switches the start-up warm-up off (values in :data:`OFF_VALUES`).
+ENV_SWITCH = "IMBALANCE_LAB_UMAP_WARMUP"
+OFF_VALUES = frozenset({"0", "off", "false", "no"})
 
 
 @dataclass(frozen=True)
@@ -71,9 +81,16 @@ def _worker() -> None:
         _done.set()
 
 
-def start_background_warmup() -> bool:
-    """Start the warm-up thread unless it already ran or runs in this process; True if started now."""
+def warmup_wanted(environ: Mapping[str, str]) -> bool:
+    """False when ``environ`` switches the warm-up off (``IMBALANCE_LAB_UMAP_WARMUP=off``), else True."""
+    return environ.get(ENV_SWITCH, "").strip().lower() not in OFF_VALUES
+
+
+def start_background_warmup(environ: Mapping[str, str] | None = None) -> bool:
+    """Start the warm-up thread unless it is switched off, already ran or runs; True if started now."""
     global _thread, _started_at
+    if not warmup_wanted(os.environ if environ is None else environ):
+        return False
     with _lock:
         if _thread is not None:
             return False

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
@@ -36,6 +37,13 @@ K_TRAIN_CACHE = "train_cache"  # {(data_key, settings): TrainResult} for this se
 K_THRESHOLD = "threshold"  # committed decision threshold (float) from the Threshold page
 K_COMPARE_RESULT = "compare_result"  # CompareResult of the latest Compare run
 K_PREVALENCE = "deployment_prevalence"  # deployment prevalence (fraction) last set on the Threshold page
+# Threshold page inputs kept across page changes (see persist); each holds (scope, value).
+K_THR_CLASS = "threshold_class"  # class judged one vs the rest (index), scope: data_key()
+K_THR_PREVALENCE = "threshold_prevalence_pct"  # + ":<class index>": deployment prevalence (%), scope: data
+K_THR_COST = "threshold_cost_ratio"  # FN:FP cost ratio of the lowest-cost suggestion, no scope
+K_THR_TARGET = "threshold_target_sensitivity"  # target of the screening suggestion, no scope
+K_THR_BETA = "threshold_beta"  # beta of the F-beta suggestion, no scope
+K_THRESHOLD_MODEL = "threshold_model"  # model (data key + settings) that K_THRESHOLD was chosen for
 
 DEFAULT_BUNDLED = "hcv"
 #: Trained results kept per session; older ones are dropped first (each holds a fitted pipeline).
@@ -154,9 +162,60 @@ def remember_error(exc: DataError) -> None:
     st.session_state[K_LAST_ERROR] = str(exc)
 
 
+#: Characters with a markdown meaning wherever they stand: links and images ([ ] !), emphasis (* _ ~),
+#: code (`), HTML, autolinks and entities (< > &), maths ($), tables (|), headings (#), braces, and ':'
+#: of emoji shortcodes (:smile:) and colour directives (:red[..]). '(' ')' '.' '-' '+' only matter after
+#: a '[' or at the start of a line (_LINE_START), so numbers such as "0.87 (0.80-0.92)" and names such
+#: as "SMOTE-N" pass unchanged. Checked in Chromium: no image is fetched and nothing is formatted. A bare
+#: URL ("www.x.org") still becomes a clickable link (GFM links it after escapes are resolved); it fetches
+#: nothing unless clicked.
+_MARKDOWN_INLINE = frozenset("`*_{}[]<>#|~$!&:")
+#: Block markers at the start of a line: an ordered item ("1. ", "2) "), a bullet ("- ", "+ "), a rule or
+#: setext underline ("---", "==="). The group 'mark' gets a backslash; "-5.2" and "0.87" are left alone.
+_LINE_START = re.compile(
+    r"^(?P<lead>[ \t]*\d{0,9})(?P<mark>(?<=\d)[.)](?=\s|$)|(?<![\d])[-+=](?=[\s\-+=]|$))", re.M
+)
+_ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
+def plain(text: object) -> str:
+    r"""``text`` made inert for Streamlit's markdown: it displays exactly as written, with no formatting.
+
+    For user-supplied strings (column names, label values, file names) and whole sentences from the
+    core (notices, warnings, DataError messages) shown through a markdown-rendering call
+    (``st.error``/``st.warning``/``st.info``/``st.success``/``st.markdown``/``st.caption``, widget
+    labels, ``st.table`` cells). Without it a column called ``![x](http://host/t.png)`` would make the
+    browser fetch that image — telling a third party that the file was opened — and ``a_b_c`` would
+    turn italic. Markdown the page writes itself (``**bold**`` in fixed text) stays outside the call.
+
+    Each character with a markdown meaning gets a backslash (CommonMark's escape, which Streamlit
+    renders as the bare character). A backslash is escaped when it would otherwise escape what
+    follows (punctuation, a line break or the end of the text, which may be followed by the page's
+    own text); elsewhere it already shows as itself, so ``True class \ predicted`` is unchanged.
+
+    Examples
+    --------
+    >>> plain("![x](http://example.com/t.png)")
+    '\\!\\[x\\](http\\://example.com/t.png)'
+    >>> plain("0.873 (0.812–0.915)")
+    '0.873 (0.812–0.915)'
+    """
+    text = str(text)
+    out = []
+    for i, ch in enumerate(text):
+        if ch == "\\":
+            following = text[i + 1 : i + 2]
+            out.append("\\\\" if following in _ASCII_PUNCTUATION or following in ("", "\n", "\r") else ch)
+        elif ch in _MARKDOWN_INLINE:
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    return _LINE_START.sub(lambda m: f"{m['lead']}\\{m['mark']}", "".join(out))
+
+
 def show_error(exc: DataError | str) -> None:
-    """Show a person-facing error sentence (never a traceback, never a cell value)."""
-    st.error(str(exc), icon=":material/error:")
+    """Show a person-facing error sentence (never a traceback, never a cell value), markdown-escaped."""
+    st.error(plain(str(exc)), icon=":material/error:")
 
 
 def pop_error() -> str | None:
@@ -221,12 +280,77 @@ def train_cached(
         cache.pop(next(iter(cache)))
     st.session_state[K_TRAIN_SETTINGS] = settings
     st.session_state[K_TRAIN_RESULT] = result
+    committed_threshold(model_key(settings))  # a threshold chosen for another model goes
     return result
+
+
+def model_key(settings: TrainSettings) -> str:
+    """Names one trained model: the data key and the training settings (one seed, one model)."""
+    return f"{data_key()}|{settings!r}"
+
+
+def committed_threshold(key: str) -> float | None:
+    """The committed threshold if it was chosen for the model ``key``; one chosen for another is dropped.
+
+    A cut-off is a point on one model's score scale: after a retrain (other settings or data) the same
+    number flags different patients, so it is not carried over — not to the Threshold page and not to
+    the Report and Predict pages, which read ``K_THRESHOLD`` too. The current model is remembered with
+    it (``K_THRESHOLD_MODEL``); a threshold set without that note (e.g. by a test) counts as this
+    model's.
+    """
+    state = st.session_state
+    if state.get(K_THRESHOLD_MODEL, key) != key:
+        state.pop(K_THRESHOLD, None)
+    state[K_THRESHOLD_MODEL] = key
+    return state.get(K_THRESHOLD)
 
 
 def is_trained(settings: TrainSettings) -> bool:
     """True when this session already holds a result for (current data, settings)."""
     return (data_key(), settings) in st.session_state.get(K_TRAIN_CACHE, {})
+
+
+# --- widget values that outlive the page --------------------------------------------------------
+def persist(widget_key: str, store_key: str, default: Any, scope: str = "") -> dict[str, Any]:
+    """Keyword arguments that make an input widget keep the person's value when they leave the page.
+
+    Streamlit deletes a widget's session-state entry at the end of every run that does not draw it, so
+    without this an input comes back at its default after a visit to another page. The person's value
+    is copied (by the returned ``on_change`` callback) to ``store_key``, a plain session-state key that
+    Streamlit never deletes, as ``(scope, value)``. Before the widget is drawn, a missing widget key is
+    re-seeded from the store when the stored scope equals ``scope``, else from ``default``.
+
+    Parameters
+    ----------
+    widget_key
+        The widget's ``key``.
+    store_key
+        Where the person's value is kept (a ``K_*`` constant, optionally with a suffix).
+    default
+        The value before the person has set one (or when the stored one belongs to another scope).
+    scope
+        What a stored value is valid for, e.g. :func:`data_key` for a value that only makes sense for
+        this data; ``""`` keeps it for the whole session.
+
+    Returns
+    -------
+    dict
+        ``{"key": widget_key, "on_change": callback}``; pass as ``st.number_input(..., **persist(...))``
+        and give no ``value``/``index``: the seeded session state is the widget's value.
+
+    Examples
+    --------
+    >>> st.number_input("F-beta", min_value=0.1, **persist("thr_beta", K_THR_BETA, 2.0))  # doctest: +SKIP
+    """
+    state = st.session_state
+    if widget_key not in state:
+        stored = state.get(store_key)
+        state[widget_key] = stored[1] if stored is not None and stored[0] == scope else default
+
+    def keep() -> None:
+        state[store_key] = (scope, state[widget_key])
+
+    return {"key": widget_key, "on_change": keep}
 
 
 # --- chrome shared by all pages -----------------------------------------------------------------

@@ -35,8 +35,15 @@ def leaderboard_table(result: CompareResult, by: str) -> pd.DataFrame:
     frame = result.to_frame(by)
     first = ("sensitivity", "specificity", "balanced_accuracy", "f1", "roc_auc", "pr_auc")
     later = [key for key in CV_METRICS if key not in first]
-    columns = ["Rank", "Sampler", "Classifier", *(f"CV {CV_METRICS[key]}" for key in (*first, *later)),
-               "Fit seconds", "Notices", "Error"]
+    columns = [
+        "Rank",
+        "Sampler",
+        "Classifier",
+        *(f"CV {CV_METRICS[key]}" for key in (*first, *later)),
+        "Fit seconds",
+        "Notices",
+        "Error",
+    ]
     return frame[columns]
 
 
@@ -70,14 +77,20 @@ def _choices() -> tuple[list[str], list[str], TrainSettings]:
     st.session_state.setdefault(W_CV, int(base.cv))
     st.session_state.setdefault(W_SEED, int(base.seed))
     left, right = st.columns(2, gap="large")
-    samplers = left.multiselect("Resampling methods", list(SAMPLERS), key=W_SAMPLERS,
-                                format_func=lambda k: SAMPLERS[k].name)
-    classifiers = right.multiselect("Classifiers", list(CLASSIFIERS), key=W_CLASSIFIERS,
-                                    format_func=lambda k: CLASSIFIERS[k].name)
+    samplers = left.multiselect(
+        "Resampling methods", list(SAMPLERS), key=W_SAMPLERS, format_func=lambda k: SAMPLERS[k].name
+    )
+    classifiers = right.multiselect(
+        "Classifiers", list(CLASSIFIERS), key=W_CLASSIFIERS, format_func=lambda k: CLASSIFIERS[k].name
+    )
     with st.expander("Settings shared by every combination"):
         c1, c2, c3 = st.columns(3)
-        ratio = c1.select_slider("Target ratio rare : common", list(RATIOS), key=W_RATIO,
-                                 help="Used by methods that have a target ratio; cleaning methods ignore it.")
+        ratio = c1.select_slider(
+            "Target ratio rare : common",
+            list(RATIOS),
+            key=W_RATIO,
+            help="Used by methods that have a target ratio; cleaning methods ignore it.",
+        )
         cv = int(c2.number_input("CV folds", min_value=2, max_value=10, step=1, key=W_CV))
         seed = int(c3.number_input("Seed", min_value=0, max_value=2**31 - 1, step=1, key=W_SEED))
         st.caption("Weighting, clipping and test share follow the Train page's last settings.")
@@ -91,7 +104,7 @@ def _run(key: tuple, data, samplers: list[str], classifiers: list[str], settings
         bar = st.progress(0.0, text="Starting")
 
         def progress(message: str, fraction: float) -> None:
-            bar.progress(min(max(float(fraction), 0.0), 1.0), text=message)
+            bar.progress(min(max(float(fraction), 0.0), 1.0), text=common.plain(message))
 
         try:
             result = run_grid(data, samplers, classifiers, settings, n_jobs=-1, progress=progress)
@@ -99,8 +112,11 @@ def _run(key: tuple, data, samplers: list[str], classifiers: list[str], settings
             status.update(label="Comparison stopped", state="error", expanded=True)
             common.show_error(exc)
             return None
-        status.update(label=f"Compared {len(result.rows)} combinations in {result.wall_seconds:.1f} s",
-                      state="complete", expanded=False)
+        status.update(
+            label=f"Compared {len(result.rows)} combinations in {result.wall_seconds:.1f} s",
+            state="complete",
+            expanded=False,
+        )
     cache: dict = st.session_state.setdefault(K_CACHE, {})
     cache[key] = result
     while len(cache) > CACHE_SIZE:
@@ -114,20 +130,32 @@ def show_result(result: CompareResult) -> None:
     st.session_state.setdefault(W_THRESHOLD, 0.5)
     left, right = st.columns([2, 1])
     by = left.selectbox("Rank by", list(RANKINGS), key=W_RANK, format_func=lambda k: RANKINGS[k].name)
-    threshold = right.number_input("Threshold for the hold-out counts", min_value=0.0, max_value=1.0,
-                                   step=0.05, key=W_THRESHOLD,
-                                   help="Changes only the TP/TN/FP/FN and 'Test' columns; nothing retrains.")
+    threshold = right.number_input(
+        "Threshold for the hold-out counts",
+        min_value=0.0,
+        max_value=1.0,
+        step=0.05,
+        key=W_THRESHOLD,
+        help="Changes only the TP/TN/FP/FN and 'Test' columns; nothing retrains.",
+    )
     if threshold != result.threshold:
         result = result.at_threshold(float(threshold))
     left.caption(RANKINGS[by].explanation)
     st.subheader("Leaderboard")
-    st.caption(f"Cross-validation on the training part: mean ± sd over {result.settings.cv} folds at "
-               "threshold 0.5. Click a column header to sort.")
+    st.caption(
+        f"Cross-validation on the training part: mean ± sd over {result.settings.cv} folds at "
+        "threshold 0.5. Click a column header to sort."
+    )
     st.dataframe(leaderboard_table(result, by), hide_index=True, column_config=_column_config())
     st.subheader(f"Hold-out test set at threshold {result.threshold:g}")
-    st.dataframe(holdout_table(result, by), hide_index=True, column_config={
-        **_column_config(), **{name: st.column_config.NumberColumn(format="%.3f")
-                               for name in HOLDOUT_METRICS.values()}})
+    st.dataframe(
+        holdout_table(result, by),
+        hide_index=True,
+        column_config={
+            **_column_config(),
+            **{name: st.column_config.NumberColumn(format="%.3f") for name in HOLDOUT_METRICS.values()},
+        },
+    )
     for row in result.rows:
         if row.error:
             common.show_error(f"{row.label}: {row.error}")
@@ -141,8 +169,9 @@ def main() -> None:
     samplers, classifiers, settings = _choices()
     key = (common.data_key(), tuple(samplers), tuple(classifiers), settings)
     cache: dict = st.session_state.get(K_CACHE, {})
-    clicked = st.button("Compare", type="primary", icon=":material/play_arrow:",
-                        disabled=not samplers or not classifiers)
+    clicked = st.button(
+        "Compare", type="primary", icon=":material/play_arrow:", disabled=not samplers or not classifiers
+    )
     result = cache.get(key)
     if clicked and result is None:
         result = _run(key, data, samplers, classifiers, settings)

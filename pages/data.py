@@ -27,6 +27,8 @@ W_POSITIVE = "data_positive"
 W_IGNORE = "data_ignore"
 W_INCLUDE = "data_include"
 W_EXCLUDE = "data_exclude"
+W_ZERO_MISSING = "data_zero_missing"
+ZERO_MISSING_LABEL = "Zeros mean 'not measured' in"
 MODE_BINARY = "Disease vs the rest (binary)"
 MODE_MULTI = "Keep every class (multi-class)"
 GUIDANCE_STYLE = {"info": st.info, "warning": st.warning, "action": st.error}
@@ -62,8 +64,9 @@ def _on_upload() -> None:
 def _on_label() -> None:
     table = common.current_table()
     label = st.session_state[W_LABEL]
+    keep_zeros = tuple(c for c in common.current_spec().zero_missing if c != label)
     try:
-        spec = dataset.default_spec(table, label)
+        spec = replace(dataset.default_spec(table, label), zero_missing=keep_zeros)
     except DataError as exc:
         common.remember_error(exc)
         st.session_state[W_LABEL] = common.current_spec().label
@@ -84,6 +87,7 @@ def _on_task_change() -> None:
         ignore=tuple(st.session_state.get(W_IGNORE, spec.ignore)),
         include=tuple(st.session_state.get(W_INCLUDE, spec.include)),
         exclude=tuple(st.session_state.get(W_EXCLUDE, spec.exclude)),
+        zero_missing=tuple(st.session_state.get(W_ZERO_MISSING, spec.zero_missing)),
     )
     if not common.set_task(new):
         _reset_task_widgets(keep_label=True)
@@ -91,7 +95,7 @@ def _on_task_change() -> None:
 
 def _reset_task_widgets(keep_label: bool = False) -> None:
     """Drop widget values so they are seeded again from the (new) task spec."""
-    keys = [W_MODE, W_POSITIVE, W_IGNORE, W_INCLUDE, W_EXCLUDE]
+    keys = [W_MODE, W_POSITIVE, W_IGNORE, W_INCLUDE, W_EXCLUDE, W_ZERO_MISSING]
     if not keep_label:
         keys.append(W_LABEL)
     for key in keys:
@@ -172,6 +176,34 @@ def task_section(table: LoadedTable, spec: TaskSpec) -> None:
         )
 
 
+def zero_missing_section(table: LoadedTable, spec: TaskSpec, prof: DataProfile) -> None:
+    """Which numeric columns read 0 as "not measured"; a warning names the columns that look like it."""
+    suspects = {z.column: z for z in prof.suspect_zeros}
+    open_suspects = [z for z in prof.suspect_zeros if not z.chosen]
+    if open_suspects:
+        listed = "; ".join(
+            f"{common.plain(z.column)} ({z.zeros:,} zeros, smallest other value {z.smallest_nonzero:g})"
+            for z in open_suspects
+        )
+        st.warning(
+            f"Zeros that look like 'not measured': {listed}. If a 0 is impossible in these columns, "
+            f'choose them under "{ZERO_MISSING_LABEL}" so the zeros are imputed instead of being '
+            "used as real values."
+        )
+    options = list(dataset.numeric_columns(table, spec.label))
+    _seed(W_ZERO_MISSING, [c for c in spec.zero_missing if c in options])
+    st.multiselect(
+        ZERO_MISSING_LABEL,
+        options,
+        key=W_ZERO_MISSING,
+        on_change=_on_task_change,
+        format_func=lambda c: f"{c}  ({suspects[c].zeros:,} zeros look like missing)" if c in suspects else c,
+        help="In some files a 0 stands for a measurement that was not taken (a blood pressure or BMI "
+        "cannot be 0). Zeros in the columns chosen here become missing values and are filled by the "
+        "model's imputation, in training and when a saved model scores new patients.",
+    )
+
+
 def columns_section(spec: TaskSpec, prof: DataProfile) -> None:
     """Columns excluded by default (with reasons) and the user's overrides."""
     data = common.current_data()
@@ -203,7 +235,7 @@ def columns_section(spec: TaskSpec, prof: DataProfile) -> None:
             on_change=_on_task_change,
         )
         if data.categorical_features:
-            st.caption("Categorical (text) features: " + ", ".join(data.categorical_features))
+            st.caption("Categorical (text) features: " + common.plain(", ".join(data.categorical_features)))
 
 
 def balance_section(prof: DataProfile) -> None:
@@ -220,7 +252,7 @@ def balance_section(prof: DataProfile) -> None:
     with right:
         st.subheader("What this means", anchor=False)
         for item in prof.guidance:
-            GUIDANCE_STYLE.get(item.level, st.info)(item.text)
+            GUIDANCE_STYLE.get(item.level, st.info)(common.plain(item.text))
 
 
 def quality_section(table: LoadedTable, prof: DataProfile) -> None:
@@ -232,6 +264,7 @@ def quality_section(table: LoadedTable, prof: DataProfile) -> None:
             "type": q.kind,
             "missing": q.missing,
             "below/above detection limit": q.detection_limit,
+            "zeros read as missing": q.zeros_as_missing,
             "excluded because": q.excluded_reason or "",
         }
         for q in prof.quality
@@ -275,12 +308,13 @@ def main() -> None:
         st.info("Choose a bundled data set or upload a CSV file.")
         return
     st.divider()
-    st.subheader(f"Task — {table.name}", anchor=False)
+    st.subheader(f"Task — {common.plain(table.name)}", anchor=False)
     st.caption(read_summary(table))
     task_section(table, spec)
     spec = common.current_spec()
     prof = _profile(table.sha256, spec, table)
     columns_section(spec, prof)
+    zero_missing_section(table, spec, prof)
     balance_section(prof)
     quality_section(table, prof)
     with st.expander("Preview (first 200 rows)"):

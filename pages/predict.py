@@ -69,12 +69,12 @@ def _describe(saved: model_io.SavedModel) -> None:
     with st.expander("About this model", expanded=False):
         st.dataframe(pd.DataFrame(list(rows), columns=["Item", "Value"]), hide_index=True)
     for notice in saved.metadata.notices:
-        st.warning(notice)
+        st.warning(common.plain(notice))
 
 
 def _patients(saved: model_io.SavedModel) -> None:
     names = ", ".join(saved.metadata.feature_names)
-    st.caption(f"The file needs these columns: {names}")
+    st.caption(f"The file needs these columns: {common.plain(names)}")
     upload = st.file_uploader("New patients (CSV)", type=["csv", "txt", "tsv"], key="pred_patients")
     if upload is None:
         return
@@ -83,9 +83,9 @@ def _patients(saved: model_io.SavedModel) -> None:
     except DataError as exc:
         common.show_error(exc)
         return
-    st.success(result.summary())
+    st.success(common.plain(result.summary()))
     for notice in result.notices:
-        st.info(notice)
+        st.info(common.plain(notice))
     shown = result.frame.head(MAX_SHOWN_ROWS)
     st.dataframe(shown, hide_index=True)
     if len(result.frame) > MAX_SHOWN_ROWS:

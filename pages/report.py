@@ -130,13 +130,23 @@ def _threshold_inputs(result: Any) -> tuple[float, str, float]:
     return pick.threshold, f"{pick.label}: {pick.reason}", prevalence
 
 
+def table_frame(block: report.TableBlock) -> pd.DataFrame:
+    """A report table as ``st.table`` shows it: the same strings, markdown-escaped, first column as index.
+
+    ``st.table`` renders every cell, header and index value as markdown, and the cells hold class and
+    column names from the data, so each string goes through :func:`common.plain`.
+    """
+    header = [common.plain(h) for h in block.header]
+    rows = [[common.plain(cell) for cell in row] for row in block.rows]
+    return pd.DataFrame(rows, columns=header).set_index(header[0])
+
+
 def _show_block(block: report.TableBlock) -> None:
     """A report table exactly as the PDF has it (the same strings), wrapped, without an index column."""
-    st.markdown(f"**{block.title}**")
-    frame = pd.DataFrame(list(block.rows), columns=list(block.header))
-    st.table(frame.set_index(block.header[0]))
+    st.markdown(f"**{common.plain(block.title)}**")
+    st.table(table_frame(block))
     if block.note:
-        st.caption(block.note)
+        st.caption(common.plain(block.note))
 
 
 def _content(inputs: report.ReportInputs, key: str) -> report.ReportContent:
@@ -213,7 +223,7 @@ def _downloads(exports: dict) -> None:
         key="dl_csv",
     )
     for notice in exports.get("notices", ()):
-        st.warning(notice)
+        st.warning(common.plain(notice))
     st.caption(
         f"Export id {eid}. The model file holds the fitted pipeline without its resampling step, the "
         "threshold and metadata; load it on the Predict page or with `python -m imbalance_core predict`."
@@ -264,9 +274,9 @@ def main() -> None:
     except DataError as exc:
         common.show_error(exc)
         return
-    st.subheader(content.subtitle)
+    st.subheader(common.plain(content.subtitle))
     if result.is_binary:
-        st.caption(f"How the threshold was chosen: {reason}")
+        st.caption(f"How the threshold was chosen: {common.plain(reason)}")
         left, right = st.columns([3, 2])
         with left:
             _show_block(content.table("Hold-out 2x2 table"))
@@ -274,11 +284,13 @@ def main() -> None:
             _show_block(content.table("Of 1,000 patients at the deployment prevalence"))
         _show_block(content.table("Diagnostic accuracy on the hold-out set"))
     else:
-        st.caption(reason)
+        st.caption(common.plain(reason))
         for title in ("Hold-out confusion matrix", "Per-class accuracy on the hold-out set", "Overall"):
             _show_block(content.table(title))
     with st.expander("Data and method as written in the report"):
         _show_block(content.table("Data set"))
+        if data.zero_missing_counts:
+            _show_block(content.table(report.ZERO_MISSING_TITLE))
         _show_block(content.table("Method"))
         _show_block(content.table("Cross-validation (mean ± sd over folds)"))
     exports = st.session_state.get(K_EXPORTS)

@@ -4,12 +4,16 @@ Nothing here trains: the deployment prevalence, cost ratio, target sensitivity a
 explorer's payload (built from the stored hold-out and out-of-fold scores, cached). The explorer redraws
 in the browser while dragging; the committed threshold comes back on release and drives what is drawn
 server-side below it (calibration, decision curve, the equivalent CLI command).
+
+Every input keeps the person's value when they visit another page and come back (``common.persist``):
+costs, target sensitivity and beta for the whole session, the class and the deployment prevalence for as
+long as the data stay the same. The committed threshold is kept for the same model only: after a retrain
+with other settings (or on other data) the old cut-off means something else on the new scores, so the
+explorer opens at its default stop again.
 """
 
 from __future__ import annotations
 
-import shlex
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -17,13 +21,12 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from imbalance_core import bundled, curves, metrics, thresholds
+from imbalance_core import command_line, curves, metrics, thresholds
 from imbalance_core.errors import DataError
 from imbalance_core.figures import curves as curve_figures
 from pages import common
 from pages.widgets.threshold_explorer import committed_value, encode_payload, threshold_explorer
 
-ROOT = Path(__file__).resolve().parents[1]  # where ``python -m imbalance_core`` is run
 EXPLORER_KEY = "threshold_explorer"
 TRAIN_PAGE = "pages/train.py"
 
@@ -39,50 +42,6 @@ def one_vs_rest(result: Any, class_index: int) -> tuple[np.ndarray, np.ndarray, 
         (result.y_train == class_index).astype(int),
         result.oof_scores[:, class_index],
     )
-
-
-def cli_file_argument(source: str, file_name: str) -> str:
-    """FILE for the CLI: a bundled set's path relative to the checkout, else the uploaded file's name."""
-    kind, _, key = source.partition(":")
-    if kind == "bundled" and key in bundled.BUNDLED:
-        path = bundled.BUNDLED[key].path
-        return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
-    return file_name
-
-
-def cli_command(file_arg: str, spec: Any, settings: Any, threshold: float, prevalence: float) -> str:
-    """The ``python -m imbalance_core evaluate`` line that reproduces this model and threshold."""
-    args: list[str] = ["python", "-m", "imbalance_core", "evaluate", file_arg, "--label", spec.label]
-    for value in spec.positive:
-        args += ["--positive", value]
-    for value in spec.ignore:
-        args += ["--ignore", value]
-    if spec.multiclass:
-        args.append("--multiclass")
-    args += ["--sampler", settings.sampler, "--classifier", settings.classifier]
-    defaults = type(settings)()
-    weights = ",".join(f"{w:g}" for w in settings.custom_weights)
-    optional = (
-        ("--ratio", settings.ratio != defaults.ratio, f"{settings.ratio:g}"),
-        ("--weighting", settings.weighting != defaults.weighting, settings.weighting),
-        ("--tradeoff", settings.weighting == "tradeoff", f"{settings.tradeoff:g}"),
-        ("--class-weights", settings.weighting == "custom", weights),
-        ("--cv", settings.cv != defaults.cv, str(settings.cv)),
-        ("--test-size", settings.test_size != defaults.test_size, f"{settings.test_size:g}"),
-        ("--seed", settings.seed != defaults.seed, str(settings.seed)),
-    )
-    for flag, wanted, value in optional:
-        if wanted:
-            args += [flag, value]
-    if not settings.clip:
-        args.append("--no-clip")
-    for column, low, high in settings.clip_bounds:
-        args += ["--clip-bound", f"{column}:{low:g}:{high:g}"]
-    for name, value in settings.params:
-        args += ["--param", f"{name}={value}"]
-    # The threshold exactly (shortest repr): rounding could move it past a patient's score.
-    args += ["--threshold", repr(float(threshold)), "--prevalence", f"{prevalence:.6g}"]
-    return shlex.join(args)
 
 
 def pick_reason(picks: list[dict], threshold: float | None) -> str:
@@ -136,8 +95,9 @@ def _choose_class(result: Any) -> int:
         return 1
     names = list(result.class_names)
     chosen = st.selectbox(
-        "Class to judge (one vs the rest)", range(len(names)), format_func=lambda i: names[i], key="thr_class"
-    )
+        "Class to judge (one vs the rest)", range(len(names)), format_func=lambda i: names[i],
+        **common.persist("thr_class", common.K_THR_CLASS, 0, scope=common.data_key()),
+    )  # fmt: skip
     return int(chosen)
 
 
@@ -151,25 +111,34 @@ def _per_class_table(result: Any) -> None:
 
 
 def _inputs(hold_out_prevalence: float, class_index: int) -> tuple[float, float, float, float]:
-    """Decision inputs; the prevalence widget is per class so each class opens at its own hold-out share."""
+    """Decision inputs; the prevalence widget is per class so each class opens at its own hold-out share.
+
+    Each keeps the person's value across page changes (``common.persist``); the prevalence and its
+    default (the hold-out share) belong to the data, so a value set for other data is not reused.
+    """
     c1, c2, c3, c4 = st.columns(4)
     prevalence_pct = c1.number_input(
-        "Deployment prevalence (%)", min_value=0.01, max_value=99.99,
-        value=round(100 * hold_out_prevalence, 2), step=0.5, format="%.2f",
-        key=f"thr_prevalence_{class_index}",
+        "Deployment prevalence (%)", min_value=0.01, max_value=99.99, step=0.5, format="%.2f",
         help="How common the disease is where the model will be used; PPV and NPV depend on it.",
+        **common.persist(
+            f"thr_prevalence_{class_index}", f"{common.K_THR_PREVALENCE}:{class_index}",
+            round(100 * hold_out_prevalence, 2), scope=common.data_key(),
+        ),
     )  # fmt: skip
     cost = c2.number_input(
-        "A missed case costs as much as … false alarms", min_value=0.1, max_value=1000.0, value=10.0,
-        step=1.0, key="thr_cost", help="FN:FP cost ratio used by the lowest-cost suggestion.",
+        "A missed case costs as much as … false alarms", min_value=0.1, max_value=1000.0,
+        step=1.0, help="FN:FP cost ratio used by the lowest-cost suggestion.",
+        **common.persist("thr_cost", common.K_THR_COST, 10.0),
     )  # fmt: skip
     target = c3.number_input(
-        "Target sensitivity", min_value=0.5, max_value=0.999, value=0.95, step=0.01, format="%.3f",
-        key="thr_target", help="The screening suggestion: fewest false alarms that still reach this.",
+        "Target sensitivity", min_value=0.5, max_value=0.999, step=0.01, format="%.3f",
+        help="The screening suggestion: fewest false alarms that still reach this.",
+        **common.persist("thr_target", common.K_THR_TARGET, 0.95),
     )  # fmt: skip
     beta = c4.number_input(
-        "F-beta β", min_value=0.1, max_value=10.0, value=2.0, step=0.5, key="thr_beta",
+        "F-beta β", min_value=0.1, max_value=10.0, step=0.5,
         help="β > 1 weighs sensitivity more than precision.",
+        **common.persist("thr_beta", common.K_THR_BETA, 2.0),
     )  # fmt: skip
     return prevalence_pct / 100.0, float(cost), float(target), float(beta)
 
@@ -187,7 +156,7 @@ def _server_side(arrays: tuple, picks: list[dict], threshold: float, prevalence:
             common.show_error(exc)
         else:
             st.plotly_chart(curve_figures.calibration_figure(cal, threshold=threshold), key="thr_cal")
-            (st.warning if cal.distorted else st.caption)(cal.message)
+            (st.warning if cal.distorted else st.caption)(common.plain(cal.message))
     with right:
         try:
             dc = curves.decision_curve(y_test, scores, prevalence=prevalence)
@@ -208,9 +177,11 @@ def _cli_line(result: Any, threshold: float, prevalence: float) -> None:
         return
     source = st.session_state.get(common.K_SOURCE, "")
     st.markdown("**Equivalent command**")
-    file_arg = cli_file_argument(source, table.name)
+    file_arg = command_line.file_argument(source, table.name)
     st.code(
-        cli_command(file_arg, spec, result.settings, threshold, prevalence), language="bash", wrap_lines=True
+        command_line.evaluate_command(file_arg, spec, result.settings, threshold, prevalence),
+        language="bash",
+        wrap_lines=True,
     )
 
 
@@ -232,7 +203,7 @@ def main() -> None:
     prevalence, cost, target, beta = _inputs(hold_out_prevalence, class_index)
     if result.is_binary:
         st.session_state[common.K_PREVALENCE] = prevalence  # the Report page starts from it
-    key = f"{common.data_key()}|{result.settings!r}"
+    key = common.model_key(result.settings)
     try:
         encoded, picks, opening = explorer_payload(
             key, class_index, prevalence, cost, target, beta, labels, arrays
@@ -240,7 +211,7 @@ def main() -> None:
     except DataError as exc:
         common.show_error(exc)
         return
-    committed = st.session_state.get(common.K_THRESHOLD)
+    committed = common.committed_threshold(key)
     value = threshold_explorer(encoded, key=EXPLORER_KEY, committed=committed, on_change=_store_threshold)
     if value is not None:
         st.session_state[common.K_THRESHOLD] = value

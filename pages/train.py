@@ -11,12 +11,12 @@ from fractions import Fraction
 from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
 from imbalance_core.dataset import PreparedData
 from imbalance_core.errors import DataError
+from imbalance_core.figures.classes import resampling_counts_figure
 from imbalance_core.metrics import FOLD_METRICS, binary_table, multiclass_fold_metrics
 from imbalance_core.models import CLASSIFIERS, WEIGHTINGS, ParamSpec
 from imbalance_core.samplers import SAMPLERS, SamplerSpec
@@ -29,8 +29,13 @@ RATIOS: dict[str, float] = {"1:4": 1 / 4, "1:3": 1 / 3, "1:2": 1 / 2, "1:1": 1.0
 #: Fewest rare patients per training fold for interpolation to mean something (DOMAIN.md: ~10).
 MEANINGFUL_MINORITY = 10
 METRIC_NAMES = {
-    "roc_auc": "ROC AUC", "pr_auc": "PR AUC", "balanced_accuracy": "Balanced accuracy",
-    "sensitivity": "Sensitivity", "specificity": "Specificity", "f1": "F1", "accuracy": "Accuracy",
+    "roc_auc": "ROC AUC",
+    "pr_auc": "PR AUC",
+    "balanced_accuracy": "Balanced accuracy",
+    "sensitivity": "Sensitivity",
+    "specificity": "Specificity",
+    "f1": "F1",
+    "accuracy": "Accuracy",
 }
 WEIGHTING_NAMES = {"none": "None", "balanced": "Balanced", "tradeoff": "Trade-off t", "custom": "Custom"}
 
@@ -41,7 +46,7 @@ W_CLASSIFIER, W_CV, W_TEST, W_SEED = "train_classifier", "train_cv", "train_test
 
 # --- pure helpers ------------------------------------------------------------------------------------
 def ratio_label(ratio: float) -> str:
-    """"1:3" for 1/3; the nearest offered label when the ratio is not one of them."""
+    """ "1:3" for 1/3; the nearest offered label when the ratio is not one of them."""
     for label, value in RATIOS.items():
         if abs(value - ratio) < 1e-9:
             return label
@@ -60,35 +65,28 @@ def cv_table(result: TrainResult) -> pd.DataFrame:
     rows = []
     for key in FOLD_METRICS:
         summary = result.cv_summary[key]
-        row: dict[str, Any] = {"Metric": METRIC_NAMES.get(key, key),
-                               "Mean ± sd": f"{summary.mean:.3f} ± {summary.sd:.3f}"}
+        row: dict[str, Any] = {
+            "Metric": METRIC_NAMES.get(key, key),
+            "Mean ± sd": f"{summary.mean:.3f} ± {summary.sd:.3f}",
+        }
         for fold in result.folds:
             row[f"Fold {fold.fold}"] = round(fold.metric(key), 3)
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-def counts_figure(result: TrainResult) -> go.Figure:
-    """Grouped bars: rows per class in the training part before and after resampling (final fit)."""
-    names = list(result.class_names)
-    fig = go.Figure([
-        go.Bar(name="Before resampling", x=names, y=[result.train_counts[n] for n in names],
-               text=[result.train_counts[n] for n in names], textposition="outside"),
-        go.Bar(name="After resampling", x=names, y=[result.resampled_counts[n] for n in names],
-               text=[result.resampled_counts[n] for n in names], textposition="outside"),
-    ])
-    fig.update_layout(barmode="group", height=320, margin={"l": 10, "r": 10, "t": 40, "b": 10},
-                      yaxis_title="training rows", legend={"orientation": "h", "y": 1.12, "x": 0})
-    return fig
-
-
 # --- widgets -----------------------------------------------------------------------------------------
 def _init_widgets(settings: TrainSettings) -> None:
     """Give each widget the last trained value the first time it is drawn in this visit."""
     defaults = {
-        W_SAMPLER: settings.sampler, W_RATIO: ratio_label(settings.ratio), W_CLIP: settings.clip,
-        W_WEIGHTING: settings.weighting, W_TRADEOFF: float(settings.tradeoff),
-        W_CLASSIFIER: settings.classifier, W_CV: int(settings.cv), W_TEST: float(settings.test_size),
+        W_SAMPLER: settings.sampler,
+        W_RATIO: ratio_label(settings.ratio),
+        W_CLIP: settings.clip,
+        W_WEIGHTING: settings.weighting,
+        W_TRADEOFF: float(settings.tradeoff),
+        W_CLASSIFIER: settings.classifier,
+        W_CV: int(settings.cv),
+        W_TEST: float(settings.test_size),
         W_SEED: int(settings.seed),
     }
     for key, value in defaults.items():
@@ -112,11 +110,19 @@ def _param_widget(classifier: str, p: ParamSpec) -> Any:
     if p.kind == "bool":
         return st.toggle(p.label, key=key, help=p.help or None)
     if p.kind == "int":
-        return int(st.number_input(p.label, min_value=int(p.min) if p.min is not None else None,
-                                   max_value=int(p.max) if p.max is not None else None, step=1,
-                                   key=key, help=p.help or None))
-    return float(st.number_input(p.label, min_value=p.min, max_value=p.max, key=key, format="%g",
-                                 help=p.help or None))
+        return int(
+            st.number_input(
+                p.label,
+                min_value=int(p.min) if p.min is not None else None,
+                max_value=int(p.max) if p.max is not None else None,
+                step=1,
+                key=key,
+                help=p.help or None,
+            )
+        )
+    return float(
+        st.number_input(p.label, min_value=p.min, max_value=p.max, key=key, format="%g", help=p.help or None)
+    )
 
 
 def _sampler_notes(spec: SamplerSpec, data: PreparedData, test_size: float, cv: int) -> None:
@@ -127,13 +133,17 @@ def _sampler_notes(spec: SamplerSpec, data: PreparedData, test_size: float, cv: 
         return
     n = minority_per_fold(data, test_size, cv)
     if n < spec.min_minority:
-        st.warning(f"A training fold will hold only about {n} rare-class patients; {spec.name} needs at "
-                   f"least {spec.min_minority}. Use fewer folds, a smaller test share or random "
-                   "over-sampling.")
+        st.warning(
+            f"A training fold will hold only about {n} rare-class patients; {spec.name} needs at "
+            f"least {spec.min_minority}. Use fewer folds, a smaller test share or random "
+            "over-sampling."
+        )
     elif n < MEANINGFUL_MINORITY:
-        st.warning(f"A training fold will hold only about {n} rare-class patients: with fewer than "
-                   f"{MEANINGFUL_MINORITY}, {spec.name} cannot interpolate meaningfully (neighbours may be "
-                   "lowered).")
+        st.warning(
+            f"A training fold will hold only about {n} rare-class patients: with fewer than "
+            f"{MEANINGFUL_MINORITY}, {spec.name} cannot interpolate meaningfully (neighbours may be "
+            "lowered)."
+        )
 
 
 def settings_form(data: PreparedData) -> TrainSettings:
@@ -141,40 +151,54 @@ def settings_form(data: PreparedData) -> TrainSettings:
     left, right = st.columns(2, gap="large")
     with left:
         st.subheader("Resampling")
-        sampler = st.selectbox("Resampling method", list(SAMPLERS), key=W_SAMPLER,
-                               format_func=lambda k: SAMPLERS[k].name)
+        sampler = st.selectbox(
+            "Resampling method", list(SAMPLERS), key=W_SAMPLER, format_func=lambda k: SAMPLERS[k].name
+        )
         spec = SAMPLERS[sampler]
         cv = int(st.session_state[W_CV])
         test_size = float(st.session_state[W_TEST])
         _sampler_notes(spec, data, test_size, cv)
-        ratio = st.select_slider("Target ratio rare : common after resampling", list(RATIOS), key=W_RATIO,
-                                 disabled=not spec.uses_ratio,
-                                 help="1:1 forces balance; 1:3 or 1:4 keeps closer to clinical reality.")
-        clip = st.toggle("Keep synthetic patients within each feature's observed range", key=W_CLIP,
-                         disabled=not spec.uses_k,
-                         help="Interpolated patients must stay physiologically plausible.")
+        ratio = st.select_slider(
+            "Target ratio rare : common after resampling",
+            list(RATIOS),
+            key=W_RATIO,
+            disabled=not spec.uses_ratio,
+            help="1:1 forces balance; 1:3 or 1:4 keeps closer to clinical reality.",
+        )
+        clip = st.toggle(
+            "Keep synthetic patients within each feature's observed range",
+            key=W_CLIP,
+            disabled=not spec.uses_k,
+            help="Interpolated patients must stay physiologically plausible.",
+        )
         st.subheader("Class weights")
-        weighting = st.selectbox("Weighting", list(WEIGHTINGS), key=W_WEIGHTING,
-                                 format_func=lambda k: WEIGHTING_NAMES.get(k, k))
+        weighting = st.selectbox(
+            "Weighting", list(WEIGHTINGS), key=W_WEIGHTING, format_func=lambda k: WEIGHTING_NAMES.get(k, k)
+        )
         st.caption(WEIGHTINGS[weighting])
         tradeoff = float(st.session_state[W_TRADEOFF])
         custom: tuple[float, ...] = ()
         if weighting == "tradeoff":
-            tradeoff = st.slider("Trade-off t (1 = only sensitivity matters)", 0.0, 1.0, step=0.05,
-                                 key=W_TRADEOFF)
+            tradeoff = st.slider(
+                "Trade-off t (1 = only sensitivity matters)", 0.0, 1.0, step=0.05, key=W_TRADEOFF
+            )
         elif weighting == "custom":
             cols = st.columns(len(data.class_names))
             for code in range(len(data.class_names)):
                 st.session_state.setdefault(f"train_weight_{code}", 1.0)
             custom = tuple(
-                float(col.number_input(f"Weight of {name}", min_value=0.0, step=0.5,
-                                       key=f"train_weight_{code}"))
+                float(
+                    col.number_input(
+                        f"Weight of {common.plain(name)}", min_value=0.0, step=0.5, key=f"train_weight_{code}"
+                    )
+                )
                 for code, (col, name) in enumerate(zip(cols, data.class_names, strict=True))
             )
     with right:
         st.subheader("Classifier")
-        classifier = st.selectbox("Classifier", list(CLASSIFIERS), key=W_CLASSIFIER,
-                                  format_func=lambda k: CLASSIFIERS[k].name)
+        classifier = st.selectbox(
+            "Classifier", list(CLASSIFIERS), key=W_CLASSIFIER, format_func=lambda k: CLASSIFIERS[k].name
+        )
         model = CLASSIFIERS[classifier]
         st.caption(model.explanation)
         with st.expander("Model settings", expanded=False):
@@ -182,17 +206,32 @@ def settings_form(data: PreparedData) -> TrainSettings:
         st.subheader("Validation")
         c1, c2, c3 = st.columns(3)
         cv = int(c1.number_input("CV folds", min_value=2, max_value=10, step=1, key=W_CV))
-        test_size = float(c2.slider("Test share", 0.1, 0.5, step=0.05, key=W_TEST,
-                                    help="Split off first, stratified, never resampled."))
+        test_size = float(
+            c2.slider(
+                "Test share",
+                0.1,
+                0.5,
+                step=0.05,
+                key=W_TEST,
+                help="Split off first, stratified, never resampled.",
+            )
+        )
         seed = int(c3.number_input("Seed", min_value=0, max_value=2**31 - 1, step=1, key=W_SEED))
     defaults = dict(model.defaults())
     params = tuple((name, value) for name, value in params if value != defaults.get(name))
     plain = TrainSettings()  # settings a choice makes irrelevant keep their defaults: one cache key per model
     return TrainSettings(
-        sampler=sampler, ratio=RATIOS[ratio] if spec.uses_ratio else plain.ratio,
-        clip=bool(clip) if spec.uses_k else plain.clip, weighting=weighting,
+        sampler=sampler,
+        ratio=RATIOS[ratio] if spec.uses_ratio else plain.ratio,
+        clip=bool(clip) if spec.uses_k else plain.clip,
+        weighting=weighting,
         tradeoff=float(tradeoff) if weighting == "tradeoff" else plain.tradeoff,
-        custom_weights=custom, classifier=classifier, params=params, cv=cv, test_size=test_size, seed=seed,
+        custom_weights=custom,
+        classifier=classifier,
+        params=params,
+        cv=cv,
+        test_size=test_size,
+        seed=seed,
     )
 
 
@@ -205,7 +244,7 @@ def _train_with_progress(settings: TrainSettings) -> TrainResult | None:
         bar = st.progress(0.0, text="Starting")
 
         def progress(message: str, fraction: float) -> None:
-            bar.progress(min(max(float(fraction), 0.0), 1.0), text=message)
+            bar.progress(min(max(float(fraction), 0.0), 1.0), text=common.plain(message))
 
         try:
             result = common.train_cached(settings, progress)
@@ -224,21 +263,26 @@ def _holdout_headline(result: TrainResult) -> None:
         t = binary_table(result.y_test, result.test_scores, 0.5)
         c = [*st.columns(2), *st.columns(2)]
         c[0].metric("Sensitivity", f"{t['sensitivity']:.3f}", help="Found among the sick: TP / (TP + FN)")
-        c[1].metric("Specificity", f"{t['specificity']:.3f}",
-                    help="Cleared among the healthy: TN / (TN + FP)")
-        c[2].metric("Balanced accuracy", f"{t['balanced_accuracy']:.3f}",
-                    help="(sensitivity + specificity) / 2")
+        c[1].metric(
+            "Specificity", f"{t['specificity']:.3f}", help="Cleared among the healthy: TN / (TN + FP)"
+        )
+        c[2].metric(
+            "Balanced accuracy", f"{t['balanced_accuracy']:.3f}", help="(sensitivity + specificity) / 2"
+        )
         c[3].metric("ROC AUC", f"{t['roc_auc']:.3f}")
-        st.text(f"TP {t['tp']}   FN {t['fn']}   FP {t['fp']}   TN {t['tn']}   "
-                f"(n = {t['n']}, {t['n_positive']} positive)")
+        st.text(
+            f"TP {t['tp']}   FN {t['fn']}   FP {t['fp']}   TN {t['tn']}   "
+            f"(n = {t['n']}, {t['n_positive']} positive)"
+        )
     else:
         values, per_class = multiclass_fold_metrics(result.y_test, result.test_scores)
         c = st.columns(3)
         c[0].metric("Balanced accuracy", f"{values['balanced_accuracy']:.3f}")
         c[1].metric("Macro F1", f"{values['f1']:.3f}")
         c[2].metric("Accuracy", f"{values['accuracy']:.3f}")
-        st.dataframe(pd.DataFrame({"Class": result.class_names, "Per-class accuracy": per_class}),
-                     hide_index=True)
+        st.dataframe(
+            pd.DataFrame({"Class": result.class_names, "Per-class accuracy": per_class}), hide_index=True
+        )
 
 
 def show_result(result: TrainResult) -> None:
@@ -246,23 +290,43 @@ def show_result(result: TrainResult) -> None:
     s = result.settings
     st.subheader(f"Cross-validation summary ({s.cv} folds, threshold 0.5)")
     table = cv_table(result)
-    st.dataframe(table, hide_index=True, column_config={
-        col: st.column_config.NumberColumn(format="%.3f") for col in table.columns if col.startswith("Fold")
-    })
+    st.dataframe(
+        table,
+        hide_index=True,
+        column_config={
+            col: st.column_config.NumberColumn(format="%.3f")
+            for col in table.columns
+            if col.startswith("Fold")
+        },
+    )
     if result.per_class_summary:
-        st.dataframe(pd.DataFrame([{"Class": name, "Per-class accuracy": f"{m.mean:.3f} ± {m.sd:.3f}"}
-                                   for name, m in result.per_class_summary.items()]), hide_index=True)
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {"Class": name, "Per-class accuracy": f"{m.mean:.3f} ± {m.sd:.3f}"}
+                    for name, m in result.per_class_summary.items()
+                ]
+            ),
+            hide_index=True,
+        )
     left, right = st.columns(2, gap="large")
     with left:
         st.subheader("Class counts in the training part")
-        st.plotly_chart(counts_figure(result), key="train_counts_chart", config={"displayModeBar": False})
+        st.plotly_chart(
+            resampling_counts_figure(result.class_names, result.train_counts, result.resampled_counts),
+            key="train_counts_chart",
+            config={"displayModeBar": False},
+        )
     with right:
         _holdout_headline(result)
     for notice in result.notices:
-        st.info(notice, icon=":material/info:")
+        st.info(common.plain(notice), icon=":material/info:")
     try:
-        st.page_link(THRESHOLD_PAGE, label="Choose the decision threshold on the Threshold page",
-                     icon=":material/tune:")
+        st.page_link(
+            THRESHOLD_PAGE,
+            label="Choose the decision threshold on the Threshold page",
+            icon=":material/tune:",
+        )
     except StreamlitPageNotFoundError:
         st.caption("Next: choose the decision threshold on the Threshold page.")
 

@@ -13,8 +13,14 @@ from imbalance_core.cli import build_parser, main
 from tests.conftest import ROOT, SAMPLE_DATA
 
 HCV = str(SAMPLE_DATA / "hcv_lab_values.csv")
-TASK = ["--label", "Category", "--positive", "1=Hepatitis,2=Fibrosis,3=Cirrhosis",
-        "--ignore", "0s=suspect Blood Donor"]
+TASK = [
+    "--label",
+    "Category",
+    "--positive",
+    "1=Hepatitis,2=Fibrosis,3=Cirrhosis",
+    "--ignore",
+    "0s=suspect Blood Donor",
+]
 COMMON = ["--cv", "3", "--seed", "3"]
 
 
@@ -28,22 +34,44 @@ def _run(capsys, argv: list[str]) -> tuple[int, str, str]:
 def compare_lines() -> list[dict]:
     """compare --json over two pairs that work and one that cannot (SMOTE-N on numeric data)."""
     proc = subprocess.run(
-        [sys.executable, "-m", "imbalance_core", "compare", HCV, *TASK, "--samplers", "none,smote,smoten",
-         "--classifiers", "logreg", *COMMON, "--jobs", "1", "--json"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300, check=True,
+        [
+            sys.executable,
+            "-m",
+            "imbalance_core",
+            "compare",
+            HCV,
+            *TASK,
+            "--samplers",
+            "none,smote,smoten",
+            "--classifiers",
+            "logreg",
+            *COMMON,
+            "--jobs",
+            "1",
+            "--json",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
     )
     return [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
 
 
 def test_one_json_line_per_pair_in_grid_order(compare_lines):
     assert [(d["sampler"], d["classifier"]) for d in compare_lines] == [
-        ("none", "logreg"), ("smote", "logreg"), ("smoten", "logreg")]
+        ("none", "logreg"),
+        ("smote", "logreg"),
+        ("smoten", "logreg"),
+    ]
 
 
 @pytest.mark.parametrize("position,sampler", [(0, "none"), (1, "smote")])
 def test_pair_json_equals_evaluate_json(capsys, compare_lines, position, sampler):
-    code, out, _ = _run(capsys, ["evaluate", HCV, *TASK, "--sampler", sampler, "--classifier", "logreg",
-                                 *COMMON, "--json"])
+    code, out, _ = _run(
+        capsys, ["evaluate", HCV, *TASK, "--sampler", sampler, "--classifier", "logreg", *COMMON, "--json"]
+    )
     assert code == 0
     evaluated = json.loads(out)
     row = compare_lines[position]
@@ -61,8 +89,22 @@ def test_failed_pair_is_a_line_with_its_reason(compare_lines):
 def test_scores_behind_the_json_match_sklearn(capsys, tmp_path, compare_lines):
     """evaluate --scores-out gives the hold-out scores; compare's counts and AUC follow from them."""
     scores = tmp_path / "scores.csv"
-    code, _, _ = _run(capsys, ["evaluate", HCV, *TASK, "--sampler", "smote", "--classifier", "logreg",
-                               *COMMON, "--scores-out", str(scores), "--json"])
+    code, _, _ = _run(
+        capsys,
+        [
+            "evaluate",
+            HCV,
+            *TASK,
+            "--sampler",
+            "smote",
+            "--classifier",
+            "logreg",
+            *COMMON,
+            "--scores-out",
+            str(scores),
+            "--json",
+        ],
+    )
     assert code == 0
     import pandas as pd
 
@@ -74,8 +116,21 @@ def test_scores_behind_the_json_match_sklearn(capsys, tmp_path, compare_lines):
 
 
 def test_text_output_lists_every_pair(capsys):
-    code, out, _ = _run(capsys, ["compare", HCV, *TASK, "--samplers", "none,random_under",
-                                 "--classifiers", "logreg", *COMMON, "--jobs", "1"])
+    code, out, _ = _run(
+        capsys,
+        [
+            "compare",
+            HCV,
+            *TASK,
+            "--samplers",
+            "none,random_under",
+            "--classifiers",
+            "logreg",
+            *COMMON,
+            "--jobs",
+            "1",
+        ],
+    )
     assert code == 0
     lines = out.strip().splitlines()
     assert lines[0].startswith("sampler") and len(lines) == 3

@@ -26,8 +26,14 @@ from imbalance_core.commands.evaluate import parse_ratio
 from tests.conftest import ROOT, SAMPLE_DATA
 
 HCV = str(SAMPLE_DATA / "hcv_lab_values.csv")
-HCV_TASK = ["--label", "Category", "--positive", "1=Hepatitis,2=Fibrosis,3=Cirrhosis",
-            "--ignore", "0s=suspect Blood Donor"]
+HCV_TASK = [
+    "--label",
+    "Category",
+    "--positive",
+    "1=Hepatitis,2=Fibrosis,3=Cirrhosis",
+    "--ignore",
+    "0s=suspect Blood Donor",
+]
 
 
 def _evaluate(capsys, *extra: str) -> dict:
@@ -40,8 +46,19 @@ def _evaluate(capsys, *extra: str) -> dict:
 @pytest.mark.parametrize("threshold", ["0.5", "0.3"])
 def test_json_metrics_equal_scikit_learn_on_scores_out(capsys, tmp_path: Path, threshold: str):
     scores_path = tmp_path / "scores.csv"
-    payload = _evaluate(capsys, "--sampler", "smote", "--classifier", "logreg", "--ratio", "1:2",
-                        "--threshold", threshold, "--scores-out", str(scores_path))
+    payload = _evaluate(
+        capsys,
+        "--sampler",
+        "smote",
+        "--classifier",
+        "logreg",
+        "--ratio",
+        "1:2",
+        "--threshold",
+        threshold,
+        "--scores-out",
+        str(scores_path),
+    )
     scores = pd.read_csv(scores_path)
     assert list(scores.columns) == ["y_true", "score"]
     y, s = scores["y_true"].to_numpy(), scores["score"].to_numpy()
@@ -70,8 +87,16 @@ def test_json_metrics_equal_scikit_learn_on_scores_out(capsys, tmp_path: Path, t
 
 def test_json_shape_cv_and_counts(capsys):
     payload = _evaluate(capsys, "--sampler", "random_under", "--classifier", "logreg", "--ratio", "1:3")
-    assert set(payload["cv"]) >= {"roc_auc", "pr_auc", "balanced_accuracy", "sensitivity", "specificity",
-                                  "f1", "accuracy", "folds"}
+    assert set(payload["cv"]) >= {
+        "roc_auc",
+        "pr_auc",
+        "balanced_accuracy",
+        "sensitivity",
+        "specificity",
+        "f1",
+        "accuracy",
+        "folds",
+    }
     folds = payload["cv"]["folds"]
     assert len(folds) == 3
     aucs = [f["roc_auc"] for f in folds]
@@ -83,8 +108,21 @@ def test_json_shape_cv_and_counts(capsys):
 
 
 def test_repeated_positive_equals_comma_separated(capsys):
-    common = ["evaluate", HCV, "--label", "Category", "--ignore", "0s=suspect Blood Donor", "--cv", "3",
-              "--sampler", "none", "--classifier", "logreg", "--json"]
+    common = [
+        "evaluate",
+        HCV,
+        "--label",
+        "Category",
+        "--ignore",
+        "0s=suspect Blood Donor",
+        "--cv",
+        "3",
+        "--sampler",
+        "none",
+        "--classifier",
+        "logreg",
+        "--json",
+    ]
     main([*common, "--positive", "1=Hepatitis,2=Fibrosis,3=Cirrhosis"])
     a = json.loads(capsys.readouterr().out)
     main([*common, "--positive", "1=Hepatitis", "--positive", "2=Fibrosis", "--positive", "3=Cirrhosis"])
@@ -105,8 +143,10 @@ def test_readable_summary_without_json(capsys):
         (["--label", "Nope", "--sampler", "smote", "--classifier", "logreg"], ""),
         ([*HCV_TASK, "--sampler", "smote", "--classifier", "logreg", "--cv", "60"], "folds"),
         ([*HCV_TASK, "--sampler", "smoten", "--classifier", "logreg"], "SMOTE-N"),
-        ([*HCV_TASK, "--sampler", "none", "--classifier", "logreg", "--weighting", "custom"],
-         "class-weights"),
+        (
+            [*HCV_TASK, "--sampler", "none", "--classifier", "logreg", "--weighting", "custom"],
+            "class-weights",
+        ),
     ],
 )
 def test_bad_input_exits_2_with_one_plain_line(capsys, extra, needle):
@@ -135,15 +175,44 @@ def test_evaluate_has_help_text():
 
 def test_python_dash_m_runs_and_bad_sampler_is_exit_2():
     ok = subprocess.run(
-        [sys.executable, "-m", "imbalance_core", "evaluate", HCV, *HCV_TASK, "--sampler", "none",
-         "--classifier", "logreg", "--cv", "2", "--json"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "imbalance_core",
+            "evaluate",
+            HCV,
+            *HCV_TASK,
+            "--sampler",
+            "none",
+            "--classifier",
+            "logreg",
+            "--cv",
+            "2",
+            "--json",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert ok.returncode == 0, ok.stderr
     assert json.loads(ok.stdout)["test"]["n"] == 152
     bad = subprocess.run(
-        [sys.executable, "-m", "imbalance_core", "evaluate", HCV, *HCV_TASK, "--sampler", "magic",
-         "--classifier", "logreg"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "imbalance_core",
+            "evaluate",
+            HCV,
+            *HCV_TASK,
+            "--sampler",
+            "magic",
+            "--classifier",
+            "logreg",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert bad.returncode == 2 and "Traceback" not in bad.stderr

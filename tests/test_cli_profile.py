@@ -106,3 +106,49 @@ def test_profile_subcommand_has_help():
     assert sub.choices["profile"].description
     helps = {a.dest: a.help for a in sub.choices["profile"]._actions}
     assert all(helps[d] for d in ("label", "positive", "json"))
+
+
+# --------------------------------------------------------------------------- --zero-missing
+
+PIMA_DOCUMENTED = ("Glucose", "BloodPressure", "SkinThickness", "Insulin", "BMI")
+
+
+def test_profile_flags_pima_zeros_and_zero_missing_reads_them_as_missing(capsys):
+    path = str(BUNDLED["pima"].path)
+    raw = pd.read_csv(path)
+    assert main(["profile", path, "--label", "Outcome", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert {z["column"] for z in out["suspect_zeros"]} == set(PIMA_DOCUMENTED)
+    assert sum("look like 'not measured'" in w for w in out["warnings"]) == 5
+    argv = ["profile", path, "--label", "Outcome", "--json", "--zero-missing", "Glucose", "--zero-missing"]
+    assert main([*argv, "Insulin,BMI"]) == 0  # repeated and comma-separated
+    out = json.loads(capsys.readouterr().out)
+    chosen = {z["column"] for z in out["suspect_zeros"] if z["chosen"]}
+    assert chosen == {"Glucose", "Insulin", "BMI"}
+    quality = {q["name"]: q for q in out["quality"]}
+    for col in PIMA_DOCUMENTED:
+        expected = int((raw[col] == 0).sum()) if col in chosen else 0
+        assert quality[col]["zeros_as_missing"] == expected
+    assert sum("look like 'not measured'" in w for w in out["warnings"]) == 2
+
+
+def test_zero_missing_with_an_unknown_column_exits_2(capsys):
+    path = str(BUNDLED["pima"].path)
+    assert main(["profile", path, "--label", "Outcome", "--zero-missing", "Glucoze"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "'Glucoze'" in err[0]
+
+
+def test_shared_data_args_carry_zero_missing_into_prepare():
+    """evaluate, compare (and report) parse the data flags with ``add_data_args``."""
+    from imbalance_core.commands.evaluate import load_prepared
+
+    path = str(BUNDLED["pima"].path)
+    raw = pd.read_csv(path)
+    argv = ["evaluate", path, "--label", "Outcome", "--sampler", "none", "--classifier", "logreg"]
+    args = build_parser().parse_args([*argv, "--zero-missing", "Insulin", "--zero-missing", "BMI,Glucose"])
+    data = load_prepared(args)
+    assert data.zero_missing_counts == {c: int((raw[c] == 0).sum()) for c in ("Insulin", "BMI", "Glucose")}
+    assert int(data.X["Insulin"].isna().sum()) == int((raw["Insulin"] == 0).sum())
+    plain = load_prepared(build_parser().parse_args(argv))
+    assert plain.zero_missing_counts == {} and int(plain.X["Insulin"].isna().sum()) == 0

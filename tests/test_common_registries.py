@@ -14,10 +14,30 @@ from tests.helpers_training import hcv_numeric
 
 SAMPLER_KINDS = {"none", "over", "under", "combined", "clean"}
 ACCEPTS = {"any", "numeric", "mixed", "categorical"}
-ISSUE_SAMPLERS = ("none", "random_under", "random_over", "smote", "borderline_smote", "adasyn", "smotenc",
-                  "smoten", "smote_tomek", "smote_enn", "tomek", "one_sided_selection")
-ISSUE_CLASSIFIERS = ("logreg", "random_forest", "hist_gb", "svm", "knn", "mlp_seed", "balanced_rf",
-                     "easy_ensemble")
+ISSUE_SAMPLERS = (
+    "none",
+    "random_under",
+    "random_over",
+    "smote",
+    "borderline_smote",
+    "adasyn",
+    "smotenc",
+    "smoten",
+    "smote_tomek",
+    "smote_enn",
+    "tomek",
+    "one_sided_selection",
+)
+ISSUE_CLASSIFIERS = (
+    "logreg",
+    "random_forest",
+    "hist_gb",
+    "svm",
+    "knn",
+    "mlp_seed",
+    "balanced_rf",
+    "easy_ensemble",
+)
 
 
 @pytest.fixture(scope="module")

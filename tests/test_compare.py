@@ -141,8 +141,20 @@ def test_ranking_by_sensitivity_and_f1_puts_failed_rows_last(grid):
 
 def test_frame_has_pneumonia_table_columns(grid):
     frame = grid.to_frame()
-    for column in ("CV ROC AUC", "CV PR AUC", "CV Balanced accuracy", "CV Sensitivity", "CV Specificity",
-                   "CV F1", "TP", "TN", "FP", "FN", "Test Sensitivity", "Error"):
+    for column in (
+        "CV ROC AUC",
+        "CV PR AUC",
+        "CV Balanced accuracy",
+        "CV Sensitivity",
+        "CV Specificity",
+        "CV F1",
+        "TP",
+        "TN",
+        "FP",
+        "FN",
+        "Test Sensitivity",
+        "Error",
+    ):
         assert column in frame.columns
     row = grid.rows[0]
     mean, sd = row.cv["f1"].mean, row.cv["f1"].sd
@@ -152,8 +164,14 @@ def test_frame_has_pneumonia_table_columns(grid):
 
 def test_progress_is_reported_per_task_up_to_one():
     seen: list[float] = []
-    result = compare.run_grid(hcv_numeric(), ["none", "random_over"], ["logreg"], BASE, n_jobs=1,
-                              progress=lambda message, fraction: seen.append(fraction))
+    result = compare.run_grid(
+        hcv_numeric(),
+        ["none", "random_over"],
+        ["logreg"],
+        BASE,
+        n_jobs=1,
+        progress=lambda message, fraction: seen.append(fraction),
+    )
     assert result.n_tasks == 2 * (BASE.cv + 1)
     assert len(seen) == result.n_tasks + 1  # the start plus one per finished task
     assert seen[0] == 0.0 and seen[-1] == 1.0 and seen == sorted(seen)

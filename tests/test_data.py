@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from imbalance_core.data import NA_MARKERS, read_table
+from imbalance_core.data import CR_ONLY_NOTICE, NA_MARKERS, SAMPLE_BYTES, cr_only_line_endings, read_table
 from imbalance_core.errors import DataError
 
 NUMERIC = ("age", "crp", "wbc", "creatinine", "infection")
@@ -383,3 +383,113 @@ def test_mangled_files_only_ever_raise_data_error(bad_cases):
             profile(table, TaskSpec(label))
         except DataError:
             pass
+
+
+# --------------------------------------------------------------------------- leading comment lines
+
+COMMENTS = '# exported by LabSys 4.2 on 2024-03-01, site A; "unit" mg/dl\n#\n\n# operator: x\n'
+
+
+@pytest.mark.parametrize(
+    ("name", "encoding", "newline"),
+    [
+        ("ok_reference.csv", "utf-8", "\n"),
+        ("semicolon_decimal_comma.csv", "utf-8", "\r\n"),
+        ("ok_reference.csv", "utf-8-sig", "\n"),
+        ("semicolon_decimal_comma.csv", "cp1252", "\n"),
+    ],
+)
+def test_leading_comment_lines_are_skipped_with_a_notice(bad_cases, reference, name, encoding, newline):
+    body = (bad_cases / name).read_bytes().decode("utf-8")
+    with_comments = (COMMENTS.replace("\n", newline) + body).encode(encoding)
+    plain = read_table(body.encode(encoding))
+    table = read_table(with_comments)
+    pd.testing.assert_frame_equal(table.frame, plain.frame)
+    _assert_same_numbers(table.frame, reference)
+    assert "Skipped 3 comment lines starting with '#' before the header." in table.notices
+    assert (table.delimiter, table.decimal) == (plain.delimiter, plain.decimal)
+    assert table.missing_counts == plain.missing_counts
+
+
+def test_only_leading_hash_lines_are_comments():
+    # A '#' line after the header is data; a header whose first column is called '#' stays the header.
+    later = read_table(b"a,b,y\n#1,2,0\n3,4,1\n")
+    assert later.frame["a"].tolist() == ["#1", "3"]
+    assert not any("comment" in n for n in later.notices)
+    named = read_table(b"#,age,y\n1,30,0\n2,40,1\n")
+    assert named.columns == ("#", "age", "y") and named.frame["age"].tolist() == [30, 40]
+    one = read_table(b"# one line\na,y\n1,0\n2,1\n")
+    assert "Skipped 1 comment line starting with '#' before the header." in one.notices
+
+
+def test_a_file_of_comment_lines_only_is_a_plain_message():
+    with pytest.raises(DataError, match="comment lines") as err:
+        read_table(b"# exported by x\n# nothing else\n")
+    assert "\n" not in str(err.value)
+
+
+# --------------------------------------------------------------------------- old-Mac line endings (CR only)
+
+SAMPLE_DATA = Path(__file__).resolve().parents[1] / "sample_data"
+
+
+def _cr_only(raw: bytes) -> bytes:
+    """The same bytes with every line ending (CRLF or LF) written as a bare CR."""
+    out = raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r")
+    assert b"\n" not in out and out.count(b"\r") == raw.count(b"\n")
+    return out
+
+
+@pytest.mark.parametrize("name", ["hcv_lab_values.csv", "pima_diabetes.csv"])
+@pytest.mark.parametrize("as_path", [False, True])
+def test_cr_only_copy_of_a_bundled_file_reads_like_the_original(tmp_path, name, as_path):
+    raw = (SAMPLE_DATA / name).read_bytes()
+    original = read_table(raw)
+    cr = _cr_only(raw)
+    if as_path:
+        (tmp_path / name).write_bytes(cr)
+        table = read_table(tmp_path / name)
+    else:
+        table = read_table(cr)
+    pd.testing.assert_frame_equal(table.frame, original.frame)
+    independent = pd.read_csv(io.BytesIO(raw), na_values=["NA"], keep_default_na=False)
+    assert table.frame.shape == independent.shape
+    np.testing.assert_array_equal(table.frame.iloc[:, -1].to_numpy(), independent.iloc[:, -1].to_numpy())
+    assert (table.delimiter, table.decimal, table.encoding) == (
+        original.delimiter,
+        original.decimal,
+        original.encoding,
+    )
+    assert table.missing_counts == original.missing_counts
+    assert table.sha256 == hashlib.sha256(cr).hexdigest()
+    assert CR_ONLY_NOTICE in table.notices
+    assert CR_ONLY_NOTICE not in original.notices  # HCV is CRLF, Pima LF: both read as they are
+
+
+def test_cr_only_semicolon_decimal_comma_file_with_comments(bad_cases, reference):
+    """The decimal mark and the comment lines are read from the sample, which must be split at CR."""
+    body = (bad_cases / "semicolon_decimal_comma.csv").read_bytes()
+    table = read_table(_cr_only(b"# exported by LabSys\n" + body))
+    assert (table.delimiter, table.decimal) == (";", ",")
+    _assert_same_numbers(table.frame, reference)
+    assert CR_ONLY_NOTICE in table.notices
+    assert "Skipped 1 comment line starting with '#' before the header." in table.notices
+
+
+def test_cr_only_file_larger_than_the_sample():
+    """Beyond SAMPLE_BYTES the sample is cut at its last whole line, found only after CR became LF."""
+    header, *rows = (SAMPLE_DATA / "pima_diabetes.csv").read_bytes().splitlines()
+    body = b"\n".join(rows * 4)
+    raw = header + b"\n" + body + b"\n"
+    assert len(raw) > SAMPLE_BYTES
+    table = read_table(_cr_only(raw))
+    independent = pd.read_csv(io.BytesIO(raw))
+    pd.testing.assert_frame_equal(table.frame, independent, check_dtype=False)
+    assert CR_ONLY_NOTICE in table.notices
+
+
+def test_cr_only_line_endings_rule():
+    assert cr_only_line_endings("a,b\rc,d\r")
+    assert not cr_only_line_endings("a,b\r\nc,d\r\n")  # CRLF reads as it is
+    assert not cr_only_line_endings("a,b\nc,d\n")
+    assert not cr_only_line_endings("a,b")

@@ -7,6 +7,8 @@ published class counts in ../shared/data/SOURCES.md, never from this code's own 
 from __future__ import annotations
 
 import csv
+import dataclasses
+import io
 from pathlib import Path
 
 import numpy as np
@@ -221,3 +223,60 @@ def test_numeric_class_names_sort_by_value():
     table = read_table(b"a,y\n1,2\n2,10\n3,1\n1,2\n2,10\n3,1\n1,10\n")
     assert list(label_classes(table, "y")) == ["1", "2", "10"]
     assert prepare(table, TaskSpec("y", multiclass=True)).class_names == ("1", "2", "10")
+
+
+# --------------------------------------------------------------------------- zeros that mean "not measured"
+
+PIMA_DOCUMENTED = ("Glucose", "BloodPressure", "SkinThickness", "Insulin", "BMI")
+
+
+def test_pima_preset_reads_the_documented_zeros_as_missing():
+    raw = pd.read_csv(BUNDLED["pima"].path)
+    assert BUNDLED["pima"].default_spec.zero_missing == PIMA_DOCUMENTED
+    readme = (BUNDLED["pima"].path.parent / "README.md").read_text(encoding="utf-8")
+    pima_section = readme[readme.index("## `pima_diabetes.csv`") :]
+    assert "Zeros read as missing" in pima_section
+    assert all(f"`{c}`" in pima_section for c in PIMA_DOCUMENTED)
+    table = load_bundled("pima")
+    data = prepare(table, BUNDLED["pima"].default_spec)
+    for col in raw.columns.drop("Outcome"):
+        zeros = raw[col] == 0
+        expected = int(zeros.sum()) if col in PIMA_DOCUMENTED else 0
+        assert int(data.X[col].isna().sum()) == expected + int(raw[col].isna().sum()), col
+        # Exactly the zeros: every other value is unchanged.
+        np.testing.assert_array_equal(data.X[col][~zeros].to_numpy(), raw[col][~zeros].to_numpy(dtype=float))
+        if col not in PIMA_DOCUMENTED:
+            assert int((data.X[col] == 0).sum()) == int(zeros.sum()), col  # Pregnancies keeps its zeros
+    assert data.zero_missing_counts == {c: int((raw[c] == 0).sum()) for c in PIMA_DOCUMENTED}
+    notice = next(n for n in data.notices if n.startswith("Zeros read as 'not measured'"))
+    assert all(f"{c} {int((raw[c] == 0).sum())}" in notice for c in PIMA_DOCUMENTED)
+    # The loaded (cached, shared) table is not changed.
+    assert int((table.frame["Insulin"] == 0).sum()) == int((raw["Insulin"] == 0).sum())
+
+
+def test_zero_missing_counts_only_kept_rows():
+    text = b"a,b,y\n0,1,yes\n0,2,\n5,0,no\n0,3,no\n7,4,yes\n"
+    raw = pd.read_csv(io.BytesIO(text))
+    kept = raw[raw["y"].notna()]
+    data = prepare(read_table(text), TaskSpec("y", zero_missing=("a", "b")))
+    assert data.zero_missing_counts == {"a": int((kept["a"] == 0).sum()), "b": int((kept["b"] == 0).sum())}
+    assert data.X["a"].isna().tolist() == (kept["a"] == 0).tolist()
+
+
+def test_zero_missing_bad_columns_are_named():
+    table = load_bundled("hcv")
+    spec = BUNDLED["hcv"].default_spec
+    with pytest.raises(DataError, match="'Nope'") as err:
+        prepare(table, dataclasses.replace(spec, zero_missing=("ALB", "Nope", "Also_not")))
+    assert "'Also_not'" in str(err.value) and "'ALB'" not in str(err.value)
+    with pytest.raises(DataError, match=r"'Sex'.*text"):
+        prepare(table, dataclasses.replace(spec, zero_missing=("Sex",)))
+    with pytest.raises(DataError, match="label column 'Category'"):
+        prepare(table, dataclasses.replace(spec, zero_missing=("Category",)))
+
+
+def test_zero_missing_column_that_becomes_empty_is_excluded_as_empty():
+    text = b"a,b,y\n0,1.5,yes\n0,2.5,no\n0,1.5,no\n0,3.0,yes\n"
+    data = prepare(read_table(text), TaskSpec("y", zero_missing=("a",)))
+    assert data.excluded["a"] == "empty in every row"
+    assert data.zero_missing_counts == {"a": 4}

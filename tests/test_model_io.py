@@ -213,3 +213,35 @@ def test_exports_are_unique(smote_result):
     assert a.metadata.export_id != b.metadata.export_id
     assert model_io.dumps(a) != model_io.dumps(b)
     assert dataclasses.asdict(a.metadata)["threshold"] == 0.3
+
+
+# --------------------------------------------------------------------------- zeros that mean "not measured"
+
+PIMA_DOCUMENTED = ("Glucose", "BloodPressure", "SkinThickness", "Insulin", "BMI")
+
+
+@pytest.fixture(scope="module")
+def pima_saved():
+    from tests.helpers_training import pima
+
+    data = pima()
+    settings = training.TrainSettings(sampler="none", classifier="logreg", cv=2)
+    pipe = training.build_pipeline(data, settings).fit(data.X, data.y)
+    return model_io.build_saved_model(pipe, data, 0.4, "test", settings)
+
+
+def test_pima_preset_model_records_its_zero_missing_columns(pima_saved):
+    assert set(pima_saved.metadata.zero_missing) == set(PIMA_DOCUMENTED)
+    loaded = model_io.loads(model_io.dumps(pima_saved))
+    assert loaded.metadata.zero_missing == pima_saved.metadata.zero_missing
+    rows = dict(model_io.describe(loaded.metadata).rows)
+    assert all(c in rows["Zeros read as 'not measured'"] for c in PIMA_DOCUMENTED)
+
+
+def test_model_saved_before_zero_missing_existed_still_loads(pima_saved):
+    metadata = pima_saved.metadata.to_dict()
+    del metadata["zero_missing"]  # what files written before the field look like
+    raw = sio.dumps({"format": model_io.FORMAT, "metadata": metadata, "model": pima_saved.model})
+    loaded = model_io.loads(raw)
+    assert loaded.metadata.zero_missing == ()
+    assert loaded.metadata.feature_names == pima_saved.metadata.feature_names

@@ -124,3 +124,45 @@ def test_unseen_categories_are_counted_by_column(trained):
     assert not any("unknown-code" in n for n in out.notices)
     clean = predict.predict_file(saved, _holdout_csv(data, result))
     assert not any("never seen" in n for n in clean.notices)
+
+
+# --------------------------------------------------------------------------- zeros that mean "not measured"
+
+PIMA_DOCUMENTED = ("Glucose", "BloodPressure", "SkinThickness", "Insulin", "BMI")
+
+
+@pytest.fixture(scope="module")
+def pima_trained():
+    from imbalance_core.bundled import BUNDLED
+    from tests.helpers_training import pima
+
+    data = pima()
+    assert data.zero_missing_counts  # the Pima preset reads the documented zeros as missing
+    result = training.train(data, training.TrainSettings(sampler="smote", classifier="logreg", cv=2))
+    saved = model_io.loads(model_io.dumps(model_io.build_saved_model(result.pipeline, data, 0.5)))
+    raw = pd.read_csv(BUNDLED["pima"].path)
+    rows = raw.iloc[data.source_rows[result.test_index]].drop(columns="Outcome").reset_index(drop=True)
+    return result, saved, rows
+
+
+def test_zeros_in_new_rows_score_like_missing_values(pima_trained):
+    result, saved, rows = pima_trained
+    zeros = rows[list(PIMA_DOCUMENTED)] == 0
+    assert zeros.to_numpy().any() and (rows["Pregnancies"] == 0).any()
+    as_nan = rows.copy()
+    as_nan[list(PIMA_DOCUMENTED)] = rows[list(PIMA_DOCUMENTED)].mask(zeros)
+    with_zeros = predict.predict_file(saved, rows.to_csv(index=False).encode())
+    with_gaps = predict.predict_file(saved, as_nan.to_csv(index=False).encode())
+    np.testing.assert_array_equal(with_zeros.scores, with_gaps.scores)
+    np.testing.assert_array_equal(with_zeros.decisions, with_gaps.decisions)
+    # ... and both equal the hold-out scores of training (where the same zeros were missing values).
+    np.testing.assert_allclose(with_zeros.scores, result.test_scores, rtol=0, atol=1e-12)
+    notice = next(n for n in with_zeros.notices if n.startswith("Zeros read as 'not measured'"))
+    assert all(f"'{c}' ({int(zeros[c].sum())})" in notice for c in PIMA_DOCUMENTED)
+    # Without the rule the zeros would count as real values and the scores would differ.
+    raw_scores = saved.scores(rows.astype("float64"))
+    changed = zeros.any(axis=1).to_numpy()
+    assert not np.allclose(raw_scores[changed], with_zeros.scores[changed])
+    np.testing.assert_allclose(raw_scores[~changed], with_zeros.scores[~changed], rtol=0, atol=1e-12)
+    # The output keeps the rows as given (zeros stay zeros there).
+    assert (with_zeros.frame["Insulin"] == 0).sum() == zeros["Insulin"].sum()

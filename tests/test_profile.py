@@ -136,3 +136,85 @@ def test_class_figure_shows_counts_and_ratio(hcv_profile):
     assert list(by_value.data[0].x) == list(hcv_profile.classes)
     colours = list(by_value.data[0].marker.color)
     assert colours.count(colours[0]) == 1  # the donors differ from the three disease classes
+
+
+# --------------------------------------------------------------------------- zeros that mean "not measured"
+
+#: Documented in sample_data/README.md (Pima section): the columns whose 0 means "not measured".
+PIMA_DOCUMENTED = ("Glucose", "BloodPressure", "SkinThickness", "Insulin", "BMI")
+
+
+@pytest.fixture(scope="module")
+def pima_raw() -> pd.DataFrame:
+    return pd.read_csv(BUNDLED["pima"].path)
+
+
+def test_pima_zeros_flagged_in_exactly_the_documented_columns(pima_raw):
+    prof = profile(load_bundled("pima"), TaskSpec("Outcome", positive=("1",)))  # zeros NOT read as missing
+    found = {z.column: z for z in prof.suspect_zeros}
+    assert set(found) == set(PIMA_DOCUMENTED)
+    assert (pima_raw["Pregnancies"] == 0).sum() > 0  # has zeros, yet 0 pregnancies is a real count
+    for col in PIMA_DOCUMENTED:
+        values = pima_raw[col]
+        z = found[col]
+        assert z.zeros == int((values == 0).sum())
+        assert z.smallest_nonzero == pytest.approx(values[values != 0].min())
+        assert z.median_nonzero == pytest.approx(values[values != 0].median())
+        assert not z.chosen
+        # One plain sentence per column with the count, the smallest value and what to do.
+        sentence = next(w for w in prof.warnings if f"'{col}'" in w)
+        assert f"{z.zeros} zeros" in sentence and f"{values[values != 0].min():g}" in sentence
+        assert f"--zero-missing {col}" in sentence
+
+
+def test_pima_preset_marks_the_columns_chosen_and_counts_them(pima_raw):
+    prof = profile(load_bundled("pima"), BUNDLED["pima"].default_spec)
+    assert {z.column for z in prof.suspect_zeros if z.chosen} == set(PIMA_DOCUMENTED)
+    assert not any("look like 'not measured'" in w for w in prof.warnings)
+    quality = {q.name: q for q in prof.quality}
+    for col in pima_raw.columns:
+        expected = int((pima_raw[col] == 0).sum()) if col in PIMA_DOCUMENTED else 0
+        assert quality[col].zeros_as_missing == expected, col
+    assert json.loads(json.dumps(prof.to_json_dict()))["suspect_zeros"][0]["chosen"] is True
+
+
+@pytest.mark.parametrize("key", ["hcv", "ilpd"])
+def test_nothing_flagged_on_hcv_and_ilpd(key):
+    prof = profile(load_bundled(key), BUNDLED[key].default_spec)
+    assert prof.suspect_zeros == ()
+    assert not any("zeros" in w for w in prof.warnings)
+
+
+def test_the_rule_on_real_columns_with_zeros_put_in():
+    """Derived from real values: zeros below albumin's 14.9 g/L look missing; zeros one grid step below
+    ILPD's direct bilirubin (0.1, 0.2, ...) do not, nor do zeros in a skewed value crowding towards 0."""
+    from imbalance_core.profile import zero_finding
+
+    alb = load_bundled("hcv").frame["ALB"].to_numpy(dtype=float).copy()
+    alb[:10] = 0.0
+    finding = zero_finding(alb, "ALB")
+    assert finding is not None and finding.zeros == 10
+    assert finding.smallest_nonzero == pytest.approx(np.nanmin(alb[10:]))
+    bil = load_bundled("ilpd").frame["Direct_Bilirubin"].to_numpy(dtype=float).copy()
+    bil[:10] = 0.0
+    assert zero_finding(bil, "Direct_Bilirubin") is None  # 0.1 is one step of 0.1 above 0
+    skewed = np.concatenate([[0.0] * 5, np.arange(10.0, 1000.0, 1.0), [5000.0] * 2000])
+    assert np.median(skewed[skewed > 0]) == 5000.0  # smallest 10 is 10 steps up but 0.2 % of the median
+    assert zero_finding(skewed, "skewed") is None
+
+
+@pytest.mark.parametrize(
+    ("values", "why"),
+    [
+        (np.r_[np.zeros(50), np.ones(50)], "0/1 indicator: only one non-zero value"),
+        (np.r_[np.zeros(5), np.arange(1.0, 40.0)], "a count: zero is one step below 1"),
+        (np.r_[np.zeros(5), np.arange(40.0, 50.0)], "fewer than 20 non-zero values"),
+        (np.r_[np.zeros(5), [-1.0], np.arange(40.0, 80.0)], "negative values: zero is inside the range"),
+        (np.arange(40.0, 80.0), "no zeros"),
+    ],
+)
+def test_the_rule_leaves_real_zeros_alone(values, why):
+    from imbalance_core.profile import zero_finding
+
+    assert zero_finding(values, "x") is None, why
+    assert zero_finding(np.r_[np.zeros(5), np.arange(40.0, 80.0)], "x") is not None  # the positive twin

@@ -14,8 +14,10 @@ from imbalance_core import bundled, dataset
 from imbalance_core.errors import DataError
 from imbalance_core.figures.projection import resampled_projection_figure
 from imbalance_core.projection import (
+    UMAP_EPOCHS,
     ArrayView,
     fit_pca,
+    hover_columns,
     project_resampled,
     resample_arrays,
     stratified_sample,
@@ -242,7 +244,7 @@ def test_umap_small_data_seeded_and_places_synthetic_rows():
     assert a.after_coords.shape == (len(view.X_after), 2)
     assert np.all(np.isfinite(a.after_coords))
     assert a.explained_variance_ratio == () and a.axis_titles == ("UMAP 1", "UMAP 2")
-    assert dict(a.params) == params
+    assert dict(a.params) == {**params, "n_epochs": UMAP_EPOCHS}
     # kept rows reuse their embedding; synthetic rows are placed near the minority rows
     np.testing.assert_allclose(a.after_coords[: len(X)], a.before_coords)
     synth = a.after_coords[a.after_synthetic]
@@ -251,3 +253,25 @@ def test_umap_small_data_seeded_and_places_synthetic_rows():
     assert np.median(d_min) < np.median(d_maj)
     b = project_resampled(view, "umap", 2, params=params, seed=3)
     np.testing.assert_allclose(a.before_coords, b.before_coords)  # fixed seed: same picture
+    # the layout passes are passed through: the map equals umap-learn's own with the same settings
+    import umap
+
+    quick = project_resampled(view, "umap", 2, params={**params, "n_epochs": 30}, seed=3)
+    own = umap.UMAP(n_neighbors=10, min_dist=0.2, n_epochs=30, random_state=3, n_jobs=1)
+    expected = own.fit_transform(StandardScaler().fit_transform(X).astype(np.float32))
+    np.testing.assert_allclose(quick.before_coords, expected, rtol=1e-5, atol=1e-5)
+    assert dict(quick.params)["n_epochs"] == 30
+    assert not np.allclose(quick.before_coords, a.before_coords)
+
+
+def test_hover_columns_are_the_numeric_features_weighing_most_on_the_first_two_components():
+    X, y = _blobs(300, 6)
+    X = np.column_stack([X, (np.arange(300) % 2).astype(float)])  # a one-hot column, not a lab value
+    names = [f"lab{i}" for i in range(6)] + ["sex_m"]
+    view = resample_arrays(X, y, "none", feature_names=names)
+    chosen = hover_columns(view, names[:6], count=3)
+    assert 6 not in chosen and len(chosen) == 3
+    pca = PCA(2).fit(StandardScaler().fit_transform(X[:, :6]))
+    weight = np.abs(pca.components_ * np.sqrt(pca.explained_variance_)[:, None]).sum(axis=0)
+    assert chosen == tuple(int(i) for i in np.argsort(-weight, kind="stable")[:3])
+    assert hover_columns(view, [], count=4) == (0, 1, 2, 3)  # no lab values: the first columns

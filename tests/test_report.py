@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import shutil
@@ -216,3 +217,103 @@ def test_figures_and_pdf_survive_awkward_class_names(built):
     odd_content = dataclasses.replace(content, figures=fd, subtitle=odd, meta=(("Data set", odd),))
     text = _pdf_text(report.render_pdf(odd_content, images))
     assert "<b>1</b>" in text
+
+
+# --------------------------------------------------------------------------- zeros read as "not measured"
+
+PIMA_ZEROS = ("Glucose", "BloodPressure", "SkinThickness", "Insulin", "BMI")  # sample_data/README.md
+
+
+def _pima_content(spec, table=True):
+    from imbalance_core import dataset
+
+    loaded = bundled.load_bundled("pima")
+    data = dataset.prepare(loaded, spec)
+    result = training.train(data, training.TrainSettings(sampler="none", classifier="logreg", cv=2))
+    inputs = report.ReportInputs(data=data, result=result, threshold=0.4, table=loaded if table else None)
+    return data, result, report.build_report_content(inputs)
+
+
+@pytest.fixture(scope="module")
+def pima_built():
+    data, result, content = _pima_content(bundled.BUNDLED["pima"].default_spec)
+    return data, result, content, report.render_pdf(content)
+
+
+def _pima_zero_counts() -> tuple[dict[str, int], int]:
+    """Zeros per documented column over the rows the task keeps (every row with an Outcome), by pandas."""
+    import pandas as pd
+
+    frame = pd.read_csv(bundled.SAMPLE_DATA / "pima_diabetes.csv")
+    kept = frame[frame["Outcome"].notna()]
+    return {c: int((kept[c] == 0).sum()) for c in PIMA_ZEROS}, len(kept)
+
+
+def test_pima_report_states_zeros_read_as_missing_per_column(pima_built):
+    _, _, content, _ = pima_built
+    expected, n = _pima_zero_counts()
+    assert all(expected.values())
+    rows = content.table(report.ZERO_MISSING_TITLE).rows
+    assert [r[0] for r in rows] == list(PIMA_ZEROS)
+    assert {r[0]: r[1] for r in rows} == {c: f"{k:,}" for c, k in expected.items()}
+    assert {r[0]: r[2] for r in rows} == {c: f"{100 * k / n:.1f} %" for c, k in expected.items()}
+    assert {r[3] for r in rows} == {"0 read as missing"}
+    data_section = content.sections[0]
+    assert report.ZERO_MISSING_TITLE in [t.title for t in data_section.tables]
+    (paragraph,) = [p for p in data_section.paragraphs if "not measured" in p]
+    for column, k in expected.items():
+        assert f"{column} {k:,}" in paragraph
+    assert f"{sum(expected.values()):,} cells in {n:,} patients" in paragraph
+    assert "The saved model applies the same rule to new patients" in paragraph
+
+
+def test_pima_pdf_and_html_name_each_column_with_its_count(pima_built):
+    _, _, content, pdf = pima_built
+    expected, n = _pima_zero_counts()
+    flat = _flat(_pdf_text(pdf))
+    for column, k in expected.items():
+        assert _flat(f"{column} {k:,}") in flat, column  # the paragraph
+        assert _flat(f"{column} {k:,} {100 * k / n:.1f} % 0 read as missing") in flat, column  # the table row
+    assert _flat("The saved model applies the same rule to new patients") in flat
+    assert _flat(report.ZERO_MISSING_TITLE) in flat
+    page = html_report.render_html(content)
+    for column, k in expected.items():
+        assert f"<td>{column}</td><td>{k:,}</td>" in page
+
+
+def test_report_says_the_rule_only_for_the_columns_the_saved_model_uses():
+    from imbalance_core import model_io
+
+    spec = dataclasses.replace(bundled.BUNDLED["pima"].default_spec, exclude=("Insulin",))
+    data, result, content = _pima_content(spec)
+    rows = {r[0]: r[3] for r in content.table(report.ZERO_MISSING_TITLE).rows}
+    assert rows["Insulin"] == "not a model feature"
+    saved = model_io.build_saved_model(result.pipeline, data, 0.4, "test", result.settings)
+    assert {c for c, rule in rows.items() if rule == "0 read as missing"} == set(saved.metadata.zero_missing)
+    assert set(saved.metadata.zero_missing) == set(PIMA_ZEROS) - {"Insulin"}
+    paragraph = next(p for p in content.sections[0].paragraphs if "not measured" in p)
+    assert "Not used as model features: Insulin." in paragraph
+
+
+def test_zeros_made_missing_are_not_counted_as_missing_cells_without_the_file_record():
+    import pandas as pd
+
+    frame = pd.read_csv(bundled.SAMPLE_DATA / "pima_diabetes.csv")
+    assert int(frame.isna().sum().sum()) == 0  # the file itself has no empty cells
+    _, _, content = _pima_content(bundled.BUNDLED["pima"].default_spec, table=False)
+    with pytest.raises(KeyError):
+        content.table("Missing values and detection limits per feature")
+    assert content.table(report.ZERO_MISSING_TITLE).rows
+
+
+def test_hcv_report_says_nothing_about_zeros(built):
+    data, _, content, pdf = built
+    assert not data.zero_missing_counts
+    texts = [content.title, content.subtitle]
+    for section in content.sections:
+        texts += [section.title, *section.paragraphs]
+        for block in section.tables:
+            texts += [block.title, block.note, *block.header, *(cell for row in block.rows for cell in row)]
+    assert not [t for t in texts if "zero" in t.lower() or "not measured" in t.lower()]
+    text = _pdf_text(pdf).lower()
+    assert "zero" not in text and "not measured" not in text

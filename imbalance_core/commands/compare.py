@@ -51,8 +51,11 @@ def row_json(row: CompareRow, data: PreparedData, threshold: float) -> dict[str,
 def format_table(rows: list[CompareRow]) -> str:
     """A plain-text leaderboard: CV mean ± sd of the main metrics and the hold-out 2x2 counts."""
     metrics = ("roc_auc", "pr_auc", "balanced_accuracy", "sensitivity", "specificity", "f1")
-    header = (f"{'sampler':<20} {'classifier':<14} "
-              + " ".join(f"{m[:13]:>13}" for m in metrics) + f" {'TP':>5} {'TN':>5} {'FP':>5} {'FN':>5}")
+    header = (
+        f"{'sampler':<20} {'classifier':<14} "
+        + " ".join(f"{m[:13]:>13}" for m in metrics)
+        + f" {'TP':>5} {'TN':>5} {'FP':>5} {'FN':>5}"
+    )
     lines = [header]
     for row in rows:
         start = f"{row.sampler:<20} {row.classifier:<14} "
@@ -71,19 +74,32 @@ def register(sub: argparse._SubParsersAction) -> None:
         "compare",
         help="train every sampler x classifier pair and compare them (one result per pair)",
         description="Like evaluate, for every pair of the given resampling methods and classifiers, "
-                    "run in parallel over the machine's cores. A pair that cannot be trained is "
-                    "reported with its reason; the others still run. Settings given with --param "
-                    "apply to the first classifier only; the others use their defaults.",
+        "run in parallel over the machine's cores. A pair that cannot be trained is "
+        "reported with its reason; the others still run. Settings given with --param "
+        "apply to the first classifier only; the others use their defaults.",
     )
     add_data_args(p)
-    p.add_argument("--samplers", required=True, metavar="K1,K2,...",
-                   help=f"comma-separated resampling methods: {', '.join(SAMPLERS)}")
-    p.add_argument("--classifiers", required=True, metavar="C1,C2,...",
-                   help=f"comma-separated classifiers: {', '.join(CLASSIFIERS)}")
+    p.add_argument(
+        "--samplers",
+        required=True,
+        metavar="K1,K2,...",
+        help=f"comma-separated resampling methods: {', '.join(SAMPLERS)}",
+    )
+    p.add_argument(
+        "--classifiers",
+        required=True,
+        metavar="C1,C2,...",
+        help=f"comma-separated classifiers: {', '.join(CLASSIFIERS)}",
+    )
     add_common_training_args(p)
     add_threshold_args(p)
-    p.add_argument("--jobs", type=int, default=-1, metavar="N",
-                   help="parallel workers (default -1: every core; 1: no extra processes)")
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=-1,
+        metavar="N",
+        help="parallel workers (default -1: every core; 1: no extra processes)",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object per pair, one per line")
     p.set_defaults(func=run)
 

@@ -1,7 +1,7 @@
 """``evaluate``: train one sampler + classifier on a CSV file and judge it on the untouched hold-out set.
 
     python -m imbalance_core evaluate FILE --label COL --positive VALUE --sampler KEY --classifier KEY
-        [--ratio R] [--weighting W] [--cv K] [--test-size F] [--seed S] [--threshold T]
+        [--zero-missing COL] [--ratio R] [--weighting W] [--cv K] [--test-size F] [--seed S] [--threshold T]
         [--scores-out CSV] [--json]
 
 The argument groups are built by small functions other subcommands reuse: :func:`add_data_args`
@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from imbalance_core.data import read_table
+from imbalance_core.data import LoadedTable, read_table
 from imbalance_core.dataset import PreparedData, TaskSpec, label_classes, prepare
 from imbalance_core.errors import DataError
 from imbalance_core.metrics import binary_table, multiclass_fold_metrics
@@ -70,59 +70,139 @@ def _param(text: str) -> tuple[str, str]:
 
 
 def add_data_args(parser: argparse.ArgumentParser) -> None:
-    """FILE and the task: label column, positive values, ignored values, multi-class."""
+    """FILE and the task: label column, positive values, ignored values, multi-class, zero-missing columns."""
     parser.add_argument("file", metavar="FILE", help="the CSV file to read")
     parser.add_argument("--label", required=True, metavar="COL", help="the label (diagnosis) column")
     parser.add_argument(
-        "--positive", action="append", default=[], metavar="VALUE",
+        "--positive",
+        action="append",
+        default=[],
+        metavar="VALUE",
         help="label value counted as positive; repeat or separate by commas for several "
-             "(default: the rarest class)",
+        "(default: the rarest class)",
     )
-    parser.add_argument("--ignore", action="append", default=[], metavar="VALUE",
-                        help="label value whose rows are left out; may be repeated or comma-separated")
-    parser.add_argument("--multiclass", action="store_true",
-                        help="keep every class instead of positive vs rest")
+    parser.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="VALUE",
+        help="label value whose rows are left out; may be repeated or comma-separated",
+    )
+    parser.add_argument(
+        "--multiclass", action="store_true", help="keep every class instead of positive vs rest"
+    )
+    add_zero_missing_arg(parser)
+    parser.add_argument(
+        "--include",
+        action="append",
+        default=[],
+        metavar="COL",
+        help="put back a column excluded by default (ID-like, constant, label-leaking, ...); may be repeated",
+    )
+    parser.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="COL",
+        help="leave out a column kept by default; may be repeated",
+    )
+
+
+def add_zero_missing_arg(parser: argparse.ArgumentParser) -> None:
+    """``--zero-missing COL``: numeric columns whose zeros mean "not measured" (TaskSpec.zero_missing)."""
+    parser.add_argument(
+        "--zero-missing",
+        action="append",
+        default=[],
+        metavar="COL",
+        help="numeric column in which 0 means 'not measured': its zeros become missing values and are "
+        "imputed (the profile flags likely columns); repeat or separate by commas for several",
+    )
 
 
 def add_common_training_args(parser: argparse.ArgumentParser) -> None:
     """Every training setting except the sampler and classifier (whose flags differ per command)."""
     g = parser.add_argument_group("training")
-    g.add_argument("--ratio", type=parse_ratio, default=1.0, metavar="R",
-                   help="target minority:majority after resampling, e.g. 1:3 or 0.333 (default 1:1)")
+    g.add_argument(
+        "--ratio",
+        type=parse_ratio,
+        default=1.0,
+        metavar="R",
+        help="target minority:majority after resampling, e.g. 1:3 or 0.333 (default 1:1)",
+    )
     g.add_argument("--weighting", choices=tuple(WEIGHTINGS), default="none", help="class weighting")
-    g.add_argument("--tradeoff", type=float, default=0.5, metavar="T",
-                   help="t in [0, 1] for --weighting tradeoff: positive weight = negatives/positives x t")
-    g.add_argument("--class-weights", default="", metavar="W0,W1,...",
-                   help="one weight per class (negative first) for --weighting custom")
-    g.add_argument("--param", action="append", type=_param, default=[], metavar="NAME=VALUE",
-                   help="classifier setting; may be repeated")
-    g.add_argument("--no-clip", action="store_true",
-                   help="do not clip synthetic rows to each column's observed range")
-    g.add_argument("--clip-bound", action="append", type=_clip_bound, default=[], metavar="COL:LOW:HIGH",
-                   help="clip synthetic values of a column to these bounds; may be repeated")
+    g.add_argument(
+        "--tradeoff",
+        type=float,
+        default=0.5,
+        metavar="T",
+        help="t in [0, 1] for --weighting tradeoff: positive weight = negatives/positives x t",
+    )
+    g.add_argument(
+        "--class-weights",
+        default="",
+        metavar="W0,W1,...",
+        help="one weight per class (negative first) for --weighting custom",
+    )
+    g.add_argument(
+        "--param",
+        action="append",
+        type=_param,
+        default=[],
+        metavar="NAME=VALUE",
+        help="classifier setting; may be repeated",
+    )
+    g.add_argument(
+        "--no-clip", action="store_true", help="do not clip synthetic rows to each column's observed range"
+    )
+    g.add_argument(
+        "--clip-bound",
+        action="append",
+        type=_clip_bound,
+        default=[],
+        metavar="COL:LOW:HIGH",
+        help="clip synthetic values of a column to these bounds; may be repeated",
+    )
     g.add_argument("--cv", type=int, default=5, metavar="K", help="cross-validation folds (default 5)")
-    g.add_argument("--test-size", type=float, default=0.25, metavar="F",
-                   help="share of rows held out for the test set (default 0.25)")
+    g.add_argument(
+        "--test-size",
+        type=float,
+        default=0.25,
+        metavar="F",
+        help="share of rows held out for the test set (default 0.25)",
+    )
     g.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
 
 
 def add_threshold_args(parser: argparse.ArgumentParser) -> None:
     """How the hold-out scores are turned into decisions (threshold pickers and prevalence go here)."""
     g = parser.add_argument_group("decision threshold")
-    g.add_argument("--threshold", type=float, default=0.5, metavar="T",
-                   help="call a patient positive when the score is at or above T (default 0.5)")
+    g.add_argument(
+        "--threshold",
+        type=float,
+        default=0.5,
+        metavar="T",
+        help="call a patient positive when the score is at or above T (default 0.5)",
+    )
 
 
 def add_pick_args(parser: argparse.ArgumentParser) -> None:
     """``--pick`` (threshold chosen on cross-validated training scores) and ``--prevalence`` (evaluate)."""
     g = parser.add_argument_group("threshold picker and deployment prevalence")
-    g.add_argument("--pick", metavar="PICKER",
-                   help=f"choose the threshold on cross-validated training scores (overrides "
-                        f"--threshold): {', '.join(PICKERS)}, a value after a colon, e.g. sensitivity:0.95, "
-                        "cost:10, fbeta:2")
-    g.add_argument("--prevalence", type=float, metavar="P",
-                   help="prevalence the model will meet, for PPV/NPV and the cost picker, e.g. 0.05 "
-                        "(default: the hold-out's own)")
+    g.add_argument(
+        "--pick",
+        metavar="PICKER",
+        help=f"choose the threshold on cross-validated training scores (overrides "
+        f"--threshold): {', '.join(PICKERS)}, a value after a colon, e.g. sensitivity:0.95, "
+        "cost:10, fbeta:2",
+    )
+    g.add_argument(
+        "--prevalence",
+        type=float,
+        metavar="P",
+        help="prevalence the model will meet, for PPV/NPV and the cost picker, e.g. 0.05 "
+        "(default: the hold-out's own)",
+    )
 
 
 def pick_from_args(args: argparse.Namespace, result: TrainResult) -> ThresholdPick | None:
@@ -140,12 +220,18 @@ def prevalence_block(result: TrainResult, threshold: float, prevalence: float | 
     if not result.is_binary:
         return {}
     table = table_at(score_curve(result.y_test, result.test_scores), [threshold], prevalence)
-    return {"ppv_at_prevalence": float(table.ppv_deploy[0]), "npv_at_prevalence": float(table.npv_deploy[0]),
-            "prevalence": table.prevalence}
+    return {
+        "ppv_at_prevalence": float(table.ppv_deploy[0]),
+        "npv_at_prevalence": float(table.npv_deploy[0]),
+        "prevalence": table.prevalence,
+    }
 
 
 def _split_values(given: list[str], known: Mapping[str, int]) -> tuple[str, ...]:
-    """Label values from repeated and/or comma-separated flags; a value that exists as is stays whole."""
+    """Values (label values, column names) from repeated and/or comma-separated flags.
+
+    A value that exists as is stays whole, so a name containing a comma still works.
+    """
     out: list[str] = []
     for item in given:
         if item in known or "," not in item:
@@ -155,17 +241,36 @@ def _split_values(given: list[str], known: Mapping[str, int]) -> tuple[str, ...]
     return tuple(out)
 
 
-def load_prepared(args: argparse.Namespace) -> PreparedData:
-    """Read FILE and prepare the task chosen by :func:`add_data_args` flags."""
-    table = read_table(args.file)
+def spec_from_args(args: argparse.Namespace, table: LoadedTable) -> TaskSpec:
+    """The TaskSpec chosen by :func:`add_data_args` flags (label values and columns checked by prepare)."""
     known = label_classes(table, args.label)
-    spec = TaskSpec(
+    columns = {c: 1 for c in table.columns}
+    return TaskSpec(
         label=args.label,
         positive=_split_values(args.positive, known),
         multiclass=bool(args.multiclass),
         ignore=_split_values(args.ignore, known),
+        zero_missing=_split_values(getattr(args, "zero_missing", []), columns),
+        include=_columns(getattr(args, "include", []), columns, "--include"),
+        exclude=_columns(getattr(args, "exclude", []), columns, "--exclude"),
     )
-    return prepare(table, spec)
+
+
+def _columns(given: list[str], known: Mapping[str, int], flag: str) -> tuple[str, ...]:
+    """Column names given with ``flag`` (whole names: a column name may contain a comma), all known."""
+    unknown = [name for name in given if name not in known]
+    if unknown:
+        raise DataError(
+            f"{flag} names no column of the file: {', '.join(unknown)}. "
+            f"Columns: {', '.join(list(known)[:20])}."
+        )
+    return tuple(dict.fromkeys(given))
+
+
+def load_prepared(args: argparse.Namespace) -> PreparedData:
+    """Read FILE and prepare the task chosen by :func:`add_data_args` flags."""
+    table = read_table(args.file)
+    return prepare(table, spec_from_args(args, table))
 
 
 def _custom_weights(text: str) -> tuple[float, ...]:
@@ -182,10 +287,18 @@ def settings_from_args(args: argparse.Namespace, sampler: str, classifier: str) 
     if args.weighting == "custom" and not args.class_weights:
         raise DataError("--weighting custom needs --class-weights, e.g. --class-weights 1,10.")
     return TrainSettings(
-        sampler=sampler, ratio=float(args.ratio), clip=not args.no_clip, clip_bounds=tuple(args.clip_bound),
-        weighting=args.weighting, tradeoff=float(args.tradeoff),
-        custom_weights=_custom_weights(args.class_weights), classifier=classifier,
-        params=tuple(args.param), cv=int(args.cv), test_size=float(args.test_size), seed=int(args.seed),
+        sampler=sampler,
+        ratio=float(args.ratio),
+        clip=not args.no_clip,
+        clip_bounds=tuple(args.clip_bound),
+        weighting=args.weighting,
+        tradeoff=float(args.tradeoff),
+        custom_weights=_custom_weights(args.class_weights),
+        classifier=classifier,
+        params=tuple(args.param),
+        cv=int(args.cv),
+        test_size=float(args.test_size),
+        seed=int(args.seed),
     )
 
 
@@ -210,16 +323,24 @@ def holdout_block(result: TrainResult, threshold: float) -> dict[str, Any]:
     if result.is_binary:
         return binary_table(result.y_test, result.test_scores, threshold)
     metrics, per_class = multiclass_fold_metrics(result.y_test, result.test_scores)
-    return {"n": len(result.y_test), **metrics,
-            "per_class_accuracy": dict(zip(result.class_names, per_class, strict=True))}
+    return {
+        "n": len(result.y_test),
+        **metrics,
+        "per_class_accuracy": dict(zip(result.class_names, per_class, strict=True)),
+    }
 
 
 def cv_block(result: TrainResult) -> dict[str, Any]:
     """CV mean and sd per metric, and the per-fold rows."""
     block: dict[str, Any] = {key: {"mean": s.mean, "sd": s.sd} for key, s in result.cv_summary.items()}
     block["folds"] = [
-        {"fold": f.fold, "n_train": f.n_train, "n_valid": f.n_valid,
-         **{key: f.metric(key) for key in result.cv_summary}} for f in result.folds
+        {
+            "fold": f.fold,
+            "n_train": f.n_train,
+            "n_valid": f.n_valid,
+            **{key: f.metric(key) for key in result.cv_summary},
+        }
+        for f in result.folds
     ]
     return block
 
@@ -233,20 +354,31 @@ def result_to_json(
     train_counts, resampled_counts, notices, timings.
     """
     s = result.settings
-    about = {"name": data.name if data is not None else "data",
-             "rows": len(data.y) if data is not None else len(result.y_train) + len(result.y_test),
-             "class_names": list(result.class_names)}
-    return _clean({
-        "data": about,
-        "settings": {"sampler": s.sampler, "classifier": s.classifier, "ratio": s.ratio,
-                     "weighting": s.weighting, "cv": s.cv, "test_size": s.test_size, "seed": s.seed},
-        "test": holdout_block(result, threshold),
-        "cv": cv_block(result),
-        "train_counts": result.train_counts,
-        "resampled_counts": result.resampled_counts,
-        "notices": list(result.notices),
-        "timings": result.timings,
-    })
+    about = {
+        "name": data.name if data is not None else "data",
+        "rows": len(data.y) if data is not None else len(result.y_train) + len(result.y_test),
+        "class_names": list(result.class_names),
+    }
+    return _clean(
+        {
+            "data": about,
+            "settings": {
+                "sampler": s.sampler,
+                "classifier": s.classifier,
+                "ratio": s.ratio,
+                "weighting": s.weighting,
+                "cv": s.cv,
+                "test_size": s.test_size,
+                "seed": s.seed,
+            },
+            "test": holdout_block(result, threshold),
+            "cv": cv_block(result),
+            "train_counts": result.train_counts,
+            "resampled_counts": result.resampled_counts,
+            "notices": list(result.notices),
+            "timings": result.timings,
+        }
+    )
 
 
 def result_json(
@@ -262,8 +394,11 @@ def result_json(
     extra = prevalence_block(result, threshold, prevalence)
     payload["test"].update(_clean({k: v for k, v in extra.items() if k != "prevalence"}))
     payload["prevalence"] = _clean(extra.get("prevalence"))
-    payload["pick"] = (None if pick is None else
-                       _clean({"key": pick.key, "threshold": pick.threshold, "reason": pick.reason}))
+    payload["pick"] = (
+        None
+        if pick is None
+        else _clean({"key": pick.key, "threshold": pick.threshold, "reason": pick.reason})
+    )
     return payload
 
 
@@ -290,28 +425,49 @@ def _fmt(value: Any) -> str:
 def format_text(payload: Mapping[str, Any]) -> str:
     """A readable summary of :func:`result_to_json`'s dict for a terminal."""
     s, test = payload["settings"], payload["test"]
-    lines = [f"{payload['data']['name']}: {s['sampler']} + {s['classifier']}, ratio {s['ratio']:.3g}, "
-             f"weighting {s['weighting']}, {s['cv']}-fold CV, seed {s['seed']}"]
+    lines = [
+        f"{payload['data']['name']}: {s['sampler']} + {s['classifier']}, ratio {s['ratio']:.3g}, "
+        f"weighting {s['weighting']}, {s['cv']}-fold CV, seed {s['seed']}"
+    ]
     counts = (("training rows: ", "train_counts"), ("after resampling: ", "resampled_counts"))
     for title, key in counts:
         lines.append(title + ", ".join(f"{k} {v}" for k, v in payload[key].items()))
     lines.append("cross-validation (mean ± sd):")
-    lines += [f"  {key:<18} {_fmt(v['mean'])} ± {_fmt(v['sd'])}"
-              for key, v in payload["cv"].items() if key != "folds"]
+    lines += [
+        f"  {key:<18} {_fmt(v['mean'])} ± {_fmt(v['sd'])}"
+        for key, v in payload["cv"].items()
+        if key != "folds"
+    ]
     lines.append(f"hold-out test set ({test['n']} rows):")
     if "tp" in test:
-        lines.append(f"  threshold {test['threshold']:.3g}: TP {test['tp']}  FP {test['fp']}  "
-                     f"TN {test['tn']}  FN {test['fn']}")
-    lines += [f"  {key:<18} {_fmt(test[key])}" for key in
-              ("sensitivity", "specificity", "ppv", "npv", "f1", "balanced_accuracy", "accuracy",
-               "roc_auc", "pr_auc") if key in test]
+        lines.append(
+            f"  threshold {test['threshold']:.3g}: TP {test['tp']}  FP {test['fp']}  "
+            f"TN {test['tn']}  FN {test['fn']}"
+        )
+    lines += [
+        f"  {key:<18} {_fmt(test[key])}"
+        for key in (
+            "sensitivity",
+            "specificity",
+            "ppv",
+            "npv",
+            "f1",
+            "balanced_accuracy",
+            "accuracy",
+            "roc_auc",
+            "pr_auc",
+        )
+        if key in test
+    ]
     per_class = test.get("per_class_accuracy", {})
     lines += [f"  accuracy in class {name}: {_fmt(v)}" for name, v in per_class.items()]
     if payload.get("pick"):
         lines.append(f"  threshold chosen by {payload['pick']['key']}: {payload['pick']['reason']}")
     if "ppv_at_prevalence" in test:
-        lines.append(f"  at a prevalence of {payload['prevalence']:.1%}: "
-                     f"PPV {_fmt(test['ppv_at_prevalence'])}, NPV {_fmt(test['npv_at_prevalence'])}")
+        lines.append(
+            f"  at a prevalence of {payload['prevalence']:.1%}: "
+            f"PPV {_fmt(test['ppv_at_prevalence'])}, NPV {_fmt(test['npv_at_prevalence'])}"
+        )
     lines += [f"note: {n}" for n in payload["notices"]]
     return "\n".join(lines)
 
@@ -325,13 +481,23 @@ def register(sub: argparse._SubParsersAction) -> None:
         "evaluate",
         help="train one sampler + classifier and judge it on a held-out test set",
         description="Split off a stratified test set, cross-validate on the rest with resampling inside "
-                    "the training folds only, fit the final model and report hold-out metrics.",
+        "the training folds only, fit the final model and report hold-out metrics.",
     )
     add_data_args(p)
-    p.add_argument("--sampler", required=True, choices=tuple(SAMPLERS), metavar="KEY",
-                   help=f"resampling method: {', '.join(SAMPLERS)}")
-    p.add_argument("--classifier", required=True, choices=tuple(CLASSIFIERS), metavar="KEY",
-                   help=f"classifier: {', '.join(CLASSIFIERS)}")
+    p.add_argument(
+        "--sampler",
+        required=True,
+        choices=tuple(SAMPLERS),
+        metavar="KEY",
+        help=f"resampling method: {', '.join(SAMPLERS)}",
+    )
+    p.add_argument(
+        "--classifier",
+        required=True,
+        choices=tuple(CLASSIFIERS),
+        metavar="KEY",
+        help=f"classifier: {', '.join(CLASSIFIERS)}",
+    )
     add_common_training_args(p)
     add_threshold_args(p)
     add_pick_args(p)

@@ -1,6 +1,6 @@
 """``profile``: class balance, guidance and data quality of a CSV file for a chosen label.
 
-python -m imbalance_core profile FILE --label COL [--positive VALUE] [--json]
+python -m imbalance_core profile FILE --label COL [--positive VALUE] [--zero-missing COL] [--json]
 """
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from imbalance_core.commands.evaluate import _split_values, add_zero_missing_arg
 from imbalance_core.data import read_table
 from imbalance_core.dataset import TaskSpec
 from imbalance_core.profile import DataProfile, profile
@@ -37,6 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="label value whose rows are left out; may be repeated",
     )
     p.add_argument("--multiclass", action="store_true", help="keep every class instead of positive vs rest")
+    add_zero_missing_arg(p)
     p.add_argument("--json", action="store_true", help="print the profile as JSON")
     p.set_defaults(func=run)
 
@@ -44,11 +46,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Profile the file and print the result; DataError propagates to ``cli.main`` (exit 2)."""
     table = read_table(args.file)
+    columns = {c: 1 for c in table.columns}
     spec = TaskSpec(
         label=args.label,
         positive=tuple(args.positive),
         multiclass=args.multiclass,
         ignore=tuple(args.ignore),
+        zero_missing=_split_values(args.zero_missing, columns),
     )
     result = profile(table, spec)
     if args.json:

@@ -14,14 +14,14 @@ from pathlib import Path
 
 from imbalance_core import html_report, model_io, report, thresholds
 from imbalance_core.commands.evaluate import (
-    _split_values,
     add_common_training_args,
     add_data_args,
+    spec_from_args,
     write_scores,
 )
 from imbalance_core.commands.evaluate import settings_from_args as _settings_from_args
 from imbalance_core.data import read_table
-from imbalance_core.dataset import TaskSpec, label_classes, prepare
+from imbalance_core.dataset import prepare
 from imbalance_core.errors import DataError
 from imbalance_core.models import CLASSIFIERS
 from imbalance_core.samplers import SAMPLERS
@@ -121,13 +121,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Read, train, pick, build the content once, render the PDF (and HTML / model if asked)."""
     table = read_table(args.file)
-    known = label_classes(table, args.label)
-    spec = TaskSpec(
-        label=args.label,
-        positive=_split_values(args.positive, known),
-        multiclass=bool(args.multiclass),
-        ignore=_split_values(args.ignore, known),
-    )
+    spec = spec_from_args(args, table)
     data = prepare(table, spec)
     settings = _settings_from_args(args, args.sampler, args.classifier)
     result = train(data, settings)

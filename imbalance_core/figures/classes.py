@@ -1,6 +1,9 @@
-"""The class-distribution bar chart of the Data page (and the report)."""
+"""Class-count bar charts: the class distribution (Data page, report) and the training part before and
+after resampling (Train page)."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
 
@@ -9,6 +12,9 @@ from imbalance_core.profile import DataProfile
 #: Calm clinical colours: the positive (disease) class stands out, the rest stay grey-blue.
 POSITIVE_COLOUR = "#c0392b"
 OTHER_COLOUR = "#5b7c99"
+#: Before/after resampling bars: light and dark of one neutral hue (the bars are classes, not outcomes).
+BEFORE_COLOUR = "#a9bccf"
+AFTER_COLOUR = "#34495e"
 
 
 def class_distribution_figure(profile: DataProfile, by_label_value: bool = False) -> go.Figure:
@@ -50,3 +56,37 @@ def class_distribution_figure(profile: DataProfile, by_label_value: bool = False
     )
     figure.update_xaxes(type="category")
     return figure
+
+
+def resampling_counts_figure(
+    class_names: Sequence[str], before: Mapping[str, int], after: Mapping[str, int]
+) -> go.Figure:
+    """Grouped bars: rows per class in the training part before and after resampling (final fit).
+
+    The test part is never resampled, so only training rows are counted.
+    """
+    names = list(class_names)
+    fig = go.Figure(
+        [
+            go.Bar(
+                name=label,
+                x=names,
+                y=[counts[n] for n in names],
+                text=[counts[n] for n in names],
+                textposition="outside",
+                marker_color=colour,
+            )
+            for label, counts, colour in (
+                ("Before resampling", before, BEFORE_COLOUR),
+                ("After resampling", after, AFTER_COLOUR),
+            )
+        ]
+    )
+    fig.update_layout(
+        barmode="group",
+        height=320,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        yaxis_title="training rows",
+        legend={"orientation": "h", "y": 1.12, "x": 0},
+    )
+    return fig

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pages import common
-from pages.data import W_IGNORE, W_LABEL, W_POSITIVE, W_UPLOAD
+from pages.data import W_BUNDLED, W_IGNORE, W_LABEL, W_POSITIVE, W_UPLOAD, W_ZERO_MISSING
 
 ROOT = Path(__file__).resolve().parents[2]
 HCV = ROOT / "sample_data" / "hcv_lab_values.csv"
@@ -92,3 +92,49 @@ def test_good_upload_replaces_data(at: AppTest, bad_cases: Path) -> None:
     assert data.label == "infection"
     assert data.class_counts[data.positive_name] == int(ref["infection"].sum())
     assert metric(at, "Rows used") == f"{len(ref):,}"
+
+
+# --------------------------------------------------------------------------- zeros that mean "not measured"
+
+PIMA = ROOT / "sample_data" / "pima_diabetes.csv"
+PIMA_DOCUMENTED = ["Glucose", "BloodPressure", "SkinThickness", "Insulin", "BMI"]
+
+
+def _zero_warnings(at: AppTest) -> list[str]:
+    return [w.value for w in at.warning if "look like 'not measured'" in w.value]
+
+
+def test_pima_preset_fills_the_zero_multiselect_and_a_change_reaches_the_task(at: AppTest) -> None:
+    raw = pd.read_csv(PIMA)
+    at.selectbox(key=W_BUNDLED).set_value("pima").run()
+    assert not at.exception
+    assert at.multiselect(key=W_ZERO_MISSING).value == PIMA_DOCUMENTED
+    assert at.session_state[common.K_SPEC].zero_missing == tuple(PIMA_DOCUMENTED)
+    assert _zero_warnings(at) == []
+    at.multiselect(key=W_ZERO_MISSING).set_value(["Glucose"]).run()
+    assert not at.exception
+    assert at.session_state[common.K_SPEC].zero_missing == ("Glucose",)
+    data = at.session_state[common.K_PREPARED]
+    assert int(data.X["Glucose"].isna().sum()) == int((raw["Glucose"] == 0).sum())
+    assert int((data.X["Insulin"] == 0).sum()) == int((raw["Insulin"] == 0).sum())  # back to real zeros
+    (warning,) = _zero_warnings(at)
+    assert all(c in warning for c in PIMA_DOCUMENTED[1:]) and "Glucose" not in warning
+    assert f"{int((raw['Insulin'] == 0).sum())} zeros" in warning
+
+
+def test_uploaded_pima_starts_without_zero_rule_and_warns(at: AppTest) -> None:
+    at.file_uploader(key=W_UPLOAD).set_value(("pima.csv", PIMA.read_bytes(), "text/csv")).run()
+    assert not at.exception
+    assert at.session_state[common.K_SPEC].zero_missing == ()
+    assert at.multiselect(key=W_ZERO_MISSING).value == []
+    (warning,) = _zero_warnings(at)
+    assert all(c in warning for c in PIMA_DOCUMENTED) and "Pregnancies" not in warning
+
+
+def test_changing_the_label_keeps_the_zero_rule(at: AppTest) -> None:
+    at.selectbox(key=W_BUNDLED).set_value("pima").run()
+    at.selectbox(key=W_LABEL).set_value("Pregnancies").run()
+    assert not at.exception
+    spec = at.session_state[common.K_SPEC]
+    assert spec.label == "Pregnancies" and spec.zero_missing == tuple(PIMA_DOCUMENTED)
+    assert at.multiselect(key=W_ZERO_MISSING).value == PIMA_DOCUMENTED

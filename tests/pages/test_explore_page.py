@@ -4,6 +4,7 @@ Train page's sampler as default, 3-D, and UMAP computed in the background withou
 from __future__ import annotations
 
 import json
+import shlex
 import time
 from pathlib import Path
 
@@ -11,7 +12,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from imbalance_core import bundled, dataset
+from imbalance_core import bundled, cli, dataset
+from imbalance_core.projection import UMAP_EPOCHS
 from imbalance_core.training import TrainSettings, resample_for_view
 from pages import common
 
@@ -115,3 +117,38 @@ def test_umap_runs_in_background_and_page_stays_usable(hcv):
     at.run()
     assert not at.session_state["explore_umap_jobs"]
     assert _chart(at)["layout"]["xaxis"]["title"]["text"] == "UMAP 1"
+    assert at.select_slider(key="explore_n_epochs").value == UMAP_EPOCHS
+    assert any(f"n_epochs = {UMAP_EPOCHS}" in c.value for c in at.caption)
+    # fewer layout passes: a new map with its own settings, named in the caption
+    at.select_slider(key="explore_n_epochs").set_value(100).run()
+    jobs = at.session_state["explore_umap_jobs"]
+    assert [dict(key[2])["n_epochs"] for key in jobs] == [100]
+    next(iter(jobs.values())).future.result(timeout=120)
+    at.run()
+    assert not at.exception
+    assert any("n_epochs = 100" in c.value for c in at.caption)
+
+
+def test_equivalent_command_draws_the_same_picture(hcv, capsys):
+    """The page's `project` line, run through the CLI, gives the page's counts and explained variance."""
+    settings = TrainSettings(sampler="random_under", ratio=0.5, seed=3)
+    at = _app(hcv, settings).run()
+    at.radio(key="explore_dims").set_value("3-D").run()
+    assert not at.exception
+    argv = shlex.split(at.code[0].value)
+    assert argv[:4] == ["python", "-m", "imbalance_core", "project"]
+    capsys.readouterr()
+    assert cli.main([*argv[3:], "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    page = _metrics(at)
+    counts = summary["counts"]
+    assert (counts["real"], counts["removed"], counts["synthetic"], counts["after"]) == (
+        page["Real training rows"],
+        page["Removed by the sampler"],
+        page["Synthetic"],
+        page["After resampling"],
+    )
+    shown = [float(v.rstrip("%")) / 100 for v in at.dataframe[0].value["Explained variance"]]
+    cli_ratios = [c["explained_variance_ratio"] for c in summary["components"]]
+    assert len(cli_ratios) == 3
+    np.testing.assert_allclose(cli_ratios, shown, atol=6e-4)  # the page shows one decimal of a percent

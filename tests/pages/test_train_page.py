@@ -55,12 +55,20 @@ def test_train_shows_cv_summary_counts_and_holdout(at):
     settings = at.session_state[common.K_TRAIN_SETTINGS]
     assert settings == TrainSettings(sampler="smote", ratio=0.5, cv=3)
     cv = at.dataframe[0].value
-    assert list(cv["Metric"]) == ["ROC AUC", "PR AUC", "Balanced accuracy", "Sensitivity", "Specificity",
-                                  "F1", "Accuracy"]
+    assert list(cv["Metric"]) == [
+        "ROC AUC",
+        "PR AUC",
+        "Balanced accuracy",
+        "Sensitivity",
+        "Specificity",
+        "F1",
+        "Accuracy",
+    ]
     assert {"Mean ± sd", "Fold 1", "Fold 3"} <= set(cv.columns)
     # the page's numbers are the training module's, checked against scikit-learn here
     assert cv.loc[0, "Mean ± sd"] == (
-        f"{stored.cv_summary['roc_auc'].mean:.3f} ± {stored.cv_summary['roc_auc'].sd:.3f}")
+        f"{stored.cv_summary['roc_auc'].mean:.3f} ± {stored.cv_summary['roc_auc'].sd:.3f}"
+    )
     tn, fp, fn, tp = confusion_matrix(stored.y_test, (stored.test_scores >= 0.5).astype(int)).ravel()
     assert any(f"TP {tp}   FN {fn}   FP {fp}   TN {tn}" in t.value for t in at.text)
     sens = next(m for m in at.metric if m.label == "Sensitivity")
@@ -104,7 +112,8 @@ def _few_positives(at: AppTest, n_positive: int) -> None:
     negatives, positives = np.flatnonzero(data.y == 0)[:100], np.flatnonzero(data.y == 1)[:n_positive]
     keep = np.sort(np.concatenate([negatives, positives]))
     at.session_state[common.K_PREPARED] = dataclasses.replace(
-        data, X=data.X.iloc[keep].reset_index(drop=True), y=data.y[keep])
+        data, X=data.X.iloc[keep].reset_index(drop=True), y=data.y[keep]
+    )
 
 
 def test_smote_family_warns_when_folds_hold_few_rare_patients(at):
