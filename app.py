@@ -10,7 +10,8 @@ from imbalance_core.umap_warmup import start_background_warmup  # noqa: E402
 from pages import common  # noqa: E402  (set_page_config must come first)
 
 common.init_state()
-start_background_warmup()  # compile UMAP's numba code once per process, off the page's thread
+# compile UMAP's numba code once per process, off the page's thread; then freeze what it left
+start_background_warmup(on_done=common.freeze_long_lived)
 
 #: (section, page). One line per page; the first is the start page.
 PAGES: list[tuple[str, st.Page]] = [

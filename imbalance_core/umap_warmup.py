@@ -23,7 +23,7 @@ import os
 import threading
 import time
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -69,8 +69,8 @@ def run_warmup(rows: int = 300, features: int = 5, seed: int = 0) -> None:
             reducer.transform(X[:10])
 
 
-def _worker() -> None:
-    """Thread body: run the warm-up, record how it went."""
+def _worker(on_done: Callable[[], None] | None) -> None:
+    """Thread body: run the warm-up, record how it went, then call ``on_done`` (if given)."""
     global _finished_at, _error
     try:
         run_warmup()
@@ -79,6 +79,8 @@ def _worker() -> None:
     finally:
         _finished_at = time.monotonic()
         _done.set()
+    if on_done is not None and not _error:
+        on_done()
 
 
 def warmup_wanted(environ: Mapping[str, str]) -> bool:
@@ -86,8 +88,14 @@ def warmup_wanted(environ: Mapping[str, str]) -> bool:
     return environ.get(ENV_SWITCH, "").strip().lower() not in OFF_VALUES
 
 
-def start_background_warmup(environ: Mapping[str, str] | None = None) -> bool:
-    """Start the warm-up thread unless it is switched off, already ran or runs; True if started now."""
+def start_background_warmup(
+    environ: Mapping[str, str] | None = None, on_done: Callable[[], None] | None = None
+) -> bool:
+    """Start the warm-up thread unless it is switched off, already ran or runs; True if started now.
+
+    on_done: called on the warm-up thread after a successful warm-up (the app freezes the objects
+    UMAP's import and compilation left, see ``pages.common.freeze_long_lived``).
+    """
     global _thread, _started_at
     if not warmup_wanted(os.environ if environ is None else environ):
         return False
@@ -95,7 +103,7 @@ def start_background_warmup(environ: Mapping[str, str] | None = None) -> bool:
         if _thread is not None:
             return False
         _started_at = time.monotonic()
-        _thread = threading.Thread(target=_worker, name="umap-warmup", daemon=True)
+        _thread = threading.Thread(target=_worker, args=(on_done,), name="umap-warmup", daemon=True)
         _thread.start()
         return True
 

@@ -94,9 +94,12 @@ def _run_umap(
     if umap_warmup.warmup_status().state == "running":
         stages.append("Preparing UMAP for its first use in this server (compiling)")
         umap_warmup.wait_until_warm()
-    return project_resampled(
+    result = project_resampled(
         view, "umap", 2, params=params, seed=seed, hover_features=hover, progress=stages.append
     )
+    if umap_warmup.warmup_status().state == "idle":  # warm-up switched off: this run compiled UMAP
+        common.freeze_after_first_umap()
+    return result
 
 
 def _remember(done: dict[tuple, ResampledProjection], key: tuple, result: ResampledProjection) -> None:
