@@ -46,8 +46,9 @@ def class_distribution_figure(profile: DataProfile, by_label_value: bool = False
     )
     ratio = profile.imbalance_ratio
     figure.update_layout(
-        title=f"Class distribution of {profile.label}: {' : '.join(f'{v:,}' for v in values)} rows, "
-        f"ratio {ratio:.1f}:1 (majority:minority)",
+        # two lines: on a half-width column one line was cut off at the right edge
+        title=f"Class distribution of {profile.label}<br><sup>{' : '.join(f'{v:,}' for v in values)} rows, "
+        f"ratio {ratio:.1f}:1 (majority:minority)</sup>",
         xaxis_title="class",
         yaxis_title="rows",
         template="plotly_white",
