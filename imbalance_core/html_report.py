@@ -17,6 +17,9 @@ import plotly.io as pio
 from imbalance_core.figures import curves as curve_figures
 from imbalance_core.report import FigureData, ReportContent, TableBlock
 
+#: Plotly options of every exported interactive figure (report, ``project --html``).
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
+
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:960px;margin:2em auto;
 color:#222;line-height:1.45;padding:0 1em}
@@ -133,7 +136,7 @@ def render_html(content: ReportContent, figures: dict[str, list[go.Figure]] | No
                     fig,
                     include_plotlyjs=first,
                     full_html=False,
-                    config={"displaylogo": False, "responsive": True},
+                    config=PLOTLY_CONFIG,
                 )
                 first = False
                 parts.append(f"<div class='fig'>{div}</div>")

@@ -28,6 +28,8 @@ from imbalance_core.errors import DataError
 
 #: Above this many rows a panel draws a stratified sample instead of every row.
 MAX_POINTS = 20_000
+#: Key lab values shown on hover (page) and written to the points CSV (CLI).
+HOVER_VALUES = 5
 #: Loadings listed per principal component.
 TOP_LOADINGS = 5
 #: Fewest real rows a projection is attempted on.
@@ -411,7 +413,9 @@ def key_features(X_std: np.ndarray, feature_names: Sequence[str], count: int = 5
     return tuple(int(i) for i in np.argsort(-weight, kind="stable")[:count])
 
 
-def hover_columns(view: ResampleLike, numeric_features: Sequence[str], count: int = 5) -> tuple[int, ...]:
+def hover_columns(
+    view: ResampleLike, numeric_features: Sequence[str], count: int = HOVER_VALUES
+) -> tuple[int, ...]:
     """Columns of ``view.X_real`` shown on hover: the numeric lab values that shape the picture most.
 
     One choice for the Explore page and the ``project`` command, so the chart's hover and the CSV's

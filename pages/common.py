@@ -353,6 +353,23 @@ def persist(widget_key: str, store_key: str, default: Any, scope: str = "") -> d
     return {"key": widget_key, "on_change": keep}
 
 
+def equivalent_command(build: Callable[[str, TaskSpec], str]) -> None:
+    """Show "Equivalent command": ``build(file argument, task spec)``'s CLI line for the current data.
+
+    Nothing is shown before data are loaded. The file argument is the bundled file's path or the
+    uploaded file's name (:func:`imbalance_core.command_line.file_argument`).
+    """
+    from imbalance_core import command_line  # imports training: only the pages that show a command
+
+    spec = current_spec()
+    table = current_table()
+    if spec is None or table is None:
+        return
+    file_arg = command_line.file_argument(st.session_state.get(K_SOURCE, ""), table.name)
+    st.markdown("**Equivalent command**")
+    st.code(build(file_arg, spec), language="bash", wrap_lines=True)
+
+
 # --- chrome shared by all pages -----------------------------------------------------------------
 def sidebar_status() -> None:
     """A short status of the current data and model in the sidebar."""
@@ -377,8 +394,7 @@ def sidebar_status() -> None:
             st.text(f"Threshold: {st.session_state[K_THRESHOLD]:.3f}")
 
 
-_FROZEN = False
-_UMAP_FROZEN = False
+_FROZEN_AFTER: set[str] = set()  # moments after which freeze_long_lived already ran in this process
 
 
 def after_first_run() -> None:
@@ -389,18 +405,19 @@ def after_first_run() -> None:
     live for the whole process (modules, classes, the bundled tables) are frozen after the first
     run so later collections only walk what a run allocated (see bench/slider_latency.py).
     """
-    global _FROZEN
-    if not _FROZEN:
-        freeze_long_lived()
-        _FROZEN = True
+    _freeze_once("first run")
 
 
 def freeze_after_first_umap() -> None:
     """:func:`freeze_long_lived` once per process after a UMAP ran without the start-up warm-up
     (``IMBALANCE_LAB_UMAP_WARMUP=off``): its first use imported and compiled the same objects."""
-    global _UMAP_FROZEN
-    if not _UMAP_FROZEN:
-        _UMAP_FROZEN = True
+    _freeze_once("first UMAP")
+
+
+def _freeze_once(moment: str) -> None:
+    """:func:`freeze_long_lived` the first time ``moment`` is reached in this process."""
+    if moment not in _FROZEN_AFTER:
+        _FROZEN_AFTER.add(moment)
         freeze_long_lived()
 
 

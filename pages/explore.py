@@ -25,6 +25,7 @@ from imbalance_core.dataset import PreparedData
 from imbalance_core.errors import DataError
 from imbalance_core.figures.projection import resampled_projection_figure
 from imbalance_core.projection import (
+    MAX_POINTS,
     METHODS,
     UMAP_EPOCH_CHOICES,
     UMAP_EPOCHS,
@@ -47,7 +48,6 @@ K_UMAP_JOBS = "explore_umap_jobs"  # {job key: UmapJob} running or finished in t
 K_UMAP_DONE = "explore_umap_done"  # {job key: ResampledProjection}, most recent last
 UMAP_KEEP = 6
 POLL_SECONDS = 0.5
-HOVER_VALUES = 5
 #: Rough costs for the progress bar (measured on the 2-core test machine): the layout costs about
 #: 1.4 microseconds per row and pass (5,000 rows x 200 passes: 1.4 s), plus neighbours and transform.
 COMPILE_SECONDS = 90.0
@@ -152,7 +152,7 @@ def _progress_text(job: UmapJob) -> tuple[float, str]:
     """Estimated fraction done and a sentence for the progress bar."""
     elapsed = time.monotonic() - job.started
     warm = umap_warmup.warmup_status()
-    expected = min(job.rows, 20_000) * job.epochs * SECONDS_PER_ROW_PASS + 1.0
+    expected = min(job.rows, MAX_POINTS) * job.epochs * SECONDS_PER_ROW_PASS + 1.0
     if warm.state == "running":
         expected += max(COMPILE_SECONDS - warm.seconds, 10.0)
     stage = job.stages[-1] if job.stages else "Waiting for the UMAP worker (another map is being drawn)"
@@ -293,16 +293,8 @@ def _draw(result: ResampledProjection, data: PreparedData, sampler: str) -> None
 
 def _cli_line(settings: TrainSettings, method: str, dims: int, params: dict[str, Any]) -> None:
     """The ``project`` command that draws the same picture (and writes its points and figure)."""
-    spec = common.current_spec()
-    table = common.current_table()
-    if spec is None or table is None:
-        return
-    file_arg = command_line.file_argument(st.session_state.get(common.K_SOURCE, ""), table.name)
-    st.markdown("**Equivalent command**")
-    st.code(
-        command_line.project_command(file_arg, spec, settings, method, dims, params),
-        language="bash",
-        wrap_lines=True,
+    common.equivalent_command(
+        lambda file_arg, spec: command_line.project_command(file_arg, spec, settings, method, dims, params)
     )
 
 
@@ -325,7 +317,7 @@ def main() -> None:
         return
     for notice in view.notices:
         st.info(common.plain(notice), icon=":material/info:")
-    hover = hover_columns(view, data.numeric_features, count=HOVER_VALUES)
+    hover = hover_columns(view, data.numeric_features)
     try:
         if method == "pca":
             _draw(_pca(key, settings, dims, hover, view), data, settings.sampler)

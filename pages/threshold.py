@@ -171,17 +171,10 @@ def _server_side(arrays: tuple, picks: list[dict], threshold: float, prevalence:
 
 
 def _cli_line(result: Any, threshold: float, prevalence: float) -> None:
-    spec = common.current_spec()
-    table = common.current_table()
-    if spec is None or table is None:
-        return
-    source = st.session_state.get(common.K_SOURCE, "")
-    st.markdown("**Equivalent command**")
-    file_arg = command_line.file_argument(source, table.name)
-    st.code(
-        command_line.evaluate_command(file_arg, spec, result.settings, threshold, prevalence),
-        language="bash",
-        wrap_lines=True,
+    common.equivalent_command(
+        lambda file_arg, spec: command_line.evaluate_command(
+            file_arg, spec, result.settings, threshold, prevalence
+        )
     )
 
 

@@ -120,6 +120,26 @@ def add_zero_missing_arg(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_model_args(parser: argparse.ArgumentParser, classifier_help: str | None = None) -> None:
+    """``--sampler KEY`` (required) and ``--classifier KEY``: required, unless ``classifier_help`` is given
+    (then optional with the default classifier and that help text)."""
+    parser.add_argument(
+        "--sampler",
+        required=True,
+        choices=tuple(SAMPLERS),
+        metavar="KEY",
+        help=f"resampling method: {', '.join(SAMPLERS)}",
+    )
+    parser.add_argument(
+        "--classifier",
+        required=classifier_help is None,
+        default=None if classifier_help is None else TrainSettings().classifier,
+        choices=tuple(CLASSIFIERS),
+        metavar="KEY",
+        help=classifier_help or f"classifier: {', '.join(CLASSIFIERS)}",
+    )
+
+
 def add_common_training_args(parser: argparse.ArgumentParser) -> None:
     """Every training setting except the sampler and classifier (whose flags differ per command)."""
     g = parser.add_argument_group("training")
@@ -484,20 +504,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "the training folds only, fit the final model and report hold-out metrics.",
     )
     add_data_args(p)
-    p.add_argument(
-        "--sampler",
-        required=True,
-        choices=tuple(SAMPLERS),
-        metavar="KEY",
-        help=f"resampling method: {', '.join(SAMPLERS)}",
-    )
-    p.add_argument(
-        "--classifier",
-        required=True,
-        choices=tuple(CLASSIFIERS),
-        metavar="KEY",
-        help=f"classifier: {', '.join(CLASSIFIERS)}",
-    )
+    add_model_args(p)
     add_common_training_args(p)
     add_threshold_args(p)
     add_pick_args(p)

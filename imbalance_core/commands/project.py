@@ -29,10 +29,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from imbalance_core import predict
+from imbalance_core import html_report, predict
 from imbalance_core.commands.evaluate import (
     add_common_training_args,
     add_data_args,
+    add_model_args,
     load_prepared,
     settings_from_args,
 )
@@ -41,7 +42,6 @@ from imbalance_core.dataset import PreparedData
 from imbalance_core.errors import DataError
 from imbalance_core.figures.projection import resampled_projection_figure
 from imbalance_core.model_io import new_export_id
-from imbalance_core.models import CLASSIFIERS
 from imbalance_core.projection import (
     MAX_POINTS,
     METHODS,
@@ -52,8 +52,6 @@ from imbalance_core.projection import (
 from imbalance_core.samplers import SAMPLERS
 from imbalance_core.training import ResampleView, TrainSettings, resample_for_view
 
-#: Key lab values shown on hover and written to the points CSV (as on the Explore page).
-HOVER_VALUES = 5
 #: Fewest points a panel may be cut down to with ``--max-points``.
 MIN_MAX_POINTS = 100
 #: Fixed columns of the points CSV (a lab value with one of these names gets " (value)" appended).
@@ -208,9 +206,7 @@ def points_frame(result: ResampledProjection, class_names: Sequence[str]) -> pd.
 
 def projection_html(figure: go.Figure) -> str:
     """A standalone HTML page of ``figure`` with plotly.js inline (no CDN; opens offline), as the report."""
-    return pio.to_html(
-        figure, include_plotlyjs=True, full_html=True, config={"displaylogo": False, "responsive": True}
-    )
+    return pio.to_html(figure, include_plotlyjs=True, full_html=True, config=html_report.PLOTLY_CONFIG)
 
 
 # --------------------------------------------------------------------------- output
@@ -301,19 +297,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "and the interactive figure (--html). Classifier settings are accepted but do not change it.",
     )
     add_data_args(p)
-    p.add_argument(
-        "--sampler",
-        required=True,
-        choices=tuple(SAMPLERS),
-        metavar="KEY",
-        help=f"resampling method: {', '.join(SAMPLERS)}",
-    )
-    p.add_argument(
-        "--classifier",
-        default=TrainSettings().classifier,
-        choices=tuple(CLASSIFIERS),
-        metavar="KEY",
-        help="classifier --param is checked against (the picture does not depend on it; "
+    add_model_args(
+        p,
+        classifier_help="classifier --param is checked against (the picture does not depend on it; "
         f"default {TrainSettings().classifier})",
     )
     add_common_training_args(p)
@@ -365,7 +351,7 @@ def run(args: argparse.Namespace) -> int:
         params=dict(request.params),
         seed=settings.seed,
         max_points=request.max_points,
-        hover_features=hover_columns(view, data.numeric_features, count=HOVER_VALUES),
+        hover_features=hover_columns(view, data.numeric_features),
         progress=say,
     )
     export_id = new_export_id()

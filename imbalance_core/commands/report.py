@@ -16,6 +16,7 @@ from imbalance_core import html_report, model_io, report, thresholds
 from imbalance_core.commands.evaluate import (
     add_common_training_args,
     add_data_args,
+    add_model_args,
     spec_from_args,
     write_scores,
 )
@@ -23,8 +24,6 @@ from imbalance_core.commands.evaluate import settings_from_args as _settings_fro
 from imbalance_core.data import read_table
 from imbalance_core.dataset import prepare
 from imbalance_core.errors import DataError
-from imbalance_core.models import CLASSIFIERS
-from imbalance_core.samplers import SAMPLERS
 from imbalance_core.training import train
 
 DEFAULT_PICK = "youden"
@@ -99,20 +98,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "STARD/TRIPOD order.",
     )
     add_data_args(p)
-    p.add_argument(
-        "--sampler",
-        required=True,
-        choices=tuple(SAMPLERS),
-        metavar="KEY",
-        help=f"resampling method: {', '.join(SAMPLERS)}",
-    )
-    p.add_argument(
-        "--classifier",
-        required=True,
-        choices=tuple(CLASSIFIERS),
-        metavar="KEY",
-        help=f"classifier: {', '.join(CLASSIFIERS)}",
-    )
+    add_model_args(p)
     add_common_training_args(p)
     add_report_args(p)
     p.set_defaults(func=run)
