@@ -27,24 +27,15 @@ from joblib import Parallel, delayed
 from imbalance_core import training
 from imbalance_core.dataset import PreparedData
 from imbalance_core.errors import DataError
-from imbalance_core.metrics import FOLD_METRICS, binary_table, multiclass_fold_metrics
+from imbalance_core.metrics import FOLD_METRICS, METRIC_NAMES, binary_table, multiclass_fold_metrics
 from imbalance_core.models import get_classifier
 from imbalance_core.samplers import get_sampler
 from imbalance_core.training import MetricSummary, TrainResult, TrainSettings
 
 Progress = Callable[[str, float], None]
 
-_METRIC_NAMES = {
-    "roc_auc": "ROC AUC",
-    "pr_auc": "PR AUC",
-    "balanced_accuracy": "Balanced accuracy",
-    "sensitivity": "Sensitivity",
-    "specificity": "Specificity",
-    "f1": "F1",
-    "accuracy": "Accuracy",
-}
 #: Cross-validated metrics of every row, key -> display name (the keys of ``TrainResult.cv_summary``).
-CV_METRICS: dict[str, str] = {key: _METRIC_NAMES.get(key, key) for key in FOLD_METRICS}
+CV_METRICS: dict[str, str] = {key: METRIC_NAMES.get(key, key) for key in FOLD_METRICS}
 
 #: Hold-out measures shown beside the 2x2 counts, key -> display name.
 HOLDOUT_METRICS: dict[str, str] = {

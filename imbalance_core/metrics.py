@@ -31,6 +31,16 @@ FOLD_METRICS: tuple[str, ...] = (
     "f1",
     "accuracy",
 )
+#: Display name of each fold metric (Train page's CV table, Compare leaderboard).
+METRIC_NAMES: dict[str, str] = {
+    "roc_auc": "ROC AUC",
+    "pr_auc": "PR AUC",
+    "balanced_accuracy": "Balanced accuracy",
+    "sensitivity": "Sensitivity",
+    "specificity": "Specificity",
+    "f1": "F1",
+    "accuracy": "Accuracy",
+}
 
 
 def _ratio(num: float, den: float) -> float:

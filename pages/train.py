@@ -17,7 +17,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 from imbalance_core.dataset import PreparedData
 from imbalance_core.errors import DataError
 from imbalance_core.figures.classes import resampling_counts_figure
-from imbalance_core.metrics import FOLD_METRICS, binary_table, multiclass_fold_metrics
+from imbalance_core.metrics import FOLD_METRICS, METRIC_NAMES, binary_table, multiclass_fold_metrics
 from imbalance_core.models import CLASSIFIERS, WEIGHTINGS, ParamSpec
 from imbalance_core.samplers import SAMPLERS, SamplerSpec
 from imbalance_core.training import TrainResult, TrainSettings
@@ -28,15 +28,6 @@ THRESHOLD_PAGE = "pages/threshold.py"
 RATIOS: dict[str, float] = {"1:4": 1 / 4, "1:3": 1 / 3, "1:2": 1 / 2, "1:1": 1.0}
 #: Fewest rare patients per training fold for interpolation to mean something (DOMAIN.md: ~10).
 MEANINGFUL_MINORITY = 10
-METRIC_NAMES = {
-    "roc_auc": "ROC AUC",
-    "pr_auc": "PR AUC",
-    "balanced_accuracy": "Balanced accuracy",
-    "sensitivity": "Sensitivity",
-    "specificity": "Specificity",
-    "f1": "F1",
-    "accuracy": "Accuracy",
-}
 WEIGHTING_NAMES = {"none": "None", "balanced": "Balanced", "tradeoff": "Trade-off t", "custom": "Custom"}
 
 W_SAMPLER, W_RATIO, W_CLIP = "train_sampler", "train_ratio", "train_clip"
