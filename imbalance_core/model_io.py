@@ -10,8 +10,14 @@ What is saved (DESIGN.md pitfall): the fitted pipeline *without* its resampling 
 nothing at prediction time, and a fitted SMOTE keeps minority training rows, which must not leave the
 building. The remaining steps are rebuilt into a plain scikit-learn ``Pipeline`` and checked to give the
 same scores. A binary model is wrapped in ``sklearn.model_selection.FixedThresholdClassifier`` so the
-threshold travels with it; ``predict`` then applies ``score >= threshold``. A k-nearest-neighbours
-classifier itself stores training rows; that is said in the metadata notices.
+threshold travels with it; ``predict`` then applies ``score >= threshold``.
+
+Some classifiers themselves keep training data (k-nearest neighbours and the SVM keep whole rows,
+gradient boosting keeps individual values in its bin edges): each registry entry declares it
+(``ClassifierSpec.stores``), :func:`imbalance_core.model_contents.find_training_data` counts what the
+fitted model really holds, and the metadata records both (``training_data``, ``training_rows``,
+``training_values``) with a notice in plain words. Writing such a file needs an explicit confirmation
+(:func:`confirmation_text` on the page, :func:`check_patient_rows_allowed` in the CLI).
 """
 
 from __future__ import annotations
@@ -94,6 +100,9 @@ class ModelMetadata:
     export_id: str
     notices: tuple[str, ...] = ()
     zero_missing: tuple[str, ...] = ()
+    training_data: str = "none"
+    training_rows: int = 0
+    training_values: int = 0
     format: str = FORMAT
     format_version: int = FORMAT_VERSION
 
@@ -125,6 +134,9 @@ class ModelMetadata:
                 export_id=str(d["export_id"]),
                 notices=tuple(str(x) for x in d.get("notices", ())),
                 zero_missing=tuple(str(x) for x in d.get("zero_missing", ())),
+                training_data=str(d.get("training_data", "unknown")),
+                training_rows=int(d.get("training_rows", 0)),
+                training_values=int(d.get("training_values", 0)),
                 format=str(d["format"]),
                 format_version=int(d["format_version"]),
             )
@@ -215,20 +227,97 @@ def _check_same_scores(original: Any, stripped: Pipeline, X: pd.DataFrame) -> No
         raise DataError("The model could not be exported: without its resampling step it scores differently.")
 
 
-def _keeps_rows_notice(pipeline: Pipeline) -> tuple[str, ...]:
-    """A notice when the classifier itself stores training rows (k-nearest neighbours)."""
+def _classifier_spec(pipeline: Pipeline) -> Any:
+    """The registry entry of the pipeline's classifier step, or None for a foreign estimator."""
     from imbalance_core.models import CLASSIFIERS
 
-    last = pipeline.steps[-1][1]
-    key = getattr(last, "key", None)
-    spec = CLASSIFIERS.get(key) if isinstance(key, str) else None
-    inner = getattr(last, "estimator_", last)
-    if (spec is not None and spec.keeps_training_rows) or hasattr(inner, "_fit_X"):
+    key = getattr(pipeline.steps[-1][1], "key", None)
+    return CLASSIFIERS.get(key) if isinstance(key, str) else None
+
+
+@dataclass(frozen=True)
+class TrainingDataInside:
+    """What a model file carries of its training data: the declared kind (raised to what was found),
+    the counts found, and the plain-words reason."""
+
+    kind: str
+    rows: int
+    values: int
+    reason: str
+    model_name: str
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """Rows or individual values of patients: the person must confirm before the file is written."""
+        return self.kind in ("rows", "values")
+
+    def notice(self) -> str:
+        """One sentence for the model file's notes, the pages and the CLI ("" when nothing is kept)."""
+        if self.kind == "rows":
+            what = f"{self.rows:,} training patients' rows" if self.rows else "training patients' rows"
+        elif self.kind == "values":
+            what = (
+                f"{self.values:,} individual training values" if self.values else "individual training values"
+            )
+        elif self.kind == "midpoints":
+            return f"{self.model_name}: {self.reason}"
+        else:
+            return ""
         return (
-            "This model (k-nearest neighbours) keeps the training patients' preprocessed rows inside the "
-            "file: it needs them to find neighbours. Share it only where the training data may go.",
+            f"This model ({self.model_name}) keeps {what} inside the file. {self.reason} "
+            "Share it only where the training data may go."
         )
-    return ()
+
+
+def training_data_inside(stripped: Pipeline, X: pd.DataFrame) -> TrainingDataInside:
+    """The classifier's declaration checked against the fitted model (rows and values of ``X`` found)."""
+    from imbalance_core.model_contents import find_training_data
+
+    spec = _classifier_spec(stripped)
+    found = find_training_data(stripped, X)
+    declared = spec.stores if spec is not None else "none"
+    order = ("none", "midpoints", "values", "rows")
+    kind = max(declared, found.found, key=order.index)
+    if spec is not None and kind == declared:
+        reason, name = spec.stores_reason, spec.name
+    else:  # found more than declared (never expected; the registry test guards it): say what was found
+        reason = f"It holds training {'rows' if found.rows else 'values'} as they were measured."
+        name = spec.name if spec is not None else type(stripped.steps[-1][1]).__name__
+    return TrainingDataInside(kind, found.rows, found.values, reason, name)
+
+
+def confirmation_text(meta: ModelMetadata) -> str | None:
+    """The check-box sentence a person must tick before downloading a model that carries patient data;
+    None when the file carries no training rows or values."""
+    if meta.training_data == "rows":
+        return (
+            f"I understand this file contains {meta.training_rows:,} training rows (real patients' values) "
+            "and may only go where the training data may go."
+        )
+    if meta.training_data == "values":
+        return (
+            f"I understand this file contains {meta.training_values:,} individual training values (real "
+            "patients' measurements) and may only go where the training data may go."
+        )
+    return None
+
+
+#: The CLI flag that allows writing a model file with patient rows or values.
+ALLOW_FLAG = "--allow-patient-rows"
+
+
+def check_patient_rows_allowed(classifier: str, allowed: bool) -> None:
+    """Refuse (DataError, exit 2) to write a model whose classifier keeps training rows or values unless
+    the person said so with :data:`ALLOW_FLAG`; checked before training so no time is lost."""
+    from imbalance_core.models import get_classifier
+
+    spec = get_classifier(classifier)
+    if spec.carries_patient_data and not allowed:
+        kind = "training patients' rows" if spec.stores == "rows" else "individual training values"
+        raise DataError(
+            f"The model file would contain {kind}: {spec.stores_reason} Add {ALLOW_FLAG} to write it "
+            "anyway, only where the training data may go, or choose another classifier."
+        )
 
 
 def build_saved_model(
@@ -263,6 +352,7 @@ def build_saved_model(
         t, model = None, stripped
     numeric = set(data.numeric_features)
     zero_counts = getattr(data, "zero_missing_counts", None) or {}
+    inside = training_data_inside(stripped, data.X[features])
     meta = ModelMetadata(
         feature_names=tuple(features),
         feature_types={c: ("numeric" if c in numeric else "categorical") for c in features},
@@ -277,8 +367,11 @@ def build_saved_model(
         versions=package_versions(),
         created=datetime.now(UTC).replace(microsecond=0).isoformat(),
         export_id=export_id or new_export_id(),
-        notices=_keeps_rows_notice(stripped),
+        notices=tuple(n for n in (inside.notice(),) if n),
         zero_missing=tuple(c for c in features if c in zero_counts and c in numeric),
+        training_data=inside.kind,
+        training_rows=inside.rows,
+        training_values=inside.values,
     )
     return SavedModel(model, meta)
 
@@ -372,6 +465,16 @@ class ModelSummary:
     rows: tuple[tuple[str, str], ...] = field(default_factory=tuple)
 
 
+def _inside_text(meta: ModelMetadata) -> str:
+    if meta.training_data == "rows":
+        return f"{meta.training_rows:,} training rows"
+    if meta.training_data == "values":
+        return f"{meta.training_values:,} individual training values"
+    return {"none": "none", "midpoints": "no rows or values (split points between values)"}.get(
+        meta.training_data, "not recorded (older file)"
+    )
+
+
 def describe(meta: ModelMetadata) -> ModelSummary:
     """A person-readable summary of a model's metadata."""
     rows = [
@@ -384,6 +487,7 @@ def describe(meta: ModelMetadata) -> ModelSummary:
         ("How the threshold was chosen", meta.threshold_reason or "—"),
         ("Features", f"{len(meta.feature_names)}: " + ", ".join(meta.feature_names)),
         ("Zeros read as 'not measured'", ", ".join(meta.zero_missing) or "none"),
+        ("Training data inside the file", _inside_text(meta)),
         ("Created (UTC)", meta.created),
         ("Export id", meta.export_id),
         ("Versions", ", ".join(f"{k} {v}" for k, v in meta.versions.items())),

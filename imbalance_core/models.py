@@ -67,7 +67,11 @@ class ClassifierSpec:
     supports_class_weight: weights go in as ``class_weight`` (else as ``sample_weight``, see
         ``supports_sample_weight``; a model with neither ignores weighting, with a notice).
     build: ``build(params, class_weight, seed)`` -> an unfitted estimator with ``predict_proba``.
-    keeps_training_rows: the fitted model stores training rows (k-nearest neighbours) — an export warning.
+    stores: what the fitted model keeps of its training data, a key of
+        :data:`imbalance_core.model_contents.STORES` ("none", "midpoints", "values", "rows");
+        checked by a test over every entry (:func:`imbalance_core.model_contents.find_training_data`).
+        "rows" and "values" make a model export need an explicit confirmation.
+    stores_reason: why, in plain words, for the export's confirmation and the model file's notes.
     """
 
     key: str
@@ -78,7 +82,18 @@ class ClassifierSpec:
     supports_sample_weight: bool
     params: tuple[ParamSpec, ...]
     build: Callable[[Mapping[str, Any], dict[int, float] | None, int], Any]
-    keeps_training_rows: bool = False
+    stores: str = "none"
+    stores_reason: str = "It keeps only weights learnt from all patients together, no patient's row or value."
+
+    @property
+    def keeps_training_rows(self) -> bool:
+        """True when the fitted model holds whole training rows (kNN, SVM)."""
+        return self.stores == "rows"
+
+    @property
+    def carries_patient_data(self) -> bool:
+        """True when a model file holds training rows or individual training values (needs confirmation)."""
+        return self.stores in ("rows", "values")
 
     def defaults(self) -> dict[str, Any]:
         """Default value of every exposed parameter."""
@@ -193,6 +208,11 @@ def _easy_ensemble(p: Mapping[str, Any], cw: dict[int, float] | None, seed: int)
     return EasyEnsembleClassifier(n_estimators=p["n_estimators"], random_state=seed, n_jobs=1)
 
 
+_MIDPOINTS = (
+    "Each split sits halfway between two neighbouring training values of a feature (e.g. 57.5 between 57 "
+    "and 58), so no value is stored as measured; with one patient per leaf, a leaf can still narrow one "
+    "patient down to a small box of values."
+)
 _C = ParamSpec("C", "Inverse regularisation C (higher = less regularised)", "float", 1.0, 1e-3, 1e3, log=True)
 
 _SPEC_ROWS: tuple[ClassifierSpec, ...] = (
@@ -205,6 +225,8 @@ _SPEC_ROWS: tuple[ClassifierSpec, ...] = (
         True,
         (_C,),
         _logreg,
+        stores="none",
+        stores_reason="It keeps one weight per feature, learnt from all patients together.",
     ),
     ClassifierSpec(
         "random_forest",
@@ -219,6 +241,8 @@ _SPEC_ROWS: tuple[ClassifierSpec, ...] = (
             ParamSpec("min_samples_leaf", "Fewest patients per leaf", "int", 1, 1, 50),
         ),
         _random_forest,
+        stores="midpoints",
+        stores_reason=_MIDPOINTS,
     ),
     ClassifierSpec(
         "hist_gb",
@@ -233,6 +257,9 @@ _SPEC_ROWS: tuple[ClassifierSpec, ...] = (
             ParamSpec("max_leaf_nodes", "Leaves per tree", "int", 31, 2, 255),
         ),
         _hist_gb,
+        stores="values",
+        stores_reason="Its bin edges come from the training values: in a column with more than 255 "
+        "distinct values the edges are individual training values as measured (with fewer, midpoints).",
     ),
     ClassifierSpec(
         "svm",
@@ -243,6 +270,9 @@ _SPEC_ROWS: tuple[ClassifierSpec, ...] = (
         True,
         (_C, ParamSpec("kernel", "Kernel", "choice", "rbf", choices=("rbf", "linear"))),
         _svm,
+        stores="rows",
+        stores_reason="It keeps its support vectors: whole rows of the training patients nearest the border "
+        "between the classes (standardised; the file's scaler turns them back into the lab values).",
     ),
     ClassifierSpec(
         "knn",
@@ -256,7 +286,9 @@ _SPEC_ROWS: tuple[ClassifierSpec, ...] = (
             ParamSpec("weights", "Neighbour weighting", "choice", "uniform", choices=("uniform", "distance")),
         ),
         _knn,
-        keeps_training_rows=True,
+        stores="rows",
+        stores_reason="It keeps every training patient's row: it needs them to find the neighbours of a new "
+        "patient.",
     ),
     ClassifierSpec(
         "mlp_seed",
@@ -270,6 +302,8 @@ _SPEC_ROWS: tuple[ClassifierSpec, ...] = (
             ParamSpec("learning_rate", "Learning rate", "float", 0.01, 1e-4, 1.0, log=True),
         ),
         _mlp_seed,
+        stores="none",
+        stores_reason="It keeps only the network's weights, learnt from all patients together.",
     ),
     ClassifierSpec(
         "balanced_rf",
@@ -281,6 +315,8 @@ _SPEC_ROWS: tuple[ClassifierSpec, ...] = (
         True,
         (ParamSpec("n_estimators", "Number of trees", "int", 100, 10, 1000),),
         _balanced_rf,
+        stores="midpoints",
+        stores_reason=_MIDPOINTS,
     ),
     ClassifierSpec(
         "easy_ensemble",
@@ -291,6 +327,9 @@ _SPEC_ROWS: tuple[ClassifierSpec, ...] = (
         False,
         (ParamSpec("n_estimators", "Number of models", "int", 10, 2, 100),),
         _easy_ensemble,
+        stores="midpoints",
+        stores_reason="Its one-split trees split halfway between two neighbouring training values; it also "
+        "keeps which row numbers each model was trained on, but no row or value.",
     ),
 )
 

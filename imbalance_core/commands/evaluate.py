@@ -511,6 +511,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--scores-out", metavar="CSV", help="write the hold-out rows' y_true and score to CSV")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.add_argument("--model-out", metavar="MODEL.skops", help="write the model with its threshold")
+    from imbalance_core.commands.report import add_allow_patient_rows_arg
+
+    add_allow_patient_rows_arg(p)
     p.set_defaults(func=run)
 
 
@@ -518,6 +521,10 @@ def run(args: argparse.Namespace) -> int:
     """Train, write scores if asked, print JSON or a summary."""
     data = load_prepared(args)
     settings = settings_from_args(args, args.sampler, args.classifier)
+    if getattr(args, "model_out", None):
+        from imbalance_core.model_io import check_patient_rows_allowed
+
+        check_patient_rows_allowed(args.classifier, args.allow_patient_rows)
     result = train(data, settings)
     if args.scores_out:
         write_scores(result, args.scores_out)

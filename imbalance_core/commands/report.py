@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from imbalance_core import html_report, model_io, report, thresholds
@@ -52,6 +53,7 @@ def add_report_args(parser: argparse.ArgumentParser) -> None:
         "--html-out", metavar="HTML", help="also write the report as HTML with interactive figures"
     )
     o.add_argument("--model-out", metavar="MODEL.skops", help="also write the model (skops file, no sampler)")
+    add_allow_patient_rows_arg(o)
     o.add_argument(
         "--scores-out", metavar="CSV", help="also write the hold-out rows' y_true and score to CSV"
     )
@@ -82,10 +84,25 @@ def write_bytes(path: str, payload: bytes, what: str) -> None:
 def write_model(
     result: object, data: object, threshold: float, reason: str, path: str
 ) -> model_io.SavedModel:
-    """Export the trained pipeline (no sampler) with its threshold to ``path`` (also used by ``evaluate``)."""
+    """Export the trained pipeline (no sampler) with its threshold to ``path`` (also used by ``evaluate``).
+
+    The model file's notes (e.g. training rows kept inside) are printed to stderr as ``note: ...``.
+    """
     saved = model_io.build_saved_model(result.pipeline, data, threshold, reason, result.settings)
     write_bytes(path, model_io.dumps(saved), "model file")
+    for notice in saved.metadata.notices:
+        print(f"note: {notice}", file=sys.stderr)
     return saved
+
+
+def add_allow_patient_rows_arg(group: object) -> None:
+    """``--allow-patient-rows``: needed by ``--model-out`` when the classifier keeps training rows/values."""
+    group.add_argument(
+        model_io.ALLOW_FLAG,
+        action="store_true",
+        help="allow --model-out to write a model that keeps training patients' rows or values inside "
+        "(k-nearest neighbours, SVM, gradient boosting)",
+    )
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -110,6 +127,8 @@ def run(args: argparse.Namespace) -> int:
     spec = spec_from_args(args, table)
     data = prepare(table, spec)
     settings = _settings_from_args(args, args.sampler, args.classifier)
+    if args.model_out:
+        model_io.check_patient_rows_allowed(args.classifier, args.allow_patient_rows)
     result = train(data, settings)
     if result.is_binary:
         threshold, reason = choose_threshold(args, result)
