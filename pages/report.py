@@ -180,6 +180,7 @@ def _prepare_exports(inputs: report.ReportInputs, key: str) -> None:
             "model": model_io.dumps(saved),
             "csv": predict.csv_bytes(holdout_frame(data, result, inputs.threshold), content.export_id),
             "notices": saved.metadata.notices,
+            "model_confirm": model_io.confirmation_text(saved.metadata),
         }
 
 
@@ -204,6 +205,7 @@ def _downloads(exports: dict) -> None:
         on_click="ignore",
         key="dl_html",
     )
+    confirm = exports.get("model_confirm")  # the model keeps training rows or values: ask first
     c3.download_button(
         "Download model (.skops)",
         exports["model"],
@@ -212,7 +214,10 @@ def _downloads(exports: dict) -> None:
         icon=":material/deployed_code:",
         on_click="ignore",
         key="dl_model",
+        disabled=bool(confirm) and not st.session_state.get(f"dl_model_confirm_{eid}", False),
     )
+    if confirm:
+        c3.checkbox(confirm, key=f"dl_model_confirm_{eid}")
     c4.download_button(
         "Download hold-out predictions (CSV)",
         exports["csv"],

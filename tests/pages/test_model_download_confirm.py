@@ -1,0 +1,59 @@
+"""Report page: a model that keeps training rows is downloadable only after ticking a confirmation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from imbalance_core import bundled, dataset, model_io, training
+from pages import common
+
+ROOT = Path(__file__).resolve().parents[2]
+REPORT = str(ROOT / "pages" / "report.py")
+
+
+def _app(classifier: str) -> tuple[AppTest, object]:
+    table = bundled.load_bundled("hcv")
+    spec = bundled.BUNDLED["hcv"].default_spec
+    data = dataset.prepare(table, spec)
+    result = training.train(data, training.TrainSettings(sampler="smote", classifier=classifier, cv=2))
+    at = AppTest.from_file(REPORT, default_timeout=120)
+    at.session_state[common.K_TABLE] = table
+    at.session_state[common.K_SPEC] = spec
+    at.session_state[common.K_PREPARED] = data
+    at.session_state[common.K_SOURCE] = "bundled:hcv"
+    at.session_state[common.K_TRAIN_RESULT] = result
+    at.session_state[common.K_TRAIN_SETTINGS] = result.settings
+    at.session_state[common.K_THRESHOLD] = 0.5
+    return at, (data, result)
+
+
+def _model_button(at: AppTest):
+    return next(b for b in at.get("download_button") if b.proto.label.startswith("Download model"))
+
+
+@pytest.mark.parametrize("classifier", ["svm"])
+def test_svm_model_download_needs_the_confirmation(classifier):
+    at, (data, result) = _app(classifier)
+    at.run()
+    at.button(key="rep_prepare").click().run()
+    assert not at.exception, at.exception
+    rows = model_io.loads(at.session_state["report_exports"]["model"]).metadata.training_rows
+    assert rows > 0
+    assert _model_button(at).proto.disabled
+    box = next(c for c in at.checkbox if c.label.startswith("I understand"))
+    assert box.label.startswith(f"I understand this file contains {rows:,} training rows")
+    assert any("support vectors" in w.value for w in at.warning)
+    box.check().run()
+    assert not _model_button(at).proto.disabled
+
+
+def test_logreg_model_download_needs_no_confirmation():
+    at, _ = _app("logreg")
+    at.run()
+    at.button(key="rep_prepare").click().run()
+    assert not at.exception, at.exception
+    assert not _model_button(at).proto.disabled
+    assert not [c for c in at.checkbox if c.label.startswith("I understand")]
