@@ -36,7 +36,7 @@ def _model_button(at: AppTest):
 
 @pytest.mark.parametrize("classifier", ["svm"])
 def test_svm_model_download_needs_the_confirmation(classifier):
-    at, (data, result) = _app(classifier)
+    at, _ = _app(classifier)
     at.run()
     at.button(key="rep_prepare").click().run()
     assert not at.exception, at.exception
