@@ -379,6 +379,30 @@ def class_weights(
     return {c: float(w[c]) for c in range(n_classes)}
 
 
+#: Class weights within this factor of each other count as "all the same" (nothing left to balance).
+EQUAL_WEIGHTS = 1.05
+
+
+def weights_changed_nothing(weighting: str, weights: dict[int, float] | None, y: np.ndarray) -> list[str]:
+    """A notice when balanced or trade-off weights came out (nearly) equal for the classes present.
+
+    Why: the weights are computed on the rows the model is fitted on, i.e. after resampling; after a
+    1:1 sampler the classes are equal in size, every weight is about 1, and the weighting changes
+    nothing. Custom weights are the person's own numbers and always act.
+    """
+    if weights is None or weighting not in ("balanced", "tradeoff"):
+        return []
+    present = [weights[int(c)] for c in np.unique(y)]
+    if not present or max(present) > EQUAL_WEIGHTS * min(present):
+        return []
+    return [
+        f"The '{weighting}' class weights had nothing left to balance: the classes the model was fitted on "
+        "(after resampling) were already about equal in size, so every weight is about 1 and the model is "
+        "the same as without weights. Choose a target ratio below 1:1 to leave the weights some imbalance, "
+        "or no weighting."
+    ]
+
+
 def _accepts_sample_weight(estimator: Any) -> bool:
     return "sample_weight" in inspect.signature(estimator.fit).parameters
 
@@ -447,6 +471,7 @@ class WeightedClassifier(ClassifierMixin, BaseEstimator):
                     "(probably too few patients of one class); try fewer folds, another "
                     "resampling method or another classifier."
                 ) from exc
+        notices += weights_changed_nothing(self.weighting, weights, y)
         self.estimator_ = model
         self.classes_ = model.classes_
         self.notices_ = tuple(notices)

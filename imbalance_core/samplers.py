@@ -355,6 +355,8 @@ class ResamplingStep(BaseSampler):
     sample_indices_ : indices of the input rows kept (imbalanced-learn's convention).
     counts_before_, counts_after_ : dict class code -> rows.
     k_used_ : the k actually used (None when the method has no k).
+    clipped_ : dict column index -> synthetic values that clipping changed (beyond rounding), only
+        columns with at least one change.
     notices_ : tuple of plain sentences (k lowered, nothing to do, ...).
 
     See Also
@@ -403,6 +405,7 @@ class ResamplingStep(BaseSampler):
         notices: list[str] = []
         estimator, k = self._build(spec, counts, notices)
         self.k_used_ = k
+        self.clipped_ = {}
         if estimator is None:
             X_out, y_out, origin = X, y, np.arange(len(y))
         else:
@@ -467,7 +470,11 @@ class ResamplingStep(BaseSampler):
         return X_out, np.asarray(y_out), origin
 
     def _clip(self, X: np.ndarray, synthetic: np.ndarray, numeric: list[int]) -> np.ndarray:
-        """Synthetic rows held within the observed (or given) range of each numeric column."""
+        """Synthetic rows held within the observed (or given) range of each numeric column.
+
+        Records in ``clipped_`` how many values per column moved by more than rounding (1e-9 of the
+        column's spread): interpolation can overshoot the observed range only by float error.
+        """
         if not len(synthetic):
             return synthetic
         low = np.full(X.shape[1], -np.inf)
@@ -477,4 +484,9 @@ class ResamplingStep(BaseSampler):
             high[numeric] = np.nanmax(X[:, numeric], axis=0)
         for column, lo, hi in self.clip_bounds:
             low[int(column)], high[int(column)] = float(lo), float(hi)
-        return np.clip(synthetic, low, high)
+        clipped = np.clip(synthetic, low, high)
+        spread = np.nanmax(X, axis=0) - np.nanmin(X, axis=0) if len(X) else np.zeros(X.shape[1])
+        tolerance = 1e-9 * np.where(np.isfinite(spread) & (spread > 0), spread, 1.0)
+        moved = (np.abs(clipped - synthetic) > tolerance).sum(axis=0)
+        self.clipped_ = {int(j): int(n) for j, n in enumerate(moved) if n}
+        return clipped

@@ -117,6 +117,8 @@ class TrainResult:
         (the final fit).
     timings: seconds: "cv" (summed fit time of the CV folds), "final_fit", "total" (wall time of train()).
     pipeline: the fitted imbalanced-learn Pipeline (its sampler is inactive at prediction time).
+    clipped_counts: feature -> synthetic values of the final fit that clipping (observed range or given
+        bounds) changed; only features with a change.
     """
 
     settings: TrainSettings
@@ -135,6 +137,7 @@ class TrainResult:
     pipeline: Pipeline
     notices: tuple[str, ...] = ()
     per_class_summary: dict[str, MetricSummary] = field(default_factory=dict)
+    clipped_counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def is_binary(self) -> bool:
@@ -281,6 +284,23 @@ def build_pipeline(data: PreparedData, settings: TrainSettings, notices: list[st
     return Pipeline(steps)
 
 
+def weighting_overlap_notice(settings: TrainSettings) -> str | None:
+    """Before training: say when class weights will have nothing left to balance (a 1:1 sampler first).
+
+    Balanced and trade-off weights are computed on the resampled fold; a sampler that brings the
+    classes to 1:1 leaves them all about 1, so the weighting changes nothing.
+    """
+    spec = get_sampler(settings.sampler)
+    balances = spec.uses_ratio and spec.kind in ("over", "under", "combined") and settings.ratio >= 0.999
+    if not balances or settings.weighting not in ("balanced", "tradeoff"):
+        return None
+    return (
+        f"{spec.name} at 1:1 already balances every training fold, and the class weights are computed "
+        "after it, so they all come out about 1: they have nothing left to balance and change nothing. "
+        "Choose a target ratio below 1:1 to let the weights balance the rest, or no weighting."
+    )
+
+
 def predict_scores(pipeline: Pipeline, X: pd.DataFrame, n_classes: int) -> np.ndarray:
     """Scores from a fitted pipeline: binary -> positive-class column (n,); multi-class -> (n, k)."""
     proba = pipeline.predict_proba(X)
@@ -376,6 +396,7 @@ class FitOutput:
     seconds: float
     pipeline: Pipeline
     resampled: dict[int, int]
+    clipped: dict[int, int] = field(default_factory=dict)
 
 
 def cv_plan(data: PreparedData, settings: TrainSettings, train_idx: np.ndarray):
@@ -410,6 +431,7 @@ def fit_and_score(
         seconds=seconds,
         pipeline=pipeline,
         resampled=dict(pipeline.named_steps["sampler"].counts_after_),
+        clipped=dict(getattr(pipeline.named_steps["sampler"], "clipped_", {})),
     )
 
 
@@ -460,7 +482,16 @@ def assemble(
         timings={"cv": cv_seconds, "final_fit": final.seconds, "total": total},
         pipeline=final.pipeline,
         notices=_dedupe(all_notices),
+        clipped_counts=_clipped_by_name(final),
     )
+
+
+def _clipped_by_name(fit: FitOutput) -> dict[str, int]:
+    """The fit's clipped-value counts keyed by the sampler's input column names (numeric first)."""
+    if not fit.clipped:
+        return {}
+    names = [str(n) for n in fit.pipeline.named_steps["preprocess"].get_feature_names_out()]
+    return {names[j] if j < len(names) else f"column {j + 1}": n for j, n in sorted(fit.clipped.items())}
 
 
 def train(data: PreparedData, settings: TrainSettings, progress: Progress | None = None) -> TrainResult:

@@ -395,6 +395,7 @@ def result_to_json(
             "cv": cv_block(result),
             "train_counts": result.train_counts,
             "resampled_counts": result.resampled_counts,
+            "clipped_values": getattr(result, "clipped_counts", {}),
             "notices": list(result.notices),
             "timings": result.timings,
         }
@@ -487,6 +488,11 @@ def format_text(payload: Mapping[str, Any]) -> str:
         lines.append(
             f"  at a prevalence of {payload['prevalence']:.1%}: "
             f"PPV {_fmt(test['ppv_at_prevalence'])}, NPV {_fmt(test['npv_at_prevalence'])}"
+        )
+    if payload.get("clipped_values"):
+        lines.append(
+            "synthetic values changed by clipping: "
+            + ", ".join(f"{k} {v}" for k, v in payload["clipped_values"].items())
         )
     lines += [f"note: {n}" for n in payload["notices"]]
     return "\n".join(lines)
