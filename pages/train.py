@@ -14,13 +14,14 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
+from imbalance_core.clinical_bounds import suggest_all
 from imbalance_core.dataset import PreparedData
 from imbalance_core.errors import DataError
 from imbalance_core.figures.classes import resampling_counts_figure
 from imbalance_core.metrics import FOLD_METRICS, METRIC_NAMES, binary_table, multiclass_fold_metrics
 from imbalance_core.models import CLASSIFIERS, WEIGHTINGS, ParamSpec
 from imbalance_core.samplers import SAMPLERS, SamplerSpec
-from imbalance_core.training import TrainResult, TrainSettings
+from imbalance_core.training import TrainResult, TrainSettings, weighting_overlap_notice
 from pages import common
 
 THRESHOLD_PAGE = "pages/threshold.py"
@@ -33,6 +34,13 @@ WEIGHTING_NAMES = {"none": "None", "balanced": "Balanced", "tradeoff": "Trade-of
 W_SAMPLER, W_RATIO, W_CLIP = "train_sampler", "train_ratio", "train_clip"
 W_WEIGHTING, W_TRADEOFF = "train_weighting", "train_tradeoff"
 W_CLASSIFIER, W_CV, W_TEST, W_SEED = "train_classifier", "train_cv", "train_test_size", "train_seed"
+W_USE_BOUNDS, W_BOUNDS = "train_use_bounds", "train_bounds_editor"
+#: Why the observed-range switch changes nothing for the SMOTE family (all interpolate between real rows).
+CLIP_SAYS = (
+    "SMOTE-type methods put each new patient on the line between two real patients, so no synthetic value "
+    "ever leaves the observed range: this switch changes nothing for them. To hold synthetic values within "
+    "physiologically plausible limits, use the clinical bounds below."
+)
 
 
 # --- pure helpers ------------------------------------------------------------------------------------
@@ -66,6 +74,18 @@ def cv_table(result: TrainResult) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def clipping_sentence(result: TrainResult) -> str:
+    """How many synthetic values clipping changed in the final fit, per column ("" when no clipping ran)."""
+    s = result.settings
+    if not SAMPLERS[s.sampler].uses_k or not (s.clip or s.clip_bounds):
+        return ""
+    if not result.clipped_counts:
+        return "Clipping changed no synthetic value in the final fit."
+    total = sum(result.clipped_counts.values())
+    parts = ", ".join(f"{name} {n:,}" for name, n in result.clipped_counts.items())
+    return f"Clipping changed {total:,} synthetic values in the final fit: {parts}."
+
+
 # --- widgets -----------------------------------------------------------------------------------------
 def _init_widgets(settings: TrainSettings) -> None:
     """Give each widget the last trained value the first time it is drawn in this visit."""
@@ -79,6 +99,7 @@ def _init_widgets(settings: TrainSettings) -> None:
         W_CV: int(settings.cv),
         W_TEST: float(settings.test_size),
         W_SEED: int(settings.seed),
+        W_USE_BOUNDS: bool(settings.clip_bounds),
     }
     for key, value in defaults.items():
         st.session_state.setdefault(key, value)
@@ -137,6 +158,78 @@ def _sampler_notes(spec: SamplerSpec, data: PreparedData, test_size: float, cv: 
         )
 
 
+def bounds_frame(data: PreparedData, chosen: tuple[tuple[str, float, float], ...] = ()) -> pd.DataFrame:
+    """One row per numeric feature: suggested clinical bounds (by column name and values) or none;
+    bounds of the last trained settings (``chosen``) take their place and are ticked."""
+    numeric = list(data.numeric_features)
+    suggestions = suggest_all(numeric, data.X[numeric].to_numpy(dtype=float, na_value=float("nan")))
+    given = {c: (lo, hi) for c, lo, hi in chosen}
+    rows = []
+    for s in suggestions:
+        low, high = given.get(s.column, (s.low, s.high))
+        rows.append(
+            {
+                "Use": s.column in given if given else s.low is not None,
+                "Column": s.column,
+                "Low": low,
+                "High": high,
+                "Unit / note": s.note,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def bounds_from_frame(frame: pd.DataFrame) -> tuple[tuple[tuple[str, float, float], ...], list[str]]:
+    """The ticked rows with both limits as clip bounds, and the columns whose limits are unusable."""
+    bounds, bad = [], []
+    for row in frame.itertuples(index=False):
+        if not bool(row.Use):
+            continue
+        low, high = pd.to_numeric(row.Low, errors="coerce"), pd.to_numeric(row.High, errors="coerce")
+        if pd.isna(low) or pd.isna(high) or float(low) > float(high):
+            bad.append(str(row.Column))
+        else:
+            bounds.append((str(row.Column), float(low), float(high)))
+    return tuple(bounds), bad
+
+
+def _bounds_editor(data: PreparedData) -> tuple[tuple[str, float, float], ...]:
+    """Clinical bounds for synthetic values: a switch and, when on, a table of bounds per column."""
+    if not data.numeric_features:
+        return ()
+    use = st.toggle(
+        "Clip synthetic values to clinical bounds",
+        key=W_USE_BOUNDS,
+        help="Bounds are suggested for columns named like a known analyte, in the unit their values suggest.",
+    )
+    if not use:
+        return ()
+    last = st.session_state.get(common.K_TRAIN_SETTINGS)
+    chosen = tuple(last.clip_bounds) if last is not None else ()
+    edited = st.data_editor(
+        bounds_frame(data, chosen),
+        key=W_BOUNDS,
+        hide_index=True,
+        disabled=["Column", "Unit / note"],
+        column_config={
+            "Use": st.column_config.CheckboxColumn(width="small"),
+            "Low": st.column_config.NumberColumn(format="%g"),
+            "High": st.column_config.NumberColumn(format="%g"),
+        },
+    )
+    bounds, bad = bounds_from_frame(edited)
+    if bad:
+        st.warning(
+            "These ticked columns need a lower limit at or below the upper one and are left out: "
+            + common.plain(", ".join(bad))
+        )
+    st.caption(
+        "Suggested bounds are survivable extremes, not reference ranges; a unit guessed from the values "
+        "may be wrong (mg/dL vs mmol/L), so check it."
+    )
+    return bounds
+
+
 def settings_form(data: PreparedData) -> TrainSettings:
     """Draw every setting and return the TrainSettings they describe."""
     left, right = st.columns(2, gap="large")
@@ -162,11 +255,20 @@ def settings_form(data: PreparedData) -> TrainSettings:
             disabled=not spec.uses_k,
             help="Interpolated patients must stay physiologically plausible.",
         )
+        bounds: tuple[tuple[str, float, float], ...] = ()
+        if spec.uses_k:
+            st.caption(CLIP_SAYS)
+            bounds = _bounds_editor(data)
         st.subheader("Class weights")
         weighting = st.selectbox(
             "Weighting", list(WEIGHTINGS), key=W_WEIGHTING, format_func=lambda k: WEIGHTING_NAMES.get(k, k)
         )
         st.caption(WEIGHTINGS[weighting])
+        overlap = weighting_overlap_notice(
+            TrainSettings(sampler=sampler, ratio=RATIOS[ratio], weighting=weighting)
+        )
+        if overlap:
+            st.info(common.plain(overlap), icon=":material/info:")
         tradeoff = float(st.session_state[W_TRADEOFF])
         custom: tuple[float, ...] = ()
         if weighting == "tradeoff":
@@ -215,6 +317,7 @@ def settings_form(data: PreparedData) -> TrainSettings:
         sampler=sampler,
         ratio=RATIOS[ratio] if spec.uses_ratio else plain.ratio,
         clip=bool(clip) if spec.uses_k else plain.clip,
+        clip_bounds=bounds,
         weighting=weighting,
         tradeoff=float(tradeoff) if weighting == "tradeoff" else plain.tradeoff,
         custom_weights=custom,
@@ -312,6 +415,9 @@ def show_result(result: TrainResult) -> None:
         _holdout_headline(result)
     for notice in result.notices:
         st.info(common.plain(notice), icon=":material/info:")
+    clipped = clipping_sentence(result)
+    if clipped:
+        st.caption(common.plain(clipped))
     try:
         st.page_link(
             THRESHOLD_PAGE,
