@@ -17,6 +17,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -25,13 +26,13 @@ from imbalance_core.dataset import PreparedData
 from imbalance_core.errors import DataError
 from imbalance_core.figures.projection import resampled_projection_figure
 from imbalance_core.projection import (
-    MAX_POINTS,
     METHODS,
     UMAP_EPOCH_CHOICES,
     UMAP_EPOCHS,
     ResampledProjection,
     hover_columns,
     project_resampled,
+    umap_progress,
 )
 from imbalance_core.samplers import SAMPLERS
 from imbalance_core.training import ResampleView, TrainSettings, resample_for_view
@@ -48,21 +49,18 @@ K_UMAP_JOBS = "explore_umap_jobs"  # {job key: UmapJob} running or finished in t
 K_UMAP_DONE = "explore_umap_done"  # {job key: ResampledProjection}, most recent last
 UMAP_KEEP = 6
 POLL_SECONDS = 0.5
-#: Rough costs for the progress bar (measured on the 2-core test machine): the layout costs about
-#: 1.4 microseconds per row and pass (5,000 rows x 200 passes: 1.4 s), plus neighbours and transform.
-COMPILE_SECONDS = 90.0
-SECONDS_PER_ROW_PASS = 1.5e-6
 
 
 @dataclass
 class UmapJob:
-    """One UMAP running on the worker thread; ``stages`` receives its progress sentences."""
+    """One UMAP running on the worker thread; ``stages`` receives its progress sentences and
+    ``passes`` the (done, total) layout passes UMAP reports (fit first, then placing)."""
 
     future: Future
-    rows: int
-    epochs: int
+    places: bool
     started: float = field(default_factory=time.monotonic)
     stages: list[str] = field(default_factory=list)
+    passes: list[tuple[int, int]] = field(default_factory=list)
 
 
 # --- cached core calls ---------------------------------------------------------------------------
@@ -88,14 +86,27 @@ def _umap_worker() -> ThreadPoolExecutor:
 
 # --- UMAP in the background ----------------------------------------------------------------------
 def _run_umap(
-    view: ResampleView, params: dict[str, Any], seed: int, hover: tuple[int, ...], stages: list[str]
+    view: ResampleView,
+    params: dict[str, Any],
+    seed: int,
+    hover: tuple[int, ...],
+    stages: list[str],
+    passes: list[tuple[int, int]],
 ) -> ResampledProjection:
-    """Worker body: wait for the start-up compile if it is still running, then embed."""
+    """Worker body: wait for the start-up compile if it is still running, then embed, recording the
+    layout passes done (``passes``) as UMAP reports them."""
     if umap_warmup.warmup_status().state == "running":
         stages.append("Preparing UMAP for its first use in this server (compiling)")
         umap_warmup.wait_until_warm()
     result = project_resampled(
-        view, "umap", 2, params=params, seed=seed, hover_features=hover, progress=stages.append
+        view,
+        "umap",
+        2,
+        params=params,
+        seed=seed,
+        hover_features=hover,
+        progress=stages.append,
+        on_epoch=lambda done, total: passes.append((done, total)),
     )
     if umap_warmup.warmup_status().state == "idle":  # warm-up switched off: this run compiled UMAP
         common.freeze_after_first_umap()
@@ -137,9 +148,10 @@ def _umap_result(
     job = jobs.get(job_key)
     if job is None:
         stages: list[str] = []
-        future = _umap_worker().submit(_run_umap, view, params, seed, hover, stages)
-        epochs = int(params.get("n_epochs") or UMAP_EPOCHS)
-        job = jobs[job_key] = UmapJob(future=future, rows=len(view.X_real), epochs=epochs, stages=stages)
+        passes: list[tuple[int, int]] = []
+        future = _umap_worker().submit(_run_umap, view, params, seed, hover, stages, passes)
+        places = bool(np.any(view.is_synthetic))
+        job = jobs[job_key] = UmapJob(future=future, places=places, stages=stages, passes=passes)
     if not job.future.done():
         return job
     del jobs[job_key]
@@ -148,17 +160,19 @@ def _umap_result(
     return result
 
 
-def _progress_text(job: UmapJob) -> tuple[float, str]:
-    """Estimated fraction done and a sentence for the progress bar."""
-    elapsed = time.monotonic() - job.started
-    warm = umap_warmup.warmup_status()
-    expected = min(job.rows, MAX_POINTS) * job.epochs * SECONDS_PER_ROW_PASS + 1.0
-    if warm.state == "running":
-        expected += max(COMPILE_SECONDS - warm.seconds, 10.0)
+def progress_text(job: UmapJob, now: float | None = None) -> tuple[float, str]:
+    """Fraction done (:func:`imbalance_core.projection.umap_progress`: the layout passes UMAP really
+    finished) and a sentence with the stage, the pass count and the elapsed seconds."""
+    elapsed = (time.monotonic() if now is None else now) - job.started
     stage = job.stages[-1] if job.stages else "Waiting for the UMAP worker (another map is being drawn)"
     if not job.future.running() and not job.future.done():
         stage = "Waiting for the UMAP worker (another map is being drawn)"
-    return min(elapsed / expected, 0.95), f"{stage}… {elapsed:.0f} s"
+    passes = list(job.passes)
+    fraction = umap_progress(passes, stage.startswith("Placing"), job.places)
+    if not passes:
+        return fraction, f"{stage}… {elapsed:.0f} s"
+    done, total = passes[-1]
+    return fraction, f"{stage}: layout pass {done} of {total}… {elapsed:.0f} s"
 
 
 @st.fragment(run_every=POLL_SECONDS)
@@ -167,7 +181,7 @@ def _umap_progress(job_key: tuple) -> None:
     job = st.session_state.get(K_UMAP_JOBS, {}).get(job_key)
     if job is None or job.future.done():
         st.rerun()
-    fraction, text = _progress_text(job)
+    fraction, text = progress_text(job)
     st.progress(fraction, text=text)
 
 

@@ -257,7 +257,14 @@ def test_umap_small_data_seeded_and_places_synthetic_rows():
     import umap
 
     quick = project_resampled(view, "umap", 2, params={**params, "n_epochs": 30}, seed=3)
-    own = umap.UMAP(n_neighbors=10, min_dist=0.2, n_epochs=30, random_state=3, n_jobs=1)
+    own = umap.UMAP(
+        n_neighbors=10,
+        min_dist=0.2,
+        n_epochs=30,
+        random_state=3,
+        n_jobs=1,
+        force_approximation_algorithm=True,
+    )
     expected = own.fit_transform(StandardScaler().fit_transform(X).astype(np.float32))
     np.testing.assert_allclose(quick.before_coords, expected, rtol=1e-5, atol=1e-5)
     assert dict(quick.params)["n_epochs"] == 30
@@ -275,3 +282,37 @@ def test_hover_columns_are_the_numeric_features_weighing_most_on_the_first_two_c
     weight = np.abs(pca.components_ * np.sqrt(pca.explained_variance_)[:, None]).sum(axis=0)
     assert chosen == tuple(int(i) for i in np.argsort(-weight, kind="stable")[:3])
     assert hover_columns(view, [], count=4) == (0, 1, 2, 3)  # no lab values: the first columns
+
+
+@pytest.mark.slow
+def test_umap_below_4096_rows_never_computes_distances_pair_by_pair(monkeypatch):
+    """Issue 12 item 10: 3,832 training rows (a 5,110-row registry) took UMAP's small-data path, which
+    calls its numba metric once per pair from Python: 38-230 s. Mixed data with one-hot columns here."""
+    import umap.umap_ as umap_module
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("UMAP computed the full pairwise distance matrix")
+
+    monkeypatch.setattr(umap_module, "pairwise_distances", refuse)
+    rng = np.random.default_rng(0)
+    n = 3000
+    y = (rng.random(n) < 0.05).astype(np.int64)
+    numeric = rng.normal(size=(n, 4)) + y[:, None]
+    one_hot = np.eye(5)[rng.integers(0, 5, n)]
+    view = resample_arrays(np.hstack([numeric, one_hot]), y, "smote", ratio=1.0)
+    passes: list[tuple[int, int]] = []
+    stages: list[str] = []
+    result = project_resampled(
+        view,
+        "umap",
+        2,
+        params={"n_epochs": 60},
+        progress=stages.append,
+        on_epoch=lambda d, t: passes.append((d, t)),
+    )
+    assert np.all(np.isfinite(result.after_coords))
+    # real progress: the fit's 60 passes, then the transform's passes for the synthetic rows
+    totals = [t for _, t in passes]
+    assert totals[0] == 60 and (60, 60) in passes
+    assert totals[-1] < 60 and passes[-1][0] == totals[-1]
+    assert [d for d, t in passes if t == 60] == sorted(d for d, t in passes if t == 60)
