@@ -125,6 +125,93 @@ def core_cold() -> None:
         )
 
 
+# ------------------------------------------------------------------------------- mixed data (issue 12.10)
+
+
+def stroke_like(n: int = 5110, seed: int = 0):
+    """A registry shaped like the public stroke data set: an ID, 6 numeric columns (integer ages, two 0/1
+    flags, glucose, BMI with "N/A") and 5 text columns (one-hot coded for SMOTE), about 5 % positives."""
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    age = rng.integers(0, 83, n).astype(float)
+    kids = age < 2
+    age[kids] = np.round(rng.uniform(0.08, 1.9, kids.sum()), 2)
+    stroke = rng.random(n) < 0.35 / (1 + np.exp(-(age - 75) / 6))
+    work = ["Private", "Self-employed", "Govt_job", "Never_worked"]
+    smoking = ["never smoked", "Unknown", "formerly smoked", "smokes"]
+    frame = pd.DataFrame({
+        "id": rng.permutation(70000)[:n],
+        "gender": rng.choice(["Male", "Female"], n, p=[0.41, 0.59]),
+        "age": age,
+        "hypertension": (rng.random(n) < 0.1 + 0.2 * stroke).astype(int),
+        "heart_disease": (rng.random(n) < 0.05 + 0.1 * stroke).astype(int),
+        "ever_married": np.where(age > 25, rng.choice(["Yes", "No"], n, p=[0.85, 0.15]), "No"),
+        "work_type": np.where(age < 16, "children", rng.choice(work, n, p=[0.6, 0.2, 0.18, 0.02])),
+        "Residence_type": rng.choice(["Urban", "Rural"], n),
+        "avg_glucose_level": np.round(55 + rng.lognormal(3.8, 0.45, n), 2),
+        "bmi": np.round(rng.normal(29, 7, n).clip(10, 90), 1).astype(object),
+        "smoking_status": rng.choice(smoking, n, p=[0.37, 0.3, 0.17, 0.16]),
+        "stroke": stroke.astype(int),
+    })  # fmt: skip
+    frame.loc[rng.random(n) < 0.04, "bmi"] = "N/A"
+    return frame
+
+
+MIXED_SNIPPET = """
+import sys, time
+t0 = time.perf_counter()
+sys.path.insert(0, "bench")
+from projection import mixed_view
+from imbalance_core.projection import project_resampled
+view = mixed_view({n}, "{sampler}")
+t1 = time.perf_counter()
+project_resampled(view, "umap", 2)
+print(t1 - t0, time.perf_counter() - t1, len(view.X_real), len(view.X_after))
+"""
+
+
+def mixed_view(n: int, sampler: str):
+    """The Explore page's resampled view of :func:`stroke_like` data (``n`` rows, the app's intake)."""
+    import tempfile as tf
+
+    from imbalance_core.data import read_table
+    from imbalance_core.dataset import TaskSpec, prepare
+    from imbalance_core.training import TrainSettings, resample_for_view
+
+    with tf.TemporaryDirectory() as folder:
+        path = Path(folder) / "stroke_like.csv"
+        stroke_like(n).to_csv(path, index=False)
+        data = prepare(read_table(str(path)), TaskSpec(label="stroke", positive=("1",)))
+    return resample_for_view(data, TrainSettings(sampler=sampler))
+
+
+def core_mixed() -> None:
+    """UMAP on mixed data (numbers + 5 one-hot text columns) after SMOTE / SMOTE-NC, cold and warm."""
+    cases = ((5_110, "smote"), (6_700, "smote"), (6_700, "smotenc"))
+    print("\nmixed data, UMAP of the resampled view (200 passes), cold = fresh process incl. numba compile:")
+    for n, sampler in cases:
+        out = subprocess.run(
+            [sys.executable, "-c", MIXED_SNIPPET.format(n=n, sampler=sampler)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+        print(
+            f"  cold {n:>6,} rows {sampler:8}: {out[2]} training rows -> {out[3]} after; "
+            f"data+resampling {float(out[0]):5.1f} s, UMAP {float(out[1]):6.1f} s"
+        )
+    umap_warmup.run_warmup()
+    for n, sampler in cases:
+        view = mixed_view(n, sampler)
+        seconds = [timed(lambda v=view: project_resampled(v, "umap", 2)) for _ in range(3)]
+        print(
+            f"  warm {n:>6,} rows {sampler:8}: {len(view.X_real):,} training rows -> {len(view.X_after):,} "
+            f"after; UMAP median of 3 {statistics.median(seconds):5.1f} s (min {min(seconds):.1f})"
+        )
+
+
 # ---------------------------------------------------------------------------------------------- app
 
 
@@ -277,10 +364,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--core-only", action="store_true")
     parser.add_argument("--app-only", action="store_true")
+    parser.add_argument("--mixed-only", action="store_true", help="only the mixed-data UMAP case")
     args = parser.parse_args()
+    if args.mixed_only:
+        core_mixed()
+        return 0
     if not args.app_only:
         core_cold()
         core_warm()
+        core_mixed()
     if not args.core_only:
         app_figures()
     return 0
