@@ -106,19 +106,23 @@ def float_arrays(
             yield from float_arrays(child, f"{path}.{name}", seen)
 
 
-def _row_keys(M: np.ndarray) -> set[bytes]:
-    return {row.tobytes() for row in np.round(np.asarray(M, dtype=float), DECIMALS) + 0.0}
+def _row_keys(M: np.ndarray) -> np.ndarray:
+    """Distinct rounded rows as 1-D byte strings (so rows compare in one sorted pass)."""
+    R = np.ascontiguousarray(np.round(np.asarray(M, dtype=float), DECIMALS) + 0.0)
+    if R.ndim != 2 or R.shape[1] == 0:
+        return np.empty(0, dtype="V1")
+    return np.unique(R.view(np.dtype((np.void, R.dtype.itemsize * R.shape[1]))).ravel())
 
 
-def _value_keys(M: np.ndarray) -> set[float]:
-    """Rounded values of the columns with many distinct values, whole numbers left out."""
-    out: set[float] = set()
+def _value_keys(M: np.ndarray) -> np.ndarray:
+    """Distinct rounded values of the columns with many distinct values, whole numbers left out."""
+    out = [np.empty(0)]
     for j in range(M.shape[1]):
         column = np.round(M[:, j], DECIMALS)
         distinct = np.unique(column[np.isfinite(column)])
         if len(distinct) >= MIN_DISTINCT:
-            out.update(float(v) for v in distinct if v != np.round(v))
-    return out
+            out.append(distinct[distinct != np.round(distinct)])
+    return np.unique(np.concatenate(out))
 
 
 def _spaces(pipeline: Any, X: pd.DataFrame) -> list[tuple[np.ndarray, Any]]:
@@ -152,15 +156,15 @@ def find_training_data(pipeline: Any, X: pd.DataFrame) -> StoredTraining:
     for M, scaler in _spaces(pipeline, X):
         wanted_rows = _row_keys(M)
         wanted_values = _value_keys(M)
-        found_rows: set[bytes] = set()
-        stored_values: set[float] = set()
+        found_rows = [np.empty(0, dtype=wanted_rows.dtype)]
+        stored_values = [np.empty(0)]
         for A in arrays:
             B = A
             if A.ndim == 2 and A.shape[1] == M.shape[1]:
                 if scaler is not None:
                     B = scaler.inverse_transform(A)
-                found_rows |= _row_keys(B) & wanted_rows
-            stored_values.update(np.round(np.ravel(B), DECIMALS).tolist())
-        rows = max(rows, len(found_rows))
-        values = max(values, len(stored_values & wanted_values))
+                found_rows.append(np.intersect1d(_row_keys(B), wanted_rows))
+            stored_values.append(np.unique(np.round(np.ravel(B), DECIMALS)))
+        rows = max(rows, len(np.unique(np.concatenate(found_rows))))
+        values = max(values, len(np.intersect1d(np.concatenate(stored_values), wanted_values)))
     return StoredTraining(rows=rows, values=values)
