@@ -155,8 +155,22 @@ def match_analyte(column: str) -> Analyte | None:
     return best[1] if best else None
 
 
+#: Share of a column's values that must lie within a unit's range for that unit to be guessed; the rest
+#: are taken as errors (a typo, a value in another unit) that the bounds are there to stop.
+FIT_SHARE = 0.95
+
+
+def _fits(values: np.ndarray, unit: Unit) -> bool:
+    """The unit's range holds the median and at least :data:`FIT_SHARE` of the values."""
+    if not len(values):
+        return True
+    inside = (values >= unit.low) & (values <= unit.high)
+    return bool(unit.low <= np.median(values) <= unit.high and inside.mean() >= FIT_SHARE)
+
+
 def suggest(column: str, values: Sequence[float] | np.ndarray) -> BoundSuggestion:
-    """Bounds for ``column`` from its name and observed ``values`` (the unit that holds them all)."""
+    """Bounds for ``column`` from its name and observed ``values`` (the first unit that holds nearly all
+    of them, :func:`_fits`)."""
     analyte = match_analyte(column)
     if analyte is None:
         return BoundSuggestion(
@@ -164,9 +178,8 @@ def suggest(column: str, values: Sequence[float] | np.ndarray) -> BoundSuggestio
         )
     v = np.asarray(values, dtype=float)
     v = v[np.isfinite(v)]
-    lo, hi = (float(v.min()), float(v.max())) if len(v) else (np.nan, np.nan)
     for unit in analyte.units:
-        if not len(v) or (unit.low <= lo and hi <= unit.high):
+        if _fits(v, unit):
             note = f"{analyte.label} in {unit.name}"
             if len(analyte.units) > 1:
                 note += " (unit guessed from the values; check it)"
