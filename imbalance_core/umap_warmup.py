@@ -2,8 +2,8 @@
 does not stall for a minute.
 
 Why: the first ``umap.UMAP().fit`` in a fresh Python process spends 45-100 s on this machine compiling
-numba functions (the exact small-data path, the nearest-neighbour-descent path for >= 4,096 rows, and
-``transform`` for each). Compiled code then lives for the whole process, so the app calls
+numba functions (the nearest-neighbour-descent path, which :func:`imbalance_core.projection.make_umap`
+uses at every size, and ``transform``). Compiled code then lives for the whole process, so the app calls
 :func:`start_background_warmup` once at start-up: a daemon thread fits UMAP on small random arrays
 through every path the Explore page uses. Some of pynndescent's functions also keep their compiled
 code on disk (numba ``cache=True``, in the package's ``__pycache__`` or ``NUMBA_CACHE_DIR``), which
@@ -55,18 +55,17 @@ class WarmupStatus:
 
 
 def run_warmup(rows: int = 300, features: int = 5, seed: int = 0) -> None:
-    """Fit and transform tiny UMAPs through the exact and the approximate neighbour paths (blocking)."""
+    """Fit and transform a tiny UMAP through the approximate neighbour path the app uses (blocking)."""
     from imbalance_core.projection import make_umap
 
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(rows, features)).astype(np.float32)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for force_approx in (False, True):
-            reducer = make_umap(2, 15, 0.1, seed, rows)
-            reducer.set_params(n_epochs=10, force_approximation_algorithm=force_approx)
-            reducer.fit(X)
-            reducer.transform(X[:10])
+        reducer = make_umap(2, 15, 0.1, seed, rows)
+        reducer.set_params(n_epochs=10)
+        reducer.fit(X)
+        reducer.transform(X[:10])
 
 
 def _worker(on_done: Callable[[], None] | None) -> None:
