@@ -155,22 +155,18 @@ def match_analyte(column: str) -> Analyte | None:
     return best[1] if best else None
 
 
-#: Share of a column's values that must lie within a unit's range for that unit to be guessed; the rest
-#: are taken as errors (a typo, a value in another unit) that the bounds are there to stop.
-FIT_SHARE = 0.95
-
-
 def _fits(values: np.ndarray, unit: Unit) -> bool:
-    """The unit's range holds the median and at least :data:`FIT_SHARE` of the values."""
-    if not len(values):
-        return True
-    inside = (values >= unit.low) & (values <= unit.high)
-    return bool(unit.low <= np.median(values) <= unit.high and inside.mean() >= FIT_SHARE)
+    """The unit's range holds every observed value.
+
+    Why every value: a guess that holds most values would put a column in µmol/L (bilirubin 0.8-254) in
+    mg/dL (0-50) and clip real-scale synthetic values at 50; narrowing bounds below what was observed is
+    the person's decision, never a default.
+    """
+    return not len(values) or bool(unit.low <= values.min() and values.max() <= unit.high)
 
 
 def suggest(column: str, values: Sequence[float] | np.ndarray) -> BoundSuggestion:
-    """Bounds for ``column`` from its name and observed ``values`` (the first unit that holds nearly all
-    of them, :func:`_fits`)."""
+    """Bounds for ``column`` from its name and observed ``values`` (the first unit that holds them all)."""
     analyte = match_analyte(column)
     if analyte is None:
         return BoundSuggestion(
@@ -180,9 +176,9 @@ def suggest(column: str, values: Sequence[float] | np.ndarray) -> BoundSuggestio
     v = v[np.isfinite(v)]
     for unit in analyte.units:
         if _fits(v, unit):
-            note = f"{analyte.label} in {unit.name}"
+            note = f"{analyte.label}, {unit.name}"
             if len(analyte.units) > 1:
-                note += " (unit guessed from the values; check it)"
+                note += " (unit guessed from the values: check it)"
             return BoundSuggestion(column, analyte.label, unit.name, float(unit.low), float(unit.high), note)
     return BoundSuggestion(
         column,
@@ -190,7 +186,8 @@ def suggest(column: str, values: Sequence[float] | np.ndarray) -> BoundSuggestio
         "",
         None,
         None,
-        f"Reads as {analyte.label}, but the values fit none of its usual units: give bounds yourself.",
+        f"Reads as {analyte.label}, but some values lie outside every usual range: check them, give bounds "
+        "yourself.",
     )
 
 

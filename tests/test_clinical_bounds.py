@@ -34,9 +34,11 @@ def test_unit_is_guessed_from_the_values():
     assert umol.unit == "µmol/L"
 
 
-def test_a_few_wild_values_do_not_stop_the_guess_but_a_foreign_scale_does():
-    values = np.r_[np.full(97, 40.0), [82.0, 95.0, 120.0]]  # albumin g/L with 3 % impossible values
-    assert suggest("ALB", values).unit == "g/L"
-    none = suggest("ALB", np.full(100, 900.0))
-    assert none.low is None and "fit none" in none.note
+def test_no_default_narrower_than_the_observed_values():
+    # HCV's bilirubin is in µmol/L (0.8-254): most values also fit mg/dL (0-50), which would clip at 50.
+    bil = np.r_[np.full(95, 7.0), np.linspace(60, 254, 5)]
+    assert suggest("BIL", bil).unit == "µmol/L"
+    wild = np.r_[np.full(97, 40.0), [82.0, 95.0, 120.0]]  # albumin g/L with impossible values
+    none = suggest("ALB", wild)
+    assert none.low is None and "outside every usual range" in none.note
     assert suggest("GGT", [1, 2, 3]).low is None
