@@ -14,12 +14,12 @@ ROOT = Path(__file__).resolve().parents[2]
 REPORT = str(ROOT / "pages" / "report.py")
 
 
-def _app(classifier: str) -> tuple[AppTest, object]:
+def _app(classifier: str, page: str = REPORT) -> tuple[AppTest, object]:
     table = bundled.load_bundled("hcv")
     spec = bundled.BUNDLED["hcv"].default_spec
     data = dataset.prepare(table, spec)
     result = training.train(data, training.TrainSettings(sampler="smote", classifier=classifier, cv=2))
-    at = AppTest.from_file(REPORT, default_timeout=120)
+    at = AppTest.from_file(page, default_timeout=120)
     at.session_state[common.K_TABLE] = table
     at.session_state[common.K_SPEC] = spec
     at.session_state[common.K_PREPARED] = data
@@ -57,3 +57,11 @@ def test_logreg_model_download_needs_no_confirmation():
     assert not at.exception, at.exception
     assert not _model_button(at).proto.disabled
     assert not [c for c in at.checkbox if c.label.startswith("I understand")]
+
+
+def test_predict_page_warns_that_the_svm_model_keeps_training_rows():
+    at, _ = _app("svm", str(ROOT / "pages" / "predict.py"))
+    at.run()
+    assert not at.exception, at.exception
+    warnings = [w.value for w in at.warning]
+    assert any("support vectors" in w and "training patients' rows" in w for w in warnings), warnings
