@@ -295,9 +295,15 @@ def confirmation_text(meta: ModelMetadata) -> str | None:
             "and may only go where the training data may go."
         )
     if meta.training_data == "values":
+        # whole numbers are not counted (see model_contents), so "none found" is not "none inside"
+        what = (
+            f"contains {meta.training_values:,} individual training values"
+            if meta.training_values
+            else "may contain individual training values"
+        )
         return (
-            f"I understand this file contains {meta.training_values:,} individual training values (real "
-            "patients' measurements) and may only go where the training data may go."
+            f"I understand this file {what} (real patients' measurements) and may only go where the "
+            "training data may go."
         )
     return None
 

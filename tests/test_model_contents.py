@@ -150,3 +150,15 @@ def test_older_files_without_the_fields_load_as_unknown():
         }
     )  # fmt: skip
     assert meta.training_data == "unknown" and model_io.confirmation_text(meta) is None
+
+
+def test_values_confirmation_without_a_count_still_asks():
+    meta = model_io.ModelMetadata.from_dict(
+        {
+            "feature_names": ["a"], "feature_types": {"a": "numeric"}, "label": "y", "positive_class": "1",
+            "class_names": ["0", "1"], "threshold": 0.5, "threshold_reason": "", "training_sha256": "x",
+            "data_name": "d", "settings": {}, "versions": {}, "created": "", "export_id": "e",
+            "format": model_io.FORMAT, "format_version": 1, "training_data": "values", "training_values": 0,
+        }
+    )  # fmt: skip
+    assert model_io.confirmation_text(meta).startswith("I understand this file may contain individual")
