@@ -178,7 +178,9 @@ def _group_prefix(text: pd.Series, length: int) -> tuple[pd.Series, tuple[str, .
     names = [str(c) for c in text.cat.categories]
     grouped = _recode(text, [n[:length].strip() for n in names])
     n_groups = len(grouped.cat.categories)
-    notice = f"Label codes grouped by their first {length} characters: {len(names)} codes -> {n_groups} groups."
+    notice = (
+        f"Label codes grouped by their first {length} characters: {len(names)} codes -> {n_groups} groups."
+    )
     return grouped, (notice,)
 
 
