@@ -95,6 +95,8 @@ class LabelCandidate:
     named_like_label: bool
     problem: str | None = None
     bookkeeping: bool = False
+    name_score: float = 0.0
+    n_values: int = 0
 
 
 @dataclass(frozen=True)
@@ -168,15 +170,16 @@ def _candidate(frame: pd.DataFrame, position: int) -> LabelCandidate:
     col = frame.iloc[:, position]
     score, named = name_score(name)
     problem = _unusable(col, name)
+    by_name = score
+    n = int(col.nunique(dropna=True))
     if problem is None:
-        n = int(col.nunique(dropna=True))
         score += 2.0 if n == 2 else (1.0 if n <= dataset.MAX_CLASSES else 0.0)
         if position == len(frame.columns) - 1:
             score += 1.5
         elif position == 0:
             score += 1.0
     bookkeeping = any(w in BOOKKEEPING_WORDS for w in name_words(name))
-    return LabelCandidate(name, score, named, problem, bookkeeping)
+    return LabelCandidate(name, score, named, problem, bookkeeping, by_name, n)
 
 
 def label_candidates(table: LoadedTable) -> tuple[LabelCandidate, ...]:
@@ -288,7 +291,13 @@ def _label_reason(best: LabelCandidate, passed_over: list[LabelCandidate], n_cla
             "its values. Check it and choose the label column if it is another"
         )
     reasons = [f"{first}; it has {n_classes} classes and is neither an ID nor a measurement."]
-    flags = [c.column for c in passed_over if c.problem is None and c.bookkeeping]
+    flags = [
+        c.column
+        for c in passed_over
+        if c.problem is None
+        and c.bookkeeping
+        and (c.n_values == 2 or any(w in LABEL_WORDS for w in name_words(c.column)))
+    ]
     if flags:
         reasons.append(
             f"Passed over as bookkeeping (measured/flag/source/ID/date columns): {_quote(flags, 3)}."
@@ -304,7 +313,11 @@ def guess_label(table: LoadedTable) -> LabelGuess:
     """
     candidates = label_candidates(table)
     usable = [c for c in candidates if c.problem is None]
-    named_problems = [c for c in candidates if c.problem is not None and c.named_like_label]
+    best_name = usable[0].name_score if usable else float("-inf")
+    # Unusable columns named at least as much like a label as the chosen one: the person may have meant them.
+    named_problems = [
+        c for c in candidates if c.problem is not None and c.named_like_label and c.name_score >= best_name
+    ]
     problems = tuple(
         f"Column '{c.column}' looks like the label by its name, but {c.problem}." for c in named_problems
     )
