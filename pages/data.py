@@ -150,6 +150,9 @@ def _on_task_change() -> None:
     data = common.current_data()
     if not multiclass and data is not None:
         st.session_state[W_POSITIVE] = list(data.positive_values)  # the selection shown is the one used
+    if new.positive != spec.positive:  # the person chose: the guessed reasons no longer apply
+        guess, _ = common.current_guess()
+        common.remember_positive_reasons(guess, ())
 
 
 def _guessed_positive(spec: TaskSpec) -> tuple[str, ...]:
