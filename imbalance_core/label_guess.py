@@ -39,7 +39,7 @@ from imbalance_core.errors import DataError
 #: Names (whole name or one of its words) of a label column, best first within the score.
 LABEL_WORDS = frozenset(
     {
-        "diagnosis", "diag", "dx", "outcome", "outcomes", "class", "target", "label", "y",
+        "diagnosis", "diag", "dx", "classification", "outcome", "outcomes", "class", "target", "label", "y",
         "result", "status", "disease", "death", "died", "dead", "deceased", "event", "mortality",
         "category", "response", "condition", "readmitted", "readmission", "case", "cases",
         "survival", "survived", "malignant", "malignancy", "cancer", "stroke", "diabetes", "ckd",

@@ -118,7 +118,9 @@ def test_empty_then_valid_csv_loads_the_valid_one(
         pg.wait_for_selector('[data-testid="stAlert"]:has-text("empty.csv")', timeout=60_000)
         _upload(pg, valid)
         _wait_task(pg, valid.name)
-        assert pg.locator('[data-testid="stAlert"]:has-text("empty.csv")').count() == 0
+        pg.wait_for_selector(
+            '[data-testid="stAlert"]:has-text("empty.csv")', state="detached", timeout=10_000
+        )
         assert "Positive: ckd (250)" in _sidebar_text(pg)
     finally:
         context.close()
