@@ -153,6 +153,9 @@ def test_label_reasons_and_picker_switch(page, app_url: str, tmp_path: Path, out
     screenshot(page, output_dir / "data_page_picker_switched.png")
 
     page.set_viewport_size({"width": 1400, "height": 1000})
-    _upload(page, _write(ckd_clinic(), tmp_path, "ckd_clinic.csv"))  # the same file again
-    page.wait_for_selector('[data-testid="stAlert"]:has-text("already loaded")')
+    # The same bytes again (a copy: Chromium fires no change event for the very same file on the same
+    # input, so nothing reaches the server and the chip and data simply stay).
+    _upload(page, _write(ckd_clinic(), tmp_path / "copy", "ckd_clinic_copy.csv"))
+    page.wait_for_selector('[data-testid="stAlert"]:has-text("same content as the file already loaded")')
+    assert "Positive: notckd (150)" in _sidebar_text(page)  # nothing changed: the person's choice stays
     screenshot(page, output_dir / "data_page_same_file.png")
