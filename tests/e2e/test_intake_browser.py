@@ -83,8 +83,9 @@ def test_two_sessions_same_bytes_see_only_their_own_file_name(browser, app_url: 
             _wait_task(pg, name)
         for i, (pg, name) in enumerate(zip(pages, names, strict=True)):
             other = names[1 - i]
-            pg.reload()
-            wait_for_app(pg)
+            open_page(
+                pg, "Data"
+            )  # a rerun after the other session uploaded (a reload would start a new session)
             pg.wait_for_selector("h1:has-text('Data')")
             body = pg.locator('[data-testid="stApp"]').inner_text()
             sidebar = _sidebar_text(pg)
