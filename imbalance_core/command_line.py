@@ -58,6 +58,9 @@ def task_args(file_arg: str, spec: TaskSpec) -> list[str]:
             args += [flag, str(value)]
     if spec.multiclass:
         args.append("--multiclass")
+    for flag, number in (("--group-prefix", spec.group_prefix), ("--group-rare", spec.group_rare)):
+        if number:
+            args += [flag, str(number)]
     return args
 
 

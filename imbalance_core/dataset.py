@@ -17,8 +17,14 @@ import pandas as pd
 from imbalance_core.data import LoadedTable
 from imbalance_core.errors import DataError
 
-#: A numeric label with more distinct values than this is continuous, not a class label.
+#: A numeric label with more distinct values than this is continuous, not a class label; a multi-class
+#: task keeps at most this many classes (group codes first: ``TaskSpec.group_prefix`` / ``group_rare``).
+#: A binary task ("these codes vs the rest") takes a text label with any number of codes.
 MAX_CLASSES = 20
+#: A text label whose distinct values exceed this share of its rows is free text, not codes.
+MAX_CODE_SHARE = 0.5
+#: Name of the class that collects codes rarer than ``TaskSpec.group_rare``.
+OTHER_CLASS = "other"
 #: A text feature with more distinct values than this is excluded (free text, codes): too many categories.
 MAX_CATEGORIES = 200
 
@@ -37,6 +43,10 @@ class TaskSpec:
     zero_missing: numeric columns in which an exact 0 means "not measured" (Pima's Glucose, BMI, ...):
         those zeros become missing values, so the pipeline imputes them instead of learning from an
         impossible 0. Empty by default; :mod:`imbalance_core.profile` flags columns that look like this.
+    group_prefix: when > 0, label codes are grouped by their first ``group_prefix`` characters
+        (ICD "E11.9" and "E10.1" -> "E" with 1), before ``group_rare``.
+    group_rare: when > 0, label values with fewer rows than this become one class ``OTHER_CLASS``.
+    A ``positive`` entry ending in ``*`` is a prefix: ``E1*`` marks every code starting with "E1".
     """
 
     label: str
@@ -46,6 +56,8 @@ class TaskSpec:
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     zero_missing: tuple[str, ...] = ()
+    group_prefix: int = 0
+    group_rare: int = 0
 
 
 @dataclass(frozen=True)
@@ -161,8 +173,35 @@ def _merge_spellings(text: pd.Series) -> tuple[pd.Series, tuple[str, ...]]:
     return _recode(text, [n.casefold() if n.casefold() in merged else n for n in names]), notices
 
 
-def _clean_label(table: LoadedTable, label: str) -> _Label:
-    """The label column cleaned and checked (exists, not continuous, not too many classes)."""
+def _group_prefix(text: pd.Series, length: int) -> tuple[pd.Series, tuple[str, ...]]:
+    """Codes grouped by their first ``length`` characters (per distinct value, not per row)."""
+    names = [str(c) for c in text.cat.categories]
+    grouped = _recode(text, [n[:length].strip() for n in names])
+    n_groups = len(grouped.cat.categories)
+    notice = (
+        f"Label codes grouped by their first {length} characters: {len(names)} codes -> {n_groups} groups."
+    )
+    return grouped, (notice,)
+
+
+def _group_rare(text: pd.Series, min_rows: int) -> tuple[pd.Series, tuple[str, ...]]:
+    """Values with fewer than ``min_rows`` rows merged into ``OTHER_CLASS``."""
+    counts = _counts(text)
+    rare = {c for c, n in counts.items() if n < min_rows}
+    if not rare:
+        return text, ()
+    names = [OTHER_CLASS if str(c) in rare else str(c) for c in text.cat.categories]
+    notice = (
+        f"{len(rare)} label values with fewer than {min_rows} rows ({sum(counts[c] for c in rare):,} rows) "
+        f"were grouped into one class '{OTHER_CLASS}'."
+    )
+    return _recode(text, names), (notice,)
+
+
+def _clean_label(table: LoadedTable, label: str, group_prefix: int = 0, group_rare: int = 0) -> _Label:
+    """The label column cleaned, grouped as asked and checked (exists, not empty, not continuous, not
+    free text). Text codes are not capped here: a binary task takes any number of them, and
+    :func:`_encode` caps a multi-class task at ``MAX_CLASSES``."""
     if label not in table.frame.columns:
         raise DataError(f"There is no column called '{label}'. Choose the label column from the list.")
     raw = table.frame[label]
@@ -170,25 +209,40 @@ def _clean_label(table: LoadedTable, label: str) -> _Label:
     n_classes = len(text.cat.categories)
     if n_classes == 0:
         raise DataError(f"The label column '{label}' is empty. Choose a column that holds the diagnosis.")
-    if n_classes > MAX_CLASSES:
-        if pd.api.types.is_numeric_dtype(raw):
-            raise DataError(
-                f"The label column '{label}' has {n_classes} different numbers and looks continuous. "
-                "Choose a column with a few classes, or turn the measurement into classes first."
-            )
+    if n_classes > MAX_CLASSES and pd.api.types.is_numeric_dtype(raw) and not group_prefix:
         raise DataError(
-            f"The label column '{label}' has {n_classes} different values, too many to be classes. "
-            "Choose a column with a few classes."
+            f"The label column '{label}' has {n_classes} different numbers and looks continuous. "
+            "Choose a column with a few classes, or turn the measurement into classes first."
+        )
+    n_rows = int(text.notna().sum())
+    if n_classes > MAX_CLASSES and n_classes > MAX_CODE_SHARE * n_rows and not group_prefix:
+        raise DataError(
+            f"The label column '{label}' has {n_classes} different values in {n_rows:,} rows: free text "
+            "rather than classes or codes. Choose a column with a few classes or repeated codes."
+        )
+    if group_prefix > 0:
+        text, found = _group_prefix(text, group_prefix)
+        notices += found
+    if group_rare > 0:
+        text, found = _group_rare(text, group_rare)
+        notices += found
+    if table.non_numeric_counts.get(label):
+        notices += (
+            f"The label column '{label}' is mostly numbers; its {table.non_numeric_counts[label]:,} cells "
+            "holding text were read as missing, so those rows are left out. If they are classes, write "
+            "them as codes (numbers) or as text in every row.",
         )
     return _Label(text, notices)
 
 
-def label_classes(table: LoadedTable, label: str) -> dict[str, int]:
-    """Cleaned label values -> row counts (missing labels not counted), sorted by value, for pickers.
+def label_classes(
+    table: LoadedTable, label: str, group_prefix: int = 0, group_rare: int = 0
+) -> dict[str, int]:
+    """Cleaned (and grouped) label values -> row counts (missing labels not counted), sorted by value.
 
-    Raises DataError for a missing, empty or continuous label column.
+    Raises DataError for a missing, empty, continuous or free-text label column.
     """
-    return _counts(_clean_label(table, label).values)
+    return _counts(_clean_label(table, label, group_prefix, group_rare).values)
 
 
 def _counts(values: pd.Series) -> dict[str, int]:
@@ -219,7 +273,8 @@ def _one_class_message(label: str) -> str:
 
 
 def _match_values(wanted: tuple[str, ...], classes: list[str]) -> tuple[str, ...]:
-    """Map user-given label values onto the cleaned classes (exact, else ignoring case and spaces)."""
+    """Map user-given label values onto the cleaned classes (exact, else ignoring case and spaces);
+    a value ending in ``*`` matches every class starting with the rest ("E1*": "E10", "E11.9")."""
     by_key = {c.casefold(): c for c in classes}
     out = []
     for value in wanted:
@@ -228,6 +283,9 @@ def _match_values(wanted: tuple[str, ...], classes: list[str]) -> tuple[str, ...
             out.append(value)
         elif value.strip().casefold() in by_key:
             out.append(by_key[value.strip().casefold()])
+        elif value.endswith("*") and value.strip() != "*":
+            prefix = value[:-1].strip().casefold()
+            out.extend(c for c in classes if c.casefold().startswith(prefix))
     return tuple(dict.fromkeys(out))
 
 
@@ -476,6 +534,12 @@ def _encode(
     if len(classes) < 2:
         raise DataError(_one_class_message(label))
     if spec.multiclass:
+        if len(classes) > MAX_CLASSES:
+            raise DataError(
+                f"The label column '{label}' has {len(classes)} classes; a multi-class task keeps at most "
+                f"{MAX_CLASSES}. Group the codes (by their first characters, or rare codes into "
+                f"'{OTHER_CLASS}'), or choose the positive codes for a binary task (these codes vs the rest)."
+            )
         codes = values.cat.set_categories(classes).cat.codes.to_numpy().astype(np.int64)
         return codes, tuple(classes), ()
     if spec.positive:
@@ -510,7 +574,7 @@ def prepare(table: LoadedTable, spec: TaskSpec) -> PreparedData:
         Unknown label column, continuous or single-class label, unknown positive class, no
         feature left, or a ``zero_missing`` column that is unknown, text or the label.
     """
-    label = _clean_label(table, spec.label)
+    label = _clean_label(table, spec.label, spec.group_prefix, spec.group_rare)
     zero_columns = check_zero_missing(table, spec)
     values = label.values
     notices = list(label.notices)

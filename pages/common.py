@@ -12,12 +12,12 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
-from imbalance_core import bundled, dataset
+from imbalance_core import bundled, dataset, label_guess
 from imbalance_core.data import LoadedTable, read_table
 from imbalance_core.dataset import PreparedData, TaskSpec
 from imbalance_core.errors import DataError
@@ -31,6 +31,8 @@ K_SOURCE = "source"  # "bundled:<key>" or "upload:<sha256>"
 K_SPEC = "task_spec"  # TaskSpec: label, positive classes, ignored classes, column overrides
 K_PREPARED = "prepared"  # PreparedData built from K_TABLE and K_SPEC
 K_LAST_ERROR = "last_error"  # the last DataError sentence, shown once on the Data page
+K_LAST_NOTICE = "last_notice"  # the last plain notice (e.g. "this file is already loaded"), shown once
+K_GUESS = "label_guess"  # (source, LabelGuess | None, positive reasons): why this label and positive
 K_TRAIN_SETTINGS = "train_settings"  # TrainSettings last used on the Train page
 K_TRAIN_RESULT = "train_result"  # TrainResult of the latest training run
 K_TRAIN_CACHE = "train_cache"  # {(data_key, settings): TrainResult} for this session
@@ -52,9 +54,18 @@ TRAIN_CACHE_SIZE = 8
 
 # --- cached core calls (content-keyed: never rely on Streamlit hashing a big frame) --------------
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _read_uploaded(sha256: str, _raw: bytes, name: str) -> LoadedTable:
-    """Parse an upload once per distinct content (keyed on its SHA-256, not a sampled frame hash)."""
-    return read_table(_raw, name=name)
+def _read_uploaded_shared(sha256: str, _raw: bytes) -> LoadedTable:
+    """Parse an upload once per distinct content (keyed on its SHA-256, not a sampled frame hash).
+
+    Shared by every session, so it carries no file name: the name is the person's (it may hold a
+    patient's name) and is put on by :func:`_read_uploaded` for this session only.
+    """
+    return read_table(_raw, name="upload")
+
+
+def _read_uploaded(sha256: str, raw: bytes, name: str) -> LoadedTable:
+    """The upload's table under this session's file name (a copy; the cached table is never changed)."""
+    return replace(_read_uploaded_shared(sha256, raw), name=name)
 
 
 @st.cache_resource(show_spinner=False)
@@ -64,9 +75,19 @@ def _read_bundled(key: str) -> LoadedTable:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _prepare(table_sha: str, spec: TaskSpec, _table: LoadedTable) -> PreparedData:
-    """Build features and label for a task; keyed on the table's content hash and the spec."""
+def _prepare_shared(table_sha: str, spec: TaskSpec, _table: LoadedTable) -> PreparedData:
+    """Build features and label for a task; keyed on the table's content hash and the spec.
+
+    Shared by every session that has the same bytes and task: its ``name`` is whichever session came
+    first, so it is only ever used through :func:`_prepare`.
+    """
     return dataset.prepare(_table, spec)
+
+
+def _prepare(table_sha: str, spec: TaskSpec, table: LoadedTable) -> PreparedData:
+    """The prepared task named after this session's table (issue 18: a file name, which may hold a
+    patient's name, must never come out of a cache shared with another session)."""
+    return replace(_prepare_shared(table_sha, spec, table), name=table.name)
 
 
 # --- state set-up --------------------------------------------------------------------------------
@@ -97,34 +118,50 @@ def use_bundled(key: str) -> bool:
 
 
 def use_upload(raw: bytes, name: str) -> bool:
-    """Read an uploaded file and switch to it with its default task.
+    """Read an uploaded file and switch to it with the guessed label and positive class.
 
-    On a :class:`DataError` the message is remembered for display and everything already loaded
-    (data, task, trained results) stays as it was.
+    Every upload ends in the new data or a message: on a :class:`DataError` the message is remembered
+    for display and everything already loaded (data, task, trained results) stays as it was; the same
+    content again changes nothing and says so.
     """
     sha = hashlib.sha256(raw).hexdigest()
     if st.session_state.get(K_SOURCE) == f"upload:{sha}":
-        return True
+        remember_notice(
+            f"'{name}' has the same content as the file already loaded; nothing changed."
+            if name != current_table().name
+            else f"'{name}' is already loaded; nothing changed."
+        )
+        return False
     try:
         table = _read_uploaded(sha, raw, name)
-        label = default_label(table)
-        spec = dataset.default_spec(table, label)
+        guess = label_guess.guess_label(table)
+        spec = dataset.TaskSpec(label=guess.label, positive=guess.positive)
         prepared = _prepare(table.sha256, spec, table)
     except DataError as exc:
-        remember_error(exc)
+        remember_error(DataError(f"'{name}' was not loaded: {exc} The previous data stay in use."))
         return False
     _set_data(table, f"upload:{sha}", spec, prepared)
+    st.session_state[K_GUESS] = (f"upload:{sha}", guess, guess.positive_reasons)
     return True
 
 
 def default_label(table: LoadedTable) -> str:
-    """Guess the label column of an upload: the last column with few distinct values, else the last."""
-    frame = table.frame
-    for col in reversed(frame.columns):
-        n = frame[col].nunique(dropna=True)
-        if 2 <= n <= 10:
-            return str(col)
-    return str(frame.columns[-1])
+    """The label column a clinician would pick (:func:`imbalance_core.label_guess.guess_label`)."""
+    return label_guess.guess_label(table).label
+
+
+def current_guess() -> tuple[label_guess.LabelGuess | None, tuple[str, ...]]:
+    """Why the current label and positive were chosen: (the label guess of an upload or None when the
+    person chose the label, reasons for the positive). Empty for bundled sets (their task is documented)."""
+    stored = st.session_state.get(K_GUESS)
+    if not stored or stored[0] != st.session_state.get(K_SOURCE):
+        return None, ()
+    return stored[1], stored[2]
+
+
+def remember_positive_reasons(guess: label_guess.LabelGuess | None, reasons: tuple[str, ...]) -> None:
+    """Keep why the positive class was chosen for the current source (after the person chose a label)."""
+    st.session_state[K_GUESS] = (st.session_state.get(K_SOURCE), guess, reasons)
 
 
 def set_task(spec: TaskSpec) -> bool:
@@ -148,6 +185,7 @@ def _set_data(table: LoadedTable, source: str, spec: TaskSpec, prepared: Prepare
     st.session_state[K_SPEC] = spec
     st.session_state[K_PREPARED] = prepared
     st.session_state.pop(K_LAST_ERROR, None)
+    st.session_state.pop(K_GUESS, None)
     _forget_results()
 
 
@@ -160,6 +198,16 @@ def _forget_results() -> None:
 def remember_error(exc: DataError) -> None:
     """Keep a person-facing error sentence so the page can show it after the rerun."""
     st.session_state[K_LAST_ERROR] = str(exc)
+
+
+def remember_notice(text: str) -> None:
+    """Keep a plain notice (not an error) so the page can show it once after the rerun."""
+    st.session_state[K_LAST_NOTICE] = text
+
+
+def pop_notice() -> str | None:
+    """The remembered notice, removed so it is shown once."""
+    return st.session_state.pop(K_LAST_NOTICE, None)
 
 
 #: Characters with a markdown meaning wherever they stand: links and images ([ ] !), emphasis (* _ ~),

@@ -11,7 +11,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from imbalance_core import bundled, dataset
+from imbalance_core import bundled, dataset, label_guess
 from imbalance_core.data import LoadedTable
 from imbalance_core.dataset import TaskSpec
 from imbalance_core.errors import DataError
@@ -28,22 +28,32 @@ W_IGNORE = "data_ignore"
 W_INCLUDE = "data_include"
 W_EXCLUDE = "data_exclude"
 W_ZERO_MISSING = "data_zero_missing"
+W_GROUP_PREFIX = "data_group_prefix"
+W_GROUP_RARE = "data_group_rare"
 ZERO_MISSING_LABEL = "Zeros mean 'not measured' in"
 MODE_BINARY = "Disease vs the rest (binary)"
 MODE_MULTI = "Keep every class (multi-class)"
-GUIDANCE_STYLE = {"info": st.info, "warning": st.warning, "action": st.error}
+#: Advice is advice, not an error: red is kept for things that went wrong (issue 12 item 9).
+GUIDANCE_STYLE = {"info": st.info, "warning": st.warning, "action": st.warning}
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _profile(table_sha: str, spec: TaskSpec, _table: LoadedTable) -> DataProfile:
-    """Profile once per (content, task)."""
+def _profile_shared(table_sha: str, spec: TaskSpec, _table: LoadedTable) -> DataProfile:
+    """Profile once per (content, task); shared by sessions, so its ``name`` is not this person's."""
     return profile(_table, spec)
 
 
+def _profile(table_sha: str, spec: TaskSpec, table: LoadedTable) -> DataProfile:
+    """The profile under this session's file name (never another session's, see common._prepare)."""
+    return replace(_profile_shared(table_sha, spec, table), name=table.name)
+
+
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _label_classes(table_sha: str, label: str, _table: LoadedTable) -> dict[str, int]:
-    """Cleaned label values and their counts, for the pickers."""
-    return dataset.label_classes(_table, label)
+def _label_classes(
+    table_sha: str, label: str, _table: LoadedTable, group_prefix: int = 0, group_rare: int = 0
+) -> dict[str, int]:
+    """Cleaned (and grouped) label values and their counts, for the pickers."""
+    return dataset.label_classes(_table, label, group_prefix, group_rare)
 
 
 # --- callbacks: each turns a widget change into a new task spec --------------------------------
@@ -66,36 +76,98 @@ def _on_label() -> None:
     label = st.session_state[W_LABEL]
     keep_zeros = tuple(c for c in common.current_spec().zero_missing if c != label)
     try:
-        spec = replace(dataset.default_spec(table, label), zero_missing=keep_zeros)
+        spec, reasons = label_guess.spec_for(table, label)
+        spec = replace(spec, zero_missing=keep_zeros)
     except DataError as exc:
         common.remember_error(exc)
         st.session_state[W_LABEL] = common.current_spec().label
         return
     if common.set_task(spec):
+        common.remember_positive_reasons(None, reasons)
         _reset_task_widgets(keep_label=True)
     else:
         st.session_state[W_LABEL] = common.current_spec().label
 
 
+def chosen_positive(
+    old: tuple[str, ...], picked: list[str], classes: list[str]
+) -> tuple[tuple[str, ...], str]:
+    """The positive values the picker means, and a notice when it is not literally the selection.
+
+    Picking the other class while every class would then be positive switches to it in one step
+    (the values just added); an empty selection keeps the old positive (a binary task needs one) and
+    says so. Otherwise the selection is taken as it is.
+    """
+    picked_t = tuple(picked)
+    if not picked_t:
+        return old, (
+            "A binary task needs a positive class, so it stays as it was. To switch, pick the other class."
+        )
+    if classes and set(picked_t) >= set(classes):
+        added = tuple(p for p in picked_t if p not in old)
+        if added and len(added) < len(classes):
+            return added, ""
+        return old, "Every class was marked positive; at least one class must stay negative."
+    return picked_t, ""
+
+
 def _on_task_change() -> None:
     spec = common.current_spec()
+    table = common.current_table()
     multiclass = st.session_state[W_MODE] == MODE_MULTI
+    group_prefix = int(st.session_state.get(W_GROUP_PREFIX, spec.group_prefix) or 0)
+    group_rare = int(st.session_state.get(W_GROUP_RARE, spec.group_rare) or 0)
+    positive = spec.positive
+    if W_POSITIVE in st.session_state and not multiclass:
+        data = common.current_data()
+        old = spec.positive or (data.positive_values if data is not None else ())
+        try:
+            classes = list(_label_classes(table.sha256, spec.label, table, group_prefix, group_rare))
+        except DataError:
+            classes = []
+        ignored = set(st.session_state.get(W_IGNORE, spec.ignore))
+        positive, notice = chosen_positive(
+            old, list(st.session_state[W_POSITIVE]), [c for c in classes if c not in ignored]
+        )
+        if notice:
+            common.remember_notice(notice)
     new = replace(
         spec,
         multiclass=multiclass,
-        positive=tuple(st.session_state.get(W_POSITIVE, spec.positive)),
+        positive=positive,
         ignore=tuple(st.session_state.get(W_IGNORE, spec.ignore)),
         include=tuple(st.session_state.get(W_INCLUDE, spec.include)),
         exclude=tuple(st.session_state.get(W_EXCLUDE, spec.exclude)),
         zero_missing=tuple(st.session_state.get(W_ZERO_MISSING, spec.zero_missing)),
+        group_prefix=group_prefix,
+        group_rare=group_rare,
     )
+    if (new.group_prefix, new.group_rare) != (spec.group_prefix, spec.group_rare):
+        new = replace(new, positive=_guessed_positive(new), ignore=())  # old values may be gone
     if not common.set_task(new):
         _reset_task_widgets(keep_label=True)
+        return
+    data = common.current_data()
+    if not multiclass and data is not None:
+        st.session_state[W_POSITIVE] = list(data.positive_values)  # the selection shown is the one used
+    if new.positive != spec.positive:  # the person chose: the guessed reasons no longer apply
+        guess, _ = common.current_guess()
+        common.remember_positive_reasons(guess, ())
+
+
+def _guessed_positive(spec: TaskSpec) -> tuple[str, ...]:
+    """The positive the label's (grouped) values suggest, or () (the rarest) when they cannot be read."""
+    table = common.current_table()
+    try:
+        counts = _label_classes(table.sha256, spec.label, table, spec.group_prefix, spec.group_rare)
+        return label_guess.guess_positive(counts)[0]
+    except DataError:
+        return ()
 
 
 def _reset_task_widgets(keep_label: bool = False) -> None:
     """Drop widget values so they are seeded again from the (new) task spec."""
-    keys = [W_MODE, W_POSITIVE, W_IGNORE, W_INCLUDE, W_EXCLUDE, W_ZERO_MISSING]
+    keys = [W_MODE, W_POSITIVE, W_IGNORE, W_INCLUDE, W_EXCLUDE, W_ZERO_MISSING, W_GROUP_PREFIX, W_GROUP_RARE]
     if not keep_label:
         keys.append(W_LABEL)
     for key in keys:
@@ -139,8 +211,54 @@ def source_section() -> None:
         )
 
 
+def guess_section(spec: TaskSpec) -> None:
+    """Why this label and positive class were chosen (an upload's guess), and label problems said."""
+    guess, positive_reasons = common.current_guess()
+    if guess is not None:
+        for problem in guess.problems:
+            st.warning(common.plain(problem), icon=":material/warning:")
+    reasons = (guess.label_reasons if guess is not None and guess.label == spec.label else ()) + tuple(
+        positive_reasons
+    )
+    if reasons:
+        st.info(
+            "**Why this label and positive class**\n\n" + "\n\n".join(common.plain(r) for r in reasons),
+            icon=":material/lightbulb:",
+        )
+
+
+def grouping_section(spec: TaskSpec, n_values: int) -> None:
+    """Grouping of code labels (ICD, lab flags): by first characters, rare codes into 'other'."""
+    if n_values <= dataset.MAX_CLASSES and not (spec.group_prefix or spec.group_rare):
+        return
+    st.caption(
+        f"This label holds {n_values} values. A binary task takes any number (choose the positive codes); "
+        f"a multi-class task keeps at most {dataset.MAX_CLASSES} classes, so group the codes first."
+    )
+    g1, g2 = st.columns(2)
+    _seed(W_GROUP_PREFIX, spec.group_prefix)
+    g1.number_input(
+        "Group codes by their first N characters (0 = off)",
+        min_value=0,
+        max_value=20,
+        step=1,
+        key=W_GROUP_PREFIX,
+        on_change=_on_task_change,
+        help="E.g. 1 groups ICD-10 codes by chapter letter, 3 by category (E11.9 -> E11).",
+    )
+    _seed(W_GROUP_RARE, spec.group_rare)
+    g2.number_input(
+        f"Codes with fewer rows than this become '{dataset.OTHER_CLASS}' (0 = off)",
+        min_value=0,
+        max_value=1_000_000,
+        step=1,
+        key=W_GROUP_RARE,
+        on_change=_on_task_change,
+    )
+
+
 def task_section(table: LoadedTable, spec: TaskSpec) -> None:
-    """Label column, positive class(es), classes to leave out."""
+    """Label column, positive class(es), classes to leave out, grouping of codes."""
     columns = [str(c) for c in table.frame.columns]
     _seed(W_LABEL, spec.label)
     c1, c2 = st.columns([1, 2], gap="large")
@@ -150,12 +268,12 @@ def task_section(table: LoadedTable, spec: TaskSpec) -> None:
         )
         _seed(W_MODE, MODE_MULTI if spec.multiclass else MODE_BINARY)
         st.radio("Task", [MODE_BINARY, MODE_MULTI], key=W_MODE, on_change=_on_task_change)
-    classes = _label_classes(table.sha256, spec.label, table)
+    classes = _label_classes(table.sha256, spec.label, table, spec.group_prefix, spec.group_rare)
     names = list(classes)
     data = common.current_data()
     with c2:
         if st.session_state[W_MODE] == MODE_BINARY:
-            default_pos = list(spec.positive) or ([data.positive_name] if data and data.is_binary else [])
+            default_pos = list(data.positive_values) if data and data.is_binary else list(spec.positive)
             _seed(W_POSITIVE, [p for p in default_pos if p in names])
             st.multiselect(
                 "Positive (disease) class — one or more label values",
@@ -163,7 +281,8 @@ def task_section(table: LoadedTable, spec: TaskSpec) -> None:
                 key=W_POSITIVE,
                 on_change=_on_task_change,
                 format_func=lambda n: f"{n}  ({classes[n]:,} rows)",
-                help="Rows with these label values are the positive class; all other kept rows are negative.",
+                help="Rows with these label values are the positive class; all other kept rows are negative. "
+                "With two classes, picking the other one switches to it.",
             )
         _seed(W_IGNORE, [i for i in spec.ignore if i in names])
         st.multiselect(
@@ -174,6 +293,11 @@ def task_section(table: LoadedTable, spec: TaskSpec) -> None:
             format_func=lambda n: f"{n}  ({classes[n]:,} rows)",
             help="For example suspect blood donors, whose status is uncertain. They are counted, reported.",
         )
+    raw_values = (
+        _label_classes(table.sha256, spec.label, table) if spec.group_prefix or spec.group_rare else classes
+    )
+    grouping_section(spec, len(raw_values))
+    guess_section(spec)
 
 
 def zero_missing_section(table: LoadedTable, spec: TaskSpec, prof: DataProfile) -> None:
@@ -298,9 +422,16 @@ def main() -> None:
         "Choose the data, the label and the positive (disease) class. Everything here is computed in "
         "memory; nothing is stored."
     )
-    error = common.pop_error()
-    if error:
-        common.show_error(error)
+    # One fixed slot for messages, drawn before the uploader on every run whether or not there is a
+    # message: a box that comes and goes above the uploader shifts it mid-upload and the next file is
+    # lost in silence (issue 18 item 3).
+    slot = st.empty()
+    error, notice = common.pop_error(), common.pop_notice()
+    with slot.container():
+        if error:
+            common.show_error(error)
+        if notice:
+            st.info(common.plain(notice), icon=":material/info:")
     source_section()
     table = common.current_table()
     spec = common.current_spec()

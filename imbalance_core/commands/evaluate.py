@@ -78,8 +78,8 @@ def add_data_args(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="VALUE",
-        help="label value counted as positive; repeat or separate by commas for several "
-        "(default: the rarest class)",
+        help="label value counted as positive; repeat or separate by commas for several; a value ending "
+        "in * is a prefix ('E1*': every code starting with E1) (default: the rarest class)",
     )
     parser.add_argument(
         "--ignore",
@@ -92,6 +92,7 @@ def add_data_args(parser: argparse.ArgumentParser) -> None:
         "--multiclass", action="store_true", help="keep every class instead of positive vs rest"
     )
     add_zero_missing_arg(parser)
+    add_grouping_args(parser)
     parser.add_argument(
         "--include",
         action="append",
@@ -117,6 +118,35 @@ def add_zero_missing_arg(parser: argparse.ArgumentParser) -> None:
         metavar="COL",
         help="numeric column in which 0 means 'not measured': its zeros become missing values and are "
         "imputed (the profile flags likely columns); repeat or separate by commas for several",
+    )
+
+
+def _non_negative_int(text: str) -> int:
+    """A whole number >= 0 (argparse type)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("write a whole number, e.g. 5 (0 = off)") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("write a whole number of 0 or more (0 = off)")
+    return value
+
+
+def add_grouping_args(parser: argparse.ArgumentParser) -> None:
+    """``--group-prefix N`` and ``--group-rare N``: grouping of code labels (TaskSpec.group_*)."""
+    parser.add_argument(
+        "--group-prefix",
+        type=_non_negative_int,
+        default=0,
+        metavar="N",
+        help="group label codes by their first N characters (1: ICD-10 chapter letter); 0 = off",
+    )
+    parser.add_argument(
+        "--group-rare",
+        type=_non_negative_int,
+        default=0,
+        metavar="N",
+        help="label values with fewer than N rows become one class 'other'; 0 = off",
     )
 
 
@@ -263,9 +293,12 @@ def _split_values(given: list[str], known: Mapping[str, int]) -> tuple[str, ...]
 
 def spec_from_args(args: argparse.Namespace, table: LoadedTable) -> TaskSpec:
     """The TaskSpec chosen by :func:`add_data_args` flags (label values and columns checked by prepare)."""
-    known = label_classes(table, args.label)
+    group_prefix, group_rare = getattr(args, "group_prefix", 0), getattr(args, "group_rare", 0)
+    known = label_classes(table, args.label, group_prefix, group_rare)
     columns = {c: 1 for c in table.columns}
     return TaskSpec(
+        group_prefix=group_prefix,
+        group_rare=group_rare,
         label=args.label,
         positive=_split_values(args.positive, known),
         multiclass=bool(args.multiclass),
