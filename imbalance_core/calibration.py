@@ -232,12 +232,16 @@ def smoothed_observed(y: np.ndarray, p: np.ndarray) -> np.ndarray:
     from statsmodels.nonparametric.smoothers_lowess import lowess
 
     span = float(p.max() - p.min())
-    fitted = lowess(y, p, frac=LOWESS_FRAC, it=LOWESS_IT, delta=LOWESS_DELTA * span, return_sorted=False)
+    with np.errstate(invalid="ignore", divide="ignore"):  # a window of tied scores gives NaN, dropped below
+        fitted = lowess(y, p, frac=LOWESS_FRAC, it=LOWESS_IT, delta=LOWESS_DELTA * span, return_sorted=False)
     return np.clip(np.asarray(fitted, dtype=float), 0.0, 1.0)
 
 
 def gap_summary(gap: np.ndarray) -> np.ndarray:
-    """(ICI, E50, E90, Emax): mean, median, 90th percentile and max of the absolute gaps."""
+    """(ICI, E50, E90, Emax): mean, median, 90th percentile and max of the absolute gaps (NaN dropped)."""
+    gap = gap[np.isfinite(gap)]
+    if gap.size == 0:
+        return np.full(4, np.nan)
     return np.array([gap.mean(), np.median(gap), np.quantile(gap, 0.9), gap.max()])
 
 
