@@ -1,0 +1,87 @@
+"""Calibration of a trained model as plain data: hold-out and out-of-fold, raw and recalibrated.
+
+One function (:func:`calibration_summary`) feeds the CLI's ``evaluate --json`` (key ``calibration``),
+the pages and the report, so all of them show the same numbers. JSON keys are documented in
+``docs/CALIBRATION.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from imbalance_core.calibration import METRIC_NAMES, N_BOOT, CalibrationMetrics, calibration_metrics
+from imbalance_core.recalibration import get_recalibrator, raw_scores
+
+#: Calibration-metric lines for a terminal, in order.
+TEXT_KEYS = ("intercept", "slope", "e_to_o", "ici", "e90", "emax", "brier", "scaled_brier")
+
+
+@dataclass(frozen=True, eq=False)
+class CalibrationSummary:
+    """Calibration of one TrainResult.
+
+    holdout / oof: metrics of the risks the model delivers (recalibrated when a method was chosen);
+    raw_holdout / raw_oof: the classifier's own scores, only when recalibrated (else None).
+    method: the recalibration key; calibrator: its description ('' for none).
+    """
+
+    method: str
+    calibrator: str
+    holdout: CalibrationMetrics
+    oof: CalibrationMetrics
+    raw_holdout: CalibrationMetrics | None
+    raw_oof: CalibrationMetrics | None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The ``calibration`` block of ``evaluate --json``."""
+
+        def block(m: CalibrationMetrics | None) -> dict[str, Any] | None:
+            return None if m is None else m.as_dict()
+
+        return {
+            "recalibrate": self.method,
+            "calibrator": self.calibrator,
+            "holdout": block(self.holdout),
+            "oof": block(self.oof),
+            "raw_holdout": block(self.raw_holdout),
+            "raw_oof": block(self.raw_oof),
+        }
+
+
+def calibration_summary(result: Any, n_boot: int = N_BOOT, seed: int = 0) -> CalibrationSummary:
+    """Calibration metrics with 95 % intervals for a binary TrainResult (hold-out and out-of-fold)."""
+    method = getattr(result.settings, "recalibrate", "none")
+    recalibrated = getattr(result, "calibrator", None) is not None
+    raw_test, raw_oof = raw_scores(result)
+
+    def metrics(y: Any, s: Any) -> CalibrationMetrics:
+        return calibration_metrics(y, s, n_boot=n_boot, seed=seed)
+
+    return CalibrationSummary(
+        method=method if recalibrated else "none",
+        calibrator=result.calibrator.describe() if recalibrated else "",
+        holdout=metrics(result.y_test, result.test_scores),
+        oof=metrics(result.y_train, result.oof_scores),
+        raw_holdout=metrics(result.y_test, raw_test) if recalibrated else None,
+        raw_oof=metrics(result.y_train, raw_oof) if recalibrated else None,
+    )
+
+
+def format_metrics(m: CalibrationMetrics, title: str) -> list[str]:
+    """Terminal lines: one metric with its interval per line."""
+    lines = [f"{title} ({m.n} rows, {m.events} events; {m.n_boot} bootstrap resamples, seed {m.seed}):"]
+    for key in TEXT_KEYS:
+        e = getattr(m, key)
+        lines.append(f"  {METRIC_NAMES[key]:<38} {e.value:7.3f}  (95 % CI {e.low:.3f} to {e.high:.3f})")
+    return lines
+
+
+def format_summary(summary: CalibrationSummary) -> str:
+    """The calibration part of ``evaluate``'s text output."""
+    name = get_recalibrator(summary.method).name
+    lines = [f"calibration (recalibration: {name}{'; ' + summary.calibrator if summary.calibrator else ''}):"]
+    if summary.raw_holdout is not None:
+        lines += format_metrics(summary.raw_holdout, "hold-out, classifier's own scores")
+    lines += format_metrics(summary.holdout, "hold-out, risks as delivered")
+    return "\n".join(lines)
