@@ -1,4 +1,4 @@
-"""evaluate --recalibrate ... --json: every calibration metric with its interval, checked against the scores."""
+"""evaluate --recalibrate ... --json: every calibration metric with its interval, checked against scores."""
 
 from __future__ import annotations
 
