@@ -172,7 +172,12 @@ def expit(x: Any) -> np.ndarray:
 
 
 def fit_logistic(
-    y: np.ndarray, X: np.ndarray, offset: np.ndarray | None = None, tol: float = 1e-10, max_iter: int = 100
+    y: np.ndarray,
+    X: np.ndarray,
+    offset: np.ndarray | None = None,
+    tol: float = 1e-10,
+    max_iter: int = 100,
+    start: np.ndarray | None = None,
 ) -> LogisticFit:
     """Unpenalised logistic regression by Newton–Raphson (IRLS), with an optional offset.
 
@@ -181,8 +186,9 @@ def fit_logistic(
     """
     X = np.asarray(X, dtype=float)
     off = np.zeros(len(y)) if offset is None else np.asarray(offset, dtype=float)
-    beta = np.zeros(X.shape[1])
-    beta[0] = float(logit(np.clip(y.mean(), 1e-6, 1 - 1e-6))) if offset is None else 0.0
+    beta = np.zeros(X.shape[1]) if start is None else np.asarray(start, dtype=float).copy()
+    if start is None and offset is None:
+        beta[0] = float(logit(np.clip(y.mean(), 1e-6, 1 - 1e-6)))
     info = np.eye(X.shape[1])
     it = 0
     for it in range(1, max_iter + 1):  # noqa: B007 (the count is reported)
@@ -214,7 +220,7 @@ def calibration_intercept(y: np.ndarray, p: np.ndarray) -> Estimate:
 def calibration_slope(y: np.ndarray, p: np.ndarray) -> Estimate:
     """Calibration slope: coefficient of logit(p) in a logistic regression with intercept, Wald interval."""
     lp = logit(p)
-    fit = fit_logistic(y, np.column_stack([np.ones(len(y)), lp]))
+    fit = fit_logistic(y, np.column_stack([np.ones(len(y)), lp]), start=np.array([0.0, 1.0]))
     return _wald(fit.coef[1], fit.cov[1, 1])
 
 
