@@ -47,7 +47,9 @@ def time_metrics(rows: int, repeat: int) -> None:
     med = statistics.median(times)
     print(
         f"calibration metrics, {rows:,} rows: median {med:.2f} s of {repeat} (min {min(times):.2f}, "
-        f"max {max(times):.2f}; CPU {statistics.median(cpu):.2f} s; load {os.getloadavg()[0]:.1f}); goal < {GOAL_SECONDS:.0f} s: {'met' if med < GOAL_SECONDS else 'NOT met'}; "
+        f"max {max(times):.2f}; CPU {statistics.median(cpu):.2f} s; "
+        f"load {os.getloadavg()[0]:.1f}); goal < {GOAL_SECONDS:.0f} s: "
+        f"{'met' if med < GOAL_SECONDS else 'NOT met'}; "
         f"bootstrap {N_BOOT} resamples x {BOOT_ROWS:,} rows, lowess on {SMOOTH_MAX_ROWS:,} rows"
     )
     print(
