@@ -7,10 +7,22 @@ the pages and the report, so all of them show the same numbers. JSON keys are do
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import Any
 
-from imbalance_core.calibration import METRIC_NAMES, N_BOOT, CalibrationMetrics, calibration_metrics
+import numpy as np
+
+from imbalance_core.calibration import (
+    METRIC_NAMES,
+    N_BOOT,
+    CalibrationMetrics,
+    brier_pair,
+    calibration_metrics,
+    calibration_slope,
+    e_to_o,
+)
+from imbalance_core.errors import DataError
 from imbalance_core.recalibration import get_recalibrator, raw_scores
 
 #: Calibration-metric lines for a terminal, in order.
@@ -85,3 +97,27 @@ def format_summary(summary: CalibrationSummary) -> str:
         lines += format_metrics(summary.raw_holdout, "hold-out, classifier's own scores")
     lines += format_metrics(summary.holdout, "hold-out, risks as delivered")
     return "\n".join(lines)
+
+
+#: Leaderboard columns (Compare) with the hold-out risks' calibration, point estimates.
+LEADERBOARD_COLUMNS = ("Test Brier", "Test calibration slope", "Test E:O")
+
+
+def leaderboard_columns(result: Any) -> dict[str, float]:
+    """Hold-out Brier, calibration slope and E:O of a binary TrainResult (NaN when not computable).
+
+    Point estimates only (no bootstrap), so a grid of many pairs stays fast; intervals are on the
+    Train/Threshold pages and in ``evaluate --json``.
+    """
+    out = dict.fromkeys(LEADERBOARD_COLUMNS, float("nan"))
+    if result is None or not result.is_binary:
+        return out
+    y = np.asarray(result.y_test, dtype=float)
+    p = np.clip(np.asarray(result.test_scores, dtype=float), 0.0, 1.0)
+    if y.min() == y.max():
+        return out
+    out["Test Brier"] = float(brier_pair(y, p)[0])
+    out["Test E:O"] = float(e_to_o(y, p).value)
+    with contextlib.suppress(DataError, np.linalg.LinAlgError):
+        out["Test calibration slope"] = float(calibration_slope(y, p).value)
+    return out
