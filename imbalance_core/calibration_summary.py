@@ -121,3 +121,32 @@ def leaderboard_columns(result: Any) -> dict[str, float]:
     with contextlib.suppress(DataError, np.linalg.LinAlgError):
         out["Test calibration slope"] = float(calibration_slope(y, p).value)
     return out
+
+
+def risk_honesty(result: Any, holdout: CalibrationMetrics) -> tuple[bool, str]:
+    """Whether the delivered hold-out risks may feed a net-benefit calculation, and why, in a sentence.
+
+    Not when the model was trained with resampling or class weights and not recalibrated (the scores are
+    not risks), nor when the risks fail the calibration check (slope 1, intercept 0, E:O 1 inside their
+    95 % intervals). Otherwise the sentence says which risks the curve comes from.
+    """
+    s = result.settings
+    recalibrated = getattr(result, "calibrator", None) is not None
+    changed = s.sampler != "none" or s.weighting != "none"
+    eo = holdout.e_to_o
+    numbers = f"E:O {eo.value:.2f} (95 % CI {eo.low:.2f} to {eo.high:.2f}), slope {holdout.slope.value:.2f}"
+    if changed and not recalibrated:
+        return False, (
+            "These scores come from a model trained with resampling or class weights and not recalibrated "
+            f"({numbers}): they are not risks, so a decision curve drawn from them would mislead. Choose a "
+            "recalibration (prior, Platt or isotonic) to draw it."
+        )
+    if not holdout.is_calibrated():
+        return False, (
+            f"The hold-out risks are miscalibrated ({numbers}; intercept {holdout.intercept.value:.2f}): net "
+            "benefit drawn from them would mislead. Choose a recalibration."
+        )
+    source = (
+        "recalibrated risks" if recalibrated else "the risks of a model trained without resampling or weights"
+    )
+    return True, f"Drawn from {source} ({numbers}: calibrated within the 95 % intervals)."

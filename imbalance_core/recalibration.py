@@ -77,10 +77,10 @@ class Calibrator:
         """One sentence: what this calibrator does, with its numbers."""
         if self.kind == "prior":
             ratio = np.exp(self.shift)
-            return f"prior correction: logit shifted by {-self.shift:+.3f} (odds ratio {ratio:.3g} undone)"
+            return f"logit shifted by {-self.shift:+.3f} (odds ratio {ratio:.3g} undone)"
         if self.kind == "platt":
-            return f"logistic (Platt) recalibration: logit(risk) = {self.a:.3f} + {self.b:.3f} × logit(score)"
-        return f"isotonic recalibration: a monotone step function with {len(self.x)} steps"
+            return f"logit(risk) = {self.a:.3f} + {self.b:.3f} × logit(score)"
+        return f"a monotone step function with {len(self.x)} steps"
 
 
 @dataclass(frozen=True)
@@ -258,7 +258,8 @@ def apply_recalibration(result: Any, folds: Sequence[tuple[np.ndarray, np.ndarra
         calibrator=calibrator,
         notices=(
             *result.notices,
-            f"Scores recalibrated ({calibrator.describe()}), fitted on out-of-fold training scores.",
+            f"Scores recalibrated ({RECALIBRATORS[key].name}: {calibrator.describe()}), "
+            "fitted on out-of-fold training scores.",
         ),
     )
 

@@ -16,6 +16,7 @@ import streamlit as st
 
 from imbalance_core import curves
 from imbalance_core.calibration import METRIC_NAMES, CalibrationMetrics, calibration_metrics
+from imbalance_core.calibration_summary import risk_honesty
 from imbalance_core.errors import DataError
 from imbalance_core.figures.calibration import calibration_curves_figure, decision_curves_figure
 from imbalance_core.recalibration import RECALIBRATORS, prior_note, raw_scores
@@ -96,6 +97,13 @@ def _fit_baseline(result: Any) -> Any:
     return cache[key]
 
 
+def cached_effect(result: Any) -> ResamplingEffect | None:
+    """'Did resampling help?' for this model if it was computed in this session (Report page), else None."""
+    if result is None or not getattr(result, "is_binary", False):
+        return None
+    return _effect(result)
+
+
 def _effect(result: Any) -> ResamplingEffect | None:
     return _session_cache(K_EFFECT, 4).get(common.model_key(result.settings))
 
@@ -115,28 +123,9 @@ def metrics_table(columns: list[tuple[str, CalibrationMetrics]]) -> pd.DataFrame
 
 
 def honest_risks(result: Any) -> tuple[bool, str]:
-    """Whether the delivered hold-out risks may feed a net-benefit calculation, and why in a sentence."""
-    s = result.settings
-    recalibrated = getattr(result, "calibrator", None) is not None
-    changed = s.sampler != "none" or s.weighting != "none"
-    m = metrics_for(result, "holdout")
-    eo = m.e_to_o
-    numbers = f"E:O {eo.value:.2f} (95 % CI {eo.low:.2f} to {eo.high:.2f}), slope {m.slope.value:.2f}"
-    if changed and not recalibrated:
-        return False, (
-            f"These scores come from a model trained with resampling or class weights and not recalibrated "
-            f"({numbers}): they are not risks, so a decision curve drawn from them would mislead. Choose a "
-            "Recalibration on the Train page (prior, Platt or isotonic) to draw it."
-        )
-    if not m.is_calibrated():
-        return False, (
-            f"The hold-out risks are miscalibrated ({numbers}; intercept {m.intercept.value:.2f}): net "
-            "benefit drawn from them would mislead. Choose a Recalibration on the Train page."
-        )
-    source = (
-        "recalibrated risks" if recalibrated else "the risks of a model trained without resampling or weights"
-    )
-    return True, f"Drawn from {source} ({numbers}: calibrated within the 95 % intervals)."
+    """Whether the delivered hold-out risks may feed a net-benefit calculation (see ``risk_honesty``)."""
+    ok, why = risk_honesty(result, metrics_for(result, "holdout"))
+    return ok, why.replace("Choose a recalibration", "Choose a Recalibration on the Train page")
 
 
 # --------------------------------------------------------------------------- panels

@@ -32,7 +32,7 @@ def test_json_reports_every_calibration_metric_with_interval_matching_the_scores
     scores_path = tmp_path / "s.csv"
     payload = _run(capsys, "--recalibrate", "platt", "--scores-out", str(scores_path))
     cal = payload["calibration"]
-    assert cal["recalibrate"] == "platt" and "Platt" in cal["calibrator"]
+    assert cal["recalibrate"] == "platt" and "logit(risk)" in cal["calibrator"]
     for block in ("holdout", "oof", "raw_holdout", "raw_oof"):
         for key in METRIC_KEYS:
             est = cal[block][key]
