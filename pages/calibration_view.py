@@ -189,9 +189,8 @@ def decision_panel(prevalence: float, threshold: float | None = None, key: str =
     fig = decision_curves_figure(
         [("recalibrated", "hold-out", holdout), ("oof", "pooled out-of-fold (training)", pooled)],
         f"Decision curve at {prevalence:.1%} prevalence",
+        threshold,
     )
-    if threshold is not None:
-        fig.add_vline(x=float(threshold), line={"color": "#e67e22", "dash": "dot"})
     st.plotly_chart(fig, key=f"{key}_dca_honest")
     more = (
         " Net benefit against treating everybody or nobody; risks are calibrated to the training prevalence."

@@ -51,7 +51,7 @@ def calibration_curves_figure(
         fig.add_vline(x=float(threshold), line={"color": "#e67e22", "dash": "dot"})
     edge = min(1.0, max(0.05, top * 1.08))
     fig.update_layout(
-        title="Calibration: smoothed observed risk against predicted risk (lowess)",
+        title="Calibration (lowess-smoothed)",
         xaxis={"title": "predicted risk", "range": [0, edge]},
         yaxis={"title": "observed share with the condition", "range": [0, edge]},
         legend={"orientation": "h", "y": -0.22},
@@ -61,10 +61,13 @@ def calibration_curves_figure(
     return fig
 
 
-def decision_curves_figure(curves: Sequence[tuple[str, str, DecisionCurve]], title: str) -> go.Figure:
+def decision_curves_figure(
+    curves: Sequence[tuple[str, str, DecisionCurve]], title: str, threshold: float | None = None
+) -> go.Figure:
     """Net benefit of several risk sets (role, name, curve) with treat-all and treat-none references.
 
     The references come from the first curve (all curves share the prevalence they were computed at).
+    The x axis runs to 4 × prevalence (at least 0.1), or past ``threshold`` (marked) when that is higher.
     """
     fig = go.Figure()
     first = curves[0][2]
@@ -84,9 +87,13 @@ def decision_curves_figure(curves: Sequence[tuple[str, str, DecisionCurve]], tit
         ))  # fmt: skip
         if dc.net_benefit.size:
             top = max(top, float(np.nanmax(dc.net_benefit)))
+    right = max(0.1, 4 * first.prevalence)
+    if threshold is not None:
+        fig.add_vline(x=float(threshold), line={"color": "#e67e22", "dash": "dot"})
+        right = max(right, 1.15 * float(threshold))
     fig.update_layout(
         title=html.escape(title),
-        xaxis={"title": "threshold probability", "range": [0, min(1.0, max(0.1, 4 * first.prevalence))]},
+        xaxis={"title": "threshold probability", "range": [0, min(1.0, right)]},
         yaxis={"title": "net benefit", "range": [-0.05 * max(top, 0.01), 1.1 * max(top, 0.01)]},
         legend={"orientation": "h", "y": -0.22},
         height=440,
