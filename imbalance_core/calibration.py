@@ -54,6 +54,11 @@ SMOOTH_MAX_ROWS = 20_000
 LOWESS_FRAC = 2 / 3
 LOWESS_IT = 0
 LOWESS_DELTA = 0.005
+#: Why intercept/slope can be missing: scores of exactly 0 and 1 (kNN, trees) leave no information.
+NOT_ESTIMABLE = (
+    "The calibration intercept or slope could not be estimated: the scores sit at 0 and 1 or separate the "
+    "classes completely."
+)
 #: Two-sided 95 %.
 Z95 = float(norm.ppf(0.975))
 
@@ -197,10 +202,14 @@ def fit_logistic(
         try:
             step = np.linalg.solve(info, X.T @ (y - mu))
         except np.linalg.LinAlgError:
-            raise DataError("The calibration model could not be fitted: the risks do not vary.") from None
+            raise DataError(NOT_ESTIMABLE) from None
         beta = beta + step
+        if not np.isfinite(beta).all():
+            raise DataError(NOT_ESTIMABLE)
         if np.max(np.abs(step)) < tol:
             break
+    else:
+        raise DataError(NOT_ESTIMABLE)
     mu = expit(off + X @ beta)
     info = (X.T * (mu * (1 - mu))) @ X
     return LogisticFit(coef=beta, cov=np.linalg.inv(info), iterations=it)
@@ -220,7 +229,11 @@ def calibration_intercept(y: np.ndarray, p: np.ndarray) -> Estimate:
 def calibration_slope(y: np.ndarray, p: np.ndarray) -> Estimate:
     """Calibration slope: coefficient of logit(p) in a logistic regression with intercept, Wald interval."""
     lp = logit(p)
-    fit = fit_logistic(y, np.column_stack([np.ones(len(y)), lp]), start=np.array([0.0, 1.0]))
+    X = np.column_stack([np.ones(len(y)), lp])
+    try:  # start at "calibrated" (fast when nearly so); scores at 0 and 1 need the plain start
+        fit = fit_logistic(y, X, start=np.array([0.0, 1.0]))
+    except (DataError, np.linalg.LinAlgError):
+        fit = fit_logistic(y, X)
     return _wald(fit.coef[1], fit.cov[1, 1])
 
 
@@ -336,8 +349,8 @@ def calibration_metrics(
     return CalibrationMetrics(
         n=len(y),
         events=int(y.sum()),
-        intercept=calibration_intercept(y, p),
-        slope=calibration_slope(y, p),
+        intercept=_or_missing(calibration_intercept, y, p),
+        slope=_or_missing(calibration_slope, y, p),
         e_to_o=e_to_o(y, p),
         ici=boot[2],
         e50=boot[3],
@@ -352,6 +365,17 @@ def calibration_metrics(
         curve_p=curve_p,
         curve_observed=curve_obs,
     )
+
+
+def _or_missing(
+    metric: Callable[[np.ndarray, np.ndarray], Estimate], y: np.ndarray, p: np.ndarray
+) -> Estimate:
+    """The metric, or NaN with the reason as its method when the model cannot be fitted."""
+    try:
+        return metric(y, p)
+    except (DataError, np.linalg.LinAlgError):
+        nan = float("nan")
+        return Estimate(nan, nan, nan, "not estimable (scores at 0 and 1 or complete separation)")
 
 
 def format_estimate(key: str, est: Estimate) -> str:

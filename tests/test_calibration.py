@@ -112,3 +112,22 @@ def test_disease_as_majority_and_bad_inputs():
         cal.calibration_metrics([0, 1], [0.2, 1.5], n_boot=20)
     with pytest.raises(DataError, match="coded 1"):
         cal.calibration_metrics([0, 2], [0.2, 0.5], n_boot=20)
+
+
+def test_scores_at_zero_and_one_still_give_the_glm_slope():
+    rng = np.random.default_rng(10)
+    y = (rng.random(400) < 0.2).astype(int)
+    p = np.where(rng.random(400) < 0.7, y, 1 - y).astype(float)  # kNN-like: only 0 and 1
+    m = cal.calibration_metrics(y, p, n_boot=20)
+    lp = sp_logit(np.clip(p, cal.EPS, 1 - cal.EPS))
+    glm = sm.GLM(y, sm.add_constant(lp), family=sm.families.Binomial()).fit(tol=1e-14)
+    assert m.slope.value == pytest.approx(glm.params[1], abs=1e-9)
+    assert m.brier.value == pytest.approx(brier_score_loss(y, p), abs=1e-12)
+
+
+def test_not_estimable_slope_is_missing_with_its_reason_not_an_error():
+    y = np.array([0, 0, 0, 1, 1, 1] * 20)
+    p = np.array([0.0, 0.0, 0.0, 1.0, 1.0, 1.0] * 20)  # complete separation
+    m = cal.calibration_metrics(y, p, n_boot=20)
+    assert np.isnan(m.slope.value) and "not estimable" in m.slope.method
+    assert m.as_dict()["slope"]["value"] is None and not m.is_calibrated()
