@@ -23,6 +23,8 @@ def test_raw_vs_recalibrated_on_train_and_threshold(page, app_url: str, output_d
     wait_for_app(page)
     page.wait_for_selector("h1:has-text('Data')")
     open_page(page, "Train")
+    page.wait_for_selector("h1:has-text('Train')", timeout=180_000)
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="Resampling method").wait_for(timeout=180_000)
     _choose(page, "Resampling method", "SMOTE")
     _choose(page, "Recalibration", "Platt (logistic)")
     page.locator('[data-testid="stBaseButton-primary"]', has_text="Train").first.click()
