@@ -25,6 +25,7 @@ import pandas as pd
 from joblib import Parallel, delayed
 
 from imbalance_core import training
+from imbalance_core.calibration_summary import leaderboard_columns
 from imbalance_core.dataset import PreparedData
 from imbalance_core.errors import DataError
 from imbalance_core.metrics import FOLD_METRICS, METRIC_NAMES, binary_table, multiclass_fold_metrics
@@ -156,6 +157,7 @@ def _row_record(row: CompareRow) -> dict[str, Any]:
         record[name] = pd.NA if value is None else int(value)
     for key, name in HOLDOUT_METRICS.items():
         record[f"Test {name}"] = row.holdout.get(key, np.nan)
+    record.update(leaderboard_columns(row.result))  # hold-out Brier, calibration slope, E:O
     record["Threshold"] = row.threshold
     record["Fit seconds"] = row.fit_seconds
     record["Notices"] = " ".join(row.notices)
@@ -210,6 +212,11 @@ RANKINGS: dict[str, Ranking] = {
         "Balanced accuracy", "CV mean of sensitivity and specificity at 0.5.", _cv_mean("balanced_accuracy")
     ),
     "sensitivity": Ranking("Sensitivity", "CV sensitivity at 0.5.", _cv_mean("sensitivity")),
+    "brier": Ranking(
+        "Brier score (risks)",
+        "Hold-out Brier score, lowest first: honest risks and separation together.",
+        lambda row: -leaderboard_columns(row.result)["Test Brier"],
+    ),
 }
 
 

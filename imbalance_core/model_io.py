@@ -35,6 +35,7 @@ import pandas as pd
 from sklearn.model_selection import FixedThresholdClassifier
 from sklearn.pipeline import Pipeline
 
+from imbalance_core import recalibration
 from imbalance_core.errors import DataError
 
 #: Marker stored in every file so a skops file of some other program is recognised as foreign.
@@ -65,6 +66,8 @@ ALLOWED_TYPES: frozenset[str] = frozenset({
     "sklearn.neural_network._stochastic_optimizers.SGDOptimizer",
     "sklearn.neural_network._stochastic_optimizers.AdamOptimizer",
     "imblearn.pipeline.Pipeline",
+    "imbalance_core.recalibration.RecalibratedModel",
+    "imbalance_core.recalibration.Calibrator",
     "imblearn.ensemble._forest.BalancedRandomForestClassifier",
     "imblearn.ensemble._easy_ensemble.EasyEnsembleClassifier",
     "imblearn.under_sampling._prototype_selection._random_under_sampler.RandomUnderSampler",
@@ -351,8 +354,9 @@ def build_saved_model(
     binary = len(data.class_names) == 2
     if binary:
         t = 0.5 if threshold is None else float(threshold)
+        scorer = recalibration.wrap(stripped, getattr(pipeline, "recalibrator_", None))  # recalibrated risks
         model: Any = FixedThresholdClassifier(
-            stripped, threshold=t, pos_label=1, response_method="predict_proba"
+            scorer, threshold=t, pos_label=1, response_method="predict_proba"
         )
     else:
         t, model = None, stripped

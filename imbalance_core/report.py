@@ -32,6 +32,7 @@ from imbalance_core.data import DETECTION_LIMIT_RULE
 from imbalance_core.errors import DataError
 from imbalance_core.intervals import bootstrap_average_precision, delong_roc_auc
 from imbalance_core.model_io import new_export_id, package_versions
+from imbalance_core.report_calibration import calibration_report
 
 #: Points drawn per projection scatter (a random subset beyond this; the counts stay exact).
 MAX_SCATTER_POINTS = 4000
@@ -137,6 +138,7 @@ class ReportInputs:
     projection: PcaView | None = None
     export_id: str = ""
     created: str = ""
+    resampling_effect: Any = None  # imbalance_core.resampling_effect.ResamplingEffect, when computed
 
 
 @dataclass(frozen=True)
@@ -178,6 +180,7 @@ class FigureData:
     calibration: curves.Calibration | None = None
     decision: curves.DecisionCurve | None = None
     threshold: float = float("nan")
+    calibration_curves: tuple = ()  # imbalance_core.report_calibration.CalibrationCurve per risk set
 
 
 @dataclass(frozen=True, eq=False)
@@ -508,7 +511,7 @@ def _caveats(inputs: ReportInputs, cal: curves.Calibration | None) -> list[str]:
             "The training part was enlarged with synthetic or copied patients. They are not real "
             "people; the hold-out set, on which every number here is measured, has only real patients."
         )
-    if kind != "none" or s.weighting != "none":
+    if (kind != "none" or s.weighting != "none") and getattr(inputs.result, "calibrator", None) is None:
         out.append(
             "Resampling and class weights change the model's idea of how common the disease is: its "
             "scores are not calibrated risks. Read them as a ranking, and judge PPV and NPV at the "
@@ -589,8 +592,9 @@ def _binary_body(inputs: ReportInputs) -> _Body:
         cal = curves.calibration(y, s)
     except DataError:
         cal = None
+    calrep = calibration_report(result, inputs.resampling_effect)
     try:
-        dca = curves.decision_curve(y, s, prevalence=row["prevalence_deploy"])
+        dca = curves.decision_curve(y, s, prevalence=row["prevalence_deploy"]) if calrep.honest else None
     except DataError:
         dca = None
     deploy = fmt_pct(row["prevalence_deploy"])
@@ -608,7 +612,11 @@ def _binary_body(inputs: ReportInputs) -> _Body:
             "ROC and precision-recall curves on the hold-out set; the dot marks the chosen threshold.",
             (cal.message + f" Brier score {fmt_prop(cal.brier)}.") if cal is not None else "",
             "Decision curve: net benefit of acting on the model compared with treating everybody or nobody, "
-            f"at the deployment prevalence {deploy}."), (), ("roc_pr", "calibration_decision")),
+            f"at the deployment prevalence {deploy}." if calrep.honest else calrep.paragraphs[2]),
+            (), ("roc_pr", "calibration_decision")),
+        Section("7. Calibration and recalibration", calrep.paragraphs, (TableBlock(
+            "Calibration metrics with 95 % intervals", calrep.header, calrep.rows, note=calrep.note),),
+            ("calibration_curves",)),
     )  # fmt: skip
     figures = FigureData(
         class_bars=_class_bars(inputs), projection=inputs.projection, class_names=tuple(result.class_names),
@@ -617,7 +625,7 @@ def _binary_body(inputs: ReportInputs) -> _Body:
         operating_point={"fpr": 1 - row["specificity"], "tpr": row["sensitivity"],
                          "recall": row["sensitivity"], "precision": row["ppv"]},
         roc_auc=roc_auc, pr_auc=pr_auc, prevalence_sample=row["n_pos"] / row["n"],
-        calibration=cal, decision=dca, threshold=threshold,
+        calibration=cal, decision=dca, threshold=threshold, calibration_curves=calrep.curves,
     )  # fmt: skip
     key = {
         "threshold": fmt_threshold(threshold),

@@ -17,6 +17,8 @@ import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 
+from imbalance_core.report_calibration import draw_calibration_curves
+
 #: Resolution of the PNGs embedded in the PDF.
 DPI = 150
 POS_COLOR = "#c0392b"
@@ -188,12 +190,14 @@ DRAWERS: dict[str, Callable[[Any], bytes]] = {
     "roc_pr": draw_roc_pr,
     "calibration_decision": draw_calibration_decision,
     "pca": draw_pca,
+    "calibration_curves": draw_calibration_curves,
 }
 
 
 def draw_all(fd: Any) -> dict[str, bytes]:
     """Every figure the data allow, as PNG bytes: curves for two-class tasks, PCA when present."""
     wanted = {"classes": True, "roc_pr": fd.roc is not None, "calibration_decision": fd.roc is not None,
-              "pca": fd.projection is not None}  # fmt: skip
+              "pca": fd.projection is not None,
+              "calibration_curves": bool(getattr(fd, "calibration_curves", ()))}  # fmt: skip
     with matplotlib.rc_context(RC):
         return {key: draw(fd) for key, draw in DRAWERS.items() if wanted.get(key)}

@@ -43,6 +43,7 @@ from imbalance_core.dataset import PreparedData
 from imbalance_core.errors import DataError
 from imbalance_core.metrics import FOLD_METRICS, binary_fold_metrics, mean_sd, multiclass_fold_metrics
 from imbalance_core.models import WEIGHTINGS, WeightedClassifier, get_classifier
+from imbalance_core.recalibration import apply_recalibration, get_recalibrator
 from imbalance_core.samplers import ResamplingStep, get_sampler
 
 Progress = Callable[[str, float], None]
@@ -73,6 +74,7 @@ class TrainSettings:
     cv: int = 5
     test_size: float = 0.25
     seed: int = 0
+    recalibrate: str = "none"  # "none" | "prior" | "platt" | "isotonic" (imbalance_core.recalibration)
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,10 @@ class TrainResult:
     notices: tuple[str, ...] = ()
     per_class_summary: dict[str, MetricSummary] = field(default_factory=dict)
     clipped_counts: dict[str, int] = field(default_factory=dict)
+    # recalibration (imbalance_core.recalibration): the classifier's own scores and the fitted calibrator
+    raw_test_scores: np.ndarray | None = None
+    raw_oof_scores: np.ndarray | None = None
+    calibrator: Any = None
 
     @property
     def is_binary(self) -> bool:
@@ -191,6 +197,7 @@ def _check_compatible(data: PreparedData, settings: TrainSettings) -> None:
         raise DataError(f"Unknown weighting; choose one of: {', '.join(WEIGHTINGS)}.")
     if not 0 < settings.ratio <= 1:
         raise DataError("The target ratio must be above 0 and at most 1:1 (for example 1:3 or 0.333).")
+    get_recalibrator(settings.recalibrate)
 
 
 def _clip_indices(data: PreparedData, settings: TrainSettings) -> tuple[tuple[int, float, float], ...]:
@@ -465,7 +472,7 @@ def assemble(
     summary, per_class = _summaries(metrics, data.class_names)
     cv_seconds = sum(out.seconds for out in fold_outputs)
     total = cv_seconds + final.seconds if total_seconds is None else total_seconds
-    return TrainResult(
+    result = TrainResult(
         settings=settings,
         class_names=tuple(data.class_names),
         y_test=y[test_idx],
@@ -484,6 +491,7 @@ def assemble(
         notices=_dedupe(all_notices),
         clipped_counts=_clipped_by_name(final),
     )
+    return apply_recalibration(result, folds)
 
 
 def _clipped_by_name(fit: FitOutput) -> dict[str, int]:

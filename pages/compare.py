@@ -12,6 +12,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
+from imbalance_core.calibration_summary import LEADERBOARD_COLUMNS
 from imbalance_core.compare import CV_METRICS, HOLDOUT_METRICS, RANKINGS, CompareResult, run_grid
 from imbalance_core.errors import DataError
 from imbalance_core.figures.leaderboard import leaderboard_figure
@@ -53,7 +54,7 @@ def holdout_table(result: CompareResult, by: str) -> pd.DataFrame:
     frame = frame[frame["Error"] == ""]
     order = ("balanced_accuracy", "sensitivity", "specificity", "f1")
     names = {f"Test {HOLDOUT_METRICS[key]}": HOLDOUT_METRICS[key] for key in order}
-    columns = ["Rank", "Sampler", "Classifier", *names, "TP", "TN", "FP", "FN"]
+    columns = ["Rank", "Sampler", "Classifier", *names, *LEADERBOARD_COLUMNS, "TP", "TN", "FP", "FN"]
     return frame[columns].rename(columns=names)
 
 
@@ -62,6 +63,7 @@ def _column_config() -> dict[str, object]:
     config: dict[str, object] = {
         f"Test {name}": st.column_config.NumberColumn(format="%.3f") for name in HOLDOUT_METRICS.values()
     }
+    config.update({name: st.column_config.NumberColumn(format="%.3f") for name in LEADERBOARD_COLUMNS})
     config["Fit seconds"] = st.column_config.NumberColumn(format="%.1f")
     for name in ("Rank", "Sampler", "Classifier"):
         config[name] = st.column_config.Column(pinned=True)

@@ -19,7 +19,7 @@ from streamlit.errors import StreamlitAPIException
 
 from imbalance_core import html_report, model_io, predict, report, thresholds
 from imbalance_core.errors import DataError
-from pages import common
+from pages import calibration_view, common
 
 TRAIN_PAGE = "pages/train.py"
 K_EXPORTS = "report_exports"  # {"key": inputs key, "pdf": bytes, ...} of the last prepared downloads
@@ -270,10 +270,11 @@ def main() -> None:
         table=common.current_table(),
         compare=compare if with_compare else None,
         projection=_pca(data, settings) if with_pca else None,
+        resampling_effect=calibration_view.cached_effect(result),  # "did resampling help?", if computed
     )
     key = repr(
         (common.data_key(), settings, threshold, reason, prevalence, with_pca, with_compare, id(compare))
-    )
+    ) + str(inputs.resampling_effect is not None)
     try:
         content = _content(inputs, key)
     except DataError as exc:

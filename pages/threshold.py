@@ -24,7 +24,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 from imbalance_core import command_line, curves, metrics, thresholds
 from imbalance_core.errors import DataError
 from imbalance_core.figures import curves as curve_figures
-from pages import common
+from pages import calibration_view, common
 from pages.widgets.threshold_explorer import committed_value, encode_payload, threshold_explorer
 
 EXPLORER_KEY = "threshold_explorer"
@@ -150,14 +150,17 @@ def _server_side(arrays: tuple, picks: list[dict], threshold: float, prevalence:
     st.markdown(f"**Threshold {threshold:.4f}** · {pick_reason(picks, threshold)}")
     left, right = st.columns(2)
     with left:
-        try:
-            cal = curves.calibration(y_test, scores)
-        except DataError as exc:
-            common.show_error(exc)
-        else:
-            st.plotly_chart(curve_figures.calibration_figure(cal, threshold=threshold), key="thr_cal")
-            (st.warning if cal.distorted else st.caption)(common.plain(cal.message))
+        if not calibration_view.calibration_panel(threshold):  # binary: raw vs recalibrated + metrics
+            try:
+                cal = curves.calibration(y_test, scores)
+            except DataError as exc:
+                common.show_error(exc)
+            else:
+                st.plotly_chart(curve_figures.calibration_figure(cal, threshold=threshold), key="thr_cal")
+                (st.warning if cal.distorted else st.caption)(common.plain(cal.message))
     with right:
+        if calibration_view.decision_panel(prevalence, threshold):  # binary: only from honest risks
+            return
         try:
             dc = curves.decision_curve(y_test, scores, prevalence=prevalence)
         except DataError as exc:

@@ -22,7 +22,7 @@ from imbalance_core.metrics import FOLD_METRICS, METRIC_NAMES, binary_table, mul
 from imbalance_core.models import CLASSIFIERS, WEIGHTINGS, ParamSpec
 from imbalance_core.samplers import SAMPLERS, SamplerSpec
 from imbalance_core.training import TrainResult, TrainSettings, weighting_overlap_notice
-from pages import common
+from pages import calibration_view, common
 
 THRESHOLD_PAGE = "pages/threshold.py"
 #: Target minority:majority ratios offered, label -> ratio.
@@ -326,6 +326,9 @@ def settings_form(data: PreparedData) -> TrainSettings:
         cv=cv,
         test_size=test_size,
         seed=seed,
+        recalibrate=calibration_view.recalibrate_choice(
+            (st.session_state.get(common.K_TRAIN_SETTINGS) or plain).recalibrate
+        ),
     )
 
 
@@ -418,6 +421,7 @@ def show_result(result: TrainResult) -> None:
     clipped = clipping_sentence(result)
     if clipped:
         st.caption(common.plain(clipped))
+    calibration_view.train_page_section(result)
     try:
         st.page_link(
             THRESHOLD_PAGE,

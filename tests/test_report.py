@@ -213,7 +213,7 @@ def test_figures_and_pdf_survive_awkward_class_names(built):
         class_bars={"Whole data set": {"a$b": 5, odd: 2}},
     )
     images = report_figures.draw_all(fd)
-    assert set(images) == {"classes", "roc_pr", "calibration_decision", "pca"}
+    assert set(images) == {"classes", "roc_pr", "calibration_decision", "pca", "calibration_curves"}
     odd_content = dataclasses.replace(content, figures=fd, subtitle=odd, meta=(("Data set", odd),))
     text = _pdf_text(report.render_pdf(odd_content, images))
     assert "<b>1</b>" in text

@@ -21,11 +21,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from imbalance_core.commands.calibration_args import add_calibration_args, add_calibration_output
 from imbalance_core.data import LoadedTable, read_table
 from imbalance_core.dataset import PreparedData, TaskSpec, label_classes, prepare
 from imbalance_core.errors import DataError
 from imbalance_core.metrics import binary_table, multiclass_fold_metrics
 from imbalance_core.models import CLASSIFIERS, WEIGHTINGS
+from imbalance_core.recalibration import RECALIBRATORS
 from imbalance_core.samplers import SAMPLERS
 from imbalance_core.thresholds import PICKERS, ThresholdPick, parse_pick, run_pick, score_curve, table_at
 from imbalance_core.training import TrainResult, TrainSettings, train
@@ -222,6 +224,12 @@ def add_common_training_args(parser: argparse.ArgumentParser) -> None:
         help="share of rows held out for the test set (default 0.25)",
     )
     g.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
+    g.add_argument(
+        "--recalibrate",
+        choices=tuple(RECALIBRATORS),
+        default="none",
+        help="recalibrate the scores on out-of-fold training scores (default none)",
+    )
 
 
 def add_threshold_args(parser: argparse.ArgumentParser) -> None:
@@ -352,6 +360,7 @@ def settings_from_args(args: argparse.Namespace, sampler: str, classifier: str) 
         cv=int(args.cv),
         test_size=float(args.test_size),
         seed=int(args.seed),
+        recalibrate=str(getattr(args, "recalibrate", "none")),
     )
 
 
@@ -553,6 +562,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     from imbalance_core.commands.report import add_allow_patient_rows_arg
 
     add_allow_patient_rows_arg(p)
+    add_calibration_args(p)
     p.set_defaults(func=run)
 
 
@@ -575,5 +585,6 @@ def run(args: argparse.Namespace) -> int:
         reason = f"{pick.label}: {pick.reason}" if pick is not None else "Set by hand (--threshold)."
         write_model(result, data, threshold, reason, args.model_out)
     payload = result_json(result, data, threshold, pick=pick, prevalence=args.prevalence)
-    print(json.dumps(payload, indent=2, ensure_ascii=False) if args.json else format_text(payload))
+    extra = add_calibration_output(payload, result, data, args)  # docs/CALIBRATION.md
+    print(json.dumps(payload, indent=2, ensure_ascii=False) if args.json else format_text(payload) + extra)
     return 0
