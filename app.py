@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
-st.set_page_config(page_title="Imbalance Lab", page_icon=":material/balance:", layout="wide")
+#: A local image, served by this server: a ":material/..:" page icon makes every page load fetch an SVG
+#: from fonts.gstatic.com, and an emoji favicon is drawn from a CDN image too (see tests/e2e/test_outbound.py).
+FAVICON = str(Path(__file__).resolve().parent / "static" / "favicon.png")
+st.set_page_config(page_title="Imbalance Lab", page_icon=FAVICON, layout="wide")
 
 from imbalance_core.umap_warmup import start_background_warmup  # noqa: E402
 from pages import common  # noqa: E402  (set_page_config must come first)
