@@ -34,6 +34,7 @@ K_LAST_ERROR = "last_error"  # the last DataError sentence, shown once on the Da
 K_TRAIN_SETTINGS = "train_settings"  # TrainSettings last used on the Train page
 K_TRAIN_RESULT = "train_result"  # TrainResult of the latest training run
 K_TRAIN_CACHE = "train_cache"  # {(data_key, settings): TrainResult} for this session
+K_TRAIN_JOBS = "train_jobs"  # {(data_key, settings): TrainingJob} submitted to the worker pool, not yet taken
 K_THRESHOLD = "threshold"  # committed decision threshold (float) from the Threshold page
 K_COMPARE_RESULT = "compare_result"  # CompareResult of the latest Compare run
 K_PREVALENCE = "deployment_prevalence"  # deployment prevalence (fraction) last set on the Threshold page
@@ -265,16 +266,15 @@ def train_cached(
 
     Kept in ``st.session_state`` rather than ``st.cache_resource`` so one person's patients'
     model is never handed to another session, and so a progress callback can draw this run's bar.
+    The fit itself runs in a worker process (:func:`_train_in_worker`).
     """
-    from imbalance_core.training import train
-
     cache: dict[tuple[str, Any], TrainResult] = st.session_state.setdefault(K_TRAIN_CACHE, {})
     key = (data_key(), settings)
     if key in cache:
         result = cache.pop(key)  # re-insert: most recently used last
     else:
         data = require_data()
-        result = train(data, settings, progress=progress)
+        result = _train_in_worker(key, data, settings, progress)
     cache[key] = result
     while len(cache) > TRAIN_CACHE_SIZE:
         cache.pop(next(iter(cache)))
@@ -282,6 +282,48 @@ def train_cached(
     st.session_state[K_TRAIN_RESULT] = result
     committed_threshold(model_key(settings))  # a threshold chosen for another model goes
     return result
+
+
+# --- training in worker processes ---------------------------------------------------------------
+def _train_in_worker(
+    key: tuple[str, Any],
+    data: PreparedData,
+    settings: TrainSettings,
+    progress: Callable[[str, float], None] | None,
+) -> TrainResult:
+    """Run :func:`imbalance_core.training.train` in the shared worker pool and wait for it here.
+
+    The server's interpreter only waits (asleep, holding no lock), so other people's pages stay quick
+    while this fit runs (bench/train_load.py). While it waits behind other trainings, ``progress``
+    gets "N trainings ahead of yours"; then the fit's own fold messages. A rerun while waiting (the
+    person changed a widget) leaves the job running: it is kept in this session (``K_TRAIN_JOBS``)
+    and the next call for the same key picks it up instead of starting another.
+    ``IMBALANCE_LAB_TRAIN_WORKERS=0`` trains in this process (debugging).
+    """
+    from imbalance_core import workers
+    from imbalance_core.training import train
+
+    if workers.in_process():
+        return train(data, settings, progress=progress)
+    jobs: dict[tuple[str, Any], workers.TrainingJob] = st.session_state.setdefault(K_TRAIN_JOBS, {})
+    pool = workers.shared_pool()
+    job = jobs.get(key)
+    if job is None:
+        job = jobs[key] = pool.submit(data, settings)
+
+    def on_status(status: workers.JobStatus) -> None:
+        if progress is None:
+            return
+        if not status.started:
+            progress(workers.queue_message(status), 0.0)
+        elif status.message:
+            progress(status.message, status.fraction)
+
+    try:
+        return workers.wait_for(pool, job, on_status)
+    finally:
+        if job.future.done():
+            jobs.pop(key, None)
 
 
 def model_key(settings: TrainSettings) -> str:
