@@ -6,8 +6,8 @@ from pathlib import Path
 
 import streamlit as st
 
-#: A local image, served by this server: a ":material/..:" page icon makes every page load fetch an SVG
-#: from fonts.gstatic.com, and an emoji favicon is drawn from a CDN image too (see tests/e2e/test_outbound.py).
+#: A local image, served by this server: a ":material/..:" page icon made every page load fetch an SVG
+#: from fonts.gstatic.com (tests/e2e/test_outbound.py). The sidebar's material icons fetch nothing.
 FAVICON = str(Path(__file__).resolve().parent / "static" / "favicon.png")
 st.set_page_config(page_title="Imbalance Lab", page_icon=FAVICON, layout="wide")
 

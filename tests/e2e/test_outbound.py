@@ -131,7 +131,7 @@ def recorded_server(tmp_path: Path):
                         break
             except OSError:
                 time.sleep(0.3)
-        time.sleep(2)  # the start-up banner (with its address lookups) is printed after the health route is up
+        time.sleep(2)  # the start-up banner (and its address lookups) comes after the health route
         yield url, log_path, out
     finally:
         proc.terminate()
