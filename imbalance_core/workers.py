@@ -23,8 +23,11 @@ import contextlib
 import itertools
 import multiprocessing
 import os
+import sys
 import threading
-from collections.abc import Callable
+import time
+import types
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -66,12 +69,22 @@ def default_workers(cpu_count: int | None = None) -> int:
 
 # --- worker side -------------------------------------------------------------------------------------
 def _init_worker(queue: Any) -> None:
-    """Runs once in each worker: remember the progress queue, lower the priority, import the engine."""
+    """Runs once in each worker: remember the progress queue, lower the priority, import the engine,
+    and watch the server: a worker whose server was killed ends instead of training on for nobody."""
     global _progress_queue
     _progress_queue = queue
+    parent = os.getppid()
+    threading.Thread(target=_exit_with_parent, args=(parent,), name="parent-watch", daemon=True).start()
     with contextlib.suppress(OSError):  # not permitted here: run at normal priority
         os.nice(WORKER_NICENESS)
     import imbalance_core.training  # noqa: F401  (import once per worker, not per job)
+
+
+def _exit_with_parent(parent: int, every_seconds: float = 1.0) -> None:
+    """Thread in a worker: end the process once its parent (the server) is gone (re-parented)."""
+    while os.getppid() == parent:
+        time.sleep(every_seconds)
+    os._exit(0)
 
 
 def _run_training(job_id: int, data: PreparedData, settings: TrainSettings) -> TrainResult:
@@ -86,6 +99,28 @@ def _run_training(job_id: int, data: PreparedData, settings: TrainSettings) -> T
 
 
 # --- server side -------------------------------------------------------------------------------------
+_MAIN_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _no_main_module() -> Iterator[None]:
+    """While worker processes are started: no ``__main__`` for ``spawn`` to re-run in them.
+
+    ``spawn`` re-runs the parent's ``__main__`` file in every new worker; under ``streamlit run`` that
+    is the app script (Streamlit installs each run's script as ``sys.modules["__main__"]``), so every
+    worker would run the whole app bare. A module with no file and no spec makes ``spawn`` skip it.
+    Streamlit itself replaces ``__main__`` on every run; the previous one is put back afterwards.
+    """
+    with _MAIN_LOCK:
+        saved = sys.modules.get("__main__")
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            yield
+        finally:
+            if saved is not None:
+                sys.modules["__main__"] = saved
+
+
 @dataclass(frozen=True)
 class JobStatus:
     """What a person waiting for one training is told.
@@ -140,18 +175,20 @@ class TrainingPool:
 
     def warm_up(self) -> None:
         """Start the workers now (their imports take seconds), so the first training does not wait."""
-        for _ in range(self.max_workers):
-            self._executor.submit(int)
+        with _no_main_module():
+            for _ in range(self.max_workers):
+                self._executor.submit(int)
 
     def submit(self, data: PreparedData, settings: TrainSettings) -> TrainingJob:
         """Queue one training; it starts when a worker is free, in submission order."""
         with self._lock:
             job_id = next(self._ids)
-            try:
-                future = self._executor.submit(_run_training, job_id, data, settings)
-            except BrokenProcessPool:
-                self._executor = self._new_executor()
-                future = self._executor.submit(_run_training, job_id, data, settings)
+            with _no_main_module():  # a submit may start a worker process
+                try:
+                    future = self._executor.submit(_run_training, job_id, data, settings)
+                except BrokenProcessPool:
+                    self._executor = self._new_executor()
+                    future = self._executor.submit(_run_training, job_id, data, settings)
             self._pending[job_id] = future
         future.add_done_callback(lambda _f, job_id=job_id: self._forget(job_id))
         return TrainingJob(job_id, future)

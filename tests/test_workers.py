@@ -121,3 +121,53 @@ def test_the_train_page_does_not_fit_in_the_server(monkeypatch):
     result = at.session_state[common.K_TRAIN_RESULT]
     assert result.settings.cv == 3 and len(result.folds) == 3
     assert any("Cross-validation summary" in s.value for s in at.subheader)
+
+
+def test_workers_do_not_rerun_the_app_script(tmp_path, monkeypatch):
+    """Under ``streamlit run`` the app script is ``__main__``: spawn must not re-run it in each worker."""
+    import sys
+    import types
+
+    marker = tmp_path / "ran"
+    script = tmp_path / "fake_app.py"
+    script.write_text(f"open({str(marker)!r}, 'a').write('ran')\n")
+    fake_main = types.ModuleType("__main__")
+    fake_main.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", fake_main)
+    fresh = workers.TrainingPool(max_workers=1)
+    try:
+        result = workers.wait_for(fresh, fresh.submit(_prepared("hcv"), training.TrainSettings(cv=2)), print)
+    finally:
+        fresh.shutdown()
+    assert result.settings.cv == 2
+    assert not marker.exists()
+    assert sys.modules["__main__"] is fake_main  # put back
+
+
+def test_workers_end_when_the_server_is_killed(tmp_path):
+    """A server killed with SIGKILL leaves no training process behind."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, time\n"
+        f"sys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r})\n"
+        "from imbalance_core import workers\n"
+        "if __name__ == '__main__':\n"
+        "    pool = workers.TrainingPool(max_workers=1)\n"
+        "    pool.warm_up()\n"
+        "    time.sleep(5)\n"
+        "    print(*pool._executor._processes, flush=True)\n"
+        "    time.sleep(600)\n"
+    )
+    script = tmp_path / "server.py"
+    script.write_text(code)
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    pids = [int(p) for p in proc.stdout.readline().split()]
+    assert pids and all(Path(f"/proc/{p}").exists() for p in pids)
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 20
+    while any(Path(f"/proc/{p}").exists() for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(Path(f"/proc/{p}").exists() for p in pids)
