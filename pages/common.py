@@ -11,7 +11,7 @@ import gc
 import hashlib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
@@ -393,6 +393,36 @@ def persist(widget_key: str, store_key: str, default: Any, scope: str = "") -> d
         state[store_key] = (scope, state[widget_key])
 
     return {"key": widget_key, "on_change": keep}
+
+
+#: Prefix of the session-state keys that hold a page's kept inputs (see keep_inputs).
+K_KEPT_INPUTS = "kept_inputs:"
+
+
+def keep_inputs(page: str, keys: Iterable[str], prefixes: Iterable[str] = (), scope: str = "") -> None:
+    """Before a page draws its inputs: put back the values Streamlit dropped while the person was away.
+
+    The same guarantee as :func:`persist`, for a whole page at once (and for widgets whose keys are
+    made on the fly, e.g. one per class or per hyper-parameter, named by ``prefixes``): the values
+    :func:`remember_inputs` kept for ``page`` re-seed every missing widget key, when they were kept
+    for the same ``scope`` (e.g. :func:`data_key`: values for other data are not brought back).
+    """
+    kept = st.session_state.get(K_KEPT_INPUTS + page)
+    if kept is None or kept[0] != scope:
+        return
+    wanted = set(keys)
+    for key, value in kept[1].items():
+        if (key in wanted or key.startswith(tuple(prefixes))) and key not in st.session_state:
+            st.session_state[key] = value
+
+
+def remember_inputs(page: str, keys: Iterable[str], prefixes: Iterable[str] = (), scope: str = "") -> None:
+    """Right after a page drew its inputs: keep their current values for :func:`keep_inputs`."""
+    state = st.session_state
+    starts = tuple(prefixes)
+    names = [k for k in state if isinstance(k, str) and starts and k.startswith(starts)]
+    values = {key: state[key] for key in (*keys, *names) if key in state}
+    state[K_KEPT_INPUTS + page] = (scope, values)
 
 
 def equivalent_command(build: Callable[[str, TaskSpec], str]) -> None:

@@ -33,6 +33,9 @@ WEIGHTING_NAMES = {"none": "None", "balanced": "Balanced", "tradeoff": "Trade-of
 W_SAMPLER, W_RATIO, W_CLIP = "train_sampler", "train_ratio", "train_clip"
 W_WEIGHTING, W_TRADEOFF = "train_weighting", "train_tradeoff"
 W_CLASSIFIER, W_CV, W_TEST, W_SEED = "train_classifier", "train_cv", "train_test_size", "train_seed"
+#: Kept across page changes (common.keep_inputs): the fixed inputs and the per-parameter/per-class ones.
+KEPT = (W_SAMPLER, W_RATIO, W_CLIP, W_WEIGHTING, W_TRADEOFF, W_CLASSIFIER, W_CV, W_TEST, W_SEED)
+KEPT_PREFIXES = ("train_param_", "train_weight_")
 
 
 # --- pure helpers ------------------------------------------------------------------------------------
@@ -326,8 +329,10 @@ def main() -> None:
     """Draw the page."""
     st.title("Train")
     data = common.require_data()
+    common.keep_inputs("train", KEPT, KEPT_PREFIXES, scope=common.data_key())
     _init_widgets(st.session_state.get(common.K_TRAIN_SETTINGS) or TrainSettings())
     settings = settings_form(data)
+    common.remember_inputs("train", KEPT, KEPT_PREFIXES, scope=common.data_key())
     clicked = st.button("Train", type="primary", icon=":material/play_arrow:")
     result: TrainResult | None = None
     if clicked or common.is_trained(settings):
