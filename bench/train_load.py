@@ -149,6 +149,7 @@ def main() -> int:
                 f"loaded commits: n={len(loaded):3d}  p50 {pct(loaded, 50):7.1f} ms  p95 "
                 f"{pct(loaded, 95):7.1f} ms  max {max(loaded):7.1f} ms  ({window:.1f} s window)"
             )
+            print("loaded commits in order (ms):", " ".join(f"{v:.0f}" for v in loaded))
             print(f"trainings finished when the last loaded commit was measured: {finished} of {TRAINERS}")
             for t in trainers:
                 t[1].get_by_text("Trained in").first.wait_for(timeout=600_000)
