@@ -133,8 +133,13 @@ def main() -> int:
             trainers = []
             for _ in range(TRAINERS):
                 trainers.append(start_trainer(browser, url))
-            trainers[-1][1].wait_for_timeout(1000)
-            trainers[-1][1].screenshot(path=str(SCREENSHOTS / "train_load_waiting.png"))
+            last = trainers[-1][1]
+            if not IN_PROCESS:  # the queue position, as the last person to press Train sees it
+                last.get_by_text("ahead of yours").first.wait_for(timeout=60_000)
+            last.locator(
+                '[data-testid="stStatusWidget"], [data-testid="stExpander"]'
+            ).first.scroll_into_view_if_needed()
+            last.screenshot(path=str(SCREENSHOTS / "train_load_waiting.png"))
             started = time.perf_counter()
             page.bring_to_front()
             loaded = commits(page, COMMITS)
