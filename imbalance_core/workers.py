@@ -164,6 +164,9 @@ class TrainingPool:
         self._progress: dict[int, tuple[str, float]] = {}
         self._executor = self._new_executor()
         threading.Thread(target=self._read_progress, name="training-progress", daemon=True).start()
+        # At interpreter exit concurrent.futures waits for running jobs: a server stopped mid-training
+        # would hang for minutes. Registered after concurrent.futures' own hook, so it runs first.
+        threading._register_atexit(self.stop_workers)  # type: ignore[attr-defined]
 
     def _new_executor(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
@@ -228,6 +231,12 @@ class TrainingPool:
             with self._lock:
                 if job_id in self._pending:
                     self._progress[job_id] = (message, fraction)
+
+    def stop_workers(self) -> None:
+        """End the worker processes now (server shutdown): their trainings are abandoned."""
+        for process in list(getattr(self._executor, "_processes", {}).values()):
+            with contextlib.suppress(Exception):
+                process.terminate()
 
     def shutdown(self) -> None:
         """Stop the workers (tests); running jobs are cancelled."""

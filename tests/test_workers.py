@@ -171,3 +171,35 @@ def test_workers_end_when_the_server_is_killed(tmp_path):
     while any(Path(f"/proc/{p}").exists() for p in pids) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not any(Path(f"/proc/{p}").exists() for p in pids)
+
+
+def test_the_server_stops_promptly_while_a_training_runs(tmp_path):
+    """concurrent.futures waits for running jobs at exit; a stopped server must not hang on them."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, time\n"
+        f"sys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r})\n"
+        "from imbalance_core import bundled, dataset, training, workers\n"
+        "if __name__ == '__main__':\n"
+        "    t = bundled.load_bundled('hcv')\n"
+        "    d = dataset.prepare(t, bundled.BUNDLED['hcv'].default_spec)\n"
+        "    pool = workers.TrainingPool(max_workers=1)\n"
+        "    s = training.TrainSettings(classifier='random_forest', cv=10, seed=1)\n"
+        "    jobs = [pool.submit(d, s) for _ in range(4)]\n"
+        "    while not pool.status(jobs[0]).started:\n"
+        "        time.sleep(0.1)\n"
+        "    print('started', flush=True)\n"
+    )
+    script = tmp_path / "server.py"
+    script.write_text(code)
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "started"
+    started = time.monotonic()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        pytest.fail("the process waited for its trainings at exit")
+    assert time.monotonic() - started < 20
