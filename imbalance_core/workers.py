@@ -234,7 +234,7 @@ class TrainingPool:
 
     def stop_workers(self) -> None:
         """End the worker processes now (server shutdown): their trainings are abandoned."""
-        for process in list(getattr(self._executor, "_processes", {}).values()):
+        for process in list((getattr(self._executor, "_processes", None) or {}).values()):
             with contextlib.suppress(Exception):
                 process.terminate()
 
