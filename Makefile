@@ -4,6 +4,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+# Who can reach `make run`: this machine only. A shared deployment: ADDRESS=0.0.0.0 (see README).
+ADDRESS ?= localhost
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -35,7 +37,7 @@ system-deps:
 
 ## make run: install the pinned packages and start the app on the bundled data.
 run: deps
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
 
 ## make test: install dev packages and Chromium, lint, run the whole suite (browser tests included).
 test: dev-deps system-deps

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
-st.set_page_config(page_title="Imbalance Lab", page_icon=":material/balance:", layout="wide")
+#: A local image, served by this server: a ":material/..:" page icon made every page load fetch an SVG
+#: from fonts.gstatic.com (tests/e2e/test_outbound.py). The sidebar's material icons fetch nothing.
+FAVICON = str(Path(__file__).resolve().parent / "static" / "favicon.png")
+st.set_page_config(page_title="Imbalance Lab", page_icon=FAVICON, layout="wide")
 
 from imbalance_core.umap_warmup import start_background_warmup  # noqa: E402
 from pages import common  # noqa: E402  (set_page_config must come first)
@@ -25,6 +30,29 @@ PAGES: list[tuple[str, st.Page]] = [
 ]
 
 
+#: Addresses only this machine can reach. Anything else (0.0.0.0, a LAN address, a name) is shared.
+LOCAL_ADDRESSES = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def open_to_others(address: str | None) -> bool:
+    """True when the server listens where other machines can reach it (and the app has no login).
+
+    An empty address is Streamlit's default: every interface.
+    """
+    return (address or "").strip().lower() not in LOCAL_ADDRESSES
+
+
+def _exposure_notice() -> None:
+    """Say so in the sidebar when people on other machines can open this app without logging in."""
+    address = st.get_option("server.address")
+    if open_to_others(address):
+        st.sidebar.warning(
+            "Open to anyone who can reach this server: there is no login. Load patient data only if "
+            "the network is trusted (README: Shared deployment).",
+            icon=":material/public:",
+        )
+
+
 def _sections(pages: list[tuple[str, st.Page]]) -> dict[str, list[st.Page]]:
     """Group pages by section, keeping their order."""
     grouped: dict[str, list[st.Page]] = {}
@@ -34,5 +62,6 @@ def _sections(pages: list[tuple[str, st.Page]]) -> dict[str, list[st.Page]]:
 
 
 common.sidebar_status()
+_exposure_notice()
 st.navigation(_sections(PAGES)).run()
 common.after_first_run()

@@ -11,7 +11,7 @@ import gc
 import hashlib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, replace
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +36,7 @@ K_GUESS = "label_guess"  # (source, LabelGuess | None, positive reasons): why th
 K_TRAIN_SETTINGS = "train_settings"  # TrainSettings last used on the Train page
 K_TRAIN_RESULT = "train_result"  # TrainResult of the latest training run
 K_TRAIN_CACHE = "train_cache"  # {(data_key, settings): TrainResult} for this session
+K_TRAIN_JOBS = "train_jobs"  # {(data_key, settings): TrainingJob} submitted to the worker pool, not yet taken
 K_THRESHOLD = "threshold"  # committed decision threshold (float) from the Threshold page
 K_COMPARE_RESULT = "compare_result"  # CompareResult of the latest Compare run
 K_PREVALENCE = "deployment_prevalence"  # deployment prevalence (fraction) last set on the Threshold page
@@ -313,16 +314,15 @@ def train_cached(
 
     Kept in ``st.session_state`` rather than ``st.cache_resource`` so one person's patients'
     model is never handed to another session, and so a progress callback can draw this run's bar.
+    The fit itself runs in a worker process (:func:`_train_in_worker`).
     """
-    from imbalance_core.training import train
-
     cache: dict[tuple[str, Any], TrainResult] = st.session_state.setdefault(K_TRAIN_CACHE, {})
     key = (data_key(), settings)
     if key in cache:
         result = cache.pop(key)  # re-insert: most recently used last
     else:
         data = require_data()
-        result = train(data, settings, progress=progress)
+        result = _train_in_worker(key, data, settings, progress)
     cache[key] = result
     while len(cache) > TRAIN_CACHE_SIZE:
         cache.pop(next(iter(cache)))
@@ -330,6 +330,48 @@ def train_cached(
     st.session_state[K_TRAIN_RESULT] = result
     committed_threshold(model_key(settings))  # a threshold chosen for another model goes
     return result
+
+
+# --- training in worker processes ---------------------------------------------------------------
+def _train_in_worker(
+    key: tuple[str, Any],
+    data: PreparedData,
+    settings: TrainSettings,
+    progress: Callable[[str, float], None] | None,
+) -> TrainResult:
+    """Run :func:`imbalance_core.training.train` in the shared worker pool and wait for it here.
+
+    The server's interpreter only waits (asleep, holding no lock), so other people's pages stay quick
+    while this fit runs (bench/train_load.py). While it waits behind other trainings, ``progress``
+    gets "N trainings ahead of yours"; then the fit's own fold messages. A rerun while waiting (the
+    person changed a widget) leaves the job running: it is kept in this session (``K_TRAIN_JOBS``)
+    and the next call for the same key picks it up instead of starting another.
+    ``IMBALANCE_LAB_TRAIN_WORKERS=0`` trains in this process (debugging).
+    """
+    from imbalance_core import workers
+    from imbalance_core.training import train
+
+    if workers.in_process():
+        return train(data, settings, progress=progress)
+    jobs: dict[tuple[str, Any], workers.TrainingJob] = st.session_state.setdefault(K_TRAIN_JOBS, {})
+    pool = workers.shared_pool()
+    job = jobs.get(key)
+    if job is None:
+        job = jobs[key] = pool.submit(data, settings)
+
+    def on_status(status: workers.JobStatus) -> None:
+        if progress is None:
+            return
+        if not status.started:
+            progress(workers.queue_message(status), 0.0)
+        elif status.message:
+            progress(status.message, status.fraction)
+
+    try:
+        return workers.wait_for(pool, job, on_status)
+    finally:
+        if job.future.done():
+            jobs.pop(key, None)
 
 
 def model_key(settings: TrainSettings) -> str:
@@ -399,6 +441,36 @@ def persist(widget_key: str, store_key: str, default: Any, scope: str = "") -> d
         state[store_key] = (scope, state[widget_key])
 
     return {"key": widget_key, "on_change": keep}
+
+
+#: Prefix of the session-state keys that hold a page's kept inputs (see keep_inputs).
+K_KEPT_INPUTS = "kept_inputs:"
+
+
+def keep_inputs(page: str, keys: Iterable[str], prefixes: Iterable[str] = (), scope: str = "") -> None:
+    """Before a page draws its inputs: put back the values Streamlit dropped while the person was away.
+
+    The same guarantee as :func:`persist`, for a whole page at once (and for widgets whose keys are
+    made on the fly, e.g. one per class or per hyper-parameter, named by ``prefixes``): the values
+    :func:`remember_inputs` kept for ``page`` re-seed every missing widget key, when they were kept
+    for the same ``scope`` (e.g. :func:`data_key`: values for other data are not brought back).
+    """
+    kept = st.session_state.get(K_KEPT_INPUTS + page)
+    if kept is None or kept[0] != scope:
+        return
+    wanted = set(keys)
+    for key, value in kept[1].items():
+        if (key in wanted or key.startswith(tuple(prefixes))) and key not in st.session_state:
+            st.session_state[key] = value
+
+
+def remember_inputs(page: str, keys: Iterable[str], prefixes: Iterable[str] = (), scope: str = "") -> None:
+    """Right after a page drew its inputs: keep their current values for :func:`keep_inputs`."""
+    state = st.session_state
+    starts = tuple(prefixes)
+    names = [k for k in state if isinstance(k, str) and starts and k.startswith(starts)]
+    values = {key: state[key] for key in (*keys, *names) if key in state}
+    state[K_KEPT_INPUTS + page] = (scope, values)
 
 
 def equivalent_command(build: Callable[[str, TaskSpec], str]) -> None:

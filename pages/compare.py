@@ -29,6 +29,9 @@ CACHE_SIZE = 4
 W_SAMPLERS, W_CLASSIFIERS, W_RANK = "compare_samplers", "compare_classifiers", "compare_rank"
 W_RATIO, W_CV, W_SEED = "compare_ratio", "compare_cv", "compare_seed"
 W_THRESHOLD = "compare_threshold"
+#: Kept across page changes (common.keep_inputs): the choices, and the result view's inputs.
+KEPT_CHOICES = (W_SAMPLERS, W_CLASSIFIERS, W_RATIO, W_CV, W_SEED)
+KEPT_VIEW = (W_RANK, W_THRESHOLD)
 
 
 def leaderboard_table(result: CompareResult, by: str) -> pd.DataFrame:
@@ -73,6 +76,7 @@ def _column_config() -> dict[str, object]:
 def _choices() -> tuple[list[str], list[str], TrainSettings]:
     """Draw the pickers and the shared settings; return samplers, classifiers and base settings."""
     base = st.session_state.get(common.K_TRAIN_SETTINGS) or TrainSettings()
+    common.keep_inputs("compare", KEPT_CHOICES)
     st.session_state.setdefault(W_SAMPLERS, list(DEFAULT_SAMPLERS))
     st.session_state.setdefault(W_CLASSIFIERS, list(DEFAULT_CLASSIFIERS))
     st.session_state.setdefault(W_RATIO, "1:1")
@@ -96,6 +100,7 @@ def _choices() -> tuple[list[str], list[str], TrainSettings]:
         cv = int(c2.number_input("CV folds", min_value=2, max_value=10, step=1, key=W_CV))
         seed = int(c3.number_input("Seed", min_value=0, max_value=2**31 - 1, step=1, key=W_SEED))
         st.caption("Weighting, clipping and test share follow the Train page's last settings.")
+    common.remember_inputs("compare", KEPT_CHOICES)
     settings = replace(base, ratio=RATIOS[ratio], cv=cv, seed=seed)
     return samplers, classifiers, settings
 
@@ -128,6 +133,7 @@ def _run(key: tuple, data, samplers: list[str], classifiers: list[str], settings
 
 def show_result(result: CompareResult) -> None:
     """Leaderboard table, failed pairs, and the chart."""
+    common.keep_inputs("compare_view", KEPT_VIEW)
     st.session_state.setdefault(W_RANK, "sensitivity_f1")
     st.session_state.setdefault(W_THRESHOLD, 0.5)
     left, right = st.columns([2, 1])
@@ -140,6 +146,7 @@ def show_result(result: CompareResult) -> None:
         key=W_THRESHOLD,
         help="Changes only the TP/TN/FP/FN and 'Test' columns; nothing retrains.",
     )
+    common.remember_inputs("compare_view", KEPT_VIEW)
     if threshold != result.threshold:
         result = result.at_threshold(float(threshold))
     left.caption(RANKINGS[by].explanation)

@@ -45,6 +45,7 @@ W_SAMPLER, W_RATIO = "explore_sampler", "explore_ratio"
 W_METHOD, W_DIMS = "explore_method", "explore_dims"
 W_NEIGHBOURS, W_MIN_DIST = "explore_n_neighbors", "explore_min_dist"
 W_EPOCHS = "explore_n_epochs"
+KEPT = (W_SAMPLER, W_RATIO, W_METHOD, W_DIMS, W_NEIGHBOURS, W_MIN_DIST, W_EPOCHS)  # common.keep_inputs
 K_UMAP_JOBS = "explore_umap_jobs"  # {job key: UmapJob} running or finished in this session
 K_UMAP_DONE = "explore_umap_done"  # {job key: ResampledProjection}, most recent last
 UMAP_KEEP = 6
@@ -321,8 +322,10 @@ def main() -> None:
     )
     data = common.require_data()
     base = st.session_state.get(common.K_TRAIN_SETTINGS) or TrainSettings()
+    common.keep_inputs("explore", KEPT, scope=common.data_key())
     _init_widgets(base)
     settings, method, dims, params = _controls(base)
+    common.remember_inputs("explore", KEPT, scope=common.data_key())
     key = common.data_key()
     try:
         view = _resample_view(key, settings, data)

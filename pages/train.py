@@ -41,6 +41,9 @@ CLIP_SAYS = (
     "ever leaves the observed range: this switch changes nothing for them. To hold synthetic values within "
     "physiologically plausible limits, use the clinical bounds below."
 )
+#: Kept across page changes (common.keep_inputs): the fixed inputs and the per-parameter/per-class ones.
+KEPT = (W_SAMPLER, W_RATIO, W_CLIP, W_USE_BOUNDS, W_WEIGHTING, W_TRADEOFF, W_CLASSIFIER, W_CV, W_TEST, W_SEED)
+KEPT_PREFIXES = ("train_param_", "train_weight_")
 
 
 # --- pure helpers ------------------------------------------------------------------------------------
@@ -436,8 +439,10 @@ def main() -> None:
     """Draw the page."""
     st.title("Train")
     data = common.require_data()
+    common.keep_inputs("train", KEPT, KEPT_PREFIXES, scope=common.data_key())
     _init_widgets(st.session_state.get(common.K_TRAIN_SETTINGS) or TrainSettings())
     settings = settings_form(data)
+    common.remember_inputs("train", KEPT, KEPT_PREFIXES, scope=common.data_key())
     clicked = st.button("Train", type="primary", icon=":material/play_arrow:")
     result: TrainResult | None = None
     if clicked or common.is_trained(settings):

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
 
+from imbalance_core.figures.text import plotly_text, plotly_texts
 from imbalance_core.profile import DataProfile
 
 #: Calm clinical colours: the positive (disease) class stands out, the rest stay grey-blue.
@@ -35,7 +36,7 @@ def class_distribution_figure(profile: DataProfile, by_label_value: bool = False
     colours = [POSITIVE_COLOUR if n in positive else OTHER_COLOUR for n in names]
     figure = go.Figure(
         go.Bar(
-            x=names,
+            x=plotly_texts(names),  # user class names: shown as written, never as markup
             y=values,
             marker_color=colours,
             text=[f"{v:,} ({v / total:.1%})" for v in values],
@@ -45,9 +46,10 @@ def class_distribution_figure(profile: DataProfile, by_label_value: bool = False
         )
     )
     ratio = profile.imbalance_ratio
+    label = plotly_text(profile.label)  # a user column name: never markup
     figure.update_layout(
         # two lines: on a half-width column one line was cut off at the right edge
-        title=f"Class distribution of {profile.label}<br><sup>{' : '.join(f'{v:,}' for v in values)} rows, "
+        title=f"Class distribution of {label}<br><sup>{' : '.join(f'{v:,}' for v in values)} rows, "
         f"ratio {ratio:.1f}:1 (majority:minority)</sup>",
         xaxis_title="class",
         yaxis_title="rows",
@@ -71,7 +73,7 @@ def resampling_counts_figure(
         [
             go.Bar(
                 name=label,
-                x=names,
+                x=plotly_texts(names),
                 y=[counts[n] for n in names],
                 text=[counts[n] for n in names],
                 textposition="outside",
