@@ -685,3 +685,50 @@ def build_explorer_data(
         positive_label=str(positive_label),
         negative_label=str(negative_label),
     )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The one current threshold of a trained model
+# ---------------------------------------------------------------------------------------------------------
+
+#: Origin sentence of the default threshold (Threshold page, sidebar, Report, Predict, model file, CLI).
+DEFAULT_ORIGIN = "default: Youden on cross-validated training scores"
+
+
+@dataclass(frozen=True)
+class ChosenThreshold:
+    """The threshold a model currently uses and where it came from, in words.
+
+    ``is_default`` is True until the person moves it (slider, suggestion button, Report page, CLI flag).
+    """
+
+    value: float
+    origin: str
+    is_default: bool = False
+
+
+def default_threshold(y_oof: Any, oof_scores: Any) -> ChosenThreshold:
+    """The documented default threshold: the Youden pick on the out-of-fold training scores.
+
+    Why Youden: it is chosen on cross-validated training scores only (never on the hold-out, so the
+    hold-out figures stay honest), it needs no cost or prevalence the person has not given yet, and it
+    does not depend on the class mix. 0.5 is not a neutral choice after resampling or weighting, which
+    move the score scale. Every place that needs "the model's threshold" before the person chooses one
+    (Threshold page, sidebar, Report, Predict, saved model, ``evaluate``/``report`` on the command line)
+    calls this function, so they cannot disagree.
+    """
+    pick = pick_youden(y_oof, oof_scores)
+    return ChosenThreshold(pick.threshold, DEFAULT_ORIGIN, True)
+
+
+def default_for_result(result: Any, class_index: int | None = None) -> ChosenThreshold | None:
+    """:func:`default_threshold` of a trained result; a multi-class one needs ``class_index`` (one vs rest).
+
+    None for a multi-class result without a class (it calls the most probable class: no threshold).
+    """
+    y, s = result.y_train, result.oof_scores
+    if not result.is_binary:
+        if class_index is None:
+            return None
+        y, s = (np.asarray(y) == class_index).astype(int), np.asarray(s)[:, class_index]
+    return default_threshold(y, s)
