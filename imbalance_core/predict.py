@@ -67,11 +67,18 @@ class PredictionResult:
         if self.threshold is None:
             counts = np.bincount(self.decisions, minlength=len(self.class_names))
             parts = ", ".join(f"{n} {name}" for name, n in zip(self.class_names, counts, strict=True))
-            return f"Scored {self.n_rows} patients: {parts}."
+            return f"Scored {plural(self.n_rows, 'patient')}: {parts}."
+        verb = "has" if self.n_positive == 1 else "have"
+        called = "is" if self.n_positive == 1 else "are"
         return (
-            f"Scored {self.n_rows} patients; {self.n_positive} have a score at or above the threshold "
-            f"{self.threshold:.4f} and are called '{self.class_names[1]}'."
+            f"Scored {plural(self.n_rows, 'patient')}; {self.n_positive} {verb} a score at or above the "
+            f"threshold {self.threshold:.4f} and {called} called '{self.class_names[1]}'."
         )
+
+
+def plural(n: int, noun: str) -> str:
+    """'1 patient', '2 patients': a count with its noun in the right number."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
 def _names(cols: list[str], limit: int = 8) -> str:

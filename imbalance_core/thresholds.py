@@ -35,8 +35,12 @@ re-applied to the scores gives exactly the 2x2 table shown for its stop)::
         "sensitivity", "sensitivity_lo", "sensitivity_hi",  # lo/hi: 95 % Wilson interval
         "specificity", "specificity_lo", "specificity_hi",
         "ppv", "ppv_lo", "ppv_hi", "npv", "npv_lo", "npv_hi",  # in the hold-out sample
-        "f1", "fbeta", "balanced_accuracy", "accuracy", "mcc", "youden", "lr_pos", "lr_neg",
-        "ppv_deploy", "npv_deploy",                         # at the deployment prevalence (Bayes)
+        "f1", "f1_lo", "f1_hi", "fbeta",                    # F1 / BA / MCC: bootstrap 95 % intervals
+        "balanced_accuracy", "balanced_accuracy_lo", "balanced_accuracy_hi",
+        "accuracy", "accuracy_lo", "accuracy_hi",           # Wilson
+        "mcc", "mcc_lo", "mcc_hi", "youden", "lr_pos", "lr_neg",
+        "ppv_deploy", "ppv_deploy_lo", "ppv_deploy_hi",     # at the deployment prevalence (Bayes;
+        "npv_deploy", "npv_deploy_lo", "npv_deploy_hi",     #  interval: Bonferroni Wilson sens/spec)
         "per1000_flagged", "per1000_true_pos", "per1000_missed",  # of 1,000 patients at that prevalence
       },
       "roc": {"fpr": [...], "tpr": [...]},                  # decimated (<= ~2,000 points) for drawing
@@ -64,7 +68,14 @@ from sklearn.metrics import confusion_matrix_at_thresholds
 
 from imbalance_core import curves
 from imbalance_core.errors import DataError
-from imbalance_core.intervals import Interval, bootstrap_average_precision, delong_roc_auc, wilson
+from imbalance_core.intervals import (
+    Interval,
+    bootstrap_average_precision,
+    bootstrap_stop_intervals,
+    delong_roc_auc,
+    deployment_interval,
+    wilson,
+)
 
 #: Slider grid step; merged with score quantiles so that crowded scores still get fine steps.
 GRID_STEP = 0.001
@@ -232,8 +243,11 @@ STOP_COLUMNS = (
     "sensitivity", "sensitivity_lo", "sensitivity_hi",
     "specificity", "specificity_lo", "specificity_hi",
     "ppv", "ppv_lo", "ppv_hi", "npv", "npv_lo", "npv_hi",
-    "f1", "fbeta", "balanced_accuracy", "accuracy", "mcc", "youden", "lr_pos", "lr_neg",
-    "ppv_deploy", "npv_deploy", "per1000_flagged", "per1000_true_pos", "per1000_missed",
+    "f1", "f1_lo", "f1_hi", "fbeta",
+    "balanced_accuracy", "balanced_accuracy_lo", "balanced_accuracy_hi",
+    "accuracy", "accuracy_lo", "accuracy_hi", "mcc", "mcc_lo", "mcc_hi", "youden", "lr_pos", "lr_neg",
+    "ppv_deploy", "ppv_deploy_lo", "ppv_deploy_hi", "npv_deploy", "npv_deploy_lo", "npv_deploy_hi",
+    "per1000_flagged", "per1000_true_pos", "per1000_missed",
 )  # fmt: skip
 INT_COLUMNS = frozenset({"tp", "fp", "tn", "fn"})
 
@@ -243,7 +257,12 @@ class StopTable:
     """Every count, metric and interval at each stop (columns are read-only numpy arrays, ascending).
 
     ``prevalence`` is the deployment prevalence used for ``ppv_deploy``, ``npv_deploy`` and ``per1000_*``;
-    ``beta`` is the beta of ``fbeta``. Wilson intervals are 95 %, on the evaluated sample.
+    ``beta`` is the beta of ``fbeta``. Intervals (``*_lo``/``*_hi``, 95 %, on the evaluated sample):
+    Wilson for the proportions (sensitivity, specificity, PPV, NPV, accuracy); for PPV/NPV at the
+    deployment prevalence, Bonferroni-combined 97.5 % Wilson intervals of sensitivity and specificity put
+    into Bayes' rule (:func:`imbalance_core.intervals.deployment_interval`); for F1, balanced accuracy
+    and MCC a stratified percentile bootstrap keyed on each 2x2 table
+    (:func:`imbalance_core.intervals.bootstrap_stop_intervals`), computed here in Python, never in JS.
     """
 
     columns: Mapping[str, np.ndarray]
@@ -288,9 +307,12 @@ def table_at(
         ("specificity", c.tn, c.tn + c.fp),
         ("ppv", c.tp, c.tp + c.fp),
         ("npv", c.tn, c.tn + c.fn),
+        ("accuracy", c.tp + c.tn, c.tp + c.fp + c.tn + c.fn),
     ):
         cols[f"{name}_lo"], cols[f"{name}_hi"] = wilson(k, nobs)
     cols.update(deployment_columns(m["sensitivity"], m["specificity"], prev))
+    cols.update(deployment_interval(c.tp, c.fp, c.tn, c.fn, prev))
+    cols.update(bootstrap_stop_intervals(c.tp, c.fp, curve.n_pos, curve.n_neg))
     ordered = {k: cols[k] for k in STOP_COLUMNS}
     for v in ordered.values():
         v.flags.writeable = False
