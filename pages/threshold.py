@@ -51,7 +51,7 @@ def pick_reason(picks: list[dict], threshold: float | None) -> str:
     """
     if threshold is None:
         youden = next((p for p in picks if p["key"] == "youden"), None)
-        why = f" — {youden['reason']}" if youden else "."
+        why = f" — {youden['reason'].replace(' on cross-validated training scores', '')}" if youden else "."
         origin = thresholds.DEFAULT_ORIGIN[:1].upper() + thresholds.DEFAULT_ORIGIN[1:]
         return f"{origin}{why} Drag the slider or press a suggestion to change it."
     for pick in picks:
