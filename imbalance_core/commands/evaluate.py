@@ -208,16 +208,25 @@ def add_common_training_args(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
 
 
-def add_threshold_args(parser: argparse.ArgumentParser) -> None:
-    """How the hold-out scores are turned into decisions (threshold pickers and prevalence go here)."""
+def add_threshold_args(parser: argparse.ArgumentParser, default: float | None = 0.5) -> None:
+    """How the hold-out scores are turned into decisions (threshold pickers and prevalence go here).
+
+    ``default=None`` (``evaluate``): without ``--threshold`` the model's default threshold is used (the
+    Youden pick on cross-validated training scores, as in the app); ``compare`` keeps one fixed 0.5.
+    """
     g = parser.add_argument_group("decision threshold")
     g.add_argument(
         "--threshold",
         type=float,
-        default=None,
+        default=default,
         metavar="T",
-        help="call a patient positive when the score is at or above T (default: the model's default "
-        "threshold, the Youden pick on cross-validated training scores, as in the app)",
+        help="call a patient positive when the score is at or above T (default: "
+        + (
+            "the model's default threshold, the Youden pick on cross-validated training scores, "
+            "as in the app)"
+            if default is None
+            else f"{default:g})"
+        ),
     )
 
 
@@ -600,7 +609,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_data_args(p)
     add_model_args(p)
     add_common_training_args(p)
-    add_threshold_args(p)
+    add_threshold_args(p, default=None)
     add_pick_args(p)
     p.add_argument("--scores-out", metavar="CSV", help="write the hold-out rows' y_true and score to CSV")
     p.add_argument("--json", action="store_true", help="print the result as JSON")

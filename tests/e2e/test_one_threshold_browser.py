@@ -70,7 +70,8 @@ def test_one_threshold_from_train_to_predictions(page, app_url: str, output_dir:
     select = page.locator('[data-testid="stSelectbox"]', has_text="Decision threshold")
     box = select.inner_text() + " " + " ".join(i.input_value() for i in select.locator("input").all())
     assert f"Current: {shown} (default: Youden" in box, box
-    assert "How the threshold was chosen: Default: Youden" in page.locator('[data-testid="stMain"]').inner_text()
+    main = page.locator('[data-testid="stMain"]').inner_text()
+    assert "How the threshold was chosen: Default: Youden" in main
     page.locator('[data-testid="stBaseButton-primary"]', has_text="Prepare downloads").first.click()
     page.wait_for_selector('[data-testid="stDownloadButton"]', timeout=120_000)
     wait_for_app(page)
