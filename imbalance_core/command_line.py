@@ -101,22 +101,23 @@ def training_args(settings: TrainSettings, *, classifier: bool = True) -> list[s
 
 
 def evaluate_command(
-    file_arg: str, spec: TaskSpec, settings: TrainSettings, threshold: float, prevalence: float
+    file_arg: str,
+    spec: TaskSpec,
+    settings: TrainSettings,
+    threshold: float,
+    prevalence: float,
+    one_vs_rest: str | None = None,
 ) -> str:
     """The ``evaluate`` line that retrains this model and reports it at ``threshold``.
 
     The threshold is written exactly (shortest repr): rounding could move it past a patient's score.
+    ``one_vs_rest`` (multi-class tasks): the class judged against the rest, whose 2x2 table the CLI then
+    prints at the threshold and prevalence (without it a multi-class run ignores both).
     """
-    args = [
-        *PROGRAM,
-        "evaluate",
-        *task_args(file_arg, spec),
-        *training_args(settings),
-        "--threshold",
-        repr(float(threshold)),
-        "--prevalence",
-        f"{prevalence:.6g}",
-    ]
+    args = [*PROGRAM, "evaluate", *task_args(file_arg, spec), *training_args(settings)]
+    if one_vs_rest is not None:
+        args += ["--one-vs-rest", str(one_vs_rest)]
+    args += ["--threshold", repr(float(threshold)), "--prevalence", f"{prevalence:.6g}"]
     return shlex.join(args)
 
 

@@ -12,6 +12,8 @@ All functions take arrays and return numbers; nothing here fits a model or keeps
 
 from __future__ import annotations
 
+import hashlib
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -137,3 +139,129 @@ def bootstrap_average_precision(
     )
     lo, hi = np.nanpercentile(boots, [2.5, 97.5]) if n_boot > 0 else (np.nan, np.nan)
     return Interval(value, float(lo), float(hi), f"stratified bootstrap ({n_boot} resamples)")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Intervals at every threshold stop (the explorer's stop table, the report, the CLI)
+# ---------------------------------------------------------------------------------------------------------
+
+#: Resamples of the per-threshold bootstrap of F1, balanced accuracy and MCC.
+N_BOOT_STOPS = 200
+#: Two-sided normal quantile of a 97.5 % interval: two of them (sensitivity and specificity) hold
+#: together at least 95 % of the time (Bonferroni), which the deployment PPV/NPV interval relies on.
+Z_BONFERRONI_2 = float(stats.norm.isf(0.025 / 2))
+
+
+def deployment_interval(
+    tp: np.ndarray, fp: np.ndarray, tn: np.ndarray, fn: np.ndarray, prevalence: float
+) -> dict[str, np.ndarray]:
+    """95 % intervals of PPV and NPV at a deployment ``prevalence`` (treated as known), element-wise.
+
+    Method (documented in the report): PPV = sens·p / (sens·p + (1 − spec)(1 − p)) and
+    NPV = spec(1 − p) / (spec(1 − p) + (1 − sens)p) both increase with sensitivity and with specificity.
+    So substituting the lower (upper) ends of the sensitivity and specificity intervals gives a lower
+    (upper) bound. Each of those is a 97.5 % Wilson interval; by Bonferroni both hold together at least
+    95 % of the time, and whenever both hold the true PPV/NPV lies in the interval: coverage ≥ 95 %
+    (conservative). Sensitivity and specificity come from different patients, so the intervals do not
+    depend on the hold-out's own class mix, unlike the sample PPV/NPV.
+    """
+    p = float(prevalence)
+    tp, fp, tn, fn = (np.asarray(x, dtype=float) for x in (tp, fp, tn, fn))
+    sens_lo, sens_hi = wilson(tp, tp + fn, Z_BONFERRONI_2)
+    spec_lo, spec_hi = wilson(tn, tn + fp, Z_BONFERRONI_2)
+
+    def ppv(se: np.ndarray, sp: np.ndarray) -> np.ndarray:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return se * p / (se * p + (1 - sp) * (1 - p))
+
+    def npv(se: np.ndarray, sp: np.ndarray) -> np.ndarray:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return sp * (1 - p) / (sp * (1 - p) + (1 - se) * p)
+
+    return {
+        "ppv_deploy_lo": ppv(sens_lo, spec_lo),
+        "ppv_deploy_hi": ppv(sens_hi, spec_hi),
+        "npv_deploy_lo": npv(sens_lo, spec_lo),
+        "npv_deploy_hi": npv(sens_hi, spec_hi),
+    }
+
+
+def _boot_generator(tp: int, fp: int, n_pos: int, n_neg: int, seed: int) -> np.random.Generator:
+    """A generator keyed on the 2x2 table itself, so a threshold's interval does not depend on which
+    other thresholds are computed with it (the page, the report and the CLI get the same numbers)."""
+    key0 = (int(tp) * (int(n_neg) + 1) + int(fp)) & 0xFFFFFFFFFFFFFFFF
+    key1 = ((int(seed) & 0xFFFF) << 48) | ((int(n_pos) & 0xFFFFFF) << 24) | (int(n_neg) & 0xFFFFFF)
+    return np.random.Generator(np.random.Philox(key=np.array([key0, key1], dtype=np.uint64)))
+
+
+def bootstrap_table_draws(
+    tp: int, fp: int, n_pos: int, n_neg: int, n_boot: int = N_BOOT_STOPS, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """True and false positives of ``n_boot`` stratified bootstrap resamples of one 2x2 table.
+
+    Resampling the positives with replacement to their own number and counting those at or above the
+    threshold is a Binomial(n_pos, tp / n_pos) draw; likewise the negatives: so the stratified bootstrap
+    at one threshold needs no row-level resampling (exactly the same distribution, far cheaper).
+    """
+    rng = _boot_generator(tp, fp, n_pos, n_neg, seed)
+    return rng.binomial(n_pos, tp / n_pos, n_boot), rng.binomial(n_neg, fp / n_neg, n_boot)
+
+
+def _f1_ba_mcc(tp: np.ndarray, fp: np.ndarray, n_pos: int, n_neg: int) -> dict[str, np.ndarray]:
+    """F1, balanced accuracy and MCC (0 where undefined, as scikit-learn) from counts (any shape)."""
+    tp, fp = np.asarray(tp, dtype=float), np.asarray(fp, dtype=float)
+    fn, tn = n_pos - tp, n_neg - fp
+    with np.errstate(divide="ignore", invalid="ignore"):
+        f1 = 2 * tp / (2 * tp + fp + fn)
+        ba = (tp / n_pos + tn / n_neg) / 2
+        denom = np.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn))
+        mcc = np.where(denom > 0, (tp * tn - fp * fn) / np.where(denom > 0, denom, 1.0), 0.0)
+    return {"f1": f1, "balanced_accuracy": ba, "mcc": mcc}
+
+
+def bootstrap_stop_intervals(
+    tp: np.ndarray, fp: np.ndarray, n_pos: int, n_neg: int, n_boot: int = N_BOOT_STOPS, seed: int = 0
+) -> dict[str, np.ndarray]:
+    """Percentile 95 % intervals of F1, balanced accuracy and MCC at each threshold (stratified bootstrap).
+
+    ``tp``/``fp`` are the counts at each stop; stops with the same table share one set of draws. Returns
+    ``f1_lo``, ``f1_hi``, ``balanced_accuracy_lo``, ... arrays (NaN without positives or negatives).
+    """
+    tp = np.asarray(tp, dtype=np.int64)
+    fp = np.asarray(fp, dtype=np.int64)
+    key = hashlib.sha256(tp.tobytes() + b"|" + fp.tobytes()).hexdigest(), n_pos, n_neg, n_boot, seed
+    cached = _BOOT_CACHE.get(key)
+    if cached is None:
+        cached = _bootstrap_stop_intervals(tp, fp, n_pos, n_neg, n_boot, seed)
+        while len(_BOOT_CACHE) >= _BOOT_CACHE_SIZE:
+            _BOOT_CACHE.pop(next(iter(_BOOT_CACHE)))
+        _BOOT_CACHE[key] = cached
+    return {k: v.copy() for k, v in cached.items()}
+
+
+#: Recent bootstrap results by content (counts at the stops, class sizes): a new deployment prevalence
+#: or F-beta rebuilds the stop table but not these intervals, which depend on neither. Numbers only.
+_BOOT_CACHE: dict[tuple, dict[str, np.ndarray]] = {}
+_BOOT_CACHE_SIZE = 16
+
+
+def _bootstrap_stop_intervals(
+    tp: np.ndarray, fp: np.ndarray, n_pos: int, n_neg: int, n_boot: int, seed: int
+) -> dict[str, np.ndarray]:
+    """:func:`bootstrap_stop_intervals` without the cache."""
+    names = ("f1", "balanced_accuracy", "mcc")
+    out = {f"{m}_{end}": np.full(tp.shape, np.nan) for m in names for end in ("lo", "hi")}
+    if n_pos <= 0 or n_neg <= 0 or tp.size == 0:
+        return out
+    pairs, inverse = np.unique(np.stack([tp, fp], axis=1), axis=0, return_inverse=True)
+    draws = [bootstrap_table_draws(int(a), int(b), n_pos, n_neg, n_boot, seed) for a, b in pairs]
+    tp_b = np.stack([d[0] for d in draws])
+    fp_b = np.stack([d[1] for d in draws])
+    values = _f1_ba_mcc(tp_b, fp_b, n_pos, n_neg)
+    inverse = np.asarray(inverse).ravel()
+    for m in names:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a row without any defined value: NaN
+            lo, hi = np.nanpercentile(values[m], [2.5, 97.5], axis=1)
+        out[f"{m}_lo"], out[f"{m}_hi"] = lo[inverse], hi[inverse]
+    return out

@@ -10,7 +10,8 @@ decimal commas, NA markers, detection limits). Columns are then matched to the m
 * zeros in the columns where training read 0 as "not measured" (``ModelMetadata.zero_missing``) ->
   missing values as well, counted in a notice.
 
-Output: the rows as read (after intake cleaning) plus the score and the decision at the saved threshold.
+Output: the score and the decision at the saved threshold as the first columns, then the rows as read
+(after intake cleaning).
 :func:`csv_bytes` writes any export frame with spreadsheet-formula cells neutralised and a random export
 id in every row, so two downloads never look alike (DESIGN.md pitfalls).
 """
@@ -66,11 +67,18 @@ class PredictionResult:
         if self.threshold is None:
             counts = np.bincount(self.decisions, minlength=len(self.class_names))
             parts = ", ".join(f"{n} {name}" for name, n in zip(self.class_names, counts, strict=True))
-            return f"Scored {self.n_rows} patients: {parts}."
+            return f"Scored {plural(self.n_rows, 'patient')}: {parts}."
+        verb = "has" if self.n_positive == 1 else "have"
+        called = "is" if self.n_positive == 1 else "are"
         return (
-            f"Scored {self.n_rows} patients; {self.n_positive} have a score at or above the threshold "
-            f"{self.threshold:.4f} and are called '{self.class_names[1]}'."
+            f"Scored {plural(self.n_rows, 'patient')}; {self.n_positive} {verb} a score at or above the "
+            f"threshold {self.threshold:.4f} and {called} called '{self.class_names[1]}'."
         )
+
+
+def plural(n: int, noun: str) -> str:
+    """'1 patient', '2 patients': a count with its noun in the right number."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
 def _names(cols: list[str], limit: int = 8) -> str:
@@ -199,13 +207,7 @@ def predict_frame(saved: SavedModel, frame: pd.DataFrame, notices: tuple[str, ..
             "The model could not score these patients; check the columns hold the same kind of "
             "values as in the training data."
         ) from None
-    out = frame.copy()
-    if scores.ndim == 1:
-        out[SCORE_COLUMN] = scores
-    else:
-        for c, name in enumerate(names):
-            out[f"{SCORE_COLUMN}_{name}"] = scores[:, c]
-    out[DECISION_COLUMN] = np.asarray(names, dtype=object)[decisions]
+    out = results_first(frame, scores, np.asarray(names, dtype=object)[decisions], names)
     return PredictionResult(
         frame=out,
         scores=scores,
@@ -215,6 +217,25 @@ def predict_frame(saved: SavedModel, frame: pd.DataFrame, notices: tuple[str, ..
         notices=tuple(notices) + found,
         n_rows=len(out),
     )
+
+
+def results_first(
+    frame: pd.DataFrame, scores: np.ndarray, decisions: np.ndarray, names: tuple[str, ...]
+) -> pd.DataFrame:
+    """``frame`` with the score column(s) and the decision as its first (leftmost) columns.
+
+    Why first: a wide patients' table pushed them off-screen on the right. Input columns that happen to
+    carry the same names are replaced, as before.
+    """
+    front = pd.DataFrame(index=frame.index)
+    if scores.ndim == 1:
+        front[SCORE_COLUMN] = scores
+    else:
+        for c, name in enumerate(names):
+            front[f"{SCORE_COLUMN}_{name}"] = scores[:, c]
+    front[DECISION_COLUMN] = decisions
+    rest = frame.drop(columns=[c for c in front.columns if c in frame.columns])
+    return pd.concat([front, rest], axis=1)
 
 
 def predict_file(

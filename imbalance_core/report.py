@@ -233,6 +233,20 @@ def two_by_two(row: dict[str, Any], positive: str, negative: str) -> TableBlock:
     )
 
 
+#: How each interval of the accuracy table is computed (printed under it, in the PDF and on the page).
+INTERVAL_NOTE = (
+    "Intervals (95 %): Wilson score intervals for sensitivity, specificity, PPV, NPV and accuracy; PPV and "
+    "NPV at the deployment prevalence: the 97.5 % Wilson bounds of sensitivity and specificity put into "
+    "Bayes' rule (both hold together at least 95 % of the time: conservative, prevalence taken as known); "
+    "F1, balanced accuracy and MCC: stratified percentile bootstrap, 200 resamples."
+)
+
+
+def _ci(row: dict[str, Any], key: str) -> str:
+    """A stop-table value with its interval columns (``key_lo``, ``key_hi``)."""
+    return fmt_ci(row[key], row.get(f"{key}_lo"), row.get(f"{key}_hi"))
+
+
 def accuracy_table(row: dict[str, Any], roc_auc: str, pr_auc: str) -> TableBlock:
     """Diagnostic accuracy at the chosen threshold with 95 % intervals (Wilson; DeLong; bootstrap)."""
     p = row["prevalence_deploy"]
@@ -245,11 +259,12 @@ def accuracy_table(row: dict[str, Any], roc_auc: str, pr_auc: str) -> TableBlock
          f"Chance a positive test is right, at the sample's prevalence {fmt_pct(row['n_pos'] / row['n'])}"),
         ("NPV (hold-out sample)", fmt_ci(row["npv"], row["npv_lo"], row["npv_hi"]),
          "Chance a negative test is right, in the sample"),
-        ("PPV at deployment prevalence", fmt_prop(row["ppv_deploy"]), f"By Bayes' rule at {fmt_pct(p)}"),
-        ("NPV at deployment prevalence", fmt_prop(row["npv_deploy"]), f"By Bayes' rule at {fmt_pct(p)}"),
-        ("Balanced accuracy", fmt_prop(row["balanced_accuracy"]), "Mean of sensitivity and specificity"),
-        ("F1", fmt_prop(row["f1"]), "Harmonic mean of PPV and sensitivity"),
-        ("Accuracy", fmt_prop(row["accuracy"]), "Share of correct calls (misleading under imbalance)"),
+        ("PPV at deployment prevalence", _ci(row, "ppv_deploy"), f"By Bayes' rule at {fmt_pct(p)}"),
+        ("NPV at deployment prevalence", _ci(row, "npv_deploy"), f"By Bayes' rule at {fmt_pct(p)}"),
+        ("Balanced accuracy", _ci(row, "balanced_accuracy"), "Mean of sensitivity and specificity"),
+        ("F1", _ci(row, "f1"), "Harmonic mean of PPV and sensitivity"),
+        ("MCC", _ci(row, "mcc"), "Matthews correlation: −1 to 1, 0 = no better than chance"),
+        ("Accuracy", _ci(row, "accuracy"), "Share of correct calls (misleading under imbalance)"),
         ("ROC AUC", roc_auc, "Ranking quality over all thresholds (DeLong 95 % CI)"),
         ("PR AUC (average precision)", pr_auc, "Precision over recall (stratified bootstrap 95 % CI)"),
     )  # fmt: skip
@@ -257,7 +272,7 @@ def accuracy_table(row: dict[str, Any], roc_auc: str, pr_auc: str) -> TableBlock
         "Diagnostic accuracy on the hold-out set",
         ("Measure", "Value (95 % CI)", "Meaning"),
         rows,
-        note="Intervals: Wilson score intervals for proportions.",
+        note=INTERVAL_NOTE,
         widths=(1.6, 1.5, 2.9),
     )
 
@@ -633,7 +648,9 @@ def _binary_body(inputs: ReportInputs) -> _Body:
         "specificity": fmt_ci(row["specificity"], row["specificity_lo"], row["specificity_hi"]),
         "ppv": fmt_ci(row["ppv"], row["ppv_lo"], row["ppv_hi"]),
         "npv": fmt_ci(row["npv"], row["npv_lo"], row["npv_hi"]),
-        "ppv_deploy": fmt_prop(row["ppv_deploy"]), "npv_deploy": fmt_prop(row["npv_deploy"]),
+        "ppv_deploy": _ci(row, "ppv_deploy"), "npv_deploy": _ci(row, "npv_deploy"),
+        "accuracy": _ci(row, "accuracy"), "balanced_accuracy": _ci(row, "balanced_accuracy"),
+        "f1": _ci(row, "f1"), "mcc": _ci(row, "mcc"),
         "tp": fmt_count(row["tp"]), "fp": fmt_count(row["fp"]),
         "tn": fmt_count(row["tn"]), "fn": fmt_count(row["fn"]),
         "roc_auc": roc_auc, "pr_auc": pr_auc,

@@ -35,8 +35,12 @@ re-applied to the scores gives exactly the 2x2 table shown for its stop)::
         "sensitivity", "sensitivity_lo", "sensitivity_hi",  # lo/hi: 95 % Wilson interval
         "specificity", "specificity_lo", "specificity_hi",
         "ppv", "ppv_lo", "ppv_hi", "npv", "npv_lo", "npv_hi",  # in the hold-out sample
-        "f1", "fbeta", "balanced_accuracy", "accuracy", "mcc", "youden", "lr_pos", "lr_neg",
-        "ppv_deploy", "npv_deploy",                         # at the deployment prevalence (Bayes)
+        "f1", "f1_lo", "f1_hi", "fbeta",                    # F1 / BA / MCC: bootstrap 95 % intervals
+        "balanced_accuracy", "balanced_accuracy_lo", "balanced_accuracy_hi",
+        "accuracy", "accuracy_lo", "accuracy_hi",           # Wilson
+        "mcc", "mcc_lo", "mcc_hi", "youden", "lr_pos", "lr_neg",
+        "ppv_deploy", "ppv_deploy_lo", "ppv_deploy_hi",     # at the deployment prevalence (Bayes;
+        "npv_deploy", "npv_deploy_lo", "npv_deploy_hi",     #  interval: Bonferroni Wilson sens/spec)
         "per1000_flagged", "per1000_true_pos", "per1000_missed",  # of 1,000 patients at that prevalence
       },
       "roc": {"fpr": [...], "tpr": [...]},                  # decimated (<= ~2,000 points) for drawing
@@ -64,7 +68,14 @@ from sklearn.metrics import confusion_matrix_at_thresholds
 
 from imbalance_core import curves
 from imbalance_core.errors import DataError
-from imbalance_core.intervals import Interval, bootstrap_average_precision, delong_roc_auc, wilson
+from imbalance_core.intervals import (
+    Interval,
+    bootstrap_average_precision,
+    bootstrap_stop_intervals,
+    delong_roc_auc,
+    deployment_interval,
+    wilson,
+)
 
 #: Slider grid step; merged with score quantiles so that crowded scores still get fine steps.
 GRID_STEP = 0.001
@@ -232,8 +243,11 @@ STOP_COLUMNS = (
     "sensitivity", "sensitivity_lo", "sensitivity_hi",
     "specificity", "specificity_lo", "specificity_hi",
     "ppv", "ppv_lo", "ppv_hi", "npv", "npv_lo", "npv_hi",
-    "f1", "fbeta", "balanced_accuracy", "accuracy", "mcc", "youden", "lr_pos", "lr_neg",
-    "ppv_deploy", "npv_deploy", "per1000_flagged", "per1000_true_pos", "per1000_missed",
+    "f1", "f1_lo", "f1_hi", "fbeta",
+    "balanced_accuracy", "balanced_accuracy_lo", "balanced_accuracy_hi",
+    "accuracy", "accuracy_lo", "accuracy_hi", "mcc", "mcc_lo", "mcc_hi", "youden", "lr_pos", "lr_neg",
+    "ppv_deploy", "ppv_deploy_lo", "ppv_deploy_hi", "npv_deploy", "npv_deploy_lo", "npv_deploy_hi",
+    "per1000_flagged", "per1000_true_pos", "per1000_missed",
 )  # fmt: skip
 INT_COLUMNS = frozenset({"tp", "fp", "tn", "fn"})
 
@@ -243,7 +257,12 @@ class StopTable:
     """Every count, metric and interval at each stop (columns are read-only numpy arrays, ascending).
 
     ``prevalence`` is the deployment prevalence used for ``ppv_deploy``, ``npv_deploy`` and ``per1000_*``;
-    ``beta`` is the beta of ``fbeta``. Wilson intervals are 95 %, on the evaluated sample.
+    ``beta`` is the beta of ``fbeta``. Intervals (``*_lo``/``*_hi``, 95 %, on the evaluated sample):
+    Wilson for the proportions (sensitivity, specificity, PPV, NPV, accuracy); for PPV/NPV at the
+    deployment prevalence, Bonferroni-combined 97.5 % Wilson intervals of sensitivity and specificity put
+    into Bayes' rule (:func:`imbalance_core.intervals.deployment_interval`); for F1, balanced accuracy
+    and MCC a stratified percentile bootstrap keyed on each 2x2 table
+    (:func:`imbalance_core.intervals.bootstrap_stop_intervals`), computed here in Python, never in JS.
     """
 
     columns: Mapping[str, np.ndarray]
@@ -288,9 +307,12 @@ def table_at(
         ("specificity", c.tn, c.tn + c.fp),
         ("ppv", c.tp, c.tp + c.fp),
         ("npv", c.tn, c.tn + c.fn),
+        ("accuracy", c.tp + c.tn, c.tp + c.fp + c.tn + c.fn),
     ):
         cols[f"{name}_lo"], cols[f"{name}_hi"] = wilson(k, nobs)
     cols.update(deployment_columns(m["sensitivity"], m["specificity"], prev))
+    cols.update(deployment_interval(c.tp, c.fp, c.tn, c.fn, prev))
+    cols.update(bootstrap_stop_intervals(c.tp, c.fp, curve.n_pos, curve.n_neg))
     ordered = {k: cols[k] for k in STOP_COLUMNS}
     for v in ordered.values():
         v.flags.writeable = False
@@ -685,3 +707,50 @@ def build_explorer_data(
         positive_label=str(positive_label),
         negative_label=str(negative_label),
     )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The one current threshold of a trained model
+# ---------------------------------------------------------------------------------------------------------
+
+#: Origin sentence of the default threshold (Threshold page, sidebar, Report, Predict, model file, CLI).
+DEFAULT_ORIGIN = "default: Youden on cross-validated training scores"
+
+
+@dataclass(frozen=True)
+class ChosenThreshold:
+    """The threshold a model currently uses and where it came from, in words.
+
+    ``is_default`` is True until the person moves it (slider, suggestion button, Report page, CLI flag).
+    """
+
+    value: float
+    origin: str
+    is_default: bool = False
+
+
+def default_threshold(y_oof: Any, oof_scores: Any) -> ChosenThreshold:
+    """The documented default threshold: the Youden pick on the out-of-fold training scores.
+
+    Why Youden: it is chosen on cross-validated training scores only (never on the hold-out, so the
+    hold-out figures stay honest), it needs no cost or prevalence the person has not given yet, and it
+    does not depend on the class mix. 0.5 is not a neutral choice after resampling or weighting, which
+    move the score scale. Every place that needs "the model's threshold" before the person chooses one
+    (Threshold page, sidebar, Report, Predict, saved model, ``evaluate``/``report`` on the command line)
+    calls this function, so they cannot disagree.
+    """
+    pick = pick_youden(y_oof, oof_scores)
+    return ChosenThreshold(pick.threshold, DEFAULT_ORIGIN, True)
+
+
+def default_for_result(result: Any, class_index: int | None = None) -> ChosenThreshold | None:
+    """:func:`default_threshold` of a trained result; a multi-class one needs ``class_index`` (one vs rest).
+
+    None for a multi-class result without a class (it calls the most probable class: no threshold).
+    """
+    y, s = result.y_train, result.oof_scores
+    if not result.is_binary:
+        if class_index is None:
+            return None
+        y, s = (np.asarray(y) == class_index).astype(int), np.asarray(s)[:, class_index]
+    return default_threshold(y, s)

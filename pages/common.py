@@ -23,6 +23,7 @@ from imbalance_core.dataset import PreparedData, TaskSpec
 from imbalance_core.errors import DataError
 
 if TYPE_CHECKING:
+    from imbalance_core.thresholds import ChosenThreshold
     from imbalance_core.training import TrainResult, TrainSettings
 
 # --- session-state keys -------------------------------------------------------------------------
@@ -47,6 +48,8 @@ K_THR_COST = "threshold_cost_ratio"  # FN:FP cost ratio of the lowest-cost sugge
 K_THR_TARGET = "threshold_target_sensitivity"  # target of the screening suggestion, no scope
 K_THR_BETA = "threshold_beta"  # beta of the F-beta suggestion, no scope
 K_THRESHOLD_MODEL = "threshold_model"  # model (data key + settings) that K_THRESHOLD was chosen for
+K_THRESHOLD_ORIGIN = "threshold_origin"  # how K_THRESHOLD was chosen, in words (with K_THRESHOLD)
+K_THRESHOLD_DEFAULT = "threshold_default"  # (TrainResult, ChosenThreshold): the default, computed once
 
 DEFAULT_BUNDLED = "hcv"
 #: Trained results kept per session; older ones are dropped first (each holds a fitted pipeline).
@@ -192,7 +195,7 @@ def _set_data(table: LoadedTable, source: str, spec: TaskSpec, prepared: Prepare
 
 def _forget_results() -> None:
     """Results shown on later pages describe the old data: remove them (the cache keeps them keyed)."""
-    for key in (K_TRAIN_RESULT, K_THRESHOLD, K_COMPARE_RESULT, K_PREVALENCE):
+    for key in (K_TRAIN_RESULT, K_THRESHOLD, K_THRESHOLD_ORIGIN, K_COMPARE_RESULT, K_PREVALENCE):
         st.session_state.pop(key, None)
 
 
@@ -391,8 +394,47 @@ def committed_threshold(key: str) -> float | None:
     state = st.session_state
     if state.get(K_THRESHOLD_MODEL, key) != key:
         state.pop(K_THRESHOLD, None)
+        state.pop(K_THRESHOLD_ORIGIN, None)
     state[K_THRESHOLD_MODEL] = key
     return state.get(K_THRESHOLD)
+
+
+def set_threshold(value: float, origin: str) -> None:
+    """Make ``value`` the current model's threshold everywhere (Threshold, Report, Predict, sidebar)."""
+    st.session_state[K_THRESHOLD] = float(value)
+    st.session_state[K_THRESHOLD_ORIGIN] = str(origin)
+
+
+def current_threshold() -> ChosenThreshold | None:
+    """The one threshold of the current two-class model: the person's choice, else the documented default.
+
+    The single session path every page reads (the Threshold page's opening position, the Report, the
+    Predict page, the model download, the sidebar). Before the person moves it, it is
+    :func:`imbalance_core.thresholds.default_threshold` (Youden on cross-validated training scores).
+    None when no two-class model is trained (a multi-class model calls the most probable class).
+    """
+    from imbalance_core import thresholds
+
+    result = st.session_state.get(K_TRAIN_RESULT)
+    if result is None or not result.is_binary:
+        return None
+    chosen = committed_threshold(model_key(result.settings))
+    if chosen is not None:
+        origin = st.session_state.get(K_THRESHOLD_ORIGIN) or "chosen by hand"
+        return thresholds.ChosenThreshold(float(chosen), origin, False)
+    return _default_of(result)
+
+
+def _default_of(result: TrainResult) -> ChosenThreshold:
+    """The default threshold of a trained result, computed once per result object (kept in the session)."""
+    from imbalance_core import thresholds
+
+    cached = st.session_state.get(K_THRESHOLD_DEFAULT)
+    if cached is not None and cached[0] is result:
+        return cached[1]
+    chosen = thresholds.default_for_result(result)
+    st.session_state[K_THRESHOLD_DEFAULT] = (result, chosen)
+    return chosen
 
 
 def is_trained(settings: TrainSettings) -> bool:
@@ -510,8 +552,9 @@ def sidebar_status() -> None:
             settings = st.session_state.get(K_TRAIN_SETTINGS)
             if settings is not None:
                 st.text(f"Model: {settings.sampler} + {settings.classifier}")
-        if K_THRESHOLD in st.session_state:
-            st.text(f"Threshold: {st.session_state[K_THRESHOLD]:.3f}")
+        chosen = current_threshold()
+        if chosen is not None:
+            st.caption(plain(f"Threshold {chosen.value:.4f} · {chosen.origin}"))
 
 
 _FROZEN_AFTER: set[str] = set()  # moments after which freeze_long_lived already ran in this process

@@ -20,6 +20,8 @@ from pages import common
 
 K_UPLOADED_MODEL = "predict_uploaded_model"  # (sha256, SavedModel) of the last good upload
 K_SESSION_MODEL = "predict_session_model"  # (key, SavedModel) built from this session's training
+K_PATIENTS = "predict_patients"  # (name, bytes) of the last patients' file, kept across page changes
+K_SOURCE_CHOICE = "predict_source_choice"  # (scope, option) of the model radio, kept across page changes
 SESSION = "Model trained in this session"
 UPLOAD = "Upload a .skops model"
 MAX_SHOWN_ROWS = 1000
@@ -30,11 +32,10 @@ def _session_model() -> model_io.SavedModel | None:
     data = common.current_data()
     if result is None or data is None:
         return None
-    threshold = st.session_state.get(common.K_THRESHOLD)
-    reason = (
-        "Chosen on the Threshold page." if threshold is not None else "Default 0.5 (no threshold chosen yet)."
-    )
-    key = (common.data_key(), result.settings, threshold)
+    chosen = common.current_threshold()  # the one threshold of the model (None: multi-class)
+    threshold = None if chosen is None else chosen.value
+    reason = "" if chosen is None else chosen.origin[:1].upper() + chosen.origin[1:] + "."
+    key = (common.data_key(), result.settings, threshold, reason)
     cached = st.session_state.get(K_SESSION_MODEL)
     if cached is not None and cached[0] == key:
         return cached[1]
@@ -76,10 +77,20 @@ def _patients(saved: model_io.SavedModel) -> None:
     names = ", ".join(saved.metadata.feature_names)
     st.caption(f"The file needs these columns: {common.plain(names)}")
     upload = st.file_uploader("New patients (CSV)", type=["csv", "txt", "tsv"], key="pred_patients")
-    if upload is None:
+    if upload is not None:
+        st.session_state[K_PATIENTS] = (upload.name, upload.getvalue())
+    kept = st.session_state.get(K_PATIENTS)
+    if kept is None:
         return
+    name, raw = kept
+    if upload is None:  # the uploader forgets its file when the person visits another page; we do not
+        left, right = st.columns([4, 1])
+        left.caption(f"Patients: {common.plain(name)} (uploaded before; upload another file to replace it)")
+        if right.button("Remove", key="pred_forget", icon=":material/delete:"):
+            st.session_state.pop(K_PATIENTS, None)
+            st.rerun()
     try:
-        result = predict.predict_file(saved, upload.getvalue(), name=upload.name)
+        result = predict.predict_file(saved, raw, name=name)
     except DataError as exc:
         common.show_error(exc)
         return
@@ -92,7 +103,7 @@ def _patients(saved: model_io.SavedModel) -> None:
         st.caption(
             f"Showing the first {MAX_SHOWN_ROWS:,} of {len(result.frame):,} rows; the download has all."
         )
-    export_id = _export_id(upload.getvalue(), saved)
+    export_id = _export_id(raw, saved)
     st.download_button(
         "Download predictions (CSV)",
         predict.csv_bytes(result.frame, export_id),
@@ -117,7 +128,10 @@ def main() -> None:
     st.title("Predict new patients")
     has_session = st.session_state.get(common.K_TRAIN_RESULT) is not None
     options = [SESSION, UPLOAD] if has_session else [UPLOAD]
-    source = st.radio("Model", options, horizontal=True, key="pred_source")
+    keep = common.persist("pred_source", K_SOURCE_CHOICE, options[0])
+    if st.session_state["pred_source"] not in options:  # the kept choice no longer exists (no model now)
+        st.session_state["pred_source"] = options[0]
+    source = st.radio("Model", options, horizontal=True, **keep)
     try:
         saved = _session_model() if source == SESSION else _uploaded_model()
     except DataError as exc:
@@ -129,7 +143,7 @@ def main() -> None:
     if saved.metadata.threshold is not None:
         st.text(
             f"Positive class '{saved.metadata.positive_class}' when the score is at or above "
-            f"{saved.metadata.threshold:.4f}."
+            f"{saved.metadata.threshold:.4f} ({saved.metadata.threshold_reason.rstrip('.')})."
         )
     _describe(saved)
     _patients(saved)

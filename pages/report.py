@@ -25,27 +25,32 @@ TRAIN_PAGE = "pages/train.py"
 K_EXPORTS = "report_exports"  # {"key": inputs key, "pdf": bytes, ...} of the last prepared downloads
 K_CONTENT = "report_content"  # (inputs key, ReportContent) shown on the page
 K_PCA = "report_pca_cache"  # {(data_key, settings): PcaView | None}
-COMMITTED = "committed"
 MANUAL = "manual"
 
 
+K_REP_PREVALENCE = "report_prevalence_pct"  # (scope, %) the Report's deployment prevalence, per data
+CURRENT = "current"
+
+
 # --- pure helpers -----------------------------------------------------------------------------------------
-def threshold_choices(committed: float | None) -> list[str]:
-    """Options of the threshold selector: the Threshold page's choice first (when there is one)."""
-    return ([COMMITTED] if committed is not None else []) + list(thresholds.PICKERS) + [MANUAL]
+def threshold_choices() -> list[str]:
+    """Options of the threshold selector: keep the model's current threshold, a suggestion, or type one."""
+    return [CURRENT, *thresholds.PICKERS, MANUAL]
 
 
-def choice_label(key: str, committed: float | None) -> str:
+def choice_label(key: str, current: thresholds.ChosenThreshold | None) -> str:
     """Readable label of a threshold option."""
-    if key == COMMITTED:
-        return f"As chosen on the Threshold page ({report.fmt_threshold(committed)})"
+    if key == CURRENT:
+        if current is None:
+            return "The model's current threshold"
+        return f"Current: {report.fmt_threshold(current.value)} ({current.origin})"
     if key == MANUAL:
         return "Type a threshold"
     return f"Suggestion: {thresholds.PICKERS[key].name}"
 
 
-def committed_reason(result: Any, threshold: float, prevalence: float | None) -> str:
-    """The picker sentence when the committed threshold is a picker's choice, else 'chosen by hand'."""
+def report_reason(result: Any, chosen: thresholds.ChosenThreshold, prevalence: float | None) -> str:
+    """How the threshold was chosen, for the report: its origin, with the picker's sentence when it is one."""
     for key in thresholds.PICKERS:
         try:
             pick = thresholds.run_pick(
@@ -53,25 +58,22 @@ def committed_reason(result: Any, threshold: float, prevalence: float | None) ->
             )
         except DataError:
             continue
-        if abs(pick.threshold - threshold) < 1e-12:
-            return f"{pick.label}: {pick.reason}"
-    return "Chosen by hand on the Threshold page's explorer."
+        if abs(pick.threshold - chosen.value) < 1e-12:
+            return f"{chosen.origin[:1].upper()}{chosen.origin[1:]} — {pick.label}: {pick.reason}"
+    return f"{chosen.origin[:1].upper()}{chosen.origin[1:]}."
+
+
 
 
 def holdout_frame(data: Any, result: Any, threshold: float | None) -> pd.DataFrame:
-    """Hold-out rows (features as used), true class, score(s) and decision (binary: at ``threshold``)."""
+    """Hold-out rows: true class, score(s) and decision (binary: at ``threshold``) first, then features."""
     frame = data.X.iloc[result.test_index].reset_index(drop=True).copy()
     names = np.asarray(result.class_names, dtype=object)
-    frame["true_class"] = names[np.asarray(result.y_test, dtype=int)]
     scores = np.asarray(result.test_scores, dtype=float)
-    if scores.ndim == 1:
-        frame[predict.SCORE_COLUMN] = scores
-        frame[predict.DECISION_COLUMN] = names[(scores >= threshold).astype(int)]
-    else:
-        for c, name in enumerate(names):
-            frame[f"{predict.SCORE_COLUMN}_{name}"] = scores[:, c]
-        frame[predict.DECISION_COLUMN] = names[np.argmax(scores, axis=1)]
-    return frame
+    codes = (scores >= threshold).astype(int) if scores.ndim == 1 else np.argmax(scores, axis=1)
+    out = predict.results_first(frame, scores, names[codes], tuple(result.class_names))
+    out.insert(0, "true_class", names[np.asarray(result.y_test, dtype=int)])
+    return out
 
 
 def _link(page: str, label: str, icon: str) -> None:
@@ -93,41 +95,56 @@ def _pca(data: Any, settings: Any) -> report.PcaView | None:
     return cache[key]
 
 
+def _apply_choice(result: Any) -> None:
+    """Selector callback: a suggestion becomes the model's current threshold (for every page), then the
+    selector returns to "Current" so a later change on the Threshold page is not overridden."""
+    choice = st.session_state.get("rep_choice")
+    if choice in thresholds.PICKERS:
+        prevalence = float(st.session_state.get("rep_prevalence", 0.0)) / 100.0 or None
+        request = thresholds.parse_pick(choice)
+        pick = thresholds.run_pick(request, result.y_train, result.oof_scores, prevalence)
+        common.set_threshold(pick.threshold, f"suggestion on the Report page: {pick.label}")
+        st.session_state["rep_choice"] = CURRENT
+
+
+def _apply_manual() -> None:
+    """Typed-threshold callback: the typed value becomes the model's current threshold."""
+    common.set_threshold(float(st.session_state["rep_manual"]), "typed on the Report page")
+
+
 def _threshold_inputs(result: Any) -> tuple[float, str, float]:
-    committed = st.session_state.get(common.K_THRESHOLD)
+    """The current threshold (the one Predict and the model file use) and the deployment prevalence.
+
+    Choosing a suggestion or typing a value here changes the model's one current threshold, so the PDF,
+    the model download and the Predict page keep agreeing. The prevalence and the typed value persist
+    across page changes for the same data (``common.persist``).
+    """
     hold_prev = float(np.mean(result.y_test))
     default_pct = round(100 * float(st.session_state.get(common.K_PREVALENCE, hold_prev)), 2)
     c1, c2 = st.columns([3, 1])
-    options = threshold_choices(committed)
-    choice = c1.selectbox(
-        "Decision threshold", options, format_func=lambda k: choice_label(k, committed), key="rep_choice"
-    )
     prevalence_pct = c2.number_input(
-        "Deployment prevalence (%)",
-        min_value=0.01,
-        max_value=99.99,
-        value=default_pct,
-        step=0.5,
-        format="%.2f",
-        key="rep_prevalence",
-    )
+        "Deployment prevalence (%)", min_value=0.01, max_value=99.99, step=0.5, format="%.2f",
+        **common.persist("rep_prevalence", K_REP_PREVALENCE, default_pct, scope=common.data_key()),
+    )  # fmt: skip
     prevalence = prevalence_pct / 100.0
-    if choice == COMMITTED:
-        return float(committed), committed_reason(result, float(committed), prevalence), prevalence
+    current = common.current_threshold()
+    if st.session_state.get("rep_choice") not in threshold_choices():
+        st.session_state["rep_choice"] = CURRENT
+    choice = c1.selectbox(
+        "Decision threshold", threshold_choices(), format_func=lambda k: choice_label(k, current),
+        key="rep_choice", on_change=_apply_choice, args=(result,),
+    )  # fmt: skip
     if choice == MANUAL:
-        value = st.number_input(
+        st.number_input(
             "Threshold (a patient is positive when the score is at or above it)",
-            min_value=0.0,
-            max_value=1.0,
-            value=0.5,
-            step=0.01,
-            format="%.4f",
+            min_value=0.0, max_value=1.0, step=0.01, format="%.4f", on_change=_apply_manual,
             key="rep_manual",
-        )
-        return float(value), "Set by hand on the Report page.", prevalence
-    request = thresholds.parse_pick(choice)
-    pick = thresholds.run_pick(request, result.y_train, result.oof_scores, prevalence)
-    return pick.threshold, f"{pick.label}: {pick.reason}", prevalence
+            value=float(current.value) if current is not None else 0.5,
+        )  # fmt: skip
+    current = common.current_threshold()
+    if current is None:
+        raise DataError("No threshold could be set for this model.")
+    return current.value, report_reason(result, current, prevalence), prevalence
 
 
 def table_frame(block: report.TableBlock) -> pd.DataFrame:

@@ -45,13 +45,27 @@ def one_vs_rest(result: Any, class_index: int) -> tuple[np.ndarray, np.ndarray, 
 
 
 def pick_reason(picks: list[dict], threshold: float | None) -> str:
-    """The picker's sentence when the committed threshold is a picker's stop, else a plain note."""
+    """The picker's sentence when the committed threshold is a picker's stop, else a plain note.
+
+    ``None`` means nothing was committed: the model's default threshold is shown, and said to be one.
+    """
     if threshold is None:
-        return "No threshold chosen yet: drag the slider or press a suggestion."
+        youden = next((p for p in picks if p["key"] == "youden"), None)
+        why = f" — {youden['reason'].replace(' on cross-validated training scores', '')}" if youden else "."
+        origin = thresholds.DEFAULT_ORIGIN[:1].upper() + thresholds.DEFAULT_ORIGIN[1:]
+        return f"{origin}{why} Drag the slider or press a suggestion to change it."
     for pick in picks:
         if threshold in (pick["stop"], pick["threshold"]):
             return f"{pick['label']}: {pick['reason']}"
     return "Chosen by hand on the slider."
+
+
+def commit_origin(picks: list[dict], threshold: float) -> str:
+    """Short origin of a committed threshold (sidebar, Report, Predict, model file)."""
+    for pick in picks:
+        if threshold in (pick["stop"], pick["threshold"]):
+            return f"suggestion on the Threshold page: {pick['label']}"
+    return "chosen by hand on the Threshold page"
 
 
 # --- cached payload (keyed on content hashes and settings; arrays passed unhashed) -------------------------
@@ -68,13 +82,16 @@ def explorer_payload(
 ) -> tuple[bytes, list[dict], float]:
     """The explorer's encoded payload, its picks (with their stop's threshold) and the opening threshold.
 
-    Built from arrays only (no model is touched) and encoded once, so a rerun costs a cache lookup.
+    The explorer opens at the model's default threshold (:func:`thresholds.default_threshold`, the same
+    value the Report, Predict page and CLI use until the person moves it). Built from arrays only (no
+    model is touched) and encoded once, so a rerun costs a cache lookup.
     """
     y_test, scores, y_oof, oof = _arrays
     data = thresholds.build_explorer_data(
         y_test, scores, y_oof, oof,
         positive_label=labels[0], negative_label=labels[1],
         prevalence=prevalence, cost_ratio=cost_ratio, target_sensitivity=target, beta=beta,
+        initial_threshold=thresholds.default_threshold(y_oof, oof).value,
     )  # fmt: skip
     payload = data.to_payload()
     stops = payload["stops"]["threshold"]
@@ -82,11 +99,14 @@ def explorer_payload(
     return encode_payload(payload), picks, float(stops[payload["initial_index"]])
 
 
+K_PICKS = "threshold_page_picks"  # the picks on screen, so the commit callback can name a suggestion
+
+
 def _store_threshold() -> None:
-    """Widget callback: keep the committed threshold where every page (sidebar, Report) reads it."""
+    """Widget callback: keep the committed threshold (and how it was chosen) where every page reads it."""
     value = committed_value(EXPLORER_KEY)
     if value is not None:
-        st.session_state[common.K_THRESHOLD] = value
+        common.set_threshold(value, commit_origin(st.session_state.get(K_PICKS, []), value))
 
 
 # --- page sections ----------------------------------------------------------------------------------------
@@ -143,11 +163,14 @@ def _inputs(hold_out_prevalence: float, class_index: int) -> tuple[float, float,
     return prevalence_pct / 100.0, float(cost), float(target), float(beta)
 
 
-def _server_side(arrays: tuple, picks: list[dict], threshold: float, prevalence: float) -> None:
-    """Calibration and decision curve (C's figures) with the committed threshold marked."""
+def _server_side(
+    arrays: tuple, picks: list[dict], threshold: float, prevalence: float, is_default: bool
+) -> None:
+    """Calibration and decision curve (C's figures) with the current threshold marked."""
     y_test, scores = arrays[0], arrays[1]
-    st.subheader("At the chosen threshold")
-    st.markdown(f"**Threshold {threshold:.4f}** · {pick_reason(picks, threshold)}")
+    st.subheader("At the current threshold")
+    reason = pick_reason(picks, None if is_default else threshold)
+    st.markdown(f"**Threshold {threshold:.4f}** · {common.plain(reason)}")
     left, right = st.columns(2)
     with left:
         if not calibration_view.calibration_panel(threshold):  # binary: raw vs recalibrated + metrics
@@ -173,10 +196,12 @@ def _server_side(arrays: tuple, picks: list[dict], threshold: float, prevalence:
             )
 
 
-def _cli_line(result: Any, threshold: float, prevalence: float) -> None:
+def _cli_line(result: Any, threshold: float, prevalence: float, class_index: int) -> None:
+    """The ``evaluate`` line for this view (multi-class: ``--one-vs-rest`` the judged class)."""
+    one_vs_rest = None if result.is_binary else str(result.class_names[class_index])
     common.equivalent_command(
         lambda file_arg, spec: command_line.evaluate_command(
-            file_arg, spec, result.settings, threshold, prevalence
+            file_arg, spec, result.settings, threshold, prevalence, one_vs_rest
         )
     )
 
@@ -207,15 +232,15 @@ def main() -> None:
     except DataError as exc:
         common.show_error(exc)
         return
+    st.session_state[K_PICKS] = picks
     committed = common.committed_threshold(key)
     value = threshold_explorer(encoded, key=EXPLORER_KEY, committed=committed, on_change=_store_threshold)
-    if value is not None:
-        st.session_state[common.K_THRESHOLD] = value
-    threshold = st.session_state.get(common.K_THRESHOLD)
-    if threshold is None:  # nothing committed yet: the explorer's opening stop
-        threshold = opening
-    _server_side(arrays, picks, threshold, prevalence)
-    _cli_line(result, threshold, prevalence)
+    if value is not None and value != committed:
+        common.set_threshold(value, commit_origin(picks, value))
+    committed = st.session_state.get(common.K_THRESHOLD)
+    threshold = opening if committed is None else committed  # nothing committed: the model's default
+    _server_side(arrays, picks, threshold, prevalence, committed is None)
+    _cli_line(result, threshold, prevalence, class_index)
     if not result.is_binary:
         _per_class_table(result)
 

@@ -329,8 +329,10 @@ class _ScoreAsProba(ClassifierMixin, BaseEstimator):
 PAYLOAD_STOP_KEYS = [
     "threshold", "tp", "fp", "tn", "fn", "sensitivity", "sensitivity_lo", "sensitivity_hi",
     "specificity", "specificity_lo", "specificity_hi", "ppv", "ppv_lo", "ppv_hi", "npv", "npv_lo", "npv_hi",
-    "f1", "fbeta", "balanced_accuracy", "accuracy", "mcc", "youden", "lr_pos", "lr_neg",
-    "ppv_deploy", "npv_deploy", "per1000_flagged", "per1000_true_pos", "per1000_missed",
+    "f1", "f1_lo", "f1_hi", "fbeta", "balanced_accuracy", "balanced_accuracy_lo", "balanced_accuracy_hi",
+    "accuracy", "accuracy_lo", "accuracy_hi", "mcc", "mcc_lo", "mcc_hi", "youden", "lr_pos", "lr_neg",
+    "ppv_deploy", "ppv_deploy_lo", "ppv_deploy_hi", "npv_deploy", "npv_deploy_lo", "npv_deploy_hi",
+    "per1000_flagged", "per1000_true_pos", "per1000_missed",
 ]  # fmt: skip
 
 

@@ -2,7 +2,11 @@
 
     python -m imbalance_core evaluate FILE --label COL --positive VALUE --sampler KEY --classifier KEY
         [--zero-missing COL] [--ratio R] [--weighting W] [--cv K] [--test-size F] [--seed S] [--threshold T]
-        [--scores-out CSV] [--json]
+        [--pick PICKER] [--prevalence P] [--one-vs-rest CLASS] [--scores-out CSV] [--json]
+
+Without ``--threshold`` or ``--pick`` the model's default threshold is used (the Youden pick on the
+cross-validated training scores, the app's default); ``--json`` says so as ``threshold`` and
+``threshold_origin``.
 
 The argument groups are built by small functions other subcommands reuse: :func:`add_data_args`
 (file and task), :func:`add_common_training_args` (everything in ``TrainSettings`` except sampler and
@@ -15,6 +19,7 @@ import argparse
 import json
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +34,16 @@ from imbalance_core.metrics import binary_table, multiclass_fold_metrics
 from imbalance_core.models import CLASSIFIERS, WEIGHTINGS
 from imbalance_core.recalibration import RECALIBRATORS
 from imbalance_core.samplers import SAMPLERS
-from imbalance_core.thresholds import PICKERS, ThresholdPick, parse_pick, run_pick, score_curve, table_at
+from imbalance_core.thresholds import (
+    DEFAULT_ORIGIN,
+    PICKERS,
+    ThresholdPick,
+    default_threshold,
+    parse_pick,
+    run_pick,
+    score_curve,
+    table_at,
+)
 from imbalance_core.training import TrainResult, TrainSettings, train
 
 # --------------------------------------------------------------------------- argument groups
@@ -232,15 +246,25 @@ def add_common_training_args(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_threshold_args(parser: argparse.ArgumentParser) -> None:
-    """How the hold-out scores are turned into decisions (threshold pickers and prevalence go here)."""
+def add_threshold_args(parser: argparse.ArgumentParser, default: float | None = 0.5) -> None:
+    """How the hold-out scores are turned into decisions (threshold pickers and prevalence go here).
+
+    ``default=None`` (``evaluate``): without ``--threshold`` the model's default threshold is used (the
+    Youden pick on cross-validated training scores, as in the app); ``compare`` keeps one fixed 0.5.
+    """
     g = parser.add_argument_group("decision threshold")
     g.add_argument(
         "--threshold",
         type=float,
-        default=0.5,
+        default=default,
         metavar="T",
-        help="call a patient positive when the score is at or above T (default 0.5)",
+        help="call a patient positive when the score is at or above T (default: "
+        + (
+            "the model's default threshold, the Youden pick on cross-validated training scores, "
+            "as in the app)"
+            if default is None
+            else f"{default:g})"
+        ),
     )
 
 
@@ -261,23 +285,86 @@ def add_pick_args(parser: argparse.ArgumentParser) -> None:
         help="prevalence the model will meet, for PPV/NPV and the cost picker, e.g. 0.05 "
         "(default: the hold-out's own)",
     )
+    g.add_argument(
+        "--one-vs-rest",
+        metavar="CLASS",
+        help="with --multiclass: judge this class against the rest (the Threshold page's view); "
+        "--threshold, --pick and --prevalence then apply to its 2x2 table",
+    )
+
+
+@dataclass(frozen=True)
+class BinaryView:
+    """Hold-out and out-of-fold labels (1 = the judged class) and scores of a two-class question.
+
+    A two-class task's own, or one class against the rest of a multi-class task (``--one-vs-rest``).
+    """
+
+    y_test: np.ndarray
+    test_scores: np.ndarray
+    y_oof: np.ndarray
+    oof_scores: np.ndarray
+    class_name: str | None = None
+
+
+def binary_view(result: TrainResult, one_vs_rest: str | None = None) -> BinaryView | None:
+    """The two-class question the threshold applies to; None for a multi-class task without a class."""
+    if result.is_binary:
+        if one_vs_rest is not None:
+            raise DataError("--one-vs-rest is for multi-class tasks (--multiclass); leave it out here.")
+        return BinaryView(result.y_test, result.test_scores, result.y_train, result.oof_scores)
+    if one_vs_rest is None:
+        return None
+    names = [str(n) for n in result.class_names]
+    if one_vs_rest not in names:
+        raise DataError(f"--one-vs-rest names no class of the label; classes: {', '.join(names[:20])}.")
+    c = names.index(one_vs_rest)
+    return BinaryView(
+        (np.asarray(result.y_test) == c).astype(int), np.asarray(result.test_scores)[:, c],
+        (np.asarray(result.y_train) == c).astype(int), np.asarray(result.oof_scores)[:, c], one_vs_rest,
+    )  # fmt: skip
 
 
 def pick_from_args(args: argparse.Namespace, result: TrainResult) -> ThresholdPick | None:
     """Run ``--pick`` on the out-of-fold training scores (never the hold-out); None without ``--pick``."""
     if not getattr(args, "pick", None):
         return None
-    if not result.is_binary:
-        raise DataError("Threshold pickers need a two-class task (positive vs the rest).")
+    view = binary_view(result, getattr(args, "one_vs_rest", None))
+    if view is None:
+        raise DataError(
+            "Threshold pickers need a two-class task (positive vs the rest) or --one-vs-rest CLASS."
+        )
     prevalence = getattr(args, "prevalence", None)
-    return run_pick(parse_pick(args.pick), result.y_train, result.oof_scores, prevalence)
+    return run_pick(parse_pick(args.pick), view.y_oof, view.oof_scores, prevalence)
+
+
+def threshold_from_args(
+    args: argparse.Namespace, result: TrainResult, pick: ThresholdPick | None
+) -> tuple[float | None, str]:
+    """The threshold and its origin: ``--pick``, else ``--threshold``, else the model's default (Youden on
+    cross-validated training scores, :func:`imbalance_core.thresholds.default_threshold`, as in the app).
+    Multi-class without ``--one-vs-rest``: (None, ...) — the most probable class is called."""
+    if pick is not None:
+        return pick.threshold, f"{pick.label}: {pick.reason}"
+    if getattr(args, "threshold", None) is not None:
+        return float(args.threshold), "set by hand (--threshold)"
+    view = binary_view(result, getattr(args, "one_vs_rest", None))
+    if view is None:
+        return None, "multi-class: each patient gets the most probable class"
+    chosen = default_threshold(view.y_oof, view.oof_scores)
+    return chosen.value, DEFAULT_ORIGIN
 
 
 def prevalence_block(result: TrainResult, threshold: float, prevalence: float | None) -> dict[str, Any]:
     """Binary: PPV and NPV at the deployment prevalence (default the hold-out's) from the stop-table code."""
     if not result.is_binary:
         return {}
-    table = table_at(score_curve(result.y_test, result.test_scores), [threshold], prevalence)
+    return view_prevalence_block(binary_view(result), threshold, prevalence)
+
+
+def view_prevalence_block(view: BinaryView, threshold: float, prevalence: float | None) -> dict[str, Any]:
+    """PPV and NPV at the deployment prevalence of a two-class view (see :func:`prevalence_block`)."""
+    table = table_at(score_curve(view.y_test, view.test_scores), [threshold], prevalence)
     return {
         "ppv_at_prevalence": float(table.ppv_deploy[0]),
         "npv_at_prevalence": float(table.npv_deploy[0]),
@@ -447,16 +534,29 @@ def result_to_json(
 def result_json(
     result: TrainResult,
     data: PreparedData | None,
-    threshold: float,
+    threshold: float | None,
     pick: ThresholdPick | None = None,
     prevalence: float | None = None,
+    origin: str = "",
+    view: BinaryView | None = None,
 ) -> dict[str, Any]:
     """evaluate's ``--json`` output: :func:`result_to_json` plus the threshold ``pick`` (None without
-    ``--pick``), the deployment ``prevalence`` and PPV/NPV at it in the ``test`` block (binary tasks)."""
-    payload = result_to_json(result, threshold, data)
-    extra = prevalence_block(result, threshold, prevalence)
+    ``--pick``), the deployment ``prevalence`` and PPV/NPV at it in the ``test`` block (binary tasks),
+    ``threshold`` and ``threshold_origin`` (how it was chosen, e.g. the default Youden pick). With a
+    one-vs-rest ``view``, ``test`` is that class's 2x2 table and the macro block moves to
+    ``test_multiclass``."""
+    payload = result_to_json(result, 0.5 if threshold is None else threshold, data)
+    extra = {} if threshold is None else prevalence_block(result, threshold, prevalence)
+    if view is not None and view.class_name is not None and threshold is not None:
+        # One class against the rest: the Threshold page's 2x2 table, not the macro figures.
+        payload["test_multiclass"] = payload["test"]
+        payload["test"] = _clean(binary_table(view.y_test, view.test_scores, threshold))
+        extra = view_prevalence_block(view, threshold, prevalence)
+        payload["one_vs_rest"] = view.class_name
     payload["test"].update(_clean({k: v for k, v in extra.items() if k != "prevalence"}))
     payload["prevalence"] = _clean(extra.get("prevalence"))
+    payload["threshold"] = _clean(threshold)
+    payload["threshold_origin"] = origin
     payload["pick"] = (
         None
         if pick is None
@@ -502,9 +602,12 @@ def format_text(payload: Mapping[str, Any]) -> str:
         if key != "folds"
     ]
     lines.append(f"hold-out test set ({test['n']} rows):")
+    if payload.get("one_vs_rest"):
+        lines.append(f"  class '{payload['one_vs_rest']}' against the rest:")
     if "tp" in test:
+        lines.append(f"  threshold origin: {payload.get('threshold_origin') or 'set by hand'}")
         lines.append(
-            f"  threshold {test['threshold']:.3g}: TP {test['tp']}  FP {test['fp']}  "
+            f"  threshold {test['threshold']:.4g}: TP {test['tp']}  FP {test['fp']}  "
             f"TN {test['tn']}  FN {test['fn']}"
         )
     lines += [
@@ -554,7 +657,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_data_args(p)
     add_model_args(p)
     add_common_training_args(p)
-    add_threshold_args(p)
+    add_threshold_args(p, default=None)
     add_pick_args(p)
     p.add_argument("--scores-out", metavar="CSV", help="write the hold-out rows' y_true and score to CSV")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -577,14 +680,18 @@ def run(args: argparse.Namespace) -> int:
     result = train(data, settings)
     if args.scores_out:
         write_scores(result, args.scores_out)
+    view = binary_view(result, getattr(args, "one_vs_rest", None))
     pick = pick_from_args(args, result)
-    threshold = pick.threshold if pick is not None else float(args.threshold)
+    threshold, origin = threshold_from_args(args, result, pick)
     if getattr(args, "model_out", None):
         from imbalance_core.commands.report import write_model
 
-        reason = f"{pick.label}: {pick.reason}" if pick is not None else "Set by hand (--threshold)."
-        write_model(result, data, threshold, reason, args.model_out)
-    payload = result_json(result, data, threshold, pick=pick, prevalence=args.prevalence)
+        if view is not None and view.class_name is not None:
+            raise DataError("--model-out saves the multi-class model; leave out --one-vs-rest with it.")
+        write_model(result, data, threshold, origin[:1].upper() + origin[1:] + ".", args.model_out)
+    payload = result_json(
+        result, data, threshold, pick=pick, prevalence=args.prevalence, origin=origin, view=view
+    )
     extra = add_calibration_output(payload, result, data, args)  # docs/CALIBRATION.md
     print(json.dumps(payload, indent=2, ensure_ascii=False) if args.json else format_text(payload) + extra)
     return 0

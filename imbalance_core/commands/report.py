@@ -66,7 +66,12 @@ def choose_threshold(args: argparse.Namespace, result: object) -> tuple[float, s
         raise DataError("Give either --threshold or --pick, not both.")
     if args.threshold is not None:
         return float(args.threshold), "Set by hand (--threshold)."
-    request = thresholds.parse_pick(args.pick or DEFAULT_PICK)
+    if not args.pick:  # the model's default threshold, the same one the app and ``evaluate`` use
+        pick = thresholds.pick_youden(result.y_train, result.oof_scores)
+        chosen = thresholds.default_threshold(result.y_train, result.oof_scores)
+        origin = chosen.origin[:1].upper() + chosen.origin[1:]
+        return chosen.value, f"{origin} — {pick.label}: {pick.reason}"
+    request = thresholds.parse_pick(args.pick)
     pick = thresholds.run_pick(request, result.y_train, result.oof_scores, args.prevalence)
     return pick.threshold, f"{pick.label}: {pick.reason}"
 

@@ -11,16 +11,19 @@ const SVG_NS = "http://www.w3.org/2000/svg";
 const NAV_KEYS = new Set(["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "PageUp", "PageDown", "Home", "End"]);
 
 // [label, value key, interval low key, interval high key]
+// Every interval comes from Python (the stop table); this file only shows it.
 const METRICS = [
   ["Sensitivity (recall)", "sensitivity", "sensitivity_lo", "sensitivity_hi"],
   ["Specificity", "specificity", "specificity_lo", "specificity_hi"],
   ["PPV (precision)", "ppv", "ppv_lo", "ppv_hi"],
   ["NPV", "npv", "npv_lo", "npv_hi"],
-  ["F1", "f1", null, null],
+  ["PPV at deployment prevalence", "ppv_deploy", "ppv_deploy_lo", "ppv_deploy_hi"],
+  ["NPV at deployment prevalence", "npv_deploy", "npv_deploy_lo", "npv_deploy_hi"],
+  ["Accuracy", "accuracy", "accuracy_lo", "accuracy_hi"],
+  ["Balanced accuracy", "balanced_accuracy", "balanced_accuracy_lo", "balanced_accuracy_hi"],
+  ["MCC", "mcc", "mcc_lo", "mcc_hi"],
+  ["F1", "f1", "f1_lo", "f1_hi"],
   ["F-beta", "fbeta", null, null],
-  ["Balanced accuracy", "balanced_accuracy", null, null],
-  ["PPV at deployment prevalence", "ppv_deploy", null, null],
-  ["NPV at deployment prevalence", "npv_deploy", null, null],
 ];
 
 const isNum = (v) => typeof v === "number" && Number.isFinite(v);
@@ -180,6 +183,29 @@ function drawStatic(inst) {
   inst.prMap = f;
   drawHist(inst);
   drawPicks(inst);
+  drawScale(inst);
+}
+
+// Tick labels of threshold values under the track. The range moves by stop index, so a value's place
+// is its stop's index; labels that would overlap the previous one are left out.
+const SCALE_VALUES = [0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
+function drawScale(inst) {
+  const box = inst.root.querySelector("#te-scale");
+  box.replaceChildren();
+  const stops = inst.data.stops.threshold;
+  const n = stops.length;
+  if (n < 2) return;
+  let last = -1;
+  for (const v of SCALE_VALUES) {
+    if (v < stops[0] || v > stops[n - 1]) continue;
+    const frac = nearestIndex(stops, v) / (n - 1);
+    if (last >= 0 && frac - last < 0.06) continue;
+    last = frac;
+    const tick = el("span", "te-tick", v.toFixed(v === 0.05 ? 2 : 1));
+    tick.style.left = `calc(8px + ${(100 * frac).toFixed(2)}% - ${(16 * frac).toFixed(2)}px)`;
+    tick.dataset.value = String(v);
+    box.appendChild(tick);
+  }
 }
 
 // Two histograms on one axis, each scaled to its own class size so the minority class stays visible.
@@ -255,12 +281,16 @@ function render(inst, idx) {
   METRICS.forEach(([, key, lo, hi], m) => {
     const cell = inst.metricCells[m];
     cell.val.textContent = fmtP(s[key][i]);
-    cell.ci.textContent = lo && isNum(s[lo][i]) ? `95 % CI ${fmtP(s[lo][i])}–${fmtP(s[hi][i])}` : "\u00a0";
+    const has = lo && s[lo] && isNum(s[lo][i]);
+    cell.ci.textContent = has ? `95 % CI ${fmtP(s[lo][i])}–${fmtP(s[hi][i])}` : "\u00a0";
   });
+  const flagged = fmtInt(s.per1000_flagged[i]);
+  const ill = fmtInt(s.per1000_true_pos[i]);
+  const missed = fmtInt(s.per1000_missed[i]);
   inst.freq.textContent =
     `Of 1,000 patients like these (disease in ${fmtPct(inst.data.prevalence)}): ` +
-    `${fmtInt(s.per1000_flagged[i])} flagged, of whom ${fmtInt(s.per1000_true_pos[i])} have the disease; ` +
-    `${fmtInt(s.per1000_missed[i])} cases missed.`;
+    `${flagged} flagged, of whom ${ill} ${ill === "1" ? "has" : "have"} the disease; ` +
+    `${missed} ${missed === "1" ? "case" : "cases"} missed.`;
   inst.range.setAttribute(
     "aria-valuetext",
     `threshold ${fmtThr(t)}, sensitivity ${fmtP(s.sensitivity[i])}, specificity ${fmtP(s.specificity[i])}`,

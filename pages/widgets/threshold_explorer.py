@@ -25,7 +25,10 @@ UTF-8 JSON bytes, see :func:`encode_payload`)::
         "specificity", "specificity_lo", "specificity_hi",
         "ppv", "ppv_lo", "ppv_hi", "npv", "npv_lo", "npv_hi",
         "f1", "fbeta", "balanced_accuracy", "accuracy", "mcc", "youden", "lr_pos", "lr_neg",
+        "f1_lo", "f1_hi", "balanced_accuracy_lo", ..., "mcc_hi"   (95 % stratified bootstrap, from Python)
+        "accuracy_lo", "accuracy_hi"                 (95 % Wilson)
         "ppv_deploy", "npv_deploy",                  PPV/NPV at the deployment prevalence
+        "ppv_deploy_lo", ..., "npv_deploy_hi"        (from 97.5 % Wilson bounds of sensitivity/specificity)
         "per1000_flagged", "per1000_true_pos", "per1000_missed"   natural frequencies per 1,000 patients
       },
       "roc": {"fpr": [...], "tpr": [...]},             decimated curves for drawing
