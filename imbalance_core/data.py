@@ -32,7 +32,7 @@ import os
 import re
 import warnings
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +43,7 @@ import pandas as pd
 from charset_normalizer import from_bytes
 
 from imbalance_core.errors import DataError
+from imbalance_core.row_shape import judge_row_shapes, scan_row_shapes
 
 #: Cell texts read as "missing" (exact match after trimming spaces).
 # fmt: off
@@ -159,6 +160,21 @@ class _Source:
     def all_bytes(self) -> bytes:
         """The whole file (only needed on rare slow paths)."""
         return self.data if self.data is not None else self.path.read_bytes()
+
+    def blocks(self, size: int = 4 << 20) -> Iterator[bytes]:
+        """The file in blocks of ``size`` bytes (a path is streamed, not read whole)."""
+        if self.data is not None:
+            view = memoryview(self.data)
+            for start in range(0, len(view), size):
+                yield bytes(view[start : start + size])
+            return
+        with self.path.open("rb") as fh:
+            yield from iter(lambda: fh.read(size), b"")
+
+    def text(self, encoding: str, errors: str = "strict") -> io.TextIOBase:
+        """The file as text with line endings untranslated (``newline=''``, as the csv module wants)."""
+        raw = io.BytesIO(self.data) if self.data is not None else self.path.open("rb")
+        return io.TextIOWrapper(raw, encoding=encoding, errors=errors, newline="")
 
     def sha256(self) -> str:
         if self.data is not None:
@@ -467,8 +483,16 @@ def _unique_names(header: list[str]) -> tuple[list[str], dict[str, str], list[st
 # --------------------------------------------------------------------------- parsing
 
 
-def _parse(src: _Source, dialect: _Dialect, names: list[str], skiprows: int = 0) -> pd.DataFrame:
-    """One pass of pandas' C parser (after ``skiprows`` leading comment lines); errors become a sentence."""
+def _parse(
+    src: _Source, dialect: _Dialect, names: list[str], skiprows: int = 0, width: int = 0
+) -> pd.DataFrame:
+    """One pass of pandas' C parser (after ``skiprows`` leading comment lines); errors become a sentence.
+
+    ``width`` > ``len(names)``: some rows end in up to that many (empty) fields; they are read into
+    extra columns and dropped (the C parser refuses rows of different lengths beyond the header), and
+    ``skiprows`` then counts the header line too.
+    """
+    extra = [f"\x00extra{i}" for i in range(max(0, width - len(names)))]
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -481,14 +505,14 @@ def _parse(src: _Source, dialect: _Dialect, names: list[str], skiprows: int = 0)
                 encoding=None if dialect.encoding == "utf-8" else dialect.encoding,
                 encoding_errors=dialect.encoding_errors,
                 skiprows=skiprows,
-                header=0,
-                names=names,
+                header=None if extra else 0,
+                names=names + extra,
                 index_col=False,
                 na_values=list(NA_MARKERS),
                 keep_default_na=False,
                 skip_blank_lines=True,
                 engine="c",
-            )
+            ).drop(columns=extra)
     except UnicodeDecodeError:
         raise
     except pd.errors.ParserError as exc:
@@ -679,7 +703,10 @@ def _read_with_encoding(src: _Source, encoding: str, errors: str = "strict") -> 
             "check that the columns are separated by commas, semicolons, tabs or '|'."
         )
     names, renamed, notices = _unique_names(header)
-    frame = _parse(src, dialect, names, skiprows=block.lines)
+    shape_notices, width, header_line = _row_shapes(src, dialect, len(names), block.lines)
+    notices += shape_notices
+    skip = header_line if width > len(names) else block.lines
+    frame = _parse(src, dialect, names, skiprows=skip, width=width)
     if block.comments:
         plural = "s" if block.comments != 1 else ""
         notices.insert(
@@ -688,6 +715,27 @@ def _read_with_encoding(src: _Source, encoding: str, errors: str = "strict") -> 
     if cr_only:
         notices.insert(0, CR_ONLY_NOTICE)
     return {"frame": frame, "dialect": dialect, "renamed": renamed, "notices": notices}
+
+
+def _row_shapes(
+    src: _Source, dialect: _Dialect, n_columns: int, skiprows: int
+) -> tuple[list[str], int, int]:
+    """Refuse rows with extra non-empty fields; notices for short rows (see :mod:`row_shape`).
+
+    Returns the notices, the widest row's field count and the header's line number.
+    """
+    shapes = scan_row_shapes(
+        src.blocks,
+        lambda: src.text(dialect.encoding, dialect.encoding_errors),
+        encoding=dialect.encoding,
+        delimiter=dialect.delimiter,
+        quotechar=dialect.quotechar,
+        escapechar=dialect.escapechar,
+        n_columns=n_columns,
+        skiprows=skiprows,
+    )
+    notices = judge_row_shapes(shapes, _DELIMITER_NAMES[dialect.delimiter])
+    return notices, shapes.max_fields, shapes.header_line
 
 
 def _finish(parsed: dict, name: str, sha256: str, n_bytes: int) -> LoadedTable:
