@@ -27,9 +27,7 @@ def _finite(text: str, flag: str, example: str) -> float:
     except (TypeError, ValueError):
         raise argparse.ArgumentTypeError(f"must be a number, e.g. {example}.") from None
     if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(
-            f"must be a finite number (not nan or infinity), e.g. {example}."
-        )
+        raise argparse.ArgumentTypeError(f"must be a finite number (not nan or infinity), e.g. {example}.")
     return value
 
 
@@ -88,9 +86,11 @@ jobs = integer("--jobs", 1, 1024, "4", also=(-1,))
 def class_weights(text: str) -> str:
     """``--class-weights W0,W1,...``: finite numbers above 0, comma-separated; returned as given.
 
-    The count (one per class) is checked once the data is read (settings_check).
+    The count (one per class) is checked once the data is read (settings_check); empty means none.
     """
     flag, example = "--class-weights", "1,10"
+    if not str(text).strip():
+        return ""  # the default (argparse passes string defaults through the type too)
     parts = [p.strip() for p in str(text).split(",")]
     if not parts or any(not p for p in parts):
         raise argparse.ArgumentTypeError(f"must be numbers separated by commas, e.g. {example}.")
