@@ -44,6 +44,7 @@ from charset_normalizer import from_bytes
 
 from imbalance_core.errors import DataError
 from imbalance_core.row_shape import judge_row_shapes, scan_row_shapes
+from imbalance_core.units import KNOWN_UNITS, known_units, spaced_decimals  # noqa: F401 (KNOWN_UNITS re-exported)
 
 #: Cell texts read as "missing" (exact match after trimming spaces).
 # fmt: off
@@ -59,14 +60,7 @@ SAMPLE_BYTES = 64 * 1024
 DIALECT_SAMPLE_CHARS = 8 * 1024
 #: Share of numeric cells above which a few stray words in a numeric column are treated as missing.
 NUMERIC_MAJORITY = 0.9
-#: Units recognised when written straight after the number ("5mg"); with a space, '/', '%', 'µ' or '°'
-#: any short word counts as a unit. Keeps codes such as stage "2a" from being read as numbers.
-# fmt: off
-KNOWN_UNITS = frozenset({
-    "g", "mg", "kg", "ug", "µg", "ng", "pg", "l", "ml", "dl", "mmol", "umol", "µmol", "nmol", "mol",
-    "u", "iu", "mu", "ku", "mm", "cm", "m", "s", "min", "h", "bpm", "mmhg", "kpa", "fl",
-})
-# fmt: on
+#: Units stripped from cells: only known ones (see :mod:`imbalance_core.units`); "5.1 xyz" is text.
 #: Said when a file's lines end in a bare carriage return (old Mac format), see cr_only_line_endings.
 CR_ONLY_NOTICE = (
     "The lines of this file end in a carriage return only (old Mac format); they were read as "
@@ -78,7 +72,7 @@ _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical 
 _NUM = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
 _CELL_RE = (
     r"^(?P<op><=|>=|[<>≤≥])?\s*(?P<num>" + _NUM + r")(?P<space>\s*)"
-    r"(?P<unit>[A-Za-zµμ%°/][A-Za-z0-9µμ%°/.^*·²³\-]{0,15})?$"
+    r"(?P<unit>[A-Za-zµμ%°/×][A-Za-z0-9µμ%°/.^*·²³×\-]{0,15})?$"
 )
 _THOUSANDS_DOT_DECIMAL = r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$"
 _THOUSANDS_COMMA_DECIMAL = r"^[-+]?\d{1,3}(?:\.\d{3})+(?:,\d+)?$"
@@ -537,6 +531,7 @@ class _ColumnReport:
     non_numeric: int = 0
     mixed_units: int = 0
     decimal_comma: int = 0
+    spaced_decimal: int = 0
 
 
 def _clean_text_column(series: pd.Series, decimal: str) -> tuple[pd.Series, _ColumnReport]:
@@ -551,7 +546,9 @@ def _clean_text_column(series: pd.Series, decimal: str) -> tuple[pd.Series, _Col
     n_present = int(present.sum())
     if n_present == 0:
         return pd.Series(np.nan, index=series.index, dtype="float64"), report
-    plain = text
+    spaced = spaced_decimals(text, decimal)
+    report.spaced_decimal = int(spaced.sum())
+    plain = text.where(~spaced, text.str.replace(r"\s+", "", regex=True))
     thousands_re = _THOUSANDS_COMMA_DECIMAL if decimal == "," else _THOUSANDS_DOT_DECIMAL
     is_thousands = plain.str.match(thousands_re, na=False)
     if decimal == ",":
@@ -572,11 +569,7 @@ def _clean_text_column(series: pd.Series, decimal: str) -> tuple[pd.Series, _Col
     if failed.any():
         parts = plain[failed].str.extract(_CELL_RE)
         has_unit = parts["unit"].notna()
-        unit_ok = has_unit & (
-            (parts["space"].fillna("") != "")
-            | parts["unit"].str.contains(r"[/%µμ°]", na=False)
-            | parts["unit"].str.casefold().isin(KNOWN_UNITS)
-        )
+        unit_ok = has_unit & known_units(parts["unit"])
         matched = parts["num"].notna() & (~has_unit | unit_ok)
         units = parts.loc[matched & has_unit, "unit"].unique()
         if len({str(u).casefold() for u in units}) > 1:
@@ -778,6 +771,11 @@ def _finish(parsed: dict, name: str, sha256: str, n_bytes: int) -> LoadedTable:
             notices.append(
                 f"Column '{col}' mixes {report.mixed_units} different units; they were not "
                 "stripped. Convert the column to one unit first."
+            )
+        if report.spaced_decimal:
+            notices.append(
+                f"Column '{col}': {report.spaced_decimal} numbers written with spaces around the decimal "
+                "mark (such as 4 . 3) were read as decimals (4.3); check a few of them."
             )
         if report.thousands:
             notices.append(f"Column '{col}': thousands separators removed from {report.thousands} numbers.")
