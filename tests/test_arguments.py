@@ -137,3 +137,11 @@ def test_check_settings_accepts_the_defaults_and_numpy_integers():
     check_settings(TrainSettings(), 2)
     check_settings(TrainSettings(seed=np.int64(3), cv=np.int32(4)), 2)
     check_settings(TrainSettings(weighting="custom", custom_weights=(1, 2.5, 3)), 3)
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf"])
+def test_classifier_setting_nan_is_named_not_blamed_on_the_folds(value):
+    """``--param C=nan`` passed the range check (nan compares false) and failed inside the fit."""
+    status, _, err = _run([*BASE, "--param", f"C={value}"])
+    assert status == 2
+    assert "finite number" in err and "Inverse regularisation C" in err
