@@ -43,7 +43,7 @@ def _run(argv: list[str]) -> tuple[int, str, str]:
     [
         (["--threshold", "nan"], "--threshold"),
         (["--threshold", "inf"], "--threshold"),
-        (["--threshold", "-inf"], "--threshold"),
+        (["--threshold=-inf"], "--threshold"),  # "-inf" alone reads as an option to argparse
         (["--threshold", "1.5"], "--threshold"),
         (["--prevalence", "nan"], "--prevalence"),
         (["--tradeoff", "nan", "--weighting", "tradeoff"], "--tradeoff"),
