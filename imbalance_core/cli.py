@@ -11,6 +11,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from imbalance_core.errors import DataError
 
@@ -18,9 +19,29 @@ from imbalance_core.errors import DataError
 COMMAND_MODULES = ("profile", "evaluate", "compare", "project", "report", "predict")
 
 
+class _ValueRefusedError(Exception):
+    """A flag's value refused by its type (see commands/arguments.py): one sentence, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, except that a value refused by a flag's type is one plain line, not usage + error.
+
+    argparse calls :meth:`error` inside the ``except ArgumentError`` that wraps the type's
+    ``ArgumentTypeError``; other mistakes (unknown choice, missing flag) keep argparse's usage text.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        current = sys.exc_info()[1]
+        if isinstance(current, argparse.ArgumentError) and isinstance(
+            current.__context__, argparse.ArgumentTypeError
+        ):
+            raise _ValueRefusedError(message)
+        super().error(message)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The top-level parser with every available subcommand registered."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m imbalance_core",
         description="Imbalance Lab: train and judge classifiers on imbalanced medical data.",
     )
@@ -39,7 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the process exit status (0 ok, 2 bad input)."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except _ValueRefusedError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     try:
         return int(args.func(args) or 0)
     except DataError as exc:

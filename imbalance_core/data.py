@@ -32,7 +32,7 @@ import os
 import re
 import warnings
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +43,8 @@ import pandas as pd
 from charset_normalizer import from_bytes
 
 from imbalance_core.errors import DataError
+from imbalance_core.row_shape import judge_row_shapes, scan_row_shapes
+from imbalance_core.units import KNOWN_UNITS, known_units, spaced_decimals  # noqa: F401 (KNOWN_UNITS re-exported)
 
 #: Cell texts read as "missing" (exact match after trimming spaces).
 # fmt: off
@@ -58,14 +60,7 @@ SAMPLE_BYTES = 64 * 1024
 DIALECT_SAMPLE_CHARS = 8 * 1024
 #: Share of numeric cells above which a few stray words in a numeric column are treated as missing.
 NUMERIC_MAJORITY = 0.9
-#: Units recognised when written straight after the number ("5mg"); with a space, '/', '%', 'µ' or '°'
-#: any short word counts as a unit. Keeps codes such as stage "2a" from being read as numbers.
-# fmt: off
-KNOWN_UNITS = frozenset({
-    "g", "mg", "kg", "ug", "µg", "ng", "pg", "l", "ml", "dl", "mmol", "umol", "µmol", "nmol", "mol",
-    "u", "iu", "mu", "ku", "mm", "cm", "m", "s", "min", "h", "bpm", "mmhg", "kpa", "fl",
-})
-# fmt: on
+#: Units stripped from cells: only known ones (see :mod:`imbalance_core.units`); "5.1 xyz" is text.
 #: Said when a file's lines end in a bare carriage return (old Mac format), see cr_only_line_endings.
 CR_ONLY_NOTICE = (
     "The lines of this file end in a carriage return only (old Mac format); they were read as "
@@ -77,7 +72,7 @@ _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical 
 _NUM = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
 _CELL_RE = (
     r"^(?P<op><=|>=|[<>≤≥])?\s*(?P<num>" + _NUM + r")(?P<space>\s*)"
-    r"(?P<unit>[A-Za-zµμ%°/][A-Za-z0-9µμ%°/.^*·²³\-]{0,15})?$"
+    r"(?P<unit>[A-Za-zµμ%°/×][A-Za-z0-9µμ%°/.^*·²³×\-]{0,15})?$"
 )
 _THOUSANDS_DOT_DECIMAL = r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$"
 _THOUSANDS_COMMA_DECIMAL = r"^[-+]?\d{1,3}(?:\.\d{3})+(?:,\d+)?$"
@@ -159,6 +154,21 @@ class _Source:
     def all_bytes(self) -> bytes:
         """The whole file (only needed on rare slow paths)."""
         return self.data if self.data is not None else self.path.read_bytes()
+
+    def blocks(self, size: int = 4 << 20) -> Iterator[bytes]:
+        """The file in blocks of ``size`` bytes (a path is streamed, not read whole)."""
+        if self.data is not None:
+            view = memoryview(self.data)
+            for start in range(0, len(view), size):
+                yield bytes(view[start : start + size])
+            return
+        with self.path.open("rb") as fh:
+            yield from iter(lambda: fh.read(size), b"")
+
+    def text(self, encoding: str, errors: str = "strict") -> io.TextIOBase:
+        """The file as text with line endings untranslated (``newline=''``, as the csv module wants)."""
+        raw = io.BytesIO(self.data) if self.data is not None else self.path.open("rb")
+        return io.TextIOWrapper(raw, encoding=encoding, errors=errors, newline="")
 
     def sha256(self) -> str:
         if self.data is not None:
@@ -467,8 +477,16 @@ def _unique_names(header: list[str]) -> tuple[list[str], dict[str, str], list[st
 # --------------------------------------------------------------------------- parsing
 
 
-def _parse(src: _Source, dialect: _Dialect, names: list[str], skiprows: int = 0) -> pd.DataFrame:
-    """One pass of pandas' C parser (after ``skiprows`` leading comment lines); errors become a sentence."""
+def _parse(
+    src: _Source, dialect: _Dialect, names: list[str], skiprows: int = 0, width: int = 0
+) -> pd.DataFrame:
+    """One pass of pandas' C parser (after ``skiprows`` leading comment lines); errors become a sentence.
+
+    ``width`` > ``len(names)``: some rows end in up to that many (empty) fields; they are read into
+    extra columns and dropped (the C parser refuses rows of different lengths beyond the header), and
+    ``skiprows`` then counts the header line too.
+    """
+    extra = [f"\x00extra{i}" for i in range(max(0, width - len(names)))]
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -481,14 +499,14 @@ def _parse(src: _Source, dialect: _Dialect, names: list[str], skiprows: int = 0)
                 encoding=None if dialect.encoding == "utf-8" else dialect.encoding,
                 encoding_errors=dialect.encoding_errors,
                 skiprows=skiprows,
-                header=0,
-                names=names,
+                header=None if extra else 0,
+                names=names + extra,
                 index_col=False,
                 na_values=list(NA_MARKERS),
                 keep_default_na=False,
                 skip_blank_lines=True,
                 engine="c",
-            )
+            ).drop(columns=extra)
     except UnicodeDecodeError:
         raise
     except pd.errors.ParserError as exc:
@@ -513,6 +531,7 @@ class _ColumnReport:
     non_numeric: int = 0
     mixed_units: int = 0
     decimal_comma: int = 0
+    spaced_decimal: int = 0
 
 
 def _clean_text_column(series: pd.Series, decimal: str) -> tuple[pd.Series, _ColumnReport]:
@@ -527,7 +546,9 @@ def _clean_text_column(series: pd.Series, decimal: str) -> tuple[pd.Series, _Col
     n_present = int(present.sum())
     if n_present == 0:
         return pd.Series(np.nan, index=series.index, dtype="float64"), report
-    plain = text
+    spaced = spaced_decimals(text, decimal)
+    report.spaced_decimal = int(spaced.sum())
+    plain = text.where(~spaced, text.str.replace(r"\s+", "", regex=True))
     thousands_re = _THOUSANDS_COMMA_DECIMAL if decimal == "," else _THOUSANDS_DOT_DECIMAL
     is_thousands = plain.str.match(thousands_re, na=False)
     if decimal == ",":
@@ -548,11 +569,7 @@ def _clean_text_column(series: pd.Series, decimal: str) -> tuple[pd.Series, _Col
     if failed.any():
         parts = plain[failed].str.extract(_CELL_RE)
         has_unit = parts["unit"].notna()
-        unit_ok = has_unit & (
-            (parts["space"].fillna("") != "")
-            | parts["unit"].str.contains(r"[/%µμ°]", na=False)
-            | parts["unit"].str.casefold().isin(KNOWN_UNITS)
-        )
+        unit_ok = has_unit & known_units(parts["unit"])
         matched = parts["num"].notna() & (~has_unit | unit_ok)
         units = parts.loc[matched & has_unit, "unit"].unique()
         if len({str(u).casefold() for u in units}) > 1:
@@ -679,7 +696,10 @@ def _read_with_encoding(src: _Source, encoding: str, errors: str = "strict") -> 
             "check that the columns are separated by commas, semicolons, tabs or '|'."
         )
     names, renamed, notices = _unique_names(header)
-    frame = _parse(src, dialect, names, skiprows=block.lines)
+    shape_notices, width, header_line = _row_shapes(src, dialect, len(names), block.lines)
+    notices += shape_notices
+    skip = header_line if width > len(names) else block.lines
+    frame = _parse(src, dialect, names, skiprows=skip, width=width)
     if block.comments:
         plural = "s" if block.comments != 1 else ""
         notices.insert(
@@ -688,6 +708,27 @@ def _read_with_encoding(src: _Source, encoding: str, errors: str = "strict") -> 
     if cr_only:
         notices.insert(0, CR_ONLY_NOTICE)
     return {"frame": frame, "dialect": dialect, "renamed": renamed, "notices": notices}
+
+
+def _row_shapes(
+    src: _Source, dialect: _Dialect, n_columns: int, skiprows: int
+) -> tuple[list[str], int, int]:
+    """Refuse rows with extra non-empty fields; notices for short rows (see :mod:`row_shape`).
+
+    Returns the notices, the widest row's field count and the header's line number.
+    """
+    shapes = scan_row_shapes(
+        src.blocks,
+        lambda: src.text(dialect.encoding, dialect.encoding_errors),
+        encoding=dialect.encoding,
+        delimiter=dialect.delimiter,
+        quotechar=dialect.quotechar,
+        escapechar=dialect.escapechar,
+        n_columns=n_columns,
+        skiprows=skiprows,
+    )
+    notices = judge_row_shapes(shapes, _DELIMITER_NAMES[dialect.delimiter])
+    return notices, shapes.max_fields, shapes.header_line
 
 
 def _finish(parsed: dict, name: str, sha256: str, n_bytes: int) -> LoadedTable:
@@ -730,6 +771,11 @@ def _finish(parsed: dict, name: str, sha256: str, n_bytes: int) -> LoadedTable:
             notices.append(
                 f"Column '{col}' mixes {report.mixed_units} different units; they were not "
                 "stripped. Convert the column to one unit first."
+            )
+        if report.spaced_decimal:
+            notices.append(
+                f"Column '{col}': {report.spaced_decimal} numbers written with spaces around the decimal "
+                "mark (such as 4 . 3) were read as decimals (4.3); check a few of them."
             )
         if report.thousands:
             notices.append(f"Column '{col}': thousands separators removed from {report.thousands} numbers.")

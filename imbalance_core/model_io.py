@@ -37,6 +37,7 @@ from sklearn.pipeline import Pipeline
 
 from imbalance_core import recalibration
 from imbalance_core.errors import DataError
+from imbalance_core.zip_safety import MODEL_LIMITS, check_zip
 
 #: Marker stored in every file so a skops file of some other program is recognised as foreign.
 FORMAT = "imbalance-lab-model"
@@ -419,6 +420,7 @@ def untrusted_types(raw: bytes) -> list[str]:
 
     if not zipfile.is_zipfile(io.BytesIO(raw)):
         raise DataError(_NOT_OURS)
+    check_zip(raw, MODEL_LIMITS, "model file")  # bombs, traversal, overlaps: before skops reads it
     try:
         return list(sio.get_untrusted_types(data=raw))
     except Exception:  # a damaged archive or schema: skops raises many kinds

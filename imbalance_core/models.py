@@ -14,6 +14,7 @@ model as ``class_weight`` where it accepts one, else as ``sample_weight``.
 from __future__ import annotations
 
 import inspect
+import math
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -126,6 +127,8 @@ def _checked(p: ParamSpec, value: Any) -> Any:
             value = value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes")
     except (TypeError, ValueError):
         raise DataError(f"The setting '{p.label}' needs a number.") from None
+    if p.kind == "float" and not math.isfinite(value):  # nan passes every range check below
+        raise DataError(f"The setting '{p.label}' needs a finite number (not nan or infinity).")
     if p.kind == "choice" and value not in p.choices:
         raise DataError(f"The setting '{p.label}' must be one of: {', '.join(map(str, p.choices))}.")
     if (p.min is not None and value < p.min) or (p.max is not None and value > p.max):

@@ -45,6 +45,7 @@ from imbalance_core.metrics import FOLD_METRICS, binary_fold_metrics, mean_sd, m
 from imbalance_core.models import WEIGHTINGS, WeightedClassifier, get_classifier
 from imbalance_core.recalibration import apply_recalibration, get_recalibrator
 from imbalance_core.samplers import ResamplingStep, get_sampler
+from imbalance_core.settings_check import check_settings
 
 Progress = Callable[[str, float], None]
 
@@ -217,6 +218,7 @@ def build_pipeline(data: PreparedData, settings: TrainSettings, notices: list[st
 
     ``notices`` (if given) receives plain sentences about choices made here.
     """
+    check_settings(settings, len(data.class_names))
     _check_compatible(data, settings)
     sampler_spec = get_sampler(settings.sampler)
     model_spec = get_classifier(settings.classifier)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DATA = ROOT / "sample_data"
-SHARED = ROOT.parent / "shared"
+SHARED = Path(os.environ.get("IMBALANCE_SHARED", ROOT.parent / "shared"))  # worktrees: set it
 OUTPUT = ROOT / "test-output"
 
 

@@ -16,6 +16,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from imbalance_core.commands import arguments
 from imbalance_core.commands.evaluate import (
     add_common_training_args,
     add_data_args,
@@ -95,7 +96,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_threshold_args(p)
     p.add_argument(
         "--jobs",
-        type=int,
+        type=arguments.jobs,
         default=-1,
         metavar="N",
         help="parallel workers (default -1: every core; 1: no extra processes)",

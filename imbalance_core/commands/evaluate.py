@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from imbalance_core.commands import arguments
 from imbalance_core.commands.calibration_args import add_calibration_args, add_calibration_output
 from imbalance_core.data import LoadedTable, read_table
 from imbalance_core.dataset import PreparedData, TaskSpec, label_classes, prepare
@@ -64,17 +65,6 @@ def parse_ratio(text: str) -> float:
     if not 0 < value <= 1:
         raise argparse.ArgumentTypeError("the ratio must be minority:majority between 0 and 1:1, e.g. 1:3")
     return value
-
-
-def _clip_bound(text: str) -> tuple[str, float, float]:
-    """COLUMN:LOW:HIGH (argparse type); the column name may itself contain colons."""
-    try:
-        column, low, high = text.rsplit(":", 2)
-        return column, float(low), float(high)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            "write a clipping bound as COLUMN:LOW:HIGH, e.g. Age:0:120"
-        ) from None
 
 
 def _param(text: str) -> tuple[str, str]:
@@ -199,13 +189,14 @@ def add_common_training_args(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--weighting", choices=tuple(WEIGHTINGS), default="none", help="class weighting")
     g.add_argument(
         "--tradeoff",
-        type=float,
+        type=arguments.tradeoff,
         default=0.5,
         metavar="T",
         help="t in [0, 1] for --weighting tradeoff: positive weight = negatives/positives x t",
     )
     g.add_argument(
         "--class-weights",
+        type=arguments.class_weights,
         default="",
         metavar="W0,W1,...",
         help="one weight per class (negative first) for --weighting custom",
@@ -224,20 +215,22 @@ def add_common_training_args(parser: argparse.ArgumentParser) -> None:
     g.add_argument(
         "--clip-bound",
         action="append",
-        type=_clip_bound,
+        type=arguments.clip_bound,
         default=[],
         metavar="COL:LOW:HIGH",
         help="clip synthetic values of a column to these bounds; may be repeated",
     )
-    g.add_argument("--cv", type=int, default=5, metavar="K", help="cross-validation folds (default 5)")
+    g.add_argument(
+        "--cv", type=arguments.folds, default=5, metavar="K", help="cross-validation folds (default 5)"
+    )
     g.add_argument(
         "--test-size",
-        type=float,
+        type=arguments.test_size,
         default=0.25,
         metavar="F",
         help="share of rows held out for the test set (default 0.25)",
     )
-    g.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
+    g.add_argument("--seed", type=arguments.seed, default=0, metavar="S", help="random seed (default 0)")
     g.add_argument(
         "--recalibrate",
         choices=tuple(RECALIBRATORS),
@@ -255,7 +248,7 @@ def add_threshold_args(parser: argparse.ArgumentParser, default: float | None = 
     g = parser.add_argument_group("decision threshold")
     g.add_argument(
         "--threshold",
-        type=float,
+        type=arguments.threshold,
         default=default,
         metavar="T",
         help="call a patient positive when the score is at or above T (default: "
@@ -280,7 +273,7 @@ def add_pick_args(parser: argparse.ArgumentParser) -> None:
     )
     g.add_argument(
         "--prevalence",
-        type=float,
+        type=arguments.prevalence,
         metavar="P",
         help="prevalence the model will meet, for PPV/NPV and the cost picker, e.g. 0.05 "
         "(default: the hold-out's own)",

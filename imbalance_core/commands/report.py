@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from imbalance_core import html_report, model_io, report, thresholds
+from imbalance_core.commands import arguments
 from imbalance_core.commands.evaluate import (
     add_common_training_args,
     add_data_args,
@@ -39,10 +40,12 @@ def add_report_args(parser: argparse.ArgumentParser) -> None:
         help=f"choose the threshold on cross-validated training scores: {', '.join(thresholds.PICKERS)} "
         "(value after a colon, e.g. sensitivity:0.95); default youden",
     )
-    g.add_argument("--threshold", type=float, metavar="T", help="use this threshold instead of a picker")
+    g.add_argument(
+        "--threshold", type=arguments.threshold, metavar="T", help="use this threshold instead of a picker"
+    )
     g.add_argument(
         "--prevalence",
-        type=float,
+        type=arguments.prevalence,
         metavar="P",
         help="deployment prevalence for PPV/NPV, e.g. 0.05 (default: the hold-out's own)",
     )
