@@ -39,13 +39,16 @@ system-deps:
 run: deps
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
 
-## make test: install dev packages and Chromium, lint, run the whole suite (browser tests included).
+## make test: install dev packages and Chromium, lint, check the layer contracts, run the whole suite
+## (browser tests included).
 test: dev-deps system-deps
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest
 
 lint: dev-deps
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/ruff format --check .
 
 ## make bench: print the benchmark figures (time, memory, latency) — not part of the test run.

@@ -11,7 +11,7 @@ import streamlit as st
 FAVICON = str(Path(__file__).resolve().parent / "static" / "favicon.png")
 st.set_page_config(page_title="Imbalance Lab", page_icon=FAVICON, layout="wide")
 
-from imbalance_core.umap_warmup import start_background_warmup  # noqa: E402
+from imbalance_core.maps.umap_warmup import start_background_warmup  # noqa: E402
 from pages import common  # noqa: E402  (set_page_config must come first)
 
 common.init_state()

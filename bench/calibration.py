@@ -22,8 +22,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from imbalance_core import bundled, dataset, resampling_effect, training
-from imbalance_core.calibration import BOOT_ROWS, N_BOOT, SMOOTH_MAX_ROWS, calibration_metrics
+from imbalance_core.evaluation.calibration import BOOT_ROWS, N_BOOT, SMOOTH_MAX_ROWS, calibration_metrics
+from imbalance_core.intake import bundled, task
+from imbalance_core.learn import resampling_effect, training
 
 GOAL_SECONDS = 2.0
 
@@ -59,7 +60,7 @@ def time_metrics(rows: int, repeat: int) -> None:
 
 
 def time_baseline(key: str, sampler: str) -> None:
-    data = dataset.prepare(bundled.load_bundled(key), bundled.BUNDLED[key].default_spec)
+    data = task.prepare(bundled.load_bundled(key), bundled.BUNDLED[key].default_spec)
     settings = training.TrainSettings(sampler=sampler, classifier="logreg", seed=0)
     t0 = time.perf_counter()
     model = training.train(data, settings)

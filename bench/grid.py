@@ -49,8 +49,8 @@ from sklearn.preprocessing import StandardScaler
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from imbalance_core import compare, training
-from imbalance_core.dataset import PreparedData
+from imbalance_core.intake.task import PreparedData
+from imbalance_core.learn import compare, training
 
 N_ROWS = 20_000
 N_FEATURES = 20

@@ -1,4 +1,4 @@
-"""Benchmark: reading a large numeric CSV with ``imbalance_core.data.read_table`` vs plain pandas.
+"""Benchmark: reading a large numeric CSV with ``imbalance_core.intake.read.read_table`` vs plain pandas.
 
 Generates a 1,000,000 x 30 numeric CSV (29 lab-like features, a 0/1 label with ~2 % positives) in a
 temporary folder, then times each reader in a fresh subprocess and records its peak memory
@@ -29,9 +29,9 @@ READERS = {
     "pandas.read_csv (C engine)": "import pandas as pd; read = lambda p: pd.read_csv(p)",
     "pandas.read_csv (pyarrow engine)": "import pandas as pd; "
     "read = lambda p: pd.read_csv(p, engine='pyarrow')",
-    "imbalance_core read_table (path)": "from imbalance_core.data import read_table; "
+    "imbalance_core read_table (path)": "from imbalance_core.intake.read import read_table; "
     "read = lambda p: read_table(p).frame",
-    "imbalance_core read_table (bytes)": "from imbalance_core.data import read_table; "
+    "imbalance_core read_table (bytes)": "from imbalance_core.intake.read import read_table; "
     "read = lambda p: read_table(open(p, 'rb').read()).frame",
 }
 

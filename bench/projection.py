@@ -32,8 +32,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from imbalance_core import umap_warmup  # noqa: E402
-from imbalance_core.projection import fit_pca, project_resampled, resample_arrays  # noqa: E402
+from imbalance_core.maps import umap_warmup  # noqa: E402
+from imbalance_core.maps.projection import fit_pca, project_resampled, resample_arrays  # noqa: E402
 
 SIZES = (5_000, 50_000, 1_000_000)
 FEATURES = 30
@@ -94,7 +94,7 @@ def core_warm() -> None:
 COLD_SNIPPET = """
 import time; t0 = time.perf_counter()
 import numpy as np
-from imbalance_core.projection import fit_pca, project_resampled, resample_arrays
+from imbalance_core.maps.projection import fit_pca, project_resampled, resample_arrays
 rng = np.random.default_rng(0)
 n, kind = {n}, "{kind}"
 y = (rng.random(n) < 0.05).astype(np.int64)
@@ -163,7 +163,7 @@ import sys, time
 t0 = time.perf_counter()
 sys.path.insert(0, "bench")
 from projection import mixed_view
-from imbalance_core.projection import project_resampled
+from imbalance_core.maps.projection import project_resampled
 view = mixed_view({n}, "{sampler}")
 t1 = time.perf_counter()
 project_resampled(view, "umap", 2)
@@ -175,9 +175,9 @@ def mixed_view(n: int, sampler: str):
     """The Explore page's resampled view of :func:`stroke_like` data (``n`` rows, the app's intake)."""
     import tempfile as tf
 
-    from imbalance_core.data import read_table
-    from imbalance_core.dataset import TaskSpec, prepare
-    from imbalance_core.training import TrainSettings, resample_for_view
+    from imbalance_core.intake.read import read_table
+    from imbalance_core.intake.task import TaskSpec, prepare
+    from imbalance_core.learn.training import TrainSettings, resample_for_view
 
     with tf.TemporaryDirectory() as folder:
         path = Path(folder) / "stroke_like.csv"

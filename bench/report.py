@@ -17,13 +17,15 @@ from sklearn.datasets import make_classification
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from imbalance_core import bundled, dataset, html_report, report, report_figures, training
-from imbalance_core.data import read_table
+from imbalance_core.intake import bundled, task
+from imbalance_core.intake.read import read_table
+from imbalance_core.learn import training
+from imbalance_core.share import report, report_figures, report_html
 
 GOAL_SECONDS = 5.0
 
 
-def generated(rows: int, seed: int = 0) -> dataset.PreparedData:
+def generated(rows: int, seed: int = 0) -> task.PreparedData:
     """A 2 %-prevalence numeric table of ``rows`` rows, written to CSV bytes and read by the real intake."""
     X, y = make_classification(
         n_samples=rows, n_features=10, n_informative=5, weights=[0.98], flip_y=0.01, random_state=seed
@@ -31,7 +33,7 @@ def generated(rows: int, seed: int = 0) -> dataset.PreparedData:
     frame = pd.DataFrame(X, columns=[f"lab_{i}" for i in range(X.shape[1])])
     frame["diagnosis"] = np.where(y == 1, "disease", "healthy")
     table = read_table(frame.to_csv(index=False).encode(), name=f"generated_{rows}.csv")
-    return table, dataset.prepare(table, dataset.TaskSpec(label="diagnosis", positive=("disease",)))
+    return table, task.prepare(table, task.TaskSpec(label="diagnosis", positive=("disease",)))
 
 
 def timed(label: str, fn, *args, **kwargs):
@@ -61,7 +63,7 @@ def bench(name: str, table, data, settings: training.TrainSettings) -> None:
         f"  {'PDF report total':<34} {total:7.2f} s  ({len(pdf) / 1024:.0f} KiB, "
         f"goal <= {GOAL_SECONDS:g} s: {verdict})"
     )
-    timed("HTML report (extra)", html_report.render_html, content)
+    timed("HTML report (extra)", report_html.render_html, content)
 
 
 def main() -> None:
@@ -70,7 +72,7 @@ def main() -> None:
     args = parser.parse_args()
     report_figures.draw_classes  # noqa: B018  (import cost paid before timing)
     table = bundled.load_bundled("hcv")
-    data = dataset.prepare(table, bundled.BUNDLED["hcv"].default_spec)
+    data = task.prepare(table, bundled.BUNDLED["hcv"].default_spec)
     bench("bundled HCV", table, data, training.TrainSettings(sampler="smote", classifier="logreg", ratio=0.5))
     table, data = generated(args.rows)
     bench(

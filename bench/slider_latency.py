@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from imbalance_core.thresholds import build_stop_table  # noqa: E402
+from imbalance_core.evaluation.thresholds import build_stop_table  # noqa: E402
 from tests.e2e.apps.payloads import synthetic_payload, synthetic_scores  # noqa: E402
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, start_streamlit, wait_for_app  # noqa: E402
 

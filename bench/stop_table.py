@@ -21,7 +21,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from imbalance_core.thresholds import build_explorer_data, build_stop_table
+from imbalance_core.evaluation.thresholds import build_explorer_data, build_stop_table
 
 
 def generate(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:

@@ -2,8 +2,10 @@
 "did resampling help?", and decision curves drawn only from honest risks.
 
 Not a page (``app.py`` lists its pages explicitly); the Train and Threshold pages call these functions
-in one line each. Computation is in :mod:`imbalance_core.calibration`, :mod:`~imbalance_core.recalibration`
-and :mod:`~imbalance_core.resampling_effect`; results are kept per session (``st.session_state``), keyed by
+in one line each. Computation is in :mod:`imbalance_core.evaluation.calibration`,
+:mod:`~imbalance_core.learn.recalibration`
+and :mod:`~imbalance_core.learn.resampling_effect`; results are kept per session (``st.session_state``),
+keyed by
 the model, so nothing is recomputed or retrained when the threshold moves.
 """
 
@@ -14,13 +16,13 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from imbalance_core import curves
-from imbalance_core.calibration import METRIC_NAMES, CalibrationMetrics, calibration_metrics
-from imbalance_core.calibration_summary import risk_honesty
 from imbalance_core.errors import DataError
+from imbalance_core.evaluation import curves
+from imbalance_core.evaluation.calibration import METRIC_NAMES, CalibrationMetrics, calibration_metrics
 from imbalance_core.figures.calibration import calibration_curves_figure, decision_curves_figure
-from imbalance_core.recalibration import RECALIBRATORS, prior_note, raw_scores
-from imbalance_core.resampling_effect import (
+from imbalance_core.learn.calibration_summary import risk_honesty
+from imbalance_core.learn.recalibration import RECALIBRATORS, prior_note, raw_scores
+from imbalance_core.learn.resampling_effect import (
     ResamplingEffect,
     baseline_settings,
     compare_to_baseline,
@@ -88,7 +90,7 @@ def _baseline(result: Any) -> Any | None:
 
 
 def _fit_baseline(result: Any) -> Any:
-    from imbalance_core.training import train
+    from imbalance_core.learn.training import train
 
     key = (common.data_key(), baseline_settings(result.settings))
     cache = _session_cache(K_BASELINE, 2)

@@ -17,14 +17,14 @@ from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
-from imbalance_core import bundled, dataset, label_guess
-from imbalance_core.data import LoadedTable, read_table
-from imbalance_core.dataset import PreparedData, TaskSpec
 from imbalance_core.errors import DataError
+from imbalance_core.intake import bundled, label_guess, task
+from imbalance_core.intake.read import LoadedTable, read_table
+from imbalance_core.intake.task import PreparedData, TaskSpec
 
 if TYPE_CHECKING:
-    from imbalance_core.thresholds import ChosenThreshold
-    from imbalance_core.training import TrainResult, TrainSettings
+    from imbalance_core.evaluation.thresholds import ChosenThreshold
+    from imbalance_core.learn.training import TrainResult, TrainSettings
 
 # --- session-state keys -------------------------------------------------------------------------
 K_TABLE = "table"  # LoadedTable: what was read (bundled set or upload)
@@ -85,7 +85,7 @@ def _prepare_shared(table_sha: str, spec: TaskSpec, _table: LoadedTable) -> Prep
     Shared by every session that has the same bytes and task: its ``name`` is whichever session came
     first, so it is only ever used through :func:`_prepare`.
     """
-    return dataset.prepare(_table, spec)
+    return task.prepare(_table, spec)
 
 
 def _prepare(table_sha: str, spec: TaskSpec, table: LoadedTable) -> PreparedData:
@@ -139,7 +139,7 @@ def use_upload(raw: bytes, name: str) -> bool:
     try:
         table = _read_uploaded(sha, raw, name)
         guess = label_guess.guess_label(table)
-        spec = dataset.TaskSpec(label=guess.label, positive=guess.positive)
+        spec = task.TaskSpec(label=guess.label, positive=guess.positive)
         prepared = _prepare(table.sha256, spec, table)
     except DataError as exc:
         remember_error(DataError(f"'{name}' was not loaded: {exc} The previous data stay in use."))
@@ -150,7 +150,7 @@ def use_upload(raw: bytes, name: str) -> bool:
 
 
 def default_label(table: LoadedTable) -> str:
-    """The label column a clinician would pick (:func:`imbalance_core.label_guess.guess_label`)."""
+    """The label column a clinician would pick (:func:`imbalance_core.intake.label_guess.guess_label`)."""
     return label_guess.guess_label(table).label
 
 
@@ -342,7 +342,7 @@ def _train_in_worker(
     settings: TrainSettings,
     progress: Callable[[str, float], None] | None,
 ) -> TrainResult:
-    """Run :func:`imbalance_core.training.train` in the shared worker pool and wait for it here.
+    """Run :func:`imbalance_core.learn.training.train` in the shared worker pool and wait for it here.
 
     The server's interpreter only waits (asleep, holding no lock), so other people's pages stay quick
     while this fit runs (bench/train_load.py). While it waits behind other trainings, ``progress``
@@ -351,8 +351,8 @@ def _train_in_worker(
     and the next call for the same key picks it up instead of starting another.
     ``IMBALANCE_LAB_TRAIN_WORKERS=0`` trains in this process (debugging).
     """
-    from imbalance_core import workers
-    from imbalance_core.training import train
+    from imbalance_core.learn import workers
+    from imbalance_core.learn.training import train
 
     if workers.in_process():
         return train(data, settings, progress=progress)
@@ -410,10 +410,11 @@ def current_threshold() -> ChosenThreshold | None:
 
     The single session path every page reads (the Threshold page's opening position, the Report, the
     Predict page, the model download, the sidebar). Before the person moves it, it is
-    :func:`imbalance_core.thresholds.default_threshold` (Youden on cross-validated training scores).
+    :func:`imbalance_core.evaluation.thresholds.default_threshold` (Youden on cross-validated training
+    scores).
     None when no two-class model is trained (a multi-class model calls the most probable class).
     """
-    from imbalance_core import thresholds
+    from imbalance_core.evaluation import thresholds
 
     result = st.session_state.get(K_TRAIN_RESULT)
     if result is None or not result.is_binary:
@@ -427,7 +428,7 @@ def current_threshold() -> ChosenThreshold | None:
 
 def _default_of(result: TrainResult) -> ChosenThreshold:
     """The default threshold of a trained result, computed once per result object (kept in the session)."""
-    from imbalance_core import thresholds
+    from imbalance_core.evaluation import thresholds
 
     cached = st.session_state.get(K_THRESHOLD_DEFAULT)
     if cached is not None and cached[0] is result:
@@ -519,15 +520,15 @@ def equivalent_command(build: Callable[[str, TaskSpec], str]) -> None:
     """Show "Equivalent command": ``build(file argument, task spec)``'s CLI line for the current data.
 
     Nothing is shown before data are loaded. The file argument is the bundled file's path or the
-    uploaded file's name (:func:`imbalance_core.command_line.file_argument`).
+    uploaded file's name (:func:`imbalance_core.cli.command_lines.file_argument`).
     """
-    from imbalance_core import command_line  # imports training: only the pages that show a command
+    from imbalance_core.cli import command_lines  # imports training: only pages that show a command
 
     spec = current_spec()
     table = current_table()
     if spec is None or table is None:
         return
-    file_arg = command_line.file_argument(st.session_state.get(K_SOURCE, ""), table.name)
+    file_arg = command_lines.file_argument(st.session_state.get(K_SOURCE, ""), table.name)
     st.markdown("**Equivalent command**")
     st.code(build(file_arg, spec), language="bash", wrap_lines=True)
 

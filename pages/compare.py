@@ -1,6 +1,7 @@
 """Compare page: several resampling methods x classifiers side by side, the pneumonia-study table shape.
 
-Widgets only. :func:`imbalance_core.compare.run_grid` trains every pair (in parallel over the cores, with
+Widgets only. :func:`imbalance_core.learn.compare.run_grid` trains every pair (in parallel over the cores,
+with
 progress); the result is kept per (data, choices) in this session, so revisiting the page or going back
 to earlier choices shows the stored leaderboard at once.
 """
@@ -12,13 +13,13 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from imbalance_core.calibration_summary import LEADERBOARD_COLUMNS
-from imbalance_core.compare import CV_METRICS, HOLDOUT_METRICS, RANKINGS, CompareResult, run_grid
 from imbalance_core.errors import DataError
 from imbalance_core.figures.leaderboard import leaderboard_figure
-from imbalance_core.models import CLASSIFIERS
-from imbalance_core.samplers import SAMPLERS
-from imbalance_core.training import TrainSettings
+from imbalance_core.learn.calibration_summary import LEADERBOARD_COLUMNS
+from imbalance_core.learn.classifiers import CLASSIFIERS
+from imbalance_core.learn.compare import CV_METRICS, HOLDOUT_METRICS, RANKINGS, CompareResult, run_grid
+from imbalance_core.learn.samplers import SAMPLERS
+from imbalance_core.learn.training import TrainSettings
 from pages import common
 
 DEFAULT_SAMPLERS = ("none", "random_under", "smote", "borderline_smote")

@@ -11,12 +11,12 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from imbalance_core import bundled, dataset, label_guess
-from imbalance_core.data import LoadedTable
-from imbalance_core.dataset import TaskSpec
 from imbalance_core.errors import DataError
 from imbalance_core.figures.classes import class_distribution_figure
-from imbalance_core.profile import DataProfile, profile
+from imbalance_core.intake import bundled, label_guess, task
+from imbalance_core.intake.profile import DataProfile, profile
+from imbalance_core.intake.read import LoadedTable
+from imbalance_core.intake.task import TaskSpec
 from pages import common
 
 W_BUNDLED = "data_bundled_choice"
@@ -53,7 +53,7 @@ def _label_classes(
     table_sha: str, label: str, _table: LoadedTable, group_prefix: int = 0, group_rare: int = 0
 ) -> dict[str, int]:
     """Cleaned (and grouped) label values and their counts, for the pickers."""
-    return dataset.label_classes(_table, label, group_prefix, group_rare)
+    return task.label_classes(_table, label, group_prefix, group_rare)
 
 
 # --- callbacks: each turns a widget change into a new task spec --------------------------------
@@ -229,11 +229,11 @@ def guess_section(spec: TaskSpec) -> None:
 
 def grouping_section(spec: TaskSpec, n_values: int) -> None:
     """Grouping of code labels (ICD, lab flags): by first characters, rare codes into 'other'."""
-    if n_values <= dataset.MAX_CLASSES and not (spec.group_prefix or spec.group_rare):
+    if n_values <= task.MAX_CLASSES and not (spec.group_prefix or spec.group_rare):
         return
     st.caption(
         f"This label holds {n_values} values. A binary task takes any number (choose the positive codes); "
-        f"a multi-class task keeps at most {dataset.MAX_CLASSES} classes, so group the codes first."
+        f"a multi-class task keeps at most {task.MAX_CLASSES} classes, so group the codes first."
     )
     g1, g2 = st.columns(2)
     _seed(W_GROUP_PREFIX, spec.group_prefix)
@@ -248,7 +248,7 @@ def grouping_section(spec: TaskSpec, n_values: int) -> None:
     )
     _seed(W_GROUP_RARE, spec.group_rare)
     g2.number_input(
-        f"Codes with fewer rows than this become '{dataset.OTHER_CLASS}' (0 = off)",
+        f"Codes with fewer rows than this become '{task.OTHER_CLASS}' (0 = off)",
         min_value=0,
         max_value=1_000_000,
         step=1,
@@ -314,7 +314,7 @@ def zero_missing_section(table: LoadedTable, spec: TaskSpec, prof: DataProfile) 
             f'choose them under "{ZERO_MISSING_LABEL}" so the zeros are imputed instead of being '
             "used as real values."
         )
-    options = list(dataset.numeric_columns(table, spec.label))
+    options = list(task.numeric_columns(table, spec.label))
     _seed(W_ZERO_MISSING, [c for c in spec.zero_missing if c in options])
     st.multiselect(
         ZERO_MISSING_LABEL,

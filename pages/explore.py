@@ -1,12 +1,13 @@
 """Explore page: the training rows before and after resampling, on one PCA or UMAP map.
 
-Widgets only. The rows come from :func:`imbalance_core.training.resample_for_view` (same split, same
-preprocessing, same sampler as training) and the map from :func:`imbalance_core.projection.project_resampled`.
+Widgets only. The rows come from :func:`imbalance_core.learn.training.resample_for_view` (same split, same
+preprocessing, same sampler as training) and the map from
+:func:`imbalance_core.maps.projection.project_resampled`.
 
 UMAP never blocks the page: it runs on a background thread (one shared worker) while a small fragment
 polls it every half second and shows progress; the PCA picture is drawn meanwhile and every other
 widget stays usable. The first UMAP in a server process would spend about a minute compiling numba
-code — app start-up warms that up in the background (:mod:`imbalance_core.umap_warmup`). Finished
+code — app start-up warms that up in the background (:mod:`imbalance_core.maps.umap_warmup`). Finished
 embeddings are kept per session by (data hash, settings), so switching back is instant.
 """
 
@@ -21,11 +22,14 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from imbalance_core import command_line, umap_warmup
-from imbalance_core.dataset import PreparedData
+from imbalance_core.cli import command_lines
 from imbalance_core.errors import DataError
 from imbalance_core.figures.projection import resampled_projection_figure
-from imbalance_core.projection import (
+from imbalance_core.intake.task import PreparedData
+from imbalance_core.learn.samplers import SAMPLERS
+from imbalance_core.learn.training import ResampleView, TrainSettings, resample_for_view
+from imbalance_core.maps import umap_warmup
+from imbalance_core.maps.projection import (
     METHODS,
     UMAP_EPOCH_CHOICES,
     UMAP_EPOCHS,
@@ -34,8 +38,6 @@ from imbalance_core.projection import (
     project_resampled,
     umap_progress,
 )
-from imbalance_core.samplers import SAMPLERS
-from imbalance_core.training import ResampleView, TrainSettings, resample_for_view
 from pages import common
 
 #: Target minority:majority ratios offered (as on the Train page), label -> ratio.
@@ -162,7 +164,7 @@ def _umap_result(
 
 
 def progress_text(job: UmapJob, now: float | None = None) -> tuple[float, str]:
-    """Fraction done (:func:`imbalance_core.projection.umap_progress`: the layout passes UMAP really
+    """Fraction done (:func:`imbalance_core.maps.projection.umap_progress`: the layout passes UMAP really
     finished) and a sentence with the stage, the pass count and the elapsed seconds."""
     elapsed = (time.monotonic() if now is None else now) - job.started
     stage = job.stages[-1] if job.stages else "Waiting for the UMAP worker (another map is being drawn)"
@@ -309,7 +311,7 @@ def _draw(result: ResampledProjection, data: PreparedData, sampler: str) -> None
 def _cli_line(settings: TrainSettings, method: str, dims: int, params: dict[str, Any]) -> None:
     """The ``project`` command that draws the same picture (and writes its points and figure)."""
     common.equivalent_command(
-        lambda file_arg, spec: command_line.project_command(file_arg, spec, settings, method, dims, params)
+        lambda file_arg, spec: command_lines.project_command(file_arg, spec, settings, method, dims, params)
     )
 
 

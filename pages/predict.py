@@ -14,8 +14,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from imbalance_core import model_io, predict
 from imbalance_core.errors import DataError
+from imbalance_core.share import model_file, predict
 from pages import common
 
 K_UPLOADED_MODEL = "predict_uploaded_model"  # (sha256, SavedModel) of the last good upload
@@ -27,7 +27,7 @@ UPLOAD = "Upload a .skops model"
 MAX_SHOWN_ROWS = 1000
 
 
-def _session_model() -> model_io.SavedModel | None:
+def _session_model() -> model_file.SavedModel | None:
     result = st.session_state.get(common.K_TRAIN_RESULT)
     data = common.current_data()
     if result is None or data is None:
@@ -39,12 +39,12 @@ def _session_model() -> model_io.SavedModel | None:
     cached = st.session_state.get(K_SESSION_MODEL)
     if cached is not None and cached[0] == key:
         return cached[1]
-    saved = model_io.build_saved_model(result.pipeline, data, threshold, reason, result.settings)
+    saved = model_file.build_saved_model(result.pipeline, data, threshold, reason, result.settings)
     st.session_state[K_SESSION_MODEL] = (key, saved)
     return saved
 
 
-def _uploaded_model() -> model_io.SavedModel | None:
+def _uploaded_model() -> model_file.SavedModel | None:
     upload = st.file_uploader("Model file (.skops)", type=["skops"], key="pred_model_file")
     if upload is None:
         kept = st.session_state.get(K_UPLOADED_MODEL)
@@ -55,7 +55,7 @@ def _uploaded_model() -> model_io.SavedModel | None:
     if kept is not None and kept[0] == sha:
         return kept[1]
     try:
-        saved = model_io.loads(raw)
+        saved = model_file.loads(raw)
     except DataError as exc:
         common.show_error(exc)
         if kept:
@@ -65,15 +65,15 @@ def _uploaded_model() -> model_io.SavedModel | None:
     return saved
 
 
-def _describe(saved: model_io.SavedModel) -> None:
-    rows = model_io.describe(saved.metadata).rows
+def _describe(saved: model_file.SavedModel) -> None:
+    rows = model_file.describe(saved.metadata).rows
     with st.expander("About this model", expanded=False):
         st.dataframe(pd.DataFrame(list(rows), columns=["Item", "Value"]), hide_index=True)
     for notice in saved.metadata.notices:
         st.warning(common.plain(notice))
 
 
-def _patients(saved: model_io.SavedModel) -> None:
+def _patients(saved: model_file.SavedModel) -> None:
     names = ", ".join(saved.metadata.feature_names)
     st.caption(f"The file needs these columns: {common.plain(names)}")
     upload = st.file_uploader("New patients (CSV)", type=["csv", "txt", "tsv"], key="pred_patients")
@@ -120,7 +120,7 @@ def _export_id(raw: bytes, saved: Any) -> str:
     ids: dict = st.session_state.setdefault("predict_export_ids", {})
     key = (hashlib.sha256(raw).hexdigest(), saved.metadata.export_id)
     if key not in ids:
-        ids[key] = model_io.new_export_id()
+        ids[key] = model_file.new_export_id()
     return ids[key]
 
 

@@ -1,6 +1,6 @@
 """Report page: the settings summary, the key numbers, and the downloads (PDF, HTML, model, hold-out CSV).
 
-Everything shown here comes from :func:`imbalance_core.report.build_report_content`, the same object the
+Everything shown here comes from :func:`imbalance_core.share.report.build_report_content`, the same object the
 PDF and HTML are rendered from, so the page and the files cannot disagree. Building the files is an
 explicit button press (a PDF takes a second or two); the bytes then sit in this session's state, each
 with its own random export id in the file name and content.
@@ -17,8 +17,9 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from imbalance_core import html_report, model_io, predict, report, thresholds
 from imbalance_core.errors import DataError
+from imbalance_core.evaluation import thresholds
+from imbalance_core.share import model_file, predict, report, report_html
 from pages import calibration_view, common
 
 TRAIN_PAGE = "pages/train.py"
@@ -61,8 +62,6 @@ def report_reason(result: Any, chosen: thresholds.ChosenThreshold, prevalence: f
         if abs(pick.threshold - chosen.value) < 1e-12:
             return f"{chosen.origin[:1].upper()}{chosen.origin[1:]} — {pick.label}: {pick.reason}"
     return f"{chosen.origin[:1].upper()}{chosen.origin[1:]}."
-
-
 
 
 def holdout_frame(data: Any, result: Any, threshold: float | None) -> pd.DataFrame:
@@ -180,8 +179,10 @@ def _prepare_exports(inputs: report.ReportInputs, key: str) -> None:
     """Render every download once, with a fresh export id (file names and contents) per press."""
     data, result = inputs.data, inputs.result
     with st.spinner("Building the PDF, HTML and model files…"):
-        content = report.build_report_content(dataclasses.replace(inputs, export_id=model_io.new_export_id()))
-        saved = model_io.build_saved_model(
+        content = report.build_report_content(
+            dataclasses.replace(inputs, export_id=model_file.new_export_id())
+        )
+        saved = model_file.build_saved_model(
             result.pipeline,
             data,
             inputs.threshold,
@@ -193,11 +194,11 @@ def _prepare_exports(inputs: report.ReportInputs, key: str) -> None:
             "key": key,
             "id": content.export_id,
             "pdf": report.render_pdf(content),
-            "html": html_report.render_html(content).encode("utf-8"),
-            "model": model_io.dumps(saved),
+            "html": report_html.render_html(content).encode("utf-8"),
+            "model": model_file.dumps(saved),
             "csv": predict.csv_bytes(holdout_frame(data, result, inputs.threshold), content.export_id),
             "notices": saved.metadata.notices,
-            "model_confirm": model_io.confirmation_text(saved.metadata),
+            "model_confirm": model_file.confirmation_text(saved.metadata),
         }
 
 

@@ -21,8 +21,9 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from imbalance_core import command_line, curves, metrics, thresholds
+from imbalance_core.cli import command_lines
 from imbalance_core.errors import DataError
+from imbalance_core.evaluation import curves, metrics, thresholds
 from imbalance_core.figures import curves as curve_figures
 from pages import calibration_view, common
 from pages.widgets.threshold_explorer import committed_value, encode_payload, threshold_explorer
@@ -200,7 +201,7 @@ def _cli_line(result: Any, threshold: float, prevalence: float, class_index: int
     """The ``evaluate`` line for this view (multi-class: ``--one-vs-rest`` the judged class)."""
     one_vs_rest = None if result.is_binary else str(result.class_names[class_index])
     common.equivalent_command(
-        lambda file_arg, spec: command_line.evaluate_command(
+        lambda file_arg, spec: command_lines.evaluate_command(
             file_arg, spec, result.settings, threshold, prevalence, one_vs_rest
         )
     )

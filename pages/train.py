@@ -1,6 +1,7 @@
 """Train page: choose resampling, weighting and classifier, train with per-fold progress, see the result.
 
-Widgets only. Training is :func:`imbalance_core.training.train` behind :func:`pages.common.train_cached`,
+Widgets only. Training is :func:`imbalance_core.learn.training.train` behind
+:func:`pages.common.train_cached`,
 so a result is kept per (data, settings) in this session: coming back to the page or switching back to
 earlier settings shows the stored result at once, and nothing retrains unless data or settings change.
 """
@@ -14,14 +15,19 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from imbalance_core.clinical_bounds import suggest_all
-from imbalance_core.dataset import PreparedData
 from imbalance_core.errors import DataError
+from imbalance_core.evaluation.metrics import (
+    FOLD_METRICS,
+    METRIC_NAMES,
+    binary_table,
+    multiclass_fold_metrics,
+)
 from imbalance_core.figures.classes import resampling_counts_figure
-from imbalance_core.metrics import FOLD_METRICS, METRIC_NAMES, binary_table, multiclass_fold_metrics
-from imbalance_core.models import CLASSIFIERS, WEIGHTINGS, ParamSpec
-from imbalance_core.samplers import SAMPLERS, SamplerSpec
-from imbalance_core.training import TrainResult, TrainSettings, weighting_overlap_notice
+from imbalance_core.intake.task import PreparedData
+from imbalance_core.learn.classifiers import CLASSIFIERS, WEIGHTINGS, ParamSpec
+from imbalance_core.learn.clinical_bounds import suggest_all
+from imbalance_core.learn.samplers import SAMPLERS, SamplerSpec
+from imbalance_core.learn.training import TrainResult, TrainSettings, weighting_overlap_notice
 from pages import calibration_view, common
 
 THRESHOLD_PAGE = "pages/threshold.py"

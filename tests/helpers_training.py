@@ -1,7 +1,7 @@
 """Prepared bundled data for the training-engine tests (samplers, models, training, CLI evaluate).
 
 Everything comes from the real bundled files through the app's own intake
-(``bundled.load_bundled`` + ``dataset.prepare``); variants are derived from it, never invented.
+(``bundled.load_bundled`` + ``task.prepare``); variants are derived from it, never invented.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from imbalance_core import bundled, dataset
-from imbalance_core.dataset import PreparedData, TaskSpec
+from imbalance_core.intake import bundled, task
+from imbalance_core.intake.task import PreparedData, TaskSpec
 
 HCV_SUSPECT = "0s=suspect Blood Donor"
 
@@ -21,7 +21,7 @@ HCV_SUSPECT = "0s=suspect Blood Donor"
 @cache
 def hcv() -> PreparedData:
     """HCV: any liver disease vs blood donor (75 vs 533), numeric lab values plus Sex (categorical)."""
-    return dataset.prepare(bundled.load_bundled("hcv"), bundled.BUNDLED["hcv"].default_spec)
+    return task.prepare(bundled.load_bundled("hcv"), bundled.BUNDLED["hcv"].default_spec)
 
 
 @cache
@@ -35,7 +35,7 @@ def hcv_numeric() -> PreparedData:
 def hcv_multiclass() -> PreparedData:
     """HCV with donor, hepatitis, fibrosis and cirrhosis kept separate (suspect donors left out)."""
     spec = TaskSpec(label="Category", multiclass=True, ignore=(HCV_SUSPECT,))
-    data = dataset.prepare(bundled.load_bundled("hcv"), spec)
+    data = task.prepare(bundled.load_bundled("hcv"), spec)
     return dataclasses.replace(data, X=data.X[list(data.numeric_features)], categorical_features=())
 
 
@@ -55,4 +55,4 @@ def hcv_categorical() -> PreparedData:
 @cache
 def pima() -> PreparedData:
     """Pima diabetes (268 vs 500), all numeric."""
-    return dataset.prepare(bundled.load_bundled("pima"), bundled.BUNDLED["pima"].default_spec)
+    return task.prepare(bundled.load_bundled("pima"), bundled.BUNDLED["pima"].default_spec)

@@ -1,7 +1,8 @@
 """Calibration figures (plotly): smoothed calibration curves of several risk sets, and decision curves.
 
-Inputs are finished results (:class:`~imbalance_core.calibration.CalibrationMetrics`,
-:class:`~imbalance_core.curves.DecisionCurve`); nothing is computed here beyond placing points. Names
+Inputs are finished results (:class:`~imbalance_core.evaluation.calibration.CalibrationMetrics`,
+:class:`~imbalance_core.evaluation.curves.DecisionCurve`); nothing is computed here beyond placing points.
+Names
 are our own labels, never data values, and are HTML-escaped anyway.
 """
 
@@ -13,8 +14,8 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from imbalance_core.calibration import CalibrationMetrics
-from imbalance_core.curves import DecisionCurve
+from imbalance_core.evaluation.calibration import CalibrationMetrics
+from imbalance_core.evaluation.curves import DecisionCurve
 
 #: Line colour per role: the model without resampling, the classifier's own scores, recalibrated risks.
 COLOURS = {"baseline": "#2e7d32", "raw": "#c0392b", "recalibrated": "#1f5f8b", "oof": "#8e44ad"}

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 import plotly.graph_objects as go
 
 from imbalance_core.figures.text import plotly_text, plotly_texts
-from imbalance_core.profile import DataProfile
+from imbalance_core.intake.profile import DataProfile
 
 #: Calm clinical colours: the positive (disease) class stands out, the rest stay grey-blue.
 POSITIVE_COLOUR = "#c0392b"

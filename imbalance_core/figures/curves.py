@@ -1,6 +1,7 @@
 """ROC, precision-recall, calibration, decision-curve and score-histogram figures (plotly).
 
-Each builder takes a result object from :mod:`imbalance_core.curves` / :mod:`imbalance_core.thresholds`
+Each builder takes a result object from :mod:`imbalance_core.evaluation.curves` /
+:mod:`imbalance_core.evaluation.thresholds`
 and returns a ``go.Figure``; nothing is computed here beyond placing points. Arrays are passed to plotly
 as numpy arrays (sent base64-encoded, far smaller than JSON lists). The operating point is drawn from the
 stop table's exact figures, never read off a decimated curve. Plotly interprets a few HTML tags in
@@ -14,9 +15,9 @@ import html
 import numpy as np
 import plotly.graph_objects as go
 
-from imbalance_core.curves import Calibration, DecisionCurve, PrCurve, RocCurve
-from imbalance_core.intervals import Interval
-from imbalance_core.thresholds import ScoreHistogram
+from imbalance_core.evaluation.curves import Calibration, DecisionCurve, PrCurve, RocCurve
+from imbalance_core.evaluation.intervals import Interval
+from imbalance_core.evaluation.thresholds import ScoreHistogram
 
 MODEL_COLOUR = "#1f5f8b"
 POSITIVE_COLOUR = "#c0392b"

@@ -2,7 +2,7 @@
 
 One row of markers per pair, one colour per metric, horizontal error bars of one standard deviation
 across folds. Pairs appear in the order given (the caller ranks them); failed pairs are left out.
-Only draws: every number comes from :class:`imbalance_core.compare.CompareResult`.
+Only draws: every number comes from :class:`imbalance_core.learn.compare.CompareResult`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from imbalance_core.compare import CV_METRICS, CompareRow
+from imbalance_core.learn.compare import CV_METRICS, CompareRow
 
 #: Metrics drawn by default (accuracy is in the table but misleads under imbalance, so not drawn).
 DEFAULT_METRICS: tuple[str, ...] = (
@@ -36,7 +36,7 @@ def leaderboard_figure(rows: Sequence[CompareRow], metrics: Sequence[str] = DEFA
     """Dot plot of CV mean ± sd per metric, one line per successful pair, best-ranked on top.
 
     rows: pairs in the order they should be listed (first = top).
-    metrics: keys of :data:`imbalance_core.compare.CV_METRICS` to draw.
+    metrics: keys of :data:`imbalance_core.learn.compare.CV_METRICS` to draw.
     """
     ok = [row for row in rows if row.error is None]
     labels = [row.label for row in ok]

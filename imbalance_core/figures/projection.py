@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from imbalance_core.figures.classes import OTHER_COLOUR, POSITIVE_COLOUR
-from imbalance_core.projection import ResampledProjection
+from imbalance_core.maps.projection import ResampledProjection
 
 #: Draw with WebGL above this many points in one panel (SVG slows down past a few thousand).
 WEBGL_ABOVE = 5_000

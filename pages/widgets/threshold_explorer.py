@@ -2,7 +2,8 @@
 
 Why a component and not ``st.slider``: a slider sends its value only on release and every update costs a
 server round trip (and a ``gc.collect()``). Here Python builds the *stop table* once (every count, metric
-and interval at each slider stop, in ``imbalance_core.thresholds``) and hands it over as ``data``; the
+and interval at each slider stop, in ``imbalance_core.evaluation.thresholds``) and hands it over as ``data``;
+the
 JavaScript only indexes and formats on every ``input`` event, so the numbers follow the pointer. The
 chosen threshold comes back to Python on release and on keyboard changes (``setStateValue``), and the
 page keeps it in session state for the calibration/decision-curve markers, the report and the CLI line.

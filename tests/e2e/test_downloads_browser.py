@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from imbalance_core import model_io
+from imbalance_core.share import model_file
 from tests.e2e.conftest import screenshot, train_default_model, wait_for_app
 
 pytestmark = pytest.mark.e2e
@@ -39,7 +39,7 @@ def test_report_downloads_in_chromium(page, app_url: str, output_dir: Path, tmp_
     assert pdf.read_bytes().startswith(b"%PDF")
     model = _download(page, "Download model", tmp_path)
     assert model.suffix == ".skops"
-    saved = model_io.load_model(str(model))
+    saved = model_file.load_model(str(model))
     assert saved.metadata.export_id in pdf.name  # one export id names every file of this preparation
     assert not any(hasattr(step, "fit_resample") for _, step in saved.pipeline.steps)
     screenshot(page, output_dir / "report_page_downloads.png")

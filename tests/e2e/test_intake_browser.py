@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from imbalance_core import model_io
+from imbalance_core.share import model_file
 from tests.e2e.conftest import open_page, screenshot, wait_for_app
 from tests.test_label_guess import ckd_clinic, thyroid_export
 
@@ -62,7 +62,7 @@ def _train_and_export(pg, target: Path) -> tuple[str, str]:
     pdf = _download(pg, "Download PDF report", target)
     text = "\n".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf.read_bytes())).pages)
     model = _download(pg, "Download model", target)
-    return text, model_io.load_model(str(model)).metadata.data_name
+    return text, model_file.load_model(str(model)).metadata.data_name
 
 
 def test_two_sessions_same_bytes_see_only_their_own_file_name(browser, app_url: str, tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from imbalance_core import model_io
+from imbalance_core.share import model_file
 from tests.e2e.conftest import open_page, screenshot, train_default_model, wait_for_app
 
 pytestmark = pytest.mark.e2e
@@ -80,7 +80,7 @@ def test_one_threshold_from_train_to_predictions(page, app_url: str, output_dir:
     text = re.sub(r"\s+", " ", text)
     assert f"at or above {shown}" in text
     assert "Default: Youden on cross-validated training scores" in text
-    model = model_io.load_model(str(_download(page, "Download model", tmp_path)))
+    model = model_file.load_model(str(_download(page, "Download model", tmp_path)))
     assert f"{model.metadata.threshold:.4f}" == shown
     screenshot(page, output_dir / "one_threshold_report_page.png")
 

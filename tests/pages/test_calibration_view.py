@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from imbalance_core import recalibration
+from imbalance_core.learn import recalibration
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 

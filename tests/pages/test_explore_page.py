@@ -12,9 +12,10 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from imbalance_core import bundled, cli, dataset
-from imbalance_core.projection import UMAP_EPOCHS
-from imbalance_core.training import TrainSettings, resample_for_view
+from imbalance_core import cli
+from imbalance_core.intake import bundled, task
+from imbalance_core.learn.training import TrainSettings, resample_for_view
+from imbalance_core.maps.projection import UMAP_EPOCHS
 from pages import common
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "explore.py")
@@ -24,7 +25,7 @@ PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "explore.py")
 def hcv():
     table = bundled.load_bundled("hcv")
     spec = bundled.BUNDLED["hcv"].default_spec
-    return table, spec, dataset.prepare(table, spec)
+    return table, spec, task.prepare(table, spec)
 
 
 def _app(hcv, settings: TrainSettings | None = None) -> AppTest:

@@ -18,8 +18,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from imbalance_core import dataset, training
-from imbalance_core.data import read_table
+from imbalance_core.intake import task
+from imbalance_core.intake.read import read_table
+from imbalance_core.learn import training
 from pages import common
 from pages.common import plain
 from pages.data import W_LABEL, W_UPLOAD
@@ -169,8 +170,8 @@ def test_data_page_with_markdown_names_in_file_columns_and_labels():
 @pytest.fixture(scope="module")
 def trained():
     table = read_table(_csv(_evil_frame()), name=FILE_NAME)
-    spec = dataset.TaskSpec(label=LABEL, positive=(POS,), zero_missing=(ZERO_COL,))
-    data = dataset.prepare(table, spec)
+    spec = task.TaskSpec(label=LABEL, positive=(POS,), zero_missing=(ZERO_COL,))
+    data = task.prepare(table, spec)
     result = training.train(data, training.TrainSettings(sampler="none", classifier="logreg", cv=2))
     return table, spec, data, result
 

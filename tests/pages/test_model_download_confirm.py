@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from imbalance_core import bundled, dataset, model_io, training
+from imbalance_core.intake import bundled, task
+from imbalance_core.learn import training
+from imbalance_core.share import model_file
 from pages import common
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -17,7 +19,7 @@ REPORT = str(ROOT / "pages" / "report.py")
 def _app(classifier: str, page: str = REPORT) -> tuple[AppTest, object]:
     table = bundled.load_bundled("hcv")
     spec = bundled.BUNDLED["hcv"].default_spec
-    data = dataset.prepare(table, spec)
+    data = task.prepare(table, spec)
     result = training.train(data, training.TrainSettings(sampler="smote", classifier=classifier, cv=2))
     at = AppTest.from_file(page, default_timeout=120)
     at.session_state[common.K_TABLE] = table
@@ -40,7 +42,7 @@ def test_svm_model_download_needs_the_confirmation(classifier):
     at.run()
     at.button(key="rep_prepare").click().run()
     assert not at.exception, at.exception
-    rows = model_io.loads(at.session_state["report_exports"]["model"]).metadata.training_rows
+    rows = model_file.loads(at.session_state["report_exports"]["model"]).metadata.training_rows
     assert rows > 0
     assert _model_button(at).proto.disabled
     box = next(c for c in at.checkbox if c.label.startswith("I understand"))

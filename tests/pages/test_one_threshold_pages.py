@@ -3,7 +3,8 @@
 
 Before: with nothing chosen, the Threshold page said "0.5000 · Chosen by hand on the slider", the Report
 used the Youden pick and the Predict page scored at 0.5. Now every page, the sidebar and the model file
-use :func:`imbalance_core.thresholds.default_threshold` until the person moves it, and then the moved one.
+use :func:`imbalance_core.evaluation.thresholds.default_threshold` until the person moves it, and then the
+moved one.
 The twin-command test runs every command the Threshold page shows through the CLI and compares its JSON
 with the page's own numbers (binary and multi-class one-vs-rest).
 """
@@ -18,7 +19,11 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from imbalance_core import bundled, cli, dataset, model_io, thresholds, training
+from imbalance_core import cli
+from imbalance_core.evaluation import thresholds
+from imbalance_core.intake import bundled, task
+from imbalance_core.learn import training
+from imbalance_core.share import model_file
 from pages import common
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -30,7 +35,7 @@ THRESHOLD_PAGE, REPORT_PAGE, PREDICT_PAGE, DATA_PAGE = (
 @pytest.fixture(scope="module")
 def hcv():
     table = bundled.load_bundled("hcv")
-    data = dataset.prepare(table, bundled.BUNDLED["hcv"].default_spec)
+    data = task.prepare(table, bundled.BUNDLED["hcv"].default_spec)
     result = training.train(data, training.TrainSettings(sampler="smote", classifier="logreg", cv=3))
     return data, result
 
@@ -215,8 +220,8 @@ def test_twin_command_binary_default_threshold(hcv, capsys):
 def test_twin_command_multiclass_one_vs_rest(capsys):
     """Before: the page printed --multiclass --threshold --prevalence, which the CLI ignored."""
     table = bundled.load_bundled("hcv")
-    spec = dataset.TaskSpec(label="Category", multiclass=True, ignore=("0s=suspect Blood Donor",))
-    data = dataset.prepare(table, spec)
+    spec = task.TaskSpec(label="Category", multiclass=True, ignore=("0s=suspect Blood Donor",))
+    data = task.prepare(table, spec)
     result = training.train(data, training.TrainSettings(sampler="none", classifier="logreg", cv=2))
     at = AppTest.from_file(str(Path(APP).parent / THRESHOLD_PAGE), default_timeout=120)
     at.session_state[common.K_TABLE] = table
@@ -241,8 +246,10 @@ def test_twin_command_multiclass_one_vs_rest(capsys):
 def test_saved_model_round_trip_keeps_the_default(hcv):
     data, result = hcv
     default = thresholds.default_for_result(result)
-    saved = model_io.build_saved_model(result.pipeline, data, default.value, default.origin, result.settings)
-    back = model_io.loads(model_io.dumps(saved))
+    saved = model_file.build_saved_model(
+        result.pipeline, data, default.value, default.origin, result.settings
+    )
+    back = model_file.loads(model_file.dumps(saved))
     X = data.X.iloc[result.test_index]
     np.testing.assert_array_equal(back.decisions(X), (result.test_scores >= default.value).astype(int))
     np.testing.assert_allclose(back.scores(X), result.test_scores)

@@ -12,7 +12,9 @@ from pypdf import PdfReader
 from sklearn.metrics import confusion_matrix
 from streamlit.testing.v1 import AppTest
 
-from imbalance_core import bundled, dataset, model_io, training
+from imbalance_core.intake import bundled, task
+from imbalance_core.learn import training
+from imbalance_core.share import model_file
 from pages import common
 from pages.report import K_EXPORTS
 
@@ -26,7 +28,7 @@ THRESHOLD = 0.3
 def hcv_result():
     table = bundled.load_bundled("hcv")
     spec = bundled.BUNDLED["hcv"].default_spec
-    data = dataset.prepare(table, spec)
+    data = task.prepare(table, spec)
     result = training.train(
         data, training.TrainSettings(sampler="smote", classifier="logreg", cv=2, ratio=0.5)
     )
@@ -83,7 +85,7 @@ def test_page_numbers_match_independent_counts_and_the_pdf(hcv_result):
     for measure in ("Sensitivity", "Specificity", "PPV at deployment prevalence", "ROC AUC"):
         assert re.sub(r"\s+", "", acc[measure]) in text, measure
     assert exports["id"] in text
-    saved = model_io.loads(exports["model"])
+    saved = model_file.loads(exports["model"])
     assert saved.metadata.threshold == THRESHOLD
     assert exports["id"] in exports["html"].decode()
     assert exports["id"].encode() in exports["csv"]
@@ -103,8 +105,8 @@ def test_picker_choice_changes_threshold_without_retraining(hcv_result, monkeypa
 
 def test_multiclass_result_gets_confusion_matrix_and_downloads():
     table = bundled.load_bundled("hcv")
-    spec = dataset.TaskSpec(label="Category", multiclass=True, ignore=("0s=suspect Blood Donor",))
-    data = dataset.prepare(table, spec)
+    spec = task.TaskSpec(label="Category", multiclass=True, ignore=("0s=suspect Blood Donor",))
+    data = task.prepare(table, spec)
     result = training.train(data, training.TrainSettings(sampler="none", classifier="logreg", cv=2))
     at = AppTest.from_file(REPORT, default_timeout=120)
     at.session_state[common.K_TABLE] = table
@@ -123,7 +125,7 @@ def test_multiclass_result_gets_confusion_matrix_and_downloads():
     assert not at.exception, at.exception
     exports = at.session_state[K_EXPORTS]
     assert exports["pdf"].startswith(b"%PDF")
-    assert model_io.loads(exports["model"]).metadata.threshold is None
+    assert model_file.loads(exports["model"]).metadata.threshold is None
 
 
 def test_predict_page_uses_session_model(hcv_result):
@@ -138,7 +140,7 @@ def test_predict_page_uses_session_model(hcv_result):
 
 
 def test_compare_leaderboard_goes_into_the_pdf(hcv_result):
-    from imbalance_core import compare
+    from imbalance_core.learn import compare
 
     _, _, data, result = hcv_result
     grid = compare.run_grid(data, ["none", "random_under"], ["logreg"], result.settings, n_jobs=1)

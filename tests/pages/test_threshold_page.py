@@ -20,7 +20,9 @@ from sklearn.base import BaseEstimator
 from sklearn.metrics import confusion_matrix, recall_score
 from streamlit.testing.v1 import AppTest
 
-from imbalance_core import bundled, cli, dataset, training
+from imbalance_core import cli
+from imbalance_core.intake import bundled, task
+from imbalance_core.learn import training
 from pages import common
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "threshold.py")
@@ -30,7 +32,7 @@ PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "threshold.py")
 def hcv_result():
     table = bundled.load_bundled("hcv")
     spec = bundled.BUNDLED["hcv"].default_spec
-    data = dataset.prepare(table, spec)
+    data = task.prepare(table, spec)
     result = training.train(data, training.TrainSettings(sampler="none", classifier="logreg", cv=3))
     return table, spec, result, data
 
@@ -136,7 +138,7 @@ def test_every_committed_threshold_reproduces_its_counts(hcv_result):
 def test_multiclass_one_vs_rest_and_per_class_accuracy():
     table = bundled.load_bundled("hcv")
     spec = dataclasses.replace(bundled.BUNDLED["hcv"].default_spec, multiclass=True)
-    data = dataset.prepare(table, spec)
+    data = task.prepare(table, spec)
     result = training.train(data, training.TrainSettings(sampler="none", classifier="logreg", cv=2))
     assert not result.is_binary
     at = AppTest.from_file(PAGE, default_timeout=60)

@@ -17,7 +17,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from imbalance_core import bundled, dataset, training
+from imbalance_core.intake import bundled, task
+from imbalance_core.learn import training
 from pages import common
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -32,7 +33,7 @@ CHOSEN = {"thr_cost": 50.0, "thr_target": 0.9, "thr_beta": 0.5, "thr_prevalence_
 @pytest.fixture(scope="module")
 def hcv_data():
     table = bundled.load_bundled("hcv")
-    return table, dataset.prepare(table, bundled.BUNDLED["hcv"].default_spec)
+    return table, task.prepare(table, bundled.BUNDLED["hcv"].default_spec)
 
 
 @pytest.fixture(scope="module")
@@ -222,7 +223,7 @@ def test_multiclass_class_and_per_class_prevalence_survive(hcv_data):
     """The class picker and each class's prevalence are kept; a new task (other data) resets them."""
     table = hcv_data[0]
     spec = dataclasses.replace(bundled.BUNDLED["hcv"].default_spec, multiclass=True)
-    data = dataset.prepare(table, spec)
+    data = task.prepare(table, spec)
     result = training.train(data, training.TrainSettings(sampler="none", classifier="logreg", cv=2))
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()

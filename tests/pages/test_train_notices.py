@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from imbalance_core import training
-from imbalance_core.training import TrainSettings
+from imbalance_core.learn import training
+from imbalance_core.learn.training import TrainSettings
 from pages import common
 from pages.train import CLIP_SAYS, bounds_frame, bounds_from_frame
 from tests.helpers_training import hcv

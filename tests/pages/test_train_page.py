@@ -10,7 +10,7 @@ import pytest
 from sklearn.metrics import confusion_matrix
 from streamlit.testing.v1 import AppTest
 
-from imbalance_core.training import TrainSettings, train
+from imbalance_core.learn.training import TrainSettings, train
 from pages import common
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")

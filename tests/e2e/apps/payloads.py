@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from imbalance_core.thresholds import build_explorer_data
+from imbalance_core.evaluation.thresholds import build_explorer_data
 
 #: The positive class's name: an HTML-injection attempt that must be shown as literal text.
 MALICIOUS_LABEL = "<img src=x onerror=alert(1)>"

@@ -1,0 +1,141 @@
+"""The ``python -m imbalance_core`` line that reproduces what a page shows.
+
+Why: every result of the app must be reproducible from a script. The pages show the exact command for
+the current data, task and settings (Threshold: ``evaluate``; Explore: ``project``); these builders are
+the single place that turns a :class:`~imbalance_core.intake.task.TaskSpec` and a
+:class:`~imbalance_core.learn.training.TrainSettings` back into flags, so a new setting cannot be forgotten
+on one page and remembered on another. Tests parse the lines with the CLI's own parser.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from imbalance_core.intake import bundled
+from imbalance_core.intake.task import TaskSpec
+from imbalance_core.learn.training import TrainSettings
+
+#: Where ``python -m imbalance_core`` is run from (the checkout), for bundled files' relative paths.
+ROOT = Path(__file__).resolve().parents[2]
+PROGRAM = ("python", "-m", "imbalance_core")
+
+
+def file_argument(source: str, file_name: str) -> str:
+    """FILE for the CLI: a bundled set's path relative to the checkout, else the uploaded file's name.
+
+    source: the app's data source tag, ``"bundled:<key>"`` or anything else for an upload.
+    """
+    kind, _, key = source.partition(":")
+    if kind == "bundled" and key in bundled.BUNDLED:
+        path = bundled.BUNDLED[key].path
+        return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+    return file_name
+
+
+def ratio_text(ratio: float) -> str:
+    """A ratio as "1:3" when it is 1/k for a whole k (parsed back to the same float), else its exact repr."""
+    k = 1.0 / ratio
+    if abs(k - round(k)) < 1e-9 and 1.0 / round(k) == ratio:
+        return f"1:{round(k)}"
+    return repr(float(ratio))
+
+
+def task_args(file_arg: str, spec: TaskSpec) -> list[str]:
+    """FILE and the task flags: label, positive and ignored values, multi-class, columns put back or left
+    out, zeros read as missing."""
+    args = [file_arg, "--label", spec.label]
+    for flag, values in (
+        ("--positive", spec.positive),
+        ("--ignore", spec.ignore),
+        ("--zero-missing", spec.zero_missing),
+        ("--include", spec.include),
+        ("--exclude", spec.exclude),
+    ):
+        for value in values:
+            args += [flag, str(value)]
+    if spec.multiclass:
+        args.append("--multiclass")
+    for flag, number in (("--group-prefix", spec.group_prefix), ("--group-rare", spec.group_rare)):
+        if number:
+            args += [flag, str(number)]
+    return args
+
+
+def training_args(settings: TrainSettings, *, classifier: bool = True) -> list[str]:
+    """Flags for every training setting that differs from the default (sampler and classifier always).
+
+    classifier=False leaves out ``--classifier`` and ``--param`` (the ``project`` command resamples only).
+    """
+    defaults = TrainSettings()
+    args = ["--sampler", settings.sampler]
+    if classifier:
+        args += ["--classifier", settings.classifier]
+    optional: tuple[tuple[str, bool, str], ...] = (
+        ("--ratio", settings.ratio != defaults.ratio, ratio_text(settings.ratio)),
+        ("--weighting", classifier and settings.weighting != defaults.weighting, settings.weighting),
+        ("--tradeoff", classifier and settings.weighting == "tradeoff", f"{settings.tradeoff:g}"),
+        (
+            "--class-weights",
+            classifier and settings.weighting == "custom",
+            ",".join(f"{w:g}" for w in settings.custom_weights),
+        ),
+        ("--cv", classifier and settings.cv != defaults.cv, str(settings.cv)),
+        ("--test-size", settings.test_size != defaults.test_size, f"{settings.test_size:g}"),
+        ("--seed", settings.seed != defaults.seed, str(settings.seed)),
+        ("--recalibrate", classifier and settings.recalibrate != defaults.recalibrate, settings.recalibrate),
+    )
+    for flag, wanted, value in optional:
+        if wanted:
+            args += [flag, value]
+    if not settings.clip:
+        args.append("--no-clip")
+    for column, low, high in settings.clip_bounds:
+        args += ["--clip-bound", f"{column}:{low:g}:{high:g}"]
+    if classifier:
+        for name, value in settings.params:
+            args += ["--param", f"{name}={value}"]
+    return args
+
+
+def evaluate_command(
+    file_arg: str,
+    spec: TaskSpec,
+    settings: TrainSettings,
+    threshold: float,
+    prevalence: float,
+    one_vs_rest: str | None = None,
+) -> str:
+    """The ``evaluate`` line that retrains this model and reports it at ``threshold``.
+
+    The threshold is written exactly (shortest repr): rounding could move it past a patient's score.
+    ``one_vs_rest`` (multi-class tasks): the class judged against the rest, whose 2x2 table the CLI then
+    prints at the threshold and prevalence (without it a multi-class run ignores both).
+    """
+    args = [*PROGRAM, "evaluate", *task_args(file_arg, spec), *training_args(settings)]
+    if one_vs_rest is not None:
+        args += ["--one-vs-rest", str(one_vs_rest)]
+    args += ["--threshold", repr(float(threshold)), "--prevalence", f"{prevalence:.6g}"]
+    return shlex.join(args)
+
+
+def project_command(
+    file_arg: str,
+    spec: TaskSpec,
+    settings: TrainSettings,
+    method: str,
+    n_components: int = 2,
+    params: Mapping[str, Any] | None = None,
+    extra: Sequence[str] = (),
+) -> str:
+    """The ``project`` line that draws the same Explore picture (same split, sampler, map and seed)."""
+    args = [*PROGRAM, "project", *task_args(file_arg, spec), *training_args(settings, classifier=False)]
+    args += ["--method", method]
+    if method == "pca" and n_components != 2:
+        args += ["--dims", str(n_components)]
+    for name, value in sorted((params or {}).items()):
+        args += [f"--{name.replace('_', '-')}", f"{value:g}" if isinstance(value, float) else str(value)]
+    args += list(extra)
+    return shlex.join(args)

@@ -1,0 +1,177 @@
+"""``evaluate``: train one sampler + classifier on a CSV file and judge it on the untouched hold-out set.
+
+    python -m imbalance_core evaluate FILE --label COL --positive VALUE --sampler KEY --classifier KEY
+        [--zero-missing COL] [--ratio R] [--weighting W] [--cv K] [--test-size F] [--seed S] [--threshold T]
+        [--pick PICKER] [--prevalence P] [--one-vs-rest CLASS] [--scores-out CSV] [--json]
+
+Without ``--threshold`` or ``--pick`` the model's default threshold is used (the Youden pick on the
+cross-validated training scores, the app's default); ``--json`` says so as ``threshold`` and
+``threshold_origin``.
+
+The argument groups are built by small functions other subcommands reuse: :func:`add_data_args`
+(file and task), :func:`add_common_training_args` (everything in ``TrainSettings`` except sampler and
+classifier) and :func:`add_threshold_args` (where threshold pickers and prevalence options belong).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from imbalance_core.cli.calibration_args import add_calibration_args, add_calibration_output
+from imbalance_core.cli.options import (
+    add_common_training_args,
+    add_data_args,
+    add_model_args,
+    add_pick_args,
+    add_threshold_args,
+    load_prepared,
+    pick_from_args,
+    settings_from_args,
+    threshold_from_args,
+)
+from imbalance_core.errors import DataError
+from imbalance_core.learn.summary import binary_view, result_json
+from imbalance_core.learn.training import TrainResult, train
+
+# --------------------------------------------------------------------------- argument groups
+
+
+# --------------------------------------------------------------------------- result formatting
+
+
+def write_scores(result: TrainResult, path: str) -> None:
+    """Hold-out rows' ``y_true`` (binary: 1 = positive; multi-class: class code) and scores."""
+    frame = pd.DataFrame({"y_true": result.y_test.astype(int)})
+    if result.is_binary:
+        frame["score"] = result.test_scores
+    else:
+        for c in range(result.test_scores.shape[1]):
+            frame[f"score_{c}"] = result.test_scores[:, c]
+    try:
+        frame.to_csv(Path(path), index=False, float_format="%.17g")
+    except OSError:
+        raise DataError(
+            "The scores file could not be written; check the folder exists and is writable."
+        ) from None
+
+
+def _fmt(value: Any) -> str:
+    return "n/a" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+def format_text(payload: Mapping[str, Any]) -> str:
+    """A readable summary of :func:`result_to_json`'s dict for a terminal."""
+    s, test = payload["settings"], payload["test"]
+    lines = [
+        f"{payload['data']['name']}: {s['sampler']} + {s['classifier']}, ratio {s['ratio']:.3g}, "
+        f"weighting {s['weighting']}, {s['cv']}-fold CV, seed {s['seed']}"
+    ]
+    counts = (("training rows: ", "train_counts"), ("after resampling: ", "resampled_counts"))
+    for title, key in counts:
+        lines.append(title + ", ".join(f"{k} {v}" for k, v in payload[key].items()))
+    lines.append("cross-validation (mean ± sd):")
+    lines += [
+        f"  {key:<18} {_fmt(v['mean'])} ± {_fmt(v['sd'])}"
+        for key, v in payload["cv"].items()
+        if key != "folds"
+    ]
+    lines.append(f"hold-out test set ({test['n']} rows):")
+    if payload.get("one_vs_rest"):
+        lines.append(f"  class '{payload['one_vs_rest']}' against the rest:")
+    if "tp" in test:
+        lines.append(f"  threshold origin: {payload.get('threshold_origin') or 'set by hand'}")
+        lines.append(
+            f"  threshold {test['threshold']:.4g}: TP {test['tp']}  FP {test['fp']}  "
+            f"TN {test['tn']}  FN {test['fn']}"
+        )
+    lines += [
+        f"  {key:<18} {_fmt(test[key])}"
+        for key in (
+            "sensitivity",
+            "specificity",
+            "ppv",
+            "npv",
+            "f1",
+            "balanced_accuracy",
+            "accuracy",
+            "roc_auc",
+            "pr_auc",
+        )
+        if key in test
+    ]
+    per_class = test.get("per_class_accuracy", {})
+    lines += [f"  accuracy in class {name}: {_fmt(v)}" for name, v in per_class.items()]
+    if payload.get("pick"):
+        lines.append(f"  threshold chosen by {payload['pick']['key']}: {payload['pick']['reason']}")
+    if "ppv_at_prevalence" in test:
+        lines.append(
+            f"  at a prevalence of {payload['prevalence']:.1%}: "
+            f"PPV {_fmt(test['ppv_at_prevalence'])}, NPV {_fmt(test['npv_at_prevalence'])}"
+        )
+    if payload.get("clipped_values"):
+        lines.append(
+            "synthetic values changed by clipping: "
+            + ", ".join(f"{k} {v}" for k, v in payload["clipped_values"].items())
+        )
+    lines += [f"note: {n}" for n in payload["notices"]]
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- the subcommand
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``evaluate`` subcommand."""
+    p = sub.add_parser(
+        "evaluate",
+        help="train one sampler + classifier and judge it on a held-out test set",
+        description="Split off a stratified test set, cross-validate on the rest with resampling inside "
+        "the training folds only, fit the final model and report hold-out metrics.",
+    )
+    add_data_args(p)
+    add_model_args(p)
+    add_common_training_args(p)
+    add_threshold_args(p, default=None)
+    add_pick_args(p)
+    p.add_argument("--scores-out", metavar="CSV", help="write the hold-out rows' y_true and score to CSV")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--model-out", metavar="MODEL.skops", help="write the model with its threshold")
+    from imbalance_core.cli.output import add_allow_patient_rows_arg
+
+    add_allow_patient_rows_arg(p)
+    add_calibration_args(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Train, write scores if asked, print JSON or a summary."""
+    data = load_prepared(args)
+    settings = settings_from_args(args, args.sampler, args.classifier)
+    if getattr(args, "model_out", None):
+        from imbalance_core.share.model_file import check_patient_rows_allowed
+
+        check_patient_rows_allowed(args.classifier, args.allow_patient_rows)
+    result = train(data, settings)
+    if args.scores_out:
+        write_scores(result, args.scores_out)
+    view = binary_view(result, getattr(args, "one_vs_rest", None))
+    pick = pick_from_args(args, result)
+    threshold, origin = threshold_from_args(args, result, pick)
+    if getattr(args, "model_out", None):
+        from imbalance_core.cli.output import write_model
+
+        if view is not None and view.class_name is not None:
+            raise DataError("--model-out saves the multi-class model; leave out --one-vs-rest with it.")
+        write_model(result, data, threshold, origin[:1].upper() + origin[1:] + ".", args.model_out)
+    payload = result_json(
+        result, data, threshold, pick=pick, prevalence=args.prevalence, origin=origin, view=view
+    )
+    extra = add_calibration_output(payload, result, data, args)  # docs/CALIBRATION.md
+    print(json.dumps(payload, indent=2, ensure_ascii=False) if args.json else format_text(payload) + extra)
+    return 0

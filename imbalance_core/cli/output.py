@@ -1,0 +1,43 @@
+"""Writing the files a subcommand produces (reports, model files, tables), with plain-words errors."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from imbalance_core.errors import DataError
+from imbalance_core.share import model_file
+
+
+def write_bytes(path: str, payload: bytes, what: str) -> None:
+    """Write an output file; a DataError in plain words when the folder is missing or read-only."""
+    try:
+        Path(path).write_bytes(payload)
+    except OSError:
+        raise DataError(
+            f"The {what} could not be written; check the folder exists and is writable."
+        ) from None
+
+
+def write_model(
+    result: object, data: object, threshold: float, reason: str, path: str
+) -> model_file.SavedModel:
+    """Export the trained pipeline (no sampler) with its threshold to ``path`` (also used by ``evaluate``).
+
+    The model file's notes (e.g. training rows kept inside) are printed to stderr as ``note: ...``.
+    """
+    saved = model_file.build_saved_model(result.pipeline, data, threshold, reason, result.settings)
+    write_bytes(path, model_file.dumps(saved), "model file")
+    for notice in saved.metadata.notices:
+        print(f"note: {notice}", file=sys.stderr)
+    return saved
+
+
+def add_allow_patient_rows_arg(group: object) -> None:
+    """``--allow-patient-rows``: needed by ``--model-out`` when the classifier keeps training rows/values."""
+    group.add_argument(
+        model_file.ALLOW_FLAG,
+        action="store_true",
+        help="allow --model-out to write a model that keeps training patients' rows or values inside "
+        "(k-nearest neighbours, SVM, gradient boosting)",
+    )

@@ -1,0 +1,377 @@
+"""Guess the label column and the positive (disease) class of a table the way a clinician would.
+
+Why: a wrong default is worse than none. The old rule (the last column with 2-10 values, the rarest
+class as positive) modelled a bookkeeping flag (``TBG_measured`` = "y") on a thyroid export and
+called the healthy class positive in a clinic where the disease is the majority. The rules here:
+
+Label column (:func:`guess_label`)
+    1. Names first: a column named like a diagnosis or outcome (``diagnosis``, ``dx``, ``outcome``,
+       ``class``, ``target``, ``label``, ``y``, ``status``, ``death``, ``mortality``, a disease such
+       as ``stroke`` ...) beats one that is not; a bare name (``diagnosis``) beats a qualified one
+       (``smoking_status``). Names that mark bookkeeping (``*_measured``, ``flag``, ``referral``,
+       ``source``, ``id``, ``date``, ``comment`` ...) never win on their name; demographics
+       (``sex``, ``age``) are pushed back.
+    2. The column must be usable: not ID-like, not empty, at least two classes, not a continuous
+       measurement, not free text. An unusable column named like the label is *reported*
+       (:attr:`LabelGuess.problems`) instead of being passed over in silence.
+    3. Ties: two classes before many, the last column before others, then the first.
+
+Positive class (:func:`guess_positive`)
+    The value that reads as disease (yes, 1, true, positive, present, abnormal, a disease word)
+    or, when the other values read as healthy (no, 0, negative, normal, none, ``-``, healthy,
+    not..., non..., blood donor, control), every value that does not. Only when the values say
+    nothing is the rarest class taken, and the reason says so.
+
+Every decision carries a sentence (:attr:`LabelGuess.reasons`) the Data page and ``profile`` show.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from imbalance_core.errors import DataError
+from imbalance_core.intake import task
+from imbalance_core.intake.read import LoadedTable
+
+#: Names (whole name or one of its words) of a label column, best first within the score.
+LABEL_WORDS = frozenset(
+    {
+        "diagnosis", "diag", "dx", "classification", "outcome", "outcomes", "class", "target", "label", "y",
+        "result", "status", "disease", "death", "died", "dead", "deceased", "event", "mortality",
+        "category", "response", "condition", "readmitted", "readmission", "case", "cases",
+        "survival", "survived", "malignant", "malignancy", "cancer", "stroke", "diabetes", "ckd",
+        "sepsis", "infection", "hepatitis", "cirrhosis", "pneumonia", "positive", "finding",
+    }
+)  # fmt: skip
+#: Words that mark a bookkeeping column: never chosen for its name.
+BOOKKEEPING_WORDS = frozenset(
+    {
+        "measured", "flag", "flags", "referral", "source", "id", "ids", "no", "nr", "number",
+        "num", "date", "time", "name", "comment", "comments", "note", "notes", "text", "remark",
+        "remarks", "index", "row", "record", "visit", "batch", "file",
+    }
+)  # fmt: skip
+#: Demographic columns: few values, but rarely what the model should predict.
+DEMOGRAPHIC_WORDS = frozenset({"sex", "gender", "age", "race", "ethnicity", "married", "smoker", "smoking"})
+
+#: Label values (whole value, lower case) that read as "no disease".
+NEGATIVE_VALUES = frozenset(
+    {
+        "no", "n", "0", "false", "f", "negative", "neg", "none", "normal", "healthy", "-", ".",
+        "absent", "control", "controls", "benign", "b", "alive", "survived", "nil", "notckd",
+        "well", "ok", "unaffected", "nondiabetic", "non-diabetic",
+    }
+)  # fmt: skip
+#: Words inside a label value that read as "no disease" ("0=Blood Donor", "normal sinus rhythm").
+NEGATIVE_WORDS = frozenset({"normal", "healthy", "donor", "donors", "control", "negative", "benign", "none"})
+#: Leading words or prefixes that negate ("not ckd", "notckd", "non-diabetic", "no disease").
+NEGATING_PREFIXES = ("not", "non", "no ", "no_", "no-", "without", "absence")
+#: Label values (whole value, lower case) that read as disease.
+POSITIVE_VALUES = frozenset(
+    {
+        "yes", "y", "1", "true", "t", "positive", "pos", "+", "present", "abnormal", "disease",
+        "diseased", "sick", "case", "died", "dead", "death", "deceased", "malignant", "m", "ckd",
+        "affected", "event", "ill",
+    }
+)  # fmt: skip
+#: Words inside a label value that read as disease.
+POSITIVE_WORDS = frozenset(
+    {
+        "disease", "positive", "abnormal", "malignant", "cancer", "tumour", "tumor", "died", "death",
+        "dead", "patient", "hepatitis", "fibrosis", "cirrhosis", "infection", "sepsis", "present",
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class LabelCandidate:
+    """One column judged as a label: its score and either why it fits or why it cannot be used."""
+
+    column: str
+    score: float
+    named_like_label: bool
+    problem: str | None = None
+    bookkeeping: bool = False
+    name_score: float = 0.0
+    n_values: int = 0
+
+
+@dataclass(frozen=True)
+class LabelGuess:
+    """The guessed label column and positive class, with the reasons a person can check.
+
+    label: the chosen column. positive: its label values that count as positive (disease).
+    label_reasons / positive_reasons: sentences saying why. problems: columns named like a label
+    that could not be used, each with the reason (shown as a warning, never hidden).
+    """
+
+    label: str
+    positive: tuple[str, ...]
+    label_reasons: tuple[str, ...]
+    positive_reasons: tuple[str, ...]
+    problems: tuple[str, ...] = ()
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """All sentences, label first."""
+        return self.label_reasons + self.positive_reasons
+
+
+# --------------------------------------------------------------------------- names
+
+
+def name_words(name: str) -> list[str]:
+    """Lower-case words of a column name: split at non-letters/digits and camelCase ("TBG_measured",
+    "HeartDisease" -> ["heart", "disease"])."""
+    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", str(name))
+    return [w for w in re.split(r"[^A-Za-z0-9]+", spaced.casefold()) if w]
+
+
+def name_score(name: str) -> tuple[float, bool]:
+    """(score from the name alone, named like a label). Bookkeeping words veto the label words."""
+    words = name_words(name)
+    if not words or any(w in BOOKKEEPING_WORDS for w in words):
+        return -8.0, False
+    label_hits = [w for w in words if w in LABEL_WORDS]
+    score = 0.0
+    if label_hits:
+        score = 10.0 if len(words) == 1 else 6.0 + (2.0 if words[-1] in LABEL_WORDS else 0.0)
+    if any(w in DEMOGRAPHIC_WORDS for w in words):
+        score -= 3.0
+    return score, bool(label_hits)
+
+
+# --------------------------------------------------------------------------- usability
+
+
+def _unusable(col: pd.Series, name: str) -> str | None:
+    """Why a column cannot be a label, or None. The reasons never quote a cell value."""
+    values = col.dropna()
+    if values.empty:
+        return "it is empty in every row"
+    if task._is_id_like(col, name):
+        return "it is unique in every row, like a row number or patient ID"
+    n = int(values.nunique())
+    if n < 2:
+        return "it has only one class; a classifier needs at least two"
+    numeric = task.is_numeric_column(col)
+    if numeric and n > task.MAX_CLASSES:
+        return f"it holds {n} different numbers, a measurement rather than classes"
+    if not numeric and n > task.MAX_CLASSES and n > task.MAX_CODE_SHARE * len(values):
+        return f"it holds {n} different texts in {len(values)} rows, free text rather than classes"
+    return None
+
+
+def _candidate(frame: pd.DataFrame, position: int) -> LabelCandidate:
+    name = str(frame.columns[position])
+    col = frame.iloc[:, position]
+    score, named = name_score(name)
+    problem = _unusable(col, name)
+    by_name = score
+    n = int(col.nunique(dropna=True))
+    if problem is None:
+        score += 2.0 if n == 2 else (1.0 if n <= task.MAX_CLASSES else 0.0)
+        if position == len(frame.columns) - 1:
+            score += 1.5
+        elif position == 0:
+            score += 1.0
+    bookkeeping = any(w in BOOKKEEPING_WORDS for w in name_words(name))
+    return LabelCandidate(name, score, named, problem, bookkeeping, by_name, n)
+
+
+def label_candidates(table: LoadedTable) -> tuple[LabelCandidate, ...]:
+    """Every column judged as a label, best first (usable before unusable, then by score, later
+    column first on ties)."""
+    frame = table.frame
+    found = [_candidate(frame, i) for i in range(len(frame.columns))]
+    order = sorted(
+        range(len(found)), key=lambda i: (found[i].problem is None, found[i].score, i), reverse=True
+    )
+    return tuple(found[i] for i in order)
+
+
+# --------------------------------------------------------------------------- positive class
+
+
+def _core(text: str) -> str:
+    """A label value without a leading short code: "0=Blood Donor" -> "blood donor"."""
+    return re.sub(r"^\s*[0-9a-z]{0,3}\s*=\s*", "", text)
+
+
+def _in(text: str, values: frozenset[str], binary: bool) -> bool:
+    """Whole-value match; one-letter values (n, f, b, y, t, m) count only in a two-class label, since
+    in a multi-class label letters are codes (a thyroid export's 'F' is a hypothyroid diagnosis)."""
+    return text in values and (binary or len(text) > 1 or text in "01-+.")
+
+
+def reads_negative(value: str, binary: bool = True) -> bool:
+    """True when a label value reads as "no disease" (no, 0, normal, healthy, not..., blood donor)."""
+    text = str(value).strip().casefold()
+    core = _core(text)
+    if _in(text, NEGATIVE_VALUES, binary) or _in(core, NEGATIVE_VALUES, binary):
+        return True
+    words = [w for w in re.split(r"[^a-z0-9]+", core) if w]
+    if "abnormal" in words:
+        return False
+    return any(w in NEGATIVE_WORDS for w in words) or core.startswith(NEGATING_PREFIXES)
+
+
+def reads_positive(value: str, binary: bool = True) -> bool:
+    """True when a label value reads as disease (yes, 1, true, positive, present, abnormal, a disease)."""
+    text = str(value).strip().casefold()
+    if reads_negative(text, binary):
+        return False
+    core = _core(text)
+    words = re.split(r"[^a-z0-9]+", core)
+    return (
+        _in(text, POSITIVE_VALUES, binary)
+        or _in(core, POSITIVE_VALUES, binary)
+        or any(w in POSITIVE_WORDS for w in words)
+    )
+
+
+def _quote(values: list[str], limit: int = 4) -> str:
+    shown = ", ".join(f"'{v}'" for v in values[:limit])
+    return shown + (f" and {len(values) - limit} more" if len(values) > limit else "")
+
+
+def guess_positive(counts: dict[str, int]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(positive label values, reasons) for cleaned label values and their row counts.
+
+    Values that read as healthy make every other value positive; else values that read as disease
+    are positive; else the rarest class. A positive class that is the majority is said so.
+    """
+    classes = list(counts)
+    if len(classes) < 2:
+        raise DataError("The label has only one class; a classifier needs at least two.")
+    binary = len(classes) == 2
+    negative = [c for c in classes if reads_negative(c, binary)]
+    positive_looking = [c for c in classes if reads_positive(c, binary)]
+    if negative and len(negative) < len(classes):
+        positive = [c for c in classes if c not in negative]
+        reasons = [
+            f"{_quote(negative)} {'reads' if len(negative) == 1 else 'read'} as no disease "
+            f"(no / 0 / negative / normal / none / healthy / not ...), so "
+            f"{_quote(positive)} {'is' if len(positive) == 1 else 'are'} the positive class."
+        ]
+    elif positive_looking and len(positive_looking) < len(classes):
+        positive = positive_looking
+        reasons = [
+            f"{_quote(positive)} {'reads' if len(positive) == 1 else 'read'} as disease "
+            "(yes / 1 / true / positive / present / abnormal / a disease), so "
+            f"{'it is' if len(positive) == 1 else 'they are'} the positive class."
+        ]
+    else:
+        positive = [task._rarest(counts)]
+        reasons = [
+            f"The label values do not say which one is the disease, so the rarest class '{positive[0]}' "
+            "was taken as positive. Check it and choose the disease class if it is another."
+        ]
+    n_pos, total = sum(counts[c] for c in positive), sum(counts.values())
+    if 2 * n_pos > total:
+        reasons.append(
+            f"The positive class is the majority here ({n_pos:,} of {total:,} rows): the disease is "
+            "common in this cohort, so it was not replaced by the rarer class."
+        )
+    return tuple(positive), tuple(reasons)
+
+
+# --------------------------------------------------------------------------- the guess
+
+
+def _label_reason(best: LabelCandidate, passed_over: list[LabelCandidate], n_classes: int) -> tuple[str, ...]:
+    if best.named_like_label:
+        first = f"'{best.column}' is named like a diagnosis or outcome column"
+    else:
+        first = (
+            f"No usable column is named like a diagnosis or outcome; '{best.column}' is only a guess from "
+            "its values. Check it and choose the label column if it is another"
+        )
+    reasons = [f"{first}; it has {n_classes} classes and is neither an ID nor a measurement."]
+    flags = [
+        c.column
+        for c in passed_over
+        if c.problem is None
+        and c.bookkeeping
+        and (c.n_values == 2 or any(w in LABEL_WORDS for w in name_words(c.column)))
+    ]
+    if flags:
+        reasons.append(
+            f"Passed over as bookkeeping (measured/flag/source/ID/date columns): {_quote(flags, 3)}."
+        )
+    return tuple(reasons)
+
+
+def guess_label(table: LoadedTable) -> LabelGuess:
+    """The label column and positive class a clinician would pick, with reasons (see module docs).
+
+    Raises DataError when no column can be a label (each is empty, single-class, ID-like,
+    continuous or free text), naming the columns that looked most like one and why.
+    """
+    candidates = label_candidates(table)
+    usable = [c for c in candidates if c.problem is None]
+    best_name = usable[0].name_score if usable else float("-inf")
+    # Unusable columns named at least as much like a label as the chosen one: the person may have meant them.
+    named_problems = [
+        c for c in candidates if c.problem is not None and c.named_like_label and c.name_score >= best_name
+    ]
+    problems = tuple(
+        f"Column '{c.column}' looks like the label by its name, but {c.problem}." for c in named_problems
+    )
+    if not usable:
+        shown = named_problems or [c for c in candidates if c.problem][:3]
+        detail = "; ".join(f"'{c.column}': {c.problem}" for c in shown[:3])
+        raise DataError(
+            f"No column can be the label ({detail}). A label column needs at least two classes, e.g. "
+            "a diagnosis coded yes/no; check that this is the right file."
+        )
+    best = usable[0]
+    if named_problems and not best.named_like_label:
+        problems += (
+            f"'{best.column}' was chosen for now only because it has few values; choose the label column "
+            "yourself.",
+        )
+    counts = task.label_classes(table, best.column)
+    positive, positive_reasons = guess_positive(counts)
+    missing = int(table.frame[best.column].isna().sum())
+    if 5 * missing > table.n_rows:
+        problems += (
+            f"'{best.column}' is empty or a missing-value mark (NA, ?, -) in {missing:,} of {table.n_rows:,} "
+            "rows; those rows are left out. If such a mark means 'no condition' in this file, write it as "
+            "a word (e.g. 'negative') so those patients are kept.",
+        )
+    return LabelGuess(
+        label=best.column,
+        positive=positive,
+        label_reasons=_label_reason(best, list(candidates), len(counts)),
+        positive_reasons=positive_reasons,
+        problems=problems,
+    )
+
+
+def spec_for(table: LoadedTable, label: str) -> tuple[task.TaskSpec, tuple[str, ...]]:
+    """A binary task for a label the person chose, with the positive guessed from its values.
+
+    Returns the spec and the reasons for the positive. Raises DataError for an unusable label.
+    """
+    counts = task.label_classes(table, label)
+    if len(counts) < 2:
+        raise DataError(task._one_class_message(label))
+    positive, reasons = guess_positive(counts)
+    return task.TaskSpec(label=label, positive=positive), reasons
+
+
+__all__ = [
+    "LabelCandidate",
+    "LabelGuess",
+    "guess_label",
+    "guess_positive",
+    "label_candidates",
+    "name_words",
+    "reads_negative",
+    "reads_positive",
+    "spec_for",
+]

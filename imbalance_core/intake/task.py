@@ -1,0 +1,646 @@
+"""The learning task: which column is the label, which classes count as positive, which columns are features.
+
+``LoadedTable`` (from :mod:`imbalance_core.intake.read`) is what was read; ``PreparedData`` is what every
+later stage (profile, training, projection, report) consumes. Binary and multi-class tasks share
+one shape: ``y`` holds integer class codes ``0..k-1`` and ``class_names[code]`` names them; in a
+binary task code 1 is the positive (disease) class.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from imbalance_core.errors import DataError
+from imbalance_core.intake.read import LoadedTable
+
+#: A numeric label with more distinct values than this is continuous, not a class label; a multi-class
+#: task keeps at most this many classes (group codes first: ``TaskSpec.group_prefix`` / ``group_rare``).
+#: A binary task ("these codes vs the rest") takes a text label with any number of codes.
+MAX_CLASSES = 20
+#: A text label whose distinct values exceed this share of its rows is free text, not codes.
+MAX_CODE_SHARE = 0.5
+#: Name of the class that collects codes rarer than ``TaskSpec.group_rare``.
+OTHER_CLASS = "other"
+#: A text feature with more distinct values than this is excluded (free text, codes): too many categories.
+MAX_CATEGORIES = 200
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    """What the user chose on the Data page (or on the command line).
+
+    label: the label column.
+    positive: raw label values (after spelling merge) that count as the positive class. Empty means
+        "the rarest class". Ignored when ``multiclass`` is true.
+    multiclass: keep every class separate instead of positive-vs-rest.
+    ignore: label values whose rows are left out (e.g. HCV's suspect blood donors), counted and reported.
+    include: columns the user put back although they were excluded by default.
+    exclude: columns the user removed although they were kept by default.
+    zero_missing: numeric columns in which an exact 0 means "not measured" (Pima's Glucose, BMI, ...):
+        those zeros become missing values, so the pipeline imputes them instead of learning from an
+        impossible 0. Empty by default; :mod:`imbalance_core.intake.profile` flags columns that look like
+        this.
+    group_prefix: when > 0, label codes are grouped by their first ``group_prefix`` characters
+        (ICD "E11.9" and "E10.1" -> "E" with 1), before ``group_rare``.
+    group_rare: when > 0, label values with fewer rows than this become one class ``OTHER_CLASS``.
+    A ``positive`` entry ending in ``*`` is a prefix: ``E1*`` marks every code starting with "E1".
+    """
+
+    label: str
+    positive: tuple[str, ...] = ()
+    multiclass: bool = False
+    ignore: tuple[str, ...] = ()
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    zero_missing: tuple[str, ...] = ()
+    group_prefix: int = 0
+    group_rare: int = 0
+
+
+@dataclass(frozen=True)
+class PreparedData:
+    """Features and encoded label ready for training.
+
+    X: feature columns only; numeric columns are float64 (NaN = missing), categorical columns are
+        pandas ``object``/string with NaN for missing.
+    y: int64 class codes 0..k-1 (binary: 1 = positive).
+    class_names: display name of each code; binary: (negative name, positive name).
+    positive_values: the cleaned label values that make up the positive class (binary tasks).
+    label_counts: rows per cleaned label value (before binarising), for the class chart.
+    warnings: findings worth a look that did not change the data (e.g. a column separating classes).
+    source_rows: positions in ``LoadedTable.frame`` of the rows kept (X and y are re-indexed 0..n-1).
+    zero_missing_counts: column -> zeros turned into missing values in the kept rows, for every column
+        of ``TaskSpec.zero_missing`` (also those left out of X). A saved model applies the same rule to
+        the feature columns among them.
+    """
+
+    X: pd.DataFrame
+    y: np.ndarray
+    class_names: tuple[str, ...]
+    label: str
+    numeric_features: tuple[str, ...]
+    categorical_features: tuple[str, ...]
+    name: str = "data"
+    source_sha256: str = ""
+    excluded: dict[str, str] = field(default_factory=dict)
+    notices: tuple[str, ...] = ()
+    dropped_rows: dict[str, int] = field(default_factory=dict)
+    positive_values: tuple[str, ...] = ()
+    label_counts: dict[str, int] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+    source_rows: np.ndarray | None = None
+    zero_missing_counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def is_binary(self) -> bool:
+        """True for a positive-vs-negative task."""
+        return len(self.class_names) == 2
+
+    @property
+    def positive_name(self) -> str:
+        """Display name of the positive class (binary tasks)."""
+        return self.class_names[1]
+
+    @property
+    def class_counts(self) -> dict[str, int]:
+        """Rows per class, by display name."""
+        counts = np.bincount(self.y, minlength=len(self.class_names))
+        return {name: int(c) for name, c in zip(self.class_names, counts, strict=True)}
+
+
+# --------------------------------------------------------------------------- label
+
+
+@dataclass(frozen=True)
+class _Label:
+    """The cleaned label column (categorical of strings, NaN = missing) and what cleaning did."""
+
+    values: pd.Series
+    notices: tuple[str, ...]
+
+
+def _category_name(value: object, numeric: bool) -> str:
+    """Display text of one label value: whole numbers without '.0' (1.0 -> '1'), text trimmed."""
+    if numeric and isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _class_order(name: str) -> tuple[int, float, str]:
+    """Sort key for class names: numbers by value ('2' before '10'), then text alphabetically."""
+    try:
+        return (0, float(name), name)
+    except ValueError:
+        return (1, 0.0, name)
+
+
+def _recode(cat: pd.Series, names: list[str]) -> pd.Series:
+    """Rename the categories of ``cat`` to ``names``; equal names merge, '' becomes missing."""
+    uniq = sorted({n for n in names if n}, key=_class_order)
+    index = {n: i for i, n in enumerate(uniq)}
+    lookup = np.array([index.get(n, -1) for n in names] + [-1], dtype=np.int64)
+    codes = lookup[cat.cat.codes.to_numpy()]  # code -1 (missing) picks the trailing -1
+    return pd.Series(pd.Categorical.from_codes(codes, categories=uniq), index=cat.index)
+
+
+def _label_text(raw: pd.Series) -> pd.Series:
+    """The label as a categorical of strings (NaN = missing). Work is per distinct value, not per row."""
+    numeric = pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw)
+    cat = raw.astype("category")
+    return _recode(cat, [_category_name(v, numeric) for v in cat.cat.categories])
+
+
+def _merge_spellings(text: pd.Series) -> tuple[pd.Series, tuple[str, ...]]:
+    """Merge spellings that differ only in upper/lower case into the lower-case form (with a notice).
+
+    Surrounding spaces were already trimmed; spellings differing only in them are merged silently
+    by :func:`_label_text` and in the intake.
+    """
+    names = [str(c) for c in text.cat.categories]
+    groups: dict[str, int] = {}
+    for n in names:
+        groups[n.casefold()] = groups.get(n.casefold(), 0) + 1
+    merged = [k for k, n in groups.items() if n > 1]
+    if not merged:
+        return text, ()
+    notices = tuple(
+        f"Label spellings that differ only in upper/lower case or spaces were merged into one class '{k}'."
+        for k in merged
+    )
+    return _recode(text, [n.casefold() if n.casefold() in merged else n for n in names]), notices
+
+
+def _group_prefix(text: pd.Series, length: int) -> tuple[pd.Series, tuple[str, ...]]:
+    """Codes grouped by their first ``length`` characters (per distinct value, not per row)."""
+    names = [str(c) for c in text.cat.categories]
+    grouped = _recode(text, [n[:length].strip() for n in names])
+    n_groups = len(grouped.cat.categories)
+    notice = (
+        f"Label codes grouped by their first {length} characters: {len(names)} codes -> {n_groups} groups."
+    )
+    return grouped, (notice,)
+
+
+def _group_rare(text: pd.Series, min_rows: int) -> tuple[pd.Series, tuple[str, ...]]:
+    """Values with fewer than ``min_rows`` rows merged into ``OTHER_CLASS``."""
+    counts = _counts(text)
+    rare = {c for c, n in counts.items() if n < min_rows}
+    if not rare:
+        return text, ()
+    names = [OTHER_CLASS if str(c) in rare else str(c) for c in text.cat.categories]
+    notice = (
+        f"{len(rare)} label values with fewer than {min_rows} rows ({sum(counts[c] for c in rare):,} rows) "
+        f"were grouped into one class '{OTHER_CLASS}'."
+    )
+    return _recode(text, names), (notice,)
+
+
+def _clean_label(table: LoadedTable, label: str, group_prefix: int = 0, group_rare: int = 0) -> _Label:
+    """The label column cleaned, grouped as asked and checked (exists, not empty, not continuous, not
+    free text). Text codes are not capped here: a binary task takes any number of them, and
+    :func:`_encode` caps a multi-class task at ``MAX_CLASSES``."""
+    if label not in table.frame.columns:
+        raise DataError(f"There is no column called '{label}'. Choose the label column from the list.")
+    raw = table.frame[label]
+    text, notices = _merge_spellings(_label_text(raw))
+    n_classes = len(text.cat.categories)
+    if n_classes == 0:
+        raise DataError(f"The label column '{label}' is empty. Choose a column that holds the diagnosis.")
+    if n_classes > MAX_CLASSES and pd.api.types.is_numeric_dtype(raw) and not group_prefix:
+        raise DataError(
+            f"The label column '{label}' has {n_classes} different numbers and looks continuous. "
+            "Choose a column with a few classes, or turn the measurement into classes first."
+        )
+    n_rows = int(text.notna().sum())
+    if n_classes > MAX_CLASSES and n_classes > MAX_CODE_SHARE * n_rows and not group_prefix:
+        raise DataError(
+            f"The label column '{label}' has {n_classes} different values in {n_rows:,} rows: free text "
+            "rather than classes or codes. Choose a column with a few classes or repeated codes."
+        )
+    if group_prefix > 0:
+        text, found = _group_prefix(text, group_prefix)
+        notices += found
+    if group_rare > 0:
+        text, found = _group_rare(text, group_rare)
+        notices += found
+    if table.non_numeric_counts.get(label):
+        notices += (
+            f"The label column '{label}' is mostly numbers; its {table.non_numeric_counts[label]:,} cells "
+            "holding text were read as missing, so those rows are left out. If they are classes, write "
+            "them as codes (numbers) or as text in every row.",
+        )
+    return _Label(text, notices)
+
+
+def label_classes(
+    table: LoadedTable, label: str, group_prefix: int = 0, group_rare: int = 0
+) -> dict[str, int]:
+    """Cleaned (and grouped) label values -> row counts (missing labels not counted), sorted by value.
+
+    Raises DataError for a missing, empty, continuous or free-text label column.
+    """
+    return _counts(_clean_label(table, label, group_prefix, group_rare).values)
+
+
+def _counts(values: pd.Series) -> dict[str, int]:
+    """Rows per category of a categorical series (category order), classes with no rows left out."""
+    codes = values.cat.codes.to_numpy()
+    counts = np.bincount(codes[codes >= 0], minlength=len(values.cat.categories))
+    return {str(c): int(n) for c, n in zip(values.cat.categories, counts, strict=True) if n}
+
+
+def _rarest(counts: dict[str, int]) -> str:
+    """The class with the fewest rows (ties: the later name, so '1' beats '0')."""
+    return min(sorted(counts, reverse=True), key=lambda k: counts[k])
+
+
+def default_spec(table: LoadedTable, label: str) -> TaskSpec:
+    """A binary task with the rarest class of ``label`` as the positive class."""
+    counts = label_classes(table, label)
+    if len(counts) < 2:
+        raise DataError(_one_class_message(label))
+    return TaskSpec(label=label, positive=(_rarest(counts),))
+
+
+def _one_class_message(label: str) -> str:
+    return (
+        f"The label column '{label}' has only one class; a classifier needs at least two. "
+        "Choose another label column or a file with both classes."
+    )
+
+
+def _match_values(wanted: tuple[str, ...], classes: list[str]) -> tuple[str, ...]:
+    """Map user-given label values onto the cleaned classes (exact, else ignoring case and spaces);
+    a value ending in ``*`` matches every class starting with the rest ("E1*": "E10", "E11.9")."""
+    by_key = {c.casefold(): c for c in classes}
+    out = []
+    for value in wanted:
+        value = str(value)
+        if value in classes:
+            out.append(value)
+        elif value.strip().casefold() in by_key:
+            out.append(by_key[value.strip().casefold()])
+        elif value.endswith("*") and value.strip() != "*":
+            prefix = value[:-1].strip().casefold()
+            out.extend(c for c in classes if c.casefold().startswith(prefix))
+    return tuple(dict.fromkeys(out))
+
+
+def _join_names(names: list[str], fallback: str) -> str:
+    return " + ".join(names) if len(names) <= 3 else fallback
+
+
+# --------------------------------------------------------------------------- feature checks
+
+
+def _whole_numbers(col: pd.Series) -> np.ndarray | None:
+    """The column as float64 if it is numeric with only whole numbers and no missing values."""
+    if not pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col):
+        return None
+    values = col.to_numpy(dtype=float)
+    if col.dtype.kind != "f":
+        return values
+    head = values[:1000]
+    if np.isnan(head).any() or np.any(np.mod(head, 1) != 0):  # most measurements stop here
+        return None
+    if np.isnan(values).any() or np.any(np.mod(values, 1) != 0):
+        return None
+    return values
+
+
+def _is_id_like(col: pd.Series, name: str) -> bool:
+    """Unique per row and either text or whole numbers counting up (row numbers, patient IDs).
+
+    Cheap tests run first so that a million-row measurement column is rejected without hashing it.
+    """
+    if len(col) < 3:
+        return False
+    if not pd.api.types.is_numeric_dtype(col):
+        return bool(col.notna().all() and col.iloc[:1000].is_unique and col.is_unique)
+    values = _whole_numbers(col)
+    if values is None:
+        return False
+    step = np.diff(values)
+    if np.all(step > 0) or np.all(step < 0):
+        return True
+    consecutive = values.max() - values.min() + 1 == len(values)
+    named_id = "id" in name.casefold().replace("_", " ").split()
+    return bool((consecutive or named_id) and col.is_unique)
+
+
+def _few_values(col: pd.Series) -> bool:
+    """At most MAX_CLASSES distinct values (a quick look at the first rows rules most columns out)."""
+    return col.iloc[:2000].nunique() <= MAX_CLASSES and col.nunique() <= MAX_CLASSES
+
+
+def _predicts_label(col: pd.Series, y: np.ndarray) -> bool:
+    """True when each value of a column with few values belongs to one class only."""
+    mask = col.notna().to_numpy()
+    n = int(mask.sum())
+    if n < 2 or not _few_values(col):
+        return False
+    values, codes = col[mask], y[mask]
+    if len(np.unique(codes)) < 2 or 2 * values.nunique() > n:
+        return False
+    return bool((pd.Series(codes).groupby(values.to_numpy()).nunique() == 1).all())
+
+
+def _separates_classes(col: pd.Series, y: np.ndarray) -> bool:
+    """Binary task, numeric column: every positive lies above (or below) every negative."""
+    if not pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col):
+        return False
+    if np.any(y > 1):
+        return False
+    values = col.to_numpy(dtype=float)
+    pos_rows, neg_rows = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
+    for take in (slice(0, 2000), slice(None)):  # overlapping ranges in a sample settle most columns
+        pos, neg = values[pos_rows[take]], values[neg_rows[take]]
+        pos, neg = pos[~np.isnan(pos)], neg[~np.isnan(neg)]
+        if len(pos) == 0 or len(neg) == 0:
+            return False
+        if not (pos.min() > neg.max() or pos.max() < neg.min()):
+            return False
+    return True
+
+
+def _check_empty(col: pd.Series, name: str, y: np.ndarray) -> str | None:
+    return "empty in every row" if not col.notna().any() else None
+
+
+def _check_constant(col: pd.Series, name: str, y: np.ndarray) -> str | None:
+    if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
+        values = col.to_numpy(dtype=float)
+        same = np.nanmin(values) == np.nanmax(values)  # all-NaN columns were caught before
+    else:
+        same = col.nunique(dropna=True) == 1
+    return "the same value in every row" if same else None
+
+
+def _check_id(col: pd.Series, name: str, y: np.ndarray) -> str | None:
+    if not _is_id_like(col, name):
+        return None
+    reason = "unique in every row, like a row number or patient ID"
+    if _separates_classes(col, y):
+        reason += "; it also predicts the label perfectly (rows are in label order)"
+    return reason
+
+
+def _check_leak(col: pd.Series, name: str, y: np.ndarray) -> str | None:
+    if _predicts_label(col, y):
+        return "predicts the label perfectly on its own; check it is not derived from the diagnosis"
+    return None
+
+
+def _check_categories(col: pd.Series, name: str, y: np.ndarray) -> str | None:
+    if pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col):
+        return None
+    n = col.nunique(dropna=True)
+    return f"text with {n} different values, too many to use as categories" if n > MAX_CATEGORIES else None
+
+
+#: Default exclusion checks, in order; the first reason found is the one reported.
+FEATURE_CHECKS: tuple[tuple[str, Callable[[pd.Series, str, np.ndarray], str | None]], ...] = (
+    ("all_empty", _check_empty),
+    ("constant", _check_constant),
+    ("id_like", _check_id),
+    ("label_leak", _check_leak),
+    ("too_many_categories", _check_categories),
+)
+
+
+def default_exclusions(frame: pd.DataFrame, label: str, y: np.ndarray) -> dict[str, str]:
+    """Column -> reason for every column left out by default (before the user's include/exclude)."""
+    excluded: dict[str, str] = {}
+    for name in frame.columns:
+        if name == label:
+            continue
+        for _, check in FEATURE_CHECKS:
+            reason = check(frame[name], str(name), y)
+            if reason:
+                excluded[str(name)] = reason
+                break
+    return excluded
+
+
+def _features(frame: pd.DataFrame, columns: list) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """X with numbers as float64 and text as object (NaN = missing); numeric and text column names.
+
+    One column selection (a single copy); only columns that are not float64 already are converted.
+    """
+    if not columns:
+        raise DataError("No feature columns are left. Put back at least one excluded column.")
+    X = frame[columns]
+    numeric: list[str] = []
+    categorical: list[str] = []
+    for name in columns:
+        col = X[name]
+        if pd.api.types.is_bool_dtype(col) or pd.api.types.is_numeric_dtype(col):
+            numeric.append(str(name))
+            if col.dtype != np.float64:
+                X[name] = col.astype("float64")
+        else:
+            categorical.append(str(name))
+            X[name] = col.astype(object).where(col.notna(), np.nan)
+    return X, numeric, categorical
+
+
+# --------------------------------------------------------------------------- zeros that mean "not measured"
+
+
+def is_numeric_column(col: pd.Series) -> bool:
+    """True for a column of numbers (not booleans): the only kind whose zeros can mean 'not measured'."""
+    return bool(pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col))
+
+
+def numeric_columns(table: LoadedTable, label: str | None = None) -> tuple[str, ...]:
+    """Numeric columns of the table except ``label``: the choices for ``TaskSpec.zero_missing``."""
+    return tuple(str(c) for c in table.frame.columns if str(c) != label and is_numeric_column(table.frame[c]))
+
+
+def _quoted(names: list[str]) -> str:
+    return ", ".join(f"'{n}'" for n in names)
+
+
+def check_zero_missing(table: LoadedTable, spec: TaskSpec) -> tuple[str, ...]:
+    """The columns of ``spec.zero_missing`` (duplicates dropped), checked against the table.
+
+    Raises DataError naming columns that do not exist, hold text, or are the label.
+    """
+    wanted = tuple(dict.fromkeys(str(c) for c in spec.zero_missing))
+    frame = table.frame
+    unknown = [c for c in wanted if c not in frame.columns]
+    if unknown:
+        raise DataError(
+            f"Zeros can only be read as 'not measured' in columns of this table; there is no column "
+            f"{_quoted(unknown)}. Choose from the numeric columns."
+        )
+    if spec.label in wanted:
+        raise DataError(
+            f"The zeros of the label column '{spec.label}' are class values, not missing measurements; "
+            "remove it from the columns whose zeros mean 'not measured'."
+        )
+    text = [c for c in wanted if not is_numeric_column(frame[c])]
+    if text:
+        raise DataError(
+            f"Zeros can only mean 'not measured' in numeric columns; {_quoted(text)} "
+            f"{'holds' if len(text) == 1 else 'hold'} text. Remove {'it' if len(text) == 1 else 'them'} "
+            "from the list."
+        )
+    return wanted
+
+
+def zeros_to_missing(frame: pd.DataFrame, columns: tuple[str, ...]) -> tuple[pd.DataFrame, dict[str, int]]:
+    """A frame whose exact zeros in ``columns`` are NaN, and the number replaced per column.
+
+    Only the named columns are rebuilt (copy-on-write: the input frame, e.g. a cached table, is
+    never changed and other columns are not copied). ``-0.0`` counts as zero.
+    """
+    counts: dict[str, int] = {}
+    replaced: dict[str, pd.Series] = {}
+    for name in columns:
+        values = frame[name].to_numpy(dtype="float64")
+        zero = values == 0
+        counts[name] = int(np.count_nonzero(zero))
+        if counts[name]:
+            replaced[name] = pd.Series(np.where(zero, np.nan, values), index=frame.index, name=name)
+    if not replaced:
+        return frame, counts
+    out = frame.copy(deep=False)
+    for name, series in replaced.items():
+        out[name] = series
+    return out, counts
+
+
+def _zero_missing_notice(counts: dict[str, int]) -> str:
+    shown = ", ".join(f"{c} {n}" for c, n in counts.items())
+    return (
+        f"Zeros read as 'not measured' (missing values, filled like any other missing value): {shown} "
+        f"({sum(counts.values())} cells)."
+    )
+
+
+# --------------------------------------------------------------------------- prepare
+
+
+def _encode(
+    values: pd.Series, spec: TaskSpec, label: str
+) -> tuple[np.ndarray, tuple[str, ...], tuple[str, ...]]:
+    """Class codes, class names and the positive label values for the task."""
+    counts = _counts(values)
+    classes = list(counts)
+    if len(classes) < 2:
+        raise DataError(_one_class_message(label))
+    if spec.multiclass:
+        if len(classes) > MAX_CLASSES:
+            raise DataError(
+                f"The label column '{label}' has {len(classes)} classes; a multi-class task keeps at most "
+                f"{MAX_CLASSES}. Group the codes (by their first characters, or rare codes into "
+                f"'{OTHER_CLASS}'), or choose the positive codes for a binary task (these codes vs the rest)."
+            )
+        codes = values.cat.set_categories(classes).cat.codes.to_numpy().astype(np.int64)
+        return codes, tuple(classes), ()
+    if spec.positive:
+        positive = _match_values(spec.positive, classes)
+        if not positive:
+            raise DataError(
+                f"None of the chosen positive classes occurs in the label column '{label}'. "
+                "Choose the positive class from the list."
+            )
+    else:
+        positive = (_rarest(counts),)
+    negative = [c for c in classes if c not in positive]
+    if not negative:
+        raise DataError("Every class is marked positive; leave at least one class as negative.")
+    codes = values.isin(positive).to_numpy().astype(np.int64)
+    names = (_join_names(negative, "other classes"), _join_names(list(positive), "positive classes"))
+    return codes, names, positive
+
+
+def prepare(table: LoadedTable, spec: TaskSpec) -> PreparedData:
+    """Turn a loaded table and the user's task choices into features ``X`` and class codes ``y``.
+
+    Rows with a missing label are dropped and counted; rows whose label is in ``spec.ignore`` are
+    left out and reported. Columns that are empty, constant, ID-like, perfectly predict the label
+    or hold too many text values are excluded by default with the reason (``spec.include`` puts them
+    back, ``spec.exclude`` removes others). Exact zeros in the columns of ``spec.zero_missing``
+    become missing values (counted in ``zero_missing_counts`` and a notice).
+
+    Raises
+    ------
+    DataError
+        Unknown label column, continuous or single-class label, unknown positive class, no
+        feature left, or a ``zero_missing`` column that is unknown, text or the label.
+    """
+    label = _clean_label(table, spec.label, spec.group_prefix, spec.group_rare)
+    zero_columns = check_zero_missing(table, spec)
+    values = label.values
+    notices = list(label.notices)
+    dropped: dict[str, int] = {}
+    keep = values.notna()
+    n_missing = int((~keep).sum())
+    if n_missing:
+        dropped["missing label"] = n_missing
+        notices.append(f"{n_missing} rows without a label were left out.")
+    classes_present = list(_counts(values))
+    for ignored in _match_values(spec.ignore, classes_present):
+        hit = keep & (values == ignored)
+        n = int(hit.sum())
+        if n:
+            keep &= ~hit
+            dropped[f"label '{ignored}' left out"] = n
+            notices.append(f"{n} rows with label '{ignored}' left out.")
+    rows = np.flatnonzero(keep.to_numpy())
+    if len(rows) == len(values):  # nothing dropped: no copy of a possibly large frame
+        frame, kept = table.frame, values
+    else:
+        frame = table.frame.iloc[rows].reset_index(drop=True)
+        kept = values.iloc[rows].reset_index(drop=True)
+    y, class_names, positive = _encode(kept, spec, spec.label)
+    zero_counts: dict[str, int] = {}
+    if zero_columns:  # before the default checks, so they see missing values rather than zeros
+        frame, zero_counts = zeros_to_missing(frame, zero_columns)
+        notices.append(_zero_missing_notice(zero_counts))
+
+    excluded = default_exclusions(frame, spec.label, y)
+    for col in spec.include:
+        excluded.pop(col, None)
+    for col in spec.exclude:
+        if col in frame.columns and col != spec.label:
+            excluded[col] = "left out by you"
+    X, numeric, categorical = _features(
+        frame, [c for c in frame.columns if c != spec.label and c not in excluded]
+    )
+    for col, reason in excluded.items():
+        if reason != "left out by you":
+            notices.append(f"Column '{col}' is excluded: {reason}.")
+    if categorical:
+        notices.append(f"Text columns used as categories: {', '.join(categorical)}.")
+    found = [
+        f"Column '{c}' alone separates the two classes completely; check it is not a consequence of "
+        "the diagnosis."
+        for c in numeric
+        if _separates_classes(X[c], y)
+    ]
+
+    return PreparedData(
+        X=X,
+        y=y,
+        class_names=class_names,
+        label=spec.label,
+        numeric_features=tuple(numeric),
+        categorical_features=tuple(categorical),
+        name=table.name,
+        source_sha256=table.sha256,
+        excluded=excluded,
+        notices=tuple(notices),
+        dropped_rows=dropped,
+        positive_values=positive,
+        label_counts=_counts(kept),
+        warnings=tuple(found),
+        source_rows=rows,
+        zero_missing_counts=zero_counts,
+    )

@@ -1,0 +1,30 @@
+"""Learn: samplers, classifiers and the cross-validated training that never resamples the hold-out.
+
+:mod:`.samplers` and :mod:`.classifiers` are registries (key -> spec) of the imbalanced-learn
+resamplers and scikit-learn classifiers the app offers (:mod:`.clinical_bounds` suggests plausible
+limits for synthetic lab values; :mod:`.model_contents` checks what a fitted classifier keeps of its
+training rows); :mod:`.settings_check` validates a :class:`~.training.TrainSettings`; :mod:`.training`
+splits once (stratified), builds the imbalanced-learn ``Pipeline`` (preprocess -> sampler ->
+classifier) so resampling happens inside training folds only, and returns a
+:class:`~.training.TrainResult` with out-of-fold and hold-out scores; :mod:`.recalibration` turns
+distorted scores back into risks with calibrators fitted on out-of-fold scores only
+(:mod:`.calibration_summary` judges whether risks are honest); :mod:`.resampling_effect` answers
+"did resampling help?" against the same classifier without it; :mod:`.compare` runs the same pieces
+for a grid of sampler x classifier pairs; :mod:`.workers` runs fits in worker processes so the server
+stays responsive; :mod:`.summary` shapes results as JSON for the CLI, pages and report.
+"""
+
+__all__ = [
+    "calibration_summary",
+    "classifiers",
+    "clinical_bounds",
+    "compare",
+    "model_contents",
+    "recalibration",
+    "resampling_effect",
+    "samplers",
+    "settings_check",
+    "summary",
+    "training",
+    "workers",
+]

@@ -1,0 +1,237 @@
+"""Did resampling help? The trained model against the same classifier without resampling or weights.
+
+van den Goorbergh et al. (JAMIA 2022) found that random under/over-sampling and SMOTE did not improve
+ROC AUC and badly miscalibrated risks, and that moving the threshold on an uncorrected model reached the
+same sensitivity. This module asks that question of the person's own data:
+
+* the **baseline** is the same classifier and parameters with ``sampler="none"``, ``weighting="none"``
+  and no recalibration, on the same seed, so the same hold-out split and the same CV folds
+  (:func:`baseline_settings`); it is fitted once and cached by the caller (pages: ``st.cache_resource``);
+* discrimination: ROC AUC and PR AUC (average precision) of both on the hold-out, with a **paired,
+  stratified bootstrap** of the difference (the same resampled patients score both models);
+* operating point: a threshold picked the same way (default: sensitivity ≥ 0.90) on *each* model's own
+  out-of-fold training scores, then sensitivity and specificity on the hold-out, differences paired;
+* risks: calibration intercept, slope, E:O, ICI and Brier of both
+(:mod:`imbalance_core.evaluation.calibration`);
+* a plain sentence (:func:`verdict`) that follows from those numbers, in whichever direction they point.
+
+Nothing here retrains on threshold moves: the inputs are two finished TrainResults.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+from sklearn.metrics import average_precision_score, roc_auc_score
+
+from imbalance_core.errors import DataError
+from imbalance_core.evaluation.calibration import CalibrationMetrics, Estimate, calibration_metrics
+from imbalance_core.evaluation.thresholds import pick_sensitivity
+
+#: Default target sensitivity of the threshold picked on each model's out-of-fold scores.
+TARGET_SENSITIVITY = 0.90
+#: Default bootstrap resamples for the paired differences.
+N_BOOT = 200
+
+
+def baseline_settings(settings: Any) -> Any:
+    """Same classifier, parameters, folds, split and seed; no resampling, weights or recalibration."""
+    return replace(settings, sampler="none", weighting="none", custom_weights=(), recalibrate="none")
+
+
+def is_baseline(settings: Any) -> bool:
+    """True when ``settings`` already is its own baseline (nothing to compare)."""
+    return baseline_settings(settings) == settings
+
+
+@dataclass(frozen=True)
+class ModelSide:
+    """One side of the comparison on the hold-out."""
+
+    label: str
+    roc_auc: float
+    pr_auc: float
+    threshold: float
+    sensitivity: float
+    specificity: float
+    calibration: CalibrationMetrics
+
+
+@dataclass(frozen=True)
+class ResamplingEffect:
+    """The trained model against its baseline; ``*_diff`` are model − baseline with paired 95 % intervals."""
+
+    model: ModelSide
+    baseline: ModelSide
+    auc_diff: Estimate
+    pr_auc_diff: Estimate
+    sensitivity_diff: Estimate
+    specificity_diff: Estimate
+    target_sensitivity: float
+    n_boot: int
+    seed: int
+    sentence: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-friendly summary (used by ``evaluate --json`` and the report)."""
+
+        def side(s: ModelSide) -> dict[str, Any]:
+            return {
+                "label": s.label,
+                "roc_auc": s.roc_auc,
+                "pr_auc": s.pr_auc,
+                "threshold": s.threshold,
+                "sensitivity": s.sensitivity,
+                "specificity": s.specificity,
+                "calibration": s.calibration.as_dict(),
+            }
+
+        return {
+            "model": side(self.model),
+            "baseline": side(self.baseline),
+            "auc_diff": self.auc_diff.as_dict(),
+            "pr_auc_diff": self.pr_auc_diff.as_dict(),
+            "sensitivity_diff": self.sensitivity_diff.as_dict(),
+            "specificity_diff": self.specificity_diff.as_dict(),
+            "target_sensitivity": self.target_sensitivity,
+            "n_boot": self.n_boot,
+            "seed": self.seed,
+            "sentence": self.sentence,
+        }
+
+
+def _sens_spec(y: np.ndarray, s: np.ndarray, t: float) -> np.ndarray:
+    flag = s >= t
+    return np.array([flag[y == 1].mean(), 1 - flag[y == 0].mean()])
+
+
+def _stats(y: np.ndarray, a: np.ndarray, b: np.ndarray, ta: float, tb: float) -> np.ndarray:
+    """Model − baseline: ROC AUC, PR AUC, sensitivity, specificity."""
+    auc = roc_auc_score(y, a) - roc_auc_score(y, b)
+    ap = average_precision_score(y, a) - average_precision_score(y, b)
+    return np.concatenate([[auc, ap], _sens_spec(y, a, ta) - _sens_spec(y, b, tb)])
+
+
+def paired_bootstrap(
+    y: np.ndarray, a: np.ndarray, b: np.ndarray, ta: float, tb: float, n_boot: int, seed: int
+) -> list[Estimate]:
+    """Differences (model − baseline) with stratified paired-bootstrap percentile 95 % intervals."""
+    point = _stats(y, a, b, ta, tb)
+    rng = np.random.default_rng(seed)
+    pos, neg = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
+    draws = []
+    for _ in range(n_boot):
+        idx = np.concatenate([rng.choice(pos, len(pos)), rng.choice(neg, len(neg))])
+        draws.append(_stats(y[idx], a[idx], b[idx], ta, tb))
+    low, high = np.quantile(np.array(draws), [0.025, 0.975], axis=0)
+    how = f"paired stratified bootstrap, {n_boot} resamples"
+    return [Estimate(float(v), float(lo), float(hi), how) for v, lo, hi in zip(point, low, high, strict=True)]
+
+
+def _side(label: str, result: Any, target: float, n_boot: int, seed: int) -> ModelSide:
+    y, s = np.asarray(result.y_test), np.asarray(result.test_scores, dtype=float)
+    t = pick_sensitivity(result.y_train, result.oof_scores, target).threshold
+    sens, spec = _sens_spec(y, s, t)
+    return ModelSide(
+        label=label,
+        roc_auc=float(roc_auc_score(y, s)),
+        pr_auc=float(average_precision_score(y, s)),
+        threshold=float(t),
+        sensitivity=float(sens),
+        specificity=float(spec),
+        calibration=calibration_metrics(y, s, n_boot=n_boot, seed=seed),
+    )
+
+
+def describe_settings(settings: Any) -> str:
+    """'SMOTE + balanced weights' style label of what the model changed (used in sentences)."""
+    from imbalance_core.learn.samplers import get_sampler
+
+    parts = [] if settings.sampler == "none" else [get_sampler(settings.sampler).name]
+    if settings.weighting != "none":
+        parts.append(f"{settings.weighting} class weights")
+    if getattr(settings, "recalibrate", "none") != "none":
+        parts.append(f"{settings.recalibrate} recalibration")
+    return " + ".join(parts) or "no resampling"
+
+
+def compare_to_baseline(
+    result: Any,
+    baseline: Any,
+    target_sensitivity: float = TARGET_SENSITIVITY,
+    n_boot: int = N_BOOT,
+    seed: int = 0,
+) -> ResamplingEffect:
+    """Compare a trained binary model with its baseline fit on the same hold-out rows.
+
+    Raises DataError when the two were not trained on the same split (different hold-out rows).
+    """
+    if not result.is_binary:
+        raise DataError("'Did resampling help?' compares two-class models only.")
+    if not np.array_equal(result.test_index, baseline.test_index):
+        raise DataError("The baseline was trained on a different split; train both with the same seed.")
+    model = _side(describe_settings(result.settings), result, target_sensitivity, n_boot, seed)
+    base = _side("same classifier without resampling or weights", baseline, target_sensitivity, n_boot, seed)
+    y = np.asarray(result.y_test)
+    diffs = paired_bootstrap(
+        y,
+        np.asarray(result.test_scores, dtype=float),
+        np.asarray(baseline.test_scores, dtype=float),
+        model.threshold,
+        base.threshold,
+        n_boot,
+        seed,
+    )
+    effect = ResamplingEffect(model, base, *diffs, target_sensitivity, n_boot, seed, sentence="")
+    return replace(effect, sentence=verdict(effect))
+
+
+# --------------------------------------------------------------------------- the sentence
+
+
+def _ci(e: Estimate, digits: int = 3) -> str:
+    return f"{e.value:+.{digits}f}, 95 % CI {e.low:+.{digits}f} to {e.high:+.{digits}f}"
+
+
+def _direction(e: Estimate) -> int:
+    """+1 when the interval lies above 0, −1 below, 0 when it contains 0."""
+    return 1 if e.low > 0 else -1 if e.high < 0 else 0
+
+
+def verdict(effect: ResamplingEffect) -> str:
+    """A plain sentence that follows from the numbers, whichever way they point."""
+    what = effect.model.label
+    auc = effect.auc_diff
+    discrimination = {
+        0: f"{what} did not change discrimination measurably (AUC difference {_ci(auc)}).",
+        1: f"{what} improved discrimination (AUC difference {_ci(auc)}).",
+        -1: f"{what} worsened discrimination (AUC difference {_ci(auc)}).",
+    }[_direction(auc)]
+    m_cal, b_cal = effect.model.calibration, effect.baseline.calibration
+    eo = m_cal.e_to_o
+    if m_cal.e_to_o.low <= 1 <= m_cal.e_to_o.high and m_cal.slope.low <= 1 <= m_cal.slope.high:
+        risks = f"Its risks are calibrated (E:O {eo.value:.2f}, slope {m_cal.slope.value:.2f})."
+    else:
+        risks = (
+            f"It distorted the risks (E:O {eo.value:.2f}, 95 % CI {eo.low:.2f} to {eo.high:.2f}; "
+            f"slope {m_cal.slope.value:.2f}); the model without resampling has E:O {b_cal.e_to_o.value:.2f}."
+        )
+    sens = effect.sensitivity_diff
+    target = f"sensitivity ≥ {effect.target_sensitivity:g} picked on each model's out-of-fold scores"
+    if _direction(sens) == 0:
+        operating = (
+            f"With a threshold for {target}, moving the threshold on the model without resampling gives "
+            f"about the same sensitivity on the hold-out ({effect.baseline.sensitivity:.3f} vs "
+            f"{effect.model.sensitivity:.3f} with resampling; difference {_ci(sens)})"
+            + (" with calibrated risks." if b_cal.is_calibrated() else ".")
+        )
+    else:
+        better = "higher" if sens.value > 0 else "lower"
+        operating = (
+            f"With a threshold for {target}, the resampled model reaches a {better} sensitivity on the "
+            f"hold-out ({effect.model.sensitivity:.3f} vs {effect.baseline.sensitivity:.3f} without; "
+            f"difference {_ci(sens)})."
+        )
+    return " ".join([discrimination, risks, operating])

@@ -1,0 +1,286 @@
+"""Training in worker processes, so the app's server stays responsive while people train.
+
+Streamlit runs every session's script in threads of one interpreter: a random forest fitted there holds
+the interpreter lock between its C calls, and on a 2-core machine eight people training stretched every
+other person's slider commit from ~0.2 s to over a second. Here a fit runs in a separate process
+(``spawn``: a fresh interpreter, nothing of the server's state inherited), at a lower CPU priority, and
+only a bounded number run at once (:func:`default_workers`); the others wait in order, and each person
+sees how many trainings are ahead of theirs.
+
+The process boundary is internal: our own :class:`~imbalance_core.intake.task.PreparedData` goes in and our
+own :class:`~imbalance_core.learn.training.TrainResult` comes back through ``concurrent.futures``' pickling
+between this server and the processes it started. Nothing is read from outside; no user file is
+unpickled.
+
+Progress (the fold messages of :func:`imbalance_core.learn.training.train`) travels back on one queue shared
+by the workers and is read by one thread of the server (:class:`TrainingPool`). Nothing here imports
+Streamlit; ``pages/common.train_cached`` submits and polls.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import multiprocessing
+import os
+import sys
+import threading
+import time
+import types
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from imbalance_core.errors import DataError
+
+if TYPE_CHECKING:
+    from imbalance_core.intake.task import PreparedData
+    from imbalance_core.learn.training import TrainResult, TrainSettings
+
+#: Environment variable: how many trainings run at once (default: :func:`default_workers`).
+WORKERS_ENV = "IMBALANCE_LAB_TRAIN_WORKERS"
+#: Added to a worker's niceness: the server (page runs, slider commits) gets the CPU first.
+WORKER_NICENESS = 10
+BROKEN_MESSAGE = (
+    "The training process stopped unexpectedly (perhaps the machine ran out of memory). "
+    "Try again, or with fewer rows or a lighter resampling method."
+)
+
+_progress_queue: Any = None  # in a worker: the queue its progress messages go to (set by _init_worker)
+
+
+def in_process() -> bool:
+    """True when ``IMBALANCE_LAB_TRAIN_WORKERS=0``: train in the calling process (debugging)."""
+    return os.environ.get(WORKERS_ENV, "").strip() == "0"
+
+
+def default_workers(cpu_count: int | None = None) -> int:
+    """Trainings run at once: half the cores (at least one), so one core stays with the server.
+
+    ``IMBALANCE_LAB_TRAIN_WORKERS`` overrides it (an integer >= 1).
+    """
+    configured = os.environ.get(WORKERS_ENV, "").strip()
+    if configured.isdigit() and int(configured) >= 1:
+        return int(configured)
+    return max(1, (cpu_count or os.cpu_count() or 2) // 2)
+
+
+# --- worker side -------------------------------------------------------------------------------------
+def _init_worker(queue: Any) -> None:
+    """Runs once in each worker: remember the progress queue, lower the priority, import the engine,
+    and watch the server: a worker whose server was killed ends instead of training on for nobody."""
+    global _progress_queue
+    _progress_queue = queue
+    parent = os.getppid()
+    threading.Thread(target=_exit_with_parent, args=(parent,), name="parent-watch", daemon=True).start()
+    with contextlib.suppress(OSError):  # not permitted here: run at normal priority
+        os.nice(WORKER_NICENESS)
+    import imbalance_core.learn.training  # noqa: F401  (import once per worker, not per job)
+
+
+def _exit_with_parent(parent: int, every_seconds: float = 1.0) -> None:
+    """Thread in a worker: end the process once its parent (the server) is gone (re-parented)."""
+    while os.getppid() == parent:
+        time.sleep(every_seconds)
+    os._exit(0)
+
+
+def _run_training(job_id: int, data: PreparedData, settings: TrainSettings) -> TrainResult:
+    """Worker: train and report progress as ``(job_id, message, fraction)`` on the shared queue."""
+    from imbalance_core.learn.training import train
+
+    def progress(message: str, fraction: float) -> None:
+        _progress_queue.put((job_id, str(message), float(fraction)))
+
+    progress("Starting", 0.0)
+    return train(data, settings, progress=progress)
+
+
+# --- server side -------------------------------------------------------------------------------------
+_MAIN_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _no_main_module() -> Iterator[None]:
+    """While worker processes are started: no ``__main__`` for ``spawn`` to re-run in them.
+
+    ``spawn`` re-runs the parent's ``__main__`` file in every new worker; under ``streamlit run`` that
+    is the app script (Streamlit installs each run's script as ``sys.modules["__main__"]``), so every
+    worker would run the whole app bare. A module with no file and no spec makes ``spawn`` skip it.
+    Streamlit itself replaces ``__main__`` on every run; the previous one is put back afterwards.
+    """
+    with _MAIN_LOCK:
+        saved = sys.modules.get("__main__")
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            yield
+        finally:
+            if saved is not None:
+                sys.modules["__main__"] = saved
+
+
+@dataclass(frozen=True)
+class JobStatus:
+    """What a person waiting for one training is told.
+
+    ``ahead`` is the number of trainings submitted earlier that have not finished (0 once this one
+    runs); ``started`` says whether a worker has begun it; ``message``/``fraction`` are its latest
+    progress report.
+    """
+
+    done: bool
+    started: bool
+    ahead: int
+    message: str
+    fraction: float
+
+
+@dataclass(frozen=True, eq=False)
+class TrainingJob:
+    """A handle on one submitted training (kept in the submitting person's session only)."""
+
+    job_id: int
+    future: Future
+
+
+class TrainingPool:
+    """A bounded pool of spawned worker processes for :func:`imbalance_core.learn.training.train`.
+
+    Process-wide and shared by all sessions, but it keeps nothing a person could see of another's
+    work: a job's data and result travel only through the :class:`TrainingJob` its submitter holds,
+    and the pool's own bookkeeping (submission order, latest progress message) is dropped when the job
+    ends.
+    """
+
+    def __init__(self, max_workers: int | None = None) -> None:
+        self.max_workers = max_workers or default_workers()
+        self._context = multiprocessing.get_context("spawn")
+        self._queue = self._context.Queue()
+        self._lock = threading.Lock()
+        self._ids = itertools.count(1)
+        self._pending: dict[int, Future] = {}  # submission order = key order
+        self._progress: dict[int, tuple[str, float]] = {}
+        self._executor = self._new_executor()
+        threading.Thread(target=self._read_progress, name="training-progress", daemon=True).start()
+        # At interpreter exit concurrent.futures waits for running jobs: a server stopped mid-training
+        # would hang for minutes. Registered after concurrent.futures' own hook, so it runs first.
+        threading._register_atexit(self.stop_workers)  # type: ignore[attr-defined]
+
+    def _new_executor(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self.max_workers,
+            mp_context=self._context,
+            initializer=_init_worker,
+            initargs=(self._queue,),
+        )
+
+    def warm_up(self) -> None:
+        """Start the workers now (their imports take seconds), so the first training does not wait."""
+        with _no_main_module():
+            for _ in range(self.max_workers):
+                self._executor.submit(int)
+
+    def submit(self, data: PreparedData, settings: TrainSettings) -> TrainingJob:
+        """Queue one training; it starts when a worker is free, in submission order."""
+        with self._lock:
+            job_id = next(self._ids)
+            with _no_main_module():  # a submit may start a worker process
+                try:
+                    future = self._executor.submit(_run_training, job_id, data, settings)
+                except BrokenProcessPool:
+                    self._executor = self._new_executor()
+                    future = self._executor.submit(_run_training, job_id, data, settings)
+            self._pending[job_id] = future
+        future.add_done_callback(lambda _f, job_id=job_id: self._forget(job_id))
+        return TrainingJob(job_id, future)
+
+    def status(self, job: TrainingJob) -> JobStatus:
+        """Where ``job`` stands: finished, running (with its latest progress) or waiting behind others."""
+        with self._lock:
+            report = self._progress.get(job.job_id)
+            ahead = sum(1 for other in self._pending if other < job.job_id)
+        done = job.future.done()
+        started = report is not None or done
+        message, fraction = report if report is not None else ("", 0.0)
+        return JobStatus(done, started, 0 if started else ahead, message, fraction)
+
+    def result(self, job: TrainingJob) -> TrainResult:
+        """The finished job's result; its :class:`DataError` re-raised; a dead worker said in words."""
+        try:
+            return job.future.result()
+        except BrokenProcessPool as exc:
+            with self._lock:
+                if getattr(self._executor, "_broken", False):
+                    self._executor = self._new_executor()
+            raise DataError(BROKEN_MESSAGE) from exc
+
+    def _forget(self, job_id: int) -> None:
+        with self._lock:
+            self._pending.pop(job_id, None)
+            self._progress.pop(job_id, None)
+
+    def _read_progress(self) -> None:
+        """Thread: keep each running job's latest progress report."""
+        while True:
+            try:
+                job_id, message, fraction = self._queue.get()
+            except (EOFError, OSError):  # the queue was closed at shutdown
+                return
+            with self._lock:
+                if job_id in self._pending:
+                    self._progress[job_id] = (message, fraction)
+
+    def stop_workers(self) -> None:
+        """End the worker processes now (server shutdown): their trainings are abandoned."""
+        for process in list((getattr(self._executor, "_processes", None) or {}).values()):
+            with contextlib.suppress(Exception):
+                process.terminate()
+
+    def shutdown(self) -> None:
+        """Stop the workers (tests); running jobs are cancelled."""
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+
+_POOL: TrainingPool | None = None
+_POOL_LOCK = threading.Lock()
+
+
+def shared_pool() -> TrainingPool:
+    """The process's one training pool, created (and warmed up) on first use."""
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            _POOL = TrainingPool()
+            _POOL.warm_up()
+        return _POOL
+
+
+def wait_for(
+    pool: TrainingPool,
+    job: TrainingJob,
+    on_status: Callable[[JobStatus], None],
+    poll_seconds: float = 0.25,
+) -> TrainResult:
+    """Block until ``job`` finishes, calling ``on_status`` on every change; return its result.
+
+    The waiting thread sleeps in :meth:`Future.result`'s wait, so it holds no interpreter lock.
+    """
+    last: JobStatus | None = None
+    while True:
+        with contextlib.suppress(Exception):  # a timeout; or the job's error, re-raised by pool.result
+            job.future.result(timeout=poll_seconds)
+        status = pool.status(job)
+        if status != last:
+            on_status(status)
+            last = status
+        if status.done:
+            return pool.result(job)
+
+
+def queue_message(status: JobStatus) -> str:
+    """The sentence shown while a training waits: "2 trainings ahead of yours"."""
+    if status.ahead == 1:
+        return "Waiting: 1 training ahead of yours (others are training on this server)."
+    return f"Waiting: {status.ahead} trainings ahead of yours (others are training on this server)."

@@ -1,0 +1,19 @@
+"""Share: what leaves the app — the report, the model file and predictions for new patients.
+
+:mod:`.report` gathers a :class:`~.report.ReportContent` (every number as text, every table, the figure
+data) from a trained result at the one current threshold (:mod:`.report_calibration` its calibration
+section); :mod:`.report_pdf` and :mod:`.report_html` only lay it out (static figures in
+:mod:`.report_figures`); :mod:`.model_file` writes and reads the skops model file (no pickle; the
+sampler and its patient rows left out; files of the older flat layout migrated on load);
+:mod:`.predict` scores a CSV of new patients with a saved model at its saved threshold.
+"""
+
+__all__ = [
+    "model_file",
+    "predict",
+    "report",
+    "report_calibration",
+    "report_figures",
+    "report_html",
+    "report_pdf",
+]

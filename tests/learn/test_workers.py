@@ -1,0 +1,206 @@
+"""Training in worker processes (imbalance_core.learn.workers) and the Train page's use of it.
+
+Results must come back from the worker identical to an in-process ``training.train`` (checked array by
+array), a person's mistake must come back as the same DataError sentence, a dead worker as a sentence,
+trainings beyond the bound wait in order with the right "ahead" count, and the app's own interpreter
+must not fit (``training.train`` replaced in this process by one that fails: the page still trains).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from imbalance_core.errors import DataError
+from imbalance_core.intake import bundled, task
+from imbalance_core.learn import training, workers
+from pages import common
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+def _prepared(key: str):
+    table = bundled.load_bundled(key)
+    return task.prepare(table, bundled.BUNDLED[key].default_spec)
+
+
+@pytest.fixture(scope="module")
+def pool():
+    p = workers.TrainingPool(max_workers=1)
+    p.warm_up()
+    yield p
+    p.shutdown()
+
+
+def test_result_from_a_worker_equals_training_here(pool):
+    # ILPD: the label's first value is the majority ("1" = liver patient), positives given as codes
+    data = _prepared("ilpd")
+    settings = training.TrainSettings(sampler="smote", classifier="random_forest", cv=3, seed=4)
+    statuses: list[workers.JobStatus] = []
+    remote = workers.wait_for(pool, pool.submit(data, settings), statuses.append)
+    here = training.train(data, settings)
+    assert np.array_equal(remote.test_scores, here.test_scores)
+    assert np.array_equal(remote.y_test, here.y_test)
+    assert [f.metric("roc_auc") for f in remote.folds] == [f.metric("roc_auc") for f in here.folds]
+    assert remote.resampled_counts == here.resampled_counts
+    X_test = data.X.iloc[:20]
+    assert np.array_equal(remote.pipeline.predict_proba(X_test), here.pipeline.predict_proba(X_test))
+    # progress travelled back: the fold messages, in order
+    messages = [s.message for s in statuses if s.message]
+    assert "Cross-validation fold 1 of 3" in messages and "Final fit on the whole training part" in messages
+    assert messages.index("Cross-validation fold 1 of 3") < messages.index("Cross-validation fold 3 of 3")
+
+
+def test_a_data_error_comes_back_as_the_same_sentence(pool):
+    data = _prepared("pima")  # all numeric: SMOTE-N cannot run
+    settings = training.TrainSettings(sampler="smoten", cv=3)
+    with pytest.raises(DataError) as here:
+        training.train(data, settings)
+    with pytest.raises(DataError) as remote:
+        workers.wait_for(pool, pool.submit(data, settings), lambda s: None)
+    assert str(remote.value) == str(here.value)
+
+
+def test_trainings_beyond_the_bound_wait_in_order(pool):
+    data = _prepared("hcv")
+    settings = [training.TrainSettings(classifier="random_forest", cv=3, seed=s) for s in (1, 2, 3)]
+    jobs = [pool.submit(data, s) for s in settings]
+    third = pool.status(jobs[2])
+    assert not third.started and third.ahead == 2  # one running (or about to), one waiting
+    assert "2 trainings ahead of yours" in workers.queue_message(third)
+    seen: list[workers.JobStatus] = []
+    workers.wait_for(pool, jobs[2], seen.append)
+    aheads = [s.ahead for s in seen if not s.started]
+    assert aheads == sorted(aheads, reverse=True) and aheads[-1] >= 1
+    assert 1 in aheads  # the count went down as the first finished
+    assert all(j.future.done() for j in jobs[:2])  # finished before the third: in order
+
+
+def test_a_killed_worker_is_said_in_words_and_the_pool_recovers(pool):
+    data = _prepared("hcv")
+    slow = training.TrainSettings(classifier="random_forest", cv=10, seed=9)
+    job = pool.submit(data, slow)
+    deadline = time.monotonic() + 60
+    while not pool.status(job).started and time.monotonic() < deadline:
+        time.sleep(0.1)
+    for pid in list(pool._executor._processes):  # the training's own worker
+        os.kill(pid, signal.SIGKILL)
+    with pytest.raises(DataError, match="stopped unexpectedly"):
+        workers.wait_for(pool, job, lambda s: None)
+    again = workers.wait_for(pool, pool.submit(data, training.TrainSettings(cv=3)), lambda s: None)
+    assert again.settings.cv == 3
+
+
+def test_default_bound_leaves_a_core_to_the_server(monkeypatch):
+    monkeypatch.delenv(workers.WORKERS_ENV, raising=False)
+    assert workers.default_workers(2) == 1
+    assert workers.default_workers(8) == 4
+    monkeypatch.setenv(workers.WORKERS_ENV, "3")
+    assert workers.default_workers(2) == 3
+
+
+def test_the_train_page_does_not_fit_in_the_server(monkeypatch):
+    """Old code called ``training.train`` in the server's interpreter: replaced here by one that fails."""
+
+    def no_fitting_here(*args, **kwargs):
+        raise AssertionError("training.train ran in the server's interpreter")
+
+    monkeypatch.delenv(workers.WORKERS_ENV, raising=False)
+    monkeypatch.setattr(training, "train", no_fitting_here)
+    at = AppTest.from_file(APP, default_timeout=240)
+    at.run()
+    at.switch_page("pages/train.py").run()
+    at.number_input(key="train_cv").set_value(3).run()
+    next(b for b in at.button if b.label == "Train").click().run()
+    assert not at.exception, at.exception
+    result = at.session_state[common.K_TRAIN_RESULT]
+    assert result.settings.cv == 3 and len(result.folds) == 3
+    assert any("Cross-validation summary" in s.value for s in at.subheader)
+
+
+def test_workers_do_not_rerun_the_app_script(tmp_path, monkeypatch):
+    """Under ``streamlit run`` the app script is ``__main__``: spawn must not re-run it in each worker."""
+    import sys
+    import types
+
+    marker = tmp_path / "ran"
+    script = tmp_path / "fake_app.py"
+    script.write_text(f"open({str(marker)!r}, 'a').write('ran')\n")
+    fake_main = types.ModuleType("__main__")
+    fake_main.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", fake_main)
+    fresh = workers.TrainingPool(max_workers=1)
+    try:
+        result = workers.wait_for(fresh, fresh.submit(_prepared("hcv"), training.TrainSettings(cv=2)), print)
+    finally:
+        fresh.shutdown()
+    assert result.settings.cv == 2
+    assert not marker.exists()
+    assert sys.modules["__main__"] is fake_main  # put back
+
+
+def test_workers_end_when_the_server_is_killed(tmp_path):
+    """A server killed with SIGKILL leaves no training process behind."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, time\n"
+        f"sys.path.insert(0, {str(Path(__file__).resolve().parents[2])!r})\n"
+        "from imbalance_core import workers\n"
+        "if __name__ == '__main__':\n"
+        "    pool = workers.TrainingPool(max_workers=1)\n"
+        "    pool.warm_up()\n"
+        "    time.sleep(5)\n"
+        "    print(*pool._executor._processes, flush=True)\n"
+        "    time.sleep(600)\n"
+    )
+    script = tmp_path / "server.py"
+    script.write_text(code)
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    pids = [int(p) for p in proc.stdout.readline().split()]
+    assert pids and all(Path(f"/proc/{p}").exists() for p in pids)
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 20
+    while any(Path(f"/proc/{p}").exists() for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(Path(f"/proc/{p}").exists() for p in pids)
+
+
+def test_the_server_stops_promptly_while_a_training_runs(tmp_path):
+    """concurrent.futures waits for running jobs at exit; a stopped server must not hang on them."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, time\n"
+        f"sys.path.insert(0, {str(Path(__file__).resolve().parents[2])!r})\n"
+        "from imbalance_core import bundled, dataset, training, workers\n"
+        "if __name__ == '__main__':\n"
+        "    t = bundled.load_bundled('hcv')\n"
+        "    d = task.prepare(t, bundled.BUNDLED['hcv'].default_spec)\n"
+        "    pool = workers.TrainingPool(max_workers=1)\n"
+        "    s = training.TrainSettings(classifier='random_forest', cv=10, seed=1)\n"
+        "    jobs = [pool.submit(d, s) for _ in range(4)]\n"
+        "    while not pool.status(jobs[0]).started:\n"
+        "        time.sleep(0.1)\n"
+        "    print('started', flush=True)\n"
+    )
+    script = tmp_path / "server.py"
+    script.write_text(code)
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "started"
+    started = time.monotonic()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        pytest.fail("the process waited for its trainings at exit")
+    assert time.monotonic() - started < 20
