@@ -19,7 +19,7 @@ from imbalance_core.errors import DataError
 from imbalance_core.intake.read import read_table
 from imbalance_core.intake.task import MAX_CLASSES, TaskSpec, prepare
 from imbalance_core.learn.training import TrainSettings
-from tests.test_label_guess import ckd_clinic, icd_codes, thyroid_export
+from tests.intake.test_label_guess import ckd_clinic, icd_codes, thyroid_export
 
 
 def _csv(frame: pd.DataFrame, tmp_path: Path, name: str) -> Path:

@@ -12,7 +12,7 @@ import pytest
 
 from imbalance_core.share import model_file
 from tests.e2e.conftest import open_page, screenshot, wait_for_app
-from tests.test_label_guess import ckd_clinic, thyroid_export
+from tests.intake.test_label_guess import ckd_clinic, thyroid_export
 
 pytestmark = pytest.mark.e2e
 UPLOAD = '[data-testid="stFileUploaderDropzoneInput"]'

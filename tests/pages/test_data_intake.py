@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from pages import common
 from pages.data import MODE_MULTI, W_GROUP_PREFIX, W_LABEL, W_MODE, W_POSITIVE, W_UPLOAD
-from tests.test_label_guess import ckd_clinic, icd_codes, thyroid_export
+from tests.intake.test_label_guess import ckd_clinic, icd_codes, thyroid_export
 
 ROOT = Path(__file__).resolve().parents[2]
 
