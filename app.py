@@ -12,7 +12,7 @@ FAVICON = str(Path(__file__).resolve().parent / "static" / "favicon.png")
 st.set_page_config(page_title="Imbalance Lab", page_icon=FAVICON, layout="wide")
 
 from imbalance_core.maps.umap_warmup import start_background_warmup  # noqa: E402
-from pages import common  # noqa: E402  (set_page_config must come first)
+from pages import auth, common  # noqa: E402  (set_page_config must come first)
 
 common.init_state()
 # compile UMAP's numba code once per process, off the page's thread; then freeze what it left
@@ -45,7 +45,7 @@ def open_to_others(address: str | None) -> bool:
 def _exposure_notice() -> None:
     """Say so in the sidebar when people on other machines can open this app without logging in."""
     address = st.get_option("server.address")
-    if open_to_others(address):
+    if open_to_others(address) and not auth.login_configured():
         st.sidebar.warning(
             "Open to anyone who can reach this server: there is no login. Load patient data only if "
             "the network is trusted (README: Shared deployment).",
@@ -61,7 +61,11 @@ def _sections(pages: list[tuple[str, st.Page]]) -> dict[str, list[st.Page]]:
     return grouped
 
 
-common.sidebar_status()
-_exposure_notice()
-st.navigation(_sections(PAGES)).run()
+# A shared deployment with [auth] in secrets.toml: nothing of the app is drawn for someone who is not
+# signed in and on the allow-list (pages/auth.py; off for local use).
+if auth.admitted(page.url_path for _, page in PAGES):
+    auth.sidebar_identity()
+    common.sidebar_status()
+    _exposure_notice()
+    st.navigation(_sections(PAGES)).run()
 common.after_first_run()

@@ -37,9 +37,13 @@ def free_port() -> int:
 
 
 def start_streamlit(
-    script: str | Path = "app.py", extra: list[str] | None = None
+    script: str | Path = "app.py", extra: list[str] | None = None, cwd: str | Path = ROOT
 ) -> tuple[subprocess.Popen, str]:
-    """Run `streamlit run SCRIPT` headless on a free port; return the process and its URL once healthy."""
+    """Run `streamlit run SCRIPT` headless on a free port; return the process and its URL once healthy.
+
+    ``cwd`` is where Streamlit looks for ``.streamlit/config.toml`` and ``secrets.toml`` (the login test
+    starts it in a temporary folder holding a copy of the config and its own secrets).
+    """
     port = free_port()
     cmd = [
         sys.executable,
@@ -62,7 +66,7 @@ def start_streamlit(
     # the tests run, and once its 64 KiB buffer is full (numba and UMAP warnings fill it) the server
     # blocks on its next write and the page hangs.
     log = tempfile.TemporaryFile()  # noqa: SIM115  (the child keeps its own handle open)
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:

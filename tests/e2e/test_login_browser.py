@@ -1,0 +1,156 @@
+"""The optional login end to end (issue 18, shared deployments): Chromium, the app, a local OIDC provider.
+
+The provider is ``oidc-provider-mock`` (a Flask app) served from a thread of this test process on a free
+loopback port; its authorisation form has one button per predefined person. The app is started in a
+temporary folder holding a copy of ``.streamlit/config.toml`` and a ``secrets.toml`` written here, so no
+secret is ever written into the repository. Everything listens on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from tests.e2e.conftest import ROOT, screenshot, start_streamlit, wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+ANA = ("ana", "ana.silva@hospital.example", "Ana Silva")  # on the allow-list
+MALLORY = ("mallory", "mallory@elsewhere.example", "Mallory Jones")  # known to the provider, not allowed
+APP_PAGES = ("Data", "Explore", "Train", "Threshold", "Compare", "Report", "Predict")
+
+
+@pytest.fixture(scope="module")
+def provider(monkeypatch_module) -> Iterator[str]:
+    """A local OpenID Connect provider on 127.0.0.1; yields its base URL."""
+    import werkzeug.serving
+    from oidc_provider_mock import User, app
+
+    # The mock (and Authlib in the app) refuse plain http unless told this is a test.
+    monkeypatch_module.setenv("AUTHLIB_INSECURE_TRANSPORT", "1")
+    users = [
+        User(sub=sub, claims={"email": email, "email_verified": True, "name": name})
+        for sub, email, name in (ANA, MALLORY)
+    ]
+    server = werkzeug.serving.make_server("127.0.0.1", 0, app(user_claims=users), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module() -> Iterator[pytest.MonkeyPatch]:
+    mp = pytest.MonkeyPatch()
+    yield mp
+    mp.undo()
+
+
+@pytest.fixture(scope="module")
+def login_app(provider: str, tmp_path_factory: pytest.TempPathFactory, monkeypatch_module) -> Iterator[str]:
+    """The app with login configured and ANA's address (in another case) on the allow-list."""
+    folder = tmp_path_factory.mktemp("login_app")
+    (folder / ".streamlit").mkdir()
+    shutil.copy(ROOT / ".streamlit" / "config.toml", folder / ".streamlit" / "config.toml")
+    (folder / ".streamlit" / "secrets.toml").write_text(
+        "[auth]\n"
+        'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
+        'cookie_secret = "test-only-cookie-secret-0123456789abcdef0123456789abcdef"\n'
+        'client_id = "imbalance-lab"\n'
+        'client_secret = "test-only-client-secret"\n'
+        f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n'
+        "\n[access]\n"
+        'allowed_emails = ["someone.else@hospital.example", "Ana.Silva@Hospital.example"]\n',
+        encoding="utf-8",
+    )
+    monkeypatch_module.delenv("IMBALANCE_LAB_ALLOWED_EMAILS", raising=False)
+    monkeypatch_module.setenv("NO_PROXY", "127.0.0.1,localhost")
+    proc, url = start_streamlit(ROOT / "app.py", cwd=folder)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def _nav_links(pg) -> list[str]:
+    """The page names in the sidebar navigation (each link's last line: the icon's name comes first)."""
+    texts = pg.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
+    return [t.strip().splitlines()[-1].strip() for t in texts if t.strip()]
+
+
+def _assert_nothing_of_the_app(pg) -> None:
+    """No page of the app, no navigation, no data status anywhere on screen."""
+    body = pg.locator('[data-testid="stApp"]').inner_text()
+    for title in APP_PAGES:
+        assert pg.locator(f"h1:has-text('{title}')").count() == 0, title
+    assert _nav_links(pg) == []
+    assert pg.get_by_text("Page not found").count() == 0  # a page address shows the gate itself
+    for leak in ("No data loaded", "Current data", "Bundled data set", "Open to anyone"):
+        assert leak not in body, leak
+
+
+def _sign_in_as(pg, app_url: str, person: tuple[str, str, str]) -> None:
+    pg.goto(app_url)
+    wait_for_app(pg)
+    pg.get_by_role("button", name="Sign in").click()
+    pg.wait_for_selector("text=Authorize Client")  # the provider's form
+    pg.get_by_role("button", name=person[0], exact=True).click()
+    pg.wait_for_url(f"{app_url}/**")
+    wait_for_app(pg)
+
+
+def _log_out(pg, app_url: str) -> None:
+    pg.get_by_role("button", name="Log out").first.click()
+    pg.wait_for_selector("text=End Session")  # the provider's end-session page, then back to the app
+    pg.get_by_role("button", name="End session").click()
+    pg.wait_for_url(f"{app_url}/**")
+    wait_for_app(pg)
+    pg.get_by_role("button", name="Sign in").wait_for()
+
+
+def test_not_signed_in_sees_only_the_sign_in_button(page, login_app, output_dir) -> None:
+    page.goto(login_app)
+    wait_for_app(page)
+    page.get_by_role("button", name="Sign in").wait_for()
+    _assert_nothing_of_the_app(page)
+    screenshot(page, output_dir / "login_sign_in.png")
+    # a page's own address does not get round the gate
+    for path in ("train", "report", "predict"):
+        page.goto(f"{login_app}/{path}")
+        wait_for_app(page)
+        page.get_by_role("button", name="Sign in").wait_for()
+        _assert_nothing_of_the_app(page)
+
+
+def test_allowed_person_signs_in_sees_the_app_and_logs_out(page, login_app, output_dir) -> None:
+    _sign_in_as(page, login_app, ANA)
+    page.wait_for_selector("h1:has-text('Data')")
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_text("Ana Silva").wait_for()
+    assert ANA[1] in sidebar.inner_text()
+    assert "Train" in _nav_links(page)
+    screenshot(page, output_dir / "login_signed_in.png")
+    _log_out(page, login_app)
+    _assert_nothing_of_the_app(page)
+
+
+def test_person_not_on_the_list_is_refused(page, login_app, output_dir) -> None:
+    _sign_in_as(page, login_app, MALLORY)
+    refusal = page.locator('[data-testid="stAlert"]')
+    refusal.wait_for()
+    assert "not on this server's list" in refusal.inner_text()
+    assert MALLORY[1] in refusal.inner_text()
+    _assert_nothing_of_the_app(page)
+    screenshot(page, output_dir / "login_refused.png")
+    page.goto(f"{login_app}/train")
+    wait_for_app(page)
+    page.locator('[data-testid="stAlert"]').wait_for()
+    _assert_nothing_of_the_app(page)
+    _log_out(page, login_app)
