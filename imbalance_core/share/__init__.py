@@ -9,6 +9,7 @@ sampler and its patient rows left out; files of the older flat layout migrated o
 """
 
 __all__ = [
+    "map_export",
     "model_file",
     "predict",
     "report",
