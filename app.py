@@ -67,5 +67,9 @@ if auth.admitted(page.url_path for _, page in PAGES):
     auth.sidebar_identity()
     common.sidebar_status()
     _exposure_notice()
-    st.navigation(_sections(PAGES)).run()
+    common.mark_work_in_address()
+    try:
+        st.navigation(_sections(PAGES)).run()
+    finally:  # also when the page stops or reruns: a model trained in this run counts as work
+        common.mark_work_in_address()
 common.after_first_run()

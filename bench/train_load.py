@@ -4,7 +4,7 @@ One server (the real app), one run, idle and loaded figures side by side:
 
 1. The committing session trains the default model, opens the Threshold page and focuses the explorer.
    A commit is a key press on the explorer's range input (ArrowRight/ArrowLeft); its latency is the
-   key event's ``timeStamp`` -> the sidebar's "Threshold: ..." text changing (a MutationObserver in the
+   key event's ``timeStamp`` -> the sidebar's "Threshold 0.xxxx · origin" text changing (a MutationObserver in the
    page timestamps it), i.e. the round trip through the server's rerun.
 2. Idle: ``COMMITS`` commits with nobody else on the server.
 3. Loaded: 8 more browser sessions open the Train page, choose SMOTE + random forest with 10 folds
@@ -52,7 +52,7 @@ window.__thresholdText = () => {
   const side = document.querySelector('[data-testid="stSidebar"]');
   if (!side) return '';
   const line = [...side.querySelectorAll('*')].map(e => e.innerText || '')
-    .find(t => t.startsWith('Threshold:') && !t.includes('\\n'));
+    .find(t => /^Threshold \\d/.test(t) && !t.includes('\\n'));
   return line || '';
 };
 window.addEventListener('keydown', (e) => {
@@ -135,7 +135,11 @@ def main() -> int:
                 trainers.append(start_trainer(browser, url))
             last = trainers[-1][1]
             if not IN_PROCESS:  # the queue position, as the last person to press Train sees it
-                last.get_by_text("ahead of yours").first.wait_for(timeout=60_000)
+                try:
+                    last.get_by_text("ahead of yours").first.wait_for(timeout=60_000)
+                except Exception:
+                    last.screenshot(path=str(SCREENSHOTS / "train_load_no_queue.png"), full_page=True)
+                    raise
             last.locator(
                 '[data-testid="stStatusWidget"], [data-testid="stExpander"]'
             ).first.scroll_into_view_if_needed()

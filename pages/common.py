@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import streamlit as st
 
 from imbalance_core.errors import DataError
-from imbalance_core.intake import bundled, label_guess, task
+from imbalance_core.intake import bundled, label_guess, memory_room, task
 from imbalance_core.intake.read import LoadedTable, read_table
 from imbalance_core.intake.task import PreparedData, TaskSpec
 
@@ -50,6 +50,11 @@ K_THR_BETA = "threshold_beta"  # beta of the F-beta suggestion, no scope
 K_THRESHOLD_MODEL = "threshold_model"  # model (data key + settings) that K_THRESHOLD was chosen for
 K_THRESHOLD_ORIGIN = "threshold_origin"  # how K_THRESHOLD was chosen, in words (with K_THRESHOLD)
 K_THRESHOLD_DEFAULT = "threshold_default"  # (TrainResult, ChosenThreshold): the default, computed once
+K_RELOADED = "reloaded_with_work"  # True in a session that began as a reload of a tab holding work
+#: Query parameter present in the address while the session holds the person's own work (an upload, a
+#: changed task, a trained model). It carries no data; a reload keeps it, so the new, empty session can
+#: say what was lost instead of silently showing the bundled data again.
+WORK_MARK = "work"
 
 DEFAULT_BUNDLED = "hcv"
 #: Trained results kept per session; older ones are dropped first (each holds a fitted pipeline).
@@ -96,9 +101,16 @@ def _prepare(table_sha: str, spec: TaskSpec, table: LoadedTable) -> PreparedData
 
 # --- state set-up --------------------------------------------------------------------------------
 def init_state() -> None:
-    """Load the default bundled data set and its task the first time a session runs."""
+    """Load the default bundled data set and its task the first time a session runs.
+
+    A first run whose address still carries :data:`WORK_MARK` is a reload (or a reopened address) of
+    a tab that held work: that work is gone (it lives only in the session), so it is said.
+    """
     if K_PREPARED in st.session_state:
         return
+    if st.query_params.get(WORK_MARK) is not None:
+        st.session_state[K_RELOADED] = True
+        del st.query_params[WORK_MARK]
     table = _read_bundled(DEFAULT_BUNDLED)
     st.session_state[K_TABLE] = table
     st.session_state[K_SOURCE] = f"bundled:{DEFAULT_BUNDLED}"
@@ -137,6 +149,7 @@ def use_upload(raw: bytes, name: str) -> bool:
         )
         return False
     try:
+        memory_room.check_room_to_read(len(raw), memory_room.available_memory())
         table = _read_uploaded(sha, raw, name)
         guess = label_guess.guess_label(table)
         spec = task.TaskSpec(label=guess.label, positive=guess.positive)
@@ -147,6 +160,21 @@ def use_upload(raw: bytes, name: str) -> bool:
     _set_data(table, f"upload:{sha}", spec, prepared)
     st.session_state[K_GUESS] = (f"upload:{sha}", guess, guess.positive_reasons)
     return True
+
+
+def upload_limit_help() -> str:
+    """The size limit in words, and what an HTTP error from the upload means.
+
+    A file above the limit that the browser's own check misses (or a proxy in front of the server with
+    a smaller limit) fails before any Python runs, and the uploader then shows only "Request failed with
+    status code 413". Python cannot replace that text, so every uploader's help says what it means.
+    """
+    limit = int(st.get_option("server.maxUploadSize"))
+    return (
+        f'Files up to {limit} MB. If the uploader says "status code 413", the file is larger than this '
+        "server (or a proxy in front of it) accepts: upload a smaller extract or ask whoever runs the "
+        "server. Other status codes mean the connection to the server failed: reload and try again."
+    )
 
 
 def default_label(table: LoadedTable) -> str:
@@ -534,10 +562,41 @@ def equivalent_command(build: Callable[[str, TaskSpec], str]) -> None:
 
 
 # --- chrome shared by all pages -----------------------------------------------------------------
+def holds_work() -> bool:
+    """True when the session holds something of the person's own: an upload, a changed task, a model."""
+    source = st.session_state.get(K_SOURCE, "")
+    default_spec = bundled.BUNDLED[DEFAULT_BUNDLED].default_spec
+    return (
+        not source.startswith(f"bundled:{DEFAULT_BUNDLED}")
+        or st.session_state.get(K_SPEC) != default_spec
+        or bool(st.session_state.get(K_TRAIN_CACHE))
+        or K_TRAIN_RESULT in st.session_state
+    )
+
+
+def mark_work_in_address() -> None:
+    """Keep :data:`WORK_MARK` in the address while the session holds work (see :func:`init_state`)."""
+    if not holds_work():
+        return
+    st.session_state.pop(K_RELOADED, None)
+    if st.query_params.get(WORK_MARK) != "1":
+        st.query_params[WORK_MARK] = "1"
+
+
+#: Said in the sidebar of a session that began as a reload of a tab that held work.
+RELOAD_NOTICE = (
+    "This tab was reloaded (or its address reopened): the data, settings and models of the earlier "
+    "session are gone. They live only in the open tab and are never stored on the server. Load your "
+    "file again on the Data page."
+)
+
+
 def sidebar_status() -> None:
     """A short status of the current data and model in the sidebar."""
     data = current_data()
     with st.sidebar:
+        if st.session_state.get(K_RELOADED):
+            st.warning(RELOAD_NOTICE, icon=":material/refresh:")
         if data is None:
             st.caption("No data loaded.")
             return

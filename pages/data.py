@@ -207,7 +207,7 @@ def source_section() -> None:
             key=W_UPLOAD,
             on_change=_on_upload,
             help="Comma, semicolon, tab or pipe separated; decimal point or comma; any common encoding. "
-            "The file is read in memory and never stored.",
+            "The file is read in memory and never stored. " + common.upload_limit_help(),
         )
 
 

@@ -45,7 +45,9 @@ def _session_model() -> model_file.SavedModel | None:
 
 
 def _uploaded_model() -> model_file.SavedModel | None:
-    upload = st.file_uploader("Model file (.skops)", type=["skops"], key="pred_model_file")
+    upload = st.file_uploader(
+        "Model file (.skops)", type=["skops"], key="pred_model_file", help=common.upload_limit_help()
+    )
     if upload is None:
         kept = st.session_state.get(K_UPLOADED_MODEL)
         return kept[1] if kept else None
@@ -76,7 +78,12 @@ def _describe(saved: model_file.SavedModel) -> None:
 def _patients(saved: model_file.SavedModel) -> None:
     names = ", ".join(saved.metadata.feature_names)
     st.caption(f"The file needs these columns: {common.plain(names)}")
-    upload = st.file_uploader("New patients (CSV)", type=["csv", "txt", "tsv"], key="pred_patients")
+    upload = st.file_uploader(
+        "New patients (CSV)",
+        type=["csv", "txt", "tsv"],
+        key="pred_patients",
+        help=common.upload_limit_help(),
+    )
     if upload is not None:
         st.session_state[K_PATIENTS] = (upload.name, upload.getvalue())
     kept = st.session_state.get(K_PATIENTS)

@@ -7,8 +7,19 @@ proposes the label column and positive class a clinician would pick, with reason
 a table plus a :class:`~.task.TaskSpec` (label, positive classes or codes, grouping, columns) into
 :class:`~.task.PreparedData` (features ``X``, integer label ``y``); :mod:`.profile` describes balance,
 quality and sample size; :mod:`.bundled` holds the real data sets shipped in ``sample_data/``;
-:mod:`.zip_safety` checks an archive before anything reads it. Nothing here imports from a later
+:mod:`.zip_safety` checks an archive before anything reads it; :mod:`.memory_room` refuses an upload
+the server has no memory left to read. Nothing here imports from a later
 stage (learning, evaluation, maps, report, CLI).
 """
 
-__all__ = ["bundled", "label_guess", "profile", "read", "row_shape", "task", "units", "zip_safety"]
+__all__ = [
+    "bundled",
+    "label_guess",
+    "memory_room",
+    "profile",
+    "read",
+    "row_shape",
+    "task",
+    "units",
+    "zip_safety",
+]
