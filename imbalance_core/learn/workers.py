@@ -19,10 +19,12 @@ Streamlit; ``pages/common.train_cached`` submits and polls.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import itertools
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 import time
@@ -49,6 +51,8 @@ BROKEN_MESSAGE = (
 )
 
 _progress_queue: Any = None  # in a worker: the queue its progress messages go to (set by _init_worker)
+#: First field of the message a new worker sends with its process id (job ids start at 1).
+_WORKER_STARTED = 0
 
 
 def in_process() -> bool:
@@ -73,6 +77,7 @@ def _init_worker(queue: Any) -> None:
     and watch the server: a worker whose server was killed ends instead of training on for nobody."""
     global _progress_queue
     _progress_queue = queue
+    queue.put((_WORKER_STARTED, os.getpid(), 0.0))  # so the server can stop it without private APIs
     parent = os.getppid()
     threading.Thread(target=_exit_with_parent, args=(parent,), name="parent-watch", daemon=True).start()
     with contextlib.suppress(OSError):  # not permitted here: run at normal priority
@@ -100,6 +105,34 @@ def _run_training(job_id: int, data: PreparedData, settings: TrainSettings) -> T
 
 # --- server side -------------------------------------------------------------------------------------
 _MAIN_LOCK = threading.Lock()
+
+
+def _alive(pid: int) -> bool:
+    """True while process ``pid`` exists and is not a zombie waiting to be reaped."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        try:
+            os.kill(pid, 0)
+        except OSError:
+            return False
+        return True
+
+
+def _run_before_thread_joins(hook: Callable[[], None]) -> None:
+    """Run ``hook`` at interpreter exit *before* concurrent.futures joins its workers.
+
+    concurrent.futures waits for running jobs at exit, so a server stopped mid-training would hang
+    for minutes; ``atexit`` hooks run only after that wait. CPython's ``threading._register_atexit``
+    (used by concurrent.futures itself) runs hooks in registration order before the joins; it is not
+    a public API, so where it is missing the hook falls back to ``atexit`` (stopping may then wait).
+    """
+    register = getattr(threading, "_register_atexit", None)
+    if register is None:
+        atexit.register(hook)
+        return
+    register(hook)
 
 
 @contextlib.contextmanager
@@ -143,6 +176,7 @@ class TrainingJob:
 
     job_id: int
     future: Future
+    executor: ProcessPoolExecutor | None = None  # the executor it was submitted to
 
 
 class TrainingPool:
@@ -162,11 +196,10 @@ class TrainingPool:
         self._ids = itertools.count(1)
         self._pending: dict[int, Future] = {}  # submission order = key order
         self._progress: dict[int, tuple[str, float]] = {}
+        self._worker_pids: set[int] = set()  # every worker process started, as each reported itself
         self._executor = self._new_executor()
         threading.Thread(target=self._read_progress, name="training-progress", daemon=True).start()
-        # At interpreter exit concurrent.futures waits for running jobs: a server stopped mid-training
-        # would hang for minutes. Registered after concurrent.futures' own hook, so it runs first.
-        threading._register_atexit(self.stop_workers)  # type: ignore[attr-defined]
+        _run_before_thread_joins(self.stop_workers)
 
     def _new_executor(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
@@ -192,9 +225,10 @@ class TrainingPool:
                 except BrokenProcessPool:
                     self._executor = self._new_executor()
                     future = self._executor.submit(_run_training, job_id, data, settings)
+            executor = self._executor
             self._pending[job_id] = future
         future.add_done_callback(lambda _f, job_id=job_id: self._forget(job_id))
-        return TrainingJob(job_id, future)
+        return TrainingJob(job_id, future, executor)
 
     def status(self, job: TrainingJob) -> JobStatus:
         """Where ``job`` stands: finished, running (with its latest progress) or waiting behind others."""
@@ -207,12 +241,16 @@ class TrainingPool:
         return JobStatus(done, started, 0 if started else ahead, message, fraction)
 
     def result(self, job: TrainingJob) -> TrainResult:
-        """The finished job's result; its :class:`DataError` re-raised; a dead worker said in words."""
+        """The finished job's result; its :class:`DataError` re-raised; a dead worker said in words.
+
+        A dead worker breaks the whole executor (every later submit would fail too), so the executor
+        the job ran on is replaced, unless another caller replaced it already.
+        """
         try:
             return job.future.result()
         except BrokenProcessPool as exc:
             with self._lock:
-                if getattr(self._executor, "_broken", False):
+                if self._executor is job.executor:
                     self._executor = self._new_executor()
             raise DataError(BROKEN_MESSAGE) from exc
 
@@ -229,14 +267,22 @@ class TrainingPool:
             except (EOFError, OSError):  # the queue was closed at shutdown
                 return
             with self._lock:
-                if job_id in self._pending:
+                if job_id == _WORKER_STARTED:
+                    self._worker_pids.add(int(message))
+                elif job_id in self._pending:
                     self._progress[job_id] = (message, fraction)
+
+    def worker_pids(self) -> set[int]:
+        """Process ids of the workers started so far that are still alive."""
+        with self._lock:
+            self._worker_pids = {pid for pid in self._worker_pids if _alive(pid)}
+            return set(self._worker_pids)
 
     def stop_workers(self) -> None:
         """End the worker processes now (server shutdown): their trainings are abandoned."""
-        for process in list((getattr(self._executor, "_processes", None) or {}).values()):
-            with contextlib.suppress(Exception):
-                process.terminate()
+        for pid in self.worker_pids():
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGTERM)
 
     def shutdown(self) -> None:
         """Stop the workers (tests); running jobs are cancelled."""

@@ -92,7 +92,7 @@ def test_a_killed_worker_is_said_in_words_and_the_pool_recovers(pool):
     deadline = time.monotonic() + 60
     while not pool.status(job).started and time.monotonic() < deadline:
         time.sleep(0.1)
-    for pid in list(pool._executor._processes):  # the training's own worker
+    for pid in pool.worker_pids():  # the training's own worker
         os.kill(pid, signal.SIGKILL)
     with pytest.raises(DataError, match="stopped unexpectedly"):
         workers.wait_for(pool, job, lambda s: None)
@@ -161,7 +161,7 @@ def test_workers_end_when_the_server_is_killed(tmp_path):
         "    pool = workers.TrainingPool(max_workers=1)\n"
         "    pool.warm_up()\n"
         "    time.sleep(5)\n"
-        "    print(*pool._executor._processes, flush=True)\n"
+        "    print(*pool.worker_pids(), flush=True)\n"
         "    time.sleep(600)\n"
     )
     script = tmp_path / "server.py"
@@ -208,3 +208,24 @@ def test_the_server_stops_promptly_while_a_training_runs(tmp_path):
         proc.kill()
         pytest.fail("the process waited for its trainings at exit")
     assert time.monotonic() - started < 20
+
+
+def test_worker_pids_are_exactly_the_pools_live_worker_processes():
+    """The pool knows its workers from their own report (no private executor attributes)."""
+    import multiprocessing
+
+    pool = workers.TrainingPool(max_workers=2)
+    try:
+        pool.warm_up()
+        deadline = time.monotonic() + 60
+        while len(pool.worker_pids()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        children = {p.pid for p in multiprocessing.active_children()}
+        assert len(pool.worker_pids()) == 2 and pool.worker_pids() <= children
+        pool.stop_workers()
+        deadline = time.monotonic() + 20
+        while pool.worker_pids() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert pool.worker_pids() == set()
+    finally:
+        pool.shutdown()
