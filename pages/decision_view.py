@@ -245,15 +245,39 @@ def what_if_section(data: Any, result: Any, threshold: float, importance: Any) -
     left, right = st.columns(2)
     left.metric("Score", f"{score:.3f}", delta=f"{score - result.test_scores[position]:+.3f} vs. as recorded")
     rule = f"Positive when the score is at or above {threshold:.4g}."
-    right.metric("Decision", common.plain(call), help=rule)
+    right.metric("Decision", "positive" if positive else "negative", help=rule)
     st.markdown(
         f"**{'At or above' if positive else 'Below'} the threshold {threshold:.4g}**: called "
         f"'{common.plain(call)}'."
     )
     flips = explain.nearest_flips(data, result, row, threshold, tuple(features))
     st.caption("Nearest single change that flips the decision (one feature at a time, observed range):")
-    for flip in flips:
-        st.text(f"• {flip.sentence(threshold)}")
+    st.dataframe(flip_frame(flips), hide_index=True, width="stretch", key="dec_whatif_flips")
+
+
+def flip_frame(flips: tuple[explain.Flip, ...]) -> pd.DataFrame:
+    """The nearest flips as a table: feature, now, change to, new score (or 'no single change ...')."""
+
+    def show(v: Any) -> str:
+        if v is None or (isinstance(v, float) and not np.isfinite(v)):
+            return "missing"
+        return f"{v:.4g}" if isinstance(v, float | np.floating) else str(v)
+
+    return pd.DataFrame(
+        [
+            {
+                "feature": f.feature,
+                "now": show(f.current),
+                "nearest change that flips": (
+                    f"to {show(f.new_value)}" + (f" ({f.change:+.4g})" if f.change is not None else "")
+                    if f.flips
+                    else explain.NO_FLIP
+                ),
+                "score then": f"{f.new_score:.3f}" if f.flips else "",
+            }
+            for f in flips
+        ]
+    )
 
 
 # --------------------------------------------------------------------------- entry points

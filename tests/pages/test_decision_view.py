@@ -97,8 +97,9 @@ def test_subgroups_importance_and_what_if(hcv_result, no_fit):
     score = next(m for m in at.metric if m.label == "Score")
     assert score.value == f"{want:.3f}"
     decision = next(m for m in at.metric if m.label == "Decision")
-    assert decision.value == result.class_names[int(want >= THRESHOLD)]
-    assert any("threshold" in t.value or "flips" in t.value for t in at.text)
+    assert decision.value == ("positive" if want >= THRESHOLD else "negative")
+    flips = next(d.value for d in at.dataframe if "nearest change that flips" in d.value.columns)
+    assert feature in set(flips["feature"])
 
 
 def test_data_page_shows_the_sample_size(hcv_result):
