@@ -99,3 +99,29 @@ def test_profile_json_has_the_sample_size_block(capsys):
     assert "conservative" in block["assumption"]
     assert main(["profile", path, "--label", "Outcome", "--positive", "1"]) == 0
     assert "sample size:" in capsys.readouterr().out
+
+
+def test_report_with_subgroup_and_importance(capsys, tmp_path: Path):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    out = tmp_path / "r.pdf"
+    argv = [
+        "report",
+        HCV,
+        *TASK,
+        "--cv",
+        "3",
+        "--no-pca",
+        "--out",
+        str(out),
+        "--subgroup",
+        "Sex",
+        "--importance",
+    ]
+    assert main(argv) == 0
+    text = "".join(p.extract_text() for p in PdfReader(BytesIO(out.read_bytes())).pages).replace("\n", " ")
+    assert "Performance by subgroup" in text and "Permutation importance" in text and "TRIPOD+AI" in text
+    assert main([*argv[:-3], "--subgroup", "nope"]) == 2
+    assert "--subgroup names no column" in capsys.readouterr().err
