@@ -107,9 +107,13 @@ def _subgroup_frame(table: subgroups.SubgroupTable) -> pd.DataFrame:
 def subgroup_section(data: Any, table: Any, result: Any, threshold: float) -> None:
     """Choose one or two columns; the table at the committed threshold, a forest plot and the gaps."""
     st.subheader("Does it work as well in every group?", anchor=False)
+    options = _subgroup_options(data, table)
+    kept = st.session_state.get(W_SUBGROUPS)
+    if kept and any(c not in options for c in kept):  # chosen for other data: keep what still exists
+        st.session_state[W_SUBGROUPS] = [c for c in kept if c in options]
     chosen = st.multiselect(
         "Group the hold-out patients by (one or two columns)",
-        _subgroup_options(data, table),
+        options,
         max_selections=subgroups.MAX_COLUMNS,
         key=W_SUBGROUPS,
         help="Text columns as they are; numbers in bands (an age by decade, else quartiles). "
@@ -303,7 +307,9 @@ def report_request(result: Any) -> DecisionRequest:
     """What the report should add: the subgroup columns chosen here and the importance computed here."""
     if result is None or not result.is_binary:
         return DecisionRequest()
+    table, data = common.current_table(), common.current_data()
+    known = set(_subgroup_options(data, table)) if data is not None else set()
     return DecisionRequest(
-        subgroups=tuple(st.session_state.get(K_SUBGROUP_COLUMNS, ())),
+        subgroups=tuple(c for c in st.session_state.get(K_SUBGROUP_COLUMNS, ()) if c in known),
         importance=cached_importance(result),
     )

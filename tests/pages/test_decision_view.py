@@ -113,3 +113,30 @@ def test_data_page_shows_the_sample_size(hcv_result):
     shown = [m.value for m in (*at.success, *at.warning)]
     assert any(f"minimum of {found.criteria.minimum:,}" in v for v in shown), shown
     assert np.isclose(found.criteria.r2cs, 0.15 * sample_size.max_r2cs(np.mean(data.y)))
+
+
+def test_report_page_carries_the_subgroups_chosen_on_the_threshold_page(hcv_result):
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    from pages.report import K_EXPORTS
+
+    table, spec, result, data = hcv_result
+    at = AppTest.from_file(str(ROOT / "pages" / "report.py"), default_timeout=120)
+    for key, value in {
+        common.K_TABLE: table, common.K_SPEC: spec, common.K_PREPARED: data, common.K_SOURCE: "bundled:hcv",
+        common.K_TRAIN_RESULT: result, common.K_TRAIN_SETTINGS: result.settings,
+        common.K_THRESHOLD: THRESHOLD,
+        decision_view.K_SUBGROUP_COLUMNS: ("Sex", "a column of other data"),
+    }.items():  # fmt: skip
+        at.session_state[key] = value
+    at.run()
+    assert not at.exception
+    at.button(key="rep_prepare").click().run()
+    assert not at.exception, at.exception
+    pdf = at.session_state[K_EXPORTS]["pdf"]
+    text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
+    assert "Performancebysubgroupatthethreshold" in text and "Minimumsamplesize" in text
+    assert "notacolumn" not in text  # a column of other data is dropped, not reported as an error
