@@ -18,6 +18,7 @@ process started), else the package version.
 from __future__ import annotations
 
 import importlib.metadata
+import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -160,7 +161,7 @@ TRIPOD_AI: tuple[Item, ...] = (
         "18f",
         "Open science: code sharing",
         METHOD,
-        "code version below (where to get it: authors)",
+        "the code version (where to get it: authors)",
     ),
     Item("TRIPOD+AI", "19", "Patient and public involvement"),
     Item("TRIPOD+AI", "20a", "Participants: flow through the study", DATA, "rows read, left out and used"),
@@ -184,7 +185,7 @@ TRIPOD_AI: tuple[Item, ...] = (
         "22",
         "Full model specification",
         METHOD,
-        "the saved model file (skops) and the code version below",
+        "the saved model file (skops) and the code version",
     ),
     Item(
         "TRIPOD+AI",
@@ -336,6 +337,51 @@ def checklist_rows(
             answer += f". {extra[item.number]}"
         rows.append((item.number, item.topic, answer))
     return tuple(rows)
+
+
+def page_numbers(pdf: bytes, titles: Sequence[str]) -> dict[str, int]:
+    """Page (1-based) of each section title in a rendered report, searched in order (pypdf text)."""
+    from pypdf import PdfReader
+
+    pages = [re.sub(r"\s+", "", page.extract_text() or "") for page in PdfReader(io.BytesIO(pdf)).pages]
+    found: dict[str, int] = {}
+    start = 0
+    for title in titles:
+        key = re.sub(r"\s+", "", title)
+        for i in range(start, len(pages)):
+            if key in pages[i]:
+                found[title] = i + 1
+                start = i
+                break
+    return found
+
+
+def with_pages(content: Any, pdf: bytes) -> Any:
+    """``content`` whose appendix says the page of each answer ('§ 5. Results ... (page 3)').
+
+    The appendix is the last section, so adding page numbers to it moves no earlier section: a second
+    rendering has the same pages. Returns ``content`` itself when there is no appendix.
+    """
+    import dataclasses
+
+    sections = list(content.sections)
+    if not sections or sections[-1].title != APPENDIX_TITLE:
+        return content
+    titles = [s.title for s in sections[:-1]]
+    pages = page_numbers(pdf, titles)
+
+    def cell(text: str) -> str:
+        for title in sorted(pages, key=len, reverse=True):
+            if text.startswith(f"§ {title}"):
+                return text.replace(f"§ {title}", f"§ {title} (page {pages[title]})", 1)
+        return text
+
+    appendix = sections[-1]
+    tables = tuple(
+        dataclasses.replace(t, rows=tuple((r[0], r[1], cell(r[2])) for r in t.rows)) for t in appendix.tables
+    )
+    sections[-1] = dataclasses.replace(appendix, tables=tables)
+    return dataclasses.replace(content, sections=tuple(sections))
 
 
 def checklist_section(inputs: Any, titles: Sequence[str]) -> Any:

@@ -787,9 +787,12 @@ def build_report_content(inputs: ReportInputs) -> ReportContent:
 def render_pdf(content: ReportContent, images: dict[str, bytes] | None = None) -> bytes:
     """The report as PDF bytes (layout in :mod:`imbalance_core.share.report_pdf`; figures drawn when not
     given)."""
-    from imbalance_core.share import report_pdf
+    from imbalance_core.share import checklist, report_figures, report_pdf
 
-    return report_pdf.render_pdf(content, images)
+    images = report_figures.draw_all(content.figures) if images is None else images
+    pdf = report_pdf.render_pdf(content, images)
+    paged = checklist.with_pages(content, pdf)  # the appendix names the page of each answer
+    return pdf if paged is content else report_pdf.render_pdf(paged, images)
 
 
 def report_file_name(content: ReportContent, extension: str = ".pdf") -> str:

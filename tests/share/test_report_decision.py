@@ -166,3 +166,22 @@ def test_unknown_subgroup_column_is_said_in_the_section(built):
     content = report.build_report_content(inputs)
     section = next(s for s in content.sections if s.title.endswith("Subgroups"))
     assert any("not a column" in p for p in section.paragraphs)
+
+
+def test_pdf_appendix_names_the_page_of_each_answer(built):
+    _, _, content, pdf = built
+    reader = PdfReader(io.BytesIO(pdf))
+    pages = [re.sub(r"\s+", "", p.extract_text()) for p in reader.pages]
+    appendix_start = next(i for i, t in enumerate(pages) if "Appendix:TRIPOD+AI" in t)
+    flat = "".join(pages[appendix_start:])
+    seen = 0
+    for section in content.sections[:-1]:
+        title = re.sub(r"\s+", "", section.title)
+        where = [i + 1 for i, t in enumerate(pages[: appendix_start + 1]) if title in t]
+        cited = re.findall(re.escape("§" + title) + r"\(page(\d+)\)", flat)
+        if not cited:
+            continue
+        assert {int(c) for c in cited} == {where[0]}, (section.title, cited, where)
+        seen += 1
+    assert seen >= 6
+    assert checklist.with_pages(content, pdf) is not content  # content itself stays page-free (HTML)
