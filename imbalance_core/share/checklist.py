@@ -63,7 +63,7 @@ TRIPOD_AI: tuple[Item, ...] = (
         "7",
         "Data preparation and quality checks",
         DATA,
-        "columns excluded with reasons, detection limits, zeros read as missing",
+        "columns excluded with reasons, detection limits, missing-value markers",
     ),
     Item("TRIPOD+AI", "8a", "Outcome: definition and how assessed"),
     Item("TRIPOD+AI", "8b", "Outcome: qualifications of assessors"),
