@@ -447,6 +447,9 @@ def main() -> None:
     columns_section(spec, prof)
     zero_missing_section(table, spec, prof)
     balance_section(prof)
+    from pages import decision_view  # is the data set big enough? (Riley et al., issue 15 item 5)
+
+    decision_view.sample_size_note(common.current_data())
     quality_section(table, prof)
     with st.expander("Preview (first 200 rows)"):
         st.dataframe(table.frame.head(200), width="stretch")

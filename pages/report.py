@@ -20,7 +20,7 @@ from streamlit.errors import StreamlitAPIException
 from imbalance_core.errors import DataError
 from imbalance_core.evaluation import thresholds
 from imbalance_core.share import model_file, predict, report, report_html
-from pages import calibration_view, common
+from pages import calibration_view, common, decision_view
 
 TRAIN_PAGE = "pages/train.py"
 K_EXPORTS = "report_exports"  # {"key": inputs key, "pdf": bytes, ...} of the last prepared downloads
@@ -289,10 +289,12 @@ def main() -> None:
         compare=compare if with_compare else None,
         projection=_pca(data, settings) if with_pca else None,
         resampling_effect=calibration_view.cached_effect(result),  # "did resampling help?", if computed
+        decision=decision_view.report_request(result),  # subgroups and importance chosen on Threshold
     )
     key = repr(
         (common.data_key(), settings, threshold, reason, prevalence, with_pca, with_compare, id(compare))
     ) + str(inputs.resampling_effect is not None)
+    key += repr((inputs.decision.subgroups, id(inputs.decision.importance)))  # decision_view choices
     try:
         content = _content(inputs, key)
     except DataError as exc:

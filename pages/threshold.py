@@ -244,6 +244,9 @@ def main() -> None:
     _cli_line(result, threshold, prevalence, class_index)
     if not result.is_binary:
         _per_class_table(result)
+    from pages import decision_view  # subgroups, why this score, what-if (issue 15 items 3-4)
+
+    decision_view.threshold_page_section(result)
 
 
 main()

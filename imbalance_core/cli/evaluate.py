@@ -3,6 +3,7 @@
     python -m imbalance_core evaluate FILE --label COL --positive VALUE --sampler KEY --classifier KEY
         [--zero-missing COL] [--ratio R] [--weighting W] [--cv K] [--test-size F] [--seed S] [--threshold T]
         [--pick PICKER] [--prevalence P] [--one-vs-rest CLASS] [--scores-out CSV] [--json]
+        [--subgroup COL [--subgroup COL]]
 
 Without ``--threshold`` or ``--pick`` the model's default threshold is used (the Youden pick on the
 cross-validated training scores, the app's default); ``--json`` says so as ``threshold`` and
@@ -29,10 +30,12 @@ from imbalance_core.cli.options import (
     add_data_args,
     add_model_args,
     add_pick_args,
+    add_subgroup_args,
     add_threshold_args,
     load_prepared,
     pick_from_args,
     settings_from_args,
+    subgroup_table_from_args,
     threshold_from_args,
 )
 from imbalance_core.errors import DataError
@@ -146,6 +149,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     add_allow_patient_rows_arg(p)
     add_calibration_args(p)
+    add_subgroup_args(p)
     p.set_defaults(func=run)
 
 
@@ -173,5 +177,11 @@ def run(args: argparse.Namespace) -> int:
         result, data, threshold, pick=pick, prevalence=args.prevalence, origin=origin, view=view
     )
     extra = add_calibration_output(payload, result, data, args)  # docs/CALIBRATION.md
+    groups = subgroup_table_from_args(args, data, result, threshold)
+    if groups is not None:
+        from imbalance_core.evaluation.subgroups import format_text as subgroup_text
+
+        payload["subgroups"] = groups.as_dict()
+        extra += "\n" + subgroup_text(groups)
     print(json.dumps(payload, indent=2, ensure_ascii=False) if args.json else format_text(payload) + extra)
     return 0

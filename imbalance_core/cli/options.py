@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 from imbalance_core.cli import arguments
 from imbalance_core.errors import DataError
+from imbalance_core.evaluation import subgroups
 from imbalance_core.evaluation.thresholds import (
     DEFAULT_ORIGIN,
     PICKERS,
@@ -338,6 +339,36 @@ def _columns(given: list[str], known: Mapping[str, int], flag: str) -> tuple[str
             f"Columns: {', '.join(list(known)[:20])}."
         )
     return tuple(dict.fromkeys(given))
+
+
+def add_subgroup_args(parser: argparse.ArgumentParser) -> None:
+    """``--subgroup COL`` (up to twice): the hold-out table by subgroup at the threshold."""
+    parser.add_argument(
+        "--subgroup", action="append", default=[], metavar="COL",
+        help="judge the hold-out set per group of this column at the threshold (text as is, numbers in "
+        "bands: age by decade, else quartiles; missing values their own group); give it twice to cross "
+        "two columns",
+    )  # fmt: skip
+
+
+def subgroup_table_from_args(
+    args: argparse.Namespace, data: PreparedData, result: TrainResult, threshold: float
+) -> subgroups.SubgroupTable | None:
+    """The subgroup table asked for by ``--subgroup`` (columns checked, exit 2 naming it), or None."""
+
+    given = list(getattr(args, "subgroup", []) or [])
+    if not given:
+        return None
+    if len(given) > subgroups.MAX_COLUMNS:
+        raise DataError(f"--subgroup may be given at most {subgroups.MAX_COLUMNS} times.")
+    if not result.is_binary or getattr(args, "one_vs_rest", None):
+        raise DataError("--subgroup needs a two-class task (a positive class), not --multiclass.")
+    table = read_table(args.file)
+    columns = _columns(given, {c: 1 for c in table.columns}, "--subgroup")
+    if data.label in columns:
+        raise DataError("--subgroup cannot be the label column; choose another column.")
+    frame = subgroups.holdout_frame(data, result.test_index, columns, table)
+    return subgroups.subgroup_table(frame, result.y_test, result.test_scores, threshold)
 
 
 def load_prepared(args: argparse.Namespace) -> PreparedData:

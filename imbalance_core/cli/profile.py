@@ -3,6 +3,10 @@
 python -m imbalance_core profile FILE [--label COL] [--positive VALUE] [--zero-missing COL]
     [--group-prefix N] [--group-rare N] [--json]
 
+``--json`` carries ``sample_size``: events per candidate predictor parameter and the Riley et al. (BMJ
+2020) minimum sample size under the conservative anticipated R2 (no model yet;
+:mod:`imbalance_core.evaluation.sample_size`).
+
 Without ``--label`` the label column and positive class are guessed the way the app guesses them for an
 upload (:mod:`imbalance_core.intake.label_guess`) and the reasons are printed (``--json``: ``label`` and
 ``positive`` with ``label_reasons`` / ``positive_reasons``). Without ``--positive`` for a chosen
@@ -122,12 +126,30 @@ def run(args: argparse.Namespace) -> int:
     )
     result = profile(table, spec)
     choice = replace(choice, positive=result.positive)  # 'E1*' -> the codes it matched
+    size = sample_size_block(table, spec)
     if args.json:
-        print(json.dumps(result.to_json_dict() | choice.to_json_dict(), indent=2, ensure_ascii=False))
+        block = {"sample_size": size.as_dict() if size is not None else None}
+        print(json.dumps(result.to_json_dict() | choice.to_json_dict() | block, indent=2, ensure_ascii=False))
     else:
         print(format_choice(choice))
         print(format_text(result))
+        if size is not None:
+            print(f"sample size: {size.sentence()}")
     return 0
+
+
+def sample_size_block(table: LoadedTable, spec: TaskSpec):
+    """Riley et al. sample size adequacy before training (conservative R2), or None for multi-class."""
+    from imbalance_core.errors import DataError
+    from imbalance_core.evaluation.sample_size import adequacy
+    from imbalance_core.intake.task import prepare
+
+    if spec.multiclass:
+        return None
+    try:
+        return adequacy(prepare(table, spec))
+    except DataError:
+        return None
 
 
 def format_choice(choice: TaskChoice) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import Any
 
 from imbalance_core.cli import arguments
 from imbalance_core.cli.evaluate import write_scores
@@ -87,7 +88,31 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_model_args(p)
     add_common_training_args(p)
     add_report_args(p)
+    add_decision_report_args(p)
     p.set_defaults(func=run)
+
+
+def add_decision_report_args(parser: argparse.ArgumentParser) -> None:
+    """``--subgroup COL`` (up to twice) and ``--importance``: the report's decision sections."""
+    from imbalance_core.cli.options import add_subgroup_args
+
+    add_subgroup_args(parser)
+    parser.add_argument(
+        "--importance", action="store_true",
+        help="add permutation importance on the hold-out set (PR AUC, 5 shuffles; predictions only)",
+    )  # fmt: skip
+
+
+def decision_request(args: argparse.Namespace, table: Any) -> Any:
+    """The report's :class:`~imbalance_core.share.report_decision.DecisionRequest` from the flags."""
+    from imbalance_core.cli.options import _columns
+    from imbalance_core.share.report_decision import DecisionRequest
+
+    given = list(getattr(args, "subgroup", []) or [])
+    if len(given) > 2:
+        raise DataError("--subgroup may be given at most 2 times.")
+    columns = _columns(given, {c: 1 for c in table.columns}, "--subgroup")
+    return DecisionRequest(subgroups=columns, compute_importance=bool(getattr(args, "importance", False)))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -116,6 +141,7 @@ def run(args: argparse.Namespace) -> int:
         prevalence=args.prevalence,
         table=table,
         projection=projection,
+        decision=decision_request(args, table),  # subgroups, importance (share/report_decision.py)
     )
     content = report.build_report_content(inputs)
     write_bytes(args.out, report.render_pdf(content), "PDF report")

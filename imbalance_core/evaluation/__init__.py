@@ -4,9 +4,10 @@
 threshold, one vectorised pass over sorted scores) that the explorer, report and CLI read, the
 threshold pickers that choose on out-of-fold training scores, and the documented default threshold;
 :mod:`.metrics` the per-fold metrics; :mod:`.intervals` Wilson, DeLong and bootstrap intervals;
-:mod:`.curves` ROC, PR, calibration and decision curves; :mod:`.calibration` calibration-in-the-large,
+:mod:`.curves` ROC, PR, calibration and decision curves; :mod:`.subgroups` performance by subgroup;
+:mod:`.sample_size` the Riley et al. minimum sample size; :mod:`.calibration` calibration-in-the-large,
 slope, E:O, ICI/E50/E90/Emax and Brier with their intervals. Pure functions of arrays: no fitting of
 models here (the small logistic fits of calibration metrics aside).
 """
 
-__all__ = ["calibration", "curves", "intervals", "metrics", "thresholds"]
+__all__ = ["calibration", "curves", "intervals", "metrics", "sample_size", "subgroups", "thresholds"]

@@ -5,15 +5,19 @@ data) from a trained result at the one current threshold (:mod:`.report_calibrat
 section); :mod:`.report_pdf` and :mod:`.report_html` only lay it out (static figures in
 :mod:`.report_figures`); :mod:`.model_file` writes and reads the skops model file (no pickle; the
 sampler and its patient rows left out; files of the older flat layout migrated on load);
-:mod:`.predict` scores a CSV of new patients with a saved model at its saved threshold.
+:mod:`.predict` scores a CSV of new patients with a saved model at its saved threshold;
+:mod:`.report_decision` adds the subgroup, importance and sample-size sections and :mod:`.checklist`
+the TRIPOD+AI / STARD 2015 appendix.
 """
 
 __all__ = [
+    "checklist",
     "map_export",
     "model_file",
     "predict",
     "report",
     "report_calibration",
+    "report_decision",
     "report_figures",
     "report_html",
     "report_pdf",

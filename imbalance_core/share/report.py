@@ -140,6 +140,7 @@ class ReportInputs:
     export_id: str = ""
     created: str = ""
     resampling_effect: Any = None  # imbalance_core.learn.resampling_effect.ResamplingEffect, when computed
+    decision: Any = None  # imbalance_core.share.report_decision.DecisionRequest: subgroups, importance
 
 
 @dataclass(frozen=True)
@@ -756,10 +757,15 @@ def build_report_content(inputs: ReportInputs) -> ReportContent:
             ("Every sampler and classifier pair was trained with the same split and folds.",),
             (compare_table(inputs.compare),),
         ))  # fmt: skip
+    from imbalance_core.share import checklist, report_decision  # subgroups, importance, sample size
+
+    parts = report_decision.decision_parts(inputs, inputs.threshold if result.is_binary else None)
+    sections += report_decision.decision_sections(parts, len(sections) + 1)
     sections.append(Section(f"{len(sections) + 1}. Caveats", tuple(_caveats(inputs, body.calibration))))
     notes = list(dict.fromkeys([*result.notices, *getattr(data, "warnings", ())]))
     if notes:
         sections.append(Section(f"{len(sections) + 1}. Notes from training", tuple(notes)))
+    sections.append(checklist.checklist_section(inputs, [s.title for s in sections]))
     subtitle = (
         f"{get_sampler(settings.sampler).name} + {get_classifier(settings.classifier).name} · {body.decision}"
     )
@@ -781,9 +787,12 @@ def build_report_content(inputs: ReportInputs) -> ReportContent:
 def render_pdf(content: ReportContent, images: dict[str, bytes] | None = None) -> bytes:
     """The report as PDF bytes (layout in :mod:`imbalance_core.share.report_pdf`; figures drawn when not
     given)."""
-    from imbalance_core.share import report_pdf
+    from imbalance_core.share import checklist, report_figures, report_pdf
 
-    return report_pdf.render_pdf(content, images)
+    images = report_figures.draw_all(content.figures) if images is None else images
+    pdf = report_pdf.render_pdf(content, images)
+    paged = checklist.with_pages(content, pdf)  # the appendix names the page of each answer
+    return pdf if paged is content else report_pdf.render_pdf(paged, images)
 
 
 def report_file_name(content: ReportContent, extension: str = ".pdf") -> str:
