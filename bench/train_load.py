@@ -4,8 +4,8 @@ One server (the real app), one run, idle and loaded figures side by side:
 
 1. The committing session trains the default model, opens the Threshold page and focuses the explorer.
    A commit is a key press on the explorer's range input (ArrowRight/ArrowLeft); its latency is the
-   key event's ``timeStamp`` -> the sidebar's "Threshold 0.xxxx · origin" text changing (a MutationObserver in the
-   page timestamps it), i.e. the round trip through the server's rerun.
+   key event's ``timeStamp`` -> the sidebar's "Threshold 0.xxxx · origin" text changing (a
+   MutationObserver in the page timestamps it), i.e. the round trip through the server's rerun.
 2. Idle: ``COMMITS`` commits with nobody else on the server.
 3. Loaded: 8 more browser sessions open the Train page, choose SMOTE + random forest with 10 folds
    (each a ~10 s fit on this machine) and press Train; the same number of commits is measured while
