@@ -199,6 +199,10 @@ function drawStatic(inst) {
   inst.zones.hidden = !rule;
   inst.band.hidden = true;
   inst.range.setAttribute("aria-label", rule ? "Rule-out cut-off" : "Decision threshold");
+  inst.root.querySelector("#te-title").textContent = rule ? "Rule-out and rule-in cut-offs" : "Decision threshold";
+  inst.root.querySelector("#te-hint").textContent = rule
+    ? "(below the left handle: rule out; at or above the right handle: rule in; between: further testing)"
+    : "(a patient is flagged when the score is at or above it)";
   inst.root.querySelector("#te-z-deploy-head").textContent = `At ${fmtPct(d.prevalence)} prevalence`;
   inst.root.querySelector("#te-pos-name").textContent = d.labels.positive;
   inst.root.querySelector("#te-neg-name").textContent = d.labels.negative;
