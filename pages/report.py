@@ -34,6 +34,12 @@ CURRENT = "current"
 
 
 # --- pure helpers -----------------------------------------------------------------------------------------
+def _committed_rule() -> tuple[float, float] | None:
+    """The Threshold page's rule-out / rule-in pair when that mode is on (the report then states it)."""
+    rule = common.current_rule() if common.rule_mode() else None
+    return None if rule is None else (float(rule["low"]), float(rule["high"]))
+
+
 def threshold_choices() -> list[str]:
     """Options of the threshold selector: keep the model's current threshold, a suggestion, or type one."""
     return [CURRENT, *thresholds.PICKERS, MANUAL]
@@ -289,10 +295,11 @@ def main() -> None:
         compare=compare if with_compare else None,
         projection=_pca(data, settings) if with_pca else None,
         resampling_effect=calibration_view.cached_effect(result),  # "did resampling help?", if computed
+        rule=_committed_rule(),
     )
     key = repr(
         (common.data_key(), settings, threshold, reason, prevalence, with_pca, with_compare, id(compare))
-    ) + str(inputs.resampling_effect is not None)
+    ) + str(inputs.resampling_effect is not None) + repr(inputs.rule)
     try:
         content = _content(inputs, key)
     except DataError as exc:
