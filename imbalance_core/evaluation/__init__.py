@@ -5,8 +5,12 @@ threshold, one vectorised pass over sorted scores) that the explorer, report and
 threshold pickers that choose on out-of-fold training scores, and the documented default threshold;
 :mod:`.metrics` the per-fold metrics; :mod:`.intervals` Wilson, DeLong and bootstrap intervals;
 :mod:`.curves` ROC, PR, calibration and decision curves; :mod:`.calibration` calibration-in-the-large,
-slope, E:O, ICI/E50/E90/Emax and Brier with their intervals. Pure functions of arrays: no fitting of
+slope, E:O, ICI/E50/E90/Emax and Brier with their intervals; :mod:`.threshold_uncertainty` the pickers
+bootstrapped on out-of-fold scores; :mod:`.rule_zones` rule-out / indeterminate / rule-in zones.
+Pure functions of arrays: no fitting of
 models here (the small logistic fits of calibration metrics aside).
 """
 
-__all__ = ["calibration", "curves", "intervals", "metrics", "thresholds"]
+__all__ = [
+    "calibration", "curves", "intervals", "metrics", "rule_zones", "threshold_uncertainty", "thresholds",
+]  # fmt: skip
