@@ -162,8 +162,8 @@ function init(root) {
     if (inst.mode !== "rule") { render(inst, Number(range.value)); return; }
     let lo = Number(range.value);
     let hi = Number(range2.value);
-    if (lo > hi) {  // a handle cannot pass the other: the moving one stops at it
-      if (which === 1) lo = hi; else hi = lo;
+    if (lo > hi) {  // a handle pushes the other along (so two handles at one stop can always be parted)
+      if (which === 1) hi = lo; else lo = hi;
       range.value = String(lo);
       range2.value = String(hi);
     }

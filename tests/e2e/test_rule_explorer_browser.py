@@ -145,10 +145,10 @@ def test_drag_each_handle_zones_follow_and_commit(page, rule_url, payload, raw, 
     i3, j3 = _check_zones(page, payload, raw)
     assert i3 != i2 and j3 == j2
     _wait_committed(page, (t[i3], t[j3]))
-    # The low handle cannot pass the high one.
+    # The low handle pushes the high one along: no crossing, the indeterminate zone is empty.
     _drag(page, LOW, payload, raw, i3, [0.5, 0.7, 0.9], seen)
     i4, j4 = _check_zones(page, payload, raw)
-    assert i4 == j4
+    assert i4 == j4 > j3
     _wait_committed(page, (t[i4], t[j4]))
     page.screenshot(path=str(output_dir / "rule_explorer_drag.png"), full_page=True)
     assert not seen["dialogs"]
@@ -169,6 +169,16 @@ def test_keys_move_each_handle_and_commit(page, rule_url, payload, raw):
     i3, j3 = _check_zones(page, payload, raw)
     assert i3 == 0 and j3 == j2
     _wait_committed(page, (t[0], t[j3]))
+    # Keys on the high handle past the low one push it down too.
+    page.locator(LOW).focus()
+    page.keyboard.press("End")
+    i4, j4 = _check_zones(page, payload, raw)
+    assert i4 == j4 == len(t) - 1
+    page.locator(HIGH).focus()
+    page.keyboard.press("ArrowLeft")
+    i5, j5 = _check_zones(page, payload, raw)
+    assert i5 == j5 == len(t) - 2
+    _wait_committed(page, (t[i5], t[j5]))
 
 
 def test_single_mode_draws_the_uncertainty_band_of_the_pressed_suggestion(
@@ -192,3 +202,40 @@ def test_single_mode_draws_the_uncertainty_band_of_the_pressed_suggestion(
     page.locator(LOW).focus()
     page.keyboard.press("End")
     assert not band.is_visible()
+
+
+def test_real_app_rule_mode_commits_to_sidebar_and_command(page, app_url, output_dir):
+    """Through the real app: train, open Threshold, switch to two cut-offs, move the rule-in handle by key;
+    the committed pair reaches Python (sidebar, the zones below, the equivalent command)."""
+    import re
+
+    from tests.e2e.conftest import screenshot, train_default_model
+
+    page.set_viewport_size({"width": 1400, "height": 2600})
+    train_default_model(page, app_url)
+    page.get_by_role("link", name="Threshold", exact=True).first.click()
+    page.wait_for_selector("h1:has-text('Decision threshold')")
+    wait_for_app(page)
+    page.wait_for_selector('[data-testid="te-tp"]:not(:empty)')
+    screenshot(page, output_dir / "threshold_page_single_band.png")
+    page.get_by_text("Rule-out and rule-in (two cut-offs)").click()
+    wait_for_app(page)
+    page.wait_for_selector('[data-testid="te-z-in-n"]:not(:empty)')
+    hi = page.locator(HIGH)
+    hi.focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowLeft")
+    shown = page.locator('[data-testid="te-value"]').inner_text()  # "low – high"
+    low_txt, high_txt = (x.strip() for x in shown.split("–"))
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_text("Rule out below", exact=False).first.wait_for(timeout=30_000)
+    code, deadline = "", time.monotonic() + 30
+    while time.monotonic() < deadline:
+        code = page.locator('[data-testid="stCode"]').first.inner_text()
+        m = re.search(r"--rule-out (\S+) --rule-in (\S+)", code)
+        if m and f"{float(m[2]):.4f}" == high_txt:
+            break
+        page.wait_for_timeout(100)
+    assert m is not None and f"{float(m[1]):.4f}" == low_txt and f"{float(m[2]):.4f}" == high_txt, code
+    page.wait_for_timeout(500)
+    screenshot(page, output_dir / "threshold_page_rule_mode.png")
