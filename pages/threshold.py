@@ -412,8 +412,8 @@ def main() -> None:
         common.set_threshold(value, commit_origin(picks, value))
     committed = st.session_state.get(common.K_THRESHOLD)
     threshold = opening if committed is None else committed  # nothing committed: the model's default
-    _server_side(arrays, picks, threshold, prevalence, committed is None)
     _uncertainty_line(picks, extras["uncertainty"], None if committed is None else threshold)
+    _server_side(arrays, picks, threshold, prevalence, committed is None)
     _cli_line(result, threshold, prevalence, class_index)
     if not result.is_binary:
         _per_class_table(result)
