@@ -208,6 +208,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Train, write scores if asked, print JSON or a summary."""
+    rule = rule_from_args(args)  # checked before training: a bad pair fails at once
     data = load_prepared(args)
     settings = settings_from_args(args, args.sampler, args.classifier)
     if getattr(args, "model_out", None):
@@ -218,7 +219,6 @@ def run(args: argparse.Namespace) -> int:
     if args.scores_out:
         write_scores(result, args.scores_out)
     view = binary_view(result, getattr(args, "one_vs_rest", None))
-    rule = rule_from_args(args)
     if rule is not None and view is None:
         raise DataError(
             "--rule-out/--rule-in need a two-class task (positive vs the rest) or --one-vs-rest CLASS."

@@ -266,8 +266,9 @@ def add_pick_args(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_rule_args(parser: argparse.ArgumentParser) -> None:
-    """``--rule-out T1 --rule-in T2`` (two cut-offs, docs/THRESHOLDS.md) and ``--pick-boot N`` (evaluate)."""
+def add_rule_args(parser: argparse.ArgumentParser, boot: bool = True) -> None:
+    """``--rule-out T1 --rule-in T2`` (two cut-offs, docs/THRESHOLDS.md) and, with ``boot``, ``--pick-boot N``
+    (evaluate; the report always states the picked threshold's interval)."""
     g = parser.add_argument_group("rule-out / rule-in (two cut-offs) and threshold uncertainty")
     g.add_argument(
         "--rule-out",
@@ -279,6 +280,8 @@ def add_rule_args(parser: argparse.ArgumentParser) -> None:
         "--rule-in", type=arguments.number("--rule-in", 0, 1, "0.6"), metavar="T2",
         help="with --rule-out: the rule-in cut-off (T1 <= T2)",
     )  # fmt: skip
+    if not boot:
+        return
     g.add_argument(
         "--pick-boot", type=arguments.integer("--pick-boot", 0, 5000, "300"), default=300, metavar="N",
         help="with --pick: resamples of the out-of-fold rows to bootstrap the pick (0 = off; default 300)",

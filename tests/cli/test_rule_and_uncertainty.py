@@ -91,3 +91,19 @@ def test_pick_json_carries_the_bootstrap_of_the_picker(capsys, result):
     assert "95 % range over resampled picks" in out
     code, out, _ = _run(capsys, "--pick", "youden", "--pick-boot", "0", "--json")
     assert "threshold_uncertainty" not in json.loads(out)
+
+
+def test_report_command_states_the_rule(capsys, tmp_path):
+    import subprocess
+
+    out = tmp_path / "r.pdf"
+    code = main(["report", HCV, *TASK, *MODEL, "--no-pca", "--rule-out", "0.05", "--rule-in", "0.6",
+                 "--out", str(out)])  # fmt: skip
+    assert code == 0, capsys.readouterr().err
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Rule-out / rule-in zones on the hold-out set" in text
+    assert "score below 0.05 rules out" in text
+    assert (
+        main(["report", HCV, *TASK, *MODEL, "--rule-out", "0.7", "--rule-in", "0.1", "--out", str(out)]) == 2
+    )
+    assert "--rule-out (0.7) must not be above --rule-in (0.1)" in capsys.readouterr().err
