@@ -131,3 +131,26 @@ def test_rule_command_reproduces_the_page_zones(hcv_result, capsys):
     assert z["indeterminate"]["n"] == len(result.y_test) - z["rule_out"]["n"] - z["rule_in"]["n"]
     assert z["rule_out"]["npv"]["value"] == pytest.approx(stops["npv"][i], rel=1e-5)
     assert z["rule_in"]["ppv_deploy"]["value"] == pytest.approx(stops["ppv_deploy"][j], rel=1e-5)
+
+
+def test_uncertainty_is_computed_once_per_view_never_on_threshold_moves(hcv_result, monkeypatch):
+    calls: list[int] = []
+    original = tu.threshold_uncertainty
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(tu, "threshold_uncertainty", counting)
+    at = _app(hcv_result).run()
+    at.number_input(key="thr_prevalence_1").set_value(3.21).run()  # a new view: computed once
+    assert not at.exception
+    after_view = len(calls)
+    assert after_view >= 1
+    stops = _data(at)["stops"]["threshold"]
+    for t in (stops[100], stops[400], stops[900]):  # commits, as the explorer's release sends them
+        at.session_state[common.K_THRESHOLD] = t
+        at.run()
+    at.radio(key="thr_mode").set_value("rule").run()  # the other mode reads the same cached payload
+    assert not at.exception
+    assert len(calls) == after_view
