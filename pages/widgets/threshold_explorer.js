@@ -135,6 +135,8 @@ function init(root) {
     zoneFreq: $("te-zone-freq"),
     zbar: { out: $("te-z-out"), mid: $("te-z-mid"), inn: $("te-z-in") },
     zcell: {},
+    outRule: $("te-z-out-rule"),
+    inRule: $("te-z-in-rule"),
     mode: "single",
     lo: 0,
     hi: 0,
@@ -454,8 +456,8 @@ function renderRule(inst, loIdx, hiIdx) {
   c["in-pv"].textContent = `PPV ${fmtPv(s.ppv[j], s.ppv_lo[j], s.ppv_hi[j])}`;
   c["in-dep"].textContent = `PPV ${fmtPv(s.ppv_deploy[j], s.ppv_deploy_lo[j], s.ppv_deploy_hi[j])}`;
   c["in-k"].textContent = fmtK(s.per1000_flagged[j]);
-  inst.root.querySelector("#te-z-out-rule").textContent = `score below ${fmtThr(tl)}`;
-  inst.root.querySelector("#te-z-in-rule").textContent = `score ≥ ${fmtThr(th)}`;
+  inst.outRule.textContent = `score below ${fmtThr(tl)}`;
+  inst.inRule.textContent = `score ≥ ${fmtThr(th)}`;
   inst.zoneFreq.textContent =
     `Of 1,000 patients like these (disease in ${fmtPct(d.prevalence)}): ${fmtK(z.per1000_below[i])} ruled out, ` +
     `of whom ${fmtK(s.per1000_missed[i])} missed cases; ${fmtK(midK)} sent for further testing; ` +
