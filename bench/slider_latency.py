@@ -12,6 +12,9 @@ One run, printed as a table. Needs Debian's Chromium (/usr/bin/chromium) and the
   explorer, for a bare ``st.slider`` + one text page (the floor) and for the naive page (``st.slider``
   + scikit-learn metrics recomputed every rerun), with ``runner.postScriptGC`` on and off, and for the
   explorer also with ``gc.freeze()`` after the first run (what app.py does).
+- Drag, rule-out / rule-in mode (two handles, ``tests/e2e/apps/rule_app.py``): the same 60 moves of
+  the rule-in handle; a move counts as updated when, in the next frame, the rule-in zone's patient count
+  equals the stop table's ``tp + fp`` at the handle's stop. Measured with ``--drag-only`` too.
 - Memory: server RSS over 200 keyboard commits of the explorer at 1,000,000 rows.
 - Build: stop table (sort included) and the whole explorer payload, and the payload's JSON size.
 
@@ -53,6 +56,7 @@ SLIDER_THUMB = '[data-testid="stSlider"] div:has(> [data-testid="stSliderThumbVa
 EXPLORER = "tests/e2e/apps/explorer_app.py"
 BARE = "tests/e2e/apps/bare_slider_app.py"
 NAIVE = "tests/e2e/apps/naive_app.py"
+RULE = "tests/e2e/apps/rule_app.py"
 
 # In-page instrumentation. The explorer lives in an open shadow root; these helpers find it.
 FIND = """
@@ -122,9 +126,13 @@ def rss_mb(pid: int) -> float:
 
 
 @contextmanager
-def server(script: str, rows: int | None = None, extra: list[str] | None = None, freeze: bool = False):
-    """A Streamlit server for ``script`` (rows and gc.freeze passed by environment)."""
+def server(
+    script: str, rows: int | None = None, extra: list[str] | None = None, freeze: bool = False, mode: str = ""
+):
+    """A Streamlit server for ``script`` (rows, gc.freeze and the explorer mode passed by environment)."""
     saved = dict(os.environ)
+    if mode:
+        os.environ["EXPLORER_MODE"] = mode
     if rows is not None:
         os.environ["EXPLORER_ROWS"] = str(rows)
     os.environ["EXPLORER_FREEZE"] = "1" if freeze else "0"
@@ -193,6 +201,60 @@ def measure_drag(page, sent: list[float], stops: dict) -> dict:
         "p95": pct(latencies, 95),
         "median": statistics.median(latencies) if latencies else float("nan"),
         "handler_p95": pct(handler, 95),
+        "sent": frames_sent,
+    }
+
+
+RULE_PROBE = (
+    FIND
+    + """
+window.__moves = [];
+window.addEventListener('pointermove', (e) => {
+  if (!(e.buttons & 1)) return;
+  const t0 = e.timeStamp;
+  requestAnimationFrame(() => {
+    const hi = window.__te('[data-testid="te-range2"]');
+    const cell = window.__te('[data-testid="te-z-in-n"]');
+    window.__moves.push({ms: performance.now() - t0, idx: Number(hi.value), shown: cell.textContent});
+  });
+}, {capture: true});
+"""
+)
+
+
+def measure_rule_drag(page, sent: list[float], stops: dict) -> dict:
+    """60 moves of the rule-in handle: was the rule-in zone's count already right in the next frame?"""
+    page.evaluate(RULE_PROBE)
+    box = page.locator('[data-testid="te-range2"]').bounding_box()
+    n = len(stops["threshold"])
+    start = int(page.locator('[data-testid="te-range2"]').input_value()) / (n - 1)
+    y = box["y"] + box["height"] / 2
+    x_at = lambda frac: box["x"] + 8 + (box["width"] - 16) * frac  # noqa: E731
+    end = min(start + 0.4, 0.98)
+    page.mouse.move(x_at(start), y)
+    page.mouse.down()
+    page.wait_for_timeout(100)
+    n_sent = len(sent)
+    for i in range(MOVES):
+        page.mouse.move(x_at(start + (end - start) * (i + 1) / MOVES), y)
+    page.wait_for_timeout(200)
+    frames_sent = len(sent) - n_sent
+    moves = page.evaluate("window.__moves")
+    page.mouse.up()
+    settle(page)
+    updated, previous = 0, None
+    for m in moves:
+        idx = m["idx"]
+        want = f"{stops['tp'][idx] + stops['fp'][idx]:,} ("
+        if idx != previous and m["shown"].startswith(want):
+            updated += 1
+        previous = idx
+    latencies = [m["ms"] for m in moves]
+    return {
+        "moves": len(moves),
+        "updated": updated,
+        "p95": pct(latencies, 95),
+        "median": statistics.median(latencies) if latencies else float("nan"),
         "sent": frames_sent,
     }
 
@@ -340,6 +402,17 @@ def main() -> int:
                         )
                         print(lines[-1], flush=True)
                     ctx.close()
+        for rows in SIZES:  # two-handle mode (the payload is built in the app as the Threshold page does)
+            with server(RULE, rows, GC_ON, freeze=True, mode="rule") as (_proc, url):
+                ctx, page, sent = open_page(browser, url, '[data-testid="te-z-in-n"]:not(:empty)')
+                d = measure_rule_drag(page, sent, build[rows]["stops"])
+                lines.append(
+                    f"drag    rule mode {rows:>9,} rows: {d['updated']}/{MOVES} moves updated the rule-in "
+                    f"zone ({d['moves']} frames); event->next frame median {d['median']:.1f}, "
+                    f"p95 {d['p95']:.1f} ms; {d['sent']} websocket frames sent during the drag"
+                )
+                print(lines[-1], flush=True)
+                ctx.close()
         for rows in () if DRAG_ONLY else SIZES:
             with server(NAIVE, rows, GC_ON) as (_proc, url):
                 ctx, page, sent = open_page(browser, url, '[data-testid="stSlider"]')

@@ -55,6 +55,8 @@ K_RELOADED = "reloaded_with_work"  # True in a session that began as a reload of
 #: changed task, a trained model). It carries no data; a reload keeps it, so the new, empty session can
 #: say what was lost instead of silently showing the bundled data again.
 WORK_MARK = "work"
+K_THR_MODE = "threshold_mode"  # "single" cut-off or "rule" (rule-out / rule-in), Threshold page, no scope
+K_RULE = "threshold_rule"  # {"model", "low", "high", "origin"}: committed two-cut-off rule of one model
 
 DEFAULT_BUNDLED = "hcv"
 #: Trained results kept per session; older ones are dropped first (each holds a fitted pipeline).
@@ -433,6 +435,31 @@ def set_threshold(value: float, origin: str) -> None:
     st.session_state[K_THRESHOLD_ORIGIN] = str(origin)
 
 
+def set_rule(low: float, high: float, origin: str) -> None:
+    """Commit the rule-out / rule-in pair for the current model (Threshold page, sidebar, Report)."""
+    result = st.session_state.get(K_TRAIN_RESULT)
+    key = model_key(result.settings) if result is not None else ""
+    st.session_state[K_RULE] = {"model": key, "low": float(low), "high": float(high), "origin": str(origin)}
+
+
+def current_rule() -> dict[str, Any] | None:
+    """The committed two-cut-off rule of the current model (``low``, ``high``, ``origin``), else None.
+
+    Like the threshold, a rule chosen for another model (other settings or data) is not carried over.
+    """
+    rule = st.session_state.get(K_RULE)
+    result = st.session_state.get(K_TRAIN_RESULT)
+    if not isinstance(rule, dict) or result is None or not result.is_binary:
+        return None
+    return rule if rule.get("model") == model_key(result.settings) else None
+
+
+def rule_mode() -> bool:
+    """True when the Threshold page is in rule-out / rule-in (two cut-offs) mode."""
+    stored = st.session_state.get(K_THR_MODE)  # (scope, value), kept by persist() on the Threshold page
+    return isinstance(stored, tuple) and len(stored) == 2 and stored[1] == "rule"
+
+
 def current_threshold() -> ChosenThreshold | None:
     """The one threshold of the current two-class model: the person's choice, else the documented default.
 
@@ -615,6 +642,9 @@ def sidebar_status() -> None:
         chosen = current_threshold()
         if chosen is not None:
             st.caption(plain(f"Threshold {chosen.value:.4f} · {chosen.origin}"))
+        rule = current_rule() if rule_mode() else None
+        if rule is not None:
+            st.caption(plain(f"Rule out below {rule['low']:.4g} · rule in at or above {rule['high']:.4g}"))
 
 
 _FROZEN_AFTER: set[str] = set()  # moments after which freeze_long_lived already ran in this process

@@ -34,6 +34,12 @@ CURRENT = "current"
 
 
 # --- pure helpers -----------------------------------------------------------------------------------------
+def _committed_rule() -> tuple[float, float] | None:
+    """The Threshold page's rule-out / rule-in pair when that mode is on (the report then states it)."""
+    rule = common.current_rule() if common.rule_mode() else None
+    return None if rule is None else (float(rule["low"]), float(rule["high"]))
+
+
 def threshold_choices() -> list[str]:
     """Options of the threshold selector: keep the model's current threshold, a suggestion, or type one."""
     return [CURRENT, *thresholds.PICKERS, MANUAL]
@@ -290,10 +296,15 @@ def main() -> None:
         projection=_pca(data, settings) if with_pca else None,
         resampling_effect=calibration_view.cached_effect(result),  # "did resampling help?", if computed
         decision=decision_view.report_request(result),  # subgroups and importance chosen on Threshold
+        rule=_committed_rule(),
     )
-    key = repr(
-        (common.data_key(), settings, threshold, reason, prevalence, with_pca, with_compare, id(compare))
-    ) + str(inputs.resampling_effect is not None)
+    key = (
+        repr(
+            (common.data_key(), settings, threshold, reason, prevalence, with_pca, with_compare, id(compare))
+        )
+        + str(inputs.resampling_effect is not None)
+        + repr(inputs.rule)
+    )
     key += repr((inputs.decision.subgroups, id(inputs.decision.importance)))  # decision_view choices
     try:
         content = _content(inputs, key)

@@ -23,12 +23,21 @@ from streamlit.errors import StreamlitPageNotFoundError
 
 from imbalance_core.cli import command_lines
 from imbalance_core.errors import DataError
-from imbalance_core.evaluation import curves, metrics, thresholds
+from imbalance_core.evaluation import curves, metrics, rule_zones, thresholds
+from imbalance_core.evaluation import threshold_uncertainty as uncertainty
 from imbalance_core.figures import curves as curve_figures
 from pages import calibration_view, common
-from pages.widgets.threshold_explorer import committed_value, encode_payload, threshold_explorer
+from pages.widgets.threshold_explorer import (
+    committed_rule,
+    committed_value,
+    encode_payload,
+    rule_explorer,
+    threshold_explorer,
+)
 
 EXPLORER_KEY = "threshold_explorer"
+RULE_KEY = "threshold_rule_explorer"  # the same component in two-handle mode (mounted afresh on a switch)
+MODES = {"single": "Single cut-off", "rule": "Rule-out and rule-in (two cut-offs)"}
 TRAIN_PAGE = "pages/train.py"
 
 
@@ -69,6 +78,43 @@ def commit_origin(picks: list[dict], threshold: float) -> str:
     return "chosen by hand on the Threshold page"
 
 
+def uncertainty_text(u: uncertainty.PickUncertainty, n_boot: int, n_oof: int, seed: int) -> str:
+    """The sentence under the slider for one suggestion's threshold uncertainty (plain text)."""
+    spec = u.holdout["specificity"]
+    return (
+        f"{u.label}: {u.sentence('sensitivity')}; specificity {spec[0]:.2f} ({spec[1]:.2f}–{spec[2]:.2f}). "
+        f"Its threshold's 95 % interval: {u.threshold_lo:.4g}–{u.threshold_hi:.4g} (the band on the slider; "
+        f"{n_boot} resamples of the {n_oof:,} cross-validated training rows, seed {seed})."
+    )
+
+
+def _uncertainty_payload(table: thresholds.StopTable, unc: uncertainty.ThresholdUncertainty) -> dict:
+    """Per suggestion: its band as stop indices and its sentence (the JS draws and writes, nothing else)."""
+    return {
+        u.key: {
+            "lo_index": table.index_of(u.threshold_lo),
+            "hi_index": table.index_of(u.threshold_hi),
+            "text": uncertainty_text(u, unc.n_boot, unc.n_oof, unc.seed),
+        }
+        for u in unc.picks
+    }
+
+
+def _rule_pick_payload(
+    table: thresholds.StopTable, arrays: tuple, targets: tuple[float, float], prevalence: float | None
+) -> tuple[dict | None, str]:
+    """The suggested rule (largest zones meeting the NPV / PPV targets on OOF scores) for the explorer."""
+    try:
+        pick = rule_zones.pick_rule(arrays[2], arrays[3], targets[0], targets[1], prevalence)
+    except DataError as exc:
+        return None, str(exc)
+    label = f"Suggested rule (NPV ≥ {targets[0]:g}, PPV ≥ {targets[1]:g})"
+    return {
+        "label": label, "reason": pick.reason, "t_low": pick.t_low, "t_high": pick.t_high,
+        "low_index": table.index_of(pick.t_low), "high_index": table.index_of(pick.t_high),
+    }, ""  # fmt: skip
+
+
 # --- cached payload (keyed on content hashes and settings; arrays passed unhashed) -------------------------
 @st.cache_data(show_spinner=False, max_entries=32)
 def explorer_payload(
@@ -80,12 +126,17 @@ def explorer_payload(
     beta: float,
     labels: tuple[str, str],
     _arrays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
-) -> tuple[bytes, list[dict], float]:
-    """The explorer's encoded payload, its picks (with their stop's threshold) and the opening threshold.
+    seed: int = 0,
+    rule_targets: tuple[float, float] = (rule_zones.DEFAULT_NPV_TARGET, rule_zones.DEFAULT_PPV_TARGET),
+) -> tuple[bytes, list[dict], float, dict]:
+    """The explorer's encoded payload, its picks (with their stop's threshold), the opening threshold and
+    extras for the server side (``uncertainty``: the picks' JSON; ``rule_pick``; ``rule_note``).
 
     The explorer opens at the model's default threshold (:func:`thresholds.default_threshold`, the same
     value the Report, Predict page and CLI use until the person moves it). Built from arrays only (no
-    model is touched) and encoded once, so a rerun costs a cache lookup.
+    model is touched) and encoded once, so a rerun — and every slider move — costs a cache lookup. The
+    threshold uncertainty (every suggestion bootstrapped on the OOF scores, ``uncertainty.N_BOOT``
+    resamples, the training seed) is computed here, once per model view and decision inputs.
     """
     y_test, scores, y_oof, oof = _arrays
     data = thresholds.build_explorer_data(
@@ -94,13 +145,35 @@ def explorer_payload(
         prevalence=prevalence, cost_ratio=cost_ratio, target_sensitivity=target, beta=beta,
         initial_threshold=thresholds.default_threshold(y_oof, oof).value,
     )  # fmt: skip
+    unc = uncertainty.threshold_uncertainty(
+        y_oof, oof, y_test, scores, uncertainty.default_requests(target, cost_ratio, beta),
+        prevalence=prevalence, n_boot=uncertainty.N_BOOT, seed=seed,
+    )  # fmt: skip
     payload = data.to_payload()
+    payload["uncertainty"] = _uncertainty_payload(data.table, unc)
+    payload["uncertainty_note"] = (
+        "Chosen by hand: no picking procedure to resample. Press a suggestion to see how much its "
+        "threshold moves between resampled training sets (the band on the slider)."
+    )
+    payload["zones"] = {
+        k: thresholds._json_floats(v) for k, v in rule_zones.zone_stop_columns(data.table).items()
+    }
+    rule_pick, rule_note = _rule_pick_payload(data.table, _arrays, rule_targets, prevalence)
+    payload["rule_pick"] = rule_pick
     stops = payload["stops"]["threshold"]
     picks = [{**p, "stop": stops[p["index"]]} for p in payload["picks"]]
-    return encode_payload(payload), picks, float(stops[payload["initial_index"]])
+    extras = {"uncertainty": unc.to_json(), "rule_pick": rule_pick, "rule_note": rule_note}
+    return encode_payload(payload), picks, float(stops[payload["initial_index"]]), extras
 
 
 K_PICKS = "threshold_page_picks"  # the picks on screen, so the commit callback can name a suggestion
+
+
+def _store_rule() -> None:
+    """Widget callback: keep the committed rule-out / rule-in pair where the sidebar and Report read it."""
+    pair = committed_rule(RULE_KEY)
+    if pair is not None:
+        common.set_rule(pair[0], pair[1], "chosen on the Threshold page")
 
 
 def _store_threshold() -> None:
@@ -197,14 +270,101 @@ def _server_side(
             )
 
 
-def _cli_line(result: Any, threshold: float, prevalence: float, class_index: int) -> None:
-    """The ``evaluate`` line for this view (multi-class: ``--one-vs-rest`` the judged class)."""
+def _cli_line(
+    result: Any,
+    threshold: float,
+    prevalence: float,
+    class_index: int,
+    rule: tuple[float, float] | None = None,
+) -> None:
+    """The ``evaluate`` line for this view (multi-class: ``--one-vs-rest`` the judged class; rule mode:
+    ``--rule-out``/``--rule-in`` the committed pair)."""
     one_vs_rest = None if result.is_binary else str(result.class_names[class_index])
     common.equivalent_command(
         lambda file_arg, spec: command_lines.evaluate_command(
-            file_arg, spec, result.settings, threshold, prevalence, one_vs_rest
+            file_arg, spec, result.settings, threshold, prevalence, one_vs_rest, rule
         )
     )
+
+
+def _uncertainty_line(picks: list[dict], unc: dict, threshold: float | None) -> None:
+    """Server side: the committed suggestion's threshold interval and what it delivers (or why none)."""
+    key = (
+        "youden"
+        if threshold is None
+        else next((p["key"] for p in picks if threshold in (p["stop"], p["threshold"])), None)
+    )
+    entry = unc["picks"].get(key) if key else None
+    if entry is None:
+        st.caption("Chosen by hand: no picking procedure to resample, so no threshold interval.")
+        return
+    sens = entry["holdout"]["sensitivity"]
+    fmt = lambda v: "n/a" if v is None else f"{v:.2f}"  # noqa: E731
+    st.markdown(
+        common.plain(
+            f"Sensitivity at this rule: {fmt(sens['value'])}, 95 % range over resampled picks "
+            f"{fmt(sens['lo'])}–{fmt(sens['hi'])}; the threshold's 95 % interval "
+            f"{entry['threshold_lo']:.4g}–{entry['threshold_hi']:.4g} "
+            f"({unc['n_boot']} resamples, seed {unc['seed']})."
+        )
+    )
+
+
+def _choose_mode() -> str:
+    """Radio: one cut-off or rule-out / rule-in (kept for the session)."""
+    mode = st.radio(
+        "Mode", list(MODES), format_func=MODES.__getitem__, horizontal=True,
+        help="Two cut-offs: below the low one rule out, at or above the high one rule in, in between "
+        "send for further testing.",
+        **common.persist("thr_mode", common.K_THR_MODE, "single"),
+    )  # fmt: skip
+    return str(mode)
+
+
+def _rule_targets() -> tuple[float, float]:
+    c1, c2 = st.columns(2)
+    npv = c1.number_input(
+        "Rule-out target NPV", min_value=0.5, max_value=0.9999, step=0.005, format="%.4f",
+        help="The suggested rule's rule-out zone is the largest whose NPV (at the deployment prevalence, on "
+        "cross-validated training scores) reaches this.",
+        **common.persist("thr_npv_target", "threshold_npv_target", rule_zones.DEFAULT_NPV_TARGET),
+    )  # fmt: skip
+    ppv = c2.number_input(
+        "Rule-in target PPV", min_value=0.01, max_value=1.0, step=0.05, format="%.3f",
+        help="The suggested rule's rule-in zone is the largest whose PPV reaches this.",
+        **common.persist("thr_ppv_target", "threshold_ppv_target", rule_zones.DEFAULT_PPV_TARGET),
+    )  # fmt: skip
+    return float(npv), float(ppv)
+
+
+def _rule_section(
+    result: Any,
+    arrays: tuple,
+    encoded: bytes,
+    extras: dict,
+    prevalence: float,
+    threshold: float,
+    class_index: int,
+) -> None:
+    """Two-handle explorer, the committed rule's zones computed by the core, and the CLI line."""
+    if extras.get("rule_note"):
+        st.info(common.plain(extras["rule_note"]))
+    rule = common.current_rule()
+    committed = None if rule is None else (rule["low"], rule["high"])
+    value = rule_explorer(encoded, key=RULE_KEY, committed=committed, on_change=_store_rule)
+    if value is not None and value != committed:
+        common.set_rule(value[0], value[1], "chosen on the Threshold page")
+        committed = value
+    if committed is None and extras.get("rule_pick"):
+        committed = (extras["rule_pick"]["t_low"], extras["rule_pick"]["t_high"])
+        st.caption("Nothing committed yet: the suggested rule is shown. Drag either handle to choose.")
+    if committed is None:
+        return
+    zones = rule_zones.rule_zones(arrays[0], arrays[1], committed[0], committed[1], prevalence)
+    st.subheader("The committed rule")
+    for line in zones.sentences():
+        st.markdown(common.plain(line))
+    _cli_line(result, threshold, prevalence, class_index, committed)
 
 
 def main() -> None:
@@ -226,20 +386,33 @@ def main() -> None:
     if result.is_binary:
         st.session_state[common.K_PREVALENCE] = prevalence  # the Report page starts from it
     key = common.model_key(result.settings)
+    mode = _choose_mode() if result.is_binary else "single"
+    targets = (
+        _rule_targets() if mode == "rule" else (rule_zones.DEFAULT_NPV_TARGET, rule_zones.DEFAULT_PPV_TARGET)
+    )
     try:
-        encoded, picks, opening = explorer_payload(
-            key, class_index, prevalence, cost, target, beta, labels, arrays
-        )
+        with st.spinner("Resampling the suggestions on the training scores…"):
+            encoded, picks, opening, extras = explorer_payload(
+                key, class_index, prevalence, cost, target, beta, labels, arrays,
+                seed=int(result.settings.seed), rule_targets=targets,
+            )  # fmt: skip
     except DataError as exc:
         common.show_error(exc)
         return
     st.session_state[K_PICKS] = picks
+    if mode == "rule":
+        chosen = common.committed_threshold(key)
+        _rule_section(
+            result, arrays, encoded, extras, prevalence, opening if chosen is None else chosen, class_index
+        )
+        return
     committed = common.committed_threshold(key)
     value = threshold_explorer(encoded, key=EXPLORER_KEY, committed=committed, on_change=_store_threshold)
     if value is not None and value != committed:
         common.set_threshold(value, commit_origin(picks, value))
     committed = st.session_state.get(common.K_THRESHOLD)
     threshold = opening if committed is None else committed  # nothing committed: the model's default
+    _uncertainty_line(picks, extras["uncertainty"], None if committed is None else threshold)
     _server_side(arrays, picks, threshold, prevalence, committed is None)
     _cli_line(result, threshold, prevalence, class_index)
     if not result.is_binary:

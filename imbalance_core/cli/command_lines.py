@@ -107,8 +107,11 @@ def evaluate_command(
     threshold: float,
     prevalence: float,
     one_vs_rest: str | None = None,
+    rule: tuple[float, float] | None = None,
 ) -> str:
     """The ``evaluate`` line that retrains this model and reports it at ``threshold``.
+
+    ``rule``: a rule-out / rule-in pair, written exactly as ``--rule-out T1 --rule-in T2``.
 
     The threshold is written exactly (shortest repr): rounding could move it past a patient's score.
     ``one_vs_rest`` (multi-class tasks): the class judged against the rest, whose 2x2 table the CLI then
@@ -118,6 +121,8 @@ def evaluate_command(
     if one_vs_rest is not None:
         args += ["--one-vs-rest", str(one_vs_rest)]
     args += ["--threshold", repr(float(threshold)), "--prevalence", f"{prevalence:.6g}"]
+    if rule is not None:
+        args += ["--rule-out", repr(float(rule[0])), "--rule-in", repr(float(rule[1]))]
     return shlex.join(args)
 
 

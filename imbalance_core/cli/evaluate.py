@@ -30,16 +30,18 @@ from imbalance_core.cli.options import (
     add_data_args,
     add_model_args,
     add_pick_args,
+    add_rule_args,
     add_subgroup_args,
     add_threshold_args,
     load_prepared,
     pick_from_args,
+    rule_from_args,
     settings_from_args,
     subgroup_table_from_args,
     threshold_from_args,
 )
 from imbalance_core.errors import DataError
-from imbalance_core.learn.summary import binary_view, result_json
+from imbalance_core.learn.summary import binary_view, result_json, rule_json, uncertainty_json
 from imbalance_core.learn.training import TrainResult, train
 
 # --------------------------------------------------------------------------- argument groups
@@ -122,8 +124,62 @@ def format_text(payload: Mapping[str, Any]) -> str:
             "synthetic values changed by clipping: "
             + ", ".join(f"{k} {v}" for k, v in payload["clipped_values"].items())
         )
+    if payload.get("threshold_uncertainty"):
+        lines += uncertainty_text(payload["threshold_uncertainty"])
+    if payload.get("rule"):
+        lines += rule_text(payload["rule"])
     lines += [f"note: {n}" for n in payload["notices"]]
     return "\n".join(lines)
+
+
+def add_rule_and_uncertainty(
+    payload: dict[str, Any], view: Any, args: argparse.Namespace, rule: tuple[float, float] | None
+) -> None:
+    """Add ``threshold_uncertainty`` (with ``--pick``, unless ``--pick-boot 0``) and ``rule`` (with
+    ``--rule-out``/``--rule-in``) to the JSON; keys documented in docs/THRESHOLDS.md."""
+    boot = int(getattr(args, "pick_boot", 0) or 0)
+    if getattr(args, "pick", None) and view is not None and boot > 0:
+        payload["threshold_uncertainty"] = uncertainty_json(view, args.pick, args.prevalence, boot, args.seed)
+    if rule is not None:
+        payload["rule"] = rule_json(view, rule[0], rule[1], args.prevalence)
+
+
+def uncertainty_text(block: Mapping[str, Any]) -> list[str]:
+    """Terminal lines for ``threshold_uncertainty``."""
+    n, seed = block["n_boot"], block["seed"]
+    lines = [f"threshold uncertainty ({n} resamples of the cross-validated rows, seed {seed}):"]
+    for key, p in block["picks"].items():
+        lo, hi = _fmt(p["threshold_lo"]), _fmt(p["threshold_hi"])
+        lines.append(f"  {key}: threshold {_fmt(p['threshold'])}, 95 % interval {lo}–{hi}")
+        for m in ("sensitivity", "specificity", "ppv", "npv"):
+            h = p["holdout"][m]
+            lines.append(
+                f"    hold-out {m} at this rule {_fmt(h['value'])}, "
+                f"95 % range over resampled picks {_fmt(h['lo'])}–{_fmt(h['hi'])}"
+            )
+    return lines
+
+
+def _iv(r: Mapping[str, Any]) -> str:
+    return f"{_fmt(r['value'])} ({_fmt(r['lo'])}–{_fmt(r['hi'])})"
+
+
+def rule_text(block: Mapping[str, Any]) -> list[str]:
+    """Terminal lines for ``rule`` (the three zones)."""
+    out, mid, inn = (block["zones"][k] for k in ("rule_out", "indeterminate", "rule_in"))
+    low, high = block["rule_out_below"], block["rule_in_at_or_above"]
+    return [
+        f"rule: below {low:.4g} rule out; at or above {high:.4g} rule in; between: indeterminate "
+        "(further testing)",
+        f"  rule out      {out['n']} patients ({_fmt(out['share'])}), missed cases {out['missed']}, "
+        f"NPV {_iv(out['npv'])}, at the prevalence {_iv(out['npv_deploy'])}",
+        f"  indeterminate {mid['n']} patients ({_fmt(mid['share'])}), with the condition {mid['n_pos']}",
+        f"  rule in       {inn['n']} patients ({_fmt(inn['share'])}), false alarms {inn['false_alarms']}, "
+        f"PPV {_iv(inn['ppv'])}, at the prevalence {_iv(inn['ppv_deploy'])}",
+        f"  per 1,000 patients at {_fmt(block['prevalence'])} prevalence: {_fmt(out['per1000'])} ruled out "
+        f"({_fmt(out['missed_per1000'])} missed), {_fmt(mid['per1000'])} indeterminate, "
+        f"{_fmt(inn['per1000'])} ruled in ({_fmt(inn['false_alarms_per1000'])} false alarms)",
+    ]
 
 
 # --------------------------------------------------------------------------- the subcommand
@@ -142,6 +198,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_common_training_args(p)
     add_threshold_args(p, default=None)
     add_pick_args(p)
+    add_rule_args(p)
     p.add_argument("--scores-out", metavar="CSV", help="write the hold-out rows' y_true and score to CSV")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.add_argument("--model-out", metavar="MODEL.skops", help="write the model with its threshold")
@@ -155,6 +212,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Train, write scores if asked, print JSON or a summary."""
+    rule = rule_from_args(args)  # checked before training: a bad pair fails at once
     data = load_prepared(args)
     settings = settings_from_args(args, args.sampler, args.classifier)
     if getattr(args, "model_out", None):
@@ -165,6 +223,10 @@ def run(args: argparse.Namespace) -> int:
     if args.scores_out:
         write_scores(result, args.scores_out)
     view = binary_view(result, getattr(args, "one_vs_rest", None))
+    if rule is not None and view is None:
+        raise DataError(
+            "--rule-out/--rule-in need a two-class task (positive vs the rest) or --one-vs-rest CLASS."
+        )
     pick = pick_from_args(args, result)
     threshold, origin = threshold_from_args(args, result, pick)
     if getattr(args, "model_out", None):
@@ -176,6 +238,7 @@ def run(args: argparse.Namespace) -> int:
     payload = result_json(
         result, data, threshold, pick=pick, prevalence=args.prevalence, origin=origin, view=view
     )
+    add_rule_and_uncertainty(payload, view, args, rule)
     extra = add_calibration_output(payload, result, data, args)  # docs/CALIBRATION.md
     groups = subgroup_table_from_args(args, data, result, threshold)
     if groups is not None:

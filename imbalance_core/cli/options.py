@@ -267,6 +267,45 @@ def add_pick_args(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_rule_args(parser: argparse.ArgumentParser, boot: bool = True) -> None:
+    """``--rule-out T1 --rule-in T2`` (two cut-offs, docs/THRESHOLDS.md) and, with ``boot``, ``--pick-boot N``
+    (evaluate; the report always states the picked threshold's interval)."""
+    g = parser.add_argument_group("rule-out / rule-in (two cut-offs) and threshold uncertainty")
+    g.add_argument(
+        "--rule-out",
+        type=arguments.number("--rule-out", 0, 1, "0.05"),
+        metavar="T1",
+        help="with --rule-in: scores below T1 rule out, at or above T2 rule in, between is indeterminate",
+    )
+    g.add_argument(
+        "--rule-in", type=arguments.number("--rule-in", 0, 1, "0.6"), metavar="T2",
+        help="with --rule-out: the rule-in cut-off (T1 <= T2)",
+    )  # fmt: skip
+    if not boot:
+        return
+    g.add_argument(
+        "--pick-boot", type=arguments.integer("--pick-boot", 0, 5000, "300"), default=300, metavar="N",
+        help="with --pick: resamples of the out-of-fold rows to bootstrap the pick (0 = off; default 300)",
+    )  # fmt: skip
+
+
+def rule_from_args(args: argparse.Namespace) -> tuple[float, float] | None:
+    """The two cut-offs of ``--rule-out``/``--rule-in`` (both or neither; T1 <= T2), else None."""
+    low, high = getattr(args, "rule_out", None), getattr(args, "rule_in", None)
+    if low is None and high is None:
+        return None
+    if low is None or high is None:
+        raise DataError(
+            "--rule-out and --rule-in go together; give both cut-offs, e.g. --rule-out 0.05 --rule-in 0.6."
+        )
+    if low > high:
+        raise DataError(
+            f"--rule-out ({low:g}) must not be above --rule-in ({high:g}); patients between them are the "
+            "indeterminate zone."
+        )
+    return float(low), float(high)
+
+
 def pick_from_args(args: argparse.Namespace, result: TrainResult) -> ThresholdPick | None:
     """Run ``--pick`` on the out-of-fold training scores (never the hold-out); None without ``--pick``."""
     if not getattr(args, "pick", None):

@@ -14,7 +14,14 @@ from typing import Any
 
 from imbalance_core.cli import arguments
 from imbalance_core.cli.evaluate import write_scores
-from imbalance_core.cli.options import add_common_training_args, add_data_args, add_model_args, spec_from_args
+from imbalance_core.cli.options import (
+    add_common_training_args,
+    add_data_args,
+    add_model_args,
+    add_rule_args,
+    rule_from_args,
+    spec_from_args,
+)
 from imbalance_core.cli.options import settings_from_args as _settings_from_args
 from imbalance_core.cli.output import add_allow_patient_rows_arg, write_bytes, write_model
 from imbalance_core.errors import DataError
@@ -89,6 +96,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_common_training_args(p)
     add_report_args(p)
     add_decision_report_args(p)
+    add_rule_args(p, boot=False)  # the report states a rule-out / rule-in rule when given
     p.set_defaults(func=run)
 
 
@@ -117,6 +125,7 @@ def decision_request(args: argparse.Namespace, table: Any) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     """Read, train, pick, build the content once, render the PDF (and HTML / model if asked)."""
+    rule = rule_from_args(args)  # checked before training: a bad pair fails at once
     table = read_table(args.file)
     spec = spec_from_args(args, table)
     data = prepare(table, spec)
@@ -142,6 +151,7 @@ def run(args: argparse.Namespace) -> int:
         table=table,
         projection=projection,
         decision=decision_request(args, table),  # subgroups, importance (share/report_decision.py)
+        rule=rule if result.is_binary else None,
     )
     content = report.build_report_content(inputs)
     write_bytes(args.out, report.render_pdf(content), "PDF report")

@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 
 from imbalance_core.errors import DataError
+from imbalance_core.evaluation import rule_zones
+from imbalance_core.evaluation import threshold_uncertainty as uncertainty
 from imbalance_core.evaluation.metrics import binary_table, multiclass_fold_metrics
 from imbalance_core.evaluation.thresholds import (
     ThresholdPick,
@@ -183,6 +185,25 @@ def result_json(
         else _clean({"key": pick.key, "threshold": pick.threshold, "reason": pick.reason})
     )
     return payload
+
+
+def uncertainty_json(
+    view: BinaryView, pick_text: str, prevalence: float | None, n_boot: int, seed: int
+) -> dict[str, Any]:
+    """``threshold_uncertainty`` of ``evaluate --pick``: the picker bootstrapped on the out-of-fold rows
+    (keys in :mod:`imbalance_core.evaluation.threshold_uncertainty`'s docstring)."""
+    from imbalance_core.evaluation.thresholds import parse_pick
+
+    return uncertainty.threshold_uncertainty(
+        view.y_oof, view.oof_scores, view.y_test, view.test_scores, [parse_pick(pick_text)],
+        prevalence=prevalence, n_boot=n_boot, seed=seed,
+    ).to_json()  # fmt: skip
+
+
+def rule_json(view: BinaryView, t_low: float, t_high: float, prevalence: float | None) -> dict[str, Any]:
+    """``rule`` of ``evaluate --rule-out T1 --rule-in T2``: the three zones on the hold-out
+    (keys: :meth:`imbalance_core.evaluation.rule_zones.RuleZones.to_json`)."""
+    return rule_zones.rule_zones(view.y_test, view.test_scores, t_low, t_high, prevalence).to_json()
 
 
 def row_json(row: CompareRow, data: PreparedData, threshold: float) -> dict[str, Any]:

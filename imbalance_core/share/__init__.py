@@ -2,7 +2,8 @@
 
 :mod:`.report` gathers a :class:`~.report.ReportContent` (every number as text, every table, the figure
 data) from a trained result at the one current threshold (:mod:`.report_calibration` its calibration
-section); :mod:`.report_pdf` and :mod:`.report_html` only lay it out (static figures in
+section, :mod:`.report_threshold` the threshold interval and rule-out / rule-in text);
+:mod:`.report_pdf` and :mod:`.report_html` only lay it out (static figures in
 :mod:`.report_figures`); :mod:`.model_file` writes and reads the skops model file (no pickle; the
 sampler and its patient rows left out; files of the older flat layout migrated on load);
 :mod:`.predict` scores a CSV of new patients with a saved model at its saved threshold;
@@ -21,4 +22,5 @@ __all__ = [
     "report_figures",
     "report_html",
     "report_pdf",
+    "report_threshold",
 ]

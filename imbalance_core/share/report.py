@@ -34,6 +34,7 @@ from imbalance_core.evaluation.intervals import bootstrap_average_precision, del
 from imbalance_core.intake.read import DETECTION_LIMIT_RULE
 from imbalance_core.share.model_file import new_export_id, package_versions
 from imbalance_core.share.report_calibration import calibration_report
+from imbalance_core.share.report_threshold import rule_block, uncertainty_paragraphs
 
 #: Points drawn per projection scatter (a random subset beyond this; the counts stay exact).
 MAX_SCATTER_POINTS = 4000
@@ -141,6 +142,7 @@ class ReportInputs:
     created: str = ""
     resampling_effect: Any = None  # imbalance_core.learn.resampling_effect.ResamplingEffect, when computed
     decision: Any = None  # imbalance_core.share.report_decision.DecisionRequest: subgroups, importance
+    rule: tuple[float, float] | None = None  # rule-out / rule-in cut-offs (share/report_threshold.py)
 
 
 @dataclass(frozen=True)
@@ -615,11 +617,16 @@ def _binary_body(inputs: ReportInputs) -> _Body:
     except DataError:
         dca = None
     deploy = fmt_pct(row["prevalence_deploy"])
+    rule_text, rule_tables = (), ()
+    if inputs.rule is not None:  # two cut-offs: sentences and the zone table (share/report_threshold.py)
+        rule_text, head, rows, note = rule_block(result, inputs.rule, inputs.prevalence)
+        rule_tables = (TableBlock("Rule-out / rule-in zones on the hold-out set", head, rows, note),)
     sections = (
         Section("4. Decision threshold", (
             f"A patient is called '{pos}' when the model's score is at or above {fmt_threshold(threshold)}.",
             f"How it was chosen: {inputs.threshold_reason}",
-            "Pickers choose on the cross-validated scores of the training part, never on the hold-out set.")),
+            "Pickers choose on the cross-validated scores of the training part, never on the hold-out set.",
+            *uncertainty_paragraphs(result, threshold, inputs.prevalence), *rule_text), rule_tables),
         Section("5. Results on the hold-out set", (
             f"{fmt_count(row['n'])} patients never used in training: {fmt_count(row['n_pos'])} '{pos}', "
             f"{fmt_count(row['n_neg'])} '{neg}' (prevalence {fmt_pct(row['n_pos'] / row['n'])}). "

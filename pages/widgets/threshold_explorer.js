@@ -3,6 +3,13 @@
 // stop up and writes it into the page. The threshold goes back to Python (setStateValue) on release and on
 // keyboard changes, never while dragging. Every data-derived string is written with textContent.
 //
+// Two modes (data.mode): "single" (one cut-off) and "rule" (two handles: scores below the rule-out cut-off
+// rule out, at or above the rule-in cut-off rule in, in between is indeterminate). In rule mode each handle
+// is one lookup in the same stop table (rule-out = the test-negative row at its stop, rule-in = the
+// test-positive row at its stop, extra per-stop columns in data.zones); the indeterminate zone is "total
+// minus the two outer zones", the only arithmetic here. Both values go back on release and on keys
+// (setStateValue("rule", [low, high])).
+//
 // Streamlit calls the default export again whenever `data` or the theme changes, with the same
 // parentElement, so the per-instance state lives in a WeakMap keyed by that element.
 
@@ -120,7 +127,25 @@ function init(root) {
     histLine: null,
     histX: null,
     pickButtons: [],
+    range2: $("te-range2"),
+    track: $("te-track"),
+    band: $("te-band"),
+    unc: $("te-unc"),
+    zones: $("te-zones"),
+    zoneFreq: $("te-zone-freq"),
+    zbar: { out: $("te-z-out"), mid: $("te-z-mid"), inn: $("te-z-in") },
+    zcell: {},
+    outRule: $("te-z-out-rule"),
+    inRule: $("te-z-in-rule"),
+    mode: "single",
+    lo: 0,
+    hi: 0,
+    committedRule: null,
   };
+  for (const id of ["out-n", "out-pos", "out-neg", "out-pv", "out-dep", "out-k", "mid-n", "mid-pos", "mid-neg",
+    "mid-k", "in-n", "in-pos", "in-neg", "in-pv", "in-dep", "in-k"]) {
+    inst.zcell[id] = root.querySelector(`[data-testid="te-z-${id}"]`);
+  }
   // One cell per metric, built once; only their text changes afterwards.
   for (const [label, key] of METRICS) {
     const box = el("div", "te-metric");
@@ -134,17 +159,32 @@ function init(root) {
   }
 
   const range = inst.range;
-  range.addEventListener("input", () => render(inst, Number(range.value)));
-  range.addEventListener("change", () => commit(inst));
-  range.addEventListener("pointerdown", () => { inst.dragging = true; });
+  const range2 = inst.range2;
+  const onInput = (which) => {
+    if (inst.mode !== "rule") { render(inst, Number(range.value)); return; }
+    let lo = Number(range.value);
+    let hi = Number(range2.value);
+    if (lo > hi) {  // a handle pushes the other along (so two handles at one stop can always be parted)
+      if (which === 1) hi = lo; else lo = hi;
+      range.value = String(lo);
+      range2.value = String(hi);
+    }
+    renderRule(inst, lo, hi);
+  };
+  const doCommit = () => (inst.mode === "rule" ? commitRule(inst) : commit(inst));
   const endDrag = () => {
     if (!inst.dragging) return;
     inst.dragging = false;
-    commit(inst);
+    doCommit();
   };
-  range.addEventListener("pointerup", endDrag);
-  range.addEventListener("pointercancel", endDrag);
-  range.addEventListener("keyup", (e) => { if (NAV_KEYS.has(e.key)) commit(inst); });
+  [[range, 1], [range2, 2]].forEach(([r, which]) => {
+    r.addEventListener("input", () => onInput(which));
+    r.addEventListener("change", doCommit);
+    r.addEventListener("pointerdown", () => { inst.dragging = true; });
+    r.addEventListener("pointerup", endDrag);
+    r.addEventListener("pointercancel", endDrag);
+    r.addEventListener("keyup", (e) => { if (NAV_KEYS.has(e.key)) doCommit(); });
+  });
   return inst;
 }
 
@@ -153,6 +193,19 @@ function drawStatic(inst) {
   const d = inst.data;
   const n = d.stops.threshold.length;
   inst.range.max = String(Math.max(0, n - 1));
+  inst.range2.max = inst.range.max;
+  inst.mode = d.mode === "rule" ? "rule" : "single";
+  const rule = inst.mode === "rule";
+  inst.root.querySelector(".te").classList.toggle("te-rule", rule);
+  inst.range2.hidden = !rule;
+  inst.zones.hidden = !rule;
+  inst.band.hidden = true;
+  inst.range.setAttribute("aria-label", rule ? "Rule-out cut-off" : "Decision threshold");
+  inst.root.querySelector("#te-title").textContent = rule ? "Rule-out and rule-in cut-offs" : "Decision threshold";
+  inst.root.querySelector("#te-hint").textContent = rule
+    ? "(below the left handle: rule out; at or above the right handle: rule in; between: further testing)"
+    : "(a patient is flagged when the score is at or above it)";
+  inst.root.querySelector("#te-z-deploy-head").textContent = `At ${fmtPct(d.prevalence)} prevalence`;
   inst.root.querySelector("#te-pos-name").textContent = d.labels.positive;
   inst.root.querySelector("#te-neg-name").textContent = d.labels.negative;
   inst.root.querySelector("#te-leg-neg").textContent = `${d.labels.negative} (n = ${fmtInt(d.n_neg)})`;
@@ -248,6 +301,22 @@ function drawHist(inst) {
 function drawPicks(inst) {
   inst.picks.replaceChildren();
   inst.pickButtons = [];
+  if (inst.mode === "rule") {
+    const rp = inst.data.rule_pick;
+    if (rp && Number.isInteger(rp.low_index) && Number.isInteger(rp.high_index)) {
+      const b = el("button", null, `${rp.label}: ${fmtThr(rp.t_low)} – ${fmtThr(rp.t_high)}`);
+      b.type = "button";
+      b.dataset.testid = "te-pick-rule";
+      b.addEventListener("click", () => {
+        inst.range.value = String(rp.low_index);
+        inst.range2.value = String(rp.high_index);
+        renderRule(inst, rp.low_index, rp.high_index);
+        commitRule(inst);
+      });
+      inst.picks.appendChild(b);
+    }
+    return;
+  }
   for (const p of inst.data.picks || []) {
     const b = el("button", null, `${p.label}: ${fmtThr(p.threshold)}`);
     b.type = "button";
@@ -316,12 +385,126 @@ function render(inst, idx) {
   inst.histLine.setAttribute("x2", hx);
   // Several pickers may land on one stop: all are marked, the first one's reason is shown (as on the server).
   let reason = "";
+  let active = null;
   for (const { button, pick } of inst.pickButtons) {
     const on = Number.isInteger(pick.index) ? pick.index === i : pick.threshold === t;
     button.setAttribute("aria-pressed", on ? "true" : "false");
     if (on && !reason) reason = pick.reason || "";
+    if (on && !active) active = pick.key;
   }
   inst.reason.textContent = reason;
+  drawBand(inst, active);
+}
+
+// Where stop index i sits along the range (the usable track is 100% minus one 16px thumb).
+const trackPos = (frac) => `calc(8px + ${(100 * frac).toFixed(3)}% - ${(16 * frac).toFixed(3)}px)`;
+
+// The 95 % band of the active suggestion's threshold over resampled picks, and its sentence (from Python).
+function drawBand(inst, key) {
+  const u = key && inst.data.uncertainty ? inst.data.uncertainty[key] : null;
+  const n = inst.data.stops.threshold.length;
+  if (!u || n < 2 || !Number.isInteger(u.lo_index) || !Number.isInteger(u.hi_index)) {
+    inst.band.hidden = true;
+    inst.unc.textContent = inst.data.uncertainty_note || "";
+    return;
+  }
+  const a = u.lo_index / (n - 1);
+  const b = u.hi_index / (n - 1);
+  inst.band.style.left = trackPos(a);
+  inst.band.style.width = `calc(${(100 * (b - a)).toFixed(3)}% - ${(16 * (b - a)).toFixed(3)}px + 2px)`;
+  inst.band.hidden = false;
+  inst.unc.textContent = u.text || "";
+}
+
+const fmtShare = (v) => (isNum(v) ? `${(100 * Math.max(0, v)).toFixed(1)} %` : "—");
+const fmtPv = (v, lo, hi) => (isNum(v) ? `${fmtP(v)} (${fmtP(lo)}–${fmtP(hi)})` : "— (empty zone)");
+const fmtK = (v) => (isNum(v) ? Math.max(0, v).toFixed(v < 10 ? 1 : 0) : "—");
+
+// Rule mode: two lookups (rule-out at stop lo, rule-in at stop hi) and formatting.
+function renderRule(inst, loIdx, hiIdx) {
+  const d = inst.data;
+  const s = d.stops;
+  const z = d.zones;
+  const n = s.threshold.length;
+  if (n === 0 || !z) return;
+  const i = Math.min(Math.max(loIdx | 0, 0), n - 1);
+  const j = Math.min(Math.max(hiIdx | 0, i), n - 1);
+  inst.lo = i;
+  inst.hi = j;
+  inst.idx = j;
+  const tl = s.threshold[i];
+  const th = s.threshold[j];
+  inst.value.textContent = `${fmtThr(tl)} – ${fmtThr(th)}`;
+  const c = inst.zcell;
+  const outPos = s.fn[i], outNeg = s.tn[i], inPos = s.tp[j], inNeg = s.fp[j];
+  c["out-n"].textContent = `${fmtInt(outPos + outNeg)} (${fmtShare(z.share_below[i])})`;
+  c["out-pos"].textContent = `${fmtInt(outPos)} missed`;
+  c["out-neg"].textContent = fmtInt(outNeg);
+  c["out-pv"].textContent = `NPV ${fmtPv(s.npv[i], s.npv_lo[i], s.npv_hi[i])}`;
+  c["out-dep"].textContent = `NPV ${fmtPv(s.npv_deploy[i], s.npv_deploy_lo[i], s.npv_deploy_hi[i])}`;
+  c["out-k"].textContent = fmtK(z.per1000_below[i]);
+  const midPos = d.n_pos - outPos - inPos;
+  const midNeg = d.n_neg - outNeg - inNeg;
+  c["mid-n"].textContent = `${fmtInt(midPos + midNeg)} (${fmtShare(1 - z.share_below[i] - z.share_at_or_above[j])})`;
+  c["mid-pos"].textContent = fmtInt(midPos);
+  c["mid-neg"].textContent = fmtInt(midNeg);
+  const midK = 1000 - z.per1000_below[i] - s.per1000_flagged[j];
+  c["mid-k"].textContent = fmtK(midK);
+  c["in-n"].textContent = `${fmtInt(inPos + inNeg)} (${fmtShare(z.share_at_or_above[j])})`;
+  c["in-pos"].textContent = fmtInt(inPos);
+  c["in-neg"].textContent = `${fmtInt(inNeg)} false alarms`;
+  c["in-pv"].textContent = `PPV ${fmtPv(s.ppv[j], s.ppv_lo[j], s.ppv_hi[j])}`;
+  c["in-dep"].textContent = `PPV ${fmtPv(s.ppv_deploy[j], s.ppv_deploy_lo[j], s.ppv_deploy_hi[j])}`;
+  c["in-k"].textContent = fmtK(s.per1000_flagged[j]);
+  inst.outRule.textContent = `score below ${fmtThr(tl)}`;
+  inst.inRule.textContent = `score ≥ ${fmtThr(th)}`;
+  inst.zoneFreq.textContent =
+    `Of 1,000 patients like these (disease in ${fmtPct(d.prevalence)}): ${fmtK(z.per1000_below[i])} ruled out, ` +
+    `of whom ${fmtK(s.per1000_missed[i])} missed cases; ${fmtK(midK)} sent for further testing; ` +
+    `${fmtK(s.per1000_flagged[j])} ruled in, of whom ${fmtK(z.per1000_false_alarms[j])} false alarms.`;
+  inst.range.setAttribute(
+    "aria-valuetext",
+    `rule out below ${fmtThr(tl)}: ${fmtInt(outPos + outNeg)} patients, ${fmtInt(outPos)} missed, NPV ${fmtP(s.npv[i])}`,
+  );
+  inst.range2.setAttribute(
+    "aria-valuetext",
+    `rule in at or above ${fmtThr(th)}: ${fmtInt(inPos + inNeg)} patients, ${fmtInt(inNeg)} false alarms, PPV ${fmtP(s.ppv[j])}`,
+  );
+  const a = n > 1 ? i / (n - 1) : 0;
+  const b = n > 1 ? j / (n - 1) : 1;
+  inst.zbar.out.style.left = "0";
+  inst.zbar.out.style.width = `${(100 * a).toFixed(3)}%`;
+  inst.zbar.mid.style.left = `${(100 * a).toFixed(3)}%`;
+  inst.zbar.mid.style.width = `${(100 * (b - a)).toFixed(3)}%`;
+  inst.zbar.inn.style.left = `${(100 * b).toFixed(3)}%`;
+  inst.zbar.inn.style.right = "0";
+  // Operating points: the rule-in handle's (sensitivity, specificity) on the curves, the histogram line.
+  const sens = s.sensitivity[j];
+  const spec = s.specificity[j];
+  const showRoc = isNum(sens) && isNum(spec);
+  inst.rocPoint.setAttribute("visibility", showRoc ? "visible" : "hidden");
+  if (showRoc) {
+    inst.rocPoint.setAttribute("cx", inst.rocMap.sx(1 - spec).toFixed(1));
+    inst.rocPoint.setAttribute("cy", inst.rocMap.sy(sens).toFixed(1));
+  }
+  inst.prPoint.setAttribute("visibility", "hidden");
+  const hx = inst.histX(th).toFixed(1);
+  inst.histLine.setAttribute("x1", hx);
+  inst.histLine.setAttribute("x2", hx);
+  const rp = d.rule_pick;
+  inst.reason.textContent = rp && rp.low_index === i && rp.high_index === j ? rp.reason || "" : "";
+  inst.unc.textContent = "";
+}
+
+// Send both cut-offs to Python, once per distinct pair.
+function commitRule(inst) {
+  const s = inst.data.stops.threshold;
+  const pair = [s[inst.lo], s[inst.hi]];
+  if (!isNum(pair[0]) || !isNum(pair[1])) return;
+  const last = inst.committedRule;
+  if (last && last[0] === pair[0] && last[1] === pair[1]) return;
+  inst.committedRule = pair;
+  if (inst.setStateValue) inst.setStateValue("rule", pair);
 }
 
 // Send the current stop's threshold to Python, once per distinct value.
@@ -363,6 +546,31 @@ export default function (component) {
     inst.committed = data.committed_threshold;
   } else {
     idx = Number.isInteger(data.initial_index) ? data.initial_index : 0;
+  }
+  if (inst.mode === "rule") {
+    const rule = Array.isArray(data.committed_rule) ? data.committed_rule : null;
+    const rp = data.rule_pick;
+    let lo;
+    let hi;
+    if (previous && previous.mode === "rule") {
+      lo = nearestIndex(stops, previous.stops.threshold[inst.lo]);
+      hi = nearestIndex(stops, previous.stops.threshold[inst.hi]);
+    } else if (rule && isNum(rule[0]) && isNum(rule[1])) {
+      lo = nearestIndex(stops, rule[0]);
+      hi = nearestIndex(stops, rule[1]);
+      inst.committedRule = rule;
+    } else if (rp && Number.isInteger(rp.low_index) && Number.isInteger(rp.high_index)) {
+      lo = rp.low_index;
+      hi = rp.high_index;
+    } else {
+      lo = idx;
+      hi = idx;
+    }
+    hi = Math.max(lo, hi);
+    inst.range.value = String(lo);
+    inst.range2.value = String(hi);
+    renderRule(inst, lo, hi);
+    return undefined;
   }
   inst.range.value = String(idx);
   render(inst, idx);

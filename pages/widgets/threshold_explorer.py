@@ -40,6 +40,16 @@ UTF-8 JSON bytes, see :func:`encode_payload`)::
       "initial_index": int                             stop shown before anything is committed
     }
 
+Optional keys (added by ``pages/threshold.py``; absent = not shown)::
+
+      "uncertainty": {KEY: {"lo_index", "hi_index": int, "text": str}}   95 % band of a suggestion's
+                        threshold over resampled picks (stop indices) and its sentence, drawn when that
+                        suggestion's stop is the current one; "uncertainty_note": str otherwise
+      "mode": "single" | "rule"                        one cut-off, or rule-out / rule-in with two handles
+      "zones": {"share_below", "share_at_or_above", "per1000_below", "per1000_false_alarms": [per stop]}
+                        (``imbalance_core.evaluation.rule_zones.zone_stop_columns``)
+      "rule_pick": {"label", "reason": str, "t_low", "t_high": float, "low_index", "high_index": int}
+
 :func:`threshold_explorer` adds one key, ``committed_threshold`` (float or None): a freshly mounted explorer
 opens at the stop nearest to it. While mounted, the browser keeps the position across reruns (a new
 prevalence or cost ratio redraws the numbers at the same threshold).
@@ -119,6 +129,49 @@ def threshold_explorer(
     result = _MOUNT(key=key, data=data, on_threshold_change=on_change or _ignore, height="content")
     value = result.get("threshold")
     return float(value) if isinstance(value, int | float) else None
+
+
+def _with_rule(encoded: bytes, rule: tuple[float, float] | None) -> bytes:
+    """Append ``"mode": "rule"`` and ``committed_rule`` to an encoded JSON object (no re-encoding)."""
+    if not encoded.endswith(b"}"):
+        raise ValueError("the encoded payload must be a JSON object")
+    pair = None if rule is None else [float(rule[0]), float(rule[1])]
+    return encoded[:-1] + b',"mode":"rule","committed_rule":' + json.dumps(pair).encode() + b"}"
+
+
+def rule_explorer(
+    payload: bytes,
+    *,
+    key: str,
+    committed: tuple[float, float] | None = None,
+    on_change: Callable[[], None] | None = None,
+) -> tuple[float, float] | None:
+    """Mount the explorer in two-handle mode; return the committed (rule-out, rule-in) pair or None.
+
+    ``payload`` must carry ``zones`` and may carry ``rule_pick`` (module docstring). Like
+    :func:`threshold_explorer`, ``committed`` is read only when the component is mounted afresh; use
+    another ``key`` than the single-cut-off explorer, so switching modes mounts it afresh.
+    """
+    anchor_key = f"{key}__opened_at"
+    if key not in st.session_state:
+        st.session_state[anchor_key] = committed
+    data = _with_rule(payload, st.session_state.get(anchor_key))
+    result = _MOUNT(
+        key=key, data=data, on_threshold_change=_ignore, on_rule_change=on_change or _ignore, height="content"
+    )
+    return _pair(result.get("rule"))
+
+
+def _pair(value: Any) -> tuple[float, float] | None:
+    if isinstance(value, list | tuple) and len(value) == 2 and all(isinstance(v, int | float) for v in value):
+        return float(value[0]), float(value[1])
+    return None
+
+
+def committed_rule(key: str) -> tuple[float, float] | None:
+    """The committed (rule-out, rule-in) pair stored under the component's ``key`` (inside ``on_change``)."""
+    state = st.session_state.get(key)
+    return _pair(state.get("rule")) if isinstance(state, Mapping) else None
 
 
 def committed_value(key: str) -> float | None:
