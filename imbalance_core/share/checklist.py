@@ -312,6 +312,12 @@ def threshold_interval_text(inputs: Any) -> str:
             return found
         sentence = getattr(found, "sentence", None)
         return str(sentence()) if callable(sentence) else str(found)
+    result = getattr(inputs, "result", None)
+    if result is not None and getattr(result, "is_binary", False):
+        return (
+            "The decision-threshold section states the threshold's 95 % bootstrap interval over "
+            "resampled picks (share/report_threshold.py), or why a hand-set threshold has none."
+        )
     return ""
 
 

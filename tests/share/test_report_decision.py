@@ -185,3 +185,14 @@ def test_pdf_appendix_names_the_page_of_each_answer(built):
         seen += 1
     assert seen >= 6
     assert checklist.with_pages(content, pdf) is not content  # content itself stays page-free (HTML)
+
+
+def test_checklist_item_15_points_to_the_threshold_interval_of_section_4(built):
+    """With both helpers' work merged: the threshold section states the bootstrap interval (or why none),
+    and checklist item 15 says where."""
+    _, _, content, _ = built
+    rows = {r[0]: r[2] for r in content.table("TRIPOD+AI (2024)").rows}
+    assert "bootstrap interval over resampled picks" in rows["15"]
+    section = next(s for s in content.sections if "Decision threshold" in s.title)
+    text = " ".join(str(p) for p in getattr(section, "paragraphs", ()))
+    assert "Threshold uncertainty" in text
