@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from imbalance_core.errors import DataError
+from imbalance_core.intake.identifiers import RepeatedId, find_repeated_ids, group_codes
 from imbalance_core.intake.read import LoadedTable
 
 #: A numeric label with more distinct values than this is continuous, not a class label; a multi-class
@@ -76,6 +77,9 @@ class PreparedData:
     zero_missing_counts: column -> zeros turned into missing values in the kept rows, for every column
         of ``TaskSpec.zero_missing`` (also those left out of X). A saved model applies the same rule to
         the feature columns among them.
+    repeated_ids: ID columns whose values repeat (several rows per patient), most groups first
+        (:mod:`imbalance_core.intake.identifiers`); excluded from X unless put back.
+    groups: column -> group code per kept row for each of ``repeated_ids`` (training splits by it).
     """
 
     X: pd.DataFrame
@@ -94,6 +98,8 @@ class PreparedData:
     warnings: tuple[str, ...] = ()
     source_rows: np.ndarray | None = None
     zero_missing_counts: dict[str, int] = field(default_factory=dict)
+    repeated_ids: tuple[RepeatedId, ...] = ()
+    groups: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def is_binary(self) -> bool:
@@ -606,6 +612,9 @@ def prepare(table: LoadedTable, spec: TaskSpec) -> PreparedData:
         notices.append(_zero_missing_notice(zero_counts))
 
     excluded = default_exclusions(frame, spec.label, y)
+    repeated = find_repeated_ids(frame.drop(columns=list(excluded)), spec.label)
+    for found in repeated:
+        excluded[found.column] = f"repeats like a patient ID ({found.reason}); used to split by patient"
     for col in spec.include:
         excluded.pop(col, None)
     for col in spec.exclude:
@@ -643,4 +652,6 @@ def prepare(table: LoadedTable, spec: TaskSpec) -> PreparedData:
         warnings=tuple(found),
         source_rows=rows,
         zero_missing_counts=zero_counts,
+        repeated_ids=repeated,
+        groups={found.column: group_codes(frame[found.column]) for found in repeated},
     )

@@ -52,6 +52,7 @@ from imbalance_core.learn.classifiers import WEIGHTINGS, WeightedClassifier, get
 from imbalance_core.learn.recalibration import apply_recalibration, get_recalibrator
 from imbalance_core.learn.samplers import ResamplingStep, get_sampler
 from imbalance_core.learn.settings_check import check_settings
+from imbalance_core.learn.splitting import grouped_folds, grouped_holdout
 
 Progress = Callable[[str, float], None]
 
@@ -83,6 +84,7 @@ class TrainSettings:
     test_size: float = 0.25
     seed: int = 0
     recalibrate: str = "none"  # "none" | "prior" | "platt" | "isotonic" (imbalance_core.learn.recalibration)
+    group_by: str = ""  # a repeating ID column (PreparedData.groups): split and fold by it; "" = by row
 
 
 @dataclass(frozen=True)
@@ -348,6 +350,8 @@ def split_indices(data: PreparedData, settings: TrainSettings) -> tuple[np.ndarr
         raise DataError("Every class needs at least 2 patients to split off a test set.")
     if not 0 < settings.test_size < 1:
         raise DataError("The test share must lie between 0 and 1 (for example 0.25).")
+    if settings.group_by:
+        return grouped_holdout(y, row_groups(data, settings), settings.test_size, settings.seed)
     try:
         train_idx, test_idx = train_test_split(
             np.arange(len(y)), test_size=settings.test_size, stratify=y, random_state=settings.seed
@@ -357,6 +361,17 @@ def split_indices(data: PreparedData, settings: TrainSettings) -> tuple[np.ndarr
             "The test share is too small or too large to hold every class; choose a share nearer 0.25."
         ) from None
     return np.sort(train_idx), np.sort(test_idx)
+
+
+def row_groups(data: PreparedData, settings: TrainSettings) -> np.ndarray:
+    """Group code per row of ``data`` for ``settings.group_by`` (a repeating ID column)."""
+    groups = data.groups.get(settings.group_by)
+    if groups is None:
+        raise DataError(
+            f"Column '{settings.group_by}' is not an ID column that repeats in this data, so it cannot "
+            "be used to split by patient; choose one of the repeating ID columns or split by row."
+        )
+    return groups
 
 
 def _check_folds(y_train: np.ndarray, n_classes: int, cv: int) -> None:
@@ -423,6 +438,12 @@ def cv_plan(data: PreparedData, settings: TrainSettings, train_idx: np.ndarray):
     """
     y_train = np.asarray(data.y, dtype=np.int64)[train_idx]
     _check_folds(y_train, len(data.class_names), settings.cv)
+    if settings.group_by:
+        groups = row_groups(data, settings)[train_idx]
+        return tuple(
+            (train_idx[fit], train_idx[valid])
+            for fit, valid in grouped_folds(y_train, groups, settings.cv, settings.seed)
+        )
     splitter = StratifiedKFold(n_splits=settings.cv, shuffle=True, random_state=settings.seed)
     return tuple(
         (train_idx[fit], train_idx[valid]) for fit, valid in splitter.split(np.zeros(len(y_train)), y_train)
