@@ -444,6 +444,8 @@ def main() -> None:
     task_section(table, spec)
     spec = common.current_spec()
     prof = _profile(table.sha256, spec, table)
+    for found in common.current_data().repeated_ids if common.current_data() else ():
+        st.info(common.plain(found.text), icon=":material/group:")
     columns_section(spec, prof)
     zero_missing_section(table, spec, prof)
     balance_section(prof)

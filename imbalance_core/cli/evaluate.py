@@ -152,7 +152,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Train, write scores if asked, print JSON or a summary."""
     data = load_prepared(args)
-    settings = settings_from_args(args, args.sampler, args.classifier)
+    settings = settings_from_args(args, args.sampler, args.classifier, data)
     if getattr(args, "model_out", None):
         from imbalance_core.share.model_file import check_patient_rows_allowed
 

@@ -353,7 +353,7 @@ def profile(table: LoadedTable, spec: TaskSpec) -> DataProfile:
         quality=_quality(table, data),
         duplicated_rows=duplicated,
         warnings=tuple(warnings),
-        notices=tuple(table.notices) + tuple(data.notices),
+        notices=tuple(table.notices) + tuple(data.notices) + tuple(r.text for r in data.repeated_ids),
         excluded=dict(data.excluded),
         dropped_rows=dict(data.dropped_rows),
         multiclass=spec.multiclass,
