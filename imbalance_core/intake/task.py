@@ -26,8 +26,12 @@ MAX_CLASSES = 20
 MAX_CODE_SHARE = 0.5
 #: Name of the class that collects codes rarer than ``TaskSpec.group_rare``.
 OTHER_CLASS = "other"
-#: A text feature with more distinct values than this is excluded (free text, codes): too many categories.
+#: A text feature with more distinct values than this is excluded (free text): too many categories —
+#: unless it is a column of codes (ICD-9 diag_1: 716 codes in 101,766 rows): at most MAX_CODE_SHARE of
+#: its rows distinct and at most MAX_CODE_LEVELS levels; training then groups its rare codes
+#: (imbalance_core.learn.encoding).
 MAX_CATEGORIES = 200
+MAX_CODE_LEVELS = 10_000
 
 
 @dataclass(frozen=True)
@@ -405,7 +409,10 @@ def _check_categories(col: pd.Series, name: str, y: np.ndarray) -> str | None:
     if pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col):
         return None
     n = col.nunique(dropna=True)
-    return f"text with {n} different values, too many to use as categories" if n > MAX_CATEGORIES else None
+    codes = n <= MAX_CODE_LEVELS and n <= MAX_CODE_SHARE * int(col.notna().sum())
+    if n <= MAX_CATEGORIES or codes:
+        return None
+    return f"text with {n} different values, too many to use as categories"
 
 
 #: Default exclusion checks, in order; the first reason found is the one reported.

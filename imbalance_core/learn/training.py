@@ -38,7 +38,7 @@ from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from sklearn.model_selection import StratifiedKFold, train_test_split
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, OrdinalEncoder, StandardScaler
+from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 
 from imbalance_core.errors import DataError
 from imbalance_core.evaluation.metrics import (
@@ -49,6 +49,7 @@ from imbalance_core.evaluation.metrics import (
 )
 from imbalance_core.intake.task import PreparedData
 from imbalance_core.learn.classifiers import WEIGHTINGS, WeightedClassifier, get_classifier
+from imbalance_core.learn.encoding import category_coder, encoding_notice
 from imbalance_core.learn.recalibration import apply_recalibration, get_recalibrator
 from imbalance_core.learn.samplers import ResamplingStep, get_sampler
 from imbalance_core.learn.settings_check import check_settings
@@ -235,11 +236,7 @@ def build_pipeline(data: PreparedData, settings: TrainSettings, notices: list[st
     model_spec.resolve(settings.params)  # fail early on bad parameters
     raw_categories = sampler_spec.accepts in ("mixed", "categorical")
     num, cat = list(data.numeric_features), list(data.categorical_features)
-    coder = (
-        OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1)
-        if raw_categories
-        else OneHotEncoder(handle_unknown="ignore", sparse_output=False)
-    )
+    coder = category_coder(raw_categories)  # many-valued columns: rare levels grouped (learn.encoding)
     parts = []
     if num:
         parts.append(("num", SimpleImputer(strategy="median", keep_empty_features=True), num))
@@ -293,6 +290,8 @@ def build_pipeline(data: PreparedData, settings: TrainSettings, notices: list[st
             ),
         )
     )
+    if notices is not None and cat and (grouping := encoding_notice(data.X, cat)):
+        notices.append(grouping)
     if notices is not None and not sampler_spec.uses_ratio and sampler_spec.kind != "none":
         notices.append(f"{sampler_spec.name} ignores the target ratio: it removes only what it finds.")
     if notices is not None and cat and sampler_spec.uses_k and not raw_categories:
