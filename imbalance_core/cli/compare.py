@@ -103,7 +103,15 @@ def run(args: argparse.Namespace) -> int:
     data = load_prepared(args)
     base = settings_from_args(args, samplers[0], classifiers[0], data)
     threshold = float(args.threshold)
-    result = run_grid(data, samplers, classifiers, base, n_jobs=int(args.jobs), threshold=threshold)
+    result = run_grid(
+        data,
+        samplers,
+        classifiers,
+        base,
+        n_jobs=int(args.jobs),
+        threshold=threshold,
+        scheduler=args.scheduler,
+    )
     if args.json:
         for row in result.rows:
             print(json.dumps(row_json(row, data, threshold), ensure_ascii=False, allow_nan=False))

@@ -157,7 +157,7 @@ def run(args: argparse.Namespace) -> int:
         from imbalance_core.share.model_file import check_patient_rows_allowed
 
         check_patient_rows_allowed(args.classifier, args.allow_patient_rows)
-    result = train(data, settings)
+    result = train(data, settings, scheduler=args.scheduler)
     if args.scores_out:
         write_scores(result, args.scores_out)
     view = binary_view(result, getattr(args, "one_vs_rest", None))

@@ -212,6 +212,13 @@ def add_common_training_args(parser: argparse.ArgumentParser) -> None:
     )
     g.add_argument("--seed", type=arguments.seed, default=0, metavar="S", help="random seed (default 0)")
     g.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="tcp://HOST:8786",
+        help="run the CV folds (and compare's grid) on this Dask scheduler; default: the environment "
+        "variable IMBALANCE_LAB_DASK_SCHEDULER, else this machine",
+    )
+    g.add_argument(
         "--group-by",
         default="auto",
         metavar="COL",

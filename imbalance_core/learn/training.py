@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -48,6 +48,7 @@ from imbalance_core.evaluation.metrics import (
     multiclass_fold_metrics,
 )
 from imbalance_core.intake.task import PreparedData
+from imbalance_core.learn import execution
 from imbalance_core.learn.classifiers import WEIGHTINGS, WeightedClassifier, get_classifier
 from imbalance_core.learn.encoding import category_coder, encoding_notice
 from imbalance_core.learn.recalibration import apply_recalibration, get_recalibrator
@@ -532,12 +533,19 @@ def _clipped_by_name(fit: FitOutput) -> dict[str, int]:
     return {names[j] if j < len(names) else f"column {j + 1}": n for j, n in sorted(fit.clipped.items())}
 
 
-def train(data: PreparedData, settings: TrainSettings, progress: Progress | None = None) -> TrainResult:
+def train(
+    data: PreparedData,
+    settings: TrainSettings,
+    progress: Progress | None = None,
+    scheduler: str | None = None,
+) -> TrainResult:
     """Split, cross-validate and fit one pipeline; see the module docstring for the order of work.
 
     Built from public pieces (:func:`split_indices`, :func:`cv_plan`, :func:`fit_and_score`,
     :func:`assemble`) that the Compare grid runs in parallel with identical results.
     ``progress(message, fraction)`` is called before each fold, before the final fit and at the end.
+    scheduler: a Dask scheduler address; the folds and the final fit then run there at once
+    (:mod:`imbalance_core.learn.execution`; "" = here, None = the environment variable), same numbers.
     """
     report = progress or (lambda message, fraction: None)
     started = time.perf_counter()
@@ -545,12 +553,16 @@ def train(data: PreparedData, settings: TrainSettings, progress: Progress | None
     build_pipeline(data, settings, notices)  # validate settings before any work
     train_idx, test_idx = split_indices(data, settings)
     folds = cv_plan(data, settings, train_idx)
-    outputs = []
-    for i, (fit_rows, valid_rows) in enumerate(folds):
-        report(f"Cross-validation fold {i + 1} of {settings.cv}", i / (settings.cv + 1))
-        outputs.append(fit_and_score(data, settings, fit_rows, valid_rows))
-    report("Final fit on the whole training part", settings.cv / (settings.cv + 1))
-    final = fit_and_score(data, settings, train_idx, test_idx)
+    address = execution.scheduler_address(scheduler)
+    if address:
+        outputs, final = _fits_on_cluster(data, settings, folds, (train_idx, test_idx), address, report)
+    else:
+        outputs = []
+        for i, (fit_rows, valid_rows) in enumerate(folds):
+            report(f"Cross-validation fold {i + 1} of {settings.cv}", i / (settings.cv + 1))
+            outputs.append(fit_and_score(data, settings, fit_rows, valid_rows))
+        report("Final fit on the whole training part", settings.cv / (settings.cv + 1))
+        final = fit_and_score(data, settings, train_idx, test_idx)
     result = assemble(
         data,
         settings,
@@ -564,6 +576,33 @@ def train(data: PreparedData, settings: TrainSettings, progress: Progress | None
     )
     report("Done", 1.0)
     return result
+
+
+def _numbered_fit(
+    data: PreparedData, number: int, settings: TrainSettings, fit_rows: np.ndarray, score_rows: np.ndarray
+) -> tuple[int, FitOutput]:
+    """One fit as a cluster task: fold ``number`` (0 = the final fit; fold pipelines are not sent back)."""
+    out = fit_and_score(data, settings, fit_rows, score_rows)
+    return number, out if number == 0 else replace(out, pipeline=None)
+
+
+def _fits_on_cluster(
+    data: PreparedData,
+    settings: TrainSettings,
+    folds: Sequence[tuple[np.ndarray, np.ndarray]],
+    final_rows: tuple[np.ndarray, np.ndarray],
+    address: str,
+    report: Progress,
+) -> tuple[list[FitOutput], FitOutput]:
+    """The CV folds and the final fit as tasks on the Dask cluster; progress counts finished fits."""
+    items = [(0, settings, *final_rows)]
+    items += [(i + 1, settings, fit, valid) for i, (fit, valid) in enumerate(folds)]
+    done: dict[int, FitOutput] = {}
+    report(f"Sending {len(items)} fits to the Dask cluster", 0.0)
+    for number, out in execution.run_tasks(_numbered_fit, data, items, scheduler=address):
+        done[number] = out
+        report(f"{len(done)} of {len(items)} fits done on the Dask cluster", len(done) / (len(items) + 1))
+    return [done[i + 1] for i in range(len(folds))], done[0]
 
 
 # --------------------------------------------------------------------------- model selection
