@@ -93,11 +93,9 @@ def test_unreachable_scheduler_is_a_plain_message(monkeypatch, capsys) -> None:
         train(hcv(), TrainSettings(cv=2), scheduler="tcp://127.0.0.1:9")
     with pytest.raises(execution.DataError, match="tcp://HOST:8786"):
         execution.scheduler_address("http://example")
-    csv = ROOT / "sample_data" / "hcv_lab_values.csv"
-    if not csv.exists():
-        csv = next((ROOT / "sample_data").glob("*.csv"))
-    code = cli_main(["evaluate", str(csv), "--label", "Category", "--sampler", "none", "--classifier", "logreg",
-                     "--scheduler", "tcp://127.0.0.1:9"])  # fmt: skip
+    csv = str(ROOT / "sample_data" / "hcv_lab_values.csv")
+    argv = ["evaluate", csv, "--label", "Category", "--sampler", "none", "--classifier", "logreg"]
+    code = cli_main([*argv, "--scheduler", "tcp://127.0.0.1:9"])
     err = capsys.readouterr().err
     assert code == 2 and "could not be reached" in err and "Traceback" not in err
 
