@@ -28,7 +28,7 @@ from imbalance_core.learn.classifiers import CLASSIFIERS, WEIGHTINGS, ParamSpec
 from imbalance_core.learn.clinical_bounds import suggest_all
 from imbalance_core.learn.samplers import SAMPLERS, SamplerSpec
 from imbalance_core.learn.training import TrainResult, TrainSettings, weighting_overlap_notice
-from pages import calibration_view, common
+from pages import calibration_view, cluster_view, common
 
 THRESHOLD_PAGE = "pages/threshold.py"
 #: Target minority:majority ratios offered, label -> ratio.
@@ -347,7 +347,7 @@ def settings_form(data: PreparedData) -> TrainSettings:
 
 def group_by_choice(data: PreparedData) -> str:
     """'Split by patient' when an ID column repeats (on by default): the column, or "" to split by row."""
-    options = [found.column for found in data.repeated_ids]
+    options = [found.column for found in getattr(data, "repeated_ids", ())]
     if not options:
         return ""
     options.append("")
@@ -369,21 +369,18 @@ def group_by_choice(data: PreparedData) -> str:
 
 
 # --- results -----------------------------------------------------------------------------------------
-def _train_with_progress(settings: TrainSettings) -> TrainResult | None:
+def _train_with_progress(settings: TrainSettings, local: bool = False) -> TrainResult | None:
     """Train (or fetch from the session cache) with a status box and a bar that moves per fold."""
     if common.is_trained(settings):
         return common.train_cached(settings)
     with st.status("Training…", expanded=True) as status:
-        bar = st.progress(0.0, text="Starting")
-
-        def progress(message: str, fraction: float) -> None:
-            bar.progress(min(max(float(fraction), 0.0), 1.0), text=common.plain(message))
-
+        progress = cluster_view.progress_bar()
         try:
-            result = common.train_cached(settings, progress)
+            result = common.train_cached(settings, progress, local=local)
         except DataError as exc:
             status.update(label="Training stopped", state="error", expanded=True)
-            common.show_error(exc)
+            if not cluster_view.offer_local_run(exc, "train"):
+                common.show_error(exc)
             return None
         status.update(label=f"Trained in {result.timings['total']:.1f} s", state="complete", expanded=False)
     return result
@@ -477,9 +474,10 @@ def main() -> None:
     settings = settings_form(data)
     common.remember_inputs("train", KEPT, KEPT_PREFIXES, scope=common.data_key())
     clicked = st.button("Train", type="primary", icon=":material/play_arrow:")
+    local = cluster_view.local_run_requested("train")
     result: TrainResult | None = None
-    if clicked or common.is_trained(settings):
-        result = _train_with_progress(settings)
+    if clicked or local or common.is_trained(settings):
+        result = _train_with_progress(settings, local)
     elif common.K_TRAIN_RESULT in st.session_state:
         result = st.session_state[common.K_TRAIN_RESULT]
         st.info("The results below are for earlier settings; press Train to train with the current ones.")
