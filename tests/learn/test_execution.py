@@ -108,6 +108,8 @@ def test_dask_is_not_imported_without_a_scheduler() -> None:
         "from imbalance_core.learn.training import TrainSettings, train\n"
         "train(hcv(), TrainSettings(cv=2))\n"
         "run_grid(hcv(), ['none'], ['logreg'], TrainSettings(cv=2), n_jobs=1)\n"
+        "from streamlit.testing.v1 import AppTest\n"
+        "AppTest.from_file('app.py', default_timeout=120).run()\n"
         "assert not any(m == 'dask' or m.startswith(('dask.', 'distributed')) for m in sys.modules), 'dask'\n"
     )
     env = {k: v for k, v in os.environ.items() if k != execution.ENV_VAR}
