@@ -347,8 +347,23 @@ def _few_values(col: pd.Series) -> bool:
     return col.iloc[:2000].nunique() <= MAX_CLASSES and col.nunique() <= MAX_CLASSES
 
 
+def _one_class_per_value(values: pd.Series, codes: np.ndarray) -> bool:
+    """True when every distinct value occurs with one class code only (codes as integer factors)."""
+    keys, uniques = pd.factorize(values, use_na_sentinel=True)
+    seen = np.zeros((len(uniques), int(codes.max()) + 1), dtype=bool)
+    seen[keys, codes] = True
+    return bool((seen.sum(axis=1) == 1).all())
+
+
 def _predicts_label(col: pd.Series, y: np.ndarray) -> bool:
-    """True when each value of a column with few values belongs to one class only."""
+    """True when each value of a column with few values belongs to one class only.
+
+    The first rows settle most columns: a value seen with two classes there rules the column out.
+    """
+    head = col.iloc[:2000]
+    head_mask = head.notna().to_numpy()
+    if head_mask.sum() >= 2 and not _one_class_per_value(head[head_mask], y[: len(head)][head_mask]):
+        return False
     mask = col.notna().to_numpy()
     n = int(mask.sum())
     if n < 2 or not _few_values(col):
@@ -356,7 +371,7 @@ def _predicts_label(col: pd.Series, y: np.ndarray) -> bool:
     values, codes = col[mask], y[mask]
     if len(np.unique(codes)) < 2 or 2 * values.nunique() > n:
         return False
-    return bool((pd.Series(codes).groupby(values.to_numpy()).nunique() == 1).all())
+    return _one_class_per_value(values, codes)
 
 
 def _separates_classes(col: pd.Series, y: np.ndarray) -> bool:
