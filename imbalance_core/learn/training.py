@@ -50,7 +50,7 @@ from imbalance_core.evaluation.metrics import (
 from imbalance_core.intake.task import PreparedData
 from imbalance_core.learn import execution
 from imbalance_core.learn.classifiers import WEIGHTINGS, WeightedClassifier, get_classifier
-from imbalance_core.learn.encoding import category_coder, encoding_notice
+from imbalance_core.learn.encoding import category_coder, encoding_notice, many_valued
 from imbalance_core.learn.recalibration import apply_recalibration, get_recalibrator
 from imbalance_core.learn.samplers import ResamplingStep, get_sampler
 from imbalance_core.learn.settings_check import check_settings
@@ -237,17 +237,19 @@ def build_pipeline(data: PreparedData, settings: TrainSettings, notices: list[st
     model_spec.resolve(settings.params)  # fail early on bad parameters
     raw_categories = sampler_spec.accepts in ("mixed", "categorical")
     num, cat = list(data.numeric_features), list(data.categorical_features)
-    coder = category_coder(raw_categories)  # many-valued columns: rare levels grouped (learn.encoding)
     parts = []
     if num:
         parts.append(("num", SimpleImputer(strategy="median", keep_empty_features=True), num))
-    if cat:
+    many = many_valued(data.X, cat)  # rare levels of these are grouped (learn.encoding)
+    for part, columns in (("cat", [c for c in cat if c not in many]), ("cat_many", many)):
+        if not columns:
+            continue
         cat_steps = make_pipeline(
             FunctionTransformer(_as_object, feature_names_out="one-to-one"),
             SimpleImputer(strategy="most_frequent", keep_empty_features=True),
-            coder,
+            category_coder(raw_categories, group_rare=part == "cat_many"),
         )
-        parts.append(("cat", cat_steps, cat))
+        parts.append((part, cat_steps, columns))
     if not parts:
         raise DataError("There are no feature columns to learn from.")
     preprocess = ColumnTransformer(parts, sparse_threshold=0.0, verbose_feature_names_out=False)
