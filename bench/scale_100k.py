@@ -104,7 +104,7 @@ def main() -> None:
                 print(f"  {notice}")
 
     assert result is not None
-    with Timer() as t_payload:  # noqa: SIM117 (one block timed)
+    with Timer() as t_payload:
         explorer = thresholds.build_explorer_data(
             result.y_test,
             result.test_scores,
