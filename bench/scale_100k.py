@@ -122,7 +122,8 @@ def main() -> None:
         except ImportError:  # the widget module moved: time the payload without its encoding
             encoded = b""
     print(
-        f"threshold explorer payload: {t_payload.wall:.2f} s, {t_payload.cpu:.2f} CPU s ({len(encoded) / 1e6:.2f} MB encoded, "
+        f"threshold explorer payload: {t_payload.wall:.2f} s, {t_payload.cpu:.2f} CPU s "
+        f"({len(encoded) / 1e6:.2f} MB encoded, "
         f"{len(payload['stops']['threshold']):,} stops) (goal <= {GOALS['payload']:g} s) -> "
         f"{verdict(t_payload.wall, GOALS['payload'])}"
     )
