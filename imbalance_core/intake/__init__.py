@@ -11,4 +11,14 @@ quality and sample size; :mod:`.bundled` holds the real data sets shipped in ``s
 stage (learning, evaluation, maps, report, CLI).
 """
 
-__all__ = ["bundled", "label_guess", "profile", "read", "row_shape", "task", "units", "zip_safety"]
+__all__ = [
+    "bundled",
+    "identifiers",
+    "label_guess",
+    "profile",
+    "read",
+    "row_shape",
+    "task",
+    "units",
+    "zip_safety",
+]
