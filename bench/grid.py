@@ -15,6 +15,13 @@ worker processes during the run / (wall seconds x cores). On a machine shared wi
 wall times swing widely; the CPU seconds each side consumed are the steadier measure of overhead.
 
 Run: ``.venv/bin/python bench/grid.py`` (about a minute or two on two cores).
+
+``--dask``: the same engine grid on loky (this machine, as the app runs without a scheduler) against a
+2-worker ``dask.distributed.LocalCluster`` (worker processes, one thread each, data scattered once;
+:mod:`imbalance_core.learn.execution`), alternating over the rounds in this one run (goal: Dask wall
+time <= 1.10x loky). Then a grid whose tasks take seconds each: random forest (and random
+under-sampling + random forest) on ``--rf-rows`` rows (100,000 by default; the diabetes file when
+IMBALANCE_SHARED points at the shared folder, else generated), ``--rf-cv`` folds, once per side.
 """
 
 from __future__ import annotations
@@ -207,12 +214,109 @@ def measure(fn, data) -> tuple[float, float, object]:
     return wall, cpu / (wall * (os.cpu_count() or 1)), out
 
 
+def _engine_on(scheduler: str, samplers, classifiers, cv: int = CV):
+    """The engine grid on loky (scheduler "") or on the Dask scheduler at ``scheduler``."""
+
+    def run(data: PreparedData) -> compare.CompareResult:
+        base = training.TrainSettings(cv=cv, test_size=TEST_SIZE, seed=SEED)
+        return compare.run_grid(data, samplers, classifiers, base, n_jobs=-1, scheduler=scheduler)
+
+    return run
+
+
+def _rf_data(rows: int) -> PreparedData:
+    """The diabetes file (first ``rows`` encounters, split by patient) if present, else generated rows."""
+    shared = Path(os.environ.get("IMBALANCE_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+    path = shared / "data" / "diabetes_130_hospitals.csv"
+    if not path.exists():
+        return make_data(rows)
+    from imbalance_core.intake.read import read_table
+    from imbalance_core.intake.task import TaskSpec, prepare
+
+    table = read_table(path)
+    data = prepare(table, TaskSpec(label="readmitted", positive=("<30",)))
+    if rows < len(data.y):
+        keep = np.arange(rows)
+        data = PreparedData(
+            **{
+                **data.__dict__,
+                "X": data.X.iloc[keep].reset_index(drop=True),
+                "y": data.y[keep],
+                "groups": {k: v[keep] for k, v in data.groups.items()},
+            }
+        )
+    return data
+
+
+def dask_main(args: argparse.Namespace) -> None:
+    """loky vs a 2-worker LocalCluster on the same grid, alternating, then the random-forest grid."""
+    from dask.distributed import LocalCluster
+
+    data = make_data(args.rows)
+    n_tasks = len(SAMPLERS) * len(CLASSIFIERS) * (CV + 1)
+    print(f"data: {args.rows:,} rows x {N_FEATURES} features; grid {n_tasks} tasks; cores: {os.cpu_count()}")
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", host="127.0.0.1"
+    ) as cluster:
+        address = cluster.scheduler_address
+        sides = (
+            ("loky", _engine_on("", SAMPLERS, CLASSIFIERS)),
+            ("dask", _engine_on(address, SAMPLERS, CLASSIFIERS)),
+        )
+        runs: dict[str, list[float]] = {"loky": [], "dask": []}
+        results = {}
+        for r in range(args.rounds):
+            for name, fn in sides if r % 2 == 0 else sides[::-1]:
+                wall, util, out = measure(fn, data)
+                results[name] = out
+                runs[name].append(wall)
+                print(f"round {r + 1} {name:>4}: {wall:7.2f} s wall, CPU utilisation {util:5.1%}", flush=True)
+        same = all(
+            np.array_equal(a.result.oof_scores, b.result.oof_scores)
+            for a, b in zip(results["loky"].rows, results["dask"].rows, strict=True)
+            if a.result is not None
+        )
+        best = min(runs["dask"]) / min(runs["loky"])
+        median = float(np.median(runs["dask"]) / np.median(runs["loky"]))
+        print(
+            f"loky best {min(runs['loky']):.2f} s, dask best {min(runs['dask']):.2f} s; "
+            f"identical scores: {same}"
+        )
+        print(
+            f"ratio dask/loky: best {best:.3f}, median {median:.3f} (goal <= 1.10) -> "
+            f"{'MET' if best <= 1.10 else 'NOT MET'} on best times"
+        )
+        if args.rf_rows <= 0:
+            return
+        rf = _rf_data(args.rf_rows)
+        pairs = (("none", "random_under"), ("random_forest",))
+        n_rf = len(pairs[0]) * (args.rf_cv + 1)
+        print(
+            f"random-forest grid: {len(rf.y):,} rows x {rf.X.shape[1]} columns ({rf.name}), "
+            f"{n_rf} tasks ({args.rf_cv} folds + final fit per pair)",
+            flush=True,
+        )
+        walls = {}
+        for name, scheduler in (("loky", ""), ("dask", address)):
+            wall, util, out = measure(_engine_on(scheduler, *pairs, cv=args.rf_cv), rf)
+            walls[name] = wall
+            errors = [row.error for row in out.rows if row.error]
+            print(f"  {name:>4}: {wall:7.2f} s wall, CPU utilisation {util:5.1%} {errors or ''}", flush=True)
+        print(f"  ratio dask/loky on the random-forest grid: {walls['dask'] / walls['loky']:.3f}")
+
+
 def main() -> None:
     """Run both sides ROUNDS times (alternating order) and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=N_ROWS, help="rows of the generated set")
     parser.add_argument("--rounds", type=int, default=ROUNDS, help="alternating rounds per side")
+    parser.add_argument("--dask", action="store_true", help="loky vs a 2-worker Dask LocalCluster")
+    parser.add_argument("--rf-rows", type=int, default=100_000, help="--dask: rows of the random-forest grid")
+    parser.add_argument("--rf-cv", type=int, default=2, help="--dask: folds of the random-forest grid")
     args = parser.parse_args()
+    if args.dask:
+        dask_main(args)
+        return
     data = make_data(args.rows)
     n_tasks = len(SAMPLERS) * len(CLASSIFIERS) * (CV + 1)
     print(

@@ -341,13 +341,14 @@ def data_key() -> str:
 
 
 def train_cached(
-    settings: TrainSettings, progress: Callable[[str, float], None] | None = None
+    settings: TrainSettings, progress: Callable[[str, float], None] | None = None, local: bool = False
 ) -> TrainResult:
     """Train once per (data, settings) in this session; revisiting the same settings is instant.
 
     Kept in ``st.session_state`` rather than ``st.cache_resource`` so one person's patients'
     model is never handed to another session, and so a progress callback can draw this run's bar.
-    The fit itself runs in a worker process (:func:`_train_in_worker`).
+    The fit itself runs in a worker process (:func:`_train_in_worker`); ``local``: the person chose
+    to run here after the Dask scheduler could not be reached (in this process, no cluster).
     """
     cache: dict[tuple[str, Any], TrainResult] = st.session_state.setdefault(K_TRAIN_CACHE, {})
     key = (data_key(), settings)
@@ -355,7 +356,7 @@ def train_cached(
         result = cache.pop(key)  # re-insert: most recently used last
     else:
         data = require_data()
-        result = _train_in_worker(key, data, settings, progress)
+        result = _train_in_worker(key, data, settings, progress, local)
     cache[key] = result
     while len(cache) > TRAIN_CACHE_SIZE:
         cache.pop(next(iter(cache)))
@@ -371,6 +372,7 @@ def _train_in_worker(
     data: PreparedData,
     settings: TrainSettings,
     progress: Callable[[str, float], None] | None,
+    local: bool = False,
 ) -> TrainResult:
     """Run :func:`imbalance_core.learn.training.train` in the shared worker pool and wait for it here.
 
@@ -384,8 +386,8 @@ def _train_in_worker(
     from imbalance_core.learn import workers
     from imbalance_core.learn.training import train
 
-    if workers.in_process():
-        return train(data, settings, progress=progress)
+    if workers.in_process() or local:
+        return train(data, settings, progress=progress, scheduler="" if local else None)
     jobs: dict[tuple[str, Any], workers.TrainingJob] = st.session_state.setdefault(K_TRAIN_JOBS, {})
     pool = workers.shared_pool()
     job = jobs.get(key)
@@ -621,6 +623,9 @@ RELOAD_NOTICE = (
 def sidebar_status() -> None:
     """A short status of the current data and model in the sidebar."""
     data = current_data()
+    from pages import cluster_view  # late: it imports this module
+
+    cluster_view.sidebar_line()
     with st.sidebar:
         if st.session_state.get(K_RELOADED):
             st.warning(RELOAD_NOTICE, icon=":material/refresh:")

@@ -20,7 +20,7 @@ from imbalance_core.learn.classifiers import CLASSIFIERS
 from imbalance_core.learn.compare import CV_METRICS, HOLDOUT_METRICS, RANKINGS, CompareResult, run_grid
 from imbalance_core.learn.samplers import SAMPLERS
 from imbalance_core.learn.training import TrainSettings
-from pages import common
+from pages import cluster_view, common
 
 DEFAULT_SAMPLERS = ("none", "random_under", "smote", "borderline_smote")
 DEFAULT_CLASSIFIERS = ("logreg",)
@@ -102,23 +102,41 @@ def _choices() -> tuple[list[str], list[str], TrainSettings]:
         seed = int(c3.number_input("Seed", min_value=0, max_value=2**31 - 1, step=1, key=W_SEED))
         st.caption("Weighting, clipping and test share follow the Train page's last settings.")
     common.remember_inputs("compare", KEPT_CHOICES)
-    settings = replace(base, ratio=RATIOS[ratio], cv=cv, seed=seed)
+    settings = replace(base, ratio=RATIOS[ratio], cv=cv, seed=seed, group_by=_group_by(base))
     return samplers, classifiers, settings
 
 
-def _run(key: tuple, data, samplers: list[str], classifiers: list[str], settings: TrainSettings):
-    """Run the grid with a status box and progress bar; store it in the session cache."""
+def _group_by(base: TrainSettings) -> str:
+    """The Train page's 'split by patient' choice; before any training, the first repeating ID column."""
+    if st.session_state.get(common.K_TRAIN_SETTINGS) is not None:
+        return base.group_by
+    data = common.current_data()
+    return data.repeated_ids[0].column if data is not None and data.repeated_ids else ""
+
+
+def _run(
+    key: tuple,
+    data,
+    samplers: list[str],
+    classifiers: list[str],
+    settings: TrainSettings,
+    local: bool = False,
+):
+    """Run the grid with a status box and progress bar (with time left); store it in the session cache.
+
+    ``local``: the person chose to run here after the Dask scheduler could not be reached.
+    """
     with st.status(f"Training {len(samplers) * len(classifiers)} combinations…", expanded=True) as status:
-        bar = st.progress(0.0, text="Starting")
-
-        def progress(message: str, fraction: float) -> None:
-            bar.progress(min(max(float(fraction), 0.0), 1.0), text=common.plain(message))
-
+        progress = cluster_view.progress_bar()
         try:
-            result = run_grid(data, samplers, classifiers, settings, n_jobs=-1, progress=progress)
+            scheduler = "" if local else None
+            result = run_grid(
+                data, samplers, classifiers, settings, n_jobs=-1, progress=progress, scheduler=scheduler
+            )
         except DataError as exc:
             status.update(label="Comparison stopped", state="error", expanded=True)
-            common.show_error(exc)
+            if not cluster_view.offer_local_run(exc, "compare"):
+                common.show_error(exc)
             return None
         status.update(
             label=f"Compared {len(result.rows)} combinations in {result.wall_seconds:.1f} s",
@@ -183,8 +201,9 @@ def main() -> None:
         "Compare", type="primary", icon=":material/play_arrow:", disabled=not samplers or not classifiers
     )
     result = cache.get(key)
-    if clicked and result is None:
-        result = _run(key, data, samplers, classifiers, settings)
+    local = cluster_view.local_run_requested("compare")
+    if (clicked or local) and result is None:
+        result = _run(key, data, samplers, classifiers, settings, local)
     if result is not None:
         st.session_state[common.K_COMPARE_RESULT] = result
     elif common.K_COMPARE_RESULT in st.session_state:

@@ -16,7 +16,7 @@ from imbalance_core.figures.classes import class_distribution_figure
 from imbalance_core.intake import bundled, label_guess, task
 from imbalance_core.intake.profile import DataProfile, profile
 from imbalance_core.intake.read import LoadedTable
-from imbalance_core.intake.task import TaskSpec
+from imbalance_core.intake.task import PreparedData, TaskSpec
 from pages import common
 
 W_BUNDLED = "data_bundled_choice"
@@ -38,14 +38,20 @@ GUIDANCE_STYLE = {"info": st.info, "warning": st.warning, "action": st.warning}
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _profile_shared(table_sha: str, spec: TaskSpec, _table: LoadedTable) -> DataProfile:
-    """Profile once per (content, task); shared by sessions, so its ``name`` is not this person's."""
-    return profile(_table, spec)
+def _profile_shared(
+    table_sha: str, spec: TaskSpec, _table: LoadedTable, _data: PreparedData | None = None
+) -> DataProfile:
+    """Profile once per (content, task); shared by sessions, so its ``name`` is not this person's.
+
+    ``_data``: this task's prepared data when the session has it (not prepared a second time).
+    """
+    return profile(_table, spec, _data)
 
 
 def _profile(table_sha: str, spec: TaskSpec, table: LoadedTable) -> DataProfile:
     """The profile under this session's file name (never another session's, see common._prepare)."""
-    return replace(_profile_shared(table_sha, spec, table), name=table.name)
+    data = common.current_data() if common.current_spec() == spec else None
+    return replace(_profile_shared(table_sha, spec, table, data), name=table.name)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -444,6 +450,8 @@ def main() -> None:
     task_section(table, spec)
     spec = common.current_spec()
     prof = _profile(table.sha256, spec, table)
+    for found in common.current_data().repeated_ids if common.current_data() else ():
+        st.info(common.plain(found.text), icon=":material/group:")
     columns_section(spec, prof)
     zero_missing_section(table, spec, prof)
     balance_section(prof)

@@ -28,7 +28,7 @@ from imbalance_core.learn.classifiers import CLASSIFIERS, WEIGHTINGS, ParamSpec
 from imbalance_core.learn.clinical_bounds import suggest_all
 from imbalance_core.learn.samplers import SAMPLERS, SamplerSpec
 from imbalance_core.learn.training import TrainResult, TrainSettings, weighting_overlap_notice
-from pages import calibration_view, common
+from pages import calibration_view, cluster_view, common
 
 THRESHOLD_PAGE = "pages/threshold.py"
 #: Target minority:majority ratios offered, label -> ratio.
@@ -41,6 +41,7 @@ W_SAMPLER, W_RATIO, W_CLIP = "train_sampler", "train_ratio", "train_clip"
 W_WEIGHTING, W_TRADEOFF = "train_weighting", "train_tradeoff"
 W_CLASSIFIER, W_CV, W_TEST, W_SEED = "train_classifier", "train_cv", "train_test_size", "train_seed"
 W_USE_BOUNDS, W_BOUNDS = "train_use_bounds", "train_bounds_editor"
+W_GROUP = "train_group_by"  # a repeating ID column to split by patient, or "" (by row)
 #: Why the observed-range switch changes nothing for the SMOTE family (all interpolate between real rows).
 CLIP_SAYS = (
     "SMOTE-type methods put each new patient on the line between two real patients, so no synthetic value "
@@ -49,6 +50,7 @@ CLIP_SAYS = (
 )
 #: Kept across page changes (common.keep_inputs): the fixed inputs and the per-parameter/per-class ones.
 KEPT = (W_SAMPLER, W_RATIO, W_CLIP, W_USE_BOUNDS, W_WEIGHTING, W_TRADEOFF, W_CLASSIFIER, W_CV, W_TEST, W_SEED)
+KEPT += (W_GROUP,)
 KEPT_PREFIXES = ("train_param_", "train_weight_")
 
 
@@ -319,6 +321,7 @@ def settings_form(data: PreparedData) -> TrainSettings:
             )
         )
         seed = int(c3.number_input("Seed", min_value=0, max_value=2**31 - 1, step=1, key=W_SEED))
+        group_by = group_by_choice(data)
     defaults = dict(model.defaults())
     params = tuple((name, value) for name, value in params if value != defaults.get(name))
     plain = TrainSettings()  # settings a choice makes irrelevant keep their defaults: one cache key per model
@@ -335,28 +338,49 @@ def settings_form(data: PreparedData) -> TrainSettings:
         cv=cv,
         test_size=test_size,
         seed=seed,
+        group_by=group_by,
         recalibrate=calibration_view.recalibrate_choice(
             (st.session_state.get(common.K_TRAIN_SETTINGS) or plain).recalibrate
         ),
     )
 
 
+def group_by_choice(data: PreparedData) -> str:
+    """'Split by patient' when an ID column repeats (on by default): the column, or "" to split by row."""
+    options = [found.column for found in getattr(data, "repeated_ids", ())]
+    if not options:
+        return ""
+    options.append("")
+    if st.session_state.get(W_GROUP) not in options:
+        st.session_state[W_GROUP] = options[0]
+    choice = st.selectbox(
+        "Split by patient",
+        options,
+        key=W_GROUP,
+        format_func=lambda c: f"by {c} (a patient's rows stay on one side)" if c else "by row (not advised)",
+        help="An ID column repeats: several rows belong to one patient. Splitting by it keeps each "
+        "patient's rows together in the training or the test part and in one CV fold.",
+    )
+    if not choice:
+        st.warning(
+            "Split by row: one patient's rows can sit in training and test, which flatters the test score."
+        )
+    return str(choice)
+
+
 # --- results -----------------------------------------------------------------------------------------
-def _train_with_progress(settings: TrainSettings) -> TrainResult | None:
+def _train_with_progress(settings: TrainSettings, local: bool = False) -> TrainResult | None:
     """Train (or fetch from the session cache) with a status box and a bar that moves per fold."""
     if common.is_trained(settings):
         return common.train_cached(settings)
     with st.status("Training…", expanded=True) as status:
-        bar = st.progress(0.0, text="Starting")
-
-        def progress(message: str, fraction: float) -> None:
-            bar.progress(min(max(float(fraction), 0.0), 1.0), text=common.plain(message))
-
+        progress = cluster_view.progress_bar()
         try:
-            result = common.train_cached(settings, progress)
+            result = common.train_cached(settings, progress, local=local)
         except DataError as exc:
             status.update(label="Training stopped", state="error", expanded=True)
-            common.show_error(exc)
+            if not cluster_view.offer_local_run(exc, "train"):
+                common.show_error(exc)
             return None
         status.update(label=f"Trained in {result.timings['total']:.1f} s", state="complete", expanded=False)
     return result
@@ -450,9 +474,10 @@ def main() -> None:
     settings = settings_form(data)
     common.remember_inputs("train", KEPT, KEPT_PREFIXES, scope=common.data_key())
     clicked = st.button("Train", type="primary", icon=":material/play_arrow:")
+    local = cluster_view.local_run_requested("train")
     result: TrainResult | None = None
-    if clicked or common.is_trained(settings):
-        result = _train_with_progress(settings)
+    if clicked or local or common.is_trained(settings):
+        result = _train_with_progress(settings, local)
     elif common.K_TRAIN_RESULT in st.session_state:
         result = st.session_state[common.K_TRAIN_RESULT]
         st.info("The results below are for earlier settings; press Train to train with the current ones.")

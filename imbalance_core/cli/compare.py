@@ -101,9 +101,17 @@ def run(args: argparse.Namespace) -> int:
     samplers = parse_keys(args.samplers, SAMPLERS, "resampling methods")
     classifiers = parse_keys(args.classifiers, CLASSIFIERS, "classifiers")
     data = load_prepared(args)
-    base = settings_from_args(args, samplers[0], classifiers[0])
+    base = settings_from_args(args, samplers[0], classifiers[0], data)
     threshold = float(args.threshold)
-    result = run_grid(data, samplers, classifiers, base, n_jobs=int(args.jobs), threshold=threshold)
+    result = run_grid(
+        data,
+        samplers,
+        classifiers,
+        base,
+        n_jobs=int(args.jobs),
+        threshold=threshold,
+        scheduler=args.scheduler,
+    )
     if args.json:
         for row in result.rows:
             print(json.dumps(row_json(row, data, threshold), ensure_ascii=False, allow_nan=False))

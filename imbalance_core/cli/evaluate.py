@@ -214,12 +214,12 @@ def run(args: argparse.Namespace) -> int:
     """Train, write scores if asked, print JSON or a summary."""
     rule = rule_from_args(args)  # checked before training: a bad pair fails at once
     data = load_prepared(args)
-    settings = settings_from_args(args, args.sampler, args.classifier)
+    settings = settings_from_args(args, args.sampler, args.classifier, data)
     if getattr(args, "model_out", None):
         from imbalance_core.share.model_file import check_patient_rows_allowed
 
         check_patient_rows_allowed(args.classifier, args.allow_patient_rows)
-    result = train(data, settings)
+    result = train(data, settings, scheduler=args.scheduler)
     if args.scores_out:
         write_scores(result, args.scores_out)
     view = binary_view(result, getattr(args, "one_vs_rest", None))

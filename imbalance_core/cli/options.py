@@ -213,6 +213,20 @@ def add_common_training_args(parser: argparse.ArgumentParser) -> None:
     )
     g.add_argument("--seed", type=arguments.seed, default=0, metavar="S", help="random seed (default 0)")
     g.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="tcp://HOST:8786",
+        help="run the CV folds (and compare's grid) on this Dask scheduler; default: the environment "
+        "variable IMBALANCE_LAB_DASK_SCHEDULER, else this machine",
+    )
+    g.add_argument(
+        "--group-by",
+        default="auto",
+        metavar="COL",
+        help="split the test set and the folds by this repeating ID column (a patient's rows stay "
+        "together); 'auto' (default) = the first ID column that repeats, 'none' = split by row",
+    )
+    g.add_argument(
         "--recalibrate",
         choices=tuple(RECALIBRATORS),
         default="none",
@@ -425,8 +439,23 @@ def _custom_weights(text: str) -> tuple[float, ...]:
         raise DataError("Give class weights as numbers separated by commas, e.g. 1,10.") from None
 
 
-def settings_from_args(args: argparse.Namespace, sampler: str, classifier: str) -> TrainSettings:
-    """TrainSettings from :func:`add_common_training_args` flags plus a sampler and classifier key."""
+def group_by_from_args(args: argparse.Namespace, data: PreparedData | None) -> str:
+    """The ``--group-by`` column: 'auto' -> the data's first repeating ID column (or none), 'none' -> ''."""
+    given = str(getattr(args, "group_by", "auto") or "auto")
+    if given.casefold() == "none":
+        return ""
+    if given.casefold() == "auto":
+        return data.repeated_ids[0].column if data is not None and data.repeated_ids else ""
+    return given
+
+
+def settings_from_args(
+    args: argparse.Namespace, sampler: str, classifier: str, data: PreparedData | None = None
+) -> TrainSettings:
+    """TrainSettings from :func:`add_common_training_args` flags plus a sampler and classifier key.
+
+    ``data`` resolves ``--group-by auto`` (without it, auto splits by row).
+    """
     if args.weighting == "custom" and not args.class_weights:
         raise DataError("--weighting custom needs --class-weights, e.g. --class-weights 1,10.")
     return TrainSettings(
@@ -443,4 +472,5 @@ def settings_from_args(args: argparse.Namespace, sampler: str, classifier: str) 
         test_size=float(args.test_size),
         seed=int(args.seed),
         recalibrate=str(getattr(args, "recalibrate", "none")),
+        group_by=group_by_from_args(args, data),
     )

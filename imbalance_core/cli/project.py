@@ -238,7 +238,7 @@ def run(args: argparse.Namespace) -> int:
     """Check the flags, resample, project, write the files asked for, print the summary."""
     request = request_from_args(args)
     data = load_prepared(args)
-    settings = settings_from_args(args, args.sampler, args.classifier)
+    settings = settings_from_args(args, args.sampler, args.classifier, data)
     view = resample_for_view(data, settings)
     say = (lambda msg: print(f"{msg}…", file=sys.stderr)) if request.method == "umap" else None
     result = project_resampled(

@@ -129,10 +129,10 @@ def run(args: argparse.Namespace) -> int:
     table = read_table(args.file)
     spec = spec_from_args(args, table)
     data = prepare(table, spec)
-    settings = _settings_from_args(args, args.sampler, args.classifier)
+    settings = _settings_from_args(args, args.sampler, args.classifier, data)
     if args.model_out:
         model_file.check_patient_rows_allowed(args.classifier, args.allow_patient_rows)
-    result = train(data, settings)
+    result = train(data, settings, scheduler=args.scheduler)
     if result.is_binary:
         threshold, reason = choose_threshold(args, result)
     elif args.threshold is not None or args.pick:

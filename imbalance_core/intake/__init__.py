@@ -14,6 +14,7 @@ stage (learning, evaluation, maps, report, CLI).
 
 __all__ = [
     "bundled",
+    "identifiers",
     "label_guess",
     "memory_room",
     "profile",

@@ -306,12 +306,14 @@ def _duplicated_rows(table: LoadedTable, data: PreparedData) -> int:
     return int(frame[repeated].duplicated().sum())
 
 
-def profile(table: LoadedTable, spec: TaskSpec) -> DataProfile:
+def profile(table: LoadedTable, spec: TaskSpec, data: PreparedData | None = None) -> DataProfile:
     """Class balance, guidance and data quality of ``table`` for the task ``spec``.
 
+    ``data``: ``prepare(table, spec)`` when the caller has it already (the Data page does), so a
+    100,000-row file is not prepared twice.
     Raises DataError for the same reasons as :func:`imbalance_core.intake.task.prepare`.
     """
-    data = prepare(table, spec)
+    data = prepare(table, spec) if data is None else data
     task_counts = data.class_counts
     counts = np.array(list(task_counts.values()))
     minority = int(counts.min())
@@ -353,7 +355,7 @@ def profile(table: LoadedTable, spec: TaskSpec) -> DataProfile:
         quality=_quality(table, data),
         duplicated_rows=duplicated,
         warnings=tuple(warnings),
-        notices=tuple(table.notices) + tuple(data.notices),
+        notices=tuple(table.notices) + tuple(data.notices) + tuple(r.text for r in data.repeated_ids),
         excluded=dict(data.excluded),
         dropped_rows=dict(data.dropped_rows),
         multiclass=spec.multiclass,

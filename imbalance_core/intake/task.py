@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from imbalance_core.errors import DataError
+from imbalance_core.intake.identifiers import RepeatedId, find_repeated_ids, group_codes
 from imbalance_core.intake.read import LoadedTable
 
 #: A numeric label with more distinct values than this is continuous, not a class label; a multi-class
@@ -25,8 +26,12 @@ MAX_CLASSES = 20
 MAX_CODE_SHARE = 0.5
 #: Name of the class that collects codes rarer than ``TaskSpec.group_rare``.
 OTHER_CLASS = "other"
-#: A text feature with more distinct values than this is excluded (free text, codes): too many categories.
+#: A text feature with more distinct values than this is excluded (free text): too many categories —
+#: unless it is a column of codes (ICD-9 diag_1: 716 codes in 101,766 rows): at most MAX_CODE_SHARE of
+#: its rows distinct and at most MAX_CODE_LEVELS levels; training then groups its rare codes
+#: (imbalance_core.learn.encoding).
 MAX_CATEGORIES = 200
+MAX_CODE_LEVELS = 10_000
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,9 @@ class PreparedData:
     zero_missing_counts: column -> zeros turned into missing values in the kept rows, for every column
         of ``TaskSpec.zero_missing`` (also those left out of X). A saved model applies the same rule to
         the feature columns among them.
+    repeated_ids: ID columns whose values repeat (several rows per patient), most groups first
+        (:mod:`imbalance_core.intake.identifiers`); excluded from X unless put back.
+    groups: column -> group code per kept row for each of ``repeated_ids`` (training splits by it).
     """
 
     X: pd.DataFrame
@@ -94,6 +102,8 @@ class PreparedData:
     warnings: tuple[str, ...] = ()
     source_rows: np.ndarray | None = None
     zero_missing_counts: dict[str, int] = field(default_factory=dict)
+    repeated_ids: tuple[RepeatedId, ...] = ()
+    groups: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def is_binary(self) -> bool:
@@ -337,8 +347,23 @@ def _few_values(col: pd.Series) -> bool:
     return col.iloc[:2000].nunique() <= MAX_CLASSES and col.nunique() <= MAX_CLASSES
 
 
+def _one_class_per_value(values: pd.Series, codes: np.ndarray) -> bool:
+    """True when every distinct value occurs with one class code only (codes as integer factors)."""
+    keys, uniques = pd.factorize(values, use_na_sentinel=True)
+    seen = np.zeros((len(uniques), int(codes.max()) + 1), dtype=bool)
+    seen[keys, codes] = True
+    return bool((seen.sum(axis=1) == 1).all())
+
+
 def _predicts_label(col: pd.Series, y: np.ndarray) -> bool:
-    """True when each value of a column with few values belongs to one class only."""
+    """True when each value of a column with few values belongs to one class only.
+
+    The first rows settle most columns: a value seen with two classes there rules the column out.
+    """
+    head = col.iloc[:2000]
+    head_mask = head.notna().to_numpy()
+    if head_mask.sum() >= 2 and not _one_class_per_value(head[head_mask], y[: len(head)][head_mask]):
+        return False
     mask = col.notna().to_numpy()
     n = int(mask.sum())
     if n < 2 or not _few_values(col):
@@ -346,7 +371,7 @@ def _predicts_label(col: pd.Series, y: np.ndarray) -> bool:
     values, codes = col[mask], y[mask]
     if len(np.unique(codes)) < 2 or 2 * values.nunique() > n:
         return False
-    return bool((pd.Series(codes).groupby(values.to_numpy()).nunique() == 1).all())
+    return _one_class_per_value(values, codes)
 
 
 def _separates_classes(col: pd.Series, y: np.ndarray) -> bool:
@@ -399,7 +424,10 @@ def _check_categories(col: pd.Series, name: str, y: np.ndarray) -> str | None:
     if pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col):
         return None
     n = col.nunique(dropna=True)
-    return f"text with {n} different values, too many to use as categories" if n > MAX_CATEGORIES else None
+    codes = n <= MAX_CODE_LEVELS and n <= MAX_CODE_SHARE * int(col.notna().sum())
+    if n <= MAX_CATEGORIES or codes:
+        return None
+    return f"text with {n} different values, too many to use as categories"
 
 
 #: Default exclusion checks, in order; the first reason found is the one reported.
@@ -606,6 +634,9 @@ def prepare(table: LoadedTable, spec: TaskSpec) -> PreparedData:
         notices.append(_zero_missing_notice(zero_counts))
 
     excluded = default_exclusions(frame, spec.label, y)
+    repeated = find_repeated_ids(frame.drop(columns=list(excluded)), spec.label)
+    for found in repeated:
+        excluded[found.column] = f"repeats like a patient ID ({found.reason}); used to split by patient"
     for col in spec.include:
         excluded.pop(col, None)
     for col in spec.exclude:
@@ -643,4 +674,6 @@ def prepare(table: LoadedTable, spec: TaskSpec) -> PreparedData:
         warnings=tuple(found),
         source_rows=rows,
         zero_missing_counts=zero_counts,
+        repeated_ids=repeated,
+        groups={found.column: group_codes(frame[found.column]) for found in repeated},
     )

@@ -23,7 +23,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from joblib import Parallel, delayed
 
 from imbalance_core.errors import DataError
 from imbalance_core.evaluation.metrics import (
@@ -33,7 +32,7 @@ from imbalance_core.evaluation.metrics import (
     multiclass_fold_metrics,
 )
 from imbalance_core.intake.task import PreparedData
-from imbalance_core.learn import training
+from imbalance_core.learn import execution, training
 from imbalance_core.learn.calibration_summary import leaderboard_columns
 from imbalance_core.learn.classifiers import get_classifier
 from imbalance_core.learn.samplers import get_sampler
@@ -294,6 +293,7 @@ def run_grid(
     n_jobs: int = -1,
     progress: Progress | None = None,
     threshold: float = 0.5,
+    scheduler: str | None = None,
 ) -> CompareResult:
     """Train every sampler x classifier pair on ``data`` and collect one :class:`CompareRow` each.
 
@@ -302,6 +302,8 @@ def run_grid(
     n_jobs: joblib workers (-1 = every core, 1 = in this process).
     progress: ``progress(message, fraction)`` after each finished task.
     threshold: decision threshold for the hold-out 2x2 table.
+    scheduler: a Dask scheduler address to run the tasks on ("" = this machine; None = the
+        ``IMBALANCE_LAB_DASK_SCHEDULER`` environment variable, see :mod:`imbalance_core.learn.execution`).
 
     Raises DataError for an unknown key, an empty grid, or a split that is impossible for every pair
     (e.g. more folds than rare patients); a problem of one pair becomes that pair's error row.
@@ -317,6 +319,7 @@ def run_grid(
     if not 0 <= threshold <= 1:
         raise DataError("The threshold must lie between 0 and 1.")
     report = progress or (lambda message, fraction: None)
+    address = execution.scheduler_address(scheduler)
 
     pairs = [_pair_settings(base_settings, s, c) for s in samplers for c in classifiers]
     train_idx, test_idx = training.split_indices(data, base_settings)
@@ -337,7 +340,7 @@ def run_grid(
 
     outputs: dict[int, dict[int, _TaskOutput]] = {p: {} for p in range(len(pairs))}
     report(f"Training {len(pairs)} combinations: {len(tasks)} fits", 0.0)
-    for done, out in enumerate(_execute(data, tasks, n_jobs), start=1):
+    for done, out in enumerate(_execute(data, tasks, n_jobs, address), start=1):
         outputs[out.pair][out.fold] = out
         pair = pairs[out.pair]
         what = "final fit" if out.fold == 0 else f"fold {out.fold}"
@@ -367,17 +370,10 @@ def run_grid(
 
 
 def _execute(
-    data: PreparedData, tasks: list[tuple[TrainSettings, _Task]], n_jobs: int
+    data: PreparedData, tasks: list[tuple[TrainSettings, _Task]], n_jobs: int, scheduler: str = ""
 ) -> Iterable[_TaskOutput]:
-    """Run the tasks over ``n_jobs`` workers, yielding outputs as they finish."""
-    if not tasks:
-        return iter(())
-    if n_jobs == 1:
-        return (_run_task(data, settings, task) for settings, task in tasks)
-    # batch_size=1: joblib's automatic batching groups the first, quick tasks and later hands one
-    # worker a batch of slow fits while the other core idles at the end; each task is >= ~0.1 s.
-    parallel = Parallel(n_jobs=n_jobs, return_as="generator_unordered", batch_size=1)
-    return parallel(delayed(_run_task)(data, settings, task) for settings, task in tasks)
+    """Run the tasks over ``n_jobs`` local workers or the Dask cluster, yielding outputs as they finish."""
+    return execution.run_tasks(_run_task, data, tasks, n_jobs=n_jobs, scheduler=scheduler)
 
 
 def _assemble(

@@ -31,6 +31,8 @@ from imblearn.base import BaseSampler
 from imblearn.combine import SMOTEENN, SMOTETomek
 from imblearn.over_sampling import ADASYN, SMOTE, SMOTEN, SMOTENC, BorderlineSMOTE, RandomOverSampler
 from imblearn.under_sampling import OneSidedSelection, RandomUnderSampler, TomekLinks
+from scipy import sparse
+from sklearn.preprocessing import OneHotEncoder
 
 from imbalance_core.errors import DataError
 
@@ -164,7 +166,11 @@ _SPEC_ROWS: tuple[SamplerSpec, ...] = (
         True,
         True,
         lambda s, k, seed, c: SMOTENC(
-            categorical_features=list(c), sampling_strategy=s, k_neighbors=k, random_state=seed
+            categorical_features=list(c),
+            sampling_strategy=s,
+            k_neighbors=k,
+            random_state=seed,
+            categorical_encoder=DenseInverseOneHot(handle_unknown="ignore"),
         ),
     ),
     SamplerSpec(
@@ -285,6 +291,19 @@ def _origins(spec: SamplerSpec, estimator: Any, n_in: int, n_out: int) -> np.nda
     n_new = sum(int(n) for n in estimator.smote_.sampling_strategy_.values())
     mid = np.concatenate([np.arange(n_in), np.full(n_new, -1)]).astype(np.int64)
     return mid[np.asarray(cleaner.sample_indices_, dtype=np.int64)]
+
+
+class DenseInverseOneHot(OneHotEncoder):
+    """SMOTE-NC's own one-hot encoder (same settings), decoding from a dense array.
+
+    SMOTE-NC decodes its resampled sparse matrix with ``inverse_transform``; on a sparse matrix that
+    is scipy's row-by-row argmax (3.7 million Python calls, ~20 s for 57,000 diabetes rows). Dense
+    gives the same codes (one 1 per category block) in well under a second.
+    """
+
+    def inverse_transform(self, X: Any) -> np.ndarray:
+        """The categories of one-hot rows (densified first)."""
+        return super().inverse_transform(X.toarray() if sparse.issparse(X) else X)
 
 
 _ADASYN_NOTHING = (

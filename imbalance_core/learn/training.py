@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -38,7 +38,7 @@ from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from sklearn.model_selection import StratifiedKFold, train_test_split
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, OrdinalEncoder, StandardScaler
+from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 
 from imbalance_core.errors import DataError
 from imbalance_core.evaluation.metrics import (
@@ -48,10 +48,13 @@ from imbalance_core.evaluation.metrics import (
     multiclass_fold_metrics,
 )
 from imbalance_core.intake.task import PreparedData
+from imbalance_core.learn import execution
 from imbalance_core.learn.classifiers import WEIGHTINGS, WeightedClassifier, get_classifier
+from imbalance_core.learn.encoding import category_coder, encoding_notice, many_valued
 from imbalance_core.learn.recalibration import apply_recalibration, get_recalibrator
 from imbalance_core.learn.samplers import ResamplingStep, get_sampler
 from imbalance_core.learn.settings_check import check_settings
+from imbalance_core.learn.splitting import grouped_folds, grouped_holdout
 
 Progress = Callable[[str, float], None]
 
@@ -83,6 +86,7 @@ class TrainSettings:
     test_size: float = 0.25
     seed: int = 0
     recalibrate: str = "none"  # "none" | "prior" | "platt" | "isotonic" (imbalance_core.learn.recalibration)
+    group_by: str = ""  # a repeating ID column (PreparedData.groups): split and fold by it; "" = by row
 
 
 @dataclass(frozen=True)
@@ -233,21 +237,19 @@ def build_pipeline(data: PreparedData, settings: TrainSettings, notices: list[st
     model_spec.resolve(settings.params)  # fail early on bad parameters
     raw_categories = sampler_spec.accepts in ("mixed", "categorical")
     num, cat = list(data.numeric_features), list(data.categorical_features)
-    coder = (
-        OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1)
-        if raw_categories
-        else OneHotEncoder(handle_unknown="ignore", sparse_output=False)
-    )
     parts = []
     if num:
         parts.append(("num", SimpleImputer(strategy="median", keep_empty_features=True), num))
-    if cat:
+    many = many_valued(data.X, cat)  # rare levels of these are grouped (learn.encoding)
+    for part, columns in (("cat", [c for c in cat if c not in many]), ("cat_many", many)):
+        if not columns:
+            continue
         cat_steps = make_pipeline(
             FunctionTransformer(_as_object, feature_names_out="one-to-one"),
             SimpleImputer(strategy="most_frequent", keep_empty_features=True),
-            coder,
+            category_coder(raw_categories, group_rare=part == "cat_many"),
         )
-        parts.append(("cat", cat_steps, cat))
+        parts.append((part, cat_steps, columns))
     if not parts:
         raise DataError("There are no feature columns to learn from.")
     preprocess = ColumnTransformer(parts, sparse_threshold=0.0, verbose_feature_names_out=False)
@@ -291,6 +293,8 @@ def build_pipeline(data: PreparedData, settings: TrainSettings, notices: list[st
             ),
         )
     )
+    if notices is not None and cat and (grouping := encoding_notice(data.X, cat)):
+        notices.append(grouping)
     if notices is not None and not sampler_spec.uses_ratio and sampler_spec.kind != "none":
         notices.append(f"{sampler_spec.name} ignores the target ratio: it removes only what it finds.")
     if notices is not None and cat and sampler_spec.uses_k and not raw_categories:
@@ -348,6 +352,8 @@ def split_indices(data: PreparedData, settings: TrainSettings) -> tuple[np.ndarr
         raise DataError("Every class needs at least 2 patients to split off a test set.")
     if not 0 < settings.test_size < 1:
         raise DataError("The test share must lie between 0 and 1 (for example 0.25).")
+    if settings.group_by:
+        return grouped_holdout(y, row_groups(data, settings), settings.test_size, settings.seed)
     try:
         train_idx, test_idx = train_test_split(
             np.arange(len(y)), test_size=settings.test_size, stratify=y, random_state=settings.seed
@@ -357,6 +363,17 @@ def split_indices(data: PreparedData, settings: TrainSettings) -> tuple[np.ndarr
             "The test share is too small or too large to hold every class; choose a share nearer 0.25."
         ) from None
     return np.sort(train_idx), np.sort(test_idx)
+
+
+def row_groups(data: PreparedData, settings: TrainSettings) -> np.ndarray:
+    """Group code per row of ``data`` for ``settings.group_by`` (a repeating ID column)."""
+    groups = data.groups.get(settings.group_by)
+    if groups is None:
+        raise DataError(
+            f"Column '{settings.group_by}' is not an ID column that repeats in this data, so it cannot "
+            "be used to split by patient; choose one of the repeating ID columns or split by row."
+        )
+    return groups
 
 
 def _check_folds(y_train: np.ndarray, n_classes: int, cv: int) -> None:
@@ -423,6 +440,12 @@ def cv_plan(data: PreparedData, settings: TrainSettings, train_idx: np.ndarray):
     """
     y_train = np.asarray(data.y, dtype=np.int64)[train_idx]
     _check_folds(y_train, len(data.class_names), settings.cv)
+    if settings.group_by:
+        groups = row_groups(data, settings)[train_idx]
+        return tuple(
+            (train_idx[fit], train_idx[valid])
+            for fit, valid in grouped_folds(y_train, groups, settings.cv, settings.seed)
+        )
     splitter = StratifiedKFold(n_splits=settings.cv, shuffle=True, random_state=settings.seed)
     return tuple(
         (train_idx[fit], train_idx[valid]) for fit, valid in splitter.split(np.zeros(len(y_train)), y_train)
@@ -512,12 +535,19 @@ def _clipped_by_name(fit: FitOutput) -> dict[str, int]:
     return {names[j] if j < len(names) else f"column {j + 1}": n for j, n in sorted(fit.clipped.items())}
 
 
-def train(data: PreparedData, settings: TrainSettings, progress: Progress | None = None) -> TrainResult:
+def train(
+    data: PreparedData,
+    settings: TrainSettings,
+    progress: Progress | None = None,
+    scheduler: str | None = None,
+) -> TrainResult:
     """Split, cross-validate and fit one pipeline; see the module docstring for the order of work.
 
     Built from public pieces (:func:`split_indices`, :func:`cv_plan`, :func:`fit_and_score`,
     :func:`assemble`) that the Compare grid runs in parallel with identical results.
     ``progress(message, fraction)`` is called before each fold, before the final fit and at the end.
+    scheduler: a Dask scheduler address; the folds and the final fit then run there at once
+    (:mod:`imbalance_core.learn.execution`; "" = here, None = the environment variable), same numbers.
     """
     report = progress or (lambda message, fraction: None)
     started = time.perf_counter()
@@ -525,12 +555,16 @@ def train(data: PreparedData, settings: TrainSettings, progress: Progress | None
     build_pipeline(data, settings, notices)  # validate settings before any work
     train_idx, test_idx = split_indices(data, settings)
     folds = cv_plan(data, settings, train_idx)
-    outputs = []
-    for i, (fit_rows, valid_rows) in enumerate(folds):
-        report(f"Cross-validation fold {i + 1} of {settings.cv}", i / (settings.cv + 1))
-        outputs.append(fit_and_score(data, settings, fit_rows, valid_rows))
-    report("Final fit on the whole training part", settings.cv / (settings.cv + 1))
-    final = fit_and_score(data, settings, train_idx, test_idx)
+    address = execution.scheduler_address(scheduler)
+    if address:
+        outputs, final = _fits_on_cluster(data, settings, folds, (train_idx, test_idx), address, report)
+    else:
+        outputs = []
+        for i, (fit_rows, valid_rows) in enumerate(folds):
+            report(f"Cross-validation fold {i + 1} of {settings.cv}", i / (settings.cv + 1))
+            outputs.append(fit_and_score(data, settings, fit_rows, valid_rows))
+        report("Final fit on the whole training part", settings.cv / (settings.cv + 1))
+        final = fit_and_score(data, settings, train_idx, test_idx)
     result = assemble(
         data,
         settings,
@@ -544,6 +578,33 @@ def train(data: PreparedData, settings: TrainSettings, progress: Progress | None
     )
     report("Done", 1.0)
     return result
+
+
+def _numbered_fit(
+    data: PreparedData, number: int, settings: TrainSettings, fit_rows: np.ndarray, score_rows: np.ndarray
+) -> tuple[int, FitOutput]:
+    """One fit as a cluster task: fold ``number`` (0 = the final fit; fold pipelines are not sent back)."""
+    out = fit_and_score(data, settings, fit_rows, score_rows)
+    return number, out if number == 0 else replace(out, pipeline=None)
+
+
+def _fits_on_cluster(
+    data: PreparedData,
+    settings: TrainSettings,
+    folds: Sequence[tuple[np.ndarray, np.ndarray]],
+    final_rows: tuple[np.ndarray, np.ndarray],
+    address: str,
+    report: Progress,
+) -> tuple[list[FitOutput], FitOutput]:
+    """The CV folds and the final fit as tasks on the Dask cluster; progress counts finished fits."""
+    items = [(0, settings, *final_rows)]
+    items += [(i + 1, settings, fit, valid) for i, (fit, valid) in enumerate(folds)]
+    done: dict[int, FitOutput] = {}
+    report(f"Sending {len(items)} fits to the Dask cluster", 0.0)
+    for number, out in execution.run_tasks(_numbered_fit, data, items, scheduler=address):
+        done[number] = out
+        report(f"{len(done)} of {len(items)} fits done on the Dask cluster", len(done) / (len(items) + 1))
+    return [done[i + 1] for i in range(len(folds))], done[0]
 
 
 # --------------------------------------------------------------------------- model selection

@@ -443,7 +443,23 @@ def _method_rows(settings: Any) -> tuple[tuple[str, str], ...]:
             "Cross-validation",
             f"stratified {settings.cv}-fold on the training part; resampling inside each training fold only",
         ),
+        *_grouping_rows(settings),
         ("Seed", str(settings.seed)),
+    )
+
+
+def _grouping_rows(settings: Any) -> tuple[tuple[str, str], ...]:
+    """The 'split by patient' line when the split and folds were grouped by a repeating ID column."""
+    column = getattr(settings, "group_by", "")
+    if not column:
+        return ()
+    return (
+        (
+            "Split by patient",
+            f"by {column}: all rows of one patient in the training or the test part and in one CV fold "
+            "(grouped stratified split; the test share is the nearest 1/k of patients); "
+            f"{column} is not a feature",
+        ),
     )
 
 

@@ -1,0 +1,48 @@
+"""AppTest: a Dask scheduler that cannot be reached -> a plain message and a button; the grid runs here
+only after the person presses it, with the same choices. The sidebar names the configured scheduler."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from imbalance_core.learn import execution
+from pages import cluster_view, common
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+DEAD = "tcp://127.0.0.1:9"  # loopback, nothing listens: refused at once, no outside connection
+
+
+@pytest.fixture
+def at(monkeypatch) -> AppTest:
+    monkeypatch.setenv(execution.ENV_VAR, DEAD)
+    monkeypatch.setattr(execution, "CONNECT_TIMEOUT", 1.0)
+    app = AppTest.from_file(APP, default_timeout=300)
+    app.run()
+    assert any(DEAD in c.value for c in app.sidebar.caption)  # the sidebar names the scheduler
+    app.switch_page("pages/compare.py")
+    app.run()
+    assert not app.exception
+    app.number_input(key="compare_cv").set_value(3).run()
+    app.multiselect(key="compare_samplers").set_value(["none"]).run()
+    return app
+
+
+def test_unreachable_scheduler_offers_a_local_run(at) -> None:
+    next(b for b in at.button if b.label == "Compare").click().run()
+    assert not at.exception
+    assert any("could not be reached" in e.value for e in at.error)
+    assert common.K_COMPARE_RESULT not in at.session_state  # nothing ran elsewhere, nothing silently here
+    next(b for b in at.button if b.label == "Run on this machine instead").click().run()
+    assert not at.exception
+    result = at.session_state[common.K_COMPARE_RESULT]
+    assert [row.sampler for row in result.rows] == ["none"] and result.settings.cv == 3
+    assert not any("could not be reached" in e.value for e in at.error)
+
+
+def test_time_left() -> None:
+    assert cluster_view.time_left(0.0, 0.5, now=10.0) == " · about 10 s left"
+    assert cluster_view.time_left(0.0, 0.25, now=60.0) == " · about 3 min left"
+    assert cluster_view.time_left(0.0, 0.0, now=5.0) == ""
