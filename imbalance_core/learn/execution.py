@@ -19,6 +19,7 @@ backend (``joblib.parallel_config(backend="dask")`` with a ``dask.distributed.Cl
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -93,6 +94,31 @@ def _one_thread(func: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
+#: Added to the niceness of this machine's worker processes (as for page trainings, learn/workers.py):
+#: a Compare grid started from a page must not slow other people's pages and slider commits.
+LOCAL_WORKER_NICENESS = 10
+_lowered = False  # in a worker process: its priority was lowered already
+
+
+class _LowerPriority:
+    """``func``, run at a lower CPU priority when it runs in a worker process (never in the caller).
+
+    A plain class rather than a closure so joblib's loky pickles it by reference to this module.
+    """
+
+    def __init__(self, func: Callable[..., Any], caller_pid: int) -> None:
+        self.func = func
+        self.caller_pid = caller_pid
+
+    def __call__(self, *args: Any) -> Any:
+        global _lowered
+        if not _lowered and os.getpid() != self.caller_pid:
+            _lowered = True
+            with contextlib.suppress(OSError):  # not permitted here: run at normal priority
+                os.nice(LOCAL_WORKER_NICENESS)
+        return self.func(*args)
+
+
 def run_tasks(
     func: Callable[..., Any],
     data: Any,
@@ -111,6 +137,7 @@ def run_tasks(
         return _run_on_dask(func, data, items, scheduler)
     if n_jobs == 1:
         return (func(data, *item) for item in items)
+    func = _LowerPriority(func, os.getpid())
     # batch_size=1: joblib's automatic batching groups the first, quick tasks and later hands one
     # worker a batch of slow fits while the other core idles at the end; each task is >= ~0.1 s.
     parallel = Parallel(n_jobs=n_jobs, return_as="generator_unordered", batch_size=1)

@@ -114,3 +114,19 @@ def test_dask_is_not_imported_without_a_scheduler() -> None:
     )
     env = {k: v for k, v in os.environ.items() if k != execution.ENV_VAR}
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, env=env, timeout=120)
+
+
+def _niceness(_data, _item) -> tuple[int, int]:
+    return os.getpid(), os.nice(0)
+
+
+def test_local_worker_processes_run_at_lower_priority_and_the_caller_does_not() -> None:
+    """A Compare grid started from a page runs niced, like page trainings (issue 18 item 9)."""
+    base = os.nice(0)
+    out = list(execution.run_tasks(_niceness, None, [(i,) for i in range(6)], n_jobs=2))
+    assert os.nice(0) == base  # the server's own priority is untouched
+    workers = {pid: nice for pid, nice in out if pid != os.getpid()}
+    assert workers, "the tasks ran in worker processes"
+    assert all(nice >= min(base + execution.LOCAL_WORKER_NICENESS, 19) for nice in workers.values())
+    inline = list(execution.run_tasks(_niceness, None, [(0,)], n_jobs=1))
+    assert inline == [(os.getpid(), base)]
