@@ -1,0 +1,83 @@
+"""CLI ``images-features`` and ``images-study`` on generated zips; ``evaluate`` reads the feature table."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from imbalance_core.cli import main
+from imbalance_core.images.extractors import compute_features
+from imbalance_core.images.intake import read_image_zip
+from tests.images.shapes import shapes_zip
+
+
+def test_features_csv_round_trips_and_evaluate_reads_it(tmp_path: Path, capsys) -> None:
+    raw = shapes_zip(12, 48, side=16)
+    zip_path = tmp_path / "shapes.zip"
+    zip_path.write_bytes(raw)
+    out = tmp_path / "features.csv"
+    assert main(["images-features", str(zip_path), "--extractor", "pixels", "--out", str(out)]) == 0
+    table = pd.read_csv(out)
+    images = read_image_zip(raw)
+    assert table.shape == (60, 2 + 784)
+    np.testing.assert_allclose(
+        table.iloc[:, 2:].to_numpy(), compute_features(images.images, "pixels"), atol=1e-6
+    )
+    assert table["class"].value_counts().to_dict() == {"SQUARE": 48, "DISC": 12}
+    capsys.readouterr()
+    code = main(
+        [
+            "evaluate",
+            str(out),
+            "--label",
+            "class",
+            "--positive",
+            "DISC",
+            "--sampler",
+            "smote",
+            "--classifier",
+            "logreg",
+            "--cv",
+            "3",
+            "--json",
+        ]
+    )
+    got = capsys.readouterr()
+    assert code == 0, got.err
+    payload = json.loads(got.out)
+    assert payload["test"]["tp"] + payload["test"]["fn"] == 3  # 25 % of the 12 discs
+
+
+def test_study_prints_the_table_for_a_split_zip(tmp_path: Path, capsys) -> None:
+    zip_path = tmp_path / "split.zip"
+    zip_path.write_bytes(shapes_zip(24, 216, side=16, split=True))
+    argv = [
+        "images-study",
+        str(zip_path),
+        "--extractor",
+        "pixels",
+        "--techniques",
+        "baseline,smote",
+        "--cv",
+        "2",
+    ]
+    assert main([*argv, "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert [r["key"] for r in payload["rows"]] == ["baseline", "smote"]
+    assert payload["n_test"] == 60 and payload["test_counts"] == {"SQUARE": 54, "DISC": 6}
+    assert main(argv) == 0
+    text = capsys.readouterr().out
+    assert "balanced" not in text.split("\n")[0] and "bal.acc" in text and "SMOTE" in text
+
+
+def test_bad_zip_and_bad_technique_exit_2(tmp_path: Path, capsys) -> None:
+    bad = tmp_path / "bad.zip"
+    bad.write_bytes(b"not a zip")
+    assert main(["images-features", str(bad), "--out", str(tmp_path / "x.csv")]) == 2
+    assert "not a zip archive" in capsys.readouterr().err
+    assert main(["images-study", str(bad), "--techniques", "magic"]) == 2
+    assert "Unknown or missing techniques" in capsys.readouterr().err
+    assert not (tmp_path / "x.csv").exists()
