@@ -15,6 +15,7 @@ import pandas as pd
 
 from imbalance_core.images.extractors import Progress, features_for, get_extractor
 from imbalance_core.images.intake import ImageSet
+from imbalance_core.intake.read import LoadedTable
 from imbalance_core.intake.task import PreparedData
 
 #: Name of the label column in a feature table.
@@ -60,3 +61,21 @@ def feature_table(image_set: ImageSet, extractor: str, progress: Progress | None
     frame.insert(0, LABEL, [image_set.class_names[c] for c in image_set.y])
     frame.insert(1, FILE, list(image_set.names))
     return frame
+
+
+def image_table(
+    image_set: ImageSet, extractor: str, name: str, progress: Progress | None = None
+) -> LoadedTable:
+    """The feature table as a :class:`~imbalance_core.intake.read.LoadedTable`, so the pages' table flow
+    (task, profile, training, threshold, report) takes an image set like a CSV. Rows follow the images."""
+    frame = feature_table(image_set, extractor, progress)
+    return LoadedTable(
+        frame=frame,
+        name=name,
+        sha256=f"{image_set.sha256}:{extractor}",
+        n_bytes=int(image_set.images.nbytes),
+        encoding="image zip",
+        delimiter=",",
+        decimal=".",
+        notices=tuple(image_set.notices),
+    )

@@ -72,7 +72,14 @@ def cnn_cam(image: np.ndarray, pipeline) -> SaliencyMap:
             "An exact activation map needs a linear classifier (logistic regression) on CNN features."
         )
     w, b = weights
+    names = getattr(pipeline, "feature_names_in_", None)
+    if names is not None and len(names) != w.shape[0]:
+        raise DataError("The model's columns do not match its weights; train it again.")
     maps, feat = cnn_outputs(image[None], ("maps", "feat"))
+    if names is not None:  # a table reader may have left out constant feature columns
+        full = np.zeros(maps.shape[1])
+        full[[int(str(n).rsplit("_", 1)[-1]) for n in names]] = w
+        w = full
     cam = np.tensordot(w, maps[0].astype(np.float64), axes=(0, 0))  # (7, 7)
     logit = float(np.dot(w, feat[0]) + b)
     return SaliencyMap(_upsample(cam, image.shape[:2]), "cam", float(1 / (1 + np.exp(-logit))))
@@ -122,6 +129,9 @@ def pipeline_scorer(pipeline, extractor: str) -> Callable[[np.ndarray], np.ndarr
     def score(images: np.ndarray) -> np.ndarray:
         feats = compute_features(images, extractor).astype(np.float64)
         frame = pd.DataFrame(feats, columns=list(feature_names(extractor, feats.shape[1])))
+        names = getattr(pipeline, "feature_names_in_", None)
+        if names is not None:  # the columns the model was fitted on (constant ones may be left out)
+            frame = frame[list(names)]
         proba = pipeline.predict_proba(frame)
         return proba[:, list(pipeline.classes_).index(1)]
 
