@@ -17,7 +17,7 @@ from imbalance_core.intake import bundled, label_guess, task
 from imbalance_core.intake.profile import DataProfile, profile
 from imbalance_core.intake.read import LoadedTable
 from imbalance_core.intake.task import TaskSpec
-from pages import common
+from pages import common, image_view
 
 W_BUNDLED = "data_bundled_choice"
 W_UPLOAD = "data_upload"
@@ -67,7 +67,10 @@ def _on_upload() -> None:
     uploaded = st.session_state.get(W_UPLOAD)
     if uploaded is None:
         return
-    if common.use_upload(uploaded.getvalue(), uploaded.name):
+    if uploaded.name.lower().endswith(".zip"):  # an image zip: one folder per class (issue 16)
+        if image_view.use_image_zip(uploaded.getvalue(), uploaded.name):
+            _reset_task_widgets()
+    elif common.use_upload(uploaded.getvalue(), uploaded.name):
         _reset_task_widgets()
 
 
@@ -202,13 +205,14 @@ def source_section() -> None:
             st.caption(bundled.BUNDLED[st.session_state[W_BUNDLED]].description)
     with right:
         st.file_uploader(
-            "…or upload a lab-result CSV",
-            type=["csv", "tsv", "txt"],
+            "…or upload a lab-result CSV, or a zip of images with one folder per class",
+            type=["csv", "tsv", "txt", "zip"],
             key=W_UPLOAD,
             on_change=_on_upload,
             help="Comma, semicolon, tab or pipe separated; decimal point or comma; any common encoding. "
             "The file is read in memory and never stored.",
         )
+        image_view.bundled_button()
 
 
 def guess_section(spec: TaskSpec) -> None:
@@ -447,6 +451,7 @@ def main() -> None:
     columns_section(spec, prof)
     zero_missing_section(table, spec, prof)
     balance_section(prof)
+    image_view.example_grid()
     quality_section(table, prof)
     with st.expander("Preview (first 200 rows)"):
         st.dataframe(table.frame.head(200), width="stretch")

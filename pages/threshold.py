@@ -25,7 +25,7 @@ from imbalance_core.cli import command_lines
 from imbalance_core.errors import DataError
 from imbalance_core.evaluation import curves, metrics, thresholds
 from imbalance_core.figures import curves as curve_figures
-from pages import calibration_view, common
+from pages import calibration_view, common, image_view
 from pages.widgets.threshold_explorer import committed_value, encode_payload, threshold_explorer
 
 EXPLORER_KEY = "threshold_explorer"
@@ -244,6 +244,7 @@ def main() -> None:
     _cli_line(result, threshold, prevalence, class_index)
     if not result.is_binary:
         _per_class_table(result)
+    image_view.threshold_panel(result, threshold)  # image data only: FN/FP thumbnails, heat map (issue 16)
 
 
 main()
