@@ -449,10 +449,13 @@ def main() -> None:
     spec = common.current_spec()
     prof = _profile(table.sha256, spec, table)
     columns_section(spec, prof)
-    zero_missing_section(table, spec, prof)
+    is_images = image_view.current_images() is not None  # feature columns: no zero/quality checks per column
+    if not is_images:
+        zero_missing_section(table, spec, prof)
     balance_section(prof)
     image_view.example_grid()
-    quality_section(table, prof)
+    if not is_images:
+        quality_section(table, prof)
     with st.expander("Preview (first 200 rows)"):
         st.dataframe(table.frame.head(200), width="stretch")
 
