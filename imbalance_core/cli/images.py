@@ -4,10 +4,12 @@
     python -m imbalance_core images-study ZIP [--extractor KEY] [--techniques K1,...] [--cv K] [--json]
 
 ``ZIP`` is a zip of class folders (optionally ``train/`` + ``test/`` inside) or the word
-``pneumoniamnist`` for the bundled demo. ``images-features`` writes one row per image: ``class``, ``file``
-and the features — a table ``evaluate FILE --label class`` reads (the file name is excluded as an
-identifier). ``images-study`` prints the chest X-ray study's table: technique x (balanced accuracy,
-recall, F1, TP, TN, FP, FN) on the hold-out (the zip's test/ folder; PneumoniaMNIST's 624 test images).
+``pneumoniamnist`` for the bundled demo. ``images-features`` writes one row per image: ``class``,
+``file`` and the features; ``evaluate FILE --label class`` reads it (the file name is excluded as an
+identifier). ``evaluate`` / ``compare`` / ``report`` also take ``ZIP --label class`` directly
+(features of the default extractor; the usual stratified split). ``images-study`` prints the chest
+X-ray study's table: technique x (balanced accuracy, recall, F1, TP, TN, FP, FN) on the hold-out
+(the zip's test/ folder; PneumoniaMNIST's 624 test images).
 """
 
 from __future__ import annotations
@@ -23,9 +25,10 @@ from imbalance_core.cli.output import write_bytes
 from imbalance_core.errors import DataError
 from imbalance_core.images.bundled import load_pneumoniamnist
 from imbalance_core.images.extractors import DEFAULT_EXTRACTOR, EXTRACTORS
-from imbalance_core.images.features import feature_table
+from imbalance_core.images.features import feature_table, image_table
 from imbalance_core.images.intake import ImageSet, read_image_zip
 from imbalance_core.images.study import TECHNIQUES, format_study, study_json, study_table
+from imbalance_core.intake.read import LoadedTable
 from imbalance_core.learn.classifiers import CLASSIFIERS
 
 #: The word that names the bundled image demo instead of a zip file.
@@ -41,6 +44,18 @@ def load_images(source: str, positive: str | None = None) -> ImageSet:
     except OSError:
         raise DataError("The image zip could not be read; check the path.") from None
     return read_image_zip(raw, positive=positive, source=Path(source).name)
+
+
+def image_source_table(source: str) -> LoadedTable | None:
+    """The feature table (default extractor) of an image zip or the bundled demo; None for other files.
+
+    Lets ``evaluate`` / ``compare`` / ``report`` take an image zip with ``--label class``; their split is
+    the usual stratified one (``images-study`` keeps a zip's test/ folder as the hold-out).
+    """
+    text = str(source)
+    if not (text.lower().endswith(".zip") or text.lower() == BUNDLED_WORD):
+        return None
+    return image_table(load_images(text), DEFAULT_EXTRACTOR, Path(text).name, _progress)
 
 
 def _progress(done: int, total: int, rate: float, left: float) -> None:

@@ -81,3 +81,24 @@ def test_bad_zip_and_bad_technique_exit_2(tmp_path: Path, capsys) -> None:
     assert main(["images-study", str(bad), "--techniques", "magic"]) == 2
     assert "Unknown or missing techniques" in capsys.readouterr().err
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_compare_takes_an_image_zip_directly(tmp_path: Path, capsys) -> None:
+    zip_path = tmp_path / "shapes.zip"
+    zip_path.write_bytes(shapes_zip(12, 48, side=16))
+    argv = [
+        "compare",
+        str(zip_path),
+        "--label",
+        "class",
+        "--samplers",
+        "none,smote",
+        "--classifiers",
+        "logreg",
+    ]
+    code = main([*argv, "--cv", "3", "--jobs", "1", "--json"])
+    got = capsys.readouterr()
+    assert code == 0, got.err
+    rows = [json.loads(line) for line in got.out.splitlines() if line.strip()]
+    assert [r["sampler"] for r in rows] == ["none", "smote"]
+    assert all(r["test"]["tp"] + r["test"]["fn"] == 3 for r in rows)  # DISC, the rarer class, is positive
