@@ -13,6 +13,7 @@ import hashlib
 from dataclasses import replace
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from imbalance_core.errors import DataError
@@ -21,11 +22,13 @@ from imbalance_core.images.extractors import DEFAULT_EXTRACTOR, EXTRACTORS
 from imbalance_core.images.features import LABEL, image_table
 from imbalance_core.images.intake import ImageSet, read_image_zip
 from imbalance_core.images.saliency import CAPTION, errors_at, overlay, saliency
+from imbalance_core.images.study import StudyResult, study_table
 from imbalance_core.intake.read import LoadedTable
 from imbalance_core.intake.task import TaskSpec
 from pages import common
 
 K_IMAGES = "image_set"  # (source, ImageSet, extractor) of the image data in use
+K_STUDY = "image_study"  # ((image sha256, extractor), StudyResult) of the last study run
 W_EXTRACTOR = "images_extractor"
 W_PICK = "images_cam_pick"
 THUMB = 96
@@ -194,3 +197,60 @@ def threshold_panel(result, threshold: float | None) -> None:
         width=2 * THUMB,
     )
     st.caption(common.plain(CAPTION.format(positive=images.class_names[1])))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _study_shared(image_sha: str, extractor: str, _images: ImageSet, _progress) -> StudyResult:
+    """The study's table once per (content, extractor); holds no user name."""
+    return study_table(_images, extractor, progress=_progress)
+
+
+def study_panel() -> None:
+    """Compare page, image data only: the chest X-ray study's technique table on the hold-out."""
+    current = current_images()
+    if current is None or len(current[0].class_names) != 2:
+        return
+    images, extractor = current
+    st.divider()
+    st.subheader("The chest X-ray study's table", anchor=False)
+    hold_out = "the zip's test/ folder" if images.is_test is not None else "a stratified 25 % hold-out"
+    st.caption(
+        "Every technique of the study (plus class weights and a moved threshold) with logistic regression "
+        f"on {EXTRACTORS[extractor].name}, scored on {hold_out}. Takes minutes: each technique is "
+        "cross-validated."
+    )
+    key = (images.sha256, extractor)
+    if st.button("Run the study's table", key="images_study_run", icon=":material/table:"):
+        bar = st.progress(0.0, text="Starting…")
+        st.session_state[K_STUDY] = (
+            key,
+            _study_shared(*key, images, lambda text, f: bar.progress(f, text=text)),
+        )
+        bar.empty()
+    stored = st.session_state.get(K_STUDY)
+    if not stored or stored[0] != key:
+        return
+    result = stored[1]
+    frame = pd.DataFrame(
+        [
+            {
+                "Technique": r.name,
+                "Threshold": r.threshold,
+                "Balanced accuracy": r.balanced_accuracy,
+                "Recall": r.recall,
+                "F1": r.f1,
+                "TP": r.tp,
+                "TN": r.tn,
+                "FP": r.fp,
+                "FN": r.fn,
+                "ROC AUC": r.roc_auc,
+            }
+            for r in result.rows
+        ]
+    )
+    counts = " / ".join(f"{n} {common.plain(name)}" for name, n in result.test_counts.items())
+    st.caption(
+        f"Hold-out: {result.n_test} images ({counts}); positive class {common.plain(result.positive)}."
+    )
+    st.dataframe(frame, hide_index=True, width="stretch")
+    st.caption(common.plain(result.note))

@@ -60,3 +60,23 @@ def test_threshold_page_shows_errors_and_a_heat_map_with_caption() -> None:
     )
     assert at.selectbox(key=image_view.W_PICK).options
     assert np.isfinite(result.test_scores).all()
+
+
+def test_compare_page_runs_the_study_table_for_images() -> None:
+    images = read_image_zip(shapes_zip(24, 96, side=16, split=True))
+    table = image_table(images, "pixels", "split.zip")
+    spec = TaskSpec(label="class", positive=("DISC",))
+    at = AppTest.from_file(str(ROOT / "pages" / "compare.py"), default_timeout=240)
+    at.session_state[common.K_TABLE] = table
+    at.session_state[common.K_SPEC] = spec
+    at.session_state[common.K_SOURCE] = "upload:y"
+    at.session_state[common.K_PREPARED] = prepare(table, spec)
+    at.session_state[image_view.K_IMAGES] = ("upload:y", images, "pixels")
+    at.run()
+    assert not at.exception, at.exception
+    at.button(key="images_study_run").click().run()
+    assert not at.exception, at.exception
+    frame = at.dataframe[-1].value
+    assert frame["Technique"].iloc[0].startswith("Baseline") and len(frame) == 8
+    assert (frame["TP"] + frame["FN"] == 6).all() and (frame["TN"] + frame["FP"] == 24).all()
+    assert any("differ from the published study" in c.value for c in at.caption)
