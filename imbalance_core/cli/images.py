@@ -35,15 +35,19 @@ from imbalance_core.learn.classifiers import CLASSIFIERS
 BUNDLED_WORD = "pneumoniamnist"
 
 
+def read_image_bytes(path: str) -> bytes:
+    """The bytes of an image zip; DataError in plain words when it cannot be read."""
+    try:
+        return Path(path).read_bytes()
+    except OSError:
+        raise DataError("The image zip could not be read; check the path.") from None
+
+
 def load_images(source: str, positive: str | None = None) -> ImageSet:
     """The bundled PneumoniaMNIST for ``pneumoniamnist``, else the zip file at ``source``."""
     if source.lower() == BUNDLED_WORD:
         return load_pneumoniamnist()
-    try:
-        raw = Path(source).read_bytes()
-    except OSError:
-        raise DataError("The image zip could not be read; check the path.") from None
-    return read_image_zip(raw, positive=positive, source=Path(source).name)
+    return read_image_zip(read_image_bytes(source), positive=positive, source=Path(source).name)
 
 
 def image_source_table(source: str) -> LoadedTable | None:

@@ -301,6 +301,51 @@ def read_image_zip(
     )
 
 
+def read_unlabelled_zip(raw: bytes, max_images: int = MAX_IMAGES, source: str = "images") -> ImageSet:
+    """Every PNG/JPEG in a zip of new patients' images, any folders, no classes needed (for Predict).
+
+    The same archive checks, decoding, skipping and resizing as :func:`read_image_zip`; ``y`` is all 0
+    and ``class_names`` is ``("unlabelled",)``.
+    """
+    check_zip(raw, IMAGE_ZIP_LIMITS, what="zip file")
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        names = [i.filename for i in archive.infolist() if not i.is_dir() and not _IGNORED.search(i.filename)]
+        if len(names) > max_images:
+            raise DataError(
+                f"The zip holds {len(names):,} files, more than the cap of {max_images:,} images; "
+                "send the images in smaller batches."
+            )
+        pairs = [(n, _decode(archive.read(n))) for n in names]
+    kept = [(n, a) for n, a in pairs if a is not None]
+    skipped = [n for n, a in pairs if a is None]
+    if not kept:
+        raise DataError("The zip holds no readable PNG or JPEG images; add the images and zip them again.")
+    decoded = [a for _, a in kept]
+    size = _target_size([a.shape[:2] for a in decoded])
+    colour = any(a.shape[2] == 3 for a in decoded)
+    images = np.stack(
+        [_resize(np.repeat(a, 3, axis=2) if colour and a.shape[2] == 1 else a, size) for a in decoded]
+    )
+    notices = []
+    if skipped:
+        notices.append(
+            f"{len(skipped)} file(s) were skipped because they are not readable PNG or JPEG images: "
+            f"{_listed(skipped)}."
+        )
+    y = np.zeros(len(kept), dtype=np.int64)
+    return ImageSet(
+        images=images,
+        y=y,
+        class_names=("unlabelled",),
+        names=tuple(n for n, _ in kept),
+        is_test=None,
+        skipped=tuple(skipped),
+        notices=tuple(notices),
+        sha256=content_hash(images, y, None),
+        source=source,
+    )
+
+
 def write_image_zip(
     images: np.ndarray,
     labels: list[str],

@@ -102,3 +102,43 @@ def test_compare_takes_an_image_zip_directly(tmp_path: Path, capsys) -> None:
     rows = [json.loads(line) for line in got.out.splitlines() if line.strip()]
     assert [r["sampler"] for r in rows] == ["none", "smote"]
     assert all(r["test"]["tp"] + r["test"]["fn"] == 3 for r in rows)  # DISC, the rarer class, is positive
+
+
+def test_predict_scores_a_zip_of_new_images_like_the_saved_model(tmp_path: Path, capsys) -> None:
+    import io
+    import zipfile
+
+    from imbalance_core.images.extractors import compute_features
+    from imbalance_core.share import model_file
+    from tests.images.shapes import shape_images
+
+    zip_path = tmp_path / "train.zip"
+    zip_path.write_bytes(shapes_zip(12, 48, side=16))
+    model = tmp_path / "m.skops"
+    argv = ["evaluate", str(zip_path), "--label", "class", "--sampler", "none", "--classifier", "logreg"]
+    assert main([*argv, "--cv", "3", "--threshold", "0.5", "--model-out", str(model)]) == 0, (
+        capsys.readouterr().err
+    )
+    new_images, _ = shape_images(3, 3, side=20, seed=9)  # another size: features do not depend on it
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for i, arr in enumerate(new_images):
+            png = io.BytesIO()
+            from PIL import Image
+
+            Image.fromarray(arr[..., 0]).save(png, "PNG")
+            archive.writestr(f"ward 3/patient_{i}.png", png.getvalue())
+        archive.writestr("notes.txt", b"not an image")
+    new_zip = tmp_path / "new.zip"
+    new_zip.write_bytes(buffer.getvalue())
+    out = tmp_path / "pred.csv"
+    capsys.readouterr()
+    assert main(["predict", str(model), str(new_zip), "--out", str(out)]) == 0, capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "1 file(s) were skipped" in err and "notes.txt" in err
+    pred = pd.read_csv(out)
+    assert pred["file"].tolist() == [f"ward 3/patient_{i}.png" for i in range(6)]
+    saved = model_file.load_model(str(model))
+    feats = compute_features(new_images, "hog").astype(float)
+    X = pd.DataFrame(feats, columns=[f"hog_{i:04d}" for i in range(feats.shape[1])])
+    np.testing.assert_allclose(pred["model_score"], saved.scores(X), atol=1e-9)
