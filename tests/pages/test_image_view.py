@@ -63,7 +63,7 @@ def test_threshold_page_shows_errors_and_a_heat_map_with_caption() -> None:
 
 
 def test_compare_page_runs_the_study_table_for_images() -> None:
-    images = read_image_zip(shapes_zip(24, 96, side=16, split=True))
+    images = read_image_zip(shapes_zip(12, 48, side=16, split=True))
     table = image_table(images, "pixels", "split.zip")
     spec = TaskSpec(label="class", positive=("DISC",))
     at = AppTest.from_file(str(ROOT / "pages" / "compare.py"), default_timeout=240)
@@ -78,5 +78,5 @@ def test_compare_page_runs_the_study_table_for_images() -> None:
     assert not at.exception, at.exception
     frame = at.dataframe[-1].value
     assert frame["Technique"].iloc[0].startswith("Baseline") and len(frame) == 8
-    assert (frame["TP"] + frame["FN"] == 6).all() and (frame["TN"] + frame["FP"] == 24).all()
+    assert (frame["TP"] + frame["FN"] == 3).all() and (frame["TN"] + frame["FP"] == 12).all()
     assert any("differ from the published study" in c.value for c in at.caption)
