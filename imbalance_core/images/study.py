@@ -54,8 +54,8 @@ STUDY_NOTE = (
     "(or your zip's), features come from a network that is not fine-tuned (ImageNet EfficientNet-Lite0) "
     "or from HOG / pixels, and a logistic regression on those features is the classifier. Resampling "
     "acts on feature vectors inside each training fold, as the study recommends for SMOTE. Expect lower "
-    "absolute figures than a fine-tuned network on large images; compare the techniques with each other, "
-    "on the same 624 test images, rather than with the paper's numbers."
+    "absolute figures than a fine-tuned network on large images; compare the techniques with each other, on "
+    "the same hold-out images (for PneumoniaMNIST the study's 624), rather than with the paper's numbers."
 )
 
 

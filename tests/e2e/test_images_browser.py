@@ -28,6 +28,13 @@ def _noisy_zip(path: Path) -> Path:
     return path
 
 
+def _wait_images(pg, n: int) -> None:
+    """Wait until at least ``n`` images are drawn (they arrive a moment after their heading)."""
+    pg.wait_for_function(
+        f"() => document.querySelectorAll('[data-testid=\"stImage\"] img').length >= {n}", timeout=60_000
+    )
+
+
 def test_upload_zip_train_and_see_false_negatives_with_a_heat_map(
     page, app_url: str, tmp_path: Path, output_dir: Path
 ) -> None:
@@ -38,7 +45,7 @@ def test_upload_zip_train_and_see_false_negatives_with_a_heat_map(
     pg.locator(UPLOAD).set_input_files(str(_noisy_zip(tmp_path / "shapes.zip")))
     wait_for_app(pg)
     pg.wait_for_selector("h3:has-text('Images')", timeout=120_000)
-    assert pg.locator('[data-testid="stImage"] img').count() >= 8
+    _wait_images(pg, 16)  # 8 examples of each class
     screenshot(pg, output_dir / "images_data_grid.png")
     open_page(pg, "Train")
     pg.wait_for_selector("h1:has-text('Train')")
@@ -52,5 +59,13 @@ def test_upload_zip_train_and_see_false_negatives_with_a_heat_map(
     text = pg.locator('[data-testid="stMain"]').inner_text()
     assert "False negatives" in text and "occlusion sensitivity" in text
     assert "Not where a lesion is" in text
-    assert pg.locator('[data-testid="stImage"] img').count() >= 3
+    _wait_images(pg, 3)  # false negatives, false positives, the image and its heat map
     screenshot(pg, output_dir / "images_threshold_errors.png")
+    open_page(pg, "Compare")
+    pg.wait_for_selector('h3:has-text("The chest X-ray study\'s table")', timeout=120_000)
+    pg.get_by_role("button", name="Run the study's table").click()
+    pg.wait_for_selector("text=differ from the published study", timeout=300_000)
+    wait_for_app(pg)
+    main_text = pg.locator('[data-testid="stMain"]').inner_text()
+    assert "Hold-out: 50 images" in main_text  # the pages' stratified 25 % of 200
+    screenshot(pg, output_dir / "images_compare_study.png")
