@@ -199,8 +199,9 @@ def source_section() -> None:
             on_change=_on_bundled,
             help="Real, public lab data sets shipped with the app (see sample_data/README.md).",
         )
-        if source.startswith("upload:"):
-            st.caption("Your uploaded file is in use. Choose a bundled data set here to switch back to it.")
+        if source.startswith(("upload:", "images:")):
+            what = "The bundled chest X-rays are" if source.startswith("images:") else "Your uploaded file is"
+            st.caption(f"{what} in use. Choose a bundled data set here to switch back to it.")
         else:
             st.caption(bundled.BUNDLED[st.session_state[W_BUNDLED]].description)
     with right:

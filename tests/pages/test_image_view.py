@@ -80,3 +80,16 @@ def test_compare_page_runs_the_study_table_for_images() -> None:
     assert frame["Technique"].iloc[0].startswith("Baseline") and len(frame) == 8
     assert (frame["TP"] + frame["FN"] == 3).all() and (frame["TN"] + frame["FP"] == 12).all()
     assert any("differ from the published study" in c.value for c in at.caption)
+
+
+def test_bundled_chest_xrays_button_loads_pneumoniamnist_features() -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.run()
+    at.selectbox(key=image_view.W_EXTRACTOR).set_value("pixels").run()
+    at.button(key="images_bundled").click().run()
+    assert not at.exception, at.exception
+    data = at.session_state[common.K_PREPARED]
+    assert data.class_counts == {"NORMAL": 757, "PNEUMONIA": 4273} and data.positive_name == "PNEUMONIA"
+    assert len(data.numeric_features) <= 784
+    assert any("bundled chest X-rays are in use" in c.value for c in at.caption)
+    assert any("Bundled PneumoniaMNIST" in i.value for i in at.info)
