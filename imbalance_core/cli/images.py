@@ -27,7 +27,14 @@ from imbalance_core.images.bundled import load_pneumoniamnist
 from imbalance_core.images.extractors import DEFAULT_EXTRACTOR, EXTRACTORS
 from imbalance_core.images.features import feature_table, image_table
 from imbalance_core.images.intake import ImageSet, read_image_zip
-from imbalance_core.images.study import TECHNIQUES, format_study, study_json, study_table
+from imbalance_core.images.study import (
+    TECHNIQUES,
+    format_ranking,
+    format_study,
+    rank_extractors,
+    study_json,
+    study_table,
+)
 from imbalance_core.intake.read import LoadedTable
 from imbalance_core.learn.classifiers import CLASSIFIERS
 
@@ -116,6 +123,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     q.add_argument("--seed", type=int, default=0, help="random seed")
     q.add_argument("--json", action="store_true", help="print the table as JSON")
+    q.add_argument(
+        "--rank-extractors",
+        metavar="K1,K2,...",
+        help="instead of the table: rank these extractors by the baseline model's CV ROC AUC",
+    )
     q.set_defaults(func=run_study)
 
 
@@ -136,6 +148,10 @@ def run_study(args: argparse.Namespace) -> int:
     images = load_images(args.zip, args.positive)
     for notice in images.notices:
         print(f"note: {notice}", file=sys.stderr)
+    if args.rank_extractors:
+        keys = parse_keys(args.rank_extractors, EXTRACTORS, "extractors")
+        print(format_ranking(rank_extractors(images, keys, args.classifier, int(args.cv), int(args.seed))))
+        return 0
     result = study_table(
         images,
         args.extractor,

@@ -142,3 +142,21 @@ def test_predict_scores_a_zip_of_new_images_like_the_saved_model(tmp_path: Path,
     feats = compute_features(new_images, "hog").astype(float)
     X = pd.DataFrame(feats, columns=[f"hog_{i:04d}" for i in range(feats.shape[1])])
     np.testing.assert_allclose(pred["model_score"], saved.scores(X), atol=1e-9)
+
+
+def test_rank_extractors_orders_by_cv_auc(tmp_path: Path, capsys) -> None:
+    from imbalance_core.images.intake import read_image_zip
+    from imbalance_core.images.study import rank_extractors, train_images
+    from imbalance_core.learn.training import TrainSettings
+
+    raw = shapes_zip(16, 48, side=16, split=True)
+    ranks = rank_extractors(read_image_zip(raw), ["pixels", "hog"], cv=3)
+    assert [r.cv_roc_auc for r in ranks] == sorted((r.cv_roc_auc for r in ranks), reverse=True)
+    direct = train_images(read_image_zip(raw), "hog", TrainSettings(cv=3))
+    hog = next(r for r in ranks if r.key == "hog")
+    assert hog.cv_roc_auc == direct.cv_summary["roc_auc"].mean
+    zip_path = tmp_path / "s.zip"
+    zip_path.write_bytes(raw)
+    assert main(["images-study", str(zip_path), "--rank-extractors", "pixels,hog", "--cv", "3"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[1].split()[0] == ranks[0].key
