@@ -13,6 +13,7 @@ import json
 
 from imbalance_core.cli import arguments
 from imbalance_core.cli.evaluate import write_scores
+from imbalance_core.cli.images import image_source_table
 from imbalance_core.cli.options import add_common_training_args, add_data_args, add_model_args, spec_from_args
 from imbalance_core.cli.options import settings_from_args as _settings_from_args
 from imbalance_core.cli.output import add_allow_patient_rows_arg, write_bytes, write_model
@@ -92,7 +93,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Read, train, pick, build the content once, render the PDF (and HTML / model if asked)."""
-    table = read_table(args.file)
+    table = image_source_table(args.file) or read_table(args.file)  # an image zip: its feature table
     spec = spec_from_args(args, table)
     data = prepare(table, spec)
     settings = _settings_from_args(args, args.sampler, args.classifier)

@@ -160,3 +160,13 @@ def test_rank_extractors_orders_by_cv_auc(tmp_path: Path, capsys) -> None:
     assert main(["images-study", str(zip_path), "--rank-extractors", "pixels,hog", "--cv", "3"]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[1].split()[0] == ranks[0].key
+
+
+def test_report_takes_an_image_zip(tmp_path: Path, capsys) -> None:
+    zip_path = tmp_path / "shapes.zip"
+    zip_path.write_bytes(shapes_zip(12, 48, side=16))
+    argv = ["report", str(zip_path), "--label", "class", "--sampler", "smote", "--classifier", "logreg"]
+    argv += ["--cv", "2", "--threshold", "0.5", "--no-pca", "--json", "--out", str(tmp_path / "r.pdf")]
+    assert main(argv) == 0, capsys.readouterr().err
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["threshold"] == 0.5 and (tmp_path / "r.pdf").stat().st_size > 0
