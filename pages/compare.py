@@ -20,7 +20,7 @@ from imbalance_core.learn.classifiers import CLASSIFIERS
 from imbalance_core.learn.compare import CV_METRICS, HOLDOUT_METRICS, RANKINGS, CompareResult, run_grid
 from imbalance_core.learn.samplers import SAMPLERS
 from imbalance_core.learn.training import TrainSettings
-from pages import cluster_view, common
+from pages import cluster_view, common, image_view
 
 DEFAULT_SAMPLERS = ("none", "random_under", "smote", "borderline_smote")
 DEFAULT_CLASSIFIERS = ("logreg",)
@@ -211,6 +211,7 @@ def main() -> None:
         st.info("The leaderboard below is for earlier choices; press Compare to run the current ones.")
     if result is not None:
         show_result(result)
+    image_view.study_panel()  # image data only: the chest X-ray study's table (issue 16)
 
 
 main()

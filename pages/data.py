@@ -17,7 +17,7 @@ from imbalance_core.intake import bundled, label_guess, task
 from imbalance_core.intake.profile import DataProfile, profile
 from imbalance_core.intake.read import LoadedTable
 from imbalance_core.intake.task import PreparedData, TaskSpec
-from pages import common
+from pages import common, image_view
 
 W_BUNDLED = "data_bundled_choice"
 W_UPLOAD = "data_upload"
@@ -73,7 +73,10 @@ def _on_upload() -> None:
     uploaded = st.session_state.get(W_UPLOAD)
     if uploaded is None:
         return
-    if common.use_upload(uploaded.getvalue(), uploaded.name):
+    if uploaded.name.lower().endswith(".zip"):  # an image zip: one folder per class (issue 16)
+        if image_view.use_image_zip(uploaded.getvalue(), uploaded.name):
+            _reset_task_widgets()
+    elif common.use_upload(uploaded.getvalue(), uploaded.name):
         _reset_task_widgets()
 
 
@@ -202,19 +205,21 @@ def source_section() -> None:
             on_change=_on_bundled,
             help="Real, public lab data sets shipped with the app (see sample_data/README.md).",
         )
-        if source.startswith("upload:"):
-            st.caption("Your uploaded file is in use. Choose a bundled data set here to switch back to it.")
+        if source.startswith(("upload:", "images:")):
+            what = "The bundled chest X-rays are" if source.startswith("images:") else "Your uploaded file is"
+            st.caption(f"{what} in use. Choose a bundled data set here to switch back to it.")
         else:
             st.caption(bundled.BUNDLED[st.session_state[W_BUNDLED]].description)
     with right:
         st.file_uploader(
-            "…or upload a lab-result CSV",
-            type=["csv", "tsv", "txt"],
+            "…or upload a lab-result CSV, or a zip of images with one folder per class",
+            type=["csv", "tsv", "txt", "zip"],
             key=W_UPLOAD,
             on_change=_on_upload,
             help="Comma, semicolon, tab or pipe separated; decimal point or comma; any common encoding. "
             "The file is read in memory and never stored. " + common.upload_limit_help(),
         )
+        image_view.bundled_button()
 
 
 def guess_section(spec: TaskSpec) -> None:
@@ -453,12 +458,16 @@ def main() -> None:
     for found in common.current_data().repeated_ids if common.current_data() else ():
         st.info(common.plain(found.text), icon=":material/group:")
     columns_section(spec, prof)
-    zero_missing_section(table, spec, prof)
+    is_images = image_view.current_images() is not None  # feature columns: no zero/quality checks per column
+    if not is_images:
+        zero_missing_section(table, spec, prof)
     balance_section(prof)
+    image_view.example_grid()
     from pages import decision_view  # is the data set big enough? (Riley et al., issue 15 item 5)
 
     decision_view.sample_size_note(common.current_data())
-    quality_section(table, prof)
+    if not is_images:
+        quality_section(table, prof)
     with st.expander("Preview (first 200 rows)"):
         st.dataframe(table.frame.head(200), width="stretch")
 

@@ -26,7 +26,7 @@ from imbalance_core.errors import DataError
 from imbalance_core.evaluation import curves, metrics, rule_zones, thresholds
 from imbalance_core.evaluation import threshold_uncertainty as uncertainty
 from imbalance_core.figures import curves as curve_figures
-from pages import calibration_view, common
+from pages import calibration_view, common, image_view
 from pages.widgets.threshold_explorer import (
     committed_rule,
     committed_value,
@@ -417,6 +417,7 @@ def main() -> None:
     _cli_line(result, threshold, prevalence, class_index)
     if not result.is_binary:
         _per_class_table(result)
+    image_view.threshold_panel(result, threshold)  # image data only: FN/FP thumbnails, heat map (issue 16)
     from pages import decision_view  # subgroups, why this score, what-if (issue 15 items 3-4)
 
     decision_view.threshold_page_section(result)

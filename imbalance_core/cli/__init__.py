@@ -20,7 +20,7 @@ from typing import NoReturn
 from imbalance_core.errors import DataError
 
 #: Subcommand modules, in the order ``--help`` lists them. A missing module is simply not offered.
-COMMAND_MODULES = ("profile", "evaluate", "compare", "project", "report", "predict")
+COMMAND_MODULES = ("profile", "evaluate", "compare", "project", "report", "predict", "images")
 
 __all__ = [
     "COMMAND_MODULES",
@@ -30,6 +30,7 @@ __all__ = [
     "command_lines",
     "compare",
     "evaluate",
+    "images",
     "main",
     "options",
     "output",

@@ -425,8 +425,13 @@ def subgroup_table_from_args(
 
 
 def load_prepared(args: argparse.Namespace) -> PreparedData:
-    """Read FILE and prepare the task chosen by :func:`add_data_args` flags."""
-    table = read_table(args.file)
+    """Read FILE and prepare the task chosen by :func:`add_data_args` flags.
+
+    An image zip (or ``pneumoniamnist``) is read as its feature table (default extractor; label ``class``).
+    """
+    from imbalance_core.cli.images import image_source_table  # images imports compare, which imports us
+
+    table = image_source_table(args.file) or read_table(args.file)
     return prepare(table, spec_from_args(args, table))
 
 

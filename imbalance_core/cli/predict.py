@@ -11,7 +11,9 @@ from __future__ import annotations
 import argparse
 import sys
 
+from imbalance_core.cli.images import read_image_bytes
 from imbalance_core.cli.output import write_bytes
+from imbalance_core.images.predict import predict_image_zip
 from imbalance_core.share import model_file, predict
 
 
@@ -33,7 +35,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Load, score, write; notices go to stderr, the summary to stdout."""
     saved = model_file.load_model(args.model)
-    result = predict.predict_file(saved, args.file)
+    if str(args.file).lower().endswith(".zip"):  # new patients' images (issue 16)
+        result = predict_image_zip(saved, read_image_bytes(args.file))
+    else:
+        result = predict.predict_file(saved, args.file)
     write_bytes(args.out, predict.csv_bytes(result.frame), "predictions file")
     for notice in (*saved.metadata.notices, *result.notices):
         print(f"note: {notice}", file=sys.stderr)

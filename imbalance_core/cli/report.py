@@ -14,6 +14,7 @@ from typing import Any
 
 from imbalance_core.cli import arguments
 from imbalance_core.cli.evaluate import write_scores
+from imbalance_core.cli.images import image_source_table
 from imbalance_core.cli.options import (
     add_common_training_args,
     add_data_args,
@@ -126,7 +127,7 @@ def decision_request(args: argparse.Namespace, table: Any) -> Any:
 def run(args: argparse.Namespace) -> int:
     """Read, train, pick, build the content once, render the PDF (and HTML / model if asked)."""
     rule = rule_from_args(args)  # checked before training: a bad pair fails at once
-    table = read_table(args.file)
+    table = image_source_table(args.file) or read_table(args.file)  # an image zip: its feature table
     spec = spec_from_args(args, table)
     data = prepare(table, spec)
     settings = _settings_from_args(args, args.sampler, args.classifier, data)

@@ -126,12 +126,13 @@ def features_for_model(frame: pd.DataFrame, saved: SavedModel) -> tuple[pd.DataF
             f"These columns should hold numbers but hold text: {_names(wrong)}. "
             "Check the file's decimal mark and that the columns are the right ones."
         )
-    X = pd.DataFrame(index=frame.index)
-    for c in meta.feature_names:
-        if meta.feature_types.get(c) == "numeric":
-            X[c] = pd.to_numeric(frame[c], errors="coerce").astype("float64")
-        else:
-            X[c] = _category_text(frame[c])
+    columns = {  # built at once: image models have thousands of feature columns
+        c: pd.to_numeric(frame[c], errors="coerce").astype("float64")
+        if meta.feature_types.get(c) == "numeric"
+        else _category_text(frame[c])
+        for c in meta.feature_names
+    }
+    X = pd.DataFrame(columns, index=frame.index)
     X, zero_notice = apply_zero_missing(X, meta.zero_missing)
     notices += zero_notice
     unseen = unseen_categories(saved, X)

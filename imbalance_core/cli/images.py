@@ -1,0 +1,165 @@
+"""``images-features`` and ``images-study``: image zips (or the bundled PneumoniaMNIST) on the command line.
+
+    python -m imbalance_core images-features ZIP --extractor KEY --out features.csv
+    python -m imbalance_core images-study ZIP [--extractor KEY] [--techniques K1,...] [--cv K] [--json]
+
+``ZIP`` is a zip of class folders (optionally ``train/`` + ``test/`` inside) or the word
+``pneumoniamnist`` for the bundled demo. ``images-features`` writes one row per image: ``class``,
+``file`` and the features; ``evaluate FILE --label class`` reads it (the file name is excluded as an
+identifier). ``evaluate`` / ``compare`` / ``report`` also take ``ZIP --label class`` directly
+(features of the default extractor; the usual stratified split). ``images-study`` prints the chest
+X-ray study's table: technique x (balanced accuracy, recall, F1, TP, TN, FP, FN) on the hold-out
+(the zip's test/ folder; PneumoniaMNIST's 624 test images).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from imbalance_core.cli import arguments
+from imbalance_core.cli.compare import parse_keys
+from imbalance_core.cli.output import write_bytes
+from imbalance_core.errors import DataError
+from imbalance_core.images.bundled import load_pneumoniamnist
+from imbalance_core.images.extractors import DEFAULT_EXTRACTOR, EXTRACTORS
+from imbalance_core.images.features import feature_table, image_table
+from imbalance_core.images.intake import ImageSet, read_image_zip
+from imbalance_core.images.study import (
+    TECHNIQUES,
+    format_ranking,
+    format_study,
+    rank_extractors,
+    study_json,
+    study_table,
+)
+from imbalance_core.intake.read import LoadedTable
+from imbalance_core.learn.classifiers import CLASSIFIERS
+
+#: The word that names the bundled image demo instead of a zip file.
+BUNDLED_WORD = "pneumoniamnist"
+
+
+def read_image_bytes(path: str) -> bytes:
+    """The bytes of an image zip; DataError in plain words when it cannot be read."""
+    try:
+        return Path(path).read_bytes()
+    except OSError:
+        raise DataError("The image zip could not be read; check the path.") from None
+
+
+def load_images(source: str, positive: str | None = None) -> ImageSet:
+    """The bundled PneumoniaMNIST for ``pneumoniamnist``, else the zip file at ``source``."""
+    if source.lower() == BUNDLED_WORD:
+        return load_pneumoniamnist()
+    return read_image_zip(read_image_bytes(source), positive=positive, source=Path(source).name)
+
+
+def image_source_table(source: str) -> LoadedTable | None:
+    """The feature table (default extractor) of an image zip or the bundled demo; None for other files.
+
+    Lets ``evaluate`` / ``compare`` / ``report`` take an image zip with ``--label class``; their split is
+    the usual stratified one (``images-study`` keeps a zip's test/ folder as the hold-out).
+    """
+    text = str(source)
+    if not (text.lower().endswith(".zip") or text.lower() == BUNDLED_WORD):
+        return None
+    return image_table(load_images(text), DEFAULT_EXTRACTOR, Path(text).name, _progress)
+
+
+def _progress(done: int, total: int, rate: float, left: float) -> None:
+    print(
+        f"\rfeatures: {done}/{total} images, {rate:.0f} images/s, {left:.0f} s left", end="", file=sys.stderr
+    )
+    if done == total:
+        print(file=sys.stderr)
+
+
+def _add_source(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "zip", metavar="ZIP", help=f"a zip of class folders, or '{BUNDLED_WORD}' for the bundled demo"
+    )
+    p.add_argument(
+        "--extractor",
+        choices=list(EXTRACTORS),
+        default=DEFAULT_EXTRACTOR,
+        help=f"feature extractor (default {DEFAULT_EXTRACTOR}: best on the bundled benchmark)",
+    )
+    p.add_argument("--positive", metavar="FOLDER", help="the positive class folder (default: see the docs)")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``images-features`` and ``images-study`` subcommands."""
+    p = sub.add_parser(
+        "images-features",
+        help="turn an image zip into a feature table (CSV) the other commands read",
+        description="Read a zip of class folders (or the bundled PneumoniaMNIST) and write one row "
+        "per image: class, file name and the extractor's features.",
+    )
+    _add_source(p)
+    p.add_argument("--out", required=True, metavar="FILE", help="the CSV file to write")
+    p.set_defaults(func=run_features)
+    q = sub.add_parser(
+        "images-study",
+        help="the chest X-ray study's table: technique x balanced accuracy, recall, F1, TP, TN, FP, FN",
+        description="Train every technique (baseline, random under/over, augmentation, SMOTE, "
+        "Borderline-SMOTE, class weights, moved threshold) on image features and score the hold-out "
+        "(the zip's test/ folder or PneumoniaMNIST's 624 test images).",
+    )
+    _add_source(q)
+    q.add_argument(
+        "--techniques",
+        default=",".join(TECHNIQUES),
+        metavar="K1,K2,...",
+        help="subset of: " + ", ".join(TECHNIQUES),
+    )
+    q.add_argument(
+        "--classifier", choices=list(CLASSIFIERS), default="logreg", help="classifier (default logreg)"
+    )
+    q.add_argument(
+        "--cv", type=arguments.integer("--cv", 2, 20, "5"), default=5, help="cross-validation folds"
+    )
+    q.add_argument("--seed", type=int, default=0, help="random seed")
+    q.add_argument("--json", action="store_true", help="print the table as JSON")
+    q.add_argument(
+        "--rank-extractors",
+        metavar="K1,K2,...",
+        help="instead of the table: rank these extractors by the baseline model's CV ROC AUC",
+    )
+    q.set_defaults(func=run_study)
+
+
+def run_features(args: argparse.Namespace) -> int:
+    """Write the feature table."""
+    images = load_images(args.zip, args.positive)
+    for notice in images.notices:
+        print(f"note: {notice}", file=sys.stderr)
+    table = feature_table(images, args.extractor, _progress)
+    write_bytes(args.out, table.to_csv(index=False).encode(), "feature table")
+    print(f"{len(table)} images x {table.shape[1] - 2} features written to {args.out}")
+    return 0
+
+
+def run_study(args: argparse.Namespace) -> int:
+    """Print the study's table."""
+    techniques = parse_keys(args.techniques, TECHNIQUES, "techniques")
+    images = load_images(args.zip, args.positive)
+    for notice in images.notices:
+        print(f"note: {notice}", file=sys.stderr)
+    if args.rank_extractors:
+        keys = parse_keys(args.rank_extractors, EXTRACTORS, "extractors")
+        print(format_ranking(rank_extractors(images, keys, args.classifier, int(args.cv), int(args.seed))))
+        return 0
+    result = study_table(
+        images,
+        args.extractor,
+        classifier=args.classifier,
+        cv=int(args.cv),
+        seed=int(args.seed),
+        techniques=techniques,
+        progress=lambda message, fraction: print(f"{message}", file=sys.stderr),
+    )
+    print(json.dumps(study_json(result), allow_nan=True) if args.json else format_study(result))
+    return 0

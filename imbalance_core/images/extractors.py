@@ -1,0 +1,236 @@
+"""Feature extractors: a registry (key -> :class:`ExtractorSpec`) that turns images into feature vectors.
+
+* ``efficientnet_lite0`` — EfficientNet-Lite0 with ImageNet weights, run by onnxruntime (no torch, no
+  download) from ``sample_data/models/efficientnet_lite0.onnx``; its SHA-256 is checked when the model
+  is first loaded. Input: RGB 224 x 224 in [0, 1], ImageNet mean/std (a grey X-ray is three equal
+  channels); output ``feat`` (1,280 averages of the last feature maps); ``maps`` (1280 x 7 x 7) serves
+  the class-activation map (:mod:`imbalance_core.images.saliency`). Run in batches of :data:`BATCH`.
+* ``hog`` — histograms of oriented gradients (scikit-image) on the grey image scaled to 64 x 64.
+* ``pixels`` — the grey image scaled to 28 x 28, pixel values / 255: the baseline every other extractor
+  must beat.
+
+Features of an image set are computed once and kept in an in-memory cache (:func:`features_for`) keyed
+by the set's content hash and the extractor key — nothing is written to disk. A progress callback gets
+``(done, total, images_per_second, seconds_left)`` after every batch.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from imbalance_core.errors import DataError
+from imbalance_core.intake.bundled import SAMPLE_DATA
+
+MODEL_PATH = SAMPLE_DATA / "models" / "efficientnet_lite0.onnx"
+MODEL_SHA256 = "784c0111be9aec53989b3080d0481c0e4313197ceae4725e32eed9844e2e1705"
+IMAGENET_MEAN = np.array([0.485, 0.456, 0.406], dtype=np.float32)
+IMAGENET_STD = np.array([0.229, 0.224, 0.225], dtype=np.float32)
+CNN_SIDE = 224
+#: Images per onnxruntime call (and per progress report).
+BATCH = 32
+HOG_SIDE = 64
+PIXELS_SIDE = 28
+#: Feature sets kept in the in-memory cache (the least recently used is dropped first).
+CACHE_SIZE = 8
+
+Progress = Callable[[int, int, float, float], None]
+
+
+@dataclass(frozen=True)
+class ExtractorSpec:
+    """One feature extractor as a person sees it, plus the function that runs it.
+
+    key: registry key (app and CLI). name: display name. explanation: what it does, in a line.
+    cost: rough cost per image on a 2-core machine (measured by ``bench/images.py``).
+    n_features: length of the feature vector. run: uint8 images (n, h, w, c) -> float32 (n, n_features).
+    batch: images per call of ``run``.
+    """
+
+    key: str
+    name: str
+    explanation: str
+    cost: str
+    n_features: int
+    run: Callable[[np.ndarray], np.ndarray]
+    batch: int = 256
+
+
+def _grey(images: np.ndarray) -> np.ndarray:
+    """(n, h, w, c) uint8 -> (n, h, w) float32 luminance in [0, 255]."""
+    arr = np.asarray(images, dtype=np.float32)
+    if arr.shape[-1] == 3:
+        return arr @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
+    return arr[..., 0]
+
+
+def _resize_grey(grey: np.ndarray, side: int) -> np.ndarray:
+    """(n, h, w) float32 -> (n, side, side) by bilinear interpolation (nothing done at the right size)."""
+    if grey.shape[1:] == (side, side):
+        return grey
+    return np.stack(
+        [np.asarray(Image.fromarray(g).resize((side, side), Image.Resampling.BILINEAR)) for g in grey]
+    )
+
+
+def cnn_input(images: np.ndarray) -> np.ndarray:
+    """The model's input ``x``: float32 (n, 3, 224, 224), RGB in [0, 1] normalised with ImageNet mean/std."""
+    arr = np.asarray(images, dtype=np.uint8)
+    rgb = np.repeat(arr, 3, axis=3) if arr.shape[-1] == 1 else arr
+    if rgb.shape[1:3] != (CNN_SIDE, CNN_SIDE):
+        rgb = np.stack(
+            [
+                np.asarray(Image.fromarray(im).resize((CNN_SIDE, CNN_SIDE), Image.Resampling.BILINEAR))
+                for im in rgb
+            ]
+        )
+    x = (rgb.astype(np.float32) / 255.0 - IMAGENET_MEAN) / IMAGENET_STD
+    return np.ascontiguousarray(x.transpose(0, 3, 1, 2))
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@functools.cache
+def cnn_session(path: Path = MODEL_PATH) -> Any:
+    """The onnxruntime session of the bundled CNN, loaded once per process after its SHA-256 is checked."""
+    import onnxruntime as ort
+
+    if not Path(path).is_file():
+        raise DataError("The bundled CNN model file is missing from sample_data/models/; reinstall the app.")
+    if _sha256(Path(path)) != MODEL_SHA256:
+        raise DataError(
+            "The bundled CNN model file does not match its recorded checksum (damaged or altered); "
+            "reinstall the app."
+        )
+    options = ort.SessionOptions()
+    options.log_severity_level = 3
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
+def cnn_outputs(images: np.ndarray, outputs: tuple[str, ...] = ("feat",)) -> list[np.ndarray]:
+    """Run the CNN on a batch of uint8 images; returns the named outputs (``feat``, ``maps``)."""
+    return cnn_session().run(list(outputs), {"x": cnn_input(images)})
+
+
+def _cnn_feat(images: np.ndarray) -> np.ndarray:
+    return np.asarray(cnn_outputs(images)[0], dtype=np.float32)
+
+
+def _hog(images: np.ndarray) -> np.ndarray:
+    from skimage.feature import hog
+
+    grey = _resize_grey(_grey(images), HOG_SIDE) / 255.0
+    return np.stack(
+        [
+            hog(g, orientations=9, pixels_per_cell=(8, 8), cells_per_block=(2, 2), block_norm="L2-Hys")
+            for g in grey
+        ]
+    ).astype(np.float32)
+
+
+def _pixels(images: np.ndarray) -> np.ndarray:
+    grey = _resize_grey(_grey(images), PIXELS_SIDE) / 255.0
+    return grey.reshape(len(grey), -1).astype(np.float32)
+
+
+_SPECS = (
+    ExtractorSpec(
+        "hog",
+        "HOG (edges and their directions)",
+        "Histograms of edge directions in small cells of the grey image scaled to 64 x 64 (scikit-image).",
+        "about 1 ms an image",
+        7 * 7 * 2 * 2 * 9,
+        _hog,
+    ),
+    ExtractorSpec(
+        "efficientnet_lite0",
+        "CNN features (EfficientNet-Lite0, ImageNet)",
+        "The 1,280 averaged feature maps of an ImageNet-pretrained network, run on the image scaled to "
+        "224 x 224; the network is not fine-tuned on X-rays.",
+        "about 6-15 ms an image",
+        1280,
+        _cnn_feat,
+        BATCH,
+    ),
+    ExtractorSpec(
+        "pixels",
+        "Downsampled pixels (baseline)",
+        "The grey image scaled to 28 x 28: 784 brightness values. The baseline to beat.",
+        "well under 1 ms an image",
+        PIXELS_SIDE * PIXELS_SIDE,
+        _pixels,
+    ),
+)
+EXTRACTORS: dict[str, ExtractorSpec] = {spec.key: spec for spec in _SPECS}
+#: The default: HOG, best on the bundled benchmark (hold-out ROC AUC; see bench/images.py).
+DEFAULT_EXTRACTOR = "hog"
+
+
+def get_extractor(key: str) -> ExtractorSpec:
+    """The spec of extractor ``key``; DataError naming the valid keys otherwise."""
+    if key not in EXTRACTORS:
+        raise DataError(f"Unknown feature extractor; choose one of: {', '.join(EXTRACTORS)}.")
+    return EXTRACTORS[key]
+
+
+def compute_features(images: np.ndarray, key: str, progress: Progress | None = None) -> np.ndarray:
+    """Features of ``images`` (uint8 (n, h, w, c)) by extractor ``key``, in batches, with progress."""
+    spec = get_extractor(key)
+    n = len(images)
+    out = np.empty((n, spec.n_features), dtype=np.float32)
+    started = time.perf_counter()
+    for start in range(0, n, spec.batch):
+        stop = min(n, start + spec.batch)
+        out[start:stop] = spec.run(images[start:stop])
+        if progress is not None:
+            elapsed = max(time.perf_counter() - started, 1e-9)
+            rate = stop / elapsed
+            progress(stop, n, rate, (n - stop) / rate)
+    return out
+
+
+_CACHE: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+_LOCK = threading.Lock()
+
+
+def features_for(
+    images: np.ndarray, content_sha256: str, key: str, progress: Progress | None = None
+) -> np.ndarray:
+    """Features of an image set, computed once per (content hash, extractor) and kept in memory.
+
+    The returned array is read-only (it is shared by every caller of the same set).
+    """
+    cache_key = (content_sha256, key)
+    with _LOCK:
+        if cache_key in _CACHE:
+            _CACHE.move_to_end(cache_key)
+            return _CACHE[cache_key]
+    feats = compute_features(images, key, progress)
+    feats.setflags(write=False)
+    with _LOCK:
+        _CACHE[cache_key] = feats
+        while len(_CACHE) > CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return feats
+
+
+def clear_cache() -> None:
+    """Forget every cached feature set (tests)."""
+    with _LOCK:
+        _CACHE.clear()

@@ -1,0 +1,365 @@
+"""Read an image zip from bytes in memory: top-level folders are the classes; nothing is written to disk.
+
+Layouts understood (folder names are matched without regard to case):
+
+* ``NORMAL/a.png, PNEUMONIA/b.jpg, ...`` — one folder per class (deeper sub-folders belong to their
+  top-level class folder);
+* ``train/NORMAL/..., train/PNEUMONIA/..., test/NORMAL/..., test/PNEUMONIA/...`` — the ``test/`` images
+  become the fixed hold-out, as in the chest X-ray study (a ``val/`` folder joins the training part);
+* either of these inside one wrapping folder (``chest_xray/NORMAL/...``), as a zipped folder gives.
+
+The archive is checked first by :func:`imbalance_core.intake.zip_safety.check_zip` (zip bombs, ``../``,
+absolute names, links, nested archives, entry count). Each file is then decoded with Pillow after its
+pixel count is checked (so a small file claiming a huge image is not inflated). PNG and JPEG are read,
+grey or colour, 8 or 16 bit; every other file (text, other formats, damaged images) is skipped and
+listed by name with a count. Images of other sizes than the most common one are resized to it (said);
+sides are capped at :data:`MAX_SIDE` pixels. More image files than ``max_images`` is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import zipfile
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image, UnidentifiedImageError
+
+from imbalance_core.errors import DataError
+from imbalance_core.intake.zip_safety import ZipLimits, check_zip
+
+#: Default cap on the number of image files in one zip (memory: 10,000 x 224 x 224 grey is 0.5 GB).
+MAX_IMAGES = 10_000
+#: Longest side kept in memory; larger images are scaled down (the CNN looks at 224 x 224 anyway).
+MAX_SIDE = 224
+#: An image file claiming more pixels than this is skipped before it is decoded (decompression bombs).
+MAX_PIXELS = 50_000_000
+#: Archive limits for image zips: more entries than a model file, at most 2 GiB unpacked, no nesting.
+IMAGE_ZIP_LIMITS = ZipLimits(max_entries=MAX_IMAGES * 2 + 1000, max_total_bytes=2 << 30, max_depth=0)
+#: Folder names that usually hold the healthy class; in a two-class zip the other class is positive.
+NORMAL_NAMES = re.compile(r"^(normal|healthy|negative|benign|control|no[ _-]?finding|nofinding)$", re.I)
+_SPLIT_TRAIN = {"train", "training", "val", "valid", "validation"}
+_SPLIT_TEST = {"test", "testing"}
+_IGNORED = re.compile(r"(^|/)(__MACOSX|\.[^/]*)(/|$)|(^|/)(Thumbs\.db|desktop\.ini)$", re.I)
+_FORMATS = {"PNG", "JPEG"}
+_LISTED = 10
+
+
+@dataclass(frozen=True, eq=False)
+class ImageSet:
+    """Decoded images with their classes, ready for a feature extractor.
+
+    images: uint8 array (n, height, width, channels); channels is 1 (grey) or 3 (colour).
+    y: int64 class codes 0..k-1; binary: 1 = the positive class.
+    class_names: display name of each code (the folder names); binary: (negative, positive).
+    names: each image's path inside the zip (a user string: show it through ``common.plain``).
+    is_test: per image, True when it came from the zip's ``test/`` folder; None when the zip had no split.
+    skipped: paths of files that were not read (not an image, damaged, unsupported format).
+    notices: plain sentences about what was done (skipped, resized, which class is positive).
+    sha256: hash of the pixels, classes and split: the key of the feature cache.
+    """
+
+    images: np.ndarray
+    y: np.ndarray
+    class_names: tuple[str, ...]
+    names: tuple[str, ...]
+    is_test: np.ndarray | None
+    skipped: tuple[str, ...]
+    notices: tuple[str, ...]
+    sha256: str
+    source: str = "images"
+
+    @property
+    def n_images(self) -> int:
+        """Number of images read."""
+        return len(self.y)
+
+    @property
+    def class_counts(self) -> dict[str, int]:
+        """Images per class, by display name."""
+        counts = np.bincount(self.y, minlength=len(self.class_names))
+        return {name: int(c) for name, c in zip(self.class_names, counts, strict=True)}
+
+
+def content_hash(images: np.ndarray, y: np.ndarray, is_test: np.ndarray | None) -> str:
+    """SHA-256 of the pixels (with their shape), the labels and the split: equal sets hash equal."""
+    digest = hashlib.sha256()
+    digest.update(repr(images.shape).encode())
+    digest.update(np.ascontiguousarray(images).tobytes())
+    digest.update(np.asarray(y, dtype=np.int64).tobytes())
+    if is_test is not None:
+        digest.update(np.asarray(is_test, dtype=bool).tobytes())
+    return digest.hexdigest()
+
+
+def _listed(names: list[str]) -> str:
+    shown = ", ".join(names[:_LISTED])
+    return shown + (f" and {len(names) - _LISTED} more" if len(names) > _LISTED else "")
+
+
+def _parts(name: str) -> list[str]:
+    return [p for p in name.replace("\\", "/").split("/") if p]
+
+
+def _strip_wrapper(paths: list[list[str]]) -> list[list[str]]:
+    """Drop one shared wrapping folder (``chest_xray/NORMAL/..``), at most twice."""
+    for _ in range(2):
+        if paths and all(len(p) > 2 for p in paths) and len({p[0] for p in paths}) == 1:
+            paths = [p[1:] for p in paths]
+    return paths
+
+
+@dataclass(frozen=True)
+class _Entry:
+    name: str
+    split: str | None  # "train" / "test" / None
+    label: str
+
+
+def _layout(names: list[str]) -> tuple[list[_Entry], list[str]]:
+    """Each file's split and class from its path; the second list holds files outside any class folder."""
+    paths = _strip_wrapper([_parts(n) for n in names])
+    tops = {p[0].lower() for p in paths if len(p) > 1}
+    has_split = bool(tops & _SPLIT_TEST) and bool(tops & _SPLIT_TRAIN)
+    entries, loose = [], []
+    for name, parts in zip(names, paths, strict=True):
+        if has_split:
+            top = parts[0].lower()
+            if len(parts) < 3 or top not in _SPLIT_TRAIN | _SPLIT_TEST:
+                loose.append(name)
+                continue
+            entries.append(_Entry(name, "test" if top in _SPLIT_TEST else "train", parts[1]))
+        elif len(parts) < 2:
+            loose.append(name)
+        else:
+            entries.append(_Entry(name, None, parts[0]))
+    return entries, loose
+
+
+def _decode(raw: bytes) -> np.ndarray | None:
+    """An image as uint8 (h, w, 3) RGB or (h, w, 1) grey, or None when it is not a readable PNG/JPEG."""
+    try:
+        with Image.open(io.BytesIO(raw)) as img:
+            if img.format not in _FORMATS:
+                return None
+            w, h = img.size
+            if w * h > MAX_PIXELS or w < 1 or h < 1:
+                return None
+            img.load()
+            if img.mode in ("I", "I;16", "I;16B", "I;16L", "F"):
+                arr = np.asarray(img, dtype=np.float64)
+                top = arr.max() if arr.size else 0.0
+                scaled = arr / top * 255 if top > 255 else arr
+                return np.clip(scaled, 0, 255).astype(np.uint8)[..., None]
+            if img.mode in ("L", "1", "LA"):
+                return np.asarray(img.convert("L"), dtype=np.uint8)[..., None]
+            rgb = np.asarray(img.convert("RGB"), dtype=np.uint8)
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return None
+    if (rgb[..., 0] == rgb[..., 1]).all() and (rgb[..., 1] == rgb[..., 2]).all():
+        return rgb[..., :1].copy()
+    return rgb
+
+
+def _target_size(shapes: list[tuple[int, int]]) -> tuple[int, int]:
+    """The most common (h, w), scaled down so its longer side is at most MAX_SIDE."""
+    h, w = Counter(shapes).most_common(1)[0][0]
+    scale = min(1.0, MAX_SIDE / max(h, w))
+    return max(1, round(h * scale)), max(1, round(w * scale))
+
+
+def _resize(arr: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    if arr.shape[:2] == size:
+        return arr
+    img = Image.fromarray(arr[..., 0] if arr.shape[2] == 1 else arr)
+    out = np.asarray(img.resize((size[1], size[0]), Image.Resampling.BILINEAR), dtype=np.uint8)
+    return out[..., None] if out.ndim == 2 else out
+
+
+def choose_positive(class_names: list[str], counts: dict[str, int], positive: str | None) -> tuple[str, str]:
+    """The positive class of a two-class set and the reason, as a sentence.
+
+    Given ``positive`` (a folder name, any case) wins; else the class that is not named like a healthy
+    class (NORMAL, healthy, negative, benign, control); else the rarer class.
+    """
+    if positive is not None:
+        match = [c for c in class_names if c.lower() == positive.lower()]
+        if not match:
+            raise DataError("The positive class given is not one of the zip's class folders; name a folder.")
+        return match[0], "as chosen"
+    normal = [c for c in class_names if NORMAL_NAMES.match(c)]
+    if len(normal) == 1:
+        other = next(c for c in class_names if c != normal[0])
+        return other, "because the other folder is named like the healthy class"
+    rarest = min(class_names, key=lambda c: (counts[c], c))
+    return rarest, "because it is the rarer class"
+
+
+def _check_classes(labels: list[str], splits: list[str | None]) -> list[str]:
+    classes = sorted(set(labels))
+    if not classes:
+        raise DataError(
+            "The zip has no readable PNG or JPEG images in class folders: put each class's images in its "
+            "own top-level folder (for example NORMAL/ and PNEUMONIA/) and zip those folders."
+        )
+    if len(classes) < 2:
+        raise DataError(
+            "The zip holds images of one class only; add a folder of images of at least one other class."
+        )
+    if any(s is not None for s in splits):
+        for part in ("train", "test"):
+            present = {lab for lab, s in zip(labels, splits, strict=True) if s == part}
+            if present != set(classes):
+                raise DataError(
+                    f"The zip's {part}/ folder lacks images of some class; every class needs images in "
+                    "both train/ and test/ (or leave out the split and let the app hold out a test set)."
+                )
+    return classes
+
+
+def read_image_zip(
+    raw: bytes, positive: str | None = None, max_images: int = MAX_IMAGES, source: str = "images"
+) -> ImageSet:
+    """The images of a zip of class folders (see the module docstring), decoded in memory.
+
+    ``positive`` names the positive class folder of a two-class zip (default: see :func:`choose_positive`).
+    Raises DataError with one sentence for an unsafe archive, no class folders, one class, a split
+    without every class in both parts, or more than ``max_images`` image files.
+    """
+    check_zip(raw, IMAGE_ZIP_LIMITS, what="zip file")
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        names = [i.filename for i in archive.infolist() if not i.is_dir() and not _IGNORED.search(i.filename)]
+        entries, loose = _layout(names)
+        if not entries:
+            raise DataError(
+                "The zip has no class folders: put each class's images in its own top-level folder "
+                "(for example NORMAL/ and PNEUMONIA/) and zip those folders."
+            )
+        if len(entries) > max_images:
+            raise DataError(
+                f"The zip holds {len(entries):,} files in class folders, more than the cap of "
+                f"{max_images:,} images; send a smaller sample (a stratified subset keeps the class balance)."
+            )
+        decoded, kept, skipped = [], [], []
+        for entry in entries:
+            arr = _decode(archive.read(entry.name))
+            if arr is None:
+                skipped.append(entry.name)
+            else:
+                decoded.append(arr)
+                kept.append(entry)
+    labels = [e.label for e in kept]
+    splits = [e.split for e in kept]
+    classes = _check_classes(labels, splits)
+    counts = Counter(labels)
+    notices = []
+    if len(classes) == 2:
+        pos, why = choose_positive(classes, dict(counts), positive)
+        classes = [c for c in classes if c != pos] + [pos]
+        notices.append(f"Positive class: {pos} ({why}); the other folder is the negative class.")
+    code = {c: i for i, c in enumerate(classes)}
+    size = _target_size([a.shape[:2] for a in decoded])
+    n_other = sum(a.shape[:2] != size for a in decoded)
+    colour = any(a.shape[2] == 3 for a in decoded)
+    images = np.stack(
+        [_resize(np.repeat(a, 3, axis=2) if colour and a.shape[2] == 1 else a, size) for a in decoded]
+    )
+    y = np.array([code[lab] for lab in labels], dtype=np.int64)
+    is_test = np.array([s == "test" for s in splits]) if splits and splits[0] is not None else None
+    if skipped:
+        notices.append(
+            f"{len(skipped)} file(s) were skipped because they are not readable PNG or JPEG images: "
+            f"{_listed(skipped)}."
+        )
+    if loose:
+        notices.append(f"{len(loose)} file(s) outside any class folder were ignored: {_listed(loose)}.")
+    if n_other:
+        notices.append(
+            f"{n_other} image(s) had another size than the most common one and were resized to "
+            f"{size[1]} x {size[0]} pixels (width x height; aspect ratio not kept)."
+        )
+    elif max(decoded[0].shape[:2]) > MAX_SIDE:
+        notices.append(f"Images were scaled down to {size[1]} x {size[0]} pixels to fit in memory.")
+    if is_test is not None:
+        notices.append(
+            f"The zip's test/ folder ({int(is_test.sum())} images) is the hold-out; it is never resampled "
+            "or fitted on."
+        )
+    return ImageSet(
+        images=images,
+        y=y,
+        class_names=tuple(classes),
+        names=tuple(e.name for e in kept),
+        is_test=is_test,
+        skipped=tuple(skipped),
+        notices=tuple(notices),
+        sha256=content_hash(images, y, is_test),
+        source=source,
+    )
+
+
+def read_unlabelled_zip(raw: bytes, max_images: int = MAX_IMAGES, source: str = "images") -> ImageSet:
+    """Every PNG/JPEG in a zip of new patients' images, any folders, no classes needed (for Predict).
+
+    The same archive checks, decoding, skipping and resizing as :func:`read_image_zip`; ``y`` is all 0
+    and ``class_names`` is ``("unlabelled",)``.
+    """
+    check_zip(raw, IMAGE_ZIP_LIMITS, what="zip file")
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        names = [i.filename for i in archive.infolist() if not i.is_dir() and not _IGNORED.search(i.filename)]
+        if len(names) > max_images:
+            raise DataError(
+                f"The zip holds {len(names):,} files, more than the cap of {max_images:,} images; "
+                "send the images in smaller batches."
+            )
+        pairs = [(n, _decode(archive.read(n))) for n in names]
+    kept = [(n, a) for n, a in pairs if a is not None]
+    skipped = [n for n, a in pairs if a is None]
+    if not kept:
+        raise DataError("The zip holds no readable PNG or JPEG images; add the images and zip them again.")
+    decoded = [a for _, a in kept]
+    size = _target_size([a.shape[:2] for a in decoded])
+    colour = any(a.shape[2] == 3 for a in decoded)
+    images = np.stack(
+        [_resize(np.repeat(a, 3, axis=2) if colour and a.shape[2] == 1 else a, size) for a in decoded]
+    )
+    notices = []
+    if skipped:
+        notices.append(
+            f"{len(skipped)} file(s) were skipped because they are not readable PNG or JPEG images: "
+            f"{_listed(skipped)}."
+        )
+    y = np.zeros(len(kept), dtype=np.int64)
+    return ImageSet(
+        images=images,
+        y=y,
+        class_names=("unlabelled",),
+        names=tuple(n for n, _ in kept),
+        is_test=None,
+        skipped=tuple(skipped),
+        notices=tuple(notices),
+        sha256=content_hash(images, y, None),
+        source=source,
+    )
+
+
+def write_image_zip(
+    images: np.ndarray,
+    labels: list[str],
+    split: list[str] | None = None,
+    fmt: str = "PNG",
+) -> bytes:
+    """A zip of class folders (``[split/]label/NNNNN.png``) built in memory; for tests, demos and export."""
+    buffer = io.BytesIO()
+    ext = "png" if fmt == "PNG" else "jpg"
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for i, (arr, label) in enumerate(zip(images, labels, strict=True)):
+            img_bytes = io.BytesIO()
+            a = np.asarray(arr, dtype=np.uint8)
+            Image.fromarray(a[..., 0] if a.ndim == 3 and a.shape[2] == 1 else a).save(img_bytes, fmt)
+            prefix = f"{split[i]}/" if split is not None else ""
+            archive.writestr(f"{prefix}{label}/{i:05d}.{ext}", img_bytes.getvalue())
+    return buffer.getvalue()

@@ -1,0 +1,256 @@
+"""Image panels (not a page): image-zip upload into the table flow, the example grid, FN/FP thumbnails, CAM.
+
+An image zip (or the bundled PneumoniaMNIST) becomes a feature table (:func:`imbalance_core.images.
+features.image_table`), so every page works on it as on a CSV; the image set itself stays in
+``st.session_state[K_IMAGES]`` for the panels here. The Data page calls :func:`use_image_zip`,
+:func:`bundled_button` and :func:`example_grid`; the Threshold page calls :func:`threshold_panel` at
+its end. Captions say that a heat map shows where the model's evidence came from, not a lesion.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from imbalance_core.errors import DataError
+from imbalance_core.images.bundled import load_pneumoniamnist
+from imbalance_core.images.extractors import DEFAULT_EXTRACTOR, EXTRACTORS
+from imbalance_core.images.features import LABEL, image_table
+from imbalance_core.images.intake import ImageSet, read_image_zip
+from imbalance_core.images.saliency import CAPTION, errors_at, overlay, saliency
+from imbalance_core.images.study import StudyResult, study_table
+from imbalance_core.intake.read import LoadedTable
+from imbalance_core.intake.task import TaskSpec
+from pages import common
+
+K_IMAGES = "image_set"  # (source, ImageSet, extractor) of the image data in use
+K_STUDY = "image_study"  # ((image sha256, extractor), StudyResult) of the last study run
+W_EXTRACTOR = "images_extractor"
+W_PICK = "images_cam_pick"
+THUMB = 96
+PER_CLASS = 8
+SHOWN_ERRORS = 12
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _read_zip_shared(sha256: str, _raw: bytes) -> ImageSet:
+    """Decode a zip once per content; shared by sessions, so named "images", never the upload's name."""
+    return read_image_zip(_raw)
+
+
+@st.cache_resource(show_spinner=False)
+def _bundled_images() -> ImageSet:
+    return load_pneumoniamnist()
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _table_shared(image_sha: str, extractor: str, _images: ImageSet, _progress) -> LoadedTable:
+    """Features once per (content, extractor); shared by sessions, so named "images"."""
+    return image_table(_images, extractor, "images", _progress)
+
+
+def _table(images: ImageSet, extractor: str, name: str) -> LoadedTable:
+    """The feature table under this session's name, with a progress bar (images/s, time left)."""
+    bar = st.progress(0.0, text="Extracting image features…")
+
+    def progress(done: int, total: int, rate: float, left: float) -> None:
+        bar.progress(
+            done / total, text=f"Features: {done:,}/{total:,} images, {rate:.0f} images/s, {left:.0f} s left"
+        )
+
+    try:
+        return replace(_table_shared(images.sha256, extractor, images, progress), name=name)
+    finally:
+        bar.empty()
+
+
+def _use(images: ImageSet, name: str, source: str) -> bool:
+    extractor = st.session_state.get(W_EXTRACTOR, DEFAULT_EXTRACTOR)
+    try:
+        table = _table(images, extractor, name)
+    except DataError as exc:
+        common.remember_error(exc)
+        return False
+    previous = {k: st.session_state.get(k) for k in (common.K_TABLE, common.K_SOURCE)}
+    st.session_state[common.K_TABLE] = table
+    st.session_state[common.K_SOURCE] = source
+    if not common.set_task(TaskSpec(label=LABEL, positive=(images.class_names[1],))):
+        st.session_state.update(previous)
+        return False
+    st.session_state[K_IMAGES] = (source, images, extractor)
+    st.session_state.pop(common.K_GUESS, None)
+    return True
+
+
+def use_image_zip(raw: bytes, name: str) -> bool:
+    """Read an uploaded image zip and switch to its features. False (state unchanged) on a DataError."""
+    sha = hashlib.sha256(raw).hexdigest()
+    try:
+        images = _read_zip_shared(sha, raw)
+    except DataError as exc:
+        common.remember_error(DataError(f"'{name}' was not loaded: {exc} The previous data stay in use."))
+        return False
+    return _use(images, name, f"upload:{sha}")
+
+
+def current_images() -> tuple[ImageSet, str] | None:
+    """The image set in use and its extractor, or None when the data in use are not images."""
+    stored = st.session_state.get(K_IMAGES)
+    if not stored or stored[0] != st.session_state.get(common.K_SOURCE):
+        return None
+    return stored[1], stored[2]
+
+
+def bundled_button() -> None:
+    """Extractor choice and the button that loads the bundled chest X-rays."""
+    st.selectbox(
+        "Image features",
+        list(EXTRACTORS),
+        key=W_EXTRACTOR,
+        format_func=lambda k: EXTRACTORS[k].name,
+        help="How an image becomes numbers; applies to the next image zip or the bundled X-rays. "
+        + " ".join(f"{s.name}: {s.explanation} ({s.cost})." for s in EXTRACTORS.values()),
+    )
+    if st.button("Use the bundled chest X-rays (PneumoniaMNIST)", key="images_bundled"):
+        _use(_bundled_images(), "PneumoniaMNIST (bundled)", "images:pneumoniamnist")
+        st.rerun()
+
+
+def _thumb(image: np.ndarray) -> np.ndarray:
+    """An image scaled to THUMB pixels wide for display (nearest neighbour: pixels stay visible)."""
+    from PIL import Image
+
+    arr = image[..., 0] if image.shape[2] == 1 else image
+    scale = max(1, THUMB // max(arr.shape[:2]))
+    return np.asarray(
+        Image.fromarray(arr).resize((arr.shape[1] * scale, arr.shape[0] * scale), Image.Resampling.NEAREST)
+    )
+
+
+def example_grid() -> None:
+    """A row of example images per class (Data page), with the notes from reading the zip."""
+    current = current_images()
+    if current is None:
+        return
+    images, extractor = current
+    st.subheader("Images", anchor=False)
+    st.caption(
+        f"{images.n_images:,} images; features: {EXTRACTORS[extractor].name}. "
+        + (
+            "The zip's test/ folder is listed; the pages hold out a stratified test set of their own."
+            if images.is_test is not None
+            else ""
+        )
+    )
+    for notice in images.notices:
+        st.info(common.plain(notice), icon=":material/info:")
+    for code, name in enumerate(images.class_names):
+        rows = np.flatnonzero(images.y == code)[:PER_CLASS]
+        st.markdown(f"**{common.plain(name)}** — {int((images.y == code).sum()):,} images")
+        st.image([_thumb(images.images[i]) for i in rows], width=THUMB)
+
+
+def threshold_panel(result, threshold: float | None) -> None:
+    """False negatives and false positives at the committed threshold, and a heat map for one of them."""
+    current = current_images()
+    data = common.current_data()
+    if current is None or data is None or threshold is None or not result.is_binary:
+        return
+    images, extractor = current
+    rows = np.asarray(data.source_rows if data.source_rows is not None else np.arange(len(data.y)))
+    picks = errors_at(rows[result.test_index], result.y_test, result.test_scores, threshold)
+    st.subheader("Images the model got wrong", anchor=False)
+    st.caption(
+        f"At the committed threshold {threshold:.3f}: {len(picks.false_negatives)} false negatives "
+        f"({common.plain(images.class_names[1])} called {common.plain(images.class_names[0])}; lowest score "
+        f"first) and {len(picks.false_positives)} false positives (highest score first), hold-out images."
+    )
+    for title, chosen in (
+        ("False negatives", picks.false_negatives),
+        ("False positives", picks.false_positives),
+    ):
+        st.markdown(f"**{title}**")
+        if chosen:
+            st.image([_thumb(images.images[i]) for i in chosen[:SHOWN_ERRORS]], width=THUMB)
+        else:
+            st.caption("None.")
+    options = list(picks.false_negatives[:SHOWN_ERRORS]) + list(picks.false_positives[:SHOWN_ERRORS])
+    if not options:
+        return
+    labels = {i: ("FN" if i in picks.false_negatives else "FP") + f" {n + 1}" for n, i in enumerate(options)}
+    pick = st.selectbox("Heat map for", options, key=W_PICK, format_func=lambda i: labels[i])
+    heat = saliency(images.images[pick], result.pipeline, extractor)
+    method = (
+        "class-activation map (exact: CNN + linear model)"
+        if heat.method == "cam"
+        else "occlusion sensitivity"
+    )
+    left, right = st.columns(2)
+    left.image(_thumb(images.images[pick]), caption="Image", width=2 * THUMB)
+    right.image(
+        _thumb(overlay(images.images[pick], heat.heat)),
+        caption=f"{method}; score {heat.score:.3f}",
+        width=2 * THUMB,
+    )
+    st.caption(common.plain(CAPTION.format(positive=images.class_names[1])))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _study_shared(image_sha: str, extractor: str, _images: ImageSet, _progress) -> StudyResult:
+    """The study's table once per (content, extractor); holds no user name."""
+    return study_table(_images, extractor, progress=_progress)
+
+
+def study_panel() -> None:
+    """Compare page, image data only: the chest X-ray study's technique table on the hold-out."""
+    current = current_images()
+    if current is None or len(current[0].class_names) != 2:
+        return
+    images, extractor = current
+    st.divider()
+    st.subheader("The chest X-ray study's table", anchor=False)
+    hold_out = "the zip's test/ folder" if images.is_test is not None else "a stratified 25 % hold-out"
+    st.caption(
+        "Every technique of the study (plus class weights and a moved threshold) with logistic regression "
+        f"on {EXTRACTORS[extractor].name}, scored on {hold_out}. Takes minutes: each technique is "
+        "cross-validated."
+    )
+    key = (images.sha256, extractor)
+    if st.button("Run the study's table", key="images_study_run", icon=":material/table:"):
+        bar = st.progress(0.0, text="Starting…")
+        st.session_state[K_STUDY] = (
+            key,
+            _study_shared(*key, images, lambda text, f: bar.progress(f, text=text)),
+        )
+        bar.empty()
+    stored = st.session_state.get(K_STUDY)
+    if not stored or stored[0] != key:
+        return
+    result = stored[1]
+    frame = pd.DataFrame(
+        [
+            {
+                "Technique": r.name,
+                "Threshold": r.threshold,
+                "Balanced accuracy": r.balanced_accuracy,
+                "Recall": r.recall,
+                "F1": r.f1,
+                "TP": r.tp,
+                "TN": r.tn,
+                "FP": r.fp,
+                "FN": r.fn,
+                "ROC AUC": r.roc_auc,
+            }
+            for r in result.rows
+        ]
+    )
+    counts = " / ".join(f"{n} {common.plain(name)}" for name, n in result.test_counts.items())
+    st.caption(
+        f"Hold-out: {result.n_test} images ({counts}); positive class {common.plain(result.positive)}."
+    )
+    st.dataframe(frame, hide_index=True, width="stretch")
+    st.caption(common.plain(result.note))
