@@ -85,7 +85,9 @@ def training_args(settings: TrainSettings, *, classifier: bool = True) -> list[s
         ("--cv", classifier and settings.cv != defaults.cv, str(settings.cv)),
         ("--test-size", settings.test_size != defaults.test_size, f"{settings.test_size:g}"),
         ("--seed", settings.seed != defaults.seed, str(settings.seed)),
-        ("--group-by", bool(settings.group_by), settings.group_by),
+        # always said: the CLI's default 'auto' groups by a repeating ID column, so a page split by row
+        # on such data must print 'none' for the command to reproduce it
+        ("--group-by", True, settings.group_by or "none"),
         ("--recalibrate", classifier and settings.recalibrate != defaults.recalibrate, settings.recalibrate),
     )
     for flag, wanted, value in optional:

@@ -200,8 +200,15 @@ def package_versions() -> dict[str, str]:
 
 
 def new_export_id() -> str:
-    """A short random id for an export's file name and content (downloads must never look alike)."""
-    return secrets.token_hex(6)
+    """A short random id for an export's file name and content (downloads must never look alike).
+
+    Twelve hex digits with at least one letter: an all-digit id (about 1 in 280) would be read back as
+    a number by pandas and spreadsheets (and lose its leading zeros), so it no longer matched its file.
+    """
+    while True:
+        candidate = secrets.token_hex(6)
+        if not candidate.isdigit():
+            return candidate
 
 
 def strip_samplers(pipeline: Any) -> Pipeline:

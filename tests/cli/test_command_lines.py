@@ -63,7 +63,7 @@ def test_defaults_give_a_short_line(hcv_table):
     line = command_lines.evaluate_command("f.csv", spec, TrainSettings(), 0.5, 0.1)
     assert line == (
         "python -m imbalance_core evaluate f.csv --label Category --sampler none --classifier logreg "
-        "--threshold 0.5 --prevalence 0.1"
+        "--group-by none --threshold 0.5 --prevalence 0.1"
     )
     args = _parse(line)
     assert spec_from_args(args, hcv_table) == spec

@@ -32,3 +32,11 @@ def test_page_command_line_parses_back() -> None:
     assert flags[flags.index("--group-by") + 1] == "patient_nbr"
     args = _args(*shlex.split(shlex.join(flags)))
     assert settings_from_args(args, "none", "logreg", diabetes_head()).group_by == "patient_nbr"
+
+
+def test_a_page_split_by_row_prints_none_so_auto_does_not_group_the_cli_run() -> None:
+    """Split by patient turned off on the page: the line must not fall back to the CLI's 'auto'."""
+    flags = command_lines.training_args(TrainSettings(group_by=""))
+    assert flags[flags.index("--group-by") + 1] == "none"
+    args = _args(*shlex.split(shlex.join(flags)))
+    assert settings_from_args(args, "none", "logreg", diabetes_head()).group_by == ""

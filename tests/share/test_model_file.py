@@ -246,3 +246,14 @@ def test_model_saved_before_zero_missing_existed_still_loads(pima_saved):
     loaded = model_file.loads(raw)
     assert loaded.metadata.zero_missing == ()
     assert loaded.metadata.feature_names == pima_saved.metadata.feature_names
+
+
+def test_export_id_is_never_read_back_as_a_number(monkeypatch):
+    """An all-digit id (e.g. '123456789012') became a float in pandas and lost its match with the file."""
+    draws = iter(["123456789012", "000000000042", "0a1b2c3d4e5f"])
+    monkeypatch.setattr(model_file.secrets, "token_hex", lambda n: next(draws))
+    assert model_file.new_export_id() == "0a1b2c3d4e5f"
+    monkeypatch.undo()
+    ids = {model_file.new_export_id() for _ in range(2000)}
+    assert len(ids) == 2000 and all(len(i) == 12 and not i.isdigit() for i in ids)
+    assert all(int(i, 16) >= 0 for i in ids)
