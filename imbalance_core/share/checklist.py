@@ -390,6 +390,18 @@ def with_pages(content: Any, pdf: bytes) -> Any:
     return dataclasses.replace(content, sections=tuple(sections))
 
 
+def stard_items(inputs: Any) -> tuple[Item, ...]:
+    """STARD 2015 items; with a committed rule-out / rule-in rule, item 15 (indeterminate results) is
+    answered by the decision-threshold section's zone table."""
+    if getattr(inputs, "rule", None) is None:
+        return STARD
+    answered = Item(
+        "STARD 2015", "15", "Handling of indeterminate results", THRESHOLD,
+        "the rule-out / indeterminate / rule-in zones, with the count sent for further testing",
+    )  # fmt: skip
+    return tuple(answered if item.number == "15" else item for item in STARD)
+
+
 def checklist_section(inputs: Any, titles: Sequence[str]) -> Any:
     """The appendix section: two tables (TRIPOD+AI, STARD 2015) pointing into the report's sections."""
     from imbalance_core.share.report import Section, TableBlock
@@ -413,7 +425,7 @@ def checklist_section(inputs: Any, titles: Sequence[str]) -> Any:
     stard = TableBlock(
         "STARD 2015",
         ("Item", "Topic", "Where answered"),
-        checklist_rows(STARD, titles, {"12a": interval}),
+        checklist_rows(stard_items(inputs), titles, {"12a": interval}),
         widths=(0.5, 2.4, 3.6),
     )
     return Section(APPENDIX_TITLE, (intro,), (tripod, stard))

@@ -196,3 +196,15 @@ def test_checklist_item_15_points_to_the_threshold_interval_of_section_4(built):
     section = next(s for s in content.sections if "Decision threshold" in s.title)
     text = " ".join(str(p) for p in getattr(section, "paragraphs", ()))
     assert "Threshold uncertainty" in text
+
+
+def test_stard_15_points_to_the_zones_only_when_a_rule_is_committed(built):
+    data, result, content, _ = built
+    stard = {r[0]: r[2] for r in content.table("STARD 2015").rows}
+    assert stard["15"] == checklist.AUTHORS
+    inputs = report.ReportInputs(data=data, result=result, threshold=THRESHOLD, rule=(0.05, 0.6))
+    ruled = report.build_report_content(inputs)
+    stard = {r[0]: r[2] for r in ruled.table("STARD 2015").rows}
+    assert "Decision threshold" in stard["15"] and "indeterminate" in stard["15"]
+    section = next(s for s in ruled.sections if "Decision threshold" in s.title)
+    assert any("Indeterminate" in " ".join(map(str, row)) for t in section.tables for row in t.rows)
