@@ -750,9 +750,7 @@ def _read_with_encoding(src: _Source, encoding: str, errors: str = "strict") -> 
     return {"frame": frame, "dialect": dialect, "renamed": renamed, "notices": notices}
 
 
-def _row_shapes(
-    src: _Source, dialect: _Dialect, n_columns: int, skiprows: int
-) -> tuple[list[str], int, int]:
+def _row_shapes(src: _Source, dialect: _Dialect, n_columns: int, skiprows: int) -> tuple[list[str], int, int]:
     """Refuse rows with extra non-empty fields; notices for short rows (see :mod:`row_shape`).
 
     Returns the notices, the widest row's field count and the header's line number.
