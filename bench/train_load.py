@@ -181,9 +181,7 @@ def main() -> int:
                 )
             except Exception:  # a busy shared machine: say so rather than wait on
                 done = sum(t[1].get_by_text("Trained in").count() > 0 for t in trainers)
-                print(
-                    f"{done} of {TRAINERS} finished {time.perf_counter() - started:.1f} s after start"
-                )
+                print(f"{done} of {TRAINERS} finished {time.perf_counter() - started:.1f} s after start")
             browser.close()
     finally:
         proc.terminate()
