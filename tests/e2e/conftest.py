@@ -84,16 +84,28 @@ def start_streamlit(
     raise RuntimeError("streamlit did not become healthy within 90 s")
 
 
-@pytest.fixture(scope="session")
-def app_url() -> Iterator[str]:
-    """The real app, started once for the browser tests."""
-    proc, url = start_streamlit()
-    yield url
+def stop(proc: subprocess.Popen) -> None:
+    """End a server started by :func:`start_streamlit`: terminate, and kill if it lingers."""
     proc.terminate()
     try:
         proc.wait(10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+def serve(script: str | Path = "app.py", cwd: str | Path = ROOT) -> Iterator[str]:
+    """For a fixture: ``yield from serve(...)`` runs the server for the fixture's scope."""
+    proc, url = start_streamlit(script, cwd=cwd)
+    try:
+        yield url
+    finally:
+        stop(proc)
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    """The real app, started once for the browser tests."""
+    yield from serve()
 
 
 @pytest.fixture(scope="session")

@@ -4,13 +4,12 @@ stop of their value)."""
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 
 import pytest
 
 from tests.e2e.apps.payloads import synthetic_payload
-from tests.e2e.conftest import start_streamlit, wait_for_app
+from tests.e2e.conftest import serve, wait_for_app
 
 pytestmark = pytest.mark.e2e
 RANGE = '[data-testid="te-range"]'
@@ -18,13 +17,7 @@ RANGE = '[data-testid="te-range"]'
 
 @pytest.fixture(scope="module")
 def explorer_url() -> Iterator[str]:
-    proc, url = start_streamlit("tests/e2e/apps/explorer_app.py")
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    yield from serve("tests/e2e/apps/explorer_app.py")
 
 
 def _show_stop(page, index: int) -> str:

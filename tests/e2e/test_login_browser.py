@@ -9,13 +9,12 @@ secret is ever written into the repository. Everything listens on 127.0.0.1.
 from __future__ import annotations
 
 import shutil
-import subprocess
 import threading
 from collections.abc import Iterator
 
 import pytest
 
-from tests.e2e.conftest import ROOT, screenshot, start_streamlit, wait_for_app
+from tests.e2e.conftest import ROOT, screenshot, serve, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -70,13 +69,7 @@ def login_app(provider: str, tmp_path_factory: pytest.TempPathFactory, monkeypat
     )
     monkeypatch_module.delenv("IMBALANCE_LAB_ALLOWED_EMAILS", raising=False)
     monkeypatch_module.setenv("NO_PROXY", "127.0.0.1,localhost")
-    proc, url = start_streamlit(ROOT / "app.py", cwd=folder)
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    yield from serve(ROOT / "app.py", cwd=folder)
 
 
 def _nav_links(pg) -> list[str]:

@@ -9,7 +9,6 @@ both modes go to test-output/.
 from __future__ import annotations
 
 import os
-import subprocess
 import time
 from collections.abc import Iterator
 
@@ -19,7 +18,7 @@ import pytest
 from imbalance_core.evaluation import rule_zones
 from tests.e2e.apps.payloads import synthetic_scores
 from tests.e2e.apps.rule_payloads import rule_payload
-from tests.e2e.conftest import start_streamlit, wait_for_app
+from tests.e2e.conftest import start_streamlit, stop, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -34,12 +33,10 @@ def _server(mode: str) -> Iterator[str]:
         proc, url = start_streamlit("tests/e2e/apps/rule_app.py")
     finally:
         os.environ.pop("EXPLORER_MODE", None)
-    yield url
-    proc.terminate()
     try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        yield url
+    finally:
+        stop(proc)
 
 
 @pytest.fixture(scope="module")

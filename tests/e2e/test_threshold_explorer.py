@@ -9,7 +9,6 @@ confusion matrix computed from the raw scores.
 from __future__ import annotations
 
 import re
-import subprocess
 import time
 from collections.abc import Iterator
 
@@ -18,7 +17,7 @@ import pytest
 from sklearn.metrics import confusion_matrix, recall_score
 
 from tests.e2e.apps.payloads import MALICIOUS_LABEL, synthetic_payload, synthetic_scores
-from tests.e2e.conftest import start_streamlit, train_default_model, wait_for_app
+from tests.e2e.conftest import serve, train_default_model, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -28,13 +27,7 @@ RANGE = '[data-testid="te-range"]'
 
 @pytest.fixture(scope="module")
 def explorer_url() -> Iterator[str]:
-    proc, url = start_streamlit("tests/e2e/apps/explorer_app.py")
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    yield from serve("tests/e2e/apps/explorer_app.py")
 
 
 @pytest.fixture(scope="module")
