@@ -126,3 +126,25 @@ def test_upload_zip_train_and_see_false_negatives_with_a_heat_map(
     main_text = pg.locator('[data-testid="stMain"]').inner_text()
     assert "Hold-out: 50 images" in main_text  # the pages' stratified 25 % of 200
     screenshot(pg, output_dir / "images_compare_study.png")
+
+
+def test_bundled_xrays_train_on_their_624_test_images(page, app_url: str, output_dir: Path) -> None:
+    """The bundled PneumoniaMNIST: the Train page holds out exactly its test set and says so."""
+    pg = page
+    pg.goto(app_url)
+    wait_for_app(pg)
+    pg.wait_for_selector("h1:has-text('Data')")
+    pg.get_by_role("button", name="Use the bundled chest X-rays (PneumoniaMNIST)").click()
+    pg.wait_for_selector("h3:has-text('Images')", timeout=180_000)
+    wait_for_app(pg)
+    open_page(pg, "Train")
+    pg.wait_for_selector("h1:has-text('Train')")
+    said = "Hold-out: the zip's test/ folder, 624 images (234 / 390), never resampled or augmented"
+    pg.get_by_text(said).first.wait_for()  # before training: from the data
+    pg.locator('[data-testid="stBaseButton-primary"]', has_text="Train").first.click()
+    pg.wait_for_selector("text=Cross-validation summary", timeout=300_000)
+    wait_for_app(pg)
+    text = pg.locator('[data-testid="stMain"]').inner_text()
+    assert text.count(said) == 2, "the result does not name the test/ folder hold-out"
+    assert "(n = 624, 390 positive)" in text
+    screenshot(pg, output_dir / "images_train_bundled_holdout.png")
