@@ -585,9 +585,13 @@ def equivalent_command(build: Callable[[str, TaskSpec], str]) -> None:
     table = current_table()
     if spec is None or table is None:
         return
+    from pages import image_view  # image data: the extractor is part of the command (issue 16)
+
     file_arg = command_lines.file_argument(st.session_state.get(K_SOURCE, ""), table.name)
+    current = image_view.current_images()
+    line = command_lines.with_extractor(build(file_arg, spec), current[1] if current else None)
     st.markdown("**Equivalent command**")
-    st.code(build(file_arg, spec), language="bash", wrap_lines=True)
+    st.code(line, language="bash", wrap_lines=True)
 
 
 # --- chrome shared by all pages -----------------------------------------------------------------

@@ -141,7 +141,7 @@ def example_grid() -> None:
     st.caption(
         f"{images.n_images:,} images; features: {EXTRACTORS[extractor].name}. "
         + (
-            "The zip's test/ folder is listed; the pages hold out a stratified test set of their own."
+            "The zip's test/ folder is the hold-out on every page (never resampled or augmented)."
             if images.is_test is not None
             else ""
         )

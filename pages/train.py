@@ -27,6 +27,7 @@ from imbalance_core.intake.task import PreparedData
 from imbalance_core.learn.classifiers import CLASSIFIERS, WEIGHTINGS, ParamSpec
 from imbalance_core.learn.clinical_bounds import suggest_all
 from imbalance_core.learn.samplers import SAMPLERS, SamplerSpec
+from imbalance_core.learn.splitting import fixed_holdout_text
 from imbalance_core.learn.training import TrainResult, TrainSettings, weighting_overlap_notice
 from pages import calibration_view, cluster_view, common
 
@@ -321,6 +322,14 @@ def settings_form(data: PreparedData) -> TrainSettings:
             )
         )
         seed = int(c3.number_input("Seed", min_value=0, max_value=2**31 - 1, step=1, key=W_SEED))
+        if data.holdout is not None:  # an image zip's test/ folder (issue 16): the test share does not apply
+            st.caption(
+                common.plain(
+                    "Hold-out: "
+                    + fixed_holdout_text(data.holdout_name, data.class_names, data.y[data.holdout])
+                    + "; the test share does not apply."
+                )
+            )
         group_by = group_by_choice(data)
     defaults = dict(model.defaults())
     params = tuple((name, value) for name, value in params if value != defaults.get(name))
@@ -449,6 +458,12 @@ def show_result(result: TrainResult) -> None:
         )
     with right:
         _holdout_headline(result)
+        if result.holdout_name:
+            st.caption(
+                common.plain(
+                    "Hold-out: " + fixed_holdout_text(result.holdout_name, result.class_names, result.y_test)
+                )
+            )
     for notice in result.notices:
         st.info(common.plain(notice), icon=":material/info:")
     clipped = clipping_sentence(result)

@@ -26,13 +26,25 @@ PROGRAM = ("python", "-m", "imbalance_core")
 def file_argument(source: str, file_name: str) -> str:
     """FILE for the CLI: a bundled set's path relative to the checkout, else the uploaded file's name.
 
-    source: the app's data source tag, ``"bundled:<key>"`` or anything else for an upload.
+    source: the app's data source tag, ``"bundled:<key>"``, ``"images:<word>"`` (the bundled image set,
+    which the CLI names by that word, e.g. ``pneumoniamnist``) or anything else for an upload.
     """
     kind, _, key = source.partition(":")
+    if kind == "images" and key:
+        return key
     if kind == "bundled" and key in bundled.BUNDLED:
         path = bundled.BUNDLED[key].path
         return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
     return file_name
+
+
+def with_extractor(line: str, extractor: str | None) -> str:
+    """``line`` with ``--extractor KEY`` appended for image data (None: a table, unchanged).
+
+    The page's features came from that extractor; without the flag the CLI would use the default one
+    and print other numbers.
+    """
+    return line if not extractor else f"{line} {shlex.join(['--extractor', extractor])}"
 
 
 def ratio_text(ratio: float) -> str:

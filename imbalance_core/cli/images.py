@@ -6,8 +6,8 @@
 ``ZIP`` is a zip of class folders (optionally ``train/`` + ``test/`` inside) or the word
 ``pneumoniamnist`` for the bundled demo. ``images-features`` writes one row per image: ``class``,
 ``file`` and the features; ``evaluate FILE --label class`` reads it (the file name is excluded as an
-identifier). ``evaluate`` / ``compare`` / ``report`` also take ``ZIP --label class`` directly
-(features of the default extractor; the usual stratified split). ``images-study`` prints the chest
+identifier). ``evaluate`` / ``compare`` / ``report`` also take ``ZIP --label class [--extractor KEY]``
+directly (a zip's test/ folder is then the hold-out, as on the pages). ``images-study`` prints the chest
 X-ray study's table: technique x (balanced accuracy, recall, F1, TP, TN, FP, FN) on the hold-out
 (the zip's test/ folder; PneumoniaMNIST's 624 test images).
 """
@@ -57,16 +57,22 @@ def load_images(source: str, positive: str | None = None) -> ImageSet:
     return read_image_zip(read_image_bytes(source), positive=positive, source=Path(source).name)
 
 
-def image_source_table(source: str) -> LoadedTable | None:
-    """The feature table (default extractor) of an image zip or the bundled demo; None for other files.
+def image_source_table(source: str, extractor: str | None = None) -> LoadedTable | None:
+    """The feature table (``extractor``, else the default) of an image zip or the bundled demo; None for
+    other files (DataError if an extractor was asked for a table: it would be silently ignored).
 
-    Lets ``evaluate`` / ``compare`` / ``report`` take an image zip with ``--label class``; their split is
-    the usual stratified one (``images-study`` keeps a zip's test/ folder as the hold-out).
+    Lets ``evaluate`` / ``compare`` / ``report`` take an image zip with ``--label class``; a zip's test/
+    folder is the hold-out there too (as in ``images-study`` and on the pages), so the pages' printed
+    ``evaluate`` line reproduces their numbers.
     """
     text = str(source)
     if not (text.lower().endswith(".zip") or text.lower() == BUNDLED_WORD):
+        if extractor:
+            raise DataError(
+                f"--extractor applies to image zips and '{BUNDLED_WORD}' only; leave it out for a table."
+            )
         return None
-    return image_table(load_images(text), DEFAULT_EXTRACTOR, Path(text).name, _progress)
+    return image_table(load_images(text), extractor or DEFAULT_EXTRACTOR, Path(text).name, _progress)
 
 
 def _progress(done: int, total: int, rate: float, left: float) -> None:

@@ -22,6 +22,7 @@ from imbalance_core.evaluation.thresholds import (
     parse_pick,
     run_pick,
 )
+from imbalance_core.images.extractors import DEFAULT_EXTRACTOR, EXTRACTORS
 from imbalance_core.intake.read import LoadedTable, read_table
 from imbalance_core.intake.task import PreparedData, TaskSpec, label_classes, prepare
 from imbalance_core.learn.classifiers import CLASSIFIERS, WEIGHTINGS
@@ -93,6 +94,13 @@ def add_data_args(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="COL",
         help="leave out a column kept by default; may be repeated",
+    )
+    parser.add_argument(
+        "--extractor",
+        choices=list(EXTRACTORS),
+        default=None,
+        help="image zips and 'pneumoniamnist' only: how an image becomes features "
+        f"(default {DEFAULT_EXTRACTOR}); a zip's test/ folder is the hold-out",
     )
 
 
@@ -427,11 +435,12 @@ def subgroup_table_from_args(
 def load_prepared(args: argparse.Namespace) -> PreparedData:
     """Read FILE and prepare the task chosen by :func:`add_data_args` flags.
 
-    An image zip (or ``pneumoniamnist``) is read as its feature table (default extractor; label ``class``).
+    An image zip (or ``pneumoniamnist``) is read as its feature table (``--extractor``, else the default;
+    label ``class``; a zip's test/ folder is the hold-out, as on the pages).
     """
     from imbalance_core.cli.images import image_source_table  # images imports compare, which imports us
 
-    table = image_source_table(args.file) or read_table(args.file)
+    table = image_source_table(args.file, getattr(args, "extractor", None)) or read_table(args.file)
     return prepare(table, spec_from_args(args, table))
 
 

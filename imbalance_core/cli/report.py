@@ -127,7 +127,7 @@ def decision_request(args: argparse.Namespace, table: Any) -> Any:
 def run(args: argparse.Namespace) -> int:
     """Read, train, pick, build the content once, render the PDF (and HTML / model if asked)."""
     rule = rule_from_args(args)  # checked before training: a bad pair fails at once
-    table = image_source_table(args.file) or read_table(args.file)  # an image zip: its feature table
+    table = image_source_table(args.file, args.extractor) or read_table(args.file)  # an image zip
     spec = spec_from_args(args, table)
     data = prepare(table, spec)
     settings = _settings_from_args(args, args.sampler, args.classifier, data)

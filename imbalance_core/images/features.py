@@ -22,6 +22,8 @@ from imbalance_core.intake.task import PreparedData
 LABEL = "class"
 #: Name of the file-name column in a feature table (not a feature).
 FILE = "file"
+#: How the pages, the report and the CLI name the hold-out a zip's test/ folder fixes.
+TEST_FOLDER = "the zip's test/ folder"
 
 
 def feature_names(key: str, n: int) -> tuple[str, ...]:
@@ -47,6 +49,8 @@ def prepare_images(image_set: ImageSet, extractor: str, progress: Progress | Non
         notices=tuple(image_set.notices),
         label_counts=image_set.class_counts,
         source_rows=np.arange(image_set.n_images),
+        holdout=image_set.is_test,
+        holdout_name=TEST_FOLDER if image_set.is_test is not None else "",
     )
 
 
@@ -67,7 +71,9 @@ def image_table(
     image_set: ImageSet, extractor: str, name: str, progress: Progress | None = None
 ) -> LoadedTable:
     """The feature table as a :class:`~imbalance_core.intake.read.LoadedTable`, so the pages' table flow
-    (task, profile, training, threshold, report) takes an image set like a CSV. Rows follow the images."""
+    (task, profile, training, threshold, report) takes an image set like a CSV. Rows follow the images;
+    a zip's test/ folder travels along as the table's fixed hold-out, so every page and ``evaluate ZIP``
+    hold out exactly those images."""
     frame = feature_table(image_set, extractor, progress)
     return LoadedTable(
         frame=frame,
@@ -78,4 +84,6 @@ def image_table(
         delimiter=",",
         decimal=".",
         notices=tuple(image_set.notices),
+        holdout=image_set.is_test,
+        holdout_name=TEST_FOLDER if image_set.is_test is not None else "",
     )

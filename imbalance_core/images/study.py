@@ -31,7 +31,7 @@ from imbalance_core.errors import DataError
 from imbalance_core.evaluation.thresholds import pick_youden
 from imbalance_core.images.augment import CHEST_XRAY, AugmentSettings, augmented_features
 from imbalance_core.images.extractors import get_extractor
-from imbalance_core.images.features import prepare_images
+from imbalance_core.images.features import TEST_FOLDER, prepare_images
 from imbalance_core.images.intake import ImageSet
 from imbalance_core.intake.task import PreparedData
 from imbalance_core.learn.training import (
@@ -62,10 +62,14 @@ STUDY_NOTE = (
 def image_split(
     image_set: ImageSet, data: PreparedData, settings: TrainSettings
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(train, test) positions: the zip's test/ folder when it has one, else the stratified split."""
-    if image_set.is_test is None:
-        return split_indices(data, settings)
-    return np.flatnonzero(~image_set.is_test), np.flatnonzero(image_set.is_test)
+    """(train, test) positions: the zip's test/ folder when it has one, else the stratified split.
+
+    The same split as the pages' (:func:`~imbalance_core.learn.training.split_indices` honours the fixed
+    hold-out that :func:`~imbalance_core.images.features.prepare_images` puts on ``data``).
+    """
+    if image_set.is_test is not None and data.holdout is None:
+        data = dataclasses.replace(data, holdout=image_set.is_test, holdout_name=TEST_FOLDER)
+    return split_indices(data, settings)
 
 
 def fit_and_score_images(

@@ -94,6 +94,8 @@ class LoadedTable:
         only columns with a non-zero count.
     unit_columns: column -> unit spellings stripped from its cells.
     renamed_columns: new name -> name in the file (blank or duplicated headers).
+    holdout / holdout_name: a hold-out fixed by the source (True per ``frame`` row in it; an image zip's
+        test/ folder) and how to name it; None = training splits off its own.
     """
 
     frame: pd.DataFrame
@@ -110,6 +112,8 @@ class LoadedTable:
     infinite_counts: dict[str, int] = field(default_factory=dict)
     non_numeric_counts: dict[str, int] = field(default_factory=dict)
     renamed_columns: dict[str, str] = field(default_factory=dict)
+    holdout: np.ndarray | None = None
+    holdout_name: str = ""
 
     @property
     def n_rows(self) -> int:

@@ -84,6 +84,8 @@ class PreparedData:
     repeated_ids: ID columns whose values repeat (several rows per patient), most groups first
         (:mod:`imbalance_core.intake.identifiers`); excluded from X unless put back.
     groups: column -> group code per kept row for each of ``repeated_ids`` (training splits by it).
+    holdout / holdout_name: per kept row, True when it is in a hold-out fixed by the source (an image
+        zip's test/ folder; training then uses it instead of a random split), and its name; None = none.
     """
 
     X: pd.DataFrame
@@ -104,6 +106,8 @@ class PreparedData:
     zero_missing_counts: dict[str, int] = field(default_factory=dict)
     repeated_ids: tuple[RepeatedId, ...] = ()
     groups: dict[str, np.ndarray] = field(default_factory=dict)
+    holdout: np.ndarray | None = None
+    holdout_name: str = ""
 
     @property
     def is_binary(self) -> bool:
@@ -676,4 +680,6 @@ def prepare(table: LoadedTable, spec: TaskSpec) -> PreparedData:
         zero_missing_counts=zero_counts,
         repeated_ids=repeated,
         groups={found.column: group_codes(frame[found.column]) for found in repeated},
+        holdout=None if table.holdout is None else np.asarray(table.holdout, dtype=bool)[rows],
+        holdout_name=table.holdout_name,
     )

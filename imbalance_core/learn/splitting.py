@@ -101,3 +101,15 @@ def grouped_folds(
                 "or turn off 'split by patient'."
             )
     return out
+
+
+def fixed_holdout_text(holdout_name: str, class_names: tuple[str, ...], y_test: np.ndarray) -> str:
+    """The sentence for a hold-out the source fixed: "<name>, 624 images (234 / 390), never resampled ...".
+
+    The counts follow ``class_names``; "" when ``holdout_name`` is empty (the hold-out was split here).
+    """
+    if not holdout_name:
+        return ""
+    counts = np.bincount(np.asarray(y_test, dtype=np.int64), minlength=len(class_names))
+    per_class = " / ".join(f"{int(n):,}" for n in counts)
+    return f"{holdout_name}, {len(y_test):,} images ({per_class}), never resampled or augmented"

@@ -157,6 +157,7 @@ class TrainResult:
     raw_test_scores: np.ndarray | None = None
     raw_oof_scores: np.ndarray | None = None
     calibrator: Any = None
+    holdout_name: str = ""  # the hold-out the source fixed (an image zip's test/ folder); "" = split here
 
     @property
     def is_binary(self) -> bool:
@@ -345,7 +346,12 @@ def _dedupe(items: Sequence[str]) -> tuple[str, ...]:
 
 
 def split_indices(data: PreparedData, settings: TrainSettings) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted row positions (train, test) of the stratified hold-out split; the same for one seed."""
+    """Sorted row positions (train, test) of the stratified hold-out split; the same for one seed.
+
+    A hold-out fixed by the source (``data.holdout``, e.g. an image zip's test/ folder) is used as it is.
+    """
+    if data.holdout is not None:
+        return fixed_split(data)
     y = np.asarray(data.y)
     counts = np.bincount(y, minlength=len(data.class_names))
     if (counts < 2).any():
@@ -363,6 +369,20 @@ def split_indices(data: PreparedData, settings: TrainSettings) -> tuple[np.ndarr
             "The test share is too small or too large to hold every class; choose a share nearer 0.25."
         ) from None
     return np.sort(train_idx), np.sort(test_idx)
+
+
+def fixed_split(data: PreparedData) -> tuple[np.ndarray, np.ndarray]:
+    """(train, test) positions of the hold-out the source fixed; DataError if a part lacks a class."""
+    holdout = np.asarray(data.holdout, dtype=bool)
+    train_idx, test_idx = np.flatnonzero(~holdout), np.flatnonzero(holdout)
+    y = np.asarray(data.y)
+    for part, rows in (("training part", train_idx), ("hold-out", test_idx)):
+        if len(np.unique(y[rows])) < len(data.class_names):
+            raise DataError(
+                f"The {part} of {data.holdout_name or 'the fixed split'} does not hold every class; "
+                "put images of every class in both train/ and test/, or remove the split."
+            )
+    return train_idx, test_idx
 
 
 def row_groups(data: PreparedData, settings: TrainSettings) -> np.ndarray:
@@ -523,6 +543,7 @@ def assemble(
         pipeline=final.pipeline,
         notices=_dedupe(all_notices),
         clipped_counts=_clipped_by_name(final),
+        holdout_name=data.holdout_name if data.holdout is not None else "",
     )
     return apply_recalibration(result, folds)
 

@@ -406,9 +406,17 @@ def zero_missing_table(counts: dict[str, int], n: int, features: tuple[str, ...]
     )
 
 
-def _method_rows(settings: Any) -> tuple[tuple[str, str], ...]:
+def _method_rows(settings: Any, result: Any = None) -> tuple[tuple[str, str], ...]:
+    """The Method table's rows; ``result`` names a hold-out the source fixed (an image zip's test/ folder)."""
     from imbalance_core.learn.classifiers import WEIGHTINGS, get_classifier
     from imbalance_core.learn.samplers import get_sampler
+    from imbalance_core.learn.splitting import fixed_holdout_text
+
+    fixed = (
+        fixed_holdout_text(getattr(result, "holdout_name", ""), result.class_names, result.y_test)
+        if result is not None
+        else ""
+    )
 
     sampler, model = get_sampler(settings.sampler), get_classifier(settings.classifier)
     resolved = model.resolve(settings.params)
@@ -437,7 +445,7 @@ def _method_rows(settings: Any) -> tuple[tuple[str, str], ...]:
         ("Classifier parameters", params),
         (
             "Hold-out split",
-            f"stratified, {fmt_pct(settings.test_size)} of patients held out, never resampled",
+            fixed or f"stratified, {fmt_pct(settings.test_size)} of patients held out, never resampled",
         ),
         (
             "Cross-validation",
@@ -761,10 +769,8 @@ def build_report_content(inputs: ReportInputs) -> ReportContent:
     created = inputs.created or datetime.now(UTC).replace(microsecond=0).strftime("%Y-%m-%d %H:%M UTC")
     settings = result.settings
     data_paragraphs, data_tables = _data_tables(inputs)
-    method = TableBlock(
-        "Method", ("Item", "Setting"), (*_method_rows(settings), ("Package versions", _versions_row())),
-        widths=(1.5, 4.5),
-    )  # fmt: skip
+    method_rows = (*_method_rows(settings, result), ("Package versions", _versions_row()))
+    method = TableBlock("Method", ("Item", "Setting"), method_rows, widths=(1.5, 4.5))
     sections = [
         Section("1. Data", tuple(data_paragraphs), tuple(data_tables), ("classes",)),
         Section("2. Method", (
