@@ -322,7 +322,9 @@ def settings_form(data: PreparedData) -> TrainSettings:
             )
         )
         seed = int(c3.number_input("Seed", min_value=0, max_value=2**31 - 1, step=1, key=W_SEED))
-        if data.holdout is not None:  # an image zip's test/ folder (issue 16): the test share does not apply
+        # an image zip's test/ folder (issue 16): the test share does not apply. (getattr: importing the
+        # page outside `streamlit run`, as tests do for its helpers, runs it with no data.)
+        if getattr(data, "holdout", None) is not None:
             st.caption(
                 common.plain(
                     "Hold-out: "
