@@ -17,6 +17,7 @@ __all__ = [
     "model_file",
     "predict",
     "report",
+    "report_blocks",
     "report_calibration",
     "report_decision",
     "report_figures",

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from imbalance_core.share.report_blocks import Section, TableBlock
+
 AUTHORS = "To be completed by the authors"
 #: Section title words the answers point to (titles are '<n>. <words>').
 DATA, METHOD, CV, THRESHOLD = "Data", "Method", "Cross-validation results", "Decision threshold"
@@ -404,7 +406,6 @@ def stard_items(inputs: Any) -> tuple[Item, ...]:
 
 def checklist_section(inputs: Any, titles: Sequence[str]) -> Any:
     """The appendix section: two tables (TRIPOD+AI, STARD 2015) pointing into the report's sections."""
-    from imbalance_core.share.report import Section, TableBlock
 
     interval = threshold_interval_text(inputs)
     version = code_version()

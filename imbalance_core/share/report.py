@@ -32,7 +32,9 @@ from imbalance_core.errors import DataError
 from imbalance_core.evaluation import curves, thresholds
 from imbalance_core.evaluation.intervals import bootstrap_average_precision, delong_roc_auc
 from imbalance_core.intake.read import DETECTION_LIMIT_RULE
+from imbalance_core.share import checklist, report_decision, report_pdf
 from imbalance_core.share.model_file import new_export_id, package_versions
+from imbalance_core.share.report_blocks import Section, TableBlock
 from imbalance_core.share.report_calibration import calibration_report
 from imbalance_core.share.report_threshold import rule_block, uncertainty_paragraphs
 
@@ -143,27 +145,6 @@ class ReportInputs:
     resampling_effect: Any = None  # imbalance_core.learn.resampling_effect.ResamplingEffect, when computed
     decision: Any = None  # imbalance_core.share.report_decision.DecisionRequest: subgroups, importance
     rule: tuple[float, float] | None = None  # rule-out / rule-in cut-offs (share/report_threshold.py)
-
-
-@dataclass(frozen=True)
-class TableBlock:
-    """A table of strings; ``widths`` are relative column widths (None = even)."""
-
-    title: str
-    header: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-    note: str = ""
-    widths: tuple[float, ...] | None = None
-
-
-@dataclass(frozen=True)
-class Section:
-    """A report section: paragraphs, then tables, then figures (keys of :class:`FigureData` drawings)."""
-
-    title: str
-    paragraphs: tuple[str, ...] = ()
-    tables: tuple[TableBlock, ...] = ()
-    figures: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -786,8 +767,6 @@ def build_report_content(inputs: ReportInputs) -> ReportContent:
             ("Every sampler and classifier pair was trained with the same split and folds.",),
             (compare_table(inputs.compare),),
         ))  # fmt: skip
-    from imbalance_core.share import checklist, report_decision  # subgroups, importance, sample size
-
     parts = report_decision.decision_parts(inputs, inputs.threshold if result.is_binary else None)
     sections += report_decision.decision_sections(parts, len(sections) + 1)
     sections.append(Section(f"{len(sections) + 1}. Caveats", tuple(_caveats(inputs, body.calibration))))
@@ -816,7 +795,7 @@ def build_report_content(inputs: ReportInputs) -> ReportContent:
 def render_pdf(content: ReportContent, images: dict[str, bytes] | None = None) -> bytes:
     """The report as PDF bytes (layout in :mod:`imbalance_core.share.report_pdf`; figures drawn when not
     given)."""
-    from imbalance_core.share import checklist, report_figures, report_pdf
+    from imbalance_core.share import report_figures  # matplotlib: imported only when drawing
 
     images = report_figures.draw_all(content.figures) if images is None else images
     pdf = report_pdf.render_pdf(content, images)

@@ -1,7 +1,7 @@
 """Report sections for deciding in a clinic: subgroups, why-this-score (importance), sample size.
 
-Computed here as strings (:class:`~imbalance_core.share.report.Section` / ``TableBlock``), laid out by the
-PDF and HTML renderers like every other section. What a report contains is asked for with a
+Computed here as strings (:class:`~imbalance_core.share.report_blocks.Section` / ``TableBlock``),
+laid out by the PDF and HTML renderers like every other section. What a report contains is asked for with a
 :class:`DecisionRequest` on ``ReportInputs.decision``:
 
 * ``subgroups``: one or two columns (features or other columns of the table) -> the subgroup table at
@@ -25,6 +25,7 @@ import numpy as np
 from imbalance_core.errors import DataError
 from imbalance_core.evaluation import sample_size, subgroups
 from imbalance_core.learn import explain
+from imbalance_core.share.report_blocks import Section, TableBlock
 
 #: Section titles (the checklist appendix finds its answers by these words).
 SUBGROUP_TITLE = "Subgroups"
@@ -71,7 +72,6 @@ def _num(triple: tuple[float, float, float], signed: bool = False) -> str:
 
 def subgroup_block(table: subgroups.SubgroupTable) -> tuple[list[str], Any]:
     """Paragraphs and the table block of a subgroup table."""
-    from imbalance_core.share.report import TableBlock
 
     rows = tuple(
         (
@@ -106,7 +106,6 @@ def subgroup_block(table: subgroups.SubgroupTable) -> tuple[list[str], Any]:
 
 def importance_block(importance: Any, top: int = 15) -> tuple[list[str], Any]:
     """Paragraph and table of the permutation importance (largest first)."""
-    from imbalance_core.share.report import TableBlock
 
     n = min(top, len(importance.features))
     rows = tuple(
@@ -124,7 +123,6 @@ def importance_block(importance: Any, top: int = 15) -> tuple[list[str], Any]:
 
 def sample_size_block(adequacy: sample_size.SampleSizeAdequacy) -> tuple[list[str], Any]:
     """Paragraph and table of the sample size check."""
-    from imbalance_core.share.report import TableBlock
 
     c = adequacy.criteria
     rows = (
@@ -175,7 +173,6 @@ def decision_parts(inputs: Any, threshold: float | None) -> DecisionParts:
 
 def decision_sections(parts: DecisionParts, first_number: int) -> list[Any]:
     """The report sections (numbered from ``first_number``) for the computed parts."""
-    from imbalance_core.share.report import Section
 
     out = []
     number = first_number

@@ -8,9 +8,12 @@ Text goes into reportlab ``Paragraph``s XML-escaped, so names from the data cann
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from imbalance_core.share.report import ReportContent, TableBlock
+from imbalance_core.share.report_blocks import TableBlock
+
+if TYPE_CHECKING:
+    from imbalance_core.share.report import ReportContent
 
 
 def _fonts() -> tuple[str, str]:
