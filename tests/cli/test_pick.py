@@ -10,30 +10,17 @@ import pandas as pd
 import pytest
 from sklearn.metrics import confusion_matrix, precision_score, recall_score
 
-from imbalance_core.cli import build_parser, main
-from imbalance_core.cli.options import load_prepared, settings_from_args
+from imbalance_core.cli import main
 from imbalance_core.evaluation import thresholds
-from imbalance_core.learn.training import train
-from tests.conftest import SAMPLE_DATA
+from tests.cli.hcv_evaluate import HCV, run_evaluate, train_like_the_cli
 
-HCV = str(SAMPLE_DATA / "hcv_lab_values.csv")
-TASK = ["--label", "Category", "--positive", "1=Hepatitis,2=Fibrosis,3=Cirrhosis",
-        "--ignore", "0s=suspect Blood Donor"]  # fmt: skip
-MODEL = ["--sampler", "random_over", "--classifier", "logreg", "--cv", "3", "--seed", "0"]
-
-
-def _run(capsys, *extra: str) -> tuple[int, str, str]:
-    code = main(["evaluate", HCV, *TASK, *MODEL, *extra])
-    out = capsys.readouterr()
-    return code, out.out, out.err
+_run = run_evaluate
 
 
 @pytest.fixture(scope="module")
 def oof():
     """The same training run in-process: its out-of-fold scores are what the picker must use."""
-    args = build_parser().parse_args(["evaluate", HCV, *TASK, *MODEL])
-    result = train(load_prepared(args), settings_from_args(args, args.sampler, args.classifier))
-    return result
+    return train_like_the_cli()
 
 
 @pytest.mark.parametrize("pick", ["youden", "sensitivity:0.9", "cost:20", "fbeta:2"])

@@ -8,29 +8,17 @@ import json
 import numpy as np
 import pytest
 
-from imbalance_core.cli import build_parser, main
-from imbalance_core.cli.options import load_prepared, settings_from_args
+from imbalance_core.cli import main
 from imbalance_core.evaluation import threshold_uncertainty as tu
 from imbalance_core.evaluation import thresholds
-from imbalance_core.learn.training import train
-from tests.conftest import SAMPLE_DATA
+from tests.cli.hcv_evaluate import HCV, MODEL, TASK, run_evaluate, train_like_the_cli
 
-HCV = str(SAMPLE_DATA / "hcv_lab_values.csv")
-TASK = ["--label", "Category", "--positive", "1=Hepatitis,2=Fibrosis,3=Cirrhosis",
-        "--ignore", "0s=suspect Blood Donor"]  # fmt: skip
-MODEL = ["--sampler", "random_over", "--classifier", "logreg", "--cv", "3", "--seed", "0"]
-
-
-def _run(capsys, *extra: str) -> tuple[int, str, str]:
-    code = main(["evaluate", HCV, *TASK, *MODEL, *extra])
-    out = capsys.readouterr()
-    return code, out.out, out.err
+_run = run_evaluate
 
 
 @pytest.fixture(scope="module")
 def result():
-    args = build_parser().parse_args(["evaluate", HCV, *TASK, *MODEL])
-    return train(load_prepared(args), settings_from_args(args, args.sampler, args.classifier))
+    return train_like_the_cli()
 
 
 def test_rule_zones_in_json_equal_a_hand_count_on_the_hold_out(capsys, result):
