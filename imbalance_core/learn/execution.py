@@ -7,7 +7,9 @@ line, or the environment variable :data:`ENV_VAR` (the app also takes ``[dask] s
 backend (``joblib.parallel_config(backend="dask")`` with a ``dask.distributed.Client``):
 
 * the data is scattered to every worker once (``scatter=[data]``), not shipped with each task;
-* each task runs with one BLAS/OpenMP thread (threadpoolctl); the models already use ``n_jobs=1``;
+* each task runs with one BLAS/OpenMP thread (threadpoolctl), and joblib calls made inside a fit run
+  in the task's own thread (not sent back to the cluster; see :class:`_OnDaskWorker` for the measured
+  cost of joblib's defaults);
 * results come back as tasks finish (progress counts completions); a lost worker's tasks are
   recomputed by the scheduler, and since every fit is seeded the numbers do not change;
 * an unreachable scheduler raises :class:`SchedulerUnreachableError` (a DataError: the CLI exits 2,
@@ -82,16 +84,31 @@ def dask_client(address: str) -> Iterator[Any]:
         client.close()
 
 
-def _one_thread(func: Callable[..., Any]) -> Callable[..., Any]:
-    """``func`` run with one BLAS/OpenMP thread, so tasks sharing a worker do not oversubscribe it."""
+class _OnDaskWorker:
+    """``func(data, *item)`` as one Dask task: one BLAS/OpenMP thread, nested joblib calls in line.
 
-    def run(*args: Any) -> Any:
-        with threadpool_limits(limits=1):
-            return func(*args)
+    Two things joblib's Dask backend does by default cost more than the fits themselves on a small
+    cluster, so they are undone here:
 
-    run.__name__ = getattr(func, "__name__", "task")
-    run.__doc__ = func.__doc__
-    return run
+    * it runs every task inside ``parallel_config(backend="dask")``, so any joblib call *inside* a fit
+      (scikit-learn's neighbour searches for SMOTE and kNN, for instance) is sent back out to the
+      cluster as more tasks while the fit's thread secedes — a one-thread worker then runs two fits at
+      once and each waits on the scheduler. Here nested calls run sequentially in the task's thread,
+      as they do in loky's worker processes;
+    * it scatters every argument larger than 1 kB that can be weak-referenced, one scheduler round
+      trip per task. ``item`` comes as one tuple (tuples cannot be weak-referenced), so the few kB of
+      row positions and settings travel with the task; only ``data`` is scattered, once.
+
+    A plain class rather than a closure so the task pickles by reference to this module.
+    """
+
+    def __init__(self, func: Callable[..., Any]) -> None:
+        self.func = func
+        self.__name__ = getattr(func, "__name__", "task")
+
+    def __call__(self, data: Any, item: tuple[Any, ...]) -> Any:
+        with threadpool_limits(limits=1), parallel_config(backend="sequential"):
+            return self.func(data, *item)
 
 
 #: Added to the niceness of this machine's worker processes (as for page trainings, learn/workers.py):
@@ -148,11 +165,11 @@ def _run_on_dask(
     func: Callable[..., Any], data: Any, items: Sequence[tuple[Any, ...]], address: str
 ) -> Iterator[Any]:
     """The tasks on the cluster at ``address``, the data scattered once; results as they finish."""
-    task = _one_thread(func)
+    task = _OnDaskWorker(func)
     with dask_client(address) as client:
         try:
             with parallel_config(backend="dask", client=client, scatter=[data]):
                 parallel = Parallel(return_as="generator_unordered", batch_size=1)
-                yield from parallel(delayed(task)(data, *item) for item in items)
+                yield from parallel(delayed(task)(data, tuple(item)) for item in items)
         except (OSError, TimeoutError, CancelledError):  # the scheduler went away mid-run
             raise SchedulerUnreachableError(unreachable_message(address)) from None

@@ -130,3 +130,37 @@ def test_local_worker_processes_run_at_lower_priority_and_the_caller_does_not() 
     assert all(nice >= min(base + execution.LOCAL_WORKER_NICENESS, 19) for nice in workers.values())
     inline = list(execution.run_tasks(_niceness, None, [(0,)], n_jobs=1))
     assert inline == [(os.getpid(), base)]
+
+
+def _nested_backend(_data, rows: np.ndarray) -> tuple[str, int]:
+    """The joblib backend a fit inside the task would get, and a nested Parallel's answer."""
+    from joblib import Parallel, delayed
+    from joblib.parallel import get_active_backend
+
+    total = sum(Parallel(n_jobs=2)(delayed(int)(v) for v in rows[:3]))
+    return type(get_active_backend()[0]).__name__, total
+
+
+def test_a_dask_task_keeps_nested_joblib_calls_in_its_thread_and_only_the_data_is_scattered(
+    threads_cluster, monkeypatch
+) -> None:
+    """Measured (bench/grid.py --dask): joblib's Dask backend sent scikit-learn's own joblib calls
+    (neighbour searches in SMOTE and kNN) back to the cluster as more tasks, and scattered every task's
+    row positions separately; the fits then took twice their CPU time in wall time."""
+    scatters: list[int] = []
+    original = distributed.Client.scatter
+
+    def counting_scatter(self, data, *args, **kwargs):
+        scatters.append(1)
+        return original(self, data, *args, **kwargs)
+
+    monkeypatch.setattr(distributed.Client, "scatter", counting_scatter)
+    items = [(np.arange(i, i + 500),) for i in range(6)]  # 4 kB of row positions per task
+    out = list(
+        execution.run_tasks(
+            _nested_backend, {"rows": np.zeros(10)}, items, scheduler=threads_cluster.scheduler_address
+        )
+    )
+    assert sorted(total for _, total in out) == sorted(3 * i + 3 for i in range(6))
+    assert {name for name, _ in out} == {"SequentialBackend"}
+    assert len(scatters) == 1  # the data, once; never a task's own arguments
