@@ -348,7 +348,7 @@ def train_cached(
     Kept in ``st.session_state`` rather than ``st.cache_resource`` so one person's patients'
     model is never handed to another session, and so a progress callback can draw this run's bar.
     The fit itself runs in a worker process (:func:`_train_in_worker`); ``local``: the person chose
-    to run here after the Dask scheduler could not be reached (in this process, no cluster).
+    to run on this machine after the Dask scheduler could not be reached (still in a worker process).
     """
     cache: dict[tuple[str, Any], TrainResult] = st.session_state.setdefault(K_TRAIN_CACHE, {})
     key = (data_key(), settings)
@@ -382,17 +382,21 @@ def _train_in_worker(
     person changed a widget) leaves the job running: it is kept in this session (``K_TRAIN_JOBS``)
     and the next call for the same key picks it up instead of starting another.
     ``IMBALANCE_LAB_TRAIN_WORKERS=0`` trains in this process (debugging).
+    The Dask scheduler (environment or ``secrets.toml``; "" when ``local``) is passed to the worker
+    explicitly: a worker process keeps the environment it was started with.
     """
     from imbalance_core.learn import workers
     from imbalance_core.learn.training import train
+    from pages import cluster_view  # late: it imports this module
 
-    if workers.in_process() or local:
-        return train(data, settings, progress=progress, scheduler="" if local else None)
+    scheduler = "" if local else cluster_view.configured_scheduler()
+    if workers.in_process():
+        return train(data, settings, progress=progress, scheduler=scheduler)
     jobs: dict[tuple[str, Any], workers.TrainingJob] = st.session_state.setdefault(K_TRAIN_JOBS, {})
     pool = workers.shared_pool()
     job = jobs.get(key)
     if job is None:
-        job = jobs[key] = pool.submit(data, settings)
+        job = jobs[key] = pool.submit(data, settings, scheduler)
 
     def on_status(status: workers.JobStatus) -> None:
         if progress is None:

@@ -92,15 +92,22 @@ def _exit_with_parent(parent: int, every_seconds: float = 1.0) -> None:
     os._exit(0)
 
 
-def _run_training(job_id: int, data: PreparedData, settings: TrainSettings) -> TrainResult:
-    """Worker: train and report progress as ``(job_id, message, fraction)`` on the shared queue."""
+def _run_training(
+    job_id: int, data: PreparedData, settings: TrainSettings, scheduler: str | None = None
+) -> TrainResult:
+    """Worker: train and report progress as ``(job_id, message, fraction)`` on the shared queue.
+
+    scheduler: as for :func:`imbalance_core.learn.training.train`; the server passes it explicitly
+    because a worker process keeps the environment it was started with (a scheduler named in
+    ``secrets.toml`` after the workers started would otherwise never reach them).
+    """
     from imbalance_core.learn.training import train
 
     def progress(message: str, fraction: float) -> None:
         _progress_queue.put((job_id, str(message), float(fraction)))
 
     progress("Starting", 0.0)
-    return train(data, settings, progress=progress)
+    return train(data, settings, progress=progress, scheduler=scheduler)
 
 
 # --- server side -------------------------------------------------------------------------------------
@@ -215,16 +222,21 @@ class TrainingPool:
             for _ in range(self.max_workers):
                 self._executor.submit(int)
 
-    def submit(self, data: PreparedData, settings: TrainSettings) -> TrainingJob:
-        """Queue one training; it starts when a worker is free, in submission order."""
+    def submit(
+        self, data: PreparedData, settings: TrainSettings, scheduler: str | None = None
+    ) -> TrainingJob:
+        """Queue one training; it starts when a worker is free, in submission order.
+
+        scheduler: the Dask scheduler for its folds ("" = this machine; None = the worker's environment).
+        """
         with self._lock:
             job_id = next(self._ids)
             with _no_main_module():  # a submit may start a worker process
                 try:
-                    future = self._executor.submit(_run_training, job_id, data, settings)
+                    future = self._executor.submit(_run_training, job_id, data, settings, scheduler)
                 except BrokenProcessPool:
                     self._executor = self._new_executor()
-                    future = self._executor.submit(_run_training, job_id, data, settings)
+                    future = self._executor.submit(_run_training, job_id, data, settings, scheduler)
             executor = self._executor
             self._pending[job_id] = future
         future.add_done_callback(lambda _f, job_id=job_id: self._forget(job_id))

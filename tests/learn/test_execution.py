@@ -164,3 +164,35 @@ def test_a_dask_task_keeps_nested_joblib_calls_in_its_thread_and_only_the_data_i
     assert sorted(total for _, total in out) == sorted(3 * i + 3 for i in range(6))
     assert {name for name, _ in out} == {"SequentialBackend"}
     assert len(scatters) == 1  # the data, once; never a task's own arguments
+
+
+def test_a_scheduler_lost_mid_grid_is_the_plain_message() -> None:
+    """The cluster goes away after the first finished fit: the run stops with the sentence the pages
+    turn into 'Run on this machine instead' (no hang, no library traceback)."""
+    import threading
+
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+    )
+    closing: list[threading.Thread] = []
+
+    def lose_the_cluster(message: str, fraction: float) -> None:
+        if 0 < fraction < 0.5 and not closing:
+            closing.append(threading.Thread(target=cluster.close))
+            closing[0].start()
+
+    try:
+        with pytest.raises(execution.SchedulerUnreachableError, match="could not be reached"):
+            run_grid(
+                hcv(),
+                ["none", "smote", "random_under"],
+                ["logreg", "random_forest"],
+                SETTINGS,
+                scheduler=cluster.scheduler_address,
+                progress=lose_the_cluster,
+            )
+    finally:
+        for thread in closing:
+            thread.join(timeout=60)
+        cluster.close()
+    assert closing
