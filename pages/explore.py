@@ -27,7 +27,7 @@ from imbalance_core.errors import DataError
 from imbalance_core.figures.projection import resampled_projection_figure
 from imbalance_core.intake.task import PreparedData
 from imbalance_core.learn.samplers import SAMPLERS
-from imbalance_core.learn.training import ResampleView, TrainSettings, resample_for_view
+from imbalance_core.learn.training import ResampleView, TrainSettings
 from imbalance_core.maps import umap_warmup
 from imbalance_core.maps.projection import (
     METHODS,
@@ -67,12 +67,6 @@ class UmapJob:
 
 
 # --- cached core calls ---------------------------------------------------------------------------
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _resample_view(data_key: str, settings: TrainSettings, _data: PreparedData) -> ResampleView:
-    """Resample once per (data, settings); the view is frozen and never mutated."""
-    return resample_for_view(_data, settings)
-
-
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _pca(
     data_key: str, settings: TrainSettings, dims: int, hover: tuple[int, ...], _view: ResampleView
@@ -330,7 +324,7 @@ def main() -> None:
     common.remember_inputs("explore", KEPT, scope=common.data_key())
     key = common.data_key()
     try:
-        view = _resample_view(key, settings, data)
+        view = common.resample_view(data, settings)
     except DataError as exc:
         common.show_error(exc)
         return

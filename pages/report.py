@@ -88,13 +88,21 @@ def _link(page: str, label: str, icon: str) -> None:
 
 
 # --- state ------------------------------------------------------------------------------------------------
-def _pca(data: Any, settings: Any) -> report.PcaView | None:
+def _pca(data: Any, result: Any) -> report.PcaView | None:
+    """The report's PCA picture for ``result``'s settings, once per (data, settings) in this session."""
+    settings = result.settings
     cache = st.session_state.setdefault(K_PCA, {})
     key = (common.data_key(), settings)
     if key not in cache:
+        seconds = float(result.timings.get("final_fit", 0.0))
+        expect = (
+            f" (the final fit, which resampled the same rows, took {seconds:.0f} s)" if seconds >= 2 else ""
+        )
         try:
             cache.clear()
-            cache[key] = report.pca_view(data, settings, seed=settings.seed)
+            with st.spinner(f"Resampling the training part for the PCA picture{expect}…", show_time=True):
+                view = common.resample_view(data, settings)
+            cache[key] = report.pca_view(data, settings, seed=settings.seed, view=view)
         except DataError:
             cache[key] = None
     return cache[key]
@@ -293,7 +301,7 @@ def main() -> None:
         prevalence=prevalence,
         table=common.current_table(),
         compare=compare if with_compare else None,
-        projection=_pca(data, settings) if with_pca else None,
+        projection=_pca(data, result) if with_pca else None,
         resampling_effect=calibration_view.cached_effect(result),  # "did resampling help?", if computed
         decision=decision_view.report_request(result),  # subgroups and importance chosen on Threshold
         rule=_committed_rule(),

@@ -560,12 +560,16 @@ def _caveats(inputs: ReportInputs, cal: curves.Calibration | None) -> list[str]:
     return out
 
 
-def pca_view(data: Any, settings: Any, seed: int = 0) -> PcaView | None:
-    """PCA of the training rows before/after resampling, by the Explore page's own projection code."""
+def pca_view(data: Any, settings: Any, seed: int = 0, view: Any = None) -> PcaView | None:
+    """PCA of the training rows before/after resampling, by the Explore page's own projection code.
+
+    view: the :func:`~imbalance_core.learn.training.resample_for_view` result for ``data`` and
+    ``settings`` when the caller has it already (the pages share one); else it is computed here.
+    """
     from imbalance_core.learn.training import resample_for_view
     from imbalance_core.maps.projection import project_resampled
 
-    view = resample_for_view(data, settings)
+    view = resample_for_view(data, settings) if view is None else view
     if np.asarray(view.X_real).shape[1] < 2:
         return None
     proj = project_resampled(view, "pca", 2, seed=seed, max_points=MAX_SCATTER_POINTS)

@@ -131,8 +131,13 @@ def draw_calibration_decision(fd: Any) -> bytes:
         b.set_ylim(-0.1 * top - 0.01, top * 1.15)
         if 0 < fd.threshold < 1:
             b.axvline(fd.threshold, color=POS_COLOR, lw=0.8, ls=":", label="chosen threshold")
-    b.set(xlabel="threshold probability", ylabel="net benefit", xlim=(0, 1), title="Decision curve")
-    b.legend(frameon=False, loc="upper right")
+        b.set(xlabel="threshold probability", ylabel="net benefit", xlim=(0, 1), title="Decision curve")
+        b.legend(frameon=False, loc="upper right")
+    else:  # the risks failed the calibration check: section 6 says why; no empty axes with a legend
+        b.set_title("Decision curve")
+        b.text(0.5, 0.5, "Not drawn: the scores are not\ncalibrated risks (see section 6).",
+               ha="center", va="center", color=GREY, transform=b.transAxes)  # fmt: skip
+        b.axis("off")
     for ax in (a, b):
         ax.spines[["top", "right"]].set_visible(False)
     return _png(fig)

@@ -165,3 +165,29 @@ def test_report_starts_from_the_threshold_pages_deployment_prevalence(hcv_result
     fresh = _app(REPORT, hcv_result).run()
     hold_out = float(np.mean(hcv_result[3].y_test))
     assert fresh.number_input(key="rep_prevalence").value == pytest.approx(round(100 * hold_out, 2))
+
+
+def test_explore_and_report_resample_the_training_part_once(hcv_result, monkeypatch) -> None:
+    """The Explore map and the report's PCA picture share one resampled view (at 100,000 rows
+    SMOTE-NC takes about 8 s, so the page that comes second must not pay it again)."""
+    table, spec, data, _ = hcv_result
+    settings = training.TrainSettings(sampler="smote", classifier="logreg", cv=2, ratio=0.5, seed=7771)
+    result = training.train(data, settings)
+    calls: list[object] = []
+    original = training.resample_for_view
+
+    def counting(data_, settings_):
+        calls.append(settings_)
+        return original(data_, settings_)
+
+    monkeypatch.setattr(training, "resample_for_view", counting)
+    explore = _app(str(ROOT / "pages" / "explore.py"), (table, spec, data, result))
+    explore.run()
+    assert not explore.exception, explore.exception
+    report_page = _app(REPORT, (table, spec, data, result))
+    report_page.run()
+    assert not report_page.exception, report_page.exception
+    from pages.report import K_PCA
+
+    assert list(report_page.session_state[K_PCA].values())[0] is not None  # the picture was made
+    assert calls == [settings]  # Explore resampled; the Report page reused it

@@ -59,3 +59,11 @@ def test_resampled_model_without_recalibration_gets_no_decision_curve():
     assert content.figures.decision is None
     section = next(s for s in content.sections if s.title.startswith("6."))
     assert any(p.startswith("Decision curve not drawn") for p in section.paragraphs)
+    import warnings
+
+    from imbalance_core.share import report_figures
+
+    with warnings.catch_warnings():  # the empty panel says why instead of drawing a legend of nothing
+        warnings.simplefilter("error")
+        png = report_figures.draw_calibration_decision(content.figures)
+    assert png.startswith(b"\x89PNG")
