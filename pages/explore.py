@@ -324,7 +324,8 @@ def main() -> None:
     common.remember_inputs("explore", KEPT, scope=common.data_key())
     key = common.data_key()
     try:
-        view = common.resample_view(data, settings)
+        with st.spinner("Resampling the training part for the map…", show_time=True):
+            view = common.resample_view(data, settings)
     except DataError as exc:
         common.show_error(exc)
         return

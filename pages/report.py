@@ -184,7 +184,8 @@ def _content(inputs: report.ReportInputs, key: str) -> report.ReportContent:
     cached = st.session_state.get(K_CONTENT)
     if cached is not None and cached[0] == key:
         return cached[1]
-    content = report.build_report_content(inputs)
+    with st.spinner("Building the report…", show_time=True):
+        content = report.build_report_content(inputs)
     st.session_state[K_CONTENT] = (key, content)
     return content
 

@@ -338,7 +338,13 @@ def wait_for(
 
 
 def queue_message(status: JobStatus) -> str:
-    """The sentence shown while a training waits: "2 trainings ahead of yours"."""
+    """The sentence shown while a training waits: "2 trainings ahead of yours".
+
+    With none ahead it has not started only because the worker process is starting (its imports
+    take seconds) or receiving the data; "0 trainings ahead ... others are training" said otherwise.
+    """
+    if status.ahead <= 0:
+        return "Starting the training process (loading its libraries and your data)…"
     if status.ahead == 1:
         return "Waiting: 1 training ahead of yours (others are training on this server)."
     return f"Waiting: {status.ahead} trainings ahead of yours (others are training on this server)."

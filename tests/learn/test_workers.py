@@ -77,6 +77,8 @@ def test_trainings_beyond_the_bound_wait_in_order(pool):
     third = pool.status(jobs[2])
     assert not third.started and third.ahead == 2  # one running (or about to), one waiting
     assert "2 trainings ahead of yours" in workers.queue_message(third)
+    alone = workers.JobStatus(**{**third.__dict__, "ahead": 0})
+    assert "ahead" not in workers.queue_message(alone) and "Starting" in workers.queue_message(alone)
     seen: list[workers.JobStatus] = []
     workers.wait_for(pool, jobs[2], seen.append)
     aheads = [s.ahead for s in seen if not s.started]

@@ -189,5 +189,5 @@ def test_explore_and_report_resample_the_training_part_once(hcv_result, monkeypa
     assert not report_page.exception, report_page.exception
     from pages.report import K_PCA
 
-    assert list(report_page.session_state[K_PCA].values())[0] is not None  # the picture was made
+    assert next(iter(report_page.session_state[K_PCA].values())) is not None  # the picture was made
     assert calls == [settings]  # Explore resampled; the Report page reused it
