@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import platform
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,7 +34,7 @@ from imbalance_core.evaluation.intervals import bootstrap_average_precision, del
 from imbalance_core.intake.read import DETECTION_LIMIT_RULE
 from imbalance_core.share import checklist, report_decision, report_pdf
 from imbalance_core.share.model_file import new_export_id, package_versions
-from imbalance_core.share.report_blocks import Section, TableBlock
+from imbalance_core.share.report_blocks import FigureData, PcaView, ReportContent, Section, TableBlock
 from imbalance_core.share.report_calibration import calibration_report
 from imbalance_core.share.report_threshold import rule_block, uncertainty_paragraphs
 
@@ -104,20 +104,6 @@ def fmt_ratio(ratio: float) -> str:
 # --------------------------------------------------------------------------- inputs and content
 
 
-@dataclass(frozen=True)
-class PcaView:
-    """Training rows before and after resampling in the plane of the real rows' first two components."""
-
-    before_xy: np.ndarray
-    before_y: np.ndarray
-    after_xy: np.ndarray
-    after_y: np.ndarray
-    after_synthetic: np.ndarray
-    explained: tuple[float, float]
-    n_synthetic: int
-    n_removed: int
-
-
 @dataclass(frozen=True, eq=False)
 class ReportInputs:
     """Everything a report is built from (the same objects the pages hold).
@@ -145,48 +131,6 @@ class ReportInputs:
     resampling_effect: Any = None  # imbalance_core.learn.resampling_effect.ResamplingEffect, when computed
     decision: Any = None  # imbalance_core.share.report_decision.DecisionRequest: subgroups, importance
     rule: tuple[float, float] | None = None  # rule-out / rule-in cut-offs (share/report_threshold.py)
-
-
-@dataclass(frozen=True, eq=False)
-class FigureData:
-    """Arrays the static (matplotlib) and interactive (plotly) figures are drawn from: drawing only."""
-
-    class_bars: dict[str, dict[str, int]]
-    projection: PcaView | None
-    class_names: tuple[str, ...]
-    positive_name: str = ""
-    negative_name: str = ""
-    roc: curves.RocCurve | None = None  # binary tasks only, as every field below
-    pr: curves.PrCurve | None = None
-    operating_point: dict[str, float] = field(default_factory=dict)
-    roc_auc: str = ""
-    pr_auc: str = ""
-    prevalence_sample: float = float("nan")
-    calibration: curves.Calibration | None = None
-    decision: curves.DecisionCurve | None = None
-    threshold: float = float("nan")
-    calibration_curves: tuple = ()  # imbalance_core.share.report_calibration.CalibrationCurve per risk set
-
-
-@dataclass(frozen=True, eq=False)
-class ReportContent:
-    """The whole report as strings and figure arrays (see the module docstring)."""
-
-    title: str
-    subtitle: str
-    meta: tuple[tuple[str, str], ...]
-    sections: tuple[Section, ...]
-    figures: FigureData
-    export_id: str
-    key_numbers: dict[str, str] = field(default_factory=dict)
-
-    def table(self, title: str) -> TableBlock:
-        """The table with this title (for the page and tests)."""
-        for s in self.sections:
-            for t in s.tables:
-                if t.title == title:
-                    return t
-        raise KeyError(title)
 
 
 # --------------------------------------------------------------------------- building blocks

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from imbalance_core.figures import curves as curve_figures
-from imbalance_core.share.report import FigureData, ReportContent, TableBlock
+from imbalance_core.share.report_blocks import FigureData, ReportContent, TableBlock
 
 #: Plotly options of every exported interactive figure (report, ``project --html``).
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from imbalance_core.share.report_blocks import TableBlock
 
 if TYPE_CHECKING:
-    from imbalance_core.share.report import ReportContent
+    from imbalance_core.share.report_blocks import ReportContent
 
 
 def _fonts() -> tuple[str, str]:
