@@ -37,12 +37,16 @@ def free_port() -> int:
 
 
 def start_streamlit(
-    script: str | Path = "app.py", extra: list[str] | None = None, cwd: str | Path = ROOT
+    script: str | Path = "app.py",
+    extra: list[str] | None = None,
+    cwd: str | Path = ROOT,
+    env: dict[str, str] | None = None,
 ) -> tuple[subprocess.Popen, str]:
     """Run `streamlit run SCRIPT` headless on a free port; return the process and its URL once healthy.
 
     ``cwd`` is where Streamlit looks for ``.streamlit/config.toml`` and ``secrets.toml`` (the login test
-    starts it in a temporary folder holding a copy of the config and its own secrets).
+    starts it in a temporary folder holding a copy of the config and its own secrets). ``env``: extra
+    environment variables for the server only (e.g. a test app's mode).
     """
     port = free_port()
     cmd = [
@@ -61,7 +65,7 @@ def start_streamlit(
         "false",
         *(extra or []),
     ]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"}
     # The server's output goes to an unlinked temporary file, never a pipe: nobody reads a pipe while
     # the tests run, and once its 64 KiB buffer is full (numba and UMAP warnings fill it) the server
     # blocks on its next write and the page hangs.
@@ -93,9 +97,11 @@ def stop(proc: subprocess.Popen) -> None:
         proc.kill()
 
 
-def serve(script: str | Path = "app.py", cwd: str | Path = ROOT) -> Iterator[str]:
+def serve(
+    script: str | Path = "app.py", cwd: str | Path = ROOT, env: dict[str, str] | None = None
+) -> Iterator[str]:
     """For a fixture: ``yield from serve(...)`` runs the server for the fixture's scope."""
-    proc, url = start_streamlit(script, cwd=cwd)
+    proc, url = start_streamlit(script, cwd=cwd, env=env)
     try:
         yield url
     finally:
@@ -144,6 +150,18 @@ def wait_for_app(pg, timeout: float = 60_000) -> None:
         " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running')",
         timeout=timeout,
     )
+
+
+def open_recording(pg, url: str, ready: str) -> dict:
+    """Load ``url`` until ``ready`` is drawn, recording dialogs (an executed onerror would open one)
+    and the websocket frames the page sends: ``{"dialogs": [...], "sent": [...]}``, filled as they come."""
+    seen: dict = {"dialogs": [], "sent": []}
+    pg.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
+    pg.on("websocket", lambda ws: ws.on("framesent", lambda f: seen["sent"].append(f)))
+    pg.goto(url)
+    wait_for_app(pg)
+    pg.wait_for_selector(ready)
+    return seen
 
 
 def screenshot(pg, path: str | Path) -> None:

@@ -8,7 +8,6 @@ both modes go to test-output/.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
 
@@ -18,7 +17,7 @@ import pytest
 from imbalance_core.evaluation import rule_zones
 from tests.e2e.apps.payloads import synthetic_scores
 from tests.e2e.apps.rule_payloads import rule_payload
-from tests.e2e.conftest import start_streamlit, stop, wait_for_app
+from tests.e2e.conftest import open_recording, serve, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -28,15 +27,7 @@ HIGH = '[data-testid="te-range2"]'
 
 
 def _server(mode: str) -> Iterator[str]:
-    os.environ["EXPLORER_MODE"] = mode
-    try:
-        proc, url = start_streamlit("tests/e2e/apps/rule_app.py")
-    finally:
-        os.environ.pop("EXPLORER_MODE", None)
-    try:
-        yield url
-    finally:
-        stop(proc)
+    yield from serve("tests/e2e/apps/rule_app.py", env={"EXPLORER_MODE": mode})
 
 
 @pytest.fixture(scope="module")
@@ -102,13 +93,7 @@ def _wait_committed(page, pair: tuple[float, float]) -> None:
 
 
 def _open(page, url: str) -> dict:
-    seen: dict = {"dialogs": [], "sent": []}
-    page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
-    page.on("websocket", lambda ws: ws.on("framesent", lambda f: seen["sent"].append(f)))
-    page.goto(url)
-    wait_for_app(page)
-    page.wait_for_selector('[data-testid="te-z-out-n"]:not(:empty)')
-    return seen
+    return open_recording(page, url, '[data-testid="te-z-out-n"]:not(:empty)')
 
 
 def _drag(page, sel: str, payload: dict, raw, start: int, fracs, seen) -> None:

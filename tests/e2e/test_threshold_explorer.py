@@ -17,7 +17,7 @@ import pytest
 from sklearn.metrics import confusion_matrix, recall_score
 
 from tests.e2e.apps.payloads import MALICIOUS_LABEL, synthetic_payload, synthetic_scores
-from tests.e2e.conftest import serve, train_default_model, wait_for_app
+from tests.e2e.conftest import open_recording, serve, train_default_model, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -41,14 +41,7 @@ def raw() -> tuple[np.ndarray, np.ndarray]:
 
 
 def _open(page, url: str) -> dict:
-    """Load the app; record dialogs (an executed onerror would open one) and websocket frames sent."""
-    seen: dict = {"dialogs": [], "sent": []}
-    page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
-    page.on("websocket", lambda ws: ws.on("framesent", lambda f: seen["sent"].append(f)))
-    page.goto(url)
-    wait_for_app(page)
-    page.wait_for_selector('[data-testid="te-tp"]:not(:empty)')
-    return seen
+    return open_recording(page, url, '[data-testid="te-tp"]:not(:empty)')
 
 
 def _shown(page) -> dict[str, str]:
