@@ -11,6 +11,7 @@ from sklearn.metrics import confusion_matrix
 from imbalance_core.errors import DataError
 from imbalance_core.evaluation import threshold_uncertainty as tu
 from imbalance_core.evaluation import thresholds as th
+from tests.fit_spy import fit_calls
 
 
 def _binormal(n: int, seed: int, prevalence: float = 0.3, d: float = 1.5, decimals: int | None = None):
@@ -130,33 +131,17 @@ def test_interval_narrows_as_n_grows():
 
 def test_bootstrap_and_rule_zones_fit_no_model():
     """Profile every Python call: the bootstrap and the zones only count, they never fit anything."""
-    import sys
-
     from sklearn.linear_model import LogisticRegression
 
     from imbalance_core.evaluation import rule_zones
 
     yo, so = _binormal(400, seed=21)
     yt, st = _binormal(300, seed=22)
-    fit_names = {"fit", "fit_resample", "fit_transform", "partial_fit", "fit_predict"}
-    seen: list[str] = []
-
-    def spy(frame, event, arg):
-        if event == "call" and frame.f_code.co_name in fit_names:
-            seen.append(frame.f_code.co_qualname)
-
-    old = sys.getprofile()
-    sys.setprofile(spy)
-    try:
+    with fit_calls() as seen:
         tu.threshold_uncertainty(yo, so, yt, st, n_boot=20)
         rule_zones.rule_zones(yt, st, -0.5, 1.0, 0.1)
         rule_zones.pick_rule(yo, so, 0.8, 0.6)
-    finally:
-        sys.setprofile(old)
     assert seen == []
-    sys.setprofile(spy)  # positive control: the spy sees a fit
-    try:
+    with fit_calls() as seen:  # positive control: the spy sees a fit
         LogisticRegression().fit(so[:, None], yo)
-    finally:
-        sys.setprofile(old)
     assert seen

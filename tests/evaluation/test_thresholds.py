@@ -4,7 +4,6 @@ pickers against brute force and TunedThresholdClassifierCV, and the explorer pay
 from __future__ import annotations
 
 import json
-import sys
 
 import numpy as np
 import pytest
@@ -24,6 +23,7 @@ from statsmodels.stats.proportion import proportion_confint
 
 from imbalance_core.errors import DataError
 from imbalance_core.evaluation import thresholds as th
+from tests.fit_spy import fit_calls
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore::sklearn.exceptions.UndefinedMetricWarning"),
@@ -397,16 +397,7 @@ def test_moving_threshold_prevalence_or_cost_fits_no_model():
     """Profile every Python call while 'moving' the controls: no fit / fit_resample / partial_fit at all."""
     y, s = _data(n=500, seed=31)
     yo, so = _data(n=700, seed=32)
-    fit_names = {"fit", "fit_resample", "fit_transform", "partial_fit", "fit_predict"}
-    seen: list[str] = []
-
-    def spy(frame, event, arg):
-        if event == "call" and frame.f_code.co_name in fit_names:
-            seen.append(frame.f_code.co_qualname)
-
-    old = sys.getprofile()
-    sys.setprofile(spy)
-    try:
+    with fit_calls() as seen:
         curve = th.score_curve(y, s)
         for t in (0.1, 0.35, 0.9):
             th.table_at(curve, [t])
@@ -416,15 +407,9 @@ def test_moving_threshold_prevalence_or_cost_fits_no_model():
                     y, s, yo, so, positive_label="a", negative_label="b",
                     prevalence=prev, cost_ratio=cost, n_boot=5,
                 ).table.index_of(0.3)  # fmt: skip
-    finally:
-        sys.setprofile(old)
     assert seen == []
-    # The spy does see fits when they happen.
-    sys.setprofile(spy)
-    try:
+    with fit_calls() as seen:  # the spy does see fits when they happen
         _ScoreAsProba().fit(s[:, None], y)
-    finally:
-        sys.setprofile(old)
     assert seen
 
 
