@@ -10,17 +10,9 @@ import pytest
 from sklearn.metrics import confusion_matrix, roc_auc_score
 
 from imbalance_core.cli import build_parser, main
-from tests.conftest import ROOT, SAMPLE_DATA
+from tests.cli.hcv_evaluate import HCV, TASK
+from tests.conftest import ROOT
 
-HCV = str(SAMPLE_DATA / "hcv_lab_values.csv")
-TASK = [
-    "--label",
-    "Category",
-    "--positive",
-    "1=Hepatitis,2=Fibrosis,3=Cirrhosis",
-    "--ignore",
-    "0s=suspect Blood Donor",
-]
 COMMON = ["--cv", "3", "--seed", "3"]
 
 

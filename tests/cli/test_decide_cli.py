@@ -13,21 +13,11 @@ from sklearn.metrics import confusion_matrix
 from imbalance_core.cli import main
 from imbalance_core.evaluation import sample_size
 from imbalance_core.intake import bundled, task
+from tests.cli.hcv_evaluate import HCV
+from tests.cli.hcv_evaluate import TASK as HCV_TASK
 from tests.conftest import SAMPLE_DATA
 
-HCV = str(SAMPLE_DATA / "hcv_lab_values.csv")
-TASK = [
-    "--sampler",
-    "none",
-    "--classifier",
-    "logreg",
-    "--label",
-    "Category",
-    "--positive",
-    "1=Hepatitis,2=Fibrosis,3=Cirrhosis",
-    "--ignore",
-    "0s=suspect Blood Donor",
-]
+TASK = ["--sampler", "none", "--classifier", "logreg", *HCV_TASK]
 
 
 def test_subgroup_json_matches_a_hand_count_from_scores_out(capsys, tmp_path: Path):

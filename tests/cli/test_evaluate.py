@@ -23,17 +23,9 @@ from sklearn.metrics import (
 
 from imbalance_core.cli import build_parser, main
 from imbalance_core.cli.options import parse_ratio
-from tests.conftest import ROOT, SAMPLE_DATA
-
-HCV = str(SAMPLE_DATA / "hcv_lab_values.csv")
-HCV_TASK = [
-    "--label",
-    "Category",
-    "--positive",
-    "1=Hepatitis,2=Fibrosis,3=Cirrhosis",
-    "--ignore",
-    "0s=suspect Blood Donor",
-]
+from tests.cli.hcv_evaluate import HCV
+from tests.cli.hcv_evaluate import TASK as HCV_TASK
+from tests.conftest import ROOT
 
 
 def _evaluate(capsys, *extra: str) -> dict:

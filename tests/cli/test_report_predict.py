@@ -11,11 +11,10 @@ import pytest
 
 from imbalance_core.cli import build_parser, main
 from imbalance_core.share import model_file, predict
+from tests.cli.hcv_evaluate import TASK
 
 ROOT = Path(__file__).resolve().parents[2]
 HCV = ROOT / "sample_data" / "hcv_lab_values.csv"
-TASK = ["--label", "Category", "--positive", "1=Hepatitis,2=Fibrosis,3=Cirrhosis",
-        "--ignore", "0s=suspect Blood Donor"]  # fmt: skip
 TRAIN = ["--sampler", "smote", "--classifier", "logreg", "--cv", "2", "--ratio", "0.5"]
 
 

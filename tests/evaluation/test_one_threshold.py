@@ -18,12 +18,11 @@ from imbalance_core.errors import DataError
 from imbalance_core.evaluation import thresholds
 from imbalance_core.intake import bundled, task
 from imbalance_core.learn import training
+from tests.cli.hcv_evaluate import TASK as HCV_TASK
 from tests.conftest import SAMPLE_DATA
 
 HCV = str(SAMPLE_DATA / "hcv_lab_values.csv")
 MULTI = ["--label", "Category", "--multiclass", "--ignore", "0s=suspect Blood Donor"]
-HCV_TASK = ["--label", "Category", "--positive", "1=Hepatitis,2=Fibrosis,3=Cirrhosis",
-            "--ignore", "0s=suspect Blood Donor"]  # fmt: skip
 SETTINGS = training.TrainSettings(sampler="smote", classifier="logreg", cv=3)
 
 

@@ -12,6 +12,7 @@ from sklearn.metrics import confusion_matrix
 
 from imbalance_core.learn import training
 from imbalance_core.learn.training import TrainSettings
+from tests.cli.hcv_evaluate import TASK as HCV_TASK
 from tests.helpers_training import hcv, hcv_numeric
 
 
@@ -111,9 +112,7 @@ def test_cli_json_reports_clipped_values_and_the_weighting_notice(capsys):
     from imbalance_core.cli import main
 
     hcv_csv = Path(__file__).resolve().parents[2] / "sample_data" / "hcv_lab_values.csv"
-    task = ["--label", "Category", "--positive", "1=Hepatitis,2=Fibrosis,3=Cirrhosis",
-            "--ignore", "0s=suspect Blood Donor"]  # fmt: skip
-    args = ["evaluate", str(hcv_csv), *task, "--sampler", "smote", "--classifier", "logreg", "--cv", "2",
+    args = ["evaluate", str(hcv_csv), *HCV_TASK, "--sampler", "smote", "--classifier", "logreg", "--cv", "2",
             "--seed", "2", "--clip-bound", "ALT:5:40", "--weighting", "balanced", "--json"]  # fmt: skip
     assert main(args) == 0
     payload = json.loads(capsys.readouterr().out)
