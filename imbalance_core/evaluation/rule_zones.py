@@ -42,7 +42,7 @@ import numpy as np
 
 from imbalance_core.errors import DataError
 from imbalance_core.evaluation import thresholds as th
-from imbalance_core.evaluation.intervals import deployment_interval, wilson
+from imbalance_core.evaluation.intervals import Interval, deployment_interval, wilson
 
 ZONE_NAMES = ("rule_out", "indeterminate", "rule_in")
 ZONE_TITLES = {
@@ -53,6 +53,9 @@ ZONE_TITLES = {
 #: Default targets of the pickers (the page lets the person change them).
 DEFAULT_NPV_TARGET = 0.98
 DEFAULT_PPV_TARGET = 0.50
+#: How the zones' predictive values get their 95 % intervals (``Interval.method``).
+WILSON = "wilson"
+BAYES = "Bayes at the prevalence from Bonferroni 97.5 % Wilson bounds of the zone shares"
 
 
 def check_rule(t_low: Any, t_high: Any) -> tuple[float, float]:
@@ -90,15 +93,6 @@ class Zone:
 
 
 @dataclass(frozen=True)
-class Rate:
-    """A predictive value with its 95 % interval (NaN when the zone is empty)."""
-
-    value: float
-    lo: float
-    hi: float
-
-
-@dataclass(frozen=True)
 class RuleZones:
     """The three zones of a two-cut-off rule on one sample, with NPV/PPV and natural frequencies.
 
@@ -117,10 +111,10 @@ class RuleZones:
     rule_out: Zone
     indeterminate: Zone
     rule_in: Zone
-    npv: Rate
-    ppv: Rate
-    npv_deploy: Rate
-    ppv_deploy: Rate
+    npv: Interval
+    ppv: Interval
+    npv_deploy: Interval
+    ppv_deploy: Interval
     missed_per1000: float
     false_alarms_per1000: float
 
@@ -195,7 +189,7 @@ def _n(x: float, digits: int = 6) -> float | None:
     return float(f"{x:.{digits}g}") if math.isfinite(x) else None
 
 
-def _f(r: Rate) -> str:
+def _f(r: Interval) -> str:
     if not math.isfinite(r.value):
         return "n/a (empty zone)"
     return f"{r.value:.3f} (95 % CI {r.lo:.3f}–{r.hi:.3f})"
@@ -248,17 +242,19 @@ def zones_from_curve(
             per(1 - out_a - in_a, 1 - out_b - in_b),
         ),
         rule_in=Zone("rule_in", in_pos, in_neg, (in_pos + in_neg) / n, per(in_a, in_b)),
-        npv=Rate(frac(out_neg, out_pos + out_neg), float(npv_lo), float(npv_hi)),
-        ppv=Rate(frac(in_pos, in_pos + in_neg), float(ppv_lo), float(ppv_hi)),
-        npv_deploy=Rate(
+        npv=Interval(frac(out_neg, out_pos + out_neg), float(npv_lo), float(npv_hi), WILSON),
+        ppv=Interval(frac(in_pos, in_pos + in_neg), float(ppv_lo), float(ppv_hi), WILSON),
+        npv_deploy=Interval(
             nan if empty_out else 1 - _bayes(out_a, out_b, p),
             nan if empty_out else float(dep_out["npv_deploy_lo"][0]),
             nan if empty_out else float(dep_out["npv_deploy_hi"][0]),
+            BAYES,
         ),
-        ppv_deploy=Rate(
+        ppv_deploy=Interval(
             nan if empty_in else _bayes(in_a, in_b, p),
             nan if empty_in else float(dep_in["ppv_deploy_lo"][0]),
             nan if empty_in else float(dep_in["ppv_deploy_hi"][0]),
+            BAYES,
         ),
         missed_per1000=1000 * out_a * p,
         false_alarms_per1000=1000 * in_b * (1 - p),
