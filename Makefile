@@ -9,7 +9,7 @@ ADDRESS ?= localhost
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint bench deps dev-deps system-deps clean lock
+.PHONY: run test lint bench deps dev-deps numba-cache system-deps clean lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,15 @@ $(VENV)/.dev-deps: requirements-dev.txt constraints.txt $(VENV)/.deps
 	$(BIN)/pip install --quiet -r requirements-dev.txt -c constraints.txt
 	touch $@
 
+# UMAP's compiled numba code, kept on disk in $(VENV)/numba-cache once per installation
+# (imbalance_core/maps/numba_cache.py): a new server process loads it instead of compiling for a minute.
+$(VENV)/.numba-cache: $(VENV)/.deps
+	$(BIN)/python -m imbalance_core.maps.numba_cache
+	touch $@
+
 deps: $(VENV)/.deps
 dev-deps: $(VENV)/.dev-deps
+numba-cache: $(VENV)/.numba-cache
 
 # Debian's Chromium for the browser tests (Playwright's own download does not work here) and
 # poppler-utils for rendering report pages. Installed only when missing.
@@ -36,12 +43,12 @@ system-deps:
 	fi
 
 ## make run: install the pinned packages and start the app on the bundled data.
-run: deps
+run: deps numba-cache
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
 
 ## make test: install dev packages and Chromium, lint, check the layer contracts, run the whole suite
 ## (browser tests included).
-test: dev-deps system-deps
+test: dev-deps numba-cache system-deps
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest

@@ -93,7 +93,7 @@ def _run_umap(
     """Worker body: wait for the start-up compile if it is still running, then embed, recording the
     layout passes done (``passes``) as UMAP reports them."""
     if umap_warmup.warmup_status().state == "running":
-        stages.append("Preparing UMAP for its first use in this server (compiling)")
+        stages.append(WARMUP_STAGE)
         umap_warmup.wait_until_warm()
     result = project_resampled(
         view,
@@ -157,6 +157,10 @@ def _umap_result(
     return result
 
 
+#: The stage of a map that waits for the start-up warm-up; its sentence is made afresh at every poll.
+WARMUP_STAGE = "warm-up"
+
+
 def progress_text(job: UmapJob, now: float | None = None) -> tuple[float, str]:
     """Fraction done (:func:`imbalance_core.maps.projection.umap_progress`: the layout passes UMAP really
     finished) and a sentence with the stage, the pass count and the elapsed seconds."""
@@ -164,6 +168,8 @@ def progress_text(job: UmapJob, now: float | None = None) -> tuple[float, str]:
     stage = job.stages[-1] if job.stages else "Waiting for the UMAP worker (another map is being drawn)"
     if not job.future.running() and not job.future.done():
         stage = "Waiting for the UMAP worker (another map is being drawn)"
+    if stage == WARMUP_STAGE:
+        return 0.0, umap_warmup.warmup_sentence(umap_warmup.warmup_status())
     passes = list(job.passes)
     fraction = umap_progress(passes, stage.startswith("Placing"), job.places)
     if not passes:

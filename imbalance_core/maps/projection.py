@@ -374,7 +374,10 @@ def make_umap(
     nearest-neighbour descent used for larger data. The approximate neighbours are the same method
     UMAP uses from 4,096 rows on.
     """
-    import umap  # imported here: ~2 s and numba set-up, only paid when UMAP is asked for
+    from imbalance_core.maps.numba_cache import import_umap_with_cache
+
+    # imported here (~2 s and numba set-up, only paid when UMAP is asked for), with numba's disk cache on
+    umap = import_umap_with_cache()
 
     tqdm_kwds = {"disable": True}
     if on_epoch is not None:

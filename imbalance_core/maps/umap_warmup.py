@@ -1,30 +1,37 @@
-"""Compile UMAP's numba code in the background, once per process, so the first UMAP a person asks for
-does not stall for a minute.
+"""Compile (or load from the disk cache) UMAP's numba code in the background, once per process, so
+the first UMAP a person asks for does not stall.
 
-Why: the first ``umap.UMAP().fit`` in a fresh Python process spends 45-100 s on this machine compiling
-numba functions (the nearest-neighbour-descent path, which :func:`imbalance_core.maps.projection.make_umap`
-uses at every size, and ``transform``). Compiled code then lives for the whole process, so the app calls
-:func:`start_background_warmup` once at start-up: a daemon thread fits UMAP on small random arrays
-through every path the Explore page uses. Some of pynndescent's functions also keep their compiled
-code on disk (numba ``cache=True``, in the package's ``__pycache__`` or ``NUMBA_CACHE_DIR``), which
-makes later cold starts cheaper. No user data is involved.
+Why: the first ``umap.UMAP().fit`` in a fresh Python process compiles numba functions (the
+nearest-neighbour-descent path, which :func:`imbalance_core.maps.projection.make_umap` uses at every
+size, and ``transform``): 45-110 s of one core on this machine. :mod:`imbalance_core.maps.numba_cache`
+keeps most of that compiled code on disk, once per installation, so a later process loads it instead;
+the few functions numba cannot cache (those that take a distance function as an argument) are still
+compiled in each process. The app calls :func:`start_background_warmup` once at start-up: a daemon
+thread, at the lowest CPU priority, fits UMAP on small random arrays through every path the Explore
+page uses. No user data is involved.
+
+How long it takes is measured, not guessed: each finished warm-up writes its duration (with or without
+a filled cache) to ``warmup_timing.json`` in the cache folder, and :func:`warmup_status` reports the
+last measured duration of the same kind as the expectation the Explore page shows.
 
 Process-wide state (one warm-up per server process) is deliberate: compiled code is shared by all
 sessions; nothing per user is kept here.
 
-The warm-up costs 45-90 s of one core at every server start. Where nobody uses UMAP (or the test
-suite starts many servers) set ``IMBALANCE_LAB_UMAP_WARMUP=off``: UMAP then compiles on its first use,
-still on the Explore page's background worker.
+Where nobody uses UMAP (or the test suite starts many servers) set ``IMBALANCE_LAB_UMAP_WARMUP=off``:
+UMAP then compiles (or loads) on its first use, still on the Explore page's background worker.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import threading
 import time
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -34,6 +41,10 @@ _thread: threading.Thread | None = None
 _started_at: float | None = None
 _finished_at: float | None = None
 _error: str = ""
+_cached_at_start: bool = False
+
+#: File in the numba cache folder holding the measured warm-up durations (seconds), by kind.
+TIMING_FILE = "warmup_timing.json"
 
 #: Environment variable that switches the start-up warm-up off (values in :data:`OFF_VALUES`).
 ENV_SWITCH = "IMBALANCE_LAB_UMAP_WARMUP"
@@ -47,6 +58,24 @@ class WarmupStatus:
     state: str
     seconds: float
     error: str = ""
+    #: True when compiled code was found on disk at the start (loading, not compiling).
+    from_cache: bool = False
+    #: The last measured duration of a warm-up of the same kind on this installation; None if never.
+    expected_seconds: float | None = None
+
+    @property
+    def activity(self) -> str:
+        """What the warm-up does, in words."""
+        if self.from_cache:
+            return "loading UMAP's compiled code from the disk cache"
+        return "compiling UMAP's code (once per installation; later starts load it from disk)"
+
+    @property
+    def remaining_seconds(self) -> float | None:
+        """Expected seconds left, from the last measured duration; None when nothing was measured."""
+        if self.expected_seconds is None:
+            return None
+        return max(0.0, self.expected_seconds - self.seconds)
 
     @property
     def ready(self) -> bool:
@@ -68,9 +97,45 @@ def run_warmup(rows: int = 300, features: int = 5, seed: int = 0) -> None:
         reducer.transform(X[:10])
 
 
+def timing_kind(from_cache: bool) -> str:
+    """The key a warm-up's duration is recorded under: loading from the cache, or compiling."""
+    return "cached" if from_cache else "compile"
+
+
+def read_timings(folder: Path) -> dict[str, float]:
+    """Measured warm-up durations in ``folder`` (empty when none were recorded or the file is unreadable)."""
+    try:
+        data = json.loads((folder / TIMING_FILE).read_text())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {str(k): float(v) for k, v in data.items() if isinstance(v, int | float) and v >= 0}
+
+
+def record_timing(folder: Path, from_cache: bool, seconds: float) -> None:
+    """Store ``seconds`` as the measured duration of this kind of warm-up (best effort: a read-only
+    folder only means the next start has no measured expectation)."""
+    timings = read_timings(folder)
+    timings[timing_kind(from_cache)] = round(float(seconds), 1)
+    with contextlib.suppress(OSError):
+        (folder / TIMING_FILE).write_text(json.dumps(timings))
+
+
+def _lower_this_threads_priority() -> None:
+    """Give the calling thread the lowest CPU priority (Linux: ``setpriority`` on a thread id acts on
+    that thread only), so the warm-up never slows what people are doing."""
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+
+
 def _worker(on_done: Callable[[], None] | None) -> None:
-    """Thread body: run the warm-up, record how it went, then call ``on_done`` (if given)."""
+    """Thread body: run the warm-up at low priority, record how it went and how long it took, then call
+    ``on_done`` (if given)."""
     global _finished_at, _error
+    from imbalance_core.maps.numba_cache import default_cache_dir
+
+    _lower_this_threads_priority()
     try:
         run_warmup()
     except Exception as exc:  # a failed warm-up must never take the app down
@@ -78,6 +143,8 @@ def _worker(on_done: Callable[[], None] | None) -> None:
     finally:
         _finished_at = time.monotonic()
         _done.set()
+    if not _error and _started_at is not None:
+        record_timing(default_cache_dir(), _cached_at_start, _finished_at - _started_at)
     if on_done is not None and not _error:
         on_done()
 
@@ -95,12 +162,15 @@ def start_background_warmup(
     on_done: called on the warm-up thread after a successful warm-up (the app freezes the objects
     UMAP's import and compilation left, see ``pages.common.freeze_long_lived``).
     """
-    global _thread, _started_at
+    global _thread, _started_at, _cached_at_start
+    from imbalance_core.maps.numba_cache import cache_filled, default_cache_dir
+
     if not warmup_wanted(os.environ if environ is None else environ):
         return False
     with _lock:
         if _thread is not None:
             return False
+        _cached_at_start = cache_filled(default_cache_dir())
         _started_at = time.monotonic()
         _thread = threading.Thread(target=_worker, args=(on_done,), name="umap-warmup", daemon=True)
         _thread.start()
@@ -109,12 +179,28 @@ def start_background_warmup(
 
 def warmup_status() -> WarmupStatus:
     """The warm-up's state and how long it has run (or took)."""
+    from imbalance_core.maps.numba_cache import default_cache_dir
+
     if _started_at is None:
         return WarmupStatus("idle", 0.0)
+    expected = read_timings(default_cache_dir()).get(timing_kind(_cached_at_start))
     if not _done.is_set():
-        return WarmupStatus("running", time.monotonic() - _started_at)
+        return WarmupStatus("running", time.monotonic() - _started_at, "", _cached_at_start, expected)
     took = (_finished_at or _started_at) - _started_at
-    return WarmupStatus("failed" if _error else "done", took, _error)
+    return WarmupStatus("failed" if _error else "done", took, _error, _cached_at_start, expected)
+
+
+def warmup_sentence(status: WarmupStatus) -> str:
+    """What the Explore page says while a map waits for the warm-up: the activity, the seconds so far,
+    and the measured expectation (or that none was measured yet)."""
+    text = f"Preparing UMAP for its first use in this server: {status.activity}, {status.seconds:.0f} s"
+    if status.expected_seconds is None:
+        return text + " so far (no earlier warm-up of this kind was measured on this installation)"
+    left = status.remaining_seconds or 0.0
+    expectation = f"it took {status.expected_seconds:.0f} s the last time it was measured here"
+    if left <= 0:
+        return f"{text} ({expectation}; finishing)"
+    return f"{text} (about {left:.0f} s left: {expectation})"
 
 
 def wait_until_warm(timeout: float | None = None) -> bool:
