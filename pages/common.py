@@ -21,6 +21,7 @@ from imbalance_core.errors import DataError
 from imbalance_core.intake import bundled, label_guess, memory_room, task
 from imbalance_core.intake.read import LoadedTable, read_table
 from imbalance_core.intake.task import PreparedData, TaskSpec
+from imbalance_core.maps import umap_warmup
 
 if TYPE_CHECKING:
     from imbalance_core.evaluation.thresholds import ChosenThreshold
@@ -687,6 +688,7 @@ def after_first_run() -> None:
     run so later collections only walk what a run allocated (see bench/slider_latency.py).
     """
     _freeze_once("first run")
+    umap_warmup.note_first_page_drawn()  # the start-up warm-up waits for this (a cold first page first)
 
 
 def freeze_after_first_umap() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -21,11 +22,13 @@ from imbalance_core.images.bundled import load_pneumoniamnist
 from imbalance_core.images.extractors import DEFAULT_EXTRACTOR, EXTRACTORS
 from imbalance_core.images.features import LABEL, image_table
 from imbalance_core.images.intake import ImageSet, read_image_zip
-from imbalance_core.images.saliency import CAPTION, errors_at, overlay, saliency
-from imbalance_core.images.study import StudyResult, study_table
 from imbalance_core.intake.read import LoadedTable
 from imbalance_core.intake.task import TaskSpec
 from pages import common
+
+if TYPE_CHECKING:  # the study and the saliency maps pull in scikit-learn and imbalanced-learn (seconds at
+    # a cold start): imported where they are used, so the Data page opens without them
+    from imbalance_core.images.study import StudyResult
 
 K_IMAGES = "image_set"  # (source, ImageSet, extractor) of the image data in use
 K_STUDY = "image_study"  # ((image sha256, extractor), StudyResult) of the last study run
@@ -156,6 +159,8 @@ def example_grid() -> None:
 
 def threshold_panel(result, threshold: float | None) -> None:
     """False negatives and false positives at the committed threshold, and a heat map for one of them."""
+    from imbalance_core.images.saliency import CAPTION, errors_at, overlay, saliency  # lazy: see above
+
     current = current_images()
     data = common.current_data()
     if current is None or data is None or threshold is None or not result.is_binary:
@@ -202,6 +207,8 @@ def threshold_panel(result, threshold: float | None) -> None:
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _study_shared(image_sha: str, extractor: str, _images: ImageSet, _progress) -> StudyResult:
     """The study's table once per (content, extractor); holds no user name."""
+    from imbalance_core.images.study import study_table
+
     return study_table(_images, extractor, progress=_progress)
 
 

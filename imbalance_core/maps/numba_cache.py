@@ -105,6 +105,9 @@ def import_umap_with_cache(folder: Path | None = None) -> ModuleType:
         if "umap" in sys.modules:
             return sys.modules["umap"]
         _point_numba_at(folder or default_cache_dir())
+        # A function that numba cannot cache (it takes another compiled function as an argument) is
+        # compiled as before; numba's note about it is expected, not a fault.
+        warnings.filterwarnings("ignore", message="Cannot cache compiled function")
         with warnings.catch_warnings():
             # "cannot cache ... dynamic globals": such a function is simply compiled as before
             warnings.simplefilter("ignore")

@@ -7,8 +7,9 @@ size, and ``transform``): 45-110 s of one core on this machine. :mod:`imbalance_
 keeps most of that compiled code on disk, once per installation, so a later process loads it instead;
 the few functions numba cannot cache (those that take a distance function as an argument) are still
 compiled in each process. The app calls :func:`start_background_warmup` once at start-up: a daemon
-thread, at the lowest CPU priority, fits UMAP on small random arrays through every path the Explore
-page uses. No user data is involved.
+thread waits until the first page is drawn, fills the disk cache in a separate process at the lowest
+CPU priority when it is empty, then fits UMAP on small random arrays through every path the Explore
+page uses (loading the compiled code). No user data is involved.
 
 How long it takes is measured, not guessed: each finished warm-up writes its duration (with or without
 a filled cache) to ``warmup_timing.json`` in the cache folder, and :func:`warmup_status` reports the
@@ -26,6 +27,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import subprocess
+import sys
 import threading
 import time
 import warnings
@@ -42,6 +45,9 @@ _started_at: float | None = None
 _finished_at: float | None = None
 _error: str = ""
 _cached_at_start: bool = False
+_first_page_drawn = threading.Event()
+#: Seconds the warm-up waits for the first page run before it starts anyway.
+FIRST_PAGE_WAIT = 30.0
 
 #: File in the numba cache folder holding the measured warm-up durations (seconds), by kind.
 TIMING_FILE = "warmup_timing.json"
@@ -68,7 +74,10 @@ class WarmupStatus:
         """What the warm-up does, in words."""
         if self.from_cache:
             return "loading UMAP's compiled code from the disk cache"
-        return "compiling UMAP's code (once per installation; later starts load it from disk)"
+        return (
+            "compiling UMAP's code in a low-priority background process (once per installation; later "
+            "starts load it from disk)"
+        )
 
     @property
     def remaining_seconds(self) -> float | None:
@@ -122,21 +131,41 @@ def record_timing(folder: Path, from_cache: bool, seconds: float) -> None:
         (folder / TIMING_FILE).write_text(json.dumps(timings))
 
 
-def _lower_this_threads_priority() -> None:
-    """Give the calling thread the lowest CPU priority (Linux: ``setpriority`` on a thread id acts on
-    that thread only), so the warm-up never slows what people are doing."""
-    with contextlib.suppress(AttributeError, OSError):
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+def compile_in_low_priority_process(timeout: float = 1800.0) -> bool:
+    """Fill the disk cache in a separate Python process at the lowest CPU priority (``nice 19``); True if
+    it finished. The server's own interpreter never compiles: a compile holds the interpreter lock for a
+    minute, and a low-priority thread inside the server would hold it while the kernel lets it wait."""
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "imbalance_core.maps.numba_cache"],
+            preexec_fn=lambda: os.nice(19),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=timeout,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0
+
+
+def note_first_page_drawn() -> None:
+    """Called by the app after its first page run: the warm-up waits for it, so the first page a person
+    opens on a cold server is not slowed by it."""
+    _first_page_drawn.set()
 
 
 def _worker(on_done: Callable[[], None] | None) -> None:
-    """Thread body: run the warm-up at low priority, record how it went and how long it took, then call
+    """Thread body: once the first page is drawn, fill the disk cache in a low-priority process when it is
+    empty, load the compiled code into this process, record how it went and how long it took, then call
     ``on_done`` (if given)."""
     global _finished_at, _error
     from imbalance_core.maps.numba_cache import default_cache_dir
 
-    _lower_this_threads_priority()
+    _first_page_drawn.wait(FIRST_PAGE_WAIT)
     try:
+        if not _cached_at_start:
+            compile_in_low_priority_process()
         run_warmup()
     except Exception as exc:  # a failed warm-up must never take the app down
         _error = type(exc).__name__
