@@ -159,7 +159,8 @@ def bench_cold_start(rounds: int) -> None:
             headings = [h for h, _ in runs]
             charts = [c for _, c in runs]
             print(
-                f"{title} (load average {load:.1f} before): heading median {statistics.median(headings):.2f} s (runs "
+                f"{title} (load average {load:.1f} before): heading median "
+                f"{statistics.median(headings):.2f} s (runs "
                 f"{', '.join(f'{h:.2f}' for h in headings)}; goal <= 3 s), first chart median "
                 f"{statistics.median(charts):.2f} s ({', '.join(f'{c:.2f}' for c in charts)}; goal <= 5 s)"
             )
