@@ -69,6 +69,8 @@ COUNT_PICKERS: dict[str, CountPicker] = {
     "sensitivity": lambda c, v, p: th.pick_sensitivity(None, None, v, candidates=c),
     "cost": lambda c, v, p: th.pick_cost(None, None, v, p, candidates=c),
     "fbeta": lambda c, v, p: th.pick_fbeta(None, None, v, candidates=c),
+    "top": lambda c, v, p: th.pick_top_share(None, None, v, candidates=c),
+    "ppv": lambda c, v, p: th.pick_ppv(None, None, v, p, candidates=c),
 }
 
 

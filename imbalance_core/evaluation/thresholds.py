@@ -514,6 +514,81 @@ def pick_fbeta(
     return _pick("fbeta", f"Best F{beta:g}", cand, i, f"Highest F{beta:g} ({fbeta[i]:.2f})")
 
 
+def pick_top_share(
+    y_oof: Any, oof_scores: Any, share: float = 0.05, *, candidates: OofCandidates | None = None
+) -> ThresholdPick:
+    """Flag at most ``share`` of the patients (a workload: "the top 5 %", "30 a day out of 400").
+
+    The lowest threshold whose flagged share of the cross-validated training rows stays at or below
+    ``share``; tied scores are flagged together, so the share reached can be lower than asked.
+    """
+    if not (0 < share < 1 and math.isfinite(share)):
+        raise DataError(
+            "The share to flag must lie between 0 and 1 (or 0 % and 100 %), "
+            "for example top:5% or flags:30/400."
+        )
+    cand = _cands(y_oof, oof_scores, candidates)
+    n = cand.n_pos + cand.n_neg
+    flagged = cand.tp + cand.fp
+    ok = flagged <= share * n + 1e-9
+    most = flagged[ok].max()
+    best = np.flatnonzero(ok & (flagged == most))
+    i = int(best[np.argmax(cand.tp[best])])
+    return _pick(
+        "top",
+        f"Workload (flag at most {share:.1%})",
+        cand,
+        i,
+        f"Flags {int(flagged[i]):,} of {n:,} patients ({flagged[i] / n:.1%}, at most {share:.1%} asked)",
+    )
+
+
+def ppv_at(cand: OofCandidates, prevalence: float | None) -> np.ndarray:
+    """PPV at every candidate: in the training rows, or at ``prevalence`` from sensitivity and specificity
+    (Bayes); NaN where nobody is flagged."""
+    sens, fpr = cand.sensitivity, 1.0 - cand.specificity
+    p = cand.prevalence if prevalence is None else float(prevalence)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(sens + fpr > 0, sens * p / (sens * p + fpr * (1 - p)), np.nan)
+
+
+def pick_ppv(
+    y_oof: Any,
+    oof_scores: Any,
+    target: float = 0.2,
+    prevalence: float | None = None,
+    *,
+    candidates: OofCandidates | None = None,
+) -> ThresholdPick:
+    """Highest sensitivity while PPV stays at or above ``target`` ("at least 1 in 5 flagged is ill").
+
+    PPV at the prevalence the model will meet when given (else the training rows' own). Among thresholds
+    with the same sensitivity, the one with fewest false positives.
+    """
+    if not (0 < target < 1 and math.isfinite(target)):
+        raise DataError("The PPV to keep must be a share between 0 and 1, for example ppv:0.2.")
+    _check_prevalence(prevalence)
+    cand = _cands(y_oof, oof_scores, candidates)
+    ppv = ppv_at(cand, prevalence)
+    ok = np.nan_to_num(ppv, nan=-1.0) >= target - 1e-12
+    if not ok.any():
+        raise DataError(
+            f"No threshold keeps PPV at or above {target:.0%} on cross-validated training scores "
+            f"(the highest reached is {np.nanmax(ppv):.1%}); ask for a lower PPV."
+        )
+    tp_max = cand.tp[ok].max()
+    best = np.flatnonzero(ok & (cand.tp == tp_max))
+    i = int(best[np.argmin(cand.fp[best])])
+    where = "" if prevalence is None else f" at a prevalence of {float(prevalence):.1%}"
+    return _pick(
+        "ppv",
+        f"Highest sensitivity with PPV ≥ {target:g}",
+        cand,
+        i,
+        f"Highest sensitivity while PPV stays ≥ {target:g} (PPV {ppv[i]:.2f}{where})",
+    )
+
+
 @dataclass(frozen=True)
 class PickerSpec:
     """A registered picker: its CLI key, parameter name and default, and the function that runs it."""
@@ -534,7 +609,16 @@ PICKERS: dict[str, PickerSpec] = {
         "cost", "Minimum expected cost", "FN:FP cost ratio", 10.0, lambda y, s, v, p: pick_cost(y, s, v, p)
     ),
     "fbeta": PickerSpec("fbeta", "Highest F-beta", "beta", 2.0, lambda y, s, v, p: pick_fbeta(y, s, v)),
+    "top": PickerSpec(
+        "top", "Workload: flag at most a share", "share", 0.05, lambda y, s, v, p: pick_top_share(y, s, v)
+    ),
+    "ppv": PickerSpec(
+        "ppv", "Highest sensitivity with PPV ≥", "PPV", 0.2, lambda y, s, v, p: pick_ppv(y, s, v, p)
+    ),
 }
+
+#: Other names for a picker on the command line: ``flags:30/400`` is a workload share, like ``top``.
+PICKER_ALIASES = {"flags": "top", "workload": "top"}
 
 
 @dataclass(frozen=True)
@@ -545,10 +629,30 @@ class PickRequest:
     value: float | None = None
 
 
+def _parse_value(key: str, raw: str, default: float | None) -> float:
+    """A picker's number: ``0.05``, ``5%`` (a percentage) or ``30/400`` (N per M patients)."""
+    text = raw.strip().replace(" ", "")
+    try:
+        if text.endswith("%"):
+            return float(text[:-1]) / 100.0
+        if "/" in text:
+            num, _, den = text.partition("/")
+            return float(num) / float(den)
+        return float(text)
+    except (ValueError, ZeroDivisionError):
+        example = f"{key}:{default:g}" if default is not None else key
+        raise DataError(
+            f"The {key} picker needs a number after the colon, for example {example}"
+            + (", 5% or 30/400." if key == "top" else ".")
+        ) from None
+
+
 def parse_pick(text: str) -> PickRequest:
-    """Parse ``youden``, ``sensitivity:0.95``, ``cost:10`` or ``fbeta:2`` (value optional; defaults apply)."""
+    """Parse ``youden``, ``sensitivity:0.95``, ``cost:10``, ``fbeta:2``, ``top:5%``, ``flags:30/400`` or
+    ``ppv:0.2`` (value optional; defaults apply)."""
     key, _, raw = str(text).strip().partition(":")
     key = key.strip().lower()
+    key = PICKER_ALIASES.get(key, key)
     spec = PICKERS.get(key)
     if spec is None:
         raise DataError(f"Unknown threshold picker; choose one of: {', '.join(PICKERS)}.")
@@ -556,12 +660,7 @@ def parse_pick(text: str) -> PickRequest:
         return PickRequest(key, spec.default)
     if spec.param is None:
         raise DataError(f"The {key} picker takes no value; write just '{key}'.")
-    try:
-        value = float(raw)
-    except ValueError:
-        example = f"{key}:{spec.default:g}"
-        raise DataError(f"The {key} picker needs a number after the colon, for example {example}.") from None
-    return PickRequest(key, value)
+    return PickRequest(key, _parse_value(key, raw, spec.default))
 
 
 def run_pick(

@@ -292,7 +292,7 @@ def test_bad_pick_is_a_data_error(text):
 
 def test_run_pick_uses_the_registry():
     y, s = _data(n=200)
-    assert set(th.PICKERS) == {"youden", "sensitivity", "cost", "fbeta"}
+    assert set(th.PICKERS) == {"youden", "sensitivity", "cost", "fbeta", "top", "ppv"}
     for key in th.PICKERS:
         pick = th.run_pick(th.parse_pick(key), y, s, prevalence=0.05)
         assert pick.key == key and pick.reason.endswith(".")

@@ -1,0 +1,218 @@
+"""Likelihood ratios and post-test probability: "if this test is positive, how likely is the disease for
+*my* patient?"
+
+Clinicians reason at the bedside in likelihood ratios: LR+ = sensitivity / (1 - specificity) says how much
+a positive result multiplies the odds of disease, LR- = (1 - sensitivity) / specificity how much a negative
+result divides them. With a pre-test probability p (the clinician's own, for the patient in front of them),
+post-test odds = p / (1 - p) x LR, which is what a Fagan nomogram draws.
+
+Intervals: the log method of Simel, Samsa & Matchar (J Clin Epidemiol 1991): ln(LR) is roughly normal with
+standard error sqrt(1/a - 1/(a+c) + 1/b - 1/(b+d)) for LR+ from the 2x2 counts (a = TP, b = FP, c = FN,
+d = TN), and sqrt(1/c - 1/(a+c) + 1/d - 1/(b+d)) for LR-. When a count the formula divides by is zero
+(no false positive: LR+ is infinite), 0.5 is added to every cell of the table and the result says so; when
+a class is empty nothing can be estimated and the reason is given instead of a number.
+
+The post-test interval carries the LR interval through the same (monotone) formula at a fixed pre-test
+probability: it is the uncertainty of the test, not of the clinician's pre-test guess.
+
+Nothing here fits a model or keeps state.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from imbalance_core.evaluation.intervals import Z95, Interval
+
+#: Added to every cell when a count the log method divides by is zero (Haldane's correction).
+CONTINUITY = 0.5
+
+
+@dataclass(frozen=True)
+class LikelihoodRatio:
+    """One likelihood ratio with its 95 % interval, or the reason it cannot be estimated.
+
+    ``value``/``lo``/``hi`` are None exactly when ``reason`` says why; ``note`` states a correction used.
+    """
+
+    name: str
+    value: float | None
+    lo: float | None
+    hi: float | None
+    note: str = ""
+    reason: str = ""
+
+    @property
+    def estimable(self) -> bool:
+        return self.value is not None
+
+    def as_interval(self) -> Interval:
+        """The estimate as an :class:`Interval` (NaN when not estimable), method named."""
+        nan = float("nan")
+        if self.value is None:
+            return Interval(nan, nan, nan, "log method (Simel 1991)")
+        return Interval(self.value, self.lo, self.hi, "log method (Simel 1991)")  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class LikelihoodRatios:
+    """LR+ and LR- of one 2x2 table."""
+
+    positive: LikelihoodRatio
+    negative: LikelihoodRatio
+
+
+def _log_interval(ratio: float, se: float, z: float) -> tuple[float, float]:
+    return ratio * math.exp(-z * se), ratio * math.exp(z * se)
+
+
+def likelihood_ratios(tp: int, fp: int, tn: int, fn: int, z: float = Z95) -> LikelihoodRatios:
+    """LR+ and LR- with log-method 95 % intervals (Simel et al. 1991) from the 2x2 counts."""
+    counts = [int(tp), int(fp), int(tn), int(fn)]
+    if min(counts) < 0:
+        raise ValueError("2x2 counts cannot be negative")
+    n_pos, n_neg = tp + fn, fp + tn
+    if n_pos == 0 or n_neg == 0:
+        empty = "patients with the disease" if n_pos == 0 else "patients without the disease"
+        reason = f"Not estimable: there are no {empty} in these data."
+        return LikelihoodRatios(
+            LikelihoodRatio("LR+", None, None, None, reason=reason),
+            LikelihoodRatio("LR-", None, None, None, reason=reason),
+        )
+    return LikelihoodRatios(_lr_positive(tp, fp, tn, fn, z), _lr_negative(tp, fp, tn, fn, z))
+
+
+def _corrected(tp: float, fp: float, tn: float, fn: float) -> tuple[float, float, float, float]:
+    return tp + CONTINUITY, fp + CONTINUITY, tn + CONTINUITY, fn + CONTINUITY
+
+
+def _lr_positive(tp: int, fp: int, tn: int, fn: int, z: float) -> LikelihoodRatio:
+    note = ""
+    a, b, d, c = float(tp), float(fp), float(tn), float(fn)
+    if tp == 0 and fp == 0:
+        return LikelihoodRatio(
+            "LR+", None, None, None, reason="Not estimable: nobody is flagged at this threshold."
+        )
+    if tp == 0 or fp == 0:
+        a, b, d, c = _corrected(a, b, d, c)
+        zero = "no false positive" if fp == 0 else "no true positive"
+        note = f"0.5 added to every cell ({zero} at this threshold)"
+    sens, fpr = a / (a + c), b / (b + d)
+    ratio = sens / fpr
+    se = math.sqrt(1 / a - 1 / (a + c) + 1 / b - 1 / (b + d))
+    lo, hi = _log_interval(ratio, se, z)
+    return LikelihoodRatio("LR+", ratio, lo, hi, note=note)
+
+
+def _lr_negative(tp: int, fp: int, tn: int, fn: int, z: float) -> LikelihoodRatio:
+    note = ""
+    a, b, d, c = float(tp), float(fp), float(tn), float(fn)
+    if fn == 0 and tn == 0:
+        return LikelihoodRatio(
+            "LR-", None, None, None, reason="Not estimable: everybody is flagged at this threshold."
+        )
+    if fn == 0 or tn == 0:
+        a, b, d, c = _corrected(a, b, d, c)
+        zero = "no missed case" if fn == 0 else "no true negative"
+        note = f"0.5 added to every cell ({zero} at this threshold)"
+    fnr, spec = c / (a + c), d / (b + d)
+    ratio = fnr / spec
+    se = math.sqrt(1 / c - 1 / (a + c) + 1 / d - 1 / (b + d))
+    lo, hi = _log_interval(ratio, se, z)
+    return LikelihoodRatio("LR-", ratio, lo, hi, note=note)
+
+
+def post_test_probability(pre_test: float, ratio: float) -> float:
+    """Probability of disease after a result with likelihood ratio ``ratio``, from ``pre_test`` (Bayes in
+    odds form: post-test odds = pre-test odds x LR)."""
+    if not 0 < pre_test < 1:
+        raise ValueError("The pre-test probability must lie strictly between 0 and 1, for example 0.05.")
+    if math.isinf(ratio):
+        return 1.0
+    odds = pre_test / (1 - pre_test) * ratio
+    return odds / (1 + odds)
+
+
+@dataclass(frozen=True)
+class PostTest:
+    """Post-test probabilities for a positive and a negative result at one pre-test probability."""
+
+    pre_test: float
+    after_positive: Interval | None
+    after_negative: Interval | None
+    reason_positive: str = ""
+    reason_negative: str = ""
+
+    def sentence(self) -> str:
+        """The result in a clinician's words."""
+        parts = [f"For a patient whose chance of disease is {self.pre_test:.1%} before the test"]
+        if self.after_positive is not None:
+            p = self.after_positive
+            parts.append(f"a positive result raises it to {p.value:.1%} (95 % CI {p.lo:.1%} to {p.hi:.1%})")
+        else:
+            parts.append(f"after a positive result: {self.reason_positive}")
+        if self.after_negative is not None:
+            n = self.after_negative
+            parts.append(f"a negative result lowers it to {n.value:.1%} (95 % CI {n.lo:.1%} to {n.hi:.1%})")
+        else:
+            parts.append(f"after a negative result: {self.reason_negative}")
+        return parts[0] + ", " + "; ".join(parts[1:]) + "."
+
+
+def _carry(pre_test: float, lr: LikelihoodRatio) -> Interval | None:
+    if not lr.estimable:
+        return None
+    return Interval(
+        post_test_probability(pre_test, lr.value),  # type: ignore[arg-type]
+        post_test_probability(pre_test, lr.lo),  # type: ignore[arg-type]
+        post_test_probability(pre_test, lr.hi),  # type: ignore[arg-type]
+        "post-test odds = pre-test odds x LR (LR's log-method interval)",
+    )
+
+
+def post_test(pre_test: float, ratios: LikelihoodRatios) -> PostTest:
+    """Post-test probabilities (with the LRs' intervals carried through) at ``pre_test``."""
+    if not 0 < pre_test < 1:
+        raise ValueError("The pre-test probability must lie strictly between 0 and 1, for example 0.05.")
+    return PostTest(
+        pre_test,
+        _carry(pre_test, ratios.positive),
+        _carry(pre_test, ratios.negative),
+        ratios.positive.reason,
+        ratios.negative.reason,
+    )
+
+
+def to_json(ratios: LikelihoodRatios, post: PostTest | None = None) -> dict:
+    """JSON-ready figures: each LR's value and interval (or reason), and the post-test probabilities."""
+
+    def one(lr: LikelihoodRatio) -> dict:
+        return {"value": lr.value, "lo": lr.lo, "hi": lr.hi, "note": lr.note, "reason": lr.reason}
+
+    out: dict = {"lr_positive": one(ratios.positive), "lr_negative": one(ratios.negative)}
+    if post is not None:
+
+        def carried(iv: Interval | None, reason: str) -> dict:
+            if iv is None:
+                return {"value": None, "lo": None, "hi": None, "reason": reason}
+            return {"value": iv.value, "lo": iv.lo, "hi": iv.hi, "reason": ""}
+
+        out["post_test"] = {
+            "pre_test": post.pre_test,
+            "after_positive": carried(post.after_positive, post.reason_positive),
+            "after_negative": carried(post.after_negative, post.reason_negative),
+        }
+    return out
+
+
+__all__ = [
+    "CONTINUITY",
+    "LikelihoodRatio",
+    "LikelihoodRatios",
+    "PostTest",
+    "likelihood_ratios",
+    "post_test",
+    "post_test_probability",
+    "to_json",
+]
