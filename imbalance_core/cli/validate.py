@@ -91,10 +91,12 @@ def _print_drift(d: core.DriftReport) -> None:
     print(f"  {d.membership.summary() if d.membership else d.membership_note}")
 
 
-def _print_prevalence(p: object, note: str = "") -> None:
+def _print_prevalence(p: object, note: str = "", caveat: str = "") -> None:
     if p is None:
         print(f"  {note or 'Not estimable.'}")
         return
+    if caveat:
+        print(f"  caution: {caveat}")
     print(f"  {p.summary()}")
     if p.ppv is not None:
         print(
@@ -134,7 +136,7 @@ def _print_labelled(v: core.LabelledValidation) -> None:
     print("\nSample size for validation (Riley et al. 2021):")
     print(f"  {v.size.summary() if v.size else 'not computed'}")
     print("\nPrevalence estimated from the risks alone (check against the observed one):")
-    _print_prevalence(v.prevalence)
+    _print_prevalence(v.prevalence, caveat=v.prevalence_caveat)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -176,7 +178,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             print(f"{batch.name}: {batch.n:,} patients without outcomes")
             print("Expected prevalence:")
-            _print_prevalence(batch.prevalence, batch.prevalence_note)
+            _print_prevalence(batch.prevalence, batch.prevalence_note, batch.prevalence_caveat)
             _print_drift(batch.drift)
     for notice in new.notices:
         print(f"note: {notice}", file=sys.stderr)

@@ -125,6 +125,12 @@ def _recommend(ll: dict[str, float]) -> tuple[str, str, dict[str, float]]:
                         f"better than the intercept alone (p = {p_slope:.3g})"), p_values  # fmt: skip
 
 
+def closed_test(y: np.ndarray, risks: np.ndarray) -> tuple[str, str, dict[str, float]]:
+    """Vergouwe et al.'s closed test on all rows: (recommended method, reason, p-values)."""
+    ll = {m: _log_lik(y, fit_update(m, y, risks).transform(risks)) for m in UPDATES}
+    return _recommend(ll)
+
+
 def update_model(y: Any, risks: Any, threshold: float, folds: int = FOLDS, seed: int = 0,
                  n_boot: int = 200) -> Updating:  # fmt: skip
     """Each update fitted on all rows and judged by cross-validation within the file; a recommendation."""

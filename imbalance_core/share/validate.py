@@ -142,6 +142,28 @@ def drift(saved: SavedModel, X_new: pd.DataFrame, X_dev: pd.DataFrame | None, se
     return DriftReport(mix, note, member, member_note)
 
 
+def prior_shift_caveat(d: DriftReport, prevalence: PrevalenceEstimate | None) -> str:
+    """Why the EM prevalence may mislead here: it assumes only the prevalence changed ("" when no sign)."""
+    if prevalence is None:
+        return ""
+    reasons = []
+    if d.case_mix is not None:
+        very = [f.feature for f in d.case_mix.features if f.verdict == "very different"]
+        if very:
+            reasons.append(f"the patients differ in {', '.join(very[:4])}")
+    if d.membership is not None and d.membership.verdict != "similar":
+        reasons.append(f"a model tells the two files apart (AUC {d.membership.auc:.2f})")
+    if prevalence.em.value > 0.99 or prevalence.em.value < 0.01:
+        reasons.append("the estimate runs to the edge, a sign the risks do not fit these patients")
+    if not reasons:
+        return ""
+    return (
+        "EM assumes only the share of positive patients changed, not who the patients are; here "
+        + "; ".join(reasons)
+        + ". Treat the estimate with caution; a labelled sample from the new site settles it."
+    )
+
+
 @dataclass(frozen=True, eq=False)
 class LabelledValidation:
     """Everything the Validate page and the CLI show for a labelled new file."""
@@ -157,6 +179,7 @@ class LabelledValidation:
     prevalence: PrevalenceEstimate | None
     notices: tuple[str, ...]
     development_source: str
+    prevalence_caveat: str = ""
 
 
 def validate_labelled(
@@ -189,6 +212,7 @@ def validate_labelled(
         )
     except DataError:
         prevalence = None
+    report = drift(saved, new.X, X_dev, seed)
     return LabelledValidation(
         name=new.name,
         figures=figures,
@@ -196,11 +220,12 @@ def validate_labelled(
         transport=threshold_transport(new.y, risks, float(meta.threshold), dev_sens),
         updating=updating,
         updating_note=updating_note,
-        drift=drift(saved, new.X, X_dev, seed),
+        drift=report,
         size=size,
         prevalence=prevalence,
         notices=new.notices,
         development_source=str(record.get("source", "")) or "not recorded in this model file",
+        prevalence_caveat=prior_shift_caveat(report, prevalence),
     )
 
 
@@ -214,6 +239,7 @@ class BatchDescription:
     prevalence_note: str
     drift: DriftReport
     notices: tuple[str, ...]
+    prevalence_caveat: str = ""
 
 
 def describe_batch(
@@ -234,7 +260,10 @@ def describe_batch(
             "This model file does not record the prevalence it was developed at (it was saved before that "
             "was recorded); save the model again to estimate a batch's prevalence."
         )
-    return BatchDescription(new.name, len(new.X), prev, note, drift(saved, new.X, X_dev, seed), new.notices)
+    report = drift(saved, new.X, X_dev, seed)
+    return BatchDescription(
+        new.name, len(new.X), prev, note, report, new.notices, prior_shift_caveat(report, prev)
+    )
 
 
 def read_development(
@@ -350,6 +379,7 @@ def labelled_json(v: LabelledValidation) -> dict[str, Any]:
         },
         "drift": drift_json(v.drift),
         "prevalence": prevalence_json(v.prevalence),
+        "prevalence_caveat": v.prevalence_caveat,
         "notices": list(v.notices),
     }
     if v.updating is not None:
@@ -379,5 +409,6 @@ def labelled_json(v: LabelledValidation) -> dict[str, Any]:
 def batch_json(b: BatchDescription) -> dict[str, Any]:
     """An unlabelled batch's description as JSON-ready values."""
     return _clean({"file": b.name, "n": b.n, "prevalence": prevalence_json(b.prevalence),
-                   "prevalence_note": b.prevalence_note, "drift": drift_json(b.drift),
+                   "prevalence_note": b.prevalence_note, "prevalence_caveat": b.prevalence_caveat,
+                   "drift": drift_json(b.drift),
                    "notices": list(b.notices)})  # fmt: skip
