@@ -153,7 +153,7 @@ def _show_prevalence(p: Any, note: str, caveat: str, observed: float | None = No
     cols[2].metric("Developed at", f"{p.train_prevalence:.1%}")
     if observed is not None:
         st.caption(f"Observed in this file: {observed:.1%} (the estimate did not use the outcomes).")
-    if p.ppv is not None:
+    if p.ppv is not None and not p.at_edge:
         st.write(f"At that prevalence and the saved threshold: PPV {_fmt(p.ppv, True)}, "
                  f"NPV {_fmt(p.npv, True)}.")  # fmt: skip
 

@@ -98,7 +98,7 @@ def _print_prevalence(p: object, note: str = "", caveat: str = "") -> None:
     if caveat:
         print(f"  caution: {caveat}")
     print(f"  {p.summary()}")
-    if p.ppv is not None:
+    if p.ppv is not None and not p.at_edge:
         print(
             f"  At that prevalence and the saved threshold: PPV {_fmt(p.ppv, True)}, NPV {_fmt(p.npv, True)}."
         )

@@ -92,6 +92,11 @@ class PrevalenceEstimate:
     npv: Estimate | None
     warning: str
 
+    @property
+    def at_edge(self) -> bool:
+        """True when EM ran to 0 % or 100 %: the risks do not fit these patients (PPV/NPV there are empty)."""
+        return self.em.value > 0.99 or self.em.value < 0.01
+
     def summary(self) -> str:
         """One sentence for a person."""
         text = (

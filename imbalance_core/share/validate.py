@@ -94,6 +94,8 @@ def read_new_patients(
             raise DataError(f"The outcome column could not be used: {exc}") from None
         rows = data.source_rows if data.source_rows is not None else np.arange(len(frame))
         frame = frame.iloc[rows].reset_index(drop=True)
+        if label not in saved.metadata.feature_names:  # the outcome is no feature: no "not used" notice
+            frame = frame.drop(columns=[label])
         y = np.asarray(data.y, dtype=np.int64)
         notices += [n for n in data.notices if "left out" in n or "without a label" in n]
         notices.append(f"Positive class in the new file: {', '.join(data.positive_values)}.")
@@ -153,8 +155,11 @@ def prior_shift_caveat(d: DriftReport, prevalence: PrevalenceEstimate | None) ->
             reasons.append(f"the patients differ in {', '.join(very[:4])}")
     if d.membership is not None and d.membership.verdict != "similar":
         reasons.append(f"a model tells the two files apart (AUC {d.membership.auc:.2f})")
-    if prevalence.em.value > 0.99 or prevalence.em.value < 0.01:
-        reasons.append("the estimate runs to the edge, a sign the risks do not fit these patients")
+    if prevalence.at_edge:
+        reasons.append(
+            "the estimate runs to the edge, a sign the risks do not fit these patients (PPV and NPV at it "
+            "are not shown)"
+        )
     if not reasons:
         return ""
     return (
