@@ -31,6 +31,7 @@ K_NEW = "validate_new_file"  # (name, bytes) of the new patients' file
 K_NEW_TABLE = "validate_new_table"  # (sha256, frame) of the new file as read
 K_DEV = "validate_dev_file"  # (name, bytes) of the optional development file
 K_RESULT = "validate_result"  # (key, result) of the last computation
+K_PDF = "validate_pdf"  # (key, bytes, name) of the prepared external-validation report
 K_UPDATED = "validate_updated"  # (key, method, bytes, name) of the prepared updated model file
 SESSION = "Model trained in this session"
 UPLOAD = "Upload a .skops model"
@@ -234,6 +235,24 @@ def _show_labelled(v: core.LabelledValidation, saved: model_file.SavedModel, key
         st.caption(common.plain(f"Riley et al., Stat Med 2021; assumptions: {v.size.assumption}."))
     st.subheader("Prevalence from the risks alone")
     _show_prevalence(v.prevalence, "", v.prevalence_caveat, observed=f.prevalence)
+    _report_download(v, saved, key)
+
+
+def _report_download(v: core.LabelledValidation, saved: model_file.SavedModel, key: Any) -> None:
+    """The external-validation PDF, built only when the person asks for it (DESIGN: /media pitfall)."""
+    from imbalance_core.share.validate_report import render_validation_pdf
+
+    st.subheader("Report")
+    if st.button("Prepare the validation report (PDF)", key="val_prepare_pdf", icon=":material/description:"):
+        export_id = model_file.new_export_id()
+        with st.spinner("Writing the PDF…"):
+            pdf = render_validation_pdf(v, saved, export_id)
+        st.session_state[K_PDF] = (key, pdf, f"external-validation-{export_id}.pdf")
+    prepared = st.session_state.get(K_PDF)
+    if prepared is not None and prepared[0] == key:
+        st.download_button("Download the validation report (PDF)", prepared[1], file_name=prepared[2],
+                           mime="application/pdf", icon=":material/download:", on_click="ignore",
+                           key="val_download_pdf")  # fmt: skip
 
 
 def _columns_of(new_file: tuple[str, bytes]) -> pd.DataFrame:

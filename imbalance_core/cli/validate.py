@@ -55,6 +55,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="which update --update-out writes (default: the one closed testing recommends)",
     )
     p.add_argument("--update-out", metavar="SKOPS", help="write the updated model file here (needs --label)")
+    p.add_argument(
+        "--pdf-out", metavar="PDF", help="write the external-validation report here (needs --label)"
+    )
     p.add_argument("--seed", type=int, default=0, help="seed of the bootstraps and folds (default 0)")
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.set_defaults(func=run)
@@ -144,6 +147,8 @@ def run(args: argparse.Namespace) -> int:
     saved = model_file.load_model(args.model)
     if args.update_out and not args.label:
         raise DataError("--update-out needs --label: a model is updated on patients with known outcomes.")
+    if args.pdf_out and not args.label:
+        raise DataError("--pdf-out needs --label: the report compares figures that need the outcomes.")
     new = core.read_new_patients(saved, args.file, label=args.label, positive=_split(args.positive),
                                  ignore=_split(args.ignore))  # fmt: skip
     dev = core.read_development(saved, args.development) if args.development else None
@@ -165,10 +170,17 @@ def run(args: argparse.Namespace) -> int:
             payload["updated_model"] = {"path": args.update_out, "method": method,
                                         "parent_id": updated.metadata.parent_id,
                                         "export_id": updated.metadata.export_id}  # fmt: skip
+        if args.pdf_out:
+            from imbalance_core.share.validate_report import render_validation_pdf
+
+            write_bytes(args.pdf_out, render_validation_pdf(result, saved), "report")
+            payload["report"] = args.pdf_out
         if args.json:
             print(json.dumps(payload, indent=2))
         else:
             _print_labelled(result)
+            if args.pdf_out:
+                print(f"\nreport written to {args.pdf_out}")
             if args.update_out:
                 print(f"\nupdated model ({payload['updated_model']['method']}) written to {args.update_out}")
     else:

@@ -65,6 +65,9 @@ def test_labelled_file_shows_development_beside_external_and_updates(model_and_f
     at.button(key="val_prepare_update").click().run()
     download = at.get("download_button")
     assert download, "the updated model download appears once prepared"
+    at.button(key="val_prepare_pdf").click().run()
+    assert not at.exception
+    assert len(at.get("download_button")) == 2  # the model and the PDF, each only once asked for
     # with the development file the membership model is shown
     at.file_uploader(key="val_dev").set_value(
         ("young.csv", young.to_csv(index=False).encode(), "text/csv")

@@ -107,3 +107,19 @@ def test_unlabelled_batch_and_bad_inputs(young_model) -> None:
         core.read_new_patients(saved, _csv(old.drop(columns="Glucose")), label="Outcome")
     with pytest.raises(DataError, match="Name the outcome"):
         core.validate_labelled(saved, core.read_new_patients(saved, io.BytesIO(_csv(old)).getvalue()))
+
+
+def test_validation_report_pdf_carries_the_side_by_side_numbers(young_model) -> None:
+    from pypdf import PdfReader
+
+    from imbalance_core.share.validate_report import render_validation_pdf
+
+    saved, _, _ = young_model
+    _, old = _parts()
+    v = core.validate_labelled(saved, core.read_new_patients(saved, _csv(old), label="Outcome"), n_boot=30)
+    pdf = render_validation_pdf(v, saved, "abc123def456")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    auc = next(r for r in v.rows if r.key == "auc")
+    assert f"{auc.external.value:.3f}" in text and f"{auc.development.value:.3f}" in text
+    assert "TRIPOD 13c" in text and "Model updating" in text and "abc123def456" in text
+    assert "nan" not in text.replace("Pregnancies", "")
