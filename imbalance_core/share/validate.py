@@ -163,9 +163,10 @@ def prior_shift_caveat(d: DriftReport, prevalence: PrevalenceEstimate | None) ->
     if not reasons:
         return ""
     return (
-        "EM assumes only the share of positive patients changed, not who the patients are; here "
-        + "; ".join(reasons)
-        + ". Treat the estimate with caution; a labelled sample from the new site settles it."
+        "EM assumes only the share of positive patients changed, not what patients of each class look "
+        "like; here " + "; ".join(reasons) + ". A change in prevalence alone also moves the features that "
+        "predict the outcome, so this is a warning sign, not proof. Treat the estimate with caution; a "
+        "labelled sample from the new site settles it."
     )
 
 
