@@ -613,4 +613,10 @@ def describe(meta: ModelMetadata) -> ModelSummary:
         ("Versions", ", ".join(f"{k} {v}" for k, v in meta.versions.items())),
     ]
     rows += [(k, v) for k, v in meta.settings.items() if k in ("sampler", "classifier", "ratio", "weighting")]
+    source = meta.development.get("source") if meta.development else None
+    rows.append(
+        ("Development figures (for validation)", str(source) if source else "not recorded (older file)")
+    )
+    if meta.parent_id:
+        rows += [("Parent model (export id)", meta.parent_id), ("Update", meta.updating)]
     return ModelSummary(tuple(rows))

@@ -123,3 +123,25 @@ def test_validation_report_pdf_carries_the_side_by_side_numbers(young_model) -> 
     assert f"{auc.external.value:.3f}" in text and f"{auc.development.value:.3f}" in text
     assert "TRIPOD 13c" in text and "Model updating" in text and "abc123def456" in text
     assert "nan" not in text.replace("Pregnancies", "")
+
+
+def test_a_model_file_saved_before_validation_fields_still_validates(young_model) -> None:
+    import skops.io as sio
+
+    saved, _, _ = young_model
+    metadata = saved.metadata.to_dict()
+    for key in ("development", "feature_summary", "positive_values", "parent_id", "updating"):
+        del metadata[key]  # what files written before issue 28 look like
+    old_file = model_file.loads(
+        sio.dumps({"format": model_file.FORMAT, "metadata": metadata, "model": saved.model})
+    )
+    assert dict(model_file.describe(old_file.metadata).rows)[
+        "Development figures (for validation)"
+    ].startswith("not recorded")
+    _, old = _parts()
+    v = core.validate_labelled(
+        old_file, core.read_new_patients(old_file, _csv(old), label="Outcome"), n_boot=30
+    )
+    assert all(r.development is None for r in v.rows)
+    assert v.drift.case_mix is None and "save the model again" in v.drift.case_mix_note
+    assert v.prevalence is None  # no development prevalence to start EM from
