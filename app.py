@@ -27,6 +27,7 @@ PAGES: list[tuple[str, st.Page]] = [
     ("Model", st.Page("pages/compare.py", title="Compare", icon=":material/leaderboard:")),
     ("Share", st.Page("pages/report.py", title="Report", icon=":material/description:")),
     ("Share", st.Page("pages/predict.py", title="Predict", icon=":material/person_search:")),
+    ("Share", st.Page("pages/validate.py", title="Validate", icon=":material/fact_check:")),
 ]
 
 

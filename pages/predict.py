@@ -39,7 +39,9 @@ def _session_model() -> model_file.SavedModel | None:
     cached = st.session_state.get(K_SESSION_MODEL)
     if cached is not None and cached[0] == key:
         return cached[1]
-    saved = model_file.build_saved_model(result.pipeline, data, threshold, reason, result.settings)
+    saved = model_file.build_saved_model(
+        result.pipeline, data, threshold, reason, result.settings, result=result
+    )
     st.session_state[K_SESSION_MODEL] = (key, saved)
     return saved
 

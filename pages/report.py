@@ -204,6 +204,7 @@ def _prepare_exports(inputs: report.ReportInputs, key: str) -> None:
             inputs.threshold_reason,
             result.settings,
             export_id=content.export_id,
+            result=result,
         )
         st.session_state[K_EXPORTS] = {
             "key": key,

@@ -20,7 +20,7 @@ from typing import NoReturn
 from imbalance_core.errors import DataError
 
 #: Subcommand modules, in the order ``--help`` lists them. A missing module is simply not offered.
-COMMAND_MODULES = ("profile", "evaluate", "compare", "project", "report", "predict", "images")
+COMMAND_MODULES = ("profile", "evaluate", "compare", "project", "report", "predict", "images", "validate")
 
 __all__ = [
     "COMMAND_MODULES",
@@ -38,6 +38,7 @@ __all__ = [
     "profile",
     "project",
     "report",
+    "validate",
 ]
 
 

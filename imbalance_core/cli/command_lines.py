@@ -159,3 +159,21 @@ def project_command(
         args += [f"--{name.replace('_', '-')}", f"{value:g}" if isinstance(value, float) else str(value)]
     args += list(extra)
     return shlex.join(args)
+
+
+def validate_command(
+    model_name: str,
+    file_name: str,
+    label: str | None,
+    positive: Sequence[str] = (),
+    development: str | None = None,
+) -> str:
+    """The ``validate`` line for the Validate page: the model file, the new file, its outcome column
+    (none: an unlabelled batch), the positive values and the optional development file."""
+    args = [*PROGRAM, "validate", model_name, file_name]
+    if label:
+        args += ["--label", label]
+        args += [a for value in positive for a in ("--positive", str(value))]
+    if development:
+        args += ["--development", development]
+    return shlex.join(args)

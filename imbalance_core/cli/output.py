@@ -26,7 +26,9 @@ def write_model(
 
     The model file's notes (e.g. training rows kept inside) are printed to stderr as ``note: ...``.
     """
-    saved = model_file.build_saved_model(result.pipeline, data, threshold, reason, result.settings)
+    saved = model_file.build_saved_model(
+        result.pipeline, data, threshold, reason, result.settings, result=result
+    )
     write_bytes(path, model_file.dumps(saved), "model file")
     for notice in saved.metadata.notices:
         print(f"note: {notice}", file=sys.stderr)

@@ -7,18 +7,25 @@ threshold pickers that choose on out-of-fold training scores, and the documented
 :mod:`.curves` ROC, PR, calibration and decision curves; :mod:`.subgroups` performance by subgroup;
 :mod:`.sample_size` the Riley et al. minimum sample size; :mod:`.calibration` calibration-in-the-large,
 slope, E:O, ICI/E50/E90/Emax and Brier with their intervals; :mod:`.threshold_uncertainty` the pickers
-bootstrapped on out-of-fold scores; :mod:`.rule_zones` rule-out / indeterminate / rule-in zones. Pure
-functions of arrays: no fitting of models here (the small logistic fits of calibration metrics aside).
+bootstrapped on out-of-fold scores; :mod:`.rule_zones` rule-out / indeterminate / rule-in zones;
+:mod:`.external` a saved model's figures on a new file, :mod:`.case_mix` drift and the membership model,
+:mod:`.prior_shift` an unlabelled batch's prevalence (EM), :mod:`.validation_size` the Riley et al. 2021
+sample size for validation. Pure functions of arrays: no fitting of models here (the small logistic fits
+of calibration metrics and the membership model aside).
 """
 
 __all__ = [
     "calibration",
+    "case_mix",
     "curves",
+    "external",
     "intervals",
     "metrics",
+    "prior_shift",
     "rule_zones",
     "sample_size",
     "subgroups",
     "threshold_uncertainty",
     "thresholds",
+    "validation_size",
 ]

@@ -12,7 +12,8 @@ distorted scores back into risks with calibrators fitted on out-of-fold scores o
 "did resampling help?" against the same classifier without it; :mod:`.compare` runs the same pieces
 for a grid of sampler x classifier pairs; :mod:`.workers` runs fits in worker processes so the server
 stays responsive; :mod:`.summary` shapes results as JSON for the CLI, pages and report;
-:mod:`.explain` answers "why this score" (permutation importance, one patient's what-if) without refitting.
+:mod:`.explain` answers "why this score" (permutation importance, one patient's what-if) without refitting;
+:mod:`.updating` re-maps a saved model's risks for a new site (intercept, then intercept + slope).
 """
 
 __all__ = [
@@ -31,5 +32,6 @@ __all__ = [
     "splitting",
     "summary",
     "training",
+    "updating",
     "workers",
 ]

@@ -8,7 +8,8 @@ section, :mod:`.report_threshold` the threshold interval and rule-out / rule-in 
 sampler and its patient rows left out; files of the older flat layout migrated on load);
 :mod:`.predict` scores a CSV of new patients with a saved model at its saved threshold;
 :mod:`.report_decision` adds the subgroup, importance and sample-size sections and :mod:`.checklist`
-the TRIPOD+AI / STARD 2015 appendix.
+the TRIPOD+AI / STARD 2015 appendix; :mod:`.validate` judges a saved model on a new site's file
+(external validation, updating, drift, prevalence) and :mod:`.validate_report` writes its PDF.
 """
 
 __all__ = [
@@ -24,4 +25,6 @@ __all__ = [
     "report_html",
     "report_pdf",
     "report_threshold",
+    "validate",
+    "validate_report",
 ]

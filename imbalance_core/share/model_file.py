@@ -108,6 +108,13 @@ class ModelMetadata:
     training_data: str = "none"
     training_rows: int = 0
     training_values: int = 0
+    # external validation (issue 28): hold-out figures, per-feature summaries of the training rows (no
+    # rows), the positive label values, and for an updated model its parent's export id and the update
+    development: dict[str, Any] = field(default_factory=dict)
+    feature_summary: dict[str, Any] = field(default_factory=dict)
+    positive_values: tuple[str, ...] = ()
+    parent_id: str = ""
+    updating: str = ""
     format: str = FORMAT
     format_version: int = FORMAT_VERSION
 
@@ -142,11 +149,23 @@ class ModelMetadata:
                 training_data=str(d.get("training_data", "unknown")),
                 training_rows=int(d.get("training_rows", 0)),
                 training_values=int(d.get("training_values", 0)),
+                development=_plain_dict(d.get("development", {})),
+                feature_summary=_plain_dict(d.get("feature_summary", {})),
+                positive_values=tuple(str(x) for x in d.get("positive_values", ())),
+                parent_id=str(d.get("parent_id", "")),
+                updating=str(d.get("updating", "")),
                 format=str(d["format"]),
                 format_version=int(d["format_version"]),
             )
         except (KeyError, TypeError, ValueError, AttributeError):
             raise DataError(_NOT_OURS) from None
+
+
+def _plain_dict(value: Any) -> dict[str, Any]:
+    """A dict of metadata read back (development figures, feature summaries); anything else is refused."""
+    if not isinstance(value, dict):
+        raise TypeError("not a dict")
+    return dict(value)
 
 
 @dataclass(frozen=True)
@@ -345,6 +364,7 @@ def build_saved_model(
     threshold_reason: str = "",
     settings: Any = None,
     export_id: str | None = None,
+    result: Any = None,
 ) -> SavedModel:
     """Wrap a fitted pipeline for export: no sampler, the threshold attached, metadata filled in.
 
@@ -356,6 +376,8 @@ def build_saved_model(
     threshold : decision threshold on the positive-class score; ignored for multi-class data.
     threshold_reason : how the threshold was chosen, in words.
     settings : TrainSettings or None; recorded as text.
+    result : the TrainResult (optional): its hold-out figures at ``threshold`` and summaries of its
+        training rows are recorded for external validation (:mod:`imbalance_core.share.validate`).
     """
     stripped = strip_samplers(pipeline)
     features = [str(c) for c in data.X.columns]
@@ -391,8 +413,30 @@ def build_saved_model(
         training_data=inside.kind,
         training_rows=inside.rows,
         training_values=inside.values,
+        **_validation_fields(result, data, features, numeric, t),
     )
     return SavedModel(model, meta)
+
+
+def _validation_fields(
+    result: Any, data: Any, features: list[str], numeric: set[str], threshold: float | None
+) -> dict[str, Any]:
+    """Development figures and feature summaries for external validation (issue 28)."""
+    from imbalance_core.evaluation.case_mix import feature_summaries
+    from imbalance_core.evaluation.external import development_record
+
+    types = {c: ("numeric" if c in numeric else "categorical") for c in features}
+    rows = data.X[features]
+    out: dict[str, Any] = {"positive_values": tuple(str(v) for v in getattr(data, "positive_values", ()))}
+    if result is not None:
+        rows = rows.iloc[np.asarray(result.train_index)]
+        if threshold is not None and getattr(result, "is_binary", False):
+            out["development"] = development_record(
+                result.y_test, result.test_scores, threshold, result.y_train,
+                f"hold-out of {data.name}",
+            )  # fmt: skip
+    out["feature_summary"] = feature_summaries(rows, types)
+    return out
 
 
 def _settings_text(settings: Any) -> dict[str, str]:
@@ -569,4 +613,10 @@ def describe(meta: ModelMetadata) -> ModelSummary:
         ("Versions", ", ".join(f"{k} {v}" for k, v in meta.versions.items())),
     ]
     rows += [(k, v) for k, v in meta.settings.items() if k in ("sampler", "classifier", "ratio", "weighting")]
+    source = meta.development.get("source") if meta.development else None
+    rows.append(
+        ("Development figures (for validation)", str(source) if source else "not recorded (older file)")
+    )
+    if meta.parent_id:
+        rows += [("Parent model (export id)", meta.parent_id), ("Update", meta.updating)]
     return ModelSummary(tuple(rows))

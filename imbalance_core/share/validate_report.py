@@ -1,0 +1,175 @@
+"""The external-validation report (PDF): development vs the new file, side by side.
+
+Built from a :class:`~imbalance_core.share.validate.LabelledValidation` as the same
+:class:`~imbalance_core.share.report_blocks.ReportContent` the model report uses, laid out by
+:mod:`imbalance_core.share.report_pdf`. Sections answer the TRIPOD (2015) items on validation: the
+comparison of development and validation data (13c), performance with intervals (16), model updating
+(10e, 17) and the comparison with development performance (19a); the item is named in each heading.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+
+import numpy as np
+
+from imbalance_core.evaluation.calibration import Estimate
+from imbalance_core.share.model_file import SavedModel, new_export_id
+from imbalance_core.share.report_blocks import FigureData, ReportContent, Section, TableBlock
+from imbalance_core.share.validate import UPDATES, LabelledValidation
+
+PERCENT = {"sensitivity", "specificity", "ppv", "npv"}
+CALIBRATION_FIGURE = "external_calibration"
+
+
+def _fmt(e: Estimate | None, pct: bool) -> str:
+    if e is None or not np.isfinite(e.value):
+        return "—"
+    f = (lambda x: f"{x:.1%}") if pct else (lambda x: f"{x:.3f}")
+    if not (np.isfinite(e.low) and np.isfinite(e.high)):
+        return f(e.value)
+    return f"{f(e.value)} ({f(e.low)} to {f(e.high)})"
+
+
+def _diff(x: float, pct: bool) -> str:
+    return "—" if not np.isfinite(x) else (f"{x:+.1%}" if pct else f"{x:+.3f}")
+
+
+def _sections(v: LabelledValidation, saved: SavedModel) -> list[Section]:
+    f = v.figures
+    rows = tuple(
+        (r.name, _fmt(r.development, r.key in PERCENT), _fmt(r.external, r.key in PERCENT),
+         _diff(r.difference, r.key in PERCENT))
+        for r in v.rows
+    )  # fmt: skip
+    t = f.table
+    sections = [
+        Section(
+            "1. Performance: development vs this file (TRIPOD 16, 19a)",
+            (
+                f"{f.n:,} patients in {v.name}, {f.events:,} with the outcome ({f.prevalence:.1%}). "
+                f"Development figures: {v.development_source}. Threshold {f.threshold:.4g} "
+                f"({saved.metadata.threshold_reason.rstrip('.')}). Intervals: DeLong (ROC AUC), "
+                "stratified bootstrap (PR AUC, Brier), Wald (intercept, slope), Poisson (E:O), Wilson "
+                "(rates).",
+                v.transport.summary(),
+            ),
+            (
+                TableBlock(
+                    "Development vs this file",
+                    ("Figure", "Development", "This file", "Difference"),
+                    rows,
+                    widths=(2.2, 2.2, 2.2, 1.0),
+                ),
+                TableBlock(
+                    "2x2 at the saved threshold",
+                    ("", "Has the outcome", "Does not"),
+                    (
+                        ("Called positive", f"{t.tp:,}", f"{t.fp:,}"),
+                        ("Called negative", f"{t.fn:,}", f"{t.tn:,}"),
+                    ),
+                ),
+            ),
+            (CALIBRATION_FIGURE,),
+        )
+    ]
+    if v.updating is not None:
+        up_rows = []
+        for r in v.updating.results:
+            e = r.figures.estimates()
+            cells = [_fmt(e[k], False) for k in ("auc", "intercept", "slope", "e_to_o")]
+            up_rows.append((r.name, *cells, r.calibrator.describe()))
+        sections.append(Section(
+            "2. Model updating (TRIPOD 10e, 17)",
+            (f"Steyerberg's order; each update judged by {v.updating.folds}-fold cross-validation within the "
+             "file (test-fold figures), the map shown fitted on all rows.",
+             f"Recommended: {UPDATES[v.updating.recommended]} — {v.updating.reason}."),
+            (TableBlock("Updates", ("Update", "AUC", "Intercept", "Slope", "E:O", "Map"), tuple(up_rows),
+                        widths=(2.0, 1.5, 1.5, 1.5, 1.5, 2.2)),),
+        ))  # fmt: skip
+    else:
+        sections.append(Section("2. Model updating (TRIPOD 10e, 17)", (v.updating_note,)))
+    d = v.drift
+    mix_rows: tuple[tuple[str, ...], ...] = ()
+    paragraphs = [d.case_mix_note] if d.case_mix is None else [d.case_mix.summary()]
+    if d.case_mix is not None:
+        mix_rows = tuple(
+            (x.feature, x.verdict, "—" if not np.isfinite(x.smd) else f"{x.smd:+.2f}",
+             f"{x.outside_range:.1%}" if x.kind == "numeric" else "—",
+             f"{x.unseen:.1%}" if x.kind == "categorical" else "—", x.detail)
+            for x in d.case_mix.features
+        )  # fmt: skip
+    paragraphs.append(d.membership.summary() if d.membership is not None else d.membership_note)
+    sections.append(Section(
+        "3. Case mix: development vs this file (TRIPOD 13c)", tuple(paragraphs),
+        (TableBlock("Per feature", ("Feature", "Verdict", "SMD", "Outside range", "Unseen", "Detail"),
+                    mix_rows, note="Verdicts are conventions (|SMD| 0.1 / 0.25; shares 5 % / 15 %).",
+                    widths=(1.6, 1.2, 0.8, 1.0, 0.8, 3.0)),) if mix_rows else (),
+    ))  # fmt: skip
+    size_par = [v.size.summary(), f"Assumptions: {v.size.assumption}."] if v.size else ["Not computed."]
+    if v.prevalence is not None:
+        size_par.append(
+            f"Prevalence from the risks alone (EM): {v.prevalence.em.value:.1%} (95 % CI "
+            f"{v.prevalence.em.low:.1%} to {v.prevalence.em.high:.1%}); observed {f.prevalence:.1%}."
+        )
+        if v.prevalence_caveat:
+            size_par.append(v.prevalence_caveat)
+    sections.append(
+        Section("4. Sample size for validation (Riley et al. 2021) and prevalence", tuple(size_par))
+    )
+    return sections
+
+
+def _calibration_png(v: LabelledValidation) -> bytes:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4.2), dpi=130)
+    ax.plot([0, 1], [0, 1], "--", color="#9aa5b1", label="ideal")
+    cal = v.figures.calibration
+    ax.plot(cal.curve_p, cal.curve_observed, color="#c0392b", lw=2, label="this file, as saved")
+    if v.updating is not None and v.updating.recommended != "none":
+        best = v.updating.get(v.updating.recommended)
+        c2 = best.figures.calibration
+        ax.plot(c2.curve_p, c2.curve_observed, color="#1f5f8b", lw=2, label=f"{best.name} (cross-validated)")
+    ax.axvline(v.figures.threshold, color="#e67e22", ls=":", lw=1)
+    ax.set_xlabel("predicted risk")
+    ax.set_ylabel("observed share (lowess)")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_title("Calibration on the new file")
+    ax.legend(fontsize=7, loc="upper left")
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def build_validation_content(
+    v: LabelledValidation, saved: SavedModel, export_id: str | None = None
+) -> ReportContent:
+    """The external-validation report as strings and tables (figures: :func:`render_validation_pdf`)."""
+    export_id = export_id or new_export_id()
+    created = datetime.now(UTC).replace(microsecond=0).strftime("%Y-%m-%d %H:%M UTC")
+    meta = (
+        ("Model developed on", saved.metadata.data_name),
+        ("Model export id", saved.metadata.export_id),
+        ("New file", v.name),
+        ("Created", created),
+        ("Export id", export_id),
+    )
+    figures = FigureData(class_bars={}, projection=None, class_names=saved.metadata.class_names)
+    return ReportContent("External validation report", f"Positive class: {saved.metadata.positive_class}",
+                         meta, tuple(_sections(v, saved)), figures, export_id)  # fmt: skip
+
+
+def render_validation_pdf(v: LabelledValidation, saved: SavedModel, export_id: str | None = None) -> bytes:
+    """The external-validation report as PDF bytes."""
+    from imbalance_core.share import report_pdf
+
+    content = build_validation_content(v, saved, export_id)
+    return report_pdf.render_pdf(content, {CALIBRATION_FIGURE: _calibration_png(v)})

@@ -1,0 +1,373 @@
+"""Validate page: the model on the patients it will meet (issue 28).
+
+A model (this session's, or an uploaded .skops file, checked before loading) and a new file. With its
+outcome column: external validation beside the development figures in the model file, threshold
+transport, updating in Steyerberg's order (cross-validated within the file; the updated model can be
+downloaded and names its parent), case mix, the sample size for validation. Without it: the batch's
+expected prevalence (EM) and its case mix. The membership model needs development rows: this session's
+training rows when the model was trained here, otherwise an optional upload of the development file.
+All numbers come from :mod:`imbalance_core.share.validate`; this page only draws them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from imbalance_core.errors import DataError
+from imbalance_core.evaluation.calibration import Estimate
+from imbalance_core.figures.calibration import calibration_curves_figure
+from imbalance_core.intake.read import read_table
+from imbalance_core.share import model_file
+from imbalance_core.share import validate as core
+from pages import common
+
+K_MODEL = "validate_model"  # (sha256 or session key, SavedModel)
+K_NEW = "validate_new_file"  # (name, bytes) of the new patients' file
+K_NEW_TABLE = "validate_new_table"  # (sha256, frame) of the new file as read
+K_DEV = "validate_dev_file"  # (name, bytes) of the optional development file
+K_RESULT = "validate_result"  # (key, result) of the last computation
+K_PDF = "validate_pdf"  # (key, bytes, name) of the prepared external-validation report
+K_UPDATED = "validate_updated"  # (key, method, bytes, name) of the prepared updated model file
+SESSION = "Model trained in this session"
+UPLOAD = "Upload a .skops model"
+NO_OUTCOME = "(no outcome column: an unlabelled batch)"
+PERCENT = {"sensitivity", "specificity", "ppv", "npv"}
+
+
+def _session_model() -> tuple[model_file.SavedModel, pd.DataFrame] | None:
+    """This session's model as a model file (with its development record) and its training rows."""
+    result = st.session_state.get(common.K_TRAIN_RESULT)
+    data = common.current_data()
+    if result is None or data is None or not result.is_binary:
+        return None
+    chosen = common.current_threshold()
+    if chosen is None:
+        return None
+    reason = chosen.origin[:1].upper() + chosen.origin[1:] + "."
+    key = ("session", common.data_key(), result.settings, chosen.value)
+    kept = st.session_state.get(K_MODEL)
+    if kept is None or kept[0] != key:
+        saved = model_file.build_saved_model(
+            result.pipeline, data, chosen.value, reason, result.settings, result=result
+        )
+        kept = (key, saved)
+        st.session_state[K_MODEL] = kept
+    return kept[1], data.X.iloc[np.asarray(result.train_index)]
+
+
+def _uploaded_model() -> model_file.SavedModel | None:
+    upload = st.file_uploader("Model file (.skops)", type=["skops"], key="val_model_file",
+                              help=common.upload_limit_help())  # fmt: skip
+    kept = st.session_state.get(K_MODEL)
+    if upload is None:
+        return kept[1] if kept is not None and kept[0][0] == "upload" else None
+    raw = upload.getvalue()
+    key = ("upload", hashlib.sha256(raw).hexdigest())
+    if kept is not None and kept[0] == key:
+        return kept[1]
+    try:
+        saved = model_file.loads(raw)
+    except DataError as exc:
+        common.show_error(exc)
+        return None
+    st.session_state[K_MODEL] = (key, saved)
+    return saved
+
+
+def _file(label: str, key: str, store: str, help_text: str) -> tuple[str, bytes] | None:
+    """A CSV upload kept across page visits as (name, bytes)."""
+    upload = st.file_uploader(label, type=["csv", "txt", "tsv"], key=key, help=help_text)
+    if upload is not None:
+        st.session_state[store] = (upload.name, upload.getvalue())
+    return st.session_state.get(store)
+
+
+def _fmt(e: Estimate | None, pct: bool) -> str:
+    if e is None or not np.isfinite(e.value):
+        return "—"
+    lo = "—" if not np.isfinite(e.low) else (f"{e.low:.1%}" if pct else f"{e.low:.3f}")
+    hi = "—" if not np.isfinite(e.high) else (f"{e.high:.1%}" if pct else f"{e.high:.3f}")
+    value = f"{e.value:.1%}" if pct else f"{e.value:.3f}"
+    return f"{value} ({lo} to {hi})"
+
+
+def _diff(value: float, pct: bool) -> str:
+    if not np.isfinite(value):
+        return "—"
+    return f"{value:+.1%}" if pct else f"{value:+.3f}"
+
+
+def _figures_table(v: core.LabelledValidation) -> pd.DataFrame:
+    rows = []
+    for r in v.rows:
+        pct = r.key in PERCENT
+        rows.append({"Figure": r.name, "Development": _fmt(r.development, pct),
+                     "This file": _fmt(r.external, pct), "Difference": _diff(r.difference, pct)})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def _show_drift(d: core.DriftReport) -> None:
+    st.subheader("Case mix: who are the new patients?")
+    if d.case_mix is None:
+        st.info(common.plain(d.case_mix_note))
+    else:
+        st.write(common.plain(d.case_mix.summary()))
+        rows = [{"Feature": f.feature, "Verdict": f.verdict,
+                 "SMD": "—" if not np.isfinite(f.smd) else f"{f.smd:+.2f}",
+                 "Outside the development range": f"{f.outside_range:.1%}" if f.kind == "numeric" else "—",
+                 "Largest change in a category's share": "—" if not np.isfinite(f.largest_shift)
+                 else f"{f.largest_shift:.1%}",
+                 "Unseen categories": f"{f.unseen:.1%}" if f.kind == "categorical" else "—",
+                 "Detail": f.detail} for f in d.case_mix.features]  # fmt: skip
+        st.dataframe(pd.DataFrame(rows), hide_index=True)
+        st.caption(
+            "Verdicts: |SMD| below 0.1 similar, to 0.25 different, above very different; shares (outside "
+            "the range, category changes, unseen categories) below 5 % similar, to 15 % different. "
+            "Conventions, not tests."
+        )
+    st.markdown("**Membership model** (can a model tell the two files apart?)")
+    if d.membership is None:
+        st.info(common.plain(d.membership_note))
+    else:
+        st.write(common.plain(d.membership.summary()))
+
+
+def _show_prevalence(p: Any, note: str, caveat: str, observed: float | None = None) -> None:
+    if p is None:
+        st.info(common.plain(note or "The prevalence could not be estimated."))
+        return
+    if p.warning:
+        st.warning(common.plain(p.warning), icon=":material/warning:")
+    if caveat:
+        st.warning(common.plain(caveat), icon=":material/warning:")
+    cols = st.columns(3)
+    cols[0].metric("Expected prevalence (EM)", f"{p.em.value:.1%}",
+                   help="Saerens, Latinne & Decaestecker 2002, on the model's risks")  # fmt: skip
+    cols[0].caption(f"95 % CI {p.em.low:.1%} to {p.em.high:.1%} ({p.em.method})")
+    cols[1].metric("Adjusted classify-and-count",
+                   "—" if not np.isfinite(p.adjusted_count) else f"{p.adjusted_count:.1%}")  # fmt: skip
+    cols[2].metric("Developed at", f"{p.train_prevalence:.1%}")
+    if observed is not None:
+        st.caption(f"Observed in this file: {observed:.1%} (the estimate did not use the outcomes).")
+    if p.ppv is not None and not p.at_edge:
+        st.write(f"At that prevalence and the saved threshold: PPV {_fmt(p.ppv, True)}, "
+                 f"NPV {_fmt(p.npv, True)}.")  # fmt: skip
+
+
+def _show_updating(v: core.LabelledValidation, saved: model_file.SavedModel, key: Any) -> None:
+    st.subheader("Updating (Steyerberg's order)")
+    if v.updating is None:
+        st.info(common.plain(v.updating_note))
+        return
+    st.caption(
+        f"Each update is judged by {v.updating.folds}-fold cross-validation within this file: every "
+        "patient's updated risk comes from a map fitted on the other folds (test-fold figures)."
+    )
+    rows = []
+    for r in v.updating.results:
+        e = r.figures.estimates()
+        rows.append({"Update": r.name, "AUC": _fmt(e["auc"], False), "Intercept": _fmt(e["intercept"], False),
+                     "Slope": _fmt(e["slope"], False), "E:O": _fmt(e["e_to_o"], False),
+                     "Map (fitted on all rows)": r.calibrator.describe()})  # fmt: skip
+    st.dataframe(pd.DataFrame(rows), hide_index=True)
+    st.write(common.plain(f"Recommended: {core.UPDATES[v.updating.recommended]} — {v.updating.reason}."))
+    methods = {"intercept": core.UPDATES["intercept"], "logistic": core.UPDATES["logistic"]}
+    default = v.updating.recommended if v.updating.recommended in methods else "intercept"
+    method = st.radio(
+        "Update to save",
+        list(methods),
+        format_func=methods.get,
+        index=list(methods).index(default),
+        horizontal=True,
+        key="val_update_method",
+    )
+    if st.button("Prepare the updated model file", key="val_prepare_update", icon=":material/build:"):
+        try:
+            updated = core.updated_model(saved, v, method)
+        except DataError as exc:
+            common.show_error(exc)
+            return
+        name = f"model-updated-{updated.metadata.export_id}.skops"
+        st.session_state[K_UPDATED] = (key, method, model_file.dumps(updated), name)
+    prepared = st.session_state.get(K_UPDATED)
+    if prepared is not None and prepared[0] == key and prepared[1] == method:
+        st.download_button("Download the updated model (.skops)", prepared[2], file_name=prepared[3],
+                           mime="application/octet-stream", icon=":material/download:", on_click="ignore",
+                           key="val_download_update")  # fmt: skip
+        st.caption(f"Its parent is model {saved.metadata.export_id}; the file records that.")
+
+
+def _show_labelled(v: core.LabelledValidation, saved: model_file.SavedModel, key: Any) -> None:
+    f = v.figures
+    st.success(common.plain(
+        f"{f.n:,} patients, {f.events:,} with the outcome ({f.prevalence:.1%}); threshold {f.threshold:.4g}."
+    ))  # fmt: skip
+    st.subheader("Development vs this file")
+    st.caption(common.plain(f"Development figures: {v.development_source}."))
+    st.dataframe(_figures_table(v), hide_index=True)
+    t = f.table
+    st.markdown("**2x2 at the saved threshold**")
+    st.dataframe(pd.DataFrame({"": ["Called positive", "Called negative"],
+                               "Has the outcome": [t.tp, t.fn], "Does not": [t.fp, t.tn]}),
+                 hide_index=True)  # fmt: skip
+    curves = [("raw", "This file, as saved", f.calibration)]
+    if v.updating is not None and v.updating.recommended != "none":
+        best = v.updating.get(v.updating.recommended)
+        curves.append(("recalibrated", f"{best.name} (cross-validated)", best.figures.calibration))
+    st.plotly_chart(calibration_curves_figure(curves, f.threshold), key="val_calibration")
+    st.subheader("Threshold transport")
+    st.write(common.plain(v.transport.summary()))
+    _show_updating(v, saved, key)
+    _show_drift(v.drift)
+    st.subheader("Sample size for validation")
+    if v.size is not None:
+        st.write(common.plain(v.size.summary()))
+        st.dataframe(pd.DataFrame([{"Figure": c.name, "Target 95 % CI width": c.width,
+                                    "Patients needed": c.n_needed, "Events needed": c.events_needed,
+                                    "Width this file gives": round(c.achieved_width, 3),
+                                    "Met": "yes" if c.met else "no"} for c in v.size.criteria]),
+                     hide_index=True)  # fmt: skip
+        st.caption(common.plain(f"Riley et al., Stat Med 2021; assumptions: {v.size.assumption}."))
+    st.subheader("Prevalence from the risks alone")
+    _show_prevalence(v.prevalence, "", v.prevalence_caveat, observed=f.prevalence)
+    _report_download(v, saved, key)
+
+
+def _report_download(v: core.LabelledValidation, saved: model_file.SavedModel, key: Any) -> None:
+    """The external-validation PDF, built only when the person asks for it (DESIGN: /media pitfall)."""
+    from imbalance_core.share.validate_report import render_validation_pdf
+
+    st.subheader("Report")
+    if st.button("Prepare the validation report (PDF)", key="val_prepare_pdf", icon=":material/description:"):
+        export_id = model_file.new_export_id()
+        with st.spinner("Writing the PDF…"):
+            pdf = render_validation_pdf(v, saved, export_id)
+        st.session_state[K_PDF] = (key, pdf, f"external-validation-{export_id}.pdf")
+    prepared = st.session_state.get(K_PDF)
+    if prepared is not None and prepared[0] == key:
+        st.download_button("Download the validation report (PDF)", prepared[1], file_name=prepared[2],
+                           mime="application/pdf", icon=":material/download:", on_click="ignore",
+                           key="val_download_pdf")  # fmt: skip
+
+
+def _columns_of(new_file: tuple[str, bytes]) -> pd.DataFrame:
+    """The new file as read (kept for this session by content, so a rerun does not read it again)."""
+    sha = hashlib.sha256(new_file[1]).hexdigest()
+    kept = st.session_state.get(K_NEW_TABLE)
+    if kept is None or kept[0] != sha:
+        kept = (sha, read_table(new_file[1], name=new_file[0]).frame)
+        st.session_state[K_NEW_TABLE] = kept
+    return kept[1]
+
+
+def _outcome_choice(saved: model_file.SavedModel, frame: pd.DataFrame) -> tuple[str | None, tuple[str, ...]]:
+    columns = [str(c) for c in frame.columns]
+    options = [NO_OUTCOME, *columns]
+    default = saved.metadata.label if saved.metadata.label in columns else NO_OUTCOME
+    label = st.selectbox("Outcome column", options, index=options.index(default), key="val_label")
+    if label == NO_OUTCOME:
+        return None, ()
+    values = sorted({str(v) for v in frame[label].dropna().unique()})[:200]
+    wanted = [v for v in (saved.metadata.positive_values or (saved.metadata.positive_class,)) if v in values]
+    positive = st.multiselect("Positive values", values, default=wanted, key="val_positive")
+    return label, tuple(positive)
+
+
+def _compute(
+    saved: model_file.SavedModel,
+    new_file: tuple[str, bytes],
+    label: str | None,
+    positive: tuple[str, ...],
+    dev_X: pd.DataFrame | None,
+    dev_tag: str,
+) -> tuple[Any, Any]:
+    key = (saved.metadata.export_id, hashlib.sha256(new_file[1]).hexdigest(), label, positive, dev_tag)
+    kept = st.session_state.get(K_RESULT)
+    if kept is not None and kept[0] == key:
+        return key, kept[1]
+    with st.spinner("Scoring, validating, updating…"):
+        new = core.read_new_patients(saved, new_file[1], name=new_file[0], label=label, positive=positive)
+        result = (
+            core.validate_labelled(saved, new, dev_X) if label else core.describe_batch(saved, new, dev_X)
+        )
+    st.session_state[K_RESULT] = (key, result)
+    return key, result
+
+
+def main() -> None:
+    st.title("Validate on new patients")
+    st.caption(
+        "Will the model work on the patients it will meet? Give it a file from the new site: with the "
+        "outcome, it is validated and can be updated; without, the batch's prevalence is estimated."
+    )
+    session = _session_model()
+    options = [SESSION, UPLOAD] if session is not None else [UPLOAD]
+    source = st.radio("Model", options, horizontal=True, key="val_source")
+    dev_X, dev_tag = None, ""
+    if source == SESSION and session is not None:
+        saved, dev_X = session
+        dev_tag = "session"
+    else:
+        saved = _uploaded_model()
+    if saved is None:
+        st.info(
+            "Upload a model downloaded from the Report page, or train a two-class model on the Train page."
+        )
+        return
+    if not saved.is_binary or saved.metadata.threshold is None:
+        st.info("Validation needs a two-class model (a positive class and a threshold).")
+        return
+    new_file = _file("New patients (CSV)", "val_new", K_NEW, common.upload_limit_help())
+    if dev_X is None:
+        with st.expander("Development file (optional: for the membership model)"):
+            dev_file = _file("Development file (CSV)", "val_dev", K_DEV, common.upload_limit_help())
+            if dev_file is not None:
+                try:
+                    dev_X = core.read_development(saved, dev_file[1], name=dev_file[0])
+                    dev_tag = hashlib.sha256(dev_file[1]).hexdigest()
+                except DataError as exc:
+                    common.show_error(exc)
+    else:
+        st.caption("The membership model uses this session's training rows as the development patients.")
+    if new_file is None:
+        return
+    try:
+        frame = _columns_of(new_file)
+    except DataError as exc:
+        common.show_error(exc)
+        return
+    label, positive = _outcome_choice(saved, frame)
+    try:
+        key, result = _compute(saved, new_file, label, positive, dev_X, dev_tag)
+    except DataError as exc:
+        common.show_error(exc)
+        return
+    for notice in result.notices:
+        st.info(common.plain(notice))
+    if isinstance(result, core.LabelledValidation):
+        _show_labelled(result, saved, key)
+    else:
+        st.success(common.plain(f"{result.n:,} patients without outcomes."))
+        st.subheader("Expected prevalence of this batch")
+        _show_prevalence(result.prevalence, result.prevalence_note, result.prevalence_caveat)
+        _show_drift(result.drift)
+    _command(saved, new_file[0], label, positive, dev_tag)
+
+
+def _command(saved: model_file.SavedModel, file_name: str, label: str | None, positive: tuple[str, ...],
+             dev_tag: str) -> None:  # fmt: skip
+    from imbalance_core.cli import command_lines
+
+    dev = st.session_state.get(K_DEV)
+    development = dev[0] if dev is not None and dev_tag not in ("", "session") else None
+    line = command_lines.validate_command("model.skops", file_name, label, positive, development)
+    st.markdown("**Equivalent command** (with this model saved as model.skops)")
+    st.code(line, language="bash", wrap_lines=True)
+
+
+main()
