@@ -19,7 +19,8 @@ model was not fitted on (the hold-out, or out-of-fold training scores):
 * **Brier** (mean squared error of ``p``) and **scaled Brier** (``1 − Brier / (ȳ(1 − ȳ))``, 0 = no better
   than predicting the prevalence for everybody, 1 = perfect).
 
-Bootstrap intervals (Brier, scaled Brier, ICI, E50, E90, Emax): ``n_boot`` resamples (default 1,000),
+Bootstrap intervals (Brier, scaled Brier, ICI, E50, E90, Emax): ``n_boot`` resamples (default 200: a
+lowess fit per resample makes 1,000 cost several seconds; the other bootstraps of the app use 1,000),
 seeded, percentile intervals. Up to :data:`BOOT_ROWS` rows each resample has ``n`` rows (the ordinary
 bootstrap). Above that, each resample draws :data:`BOOT_ROWS` rows (the *m-out-of-n* bootstrap), and the
 spread of the resampled values around their mean is shrunk by ``sqrt(m / n)`` and placed around the
@@ -52,8 +53,9 @@ from imbalance_core.errors import DataError
 
 #: Scores are clipped to [EPS, 1 - EPS] before taking the logit.
 EPS = 1e-12
-#: Default number of bootstrap resamples (1,000 at <= 2,000 rows costs about a second: bench/calibration.py).
-N_BOOT = 1000
+#: Default number of bootstrap resamples. Each resample runs a lowess smoother, so 1,000 cost 6-21 s at
+#: 300-2,000 rows (bench/bootstrap_1000.py, loaded machine): 200 here, stated with every result (B, seed).
+N_BOOT = 200
 #: Rows per bootstrap resample above which the m-out-of-n bootstrap is used.
 BOOT_ROWS = 2_000
 #: Rows above which the lowess smoother runs on a seeded random subsample of this size.

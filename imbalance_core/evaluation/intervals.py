@@ -136,8 +136,12 @@ def bootstrap_resample_counts(y_sorted: np.ndarray, rng: np.random.Generator) ->
 BOOTSTRAP_WORK = 50_000_000
 
 
+#: Default resamples of the PR AUC bootstrap (1,000 cost 0.2-0.5 s at 300-2,000 rows under load).
+N_BOOT_AP = 1000
+
+
 def bootstrap_average_precision(
-    y_true: np.ndarray, scores: np.ndarray, n_boot: int = 200, seed: int = 0
+    y_true: np.ndarray, scores: np.ndarray, n_boot: int = N_BOOT_AP, seed: int = 0
 ) -> Interval:
     """Average precision (PR AUC) with a stratified percentile-bootstrap 95 % interval.
 
@@ -162,7 +166,7 @@ def bootstrap_average_precision(
         ]
     )
     lo, hi = np.nanpercentile(boots, [2.5, 97.5]) if n_boot > 0 else (np.nan, np.nan)
-    return Interval(value, float(lo), float(hi), f"stratified bootstrap ({n_boot} resamples)")
+    return Interval(value, float(lo), float(hi), f"stratified bootstrap ({n_boot} resamples, seed {seed})")
 
 
 # ---------------------------------------------------------------------------------------------------------

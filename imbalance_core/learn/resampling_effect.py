@@ -133,19 +133,57 @@ def _stats(y: np.ndarray, a: np.ndarray, b: np.ndarray, ta: float, tb: float) ->
     return np.concatenate([[auc, ap], _sens_spec(y, a, ta) - _sens_spec(y, b, tb)])
 
 
+class _Sorted:
+    """One model's hold-out scores sorted once (descending), with the tie groups, for weighted resamples."""
+
+    def __init__(self, y: np.ndarray, s: np.ndarray) -> None:
+        self.order = np.argsort(-s, kind="mergesort")
+        s_sorted = s[self.order]
+        self.y = y[self.order].astype(bool)
+        self.last = np.r_[np.flatnonzero(np.diff(s_sorted)), s_sorted.size - 1]
+
+    def auc_ap(self, w: np.ndarray) -> tuple[float, float]:
+        """ROC AUC and average precision with each row counted ``w`` times (rows in original order)."""
+        ws = w[self.order]
+        tps = np.cumsum(np.where(self.y, ws, 0.0))[self.last]
+        fps = np.cumsum(np.where(self.y, 0.0, ws))[self.last]
+        p_tot, n_tot = tps[-1], fps[-1]
+        d_tp, d_fp = np.diff(tps, prepend=0.0), np.diff(fps, prepend=0.0)
+        # a positive beats every negative in a lower group, and ties count one half
+        auc = float(np.sum(d_tp * (n_tot - fps + 0.5 * d_fp)) / (p_tot * n_tot))
+        with np.errstate(divide="ignore", invalid="ignore"):  # groups not drawn: no weight, left out
+            precision = tps / (tps + fps)
+        ap = float(np.sum(np.where(d_tp > 0, d_tp / p_tot * precision, 0.0)))
+        return auc, ap
+
+
 def paired_bootstrap(
     y: np.ndarray, a: np.ndarray, b: np.ndarray, ta: float, tb: float, n_boot: int, seed: int
 ) -> list[Estimate]:
-    """Differences (model − baseline) with stratified paired-bootstrap percentile 95 % intervals."""
+    """Differences (model − baseline) with stratified paired-bootstrap percentile 95 % intervals.
+
+    Each resample draws the positives, then the negatives, with replacement to their own numbers (seeded);
+    the scores are sorted once and a resample only changes how often each row counts, so the result
+    equals scoring ``y[idx]`` with scikit-learn in a loop (tested) at a fraction of the cost.
+    """
+    y = np.asarray(y).astype(int)
     point = _stats(y, a, b, ta, tb)
     rng = np.random.default_rng(seed)
     pos, neg = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
-    draws = []
-    for _ in range(n_boot):
+    sa, sb = _Sorted(y, a), _Sorted(y, b)
+    flag_a, flag_b, is_pos = a >= ta, b >= tb, y == 1
+    draws = np.empty((n_boot, 4))
+    for i in range(n_boot):
         idx = np.concatenate([rng.choice(pos, len(pos)), rng.choice(neg, len(neg))])
-        draws.append(_stats(y[idx], a[idx], b[idx], ta, tb))
-    low, high = np.quantile(np.array(draws), [0.025, 0.975], axis=0)
-    how = f"paired stratified bootstrap, {n_boot} resamples"
+        w = np.bincount(idx, minlength=y.size).astype(float)
+        auc_a, ap_a = sa.auc_ap(w)
+        auc_b, ap_b = sb.auc_ap(w)
+        wp, wn = w[is_pos].sum(), w[~is_pos].sum()
+        sens = (w[is_pos & flag_a].sum() - w[is_pos & flag_b].sum()) / wp
+        spec = (w[~is_pos & flag_b].sum() - w[~is_pos & flag_a].sum()) / wn
+        draws[i] = (auc_a - auc_b, ap_a - ap_b, sens, spec)
+    low, high = np.quantile(draws, [0.025, 0.975], axis=0)
+    how = f"paired stratified bootstrap, {n_boot} resamples, seed {seed}"
     return [Estimate(float(v), float(lo), float(hi), how) for v, lo, hi in zip(point, low, high, strict=True)]
 
 

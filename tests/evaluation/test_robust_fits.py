@@ -126,8 +126,14 @@ def test_emax_has_no_interval_where_root_n_rescaling_would_be_needed():
     assert small.emax.has_interval  # ordinary percentile bootstrap
 
 
-def test_defaults_are_one_thousand_resamples():
-    assert cal.N_BOOT == 1000
+def test_bootstrap_defaults_are_one_thousand_where_cheap_and_stated():
+    from imbalance_core.evaluation import threshold_uncertainty
+
+    assert intervals.N_BOOT_AP == 1000 and threshold_uncertainty.N_BOOT == 1000
+    y = np.r_[np.ones(30), np.zeros(70)].astype(int)
+    iv = intervals.bootstrap_average_precision(y, np.random.default_rng(0).random(100), seed=4)
+    assert iv.method == "stratified bootstrap (1000 resamples, seed 4)"
+    assert cal.N_BOOT == 200  # a lowess fit per resample: 1,000 would cost seconds (bench/bootstrap_1000.py)
 
 
 @pytest.mark.parametrize(("events", "non_events"), [(1, 40), (4, 40), (40, 3)])

@@ -135,3 +135,29 @@ def test_verdict_table(case: str):
         assert words in text, (case, text)
     for words in absent:
         assert words not in text, (case, text)
+
+
+def test_paired_bootstrap_equals_a_plain_sklearn_loop_over_the_same_resamples():
+    rng = np.random.default_rng(0)
+    y = (rng.random(400) < 0.2).astype(int)
+    a = np.round(rng.random(400) * 0.5 + 0.3 * y, 2)  # ties on purpose
+    b = np.round(rng.random(400) * 0.6 + 0.2 * y, 1)
+    fast = re_.paired_bootstrap(y, a, b, 0.4, 0.4, 60, 3)
+    replay = np.random.default_rng(3)
+    pos, neg = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
+    draws = []
+    for _ in range(60):
+        idx = np.concatenate([replay.choice(pos, len(pos)), replay.choice(neg, len(neg))])
+        yy = y[idx]
+        sens = lambda s, t, yy=yy: ((s >= t) & (yy == 1)).sum() / (yy == 1).sum()  # noqa: E731
+        spec = lambda s, t, yy=yy: ((s < t) & (yy == 0)).sum() / (yy == 0).sum()  # noqa: E731
+        draws.append((
+            roc_auc_score(yy, a[idx]) - roc_auc_score(yy, b[idx]),
+            average_precision_score(yy, a[idx]) - average_precision_score(yy, b[idx]),
+            sens(a[idx], 0.4) - sens(b[idx], 0.4), spec(a[idx], 0.4) - spec(b[idx], 0.4),
+        ))  # fmt: skip
+    low, high = np.quantile(np.array(draws), [0.025, 0.975], axis=0)
+    for est, lo, hi in zip(fast, low, high, strict=True):
+        assert (est.low, est.high) == pytest.approx((lo, hi), abs=1e-12)
+    assert "60 resamples, seed 3" in fast[0].method
+    assert re_.N_BOOT == 1000
