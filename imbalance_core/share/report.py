@@ -603,6 +603,7 @@ def _binary_body(inputs: ReportInputs) -> _Body:
                          "recall": row["sensitivity"], "precision": row["ppv"]},
         roc_auc=roc_auc, pr_auc=pr_auc, prevalence_sample=row["n_pos"] / row["n"],
         calibration=cal, decision=dca, threshold=threshold, calibration_curves=calrep.curves,
+        risk_p99=float(np.quantile(s, 0.99)),
     )  # fmt: skip
     key = {
         "threshold": fmt_threshold(threshold),
