@@ -254,9 +254,9 @@ def boundary_text(p: np.ndarray, eps: float | None = None) -> str:
     """The clip rule in words when it touched any score (``''`` otherwise), for beside the number."""
     eps = boundary_clip(p) if eps is None else eps
     k = boundary_count(p, eps)
-    if k == 0:
-        return ""
     exact = int(np.count_nonzero((p == 0) | (p == 1)))
+    if k == 0 or exact == 0:  # only scores a hair from 0 or 1 (at the 1e-12 floor): nothing to state
+        return ""
     rule = "1/(2n)" if eps == 0.5 / len(p) else "half the nearest other score"
     text = (
         f"{k:,} of {len(p):,} scores ({exact:,} exactly 0 or 1) set to {rule} = {eps:.2g} (or 1 minus it) "

@@ -28,13 +28,13 @@ MIN_X, MAX_X = 0.05, 1.0
 def decision_x_max(thresholds_of_interest: Sequence[float] = (), risk_p99: float | None = None) -> float:
     """Right end of a decision curve's x axis: the range where net benefit can matter.
 
-    Twice the highest threshold of interest (the chosen threshold, the prevalence where treat-all meets
-    treat-none) or the risks' 99th percentile (beyond it the model treats almost nobody, so its net
-    benefit is ~0), whichever is larger; at least :data:`MIN_X`, at most 1. A 0-1 axis squashes the
-    region that matters into its left tenth when risks are low.
+    Twice the highest threshold of interest (the chosen threshold; the prevalence, where treat-all meets
+    treat-none); without one, the risks' 99th percentile (beyond it the model treats almost nobody, so
+    its net benefit is ~0); at least :data:`MIN_X`, at most 1. A 0-1 axis squashes the region that
+    matters into its left tenth when risks are low.
     """
     ends = [2 * float(t) for t in thresholds_of_interest if t is not None and np.isfinite(t) and 0 < t < 1]
-    if risk_p99 is not None and np.isfinite(risk_p99):
+    if not ends and risk_p99 is not None and np.isfinite(risk_p99):
         ends.append(float(risk_p99))
     if not ends:
         return MAX_X

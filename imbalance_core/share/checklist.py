@@ -314,9 +314,9 @@ def with_pages(content: Any, pdf: bytes) -> Any:
     pages = page_numbers(pdf, titles)
 
     def cell(text: str) -> str:
-        for title in sorted(pages, key=len, reverse=True):
-            if text.startswith(f"§ {title}"):
-                return text.replace(f"§ {title}", f"§ {title} (page {pages[title]})", 1)
+        for title in sorted(pages, key=len, reverse=True):  # every section named, not only the first
+            paged = f"§ {title} (page {pages[title]})"
+            text = re.sub(re.escape(f"§ {title}") + r"(?! \(page)", lambda _m, p=paged: p, text)
         return text
 
     appendix = sections[-1]

@@ -88,8 +88,8 @@ CELL_PAD = 6.0
 MIN_CELL_SIZE = 6.0
 
 
-def _longest_words(block: TableBlock, size: float) -> list[float]:
-    """Per column, the width (points) of its longest word at font ``size`` (header in bold)."""
+def _longest_words(block: TableBlock, size: float, whole: bool = False) -> list[float]:
+    """Per column, the width (points) of its longest word (``whole``: longest cell) at font ``size``."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     regular, bold = _fonts()
@@ -97,7 +97,7 @@ def _longest_words(block: TableBlock, size: float) -> list[float]:
     for r, row in enumerate((block.header, *block.rows)):
         font = bold if r == 0 else regular
         for c, cell in enumerate(row[: len(out)]):
-            for word in str(cell).split():
+            for word in [str(cell)] if whole else str(cell).split():
                 out[c] = max(out[c], stringWidth(word, font, size))
     return out
 
@@ -105,9 +105,10 @@ def _longest_words(block: TableBlock, size: float) -> list[float]:
 def column_widths(block: TableBlock, width: float, size: float = 8.0) -> tuple[list[float], float]:
     """Column widths that never break a word, and the font size that allows it.
 
-    Each column gets at least its longest word plus padding; what is left is shared in proportion to
-    ``block.widths``. When even the minimum does not fit, the font shrinks (to :data:`MIN_CELL_SIZE`);
-    a word still too wide after that is the only case left to reportlab.
+    Each column gets at least its longest word plus padding; what is left goes to the columns whose
+    cells would otherwise wrap, in proportion to how much they lack (all in one line when the page
+    allows, the rest shared by ``block.widths``). When even the minimum does not fit, the font shrinks
+    (to :data:`MIN_CELL_SIZE`); a word still too wide after that is the only case left to reportlab.
     """
     n = len(block.header)
     rel = list(block.widths or tuple(1.0 for _ in range(n)))
@@ -117,14 +118,15 @@ def column_widths(block: TableBlock, width: float, size: float = 8.0) -> tuple[l
             break
         size = max(MIN_CELL_SIZE, size - 0.5)
     spare = max(0.0, width - sum(need))
-    # share the spare width so each column ends near its relative width, never below its need
-    target = [width * w / sum(rel) for w in rel]
-    extra = [max(0.0, t - m) for t, m in zip(target, need, strict=True)]
-    total = sum(extra) or 1.0
-    widths = [m + spare * e / total for m, e in zip(need, extra, strict=True)]
-    if not any(extra):
-        widths = [m + spare / n for m in need]
-    return widths, size
+    whole = [
+        max(w + 2 * CELL_PAD + 0.5, m) for w, m in zip(_longest_words(block, size, True), need, strict=True)
+    ]
+    if sum(whole) <= width:  # every cell on one line; the rest by the relative widths
+        rest = width - sum(whole)
+        return [w + rest * r / sum(rel) for w, r in zip(whole, rel, strict=True)], size
+    lack = [w - m for w, m in zip(whole, need, strict=True)]
+    total = sum(lack) or 1.0
+    return [m + spare * d / total for m, d in zip(need, lack, strict=True)], size
 
 
 def _table_flowables(block: TableBlock, width: float, st: dict[str, Any]) -> list[Any]:

@@ -50,8 +50,8 @@ def test_rendered_table_keeps_events_whole():
 
 @pytest.mark.parametrize(
     ("interest", "p99", "expected"),
-    [((0.1, 0.05), 0.3, 0.3), ((0.2, 0.05), 0.3, 0.4), ((0.02, 0.01), 0.03, 0.05), ((0.7,), 0.9, 1.0),
-     ((float("nan"),), None, 1.0)],
+    [((0.1, 0.05), 0.9, 0.2), ((0.2, 0.05), 0.3, 0.4), ((0.02, 0.01), 0.03, 0.05), ((0.7,), 0.9, 1.0),
+     ((float("nan"),), 0.3, 0.3), ((), None, 1.0)],
 )  # fmt: skip
 def test_decision_axis_spans_twice_the_threshold_or_the_risks_99th_percentile(interest, p99, expected):
     assert decision_x_max(interest, p99) == pytest.approx(expected)
@@ -82,4 +82,4 @@ def test_pdf_decision_curve_axis_is_not_zero_to_one():
         report_figures.draw_calibration_decision(fd)
     finally:
         Figure.savefig = original
-    assert seen["xlim"][1] == pytest.approx(max(0.16, np.quantile(risk, 0.99)))
+    assert seen["xlim"][1] == pytest.approx(2 * max(0.08, dc.prevalence))
