@@ -56,3 +56,21 @@ def test_cli_platt_on_separated_scores_exits_0_with_the_reason_and_no_nan(separa
     assert main(args) == 0  # without recalibration: numbers or words, never nan
     out = capsys.readouterr().out
     assert "nan" not in out.lower() and "Calibration slope" in out
+
+
+def test_a_missing_intercept_does_not_silently_block_the_decision_curve():
+    import dataclasses
+    from types import SimpleNamespace
+
+    from imbalance_core.evaluation.calibration import Estimate, calibration_metrics
+    from imbalance_core.learn.calibration_summary import risk_honesty
+
+    rng = np.random.default_rng(2)
+    lp = -1.5 + rng.normal(size=2000)
+    y = (rng.random(2000) < 1 / (1 + np.exp(-lp))).astype(int)
+    good = calibration_metrics(y, 1 / (1 + np.exp(-lp)), n_boot=20)
+    nan = float("nan")
+    missing = dataclasses.replace(good, intercept=Estimate(nan, nan, nan, "not estimable: for the test"))
+    result = SimpleNamespace(settings=SimpleNamespace(sampler="none", weighting="none"), calibrator=None)
+    ok, why = risk_honesty(result, missing)
+    assert ok and "Calibration intercept (in the large) could not be judged" in why and "nan" not in why
