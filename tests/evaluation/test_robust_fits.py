@@ -83,6 +83,9 @@ def test_identical_scores_are_not_estimable_in_words_never_nan():
     text = cal.estimate_text(m.slope)
     assert text.startswith("not estimable: every score is the same") and "nan" not in text.lower()
     assert m.intercept.estimable  # the intercept exists with a fixed offset
+    from imbalance_core.figures.calibration import _label
+
+    assert "slope not estimable" in _label("model", m) and "nan" not in _label("model", m)
 
 
 def test_estimate_text_never_prints_nan():
