@@ -18,7 +18,12 @@ import streamlit as st
 
 from imbalance_core.errors import DataError
 from imbalance_core.evaluation import curves
-from imbalance_core.evaluation.calibration import METRIC_NAMES, CalibrationMetrics, calibration_metrics
+from imbalance_core.evaluation.calibration import (
+    METRIC_NAMES,
+    CalibrationMetrics,
+    calibration_metrics,
+    estimate_text,
+)
 from imbalance_core.figures.calibration import calibration_curves_figure, decision_curves_figure
 from imbalance_core.learn.calibration_summary import risk_honesty
 from imbalance_core.learn.recalibration import RECALIBRATORS, prior_note, raw_scores
@@ -114,8 +119,8 @@ def _effect(result: Any) -> ResamplingEffect | None:
 
 
 def _cell(m: CalibrationMetrics, key: str) -> str:
-    e = getattr(m, key)
-    return f"{e.value:.3f} ({e.low:.3f} to {e.high:.3f})"
+    """'0.981 (0.912 to 1.050)', or the reason in words: never 'nan'."""
+    return estimate_text(getattr(m, key), ci="")
 
 
 def metrics_table(columns: list[tuple[str, CalibrationMetrics]]) -> pd.DataFrame:

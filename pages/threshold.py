@@ -300,10 +300,12 @@ def _uncertainty_line(picks: list[dict], unc: dict, threshold: float | None) -> 
         return
     sens = entry["holdout"]["sensitivity"]
     fmt = lambda v: "n/a" if v is None else f"{v:.2f}"  # noqa: E731
+    wilson = f" (Wilson 95 % CI {fmt(sens.get('wilson_lo'))}–{fmt(sens.get('wilson_hi'))})"
     st.markdown(
         common.plain(
-            f"Sensitivity at this rule: {fmt(sens['value'])}, 95 % range over resampled picks "
-            f"{fmt(sens['lo'])}–{fmt(sens['hi'])}; the threshold's 95 % interval "
+            f"Sensitivity at this rule: {fmt(sens['value'])}{wilson}; the resampled picks deliver "
+            f"sensitivities of {fmt(sens['lo'])}–{fmt(sens['hi'])} (not a confidence interval); the "
+            "threshold's 95 % interval "
             f"{entry['threshold_lo']:.4g}–{entry['threshold_hi']:.4g} "
             f"({unc['n_boot']} resamples, seed {unc['seed']})."
         )

@@ -153,9 +153,12 @@ def uncertainty_text(block: Mapping[str, Any]) -> list[str]:
         lines.append(f"  {key}: threshold {_fmt(p['threshold'])}, 95 % interval {lo}–{hi}")
         for m in ("sensitivity", "specificity", "ppv", "npv"):
             h = p["holdout"][m]
+            has = "wilson_lo" in h
+            ci = f" (Wilson 95 % CI {_fmt(h['wilson_lo'])}–{_fmt(h['wilson_hi'])})" if has else ""
+            picks = f"{_fmt(h['lo'])}–{_fmt(h['hi'])}"
             lines.append(
-                f"    hold-out {m} at this rule {_fmt(h['value'])}, "
-                f"95 % range over resampled picks {_fmt(h['lo'])}–{_fmt(h['hi'])}"
+                f"    hold-out {m} at this rule {_fmt(h['value'])}{ci}; "
+                f"range the resampled picks deliver {picks} (not a confidence interval)"
             )
     return lines
 

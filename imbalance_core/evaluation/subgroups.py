@@ -5,9 +5,11 @@ the hold-out rows formed by one or two columns:
 
 * n, events, prevalence; sensitivity, specificity, PPV and NPV, each with a Wilson 95 % interval
   (:func:`imbalance_core.evaluation.intervals.wilson`);
-* ROC AUC with DeLong's interval (NaN with the reason when the group has only one class);
-* calibration-in-the-large (:func:`imbalance_core.evaluation.calibration.calibration_intercept`, Wald
-  interval; NaN with the reason when it cannot be estimated).
+* ROC AUC with DeLong's interval (NaN with the reason when the group has only one class; the AUC
+  without an interval, reason stated, below 5 events or non-events: ``intervals.MIN_DELONG``);
+* calibration-in-the-large (:func:`imbalance_core.evaluation.calibration.calibration_intercept`: the
+  damped fitter, Wald interval, Firth's fit with the reason under separation; NaN with the reason in
+  words only when no estimate exists).
 
 How columns become groups (:func:`band_column`, the bands are stated in the result):
 
@@ -36,7 +38,7 @@ import pandas as pd
 
 from imbalance_core.errors import DataError
 from imbalance_core.evaluation.calibration import calibration_intercept
-from imbalance_core.evaluation.intervals import delong_roc_auc, wilson
+from imbalance_core.evaluation.intervals import MIN_DELONG, delong_roc_auc, wilson
 
 #: A group with fewer events or fewer non-events than this is marked "too few".
 MIN_EVENTS = 10
@@ -309,12 +311,16 @@ def _group_row(name: str, y: np.ndarray, s: np.ndarray, threshold: float, min_ev
     else:
         iv = delong_roc_auc(y, s)
         auc = (iv.value, iv.lo, iv.hi)
+        if not np.isfinite(iv.lo):
+            reasons.append(f"ROC AUC {iv.method}.")
         try:
             est = calibration_intercept(y.astype(float), s)
             cal = (est.value, est.low, est.high)
-        except DataError:
+            if est.method != "Wald (model-based)":
+                reasons.append(f"Calibration-in-the-large: {est.method}.")
+        except DataError as exc:
             cal = nan3
-            reasons.append("Calibration-in-the-large could not be estimated (scores at 0 and 1).")
+            reasons.append(f"Calibration-in-the-large is not estimable: {getattr(exc, 'reason', exc)}.")
     if tp + fp == 0:
         reasons.append("PPV is undefined: nobody in the group is called positive.")
     if tn + fn == 0:
@@ -372,6 +378,18 @@ def subgroup_table(
         "Wilson 95 % intervals for proportions; DeLong for ROC AUC; Wald for calibration-in-the-large "
         "(0 = risks right on average; below 0 = risks too high).",
     ]
+    if any(not np.isfinite(r.roc_auc[1]) and np.isfinite(r.roc_auc[0]) for r in rows):
+        notes.append(
+            f"ROC AUC has no interval in a group with fewer than {MIN_DELONG} events or non-events: DeLong's "
+            "variance is unreliable there."
+        )
+    penalised = sorted({r.group for r in rows if any("Firth" in why for why in r.reasons)})
+    if penalised:
+        notes.append(
+            "Calibration-in-the-large by Firth's penalised fit (the scores separate the classes) in: "
+            + ", ".join(penalised)
+            + "."
+        )
     return SubgroupTable(
         columns=tuple(str(c) for c in groups.columns),
         bandings=tuple(bandings),

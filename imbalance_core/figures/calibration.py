@@ -24,7 +24,8 @@ _LAYOUT = {"template": "plotly_white", "margin": {"t": 60, "b": 50, "l": 60, "r"
 
 
 def _label(name: str, m: CalibrationMetrics) -> str:
-    return html.escape(f"{name}: E:O {m.e_to_o.value:.2f}, slope {m.slope.value:.2f}, ICI {m.ici.value:.3f}")
+    slope = f"{m.slope.value:.2f}" if m.slope.estimable else "not estimable"  # never 'nan' in a legend
+    return html.escape(f"{name}: E:O {m.e_to_o.value:.2f}, slope {slope}, ICI {m.ici.value:.3f}")
 
 
 def calibration_curves_figure(

@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 from imbalance_core.evaluation.curves import Calibration, DecisionCurve, PrCurve, RocCurve
 from imbalance_core.evaluation.intervals import Interval
 from imbalance_core.evaluation.thresholds import ScoreHistogram
+from imbalance_core.figures.decision import decision_x_max
 
 MODEL_COLOUR = "#1f5f8b"
 POSITIVE_COLOUR = "#c0392b"
@@ -148,7 +149,7 @@ def decision_curve_figure(dc: DecisionCurve, threshold: float | None = None) -> 
     top = float(max(dc.prevalence, np.nanmax(dc.net_benefit))) if dc.net_benefit.size else dc.prevalence
     fig.update_layout(
         title=f"Decision curve (prevalence {dc.prevalence:.1%})",
-        xaxis={"title": "threshold probability", "range": [0, 1]},
+        xaxis={"title": "threshold probability", "range": [0, decision_x_max((threshold, dc.prevalence))]},
         yaxis={"title": "net benefit", "range": [-0.05 * max(top, 0.01), 1.1 * max(top, 0.01)]},
         **_LAYOUT,
     )

@@ -1,4 +1,5 @@
-"""Figures of the decision panels (plotly): permutation importance bars and a subgroup forest plot.
+"""Figures of the decision panels (plotly): permutation importance bars and a subgroup forest plot; the
+decision curve's useful x range (:func:`decision_x_max`, shared by the page and the PDF).
 
 Inputs are finished results (:class:`~imbalance_core.learn.explain.Importance`,
 :class:`~imbalance_core.evaluation.subgroups.SubgroupTable`); nothing is computed here beyond placing
@@ -8,6 +9,7 @@ bars and points. Feature and group names come from the data, so every one goes t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -18,6 +20,26 @@ from imbalance_core.figures.text import plotly_text, plotly_texts
 
 if TYPE_CHECKING:  # typing only: drawing never imports the learning room at run time
     from imbalance_core.learn.explain import Importance
+
+#: The decision curve's x axis never ends before this (a few per cent) nor after 1.
+MIN_X, MAX_X = 0.05, 1.0
+
+
+def decision_x_max(thresholds_of_interest: Sequence[float] = (), risk_p99: float | None = None) -> float:
+    """Right end of a decision curve's x axis: the range where net benefit can matter.
+
+    Twice the highest threshold of interest (the chosen threshold; the prevalence, where treat-all meets
+    treat-none); without one, the risks' 99th percentile (beyond it the model treats almost nobody, so
+    its net benefit is ~0); at least :data:`MIN_X`, at most 1. A 0-1 axis squashes the region that
+    matters into its left tenth when risks are low.
+    """
+    ends = [2 * float(t) for t in thresholds_of_interest if t is not None and np.isfinite(t) and 0 < t < 1]
+    if not ends and risk_p99 is not None and np.isfinite(risk_p99):
+        ends.append(float(risk_p99))
+    if not ends:
+        return MAX_X
+    return float(min(MAX_X, max(MIN_X, max(ends))))
+
 
 _LAYOUT = {"template": "plotly_white", "margin": {"t": 60, "b": 50, "l": 140, "r": 20}}
 BAR = "#1f5f8b"

@@ -22,6 +22,7 @@ from imbalance_core.evaluation.calibration import (
     calibration_metrics,
     calibration_slope,
     e_to_o,
+    estimate_text,
 )
 from imbalance_core.learn.recalibration import get_recalibrator, raw_scores
 
@@ -85,7 +86,10 @@ def format_metrics(m: CalibrationMetrics, title: str) -> list[str]:
     lines = [f"{title} ({m.n} rows, {m.events} events; {m.n_boot} bootstrap resamples, seed {m.seed}):"]
     for key in TEXT_KEYS:
         e = getattr(m, key)
-        lines.append(f"  {METRIC_NAMES[key]:<38} {e.value:7.3f}  (95 % CI {e.low:.3f} to {e.high:.3f})")
+        lines.append(f"  {METRIC_NAMES[key]:<38} {estimate_text(e)}")
+        stated = key in ("intercept", "slope") and e.method != "Wald (model-based)"
+        if e.estimable and e.has_interval and stated:
+            lines.append(f"  {'':<38} ({e.method})")  # a penalised fit or the stated rule for 0 and 1
     return lines
 
 
@@ -118,7 +122,7 @@ def leaderboard_columns(result: Any) -> dict[str, float]:
         return out
     out["Test Brier"] = float(brier_pair(y, p)[0])
     out["Test E:O"] = float(e_to_o(y, p).value)
-    with contextlib.suppress(DataError, np.linalg.LinAlgError):
+    with contextlib.suppress(DataError):  # NaN only when no slope exists (shown as a blank cell)
         out["Test calibration slope"] = float(calibration_slope(y, p).value)
     return out
 
@@ -127,14 +131,20 @@ def risk_honesty(result: Any, holdout: CalibrationMetrics) -> tuple[bool, str]:
     """Whether the delivered hold-out risks may feed a net-benefit calculation, and why, in a sentence.
 
     Not when the model was trained with resampling or class weights and not recalibrated (the scores are
-    not risks), nor when the risks fail the calibration check (slope 1, intercept 0, E:O 1 inside their
-    95 % intervals). Otherwise the sentence says which risks the curve comes from.
+    not risks), nor when a calibration interval excludes its ideal (slope 1, intercept 0, E:O 1).
+    A metric that could not be estimated neither blocks nor passes the curve silently: the sentence
+    names it and says the judgement rests on the others.
     """
     s = result.settings
     recalibrated = getattr(result, "calibrator", None) is not None
     changed = s.sampler != "none" or s.weighting != "none"
-    eo = holdout.e_to_o
-    numbers = f"E:O {eo.value:.2f} (95 % CI {eo.low:.2f} to {eo.high:.2f}), slope {holdout.slope.value:.2f}"
+    numbers = f"E:O {estimate_text(holdout.e_to_o, 2)}, slope {estimate_text(holdout.slope, 2, reason=False)}"
+    missing = holdout.unjudged()
+    gap = (
+        f" {' and '.join(missing)} could not be judged (no interval), so this rests on the others."
+        if missing
+        else ""
+    )
     if changed and not recalibrated:
         return False, (
             "These scores come from a model trained with resampling or class weights and not recalibrated "
@@ -143,10 +153,11 @@ def risk_honesty(result: Any, holdout: CalibrationMetrics) -> tuple[bool, str]:
         )
     if not holdout.is_calibrated():
         return False, (
-            f"The hold-out risks are miscalibrated ({numbers}; intercept {holdout.intercept.value:.2f}): net "
-            "benefit drawn from them would mislead. Choose a recalibration."
+            f"The hold-out risks are miscalibrated ({numbers}; intercept "
+            f"{estimate_text(holdout.intercept, 2, reason=False)}): net benefit drawn from them would "
+            "mislead. Choose a recalibration." + gap
         )
     source = (
         "recalibrated risks" if recalibrated else "the risks of a model trained without resampling or weights"
     )
-    return True, f"Drawn from {source} ({numbers}: calibrated within the 95 % intervals)."
+    return True, f"Drawn from {source} ({numbers}: calibrated within the 95 % intervals).{gap}"

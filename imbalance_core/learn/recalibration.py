@@ -13,7 +13,12 @@ over-state the risk of the minority class. Three corrections (``TrainSettings.re
   removed rows are not random) and for classifiers that are not logistic (trees, boosting, kNN, SVM):
   their scores do not move by one constant on the logit. Nothing is fitted, so nothing can leak.
 * ``platt`` — logistic recalibration: ``logit(q) = a + b·logit(p)``, fitted by maximum likelihood on the
-  **out-of-fold** training scores (each training row scored by a model that did not see it).
+  **out-of-fold** training scores (each training row scored by a model that did not see it), with the
+  one damped fitter (:func:`imbalance_core.evaluation.calibration.fit_logistic`). When those scores
+  separate the classes completely the maximum-likelihood slope is infinite; Firth's penalised fit is used
+  instead and the calibrator's ``note`` says so, so training never aborts. Scores of exactly 0 or 1 are
+  set to ``1/(2n)`` (``n`` the out-of-fold rows; ``calibration.boundary_clip``)
+  before the logit, at fitting and at prediction, and the note says how many were.
 * ``isotonic`` — a monotone step function (scikit-learn ``IsotonicRegression``, clipped to [0, 1])
   fitted on the out-of-fold training scores; it can create ties, so AUC may move slightly.
 
@@ -35,15 +40,23 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.isotonic import IsotonicRegression
 
 from imbalance_core.errors import DataError
-from imbalance_core.evaluation.calibration import expit, fit_logistic, logit
+from imbalance_core.evaluation.calibration import (
+    EPS,
+    boundary_clip,
+    boundary_text,
+    expit,
+    fit_logistic,
+    logit,
+)
 
 
 class Calibrator:
     """A fitted monotone map from a raw score to a risk; plain numbers only (safe to save with skops).
 
     kind: "prior" | "platt" | "isotonic". prior: ``expit(logit(p) − shift)``. platt:
-    ``expit(a + b·logit(p))``. isotonic: linear interpolation through (``x``, ``y``), clipped at the ends
-    (exactly what ``IsotonicRegression(out_of_bounds="clip").predict`` does).
+    ``expit(a + b·logit(p))`` with ``p`` clipped to ``[clip, 1 − clip]``. isotonic: linear interpolation
+    through (``x``, ``y``), clipped at the ends (exactly what ``IsotonicRegression(out_of_bounds="clip")
+    .predict`` does). ``note``: how the fit was made when that needs saying (penalised, clipped scores).
     """
 
     def __init__(
@@ -54,8 +67,12 @@ class Calibrator:
         b: float = 1.0,
         x: np.ndarray | None = None,
         y: np.ndarray | None = None,
+        clip: float = EPS,
+        note: str = "",
     ) -> None:
         self.kind = str(kind)
+        self.clip = float(clip)
+        self.note = str(note)
         self.shift = float(shift)
         self.a = float(a)
         self.b = float(b)
@@ -68,7 +85,7 @@ class Calibrator:
         if self.kind == "prior":
             return expit(logit(p) - self.shift)
         if self.kind == "platt":
-            return expit(self.a + self.b * logit(p))
+            return expit(self.a + self.b * logit(p, getattr(self, "clip", EPS)))  # older files: EPS
         if self.kind == "isotonic":
             return np.interp(p, self.x, self.y)
         raise DataError("The model file holds an unknown kind of calibrator.")
@@ -79,7 +96,8 @@ class Calibrator:
             ratio = np.exp(self.shift)
             return f"logit shifted by {-self.shift:+.3f} (odds ratio {ratio:.3g} undone)"
         if self.kind == "platt":
-            return f"logit(risk) = {self.a:.3f} + {self.b:.3f} × logit(score)"
+            note = getattr(self, "note", "")
+            return f"logit(risk) = {self.a:.3f} + {self.b:.3f} × logit(score)" + (f"; {note}" if note else "")
         return f"a monotone step function with {len(self.x)} steps"
 
 
@@ -101,9 +119,13 @@ def _fit_prior(scores: np.ndarray, y: np.ndarray, shift: float) -> Calibrator:
 
 
 def _fit_platt(scores: np.ndarray, y: np.ndarray, shift: float) -> Calibrator:
-    lp = logit(scores)
+    clip = boundary_clip(scores)
+    lp = logit(scores, clip)
     fit = fit_logistic(np.asarray(y, dtype=float), np.column_stack([np.ones(len(lp)), lp]))
-    return Calibrator("platt", a=fit.coef[0], b=fit.coef[1])
+    notes = [f"{fit.method} because {fit.reason}"] if fit.reason else []
+    if boundary_text(scores, clip):
+        notes.append(boundary_text(scores, clip).split(";")[0])
+    return Calibrator("platt", a=fit.coef[0], b=fit.coef[1], clip=clip, note="; ".join(notes))
 
 
 def _fit_isotonic(scores: np.ndarray, y: np.ndarray, shift: float) -> Calibrator:

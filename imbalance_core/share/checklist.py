@@ -1,11 +1,13 @@
 """The report as a TRIPOD+AI (BMJ 2024) and STARD 2015 document: a checklist appendix.
 
-Each item of the two reporting guidelines is listed with its number and topic (the numbers of Collins et
-al., "TRIPOD+AI statement", BMJ 2024;385:e078378, and of Bossuyt et al., "STARD 2015", BMJ
-2015;351:h5527; topics in short words of our own, not the guidelines' full wording). An item the app can
-answer points to the report section that answers it, found by the section's title, with what the
-section says in a few words; every other item is marked "to be completed by the authors" — the study
-setting, eligibility, outcome definition, ethics and the discussion are for people to write.
+Each item of the two reporting guidelines is listed with its number and topic: every item and sub-item
+as published (Collins et al., "TRIPOD+AI statement", BMJ 2024;385:e078378: items 1 to 27c, item 27
+being 27a input data handling, 27b user interaction and expertise, 27c future research; Bossuyt et al.,
+"STARD 2015", BMJ 2015;351:h5527: items 1 to 30 with 10a/b, 12a/b, 13a/b, 21a/b), topics shortened
+from the published item text, checked against the published lists. An item the app can answer points
+to the report section that answers it, found by the section's title — only when that section is in
+this report (the PDF adds its page) — with what the section says in a few words; every other item is
+marked "to be completed by the authors". No source-file names appear in the appendix.
 
 The threshold item reads an optional threshold interval: ``ReportInputs.threshold_uncertainty`` (or
 ``result.threshold_uncertainty``) when present, any object with a ``sentence()`` method or a string;
@@ -38,223 +40,153 @@ APPENDIX_TITLE = "Appendix: TRIPOD+AI and STARD 2015 checklist"
 
 @dataclass(frozen=True)
 class Item:
-    """One checklist item; ``section`` the title words of the answering section (None: authors)."""
+    """One checklist item; ``section`` the title words of the answering section (None: authors).
+
+    ``also`` / ``also_answer``: a second section that adds to the answer only when the report has it
+    (e.g. subgroups for item 23a); absent, nothing is said about it.
+    """
 
     guideline: str
     number: str
     topic: str
     section: str | None = None
     answer: str = ""
+    also: str | None = None
+    also_answer: str = ""
 
 
-#: TRIPOD+AI (2024), all 27 items with their sub-items.
+def _t(number: str, topic: str, section: str | None = None, answer: str = "", **kw: str) -> Item:
+    return Item("TRIPOD+AI", number, topic, section, answer, **kw)
+
+
+def _s(number: str, topic: str, section: str | None = None, answer: str = "") -> Item:
+    return Item("STARD 2015", number, topic, section, answer)
+
+
+#: TRIPOD+AI (Collins et al., BMJ 2024;385:e078378): every item and sub-item, numbered as published
+#: (1 to 27c; item 27 has 27a-27c), topics in short words following the published item text.
 TRIPOD_AI: tuple[Item, ...] = (
-    Item("TRIPOD+AI", "1", "Title"),
-    Item("TRIPOD+AI", "2", "Abstract"),
-    Item("TRIPOD+AI", "3a", "Background: healthcare context and rationale"),
-    Item("TRIPOD+AI", "3b", "Background: target population and intended users"),
-    Item("TRIPOD+AI", "3c", "Background: known health inequalities between groups"),
-    Item("TRIPOD+AI", "4", "Objectives"),
-    Item("TRIPOD+AI", "5a", "Data: sources", DATA, "the file used (name, SHA-256, rows read and kept)"),
-    Item("TRIPOD+AI", "5b", "Data: dates of collection"),
-    Item("TRIPOD+AI", "6a", "Participants: study setting"),
-    Item("TRIPOD+AI", "6b", "Participants: eligibility criteria"),
-    Item("TRIPOD+AI", "6c", "Participants: treatments received"),
-    Item(
-        "TRIPOD+AI",
-        "7",
-        "Data preparation and quality checks",
-        DATA,
-        "columns excluded with reasons, detection limits, missing-value markers",
-    ),
-    Item("TRIPOD+AI", "8a", "Outcome: definition and how assessed"),
-    Item("TRIPOD+AI", "8b", "Outcome: qualifications of assessors"),
-    Item("TRIPOD+AI", "8c", "Outcome: blinding of assessment"),
-    Item("TRIPOD+AI", "9a", "Predictors: choice of initial predictors"),
-    Item("TRIPOD+AI", "9b", "Predictors: definition and measurement"),
-    Item("TRIPOD+AI", "9c", "Predictors: qualifications of assessors"),
-    Item(
-        "TRIPOD+AI",
-        "10",
-        "Sample size",
-        SAMPLE_SIZE,
-        "events per candidate parameter and the Riley et al. minimum sample size",
-    ),
-    Item(
-        "TRIPOD+AI",
-        "11",
-        "Missing data",
-        DATA,
-        "median / most frequent value imputation learned inside the training folds; counts per feature",
-    ),
-    Item(
-        "TRIPOD+AI",
-        "12a",
-        "Analysis: how data were used and partitioned",
-        METHOD,
-        "stratified hold-out split first; k-fold cross-validation on the training part",
-    ),
-    Item(
-        "TRIPOD+AI",
-        "12b",
-        "Analysis: handling of predictors",
-        METHOD,
-        "imputation, one-hot coding, scaling where the model needs it",
-    ),
-    Item(
-        "TRIPOD+AI",
-        "12c",
-        "Analysis: model type and building steps",
-        METHOD,
-        "classifier, its parameters, resampling inside each training fold only",
-    ),
-    Item("TRIPOD+AI", "12d", "Analysis: heterogeneity across clusters"),
-    Item(
-        "TRIPOD+AI",
-        "12e",
-        "Analysis: performance measures",
-        RESULTS,
-        "sensitivity, specificity, PPV, NPV with Wilson intervals; ROC and PR AUC; calibration",
-    ),
-    Item(
-        "TRIPOD+AI",
-        "12f",
-        "Analysis: model updating (recalibration)",
-        CALIBRATION,
-        "recalibration fitted on out-of-fold training scores only",
-    ),
-    Item(
-        "TRIPOD+AI",
-        "12g",
-        "Analysis: how predictions were calculated",
-        METHOD,
-        "the fitted pipeline; the saved model file (skops) carries it with its threshold",
-    ),
-    Item(
-        "TRIPOD+AI",
-        "13",
-        "Class imbalance methods and recalibration",
-        METHOD,
-        "resampling method, target ratio and class weighting; recalibration in the calibration section",
-    ),
-    Item(
-        "TRIPOD+AI",
-        "14",
-        "Fairness approaches",
-        SUBGROUPS,
-        "performance by subgroup with intervals (approaches to fairness: authors)",
-    ),
-    Item(
-        "TRIPOD+AI",
-        "15",
-        "Model output and threshold",
-        THRESHOLD,
-        "risk score; threshold and how it was chosen on out-of-fold scores",
-    ),
-    Item("TRIPOD+AI", "16", "Differences between development and evaluation data"),
-    Item("TRIPOD+AI", "17", "Ethical approval"),
-    Item("TRIPOD+AI", "18a", "Open science: funding"),
-    Item("TRIPOD+AI", "18b", "Open science: conflicts of interest"),
-    Item("TRIPOD+AI", "18c", "Open science: protocol"),
-    Item("TRIPOD+AI", "18d", "Open science: registration"),
-    Item("TRIPOD+AI", "18e", "Open science: data sharing"),
-    Item(
-        "TRIPOD+AI",
-        "18f",
-        "Open science: code sharing",
-        METHOD,
-        "the code version (where to get it: authors)",
-    ),
-    Item("TRIPOD+AI", "19", "Patient and public involvement"),
-    Item("TRIPOD+AI", "20a", "Participants: flow through the study", DATA, "rows read, left out and used"),
-    Item(
-        "TRIPOD+AI",
-        "20b",
-        "Participants: characteristics",
-        DATA,
-        "class counts (other characteristics: authors)",
-    ),
-    Item("TRIPOD+AI", "20c", "Evaluation data compared with development data"),
-    Item(
-        "TRIPOD+AI",
-        "21",
-        "Participants and events in each analysis",
-        METHOD,
-        "patients per class in training, after resampling and in the hold-out",
-    ),
-    Item(
-        "TRIPOD+AI",
-        "22",
-        "Full model specification",
-        METHOD,
-        "the saved model file (skops) and the code version",
-    ),
-    Item(
-        "TRIPOD+AI",
-        "23a",
-        "Performance with confidence intervals, including subgroups",
-        RESULTS,
-        "hold-out results with 95 % intervals; subgroups in their own section",
-    ),
-    Item("TRIPOD+AI", "23b", "Heterogeneity of performance across clusters"),
-    Item("TRIPOD+AI", "24", "Model updating results", CALIBRATION, "raw against recalibrated risks"),
-    Item("TRIPOD+AI", "25", "Interpretation"),
-    Item(
-        "TRIPOD+AI",
-        "26",
-        "Limitations",
-        "Caveats",
-        "caveats the app can see (small hold-out, distorted risks)",
-    ),
-    Item("TRIPOD+AI", "27a", "Usability in current care"),
-    Item("TRIPOD+AI", "27b", "Handling poor quality or missing input data when used"),
-    Item("TRIPOD+AI", "27c", "User interaction and expertise needed"),
-    Item("TRIPOD+AI", "27d", "Future research"),
-)
+    _t("1", "Title: development or evaluation of a prediction model, target population, outcome"),
+    _t("2", "Abstract (see TRIPOD+AI for Abstracts)"),
+    _t("3a", "Background: healthcare context, rationale, existing models"),
+    _t("3b", "Background: target population, intended purpose in the care pathway, intended users"),
+    _t("3c", "Background: known health inequalities between sociodemographic groups"),
+    _t("4", "Objectives: development, evaluation or both"),
+    _t("5a", "Data: sources for development and evaluation, representativeness", DATA,
+       "the file used (name, SHA-256, rows read and kept)"),
+    _t("5b", "Data: dates of the collected participant data"),
+    _t("6a", "Participants: study setting, number and location of centres"),
+    _t("6b", "Participants: eligibility criteria"),
+    _t("6c", "Participants: treatments received and how they were handled"),
+    _t("7", "Data preparation: pre-processing and quality checking", DATA,
+       "columns excluded with reasons, detection limits, missing-value markers"),
+    _t("8a", "Outcome: definition, time horizon, how and when assessed"),
+    _t("8b", "Outcome: qualifications and demographics of the assessors"),
+    _t("8c", "Outcome: blinding of the assessment"),
+    _t("9a", "Predictors: choice of initial predictors and any pre-selection"),
+    _t("9b", "Predictors: definition, how and when measured"),
+    _t("9c", "Predictors: qualifications and demographics of the assessors"),
+    _t("10", "Sample size: how it was arrived at and why it suffices", SAMPLE_SIZE,
+       "events per candidate parameter and the Riley et al. minimum sample size"),
+    _t("11", "Missing data: how handled, reasons for omitting data", DATA,
+       "median / most frequent value imputation learned inside the training folds; counts per feature"),
+    _t("12a", "Analytical methods: how the data were used and partitioned", METHOD,
+       "stratified hold-out split first; k-fold cross-validation on the training part"),
+    _t("12b", "Analytical methods: handling of predictors (form, rescaling, transformation)", METHOD,
+       "imputation, one-hot coding, scaling where the model needs it"),
+    _t("12c", "Analytical methods: model type, rationale, building steps, tuning, internal validation",
+       METHOD, "classifier, its parameters, resampling inside each training fold only"),
+    _t("12d", "Analytical methods: heterogeneity across clusters"),
+    _t("12e", "Analytical methods: performance measures and plots, and their rationale", RESULTS,
+       "sensitivity, specificity, PPV, NPV with Wilson intervals; ROC and PR AUC; calibration"),
+    _t("12f", "Analytical methods: model updating (e.g. recalibration) arising from the evaluation",
+       CALIBRATION, "recalibration, when chosen, fitted on out-of-fold training scores only"),
+    _t("12g", "Analytical methods: how the model predictions were calculated", METHOD,
+       "the fitted pipeline; the saved model file (skops) carries it with its threshold"),
+    _t("13", "Class imbalance: why and how, and any recalibration of the model or its predictions", METHOD,
+       "resampling method, target ratio and class weighting; recalibration in the calibration section"),
+    _t("14", "Fairness: approaches used and their rationale", SUBGROUPS,
+       "performance by subgroup with intervals (approaches to fairness: authors)"),
+    _t("15", "Model output: probabilities or classification; thresholds and how identified", THRESHOLD,
+       "risk score; threshold and how it was chosen on out-of-fold scores"),
+    _t("16", "Training versus evaluation: differences in setting, eligibility, outcome, predictors"),
+    _t("17", "Ethical approval and consent"),
+    _t("18a", "Open science: funding"),
+    _t("18b", "Open science: conflicts of interest"),
+    _t("18c", "Open science: protocol"),
+    _t("18d", "Open science: registration"),
+    _t("18e", "Open science: data sharing"),
+    _t("18f", "Open science: code sharing", METHOD, "the code version (where to get it: authors)"),
+    _t("19", "Patient and public involvement"),
+    _t("20a", "Participants: flow through the study, with and without the outcome", DATA,
+       "rows read, left out and used; class counts"),
+    _t("20b", "Participants: characteristics overall and per data source", DATA,
+       "class counts (other characteristics: authors)"),
+    _t("20c", "Participants: evaluation data compared with the development data"),
+    _t("21", "Model development: participants and outcome events in each analysis", METHOD,
+       "patients per class in training, after resampling and in the hold-out"),
+    _t("22", "Model specification: the full model, to allow predictions and third-party evaluation",
+       METHOD, "the saved model file (skops) and the code version"),
+    _t("23a", "Model performance with confidence intervals, including key subgroups", RESULTS,
+       "hold-out results with 95 % intervals", also=SUBGROUPS, also_answer="subgroups"),
+    _t("23b", "Model performance: heterogeneity across clusters"),
+    _t("24", "Model updating: results, the updated model and its performance", CALIBRATION,
+       "calibration of the delivered risks; raw against recalibrated when a recalibration was chosen"),
+    _t("25", "Interpretation, including fairness"),
+    _t("26", "Limitations: sample, sample size, overfitting, missing data; their effects", "Caveats",
+       "caveats the app can see (small hold-out, distorted risks)"),
+    _t("27a", "Usability: how poor quality or unavailable input data should be assessed and handled"),
+    _t("27b", "Usability: whether users interact with the input data or the model, expertise required"),
+    _t("27c", "Usability: next steps for future research (applicability, generalisability)"),
+)  # fmt: skip
 
-#: STARD 2015: the items the app answers, then the others for the authors.
+#: STARD 2015 (Bossuyt et al., BMJ 2015;351:h5527): all 30 items, numbered as published (10a/b, 12a/b,
+#: 13a/b, 21a/b), topics in short words following the published item text.
 STARD: tuple[Item, ...] = (
-    Item("STARD 2015", "1-4", "Title, abstract, background, objectives"),
-    Item("STARD 2015", "5-11", "Design, participants, setting, index test and reference standard"),
-    Item(
-        "STARD 2015",
-        "12a",
-        "Index test positivity cut-off: definition and rationale",
-        THRESHOLD,
-        "threshold, how it was chosen, chosen on training scores only",
-    ),
-    Item("STARD 2015", "12b", "Reference standard cut-offs"),
-    Item("STARD 2015", "13a-b", "Blinding of index test and reference standard"),
-    Item(
-        "STARD 2015",
-        "14",
-        "Methods for estimating diagnostic accuracy",
-        RESULTS,
-        "2x2 table, Wilson intervals, DeLong and bootstrap intervals for the AUCs",
-    ),
-    Item("STARD 2015", "15", "Handling of indeterminate results"),
-    Item("STARD 2015", "16", "Handling of missing data", DATA, "imputation inside the training folds"),
-    Item("STARD 2015", "17", "Analyses of variability (subgroups)", SUBGROUPS, "performance by subgroup"),
-    Item(
-        "STARD 2015", "18", "Intended sample size", SAMPLE_SIZE, "Riley et al. minimum for model development"
-    ),
-    Item("STARD 2015", "19-22", "Flow diagram, baseline characteristics, severity, time interval"),
-    Item(
-        "STARD 2015",
-        "23",
-        "Cross tabulation of index test by reference standard",
-        RESULTS,
-        "hold-out 2x2 table",
-    ),
-    Item(
-        "STARD 2015",
-        "24",
-        "Estimates of accuracy with 95 % intervals",
-        RESULTS,
-        "sensitivity, specificity, PPV, NPV with 95 % intervals",
-    ),
-    Item("STARD 2015", "25-30", "Adverse events, discussion, registration, protocol, funding"),
-)
+    _s("1", "Title or abstract: identified as a diagnostic accuracy study with at least one measure"),
+    _s("2", "Abstract: structured summary (see STARD for Abstracts)"),
+    _s("3", "Background: intended use and clinical role of the index test"),
+    _s("4", "Objectives and hypotheses"),
+    _s("5", "Study design: data collection planned before (prospective) or after (retrospective)"),
+    _s("6", "Participants: eligibility criteria"),
+    _s("7", "Participants: on what basis potentially eligible participants were identified"),
+    _s("8", "Participants: where and when they were identified (setting, location, dates)"),
+    _s("9", "Participants: consecutive, random or convenience series"),
+    _s("10a", "Test methods: index test in enough detail to replicate", METHOD,
+       "the pipeline, classifier and parameters; the saved model file"),
+    _s("10b", "Test methods: reference standard in enough detail to replicate"),
+    _s("11", "Test methods: rationale for choosing the reference standard"),
+    _s("12a", "Index test positivity cut-off: definition and rationale, pre-specified or exploratory",
+       THRESHOLD, "threshold, how it was chosen, chosen on training scores only"),
+    _s("12b", "Reference standard cut-offs: definition and rationale"),
+    _s("13a", "Clinical information and reference standard results available to index test readers"),
+    _s("13b", "Clinical information and index test results available to reference standard assessors"),
+    _s("14", "Analysis: methods for estimating or comparing diagnostic accuracy", RESULTS,
+       "2x2 table, Wilson intervals, DeLong and bootstrap intervals for the AUCs"),
+    _s("15", "Analysis: how indeterminate results were handled"),
+    _s("16", "Analysis: how missing data on the index test and reference standard were handled", DATA,
+       "missing predictor values imputed inside the training folds"),
+    _s("17", "Analysis: analyses of variability, pre-specified or exploratory", SUBGROUPS,
+       "performance by subgroup"),
+    _s("18", "Analysis: intended sample size and how it was determined", SAMPLE_SIZE,
+       "Riley et al. minimum for model development"),
+    _s("19", "Participants: flow, using a diagram", DATA, "rows read, left out and used (no diagram)"),
+    _s("20", "Participants: baseline demographic and clinical characteristics"),
+    _s("21a", "Participants: distribution of severity of disease in those with the target condition"),
+    _s("21b", "Participants: distribution of alternative diagnoses in those without it"),
+    _s("22", "Participants: time interval and interventions between index test and reference standard"),
+    _s("23", "Test results: cross tabulation of the index test by the reference standard", RESULTS,
+       "hold-out 2x2 table"),
+    _s("24", "Test results: estimates of diagnostic accuracy and their precision (95 % CI)", RESULTS,
+       "sensitivity, specificity, PPV, NPV with 95 % intervals"),
+    _s("25", "Test results: adverse events from the index test or the reference standard"),
+    _s("26", "Discussion: limitations (bias, statistical uncertainty, generalisability)", "Caveats",
+       "caveats the app can see (small hold-out, distorted risks)"),
+    _s("27", "Discussion: implications for practice, intended use and clinical role"),
+    _s("28", "Other: registration number and name of registry"),
+    _s("29", "Other: where the full study protocol can be accessed"),
+    _s("30", "Other: sources of funding and other support; role of funders"),
+)  # fmt: skip
 
 
 def code_version(root: Path | None = None) -> str:
@@ -318,7 +250,7 @@ def threshold_interval_text(inputs: Any) -> str:
     if result is not None and getattr(result, "is_binary", False):
         return (
             "The decision-threshold section states the threshold's 95 % bootstrap interval over "
-            "resampled picks (share/report_threshold.py), or why a hand-set threshold has none."
+            "resampled picks, or why a hand-set threshold has none."
         )
     return ""
 
@@ -341,6 +273,9 @@ def checklist_rows(
             rows.append((item.number, item.topic, AUTHORS))
             continue
         answer = f"§ {title}: {item.answer}" if item.answer else f"§ {title}"
+        also = _where(titles, item.also) if item.also else None
+        if also is not None:  # said only when that section is in this report
+            answer += f"; {item.also_answer}: § {also}"
         if extra.get(item.number):
             answer += f". {extra[item.number]}"
         rows.append((item.number, item.topic, answer))
@@ -379,9 +314,9 @@ def with_pages(content: Any, pdf: bytes) -> Any:
     pages = page_numbers(pdf, titles)
 
     def cell(text: str) -> str:
-        for title in sorted(pages, key=len, reverse=True):
-            if text.startswith(f"§ {title}"):
-                return text.replace(f"§ {title}", f"§ {title} (page {pages[title]})", 1)
+        for title in sorted(pages, key=len, reverse=True):  # every section named, not only the first
+            paged = f"§ {title} (page {pages[title]})"
+            text = re.sub(re.escape(f"§ {title}") + r"(?! \(page)", lambda _m, p=paged: p, text)
         return text
 
     appendix = sections[-1]

@@ -73,6 +73,7 @@ class FigureData:
     decision: curves.DecisionCurve | None = None
     threshold: float = float("nan")
     calibration_curves: tuple = ()  # imbalance_core.share.report_calibration.CalibrationCurve per risk set
+    risk_p99: float = float("nan")  # 99th percentile of the hold-out risks (decision curve's x range)
 
 
 @dataclass(frozen=True, eq=False)

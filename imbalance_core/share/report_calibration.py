@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from imbalance_core.evaluation.calibration import METRIC_NAMES, CalibrationMetrics
+from imbalance_core.evaluation.calibration import METRIC_NAMES, N_BOOT, CalibrationMetrics, estimate_text
 from imbalance_core.learn.calibration_summary import calibration_summary, risk_honesty
 from imbalance_core.learn.recalibration import get_recalibrator, prior_note
 
@@ -47,11 +47,24 @@ class CalibrationReport:
 
 
 def _cell(m: CalibrationMetrics, key: str) -> str:
-    e = getattr(m, key)
-    return f"{e.value:.3f} ({e.low:.3f} to {e.high:.3f})"
+    """'0.981 (0.912 to 1.050)', 'not estimable' or '0.210 (no interval)' (the reasons are in the note)."""
+    return estimate_text(getattr(m, key), ci="", reason=False)
 
 
-def calibration_report(result: Any, effect: Any = None, n_boot: int = 200) -> CalibrationReport:
+def _reasons(columns: list[tuple[str, str, CalibrationMetrics]]) -> list[str]:
+    """Why a cell has no number or no interval, and the stated rules and penalised fits, once each."""
+    out: list[str] = []
+    for _role, name, m in columns:
+        for key in REPORT_KEYS:
+            e = getattr(m, key)
+            if not e.estimable or not e.has_interval or "Firth" in e.method or "before the logit" in e.method:
+                line = f"{name}, {METRIC_NAMES[key]}: {e.method}."
+                if line not in out:
+                    out.append(line)
+    return out
+
+
+def calibration_report(result: Any, effect: Any = None, n_boot: int = N_BOOT) -> CalibrationReport:
     """The calibration section's content for a binary TrainResult (``effect``: a ResamplingEffect or None)."""
     summary = calibration_summary(result, n_boot=n_boot, seed=int(result.settings.seed))
     columns: list[tuple[str, str, CalibrationMetrics]] = []
@@ -80,8 +93,9 @@ def calibration_report(result: Any, effect: Any = None, n_boot: int = 200) -> Ca
     m = summary.holdout
     note = (
         f"95 % intervals: intercept and slope Wald; E:O Poisson; the rest bootstrap, {m.n_boot} resamples "
-        f"(seed {m.seed}). Hold-out {m.n} patients, {m.events} with the condition."
-    )
+        f"(seed {m.seed}). Hold-out {m.n} patients, {m.events} with the condition. "
+        + " ".join(_reasons(columns))
+    ).strip()
     curves = [CalibrationCurve(role, name, mm.curve_p, mm.curve_observed) for role, name, mm in columns]
     if effect is not None:
         b = effect.baseline.calibration

@@ -67,6 +67,8 @@ def _num(triple: tuple[float, float, float], signed: bool = False) -> str:
     v, lo, hi = triple
     if not np.isfinite(v):
         return "—"
+    if not (np.isfinite(lo) and np.isfinite(hi)):  # e.g. DeLong below 5 events: the reason is in the notes
+        return f"{v:+.2f} (no interval)" if signed else f"{v:.3f} (no interval)"
     return f"{v:+.2f} ({lo:+.2f} to {hi:+.2f})" if signed else f"{v:.3f} ({lo:.3f}–{hi:.3f})"
 
 

@@ -17,6 +17,7 @@ import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 
+from imbalance_core.figures.decision import decision_x_max
 from imbalance_core.share.report_calibration import draw_calibration_curves
 
 #: Resolution of the PNGs embedded in the PDF.
@@ -131,7 +132,13 @@ def draw_calibration_decision(fd: Any) -> bytes:
         b.set_ylim(-0.1 * top - 0.01, top * 1.15)
         if 0 < fd.threshold < 1:
             b.axvline(fd.threshold, color=POS_COLOR, lw=0.8, ls=":", label="chosen threshold")
-        b.set(xlabel="threshold probability", ylabel="net benefit", xlim=(0, 1), title="Decision curve")
+        right = decision_x_max((fd.threshold, dc.prevalence), getattr(fd, "risk_p99", None))
+        keep = dc.thresholds <= right
+        if keep.any():  # the y range from the part shown
+            top = max(float(np.nanmax(dc.net_benefit[keep])), dc.prevalence, 0.01)
+            b.set_ylim(-0.1 * top - 0.01, top * 1.15)
+        b.set(xlabel="threshold probability", ylabel="net benefit", xlim=(0, right),
+              title=f"Decision curve (thresholds 0 to {right:.2g})")  # fmt: skip
         b.legend(frameon=False, loc="upper right")
     else:  # the risks failed the calibration check: section 6 says why; no empty axes with a legend
         b.set_title("Decision curve")

@@ -83,15 +83,64 @@ def _p(text: str, style: Any) -> Any:
     return Paragraph(escape(str(text)), style)
 
 
+#: Cell padding (points, each side) and the smallest cell font a crowded table may shrink to.
+CELL_PAD = 6.0
+MIN_CELL_SIZE = 6.0
+
+
+def _longest_words(block: TableBlock, size: float, whole: bool = False) -> list[float]:
+    """Per column, the width (points) of its longest word (``whole``: longest cell) at font ``size``."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    regular, bold = _fonts()
+    out = [0.0] * len(block.header)
+    for r, row in enumerate((block.header, *block.rows)):
+        font = bold if r == 0 else regular
+        for c, cell in enumerate(row[: len(out)]):
+            for word in [str(cell)] if whole else str(cell).split():
+                out[c] = max(out[c], stringWidth(word, font, size))
+    return out
+
+
+def column_widths(block: TableBlock, width: float, size: float = 8.0) -> tuple[list[float], float]:
+    """Column widths that never break a word, and the font size that allows it.
+
+    Each column gets at least its longest word plus padding; what is left goes to the columns whose
+    cells would otherwise wrap, in proportion to how much they lack (all in one line when the page
+    allows, the rest shared by ``block.widths``). When even the minimum does not fit, the font shrinks
+    (to :data:`MIN_CELL_SIZE`); a word still too wide after that is the only case left to reportlab.
+    """
+    n = len(block.header)
+    rel = list(block.widths or tuple(1.0 for _ in range(n)))
+    while True:
+        need = [w + 2 * CELL_PAD + 0.5 for w in _longest_words(block, size)]
+        if sum(need) <= width or size <= MIN_CELL_SIZE:
+            break
+        size = max(MIN_CELL_SIZE, size - 0.5)
+    spare = max(0.0, width - sum(need))
+    whole = [
+        max(w + 2 * CELL_PAD + 0.5, m) for w, m in zip(_longest_words(block, size, True), need, strict=True)
+    ]
+    if sum(whole) <= width:  # every cell on one line; the rest by the relative widths
+        rest = width - sum(whole)
+        return [w + rest * r / sum(rel) for w, r in zip(whole, rel, strict=True)], size
+    lack = [w - m for w, m in zip(whole, need, strict=True)]
+    total = sum(lack) or 1.0
+    return [m + spare * d / total for m, d in zip(need, lack, strict=True)], size
+
+
 def _table_flowables(block: TableBlock, width: float, st: dict[str, Any]) -> list[Any]:
     from reportlab.lib import colors
+    from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import KeepTogether, Table, TableStyle
 
-    n = len(block.header)
-    rel = block.widths or tuple(1.0 for _ in range(n))
-    col_w = [width * w / sum(rel) for w in rel]
-    body = [[_p(h, st["cellb"]) for h in block.header]]
-    body += [[_p(c, st["cell"]) for c in r] for r in block.rows]
+    col_w, size = column_widths(block, width, st["cell"].fontSize)
+    cell, cellb = st["cell"], st["cellb"]
+    if size != cell.fontSize:
+        cell = ParagraphStyle("cell_small", parent=cell, fontSize=size, leading=size * 1.25)
+        cellb = ParagraphStyle("cellb_small", parent=cellb, fontSize=size, leading=size * 1.25)
+    body = [[_p(h, cellb) for h in block.header]]
+    body += [[_p(c, cell) for c in r] for r in block.rows]
     t = Table(body, colWidths=col_w, repeatRows=1, hAlign="LEFT")
     t.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),

@@ -25,6 +25,10 @@ from imbalance_core.evaluation import threshold_uncertainty as uncertainty
 N_BOOT = uncertainty.N_BOOT
 
 
+def _upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _f(x: float) -> str:
     return "n/a" if x != x else f"{x:.3f}"
 
@@ -42,13 +46,11 @@ def uncertainty_paragraphs(result: Any, threshold: float, prevalence: float | No
             "Threshold uncertainty: this threshold was not produced by a picker, so there is no picking "
             "procedure to resample and no interval for it.",
         )
-    se, sp = match.holdout["sensitivity"], match.holdout["specificity"]
     return (
         f"Threshold uncertainty: re-running the same picker ({match.label}) on {unc.n_boot} stratified "
         f"bootstrap resamples of the {unc.n_oof:,} cross-validated training rows (seed {seed}) gives a 95 % "
         f"interval for the threshold of {match.threshold_lo:.4g}–{match.threshold_hi:.4g}.",
-        f"On the hold-out set, sensitivity at this rule is {_f(se[0])}, 95 % range over resampled picks "
-        f"{_f(se[1])}–{_f(se[2])}; specificity {_f(sp[0])} ({_f(sp[1])}–{_f(sp[2])}).",
+        f"On the hold-out set: {match.sentence('sensitivity')}. {_upper(match.sentence('specificity'))}.",
     )
 
 

@@ -76,7 +76,7 @@ def test_pick_json_carries_the_bootstrap_of_the_picker(capsys, result):
     p = block["picks"]["sensitivity"]
     assert p["threshold_lo"] <= p["threshold"] <= p["threshold_hi"]
     code, out, _ = _run(capsys, "--pick", "youden", "--pick-boot", "20")
-    assert "95 % range over resampled picks" in out
+    assert "range the resampled picks deliver" in out and "Wilson 95 % CI" in out
     code, out, _ = _run(capsys, "--pick", "youden", "--pick-boot", "0", "--json")
     assert "threshold_uncertainty" not in json.loads(out)
 

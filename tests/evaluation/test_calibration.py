@@ -119,15 +119,23 @@ def test_scores_at_zero_and_one_still_give_the_glm_slope():
     y = (rng.random(400) < 0.2).astype(int)
     p = np.where(rng.random(400) < 0.7, y, 1 - y).astype(float)  # kNN-like: only 0 and 1
     m = cal.calibration_metrics(y, p, n_boot=20)
-    lp = sp_logit(np.clip(p, cal.EPS, 1 - cal.EPS))
+    eps = 1 / (2 * 400)  # the stated rule: exactly 0 or 1 becomes 1/(2n) or 1 - 1/(2n)
+    lp = sp_logit(np.clip(p, eps, 1 - eps))
     glm = sm.GLM(y, sm.add_constant(lp), family=sm.families.Binomial()).fit(tol=1e-14)
     assert m.slope.value == pytest.approx(glm.params[1], abs=1e-9)
+    assert "400 of 400 scores" in m.slope.method and "not meaningful" in m.slope.method
     assert m.brier.value == pytest.approx(brier_score_loss(y, p), abs=1e-12)
 
 
-def test_not_estimable_slope_is_missing_with_its_reason_not_an_error():
+def test_separated_slope_is_firth_penalised_with_its_reason_not_an_error():
     y = np.array([0, 0, 0, 1, 1, 1] * 20)
     p = np.array([0.0, 0.0, 0.0, 1.0, 1.0, 1.0] * 20)  # complete separation
     m = cal.calibration_metrics(y, p, n_boot=20)
-    assert np.isnan(m.slope.value) and "not estimable" in m.slope.method
-    assert m.as_dict()["slope"]["value"] is None and not m.is_calibrated()
+    assert np.isfinite(m.slope.value) and "Firth" in m.slope.method and "separate" in m.slope.method
+
+
+def test_not_estimable_slope_is_missing_with_its_reason_not_an_error():
+    y = np.array([0, 1] * 20)
+    m = cal.calibration_metrics(y, np.full(40, 0.4), n_boot=20)  # one score for everybody: no slope
+    assert np.isnan(m.slope.value) and m.slope.method.startswith("not estimable: every score is the same")
+    assert m.as_dict()["slope"]["value"] is None and m.unjudged() == ("Calibration slope",)

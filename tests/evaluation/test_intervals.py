@@ -49,8 +49,8 @@ def test_delong_matches_definition_and_sklearn_auc(seed):
 
 
 def test_delong_clips_to_unit_interval_and_handles_one_class():
-    y = np.array([False] * 5 + [True] * 3)
-    s = np.r_[np.linspace(0, 0.4, 5), np.linspace(0.6, 1, 3)]
+    y = np.array([False] * 5 + [True] * 5)
+    s = np.r_[np.linspace(0, 0.4, 5), np.linspace(0.6, 1, 5)]
     iv = iv_mod.delong_roc_auc(y, s)
     assert iv.value == 1.0 and iv.hi == 1.0 and iv.lo <= 1.0
     assert np.isnan(iv_mod.delong_roc_auc(np.zeros(4, bool), np.arange(4.0)).value)

@@ -94,7 +94,7 @@ def test_seeded_and_json_is_plain():
     y = j["picks"]["youden"]
     assert y["threshold_lo"] <= y["threshold"] <= y["threshold_hi"]
     assert set(y["holdout"]) == set(tu.MEASURES)
-    assert "95 % range over resampled picks" in a.get("youden").sentence()
+    assert "not a confidence interval" in a.get("youden").sentence()
 
 
 def test_bad_input_is_a_sentence():
@@ -145,3 +145,24 @@ def test_bootstrap_and_rule_zones_fit_no_model():
     with fit_calls() as seen:  # positive control: the spy sees a fit
         LogisticRegression().fit(so[:, None], yo)
     assert seen
+
+
+def test_picker_range_is_named_apart_from_the_wilson_interval_beside_it():
+    """Issue 25 (5): the range over resampled picks is not a CI; the Wilson interval of the count is shown."""
+    from statsmodels.stats.proportion import proportion_confint
+
+    rng = np.random.default_rng(8)
+    yo = (rng.random(600) < 0.2).astype(int)
+    so = np.clip(rng.normal(0.3 + 0.3 * yo, 0.15), 0, 1)
+    yt = (rng.random(300) < 0.2).astype(int)
+    st = np.clip(rng.normal(0.3 + 0.3 * yt, 0.15), 0, 1)
+    u = tu.threshold_uncertainty(yo, so, yt, st, n_boot=40, seed=1).get("sensitivity")
+    tp = int(((st >= u.threshold) & (yt == 1)).sum())
+    lo, hi = proportion_confint(tp, int(yt.sum()), method="wilson")
+    assert u.counts["sensitivity"] == (tp, int(yt.sum()))
+    assert u.wilson("sensitivity") == pytest.approx((lo, hi), abs=1e-12)
+    text = u.sentence("sensitivity")
+    assert f"{tp} of {int(yt.sum())}; Wilson 95 % CI {lo:.2f}–{hi:.2f}" in text
+    assert "resampled picks deliver sensitivities of" in text and "not a confidence interval" in text
+    j = tu.threshold_uncertainty(yo, so, yt, st, n_boot=40, seed=1).to_json()["picks"]["sensitivity"]
+    assert j["holdout"]["sensitivity"]["wilson_lo"] == pytest.approx(lo, abs=1e-6)

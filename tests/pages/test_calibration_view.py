@@ -75,3 +75,33 @@ def test_prior_correction_that_leaves_slope_off_is_flagged_as_miscalibrated(at):
     at.switch_page("pages/threshold.py").run()
     assert not at.exception
     assert "miscalibrated" in " ".join(w.value for w in at.warning)
+
+
+def test_platt_on_separated_scores_trains_on_the_page_and_says_why_penalised(at, tmp_path):
+    """Issue 25 (2): the Train page completes Platt on data one column separates, and says Firth."""
+    import pandas as pd
+
+    from imbalance_core.intake import read, task
+    from pages import common
+
+    rng = np.random.default_rng(0)
+    y = (rng.random(240) < 0.25).astype(int)
+    path = tmp_path / "separated.csv"
+    pd.DataFrame({"marker": y * 5 + rng.random(240), "noise": rng.normal(size=240), "outcome": y}).to_csv(
+        path, index=False
+    )
+    table = read.read_table(path)
+    spec = task.TaskSpec(label="outcome", positive=("1",))
+    at.session_state[common.K_TABLE] = table
+    at.session_state[common.K_SOURCE] = "upload:separated"
+    at.session_state[common.K_SPEC] = spec
+    at.session_state[common.K_PREPARED] = task.prepare(table, spec)
+    at.switch_page("pages/train.py").run()
+    at.number_input(key="train_cv").set_value(3).run()
+    at.selectbox(key="train_classifier").set_value("logreg").run()
+    _train(at, "none", "platt")
+    result = at.session_state["train_result"]
+    assert result.calibrator is not None and "Firth" in result.calibrator.describe()
+    shown = " ".join(str(e.value) for e in (*at.info, *at.caption, *at.warning, *at.markdown))
+    assert "separate the classes" in shown.replace("\\", "")
+    assert not any("nan" in str(f.to_string()).lower() for f in _frames(at))

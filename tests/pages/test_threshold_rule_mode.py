@@ -66,7 +66,7 @@ def test_single_mode_carries_the_uncertainty_band_of_every_suggestion(hcv_result
             < (stops[band["lo_index"] + 1] if band["lo_index"] + 1 < stops.size else np.inf)
         )
         assert stops[band["hi_index"]] <= u.threshold_hi
-        assert "95 % range over resampled picks" in band["text"]
+        assert "not a confidence interval" in band["text"] and "Wilson 95 % CI" in band["text"]
     # Nothing committed: the default (Youden) is shown with its sentence server-side.
     youden = core.get("youden").holdout["sensitivity"]
     assert any(f"Sensitivity at this rule: {youden[0]:.2f}" in m.value.replace("\\", "") for m in at.markdown)

@@ -184,6 +184,8 @@ def test_pdf_appendix_names_the_page_of_each_answer(built):
         assert {int(c) for c in cited} == {where[0]}, (section.title, cited, where)
         seen += 1
     assert seen >= 6
+    assert re.search(r"subgroups:§\d+\.Subgroups\(page\d+\)", flat)  # a second section gets its page too
+    assert ".py" not in flat  # no source-file names in a clinical PDF
     assert checklist.with_pages(content, pdf) is not content  # content itself stays page-free (HTML)
 
 

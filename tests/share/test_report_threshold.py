@@ -43,7 +43,12 @@ def test_picked_threshold_states_its_interval_and_what_it_delivers(hcv):
     ).get("sensitivity")  # fmt: skip
     assert f"{core.threshold_lo:.4g}–{core.threshold_hi:.4g}" in text
     _tn, _fp, fn, tp = confusion_matrix(result.y_test, result.test_scores >= pick.threshold).ravel()
-    assert f"sensitivity at this rule is {tp / (tp + fn):.3f}" in text
+    from statsmodels.stats.proportion import proportion_confint
+
+    lo, hi = proportion_confint(tp, tp + fn, method="wilson")
+    wilson = f"Wilson 95 % CI {lo:.2f}–{hi:.2f}"
+    assert f"sensitivity at this rule: {tp / (tp + fn):.2f} ({tp} of {tp + fn}; {wilson})" in text
+    assert "not a confidence interval" in text and ".py" not in text
     assert f"{tu.N_BOOT} stratified bootstrap resamples" in text
 
 
