@@ -20,6 +20,7 @@ pytestmark = pytest.mark.e2e
 
 ANA = ("ana", "ana.silva@hospital.example", "Ana Silva")  # on the allow-list
 MALLORY = ("mallory", "mallory@elsewhere.example", "Mallory Jones")  # known to the provider, not allowed
+UPLOAD_BUDGET_MB = 3
 APP_PAGES = ("Data", "Explore", "Train", "Threshold", "Compare", "Report", "Predict")
 
 
@@ -69,7 +70,8 @@ def login_app(provider: str, tmp_path_factory: pytest.TempPathFactory, monkeypat
     )
     monkeypatch_module.delenv("IMBALANCE_LAB_ALLOWED_EMAILS", raising=False)
     monkeypatch_module.setenv("NO_PROXY", "127.0.0.1,localhost")
-    yield from serve(cwd=folder)
+    # a small per-session upload budget, so the limit is reached with small files
+    yield from serve(cwd=folder, env={"IMBALANCE_LAB_UPLOAD_SESSION_MB": str(UPLOAD_BUDGET_MB)})
 
 
 def _nav_links(pg) -> list[str]:
@@ -235,3 +237,95 @@ def test_without_login_the_first_request_to_train_draws_the_page_with_the_app_na
             assert _nav_links(pg) == list(APP_PAGES)
         finally:
             context.close()
+
+
+# --- issue 31: with login on, nothing works without an admitted session -----------------------------------
+
+
+def _record_session(pg) -> dict:
+    """Fill ``{"id": ...}`` with the session id of the page's latest Streamlit websocket session."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    seen: dict = {}
+
+    def on_frame(payload) -> None:
+        if isinstance(payload, bytes | bytearray):
+            msg = ForwardMsg()
+            try:
+                msg.ParseFromString(bytes(payload))
+            except Exception:  # a frame that is no ForwardMsg
+                return
+            if msg.HasField("new_session"):
+                seen["id"] = msg.new_session.initialize.session_id
+
+    pg.on("websocket", lambda ws: ws.on("framereceived", on_frame))
+    return seen
+
+
+def _upload(pg, app_url: str, session_id: str, size: int) -> int:
+    """PUT a file of ``size`` bytes into the session's upload store as the browser would; the status."""
+    import uuid
+
+    xsrf = next(c["value"] for c in pg.context.cookies() if c["name"] == "_streamlit_xsrf")
+    answer = pg.request.put(
+        f"{app_url}/_stcore/upload_file/{session_id}/{uuid.uuid4()}",
+        headers={"X-Xsrftoken": xsrf},
+        multipart={"file": {"name": "rows.csv", "mimeType": "text/csv", "buffer": b"a,b\n" + b"1" * size}},
+    )
+    return answer.status
+
+
+def _media_url(pg) -> str:
+    """A file the server holds in /media for this page (the favicon set by app.py's page config)."""
+    href = pg.evaluate("() => document.querySelector('link[rel~=\"icon\"]')?.href || ''")
+    assert "/media/" in href, href
+    return href
+
+
+def test_uploads_and_media_refused_without_an_admitted_session(page, login_app) -> None:
+    """A browser showing only the sign-in has a session id; its uploads and /media/ are refused."""
+    session = _record_session(page)
+    page.goto(login_app)
+    wait_for_app(page)
+    page.get_by_role("button", name="Sign in").wait_for()
+    assert session.get("id")
+    assert _upload(page, login_app, session["id"], 1000) == 403
+    anonymous_media = page.request.get(_media_url(page))
+    assert anonymous_media.status == 403
+
+
+def test_signed_in_uploads_are_limited_per_session_and_media_served(page, login_app) -> None:
+    session = _record_session(page)
+    _sign_in_as(page, login_app, ANA)
+    page.wait_for_selector("h1:has-text('Data')")
+    assert page.request.get(_media_url(page)).status == 200
+    sid = session["id"]
+    two_mb = 2 * 2**20
+    assert _upload(page, login_app, sid, two_mb) == 204
+    assert _upload(page, login_app, sid, two_mb) == 413  # 4 MB held would pass the 3 MB budget
+    from serving.guard import MAX_FILES_PER_SESSION
+
+    statuses = [_upload(page, login_app, sid, 100) for _ in range(MAX_FILES_PER_SESSION)]
+    assert statuses == [204] * (MAX_FILES_PER_SESSION - 1) + [413]
+    _log_out(page, login_app)
+
+
+def test_a_copied_cookie_is_useless_after_logout(browser, page, login_app) -> None:
+    _sign_in_as(page, login_app, ANA)
+    page.wait_for_selector("h1:has-text('Data')")
+    media = _media_url(page)
+    copied = [c for c in page.context.cookies() if c["name"].startswith("_streamlit_user")]
+    assert copied
+    _log_out(page, login_app)
+    thief = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        thief.add_cookies(copied)
+        pg = thief.new_page()
+        pg.set_default_timeout(60_000)
+        pg.goto(login_app)
+        wait_for_app(pg)
+        pg.get_by_role("button", name="Sign in").wait_for()
+        _assert_nothing_of_the_app(pg)
+        assert pg.request.get(media).status == 403
+    finally:
+        thief.close()
