@@ -55,7 +55,7 @@ def write_csv(folder: Path, i: int, rows: int = 20_000, cols: int = 20) -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cycles", type=int, default=40)
-    parser.add_argument("--idle", type=int, default=150)
+    parser.add_argument("--idle", type=int, default=240)
     parser.add_argument("--no-trim", action="store_true")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright

@@ -114,3 +114,35 @@ def test_every_response_gets_the_security_headers_and_keeps_its_own() -> None:
     assert headers[b"x-content-type-options"] == b"nosniff"
     assert b"frame-ancestors 'self'" in headers[b"content-security-policy"]
     assert headers[b"referrer-policy"] == b"no-referrer"
+
+
+def test_idle_server_drops_its_data_caches_but_keeps_its_singletons() -> None:
+    """What serving/memory.py empties once nobody is on the server: bounded resource caches (an
+    upload's table, prepared task ...) and cache_data; unbounded resources (worker threads) stay."""
+    import streamlit as st
+
+    from serving import memory
+
+    built: list[str] = []
+
+    @st.cache_resource(max_entries=4)
+    def table(key: str) -> str:
+        built.append(f"table {key}")
+        return key
+
+    @st.cache_resource
+    def worker() -> object:
+        built.append("worker")
+        return object()
+
+    @st.cache_data(max_entries=8)
+    def numbers(key: str) -> list[int]:
+        built.append(f"numbers {key}")
+        return [1, 2]
+
+    table("a"), worker(), numbers("a")
+    assert memory.drop_data_caches() >= 1
+    table("a"), worker(), numbers("a")
+    assert built == ["table a", "worker", "numbers a", "table a", "numbers a"]
+    memory.release_freed_memory()  # gc, pyarrow, malloc_trim: must not fail
+    worker.clear()
