@@ -42,9 +42,10 @@ system-deps:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium poppler-utils >/dev/null; \
 	fi
 
-## make run: install the pinned packages and start the app on the bundled data.
+## make run: install the pinned packages and start the app on the bundled data (serve.py: app.py behind
+## the request guard and the patches in serving/).
 run: deps numba-cache
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
+	$(BIN)/streamlit run serve.py --server.port $(PORT) --server.address $(ADDRESS)
 
 ## make test: install dev packages and Chromium, lint, check the layer contracts, run the whole suite
 ## (browser tests included).

@@ -30,6 +30,9 @@ PAGES: list[tuple[str, st.Page]] = [
     ("Share", st.Page("pages/validate.py", title="Validate", icon=":material/fact_check:")),
 ]
 
+#: The start page's own address: Streamlit gives the default page the root address (its ``url_path``
+#: is ""), yet ``/data`` still reaches it, so the gate must answer there too.
+START_ADDRESS = "data"
 
 #: Addresses only this machine can reach. Anything else (0.0.0.0, a LAN address, a name) is shared.
 LOCAL_ADDRESSES = frozenset({"localhost", "127.0.0.1", "::1"})
@@ -64,7 +67,7 @@ def _sections(pages: list[tuple[str, st.Page]]) -> dict[str, list[st.Page]]:
 
 # A shared deployment with [auth] in secrets.toml: nothing of the app is drawn for someone who is not
 # signed in and on the allow-list (pages/auth.py; off for local use).
-if auth.admitted(page.url_path for _, page in PAGES):
+if auth.admitted([START_ADDRESS, *(page.url_path for _, page in PAGES)]):
     auth.sidebar_identity()
     common.sidebar_status()
     _exposure_notice()

@@ -123,7 +123,7 @@ def main() -> int:
     if IN_PROCESS:
         os.environ["IMBALANCE_LAB_TRAIN_WORKERS"] = "0"
     try:
-        proc, url = start_streamlit("app.py")
+        proc, url = start_streamlit()  # the launcher, as make run
     finally:
         os.environ.clear()
         os.environ.update(saved)

@@ -401,6 +401,8 @@ def _train_in_worker(
     The Dask scheduler (environment or ``secrets.toml``; "" when ``local``) is passed to the worker
     explicitly: a worker process keeps the environment it was started with.
     """
+    from streamlit.runtime.scriptrunner_utils.exceptions import StopException
+
     from imbalance_core.learn import workers
     from imbalance_core.learn.training import train
     from pages import cluster_view  # late: it imports this module
@@ -423,10 +425,27 @@ def _train_in_worker(
             progress(status.message, status.fraction)
 
     try:
-        return workers.wait_for(pool, job, on_status)
+        return workers.wait_for(pool, job, on_status, still_wanted=_browser_connected())
+    except StopException:  # the person pressed Stop, or the session ended: nobody waits for it
+        pool.cancel(job)
+        raise
     finally:
         if job.future.done():
             jobs.pop(key, None)
+
+
+def _browser_connected() -> Callable[[], bool]:
+    """Whether this session's browser is still connected, for a training's wait (issue 31: a training
+    abandoned by a reload ran on while the next person's waited). Always yes where there is no
+    connected session to ask about (AppTest, a bare script run)."""
+    from streamlit.runtime import Runtime
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is None or not Runtime.exists() or not Runtime.instance().is_active_session(ctx.session_id):
+        return lambda: True
+    runtime, session_id = Runtime.instance(), ctx.session_id
+    return lambda: runtime.is_active_session(session_id)
 
 
 def model_key(settings: TrainSettings) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -218,12 +219,21 @@ def _prepare_exports(inputs: report.ReportInputs, key: str) -> None:
         }
 
 
+def _on_click(data: bytes) -> Callable[[], bytes]:
+    """The file for a download button, made into a media file only when the person clicks.
+
+    Bytes given to ``st.download_button`` directly become a ``/media/...`` file as soon as the button
+    is drawn (even disabled), and ``/media/`` is served to anyone who has the URL (issue 31).
+    """
+    return lambda: data
+
+
 def _downloads(exports: dict) -> None:
     eid = exports["id"]
     c1, c2, c3, c4 = st.columns(4)
     c1.download_button(
         "Download PDF report",
-        exports["pdf"],
+        _on_click(exports["pdf"]),
         file_name=f"imbalance-report-{eid}.pdf",
         mime="application/pdf",
         icon=":material/picture_as_pdf:",
@@ -232,7 +242,7 @@ def _downloads(exports: dict) -> None:
     )
     c2.download_button(
         "Download HTML report",
-        exports["html"],
+        _on_click(exports["html"]),
         file_name=f"imbalance-report-{eid}.html",
         mime="text/html",
         icon=":material/html:",
@@ -240,9 +250,10 @@ def _downloads(exports: dict) -> None:
         key="dl_html",
     )
     confirm = exports.get("model_confirm")  # the model keeps training rows or values: ask first
+    # a disabled button with a callable registers no file: before the tick, no URL exists at all
     c3.download_button(
         "Download model (.skops)",
-        exports["model"],
+        _on_click(exports["model"]),
         file_name=f"imbalance-model-{eid}.skops",
         mime="application/octet-stream",
         icon=":material/deployed_code:",
@@ -254,7 +265,7 @@ def _downloads(exports: dict) -> None:
         c3.checkbox(confirm, key=f"dl_model_confirm_{eid}")
     c4.download_button(
         "Download hold-out predictions (CSV)",
-        exports["csv"],
+        _on_click(exports["csv"]),
         file_name=f"holdout-predictions-{eid}.csv",
         mime="text/csv",
         icon=":material/table:",

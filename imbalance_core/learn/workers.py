@@ -49,8 +49,17 @@ BROKEN_MESSAGE = (
     "The training process stopped unexpectedly (perhaps the machine ran out of memory). "
     "Try again, or with fewer rows or a lighter resampling method."
 )
+CANCELLED_MESSAGE = "The training was stopped: the page that asked for it was closed or reloaded."
+#: Job ids a worker is asked to stop (a ring: the most recent cancellations are remembered).
+_CANCEL_SLOTS = 64
+
+
+class TrainingCancelledError(DataError):
+    """A training stopped because nobody waits for it any more (its page was closed or reloaded)."""
+
 
 _progress_queue: Any = None  # in a worker: the queue its progress messages go to (set by _init_worker)
+_cancelled: Any = None  # in a worker: the shared array of cancelled job ids (set by _init_worker)
 #: First field of the message a new worker sends with its process id (job ids start at 1).
 _WORKER_STARTED = 0
 
@@ -72,11 +81,13 @@ def default_workers(cpu_count: int | None = None) -> int:
 
 
 # --- worker side -------------------------------------------------------------------------------------
-def _init_worker(queue: Any) -> None:
-    """Runs once in each worker: remember the progress queue, lower the priority, import the engine,
-    and watch the server: a worker whose server was killed ends instead of training on for nobody."""
-    global _progress_queue
+def _init_worker(queue: Any, cancelled: Any = None) -> None:
+    """Runs once in each worker: remember the progress queue and the cancelled job ids, lower the
+    priority, import the engine, and watch the server: a worker whose server was killed ends instead
+    of training on for nobody."""
+    global _progress_queue, _cancelled
     _progress_queue = queue
+    _cancelled = cancelled
     queue.put((_WORKER_STARTED, os.getpid(), 0.0))  # so the server can stop it without private APIs
     parent = os.getppid()
     threading.Thread(target=_exit_with_parent, args=(parent,), name="parent-watch", daemon=True).start()
@@ -104,6 +115,8 @@ def _run_training(
     from imbalance_core.learn.training import train
 
     def progress(message: str, fraction: float) -> None:
+        if _cancelled is not None and job_id in _cancelled[:]:  # asked at every fold: stop here
+            raise TrainingCancelledError(CANCELLED_MESSAGE)
         _progress_queue.put((job_id, str(message), float(fraction)))
 
     progress("Starting", 0.0)
@@ -204,6 +217,8 @@ class TrainingPool:
         self._pending: dict[int, Future] = {}  # submission order = key order
         self._progress: dict[int, tuple[str, float]] = {}
         self._worker_pids: set[int] = set()  # every worker process started, as each reported itself
+        self._cancelled = self._context.Array("q", _CANCEL_SLOTS)  # job ids; 0 = empty slot
+        self._cancel_slots = itertools.count()
         self._executor = self._new_executor()
         threading.Thread(target=self._read_progress, name="training-progress", daemon=True).start()
         _run_before_thread_joins(self.stop_workers)
@@ -213,7 +228,7 @@ class TrainingPool:
             max_workers=self.max_workers,
             mp_context=self._context,
             initializer=_init_worker,
-            initargs=(self._queue,),
+            initargs=(self._queue, self._cancelled),
         )
 
     def warm_up(self) -> None:
@@ -265,6 +280,17 @@ class TrainingPool:
                 if self._executor is job.executor:
                     self._executor = self._new_executor()
             raise DataError(BROKEN_MESSAGE) from exc
+
+    def cancel(self, job: TrainingJob) -> None:
+        """Stop ``job``: a waiting one never starts; a running one stops at its next fold.
+
+        The worker is not killed (that would break the pool and every other person's training in
+        it): the training checks its cancellation before each fold and the final fit.
+        """
+        if job.future.cancel() or job.future.done():
+            return
+        with self._cancelled.get_lock():
+            self._cancelled[next(self._cancel_slots) % _CANCEL_SLOTS] = job.job_id
 
     def _forget(self, job_id: int) -> None:
         with self._lock:
@@ -320,13 +346,27 @@ def wait_for(
     job: TrainingJob,
     on_status: Callable[[JobStatus], None],
     poll_seconds: float = 0.25,
+    still_wanted: Callable[[], bool] | None = None,
+    grace_seconds: float = 5.0,
 ) -> TrainResult:
     """Block until ``job`` finishes, calling ``on_status`` on every change; return its result.
 
     The waiting thread sleeps in :meth:`Future.result`'s wait, so it holds no interpreter lock.
+    ``still_wanted``: asked at every poll (the page: "is my browser still connected?"); once it has
+    said no for ``grace_seconds`` (a reconnect within that time keeps the job), the job is cancelled
+    so the trainings queued behind it do not wait for a result nobody will see, and
+    :class:`TrainingCancelledError` is raised.
     """
     last: JobStatus | None = None
+    unwanted_since: float | None = None
     while True:
+        if still_wanted is not None and not still_wanted():
+            unwanted_since = unwanted_since if unwanted_since is not None else time.monotonic()
+            if time.monotonic() - unwanted_since >= grace_seconds:
+                pool.cancel(job)
+                raise TrainingCancelledError(CANCELLED_MESSAGE)
+        else:
+            unwanted_since = None
         with contextlib.suppress(Exception):  # a timeout; or the job's error, re-raised by pool.result
             job.future.result(timeout=poll_seconds)
         status = pool.status(job)

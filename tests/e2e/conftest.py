@@ -36,13 +36,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+#: The app's launcher (what ``make run`` starts): app.py behind the request guard and patches (serving/).
+LAUNCHER = ROOT / "serve.py"
+
+
 def start_streamlit(
-    script: str | Path = "app.py",
+    script: str | Path = LAUNCHER,
     extra: list[str] | None = None,
     cwd: str | Path = ROOT,
     env: dict[str, str] | None = None,
 ) -> tuple[subprocess.Popen, str]:
     """Run `streamlit run SCRIPT` headless on a free port; return the process and its URL once healthy.
+
+    The real app is always started through its launcher (``serve.py``, as ``make run`` does); a test
+    app under tests/e2e/apps is started as it is.
 
     ``cwd`` is where Streamlit looks for ``.streamlit/config.toml`` and ``secrets.toml`` (the login test
     starts it in a temporary folder holding a copy of the config and its own secrets). ``env``: extra
@@ -98,7 +105,7 @@ def stop(proc: subprocess.Popen) -> None:
 
 
 def serve(
-    script: str | Path = "app.py", cwd: str | Path = ROOT, env: dict[str, str] | None = None
+    script: str | Path = LAUNCHER, cwd: str | Path = ROOT, env: dict[str, str] | None = None
 ) -> Iterator[str]:
     """For a fixture: ``yield from serve(...)`` runs the server for the fixture's scope."""
     proc, url = start_streamlit(script, cwd=cwd, env=env)

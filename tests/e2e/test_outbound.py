@@ -11,7 +11,15 @@ Two recorders, and the test fails if either saw anything:
   from fonts.gstatic.com would show here.
 
 The server is started *without* ``--server.address`` (unlike the other browser tests), so the address
-and ``browser.serverAddress`` in .streamlit/config.toml are what is tested.
+and ``browser.serverAddress`` in .streamlit/config.toml are what is tested; it is started through the
+app's launcher (``serve.py``, as ``make run`` does).
+
+Issue 31: a websocket from a foreign web origin (which Streamlit answers 403) made the server look up
+checkip.amazonaws.com (its origin allow-list asks for the machine's external address): any web page a
+clinician visits could trigger it. ``serving/patches.py`` removes both IP lookups;
+:func:`test_a_foreign_origin_websocket_reaches_nobody` sends such connections and reads the record.
+The same server answers every response with security headers (:func:`test_security_headers`), and
+the browser walk fails on any Content-Security-Policy violation.
 """
 
 from __future__ import annotations
@@ -28,7 +36,15 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.e2e.conftest import ROOT, free_port, open_page, screenshot, train_default_model, wait_for_app
+from tests.e2e.conftest import (
+    LAUNCHER,
+    ROOT,
+    free_port,
+    open_page,
+    screenshot,
+    train_default_model,
+    wait_for_app,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -115,7 +131,7 @@ def recorded_server(tmp_path: Path):
         "OUTBOUND_LOG": str(log_path),
     }
     # headless as on a server (that is when Streamlit looks up its external address); no address flag
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
+    cmd = [sys.executable, "-m", "streamlit", "run", str(LAUNCHER), "--server.port", str(port)]
     cmd += ["--server.headless", "true"]
     out = tempfile.TemporaryFile()  # noqa: SIM115  (the child keeps its own handle open)
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -161,6 +177,11 @@ def test_nothing_leaves_the_machine(browser, recorded_server, output_dir: Path) 
     context.route("**/*", route)
     pg = context.new_page()
     pg.set_default_timeout(60_000)
+    csp_violations: list[str] = []
+    pg.on(
+        "console",
+        lambda m: csp_violations.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     try:
         train_default_model(pg, url)  # training runs in worker processes: they are recorded too
         for title in PAGES:
@@ -184,4 +205,58 @@ def test_nothing_leaves_the_machine(browser, recorded_server, output_dir: Path) 
         problems.append(f"the server (or its workers) tried to reach outside: {recorded}")
     if not _is_local_url(favicon):
         problems.append(f"favicon from outside: {favicon}")
+    if csp_violations:
+        problems.append(f"the Content-Security-Policy blocked something the app uses: {csp_violations[:5]}")
     assert not problems, "\n".join(problems)
+
+
+def _websocket_handshake(port: int, origin: str) -> str:
+    """Open Streamlit's websocket with ``Origin: origin`` by hand; the status line of the answer."""
+    import socket
+
+    request = (
+        "GET /_stcore/stream HTTP/1.1\r\n"
+        f"Host: localhost:{port}\r\n"
+        "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+        "Sec-WebSocket-Protocol: streamlit\r\n"
+        f"Origin: {origin}\r\n\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", port), timeout=15) as conn:
+        conn.sendall(request.encode())
+        answer = conn.recv(4096).decode(errors="replace")
+    return answer.split("\r\n", 1)[0]
+
+
+def test_a_foreign_origin_websocket_reaches_nobody(recorded_server) -> None:
+    """Websockets from web pages elsewhere are refused, and the server asks nobody about it."""
+    url, log_path, _ = recorded_server
+    port = urlparse(url).port
+    statuses = [
+        _websocket_handshake(port, origin)
+        for origin in ("https://attacker.example", "http://192.0.2.7:8501", "null")
+    ]
+    time.sleep(3)  # a lookup (1 s timeout, then https) would be written by now
+    recorded = log_path.read_text()
+    assert all(" 403" in s for s in statuses), statuses
+    assert recorded == "", f"a foreign-origin websocket made the server reach outside: {recorded}"
+
+
+def test_security_headers(recorded_server) -> None:
+    """Every kind of response carries the security headers (page, health, static file, refusal)."""
+    url, _, _ = recorded_server
+    base = url.replace("localhost", "127.0.0.1")
+    with urllib.request.urlopen(base, timeout=15) as r:
+        page = r.read().decode(errors="replace")
+        headers = {"/": r.headers}
+    script = page.split('src="', 1)[1].split('"', 1)[0] if 'src="' in page else "favicon.png"
+    for path in ("/_stcore/health", "/" + script.lstrip("./")):
+        with urllib.request.urlopen(base + path, timeout=15) as r:
+            headers[path] = r.headers
+    for path, got in headers.items():
+        csp = got.get("Content-Security-Policy", "")
+        assert "default-src 'self'" in csp and "frame-ancestors 'self'" in csp, (path, csp)
+        assert "object-src 'none'" in csp, path
+        assert got.get("X-Frame-Options") == "SAMEORIGIN", path
+        assert got.get("Referrer-Policy") == "no-referrer", path
+        assert got.get("X-Content-Type-Options") == "nosniff", path

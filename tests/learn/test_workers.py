@@ -231,3 +231,48 @@ def test_worker_pids_are_exactly_the_pools_live_worker_processes():
         assert pool.worker_pids() == set()
     finally:
         pool.shutdown()
+
+
+def test_a_training_nobody_waits_for_is_cancelled_and_the_next_one_does_not_wait(pool):
+    """Issue 31: a training abandoned by a reload ran to its end; the next 1-second training waited
+    80.7 s. The page's wait now asks "is my browser still connected?"; once not, the job stops at
+    its next fold and the one queued behind it starts."""
+    data = _prepared("hcv")
+    slow = training.TrainSettings(classifier="random_forest", cv=10, seed=11)
+    quick = training.TrainSettings(classifier="logreg", cv=2, seed=12)
+    t0 = time.monotonic()
+    workers.wait_for(pool, pool.submit(data, slow), lambda s: None)
+    slow_alone = time.monotonic() - t0
+    abandoned = pool.submit(data, slow)
+    deadline = time.monotonic() + 60
+    while not pool.status(abandoned).started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    next_one = pool.submit(data, quick)  # queued behind the abandoned one (one worker)
+    t0 = time.monotonic()
+    with pytest.raises(workers.TrainingCancelledError, match="closed or reloaded"):
+        workers.wait_for(pool, abandoned, lambda s: None, still_wanted=lambda: False, grace_seconds=0.0)
+    result = workers.wait_for(pool, next_one, lambda s: None)
+    waited = time.monotonic() - t0
+    assert result.settings == quick
+    assert abandoned.future.done()
+    with pytest.raises(DataError, match="closed or reloaded"):
+        pool.result(abandoned)
+    # the abandoned training stopped at a fold: the next one waited far less than a whole slow run
+    assert waited < 0.6 * slow_alone, (waited, slow_alone)
+
+
+def test_a_waiting_training_nobody_wants_never_trains(pool):
+    """Cancelled while queued: it never starts, or (already handed to a worker's call queue) stops
+    at its first progress report, before any fold."""
+    from concurrent.futures import CancelledError
+
+    data = _prepared("hcv")
+    slow = training.TrainSettings(classifier="random_forest", cv=6, seed=13)
+    first = pool.submit(data, slow)
+    queued = pool.submit(data, slow)
+    pool.cancel(queued)
+    workers.wait_for(pool, first, lambda s: None)
+    t0 = time.monotonic()
+    with pytest.raises((CancelledError, DataError)):
+        queued.future.result(timeout=30)
+    assert time.monotonic() - t0 < 5

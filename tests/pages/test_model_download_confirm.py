@@ -67,3 +67,32 @@ def test_predict_page_warns_that_the_svm_model_keeps_training_rows():
     assert not at.exception, at.exception
     warnings = [w.value for w in at.warning]
     assert any("support vectors" in w and "training patients' rows" in w for w in warnings), warnings
+
+
+def _media_files() -> list[bytes]:
+    """Every file Streamlit's media store holds now (what ``/media/...`` would serve)."""
+    from streamlit.runtime import Runtime
+
+    if not Runtime.exists():
+        return []
+    storage = Runtime.instance().media_file_mgr._storage
+    return [f.content for f in storage._files_by_id.values()]
+
+
+def test_no_model_file_with_patient_rows_exists_before_the_tick():
+    """Issue 31: the kNN/SVM model file (training rows) was put in /media when the page drew its
+    disabled button, before the consent box was ticked; anyone with its URL could fetch it."""
+    at, _ = _app("svm")
+    at.run()
+    at.button(key="rep_prepare").click().run()
+    assert not at.exception, at.exception
+    model_bytes = at.session_state["report_exports"]["model"]
+    button = _model_button(at).proto
+    assert button.disabled
+    assert button.url == "" and not button.deferred_file_id, "a URL exists before consent"
+    assert model_bytes not in _media_files()
+    box = next(c for c in at.checkbox if c.label.startswith("I understand"))
+    box.check().run()
+    button = _model_button(at).proto
+    assert not button.disabled
+    assert button.url or button.deferred_file_id  # now it can be fetched (created on the click)
