@@ -58,6 +58,7 @@ from imbalance_core.evaluation.optimism import (
     harrell_optimism,
     performance,
 )
+from imbalance_core.evaluation.stability import Stability, prediction_stability
 from imbalance_core.evaluation.thresholds import default_threshold, parse_pick, run_pick
 from imbalance_core.intake.task import PreparedData
 from imbalance_core.learn import execution, refit
@@ -75,6 +76,11 @@ METHODS: dict[str, str] = {
 }
 #: Fewer events than this: bootstrap by default (Riley et al. 2021: >= 100-200 events to validate on).
 SMALL_EVENTS = 200
+#: Where the rest of a result's numbers (hold-out, calibration, subgroups, threshold) come from.
+OTHER_SECTIONS = (
+    "The other figures (hold-out test set, calibration, threshold, subgroups) come from the hold-out split; "
+    "this internal validation uses every patient."
+)
 #: Default number of bootstrap samples; folds and repeats of repeated CV.
 N_BOOT = 200
 CV_FOLDS = 5
@@ -128,6 +134,7 @@ class ValidationSettings:
     pick: str = ""
     tune: TuneSpec | None = None
     n_jobs: int = -1
+    fixed_threshold: float | None = None  # a threshold set by hand replaces the rule in every replicate
 
 
 @dataclass(frozen=True, eq=False)
@@ -159,8 +166,12 @@ def develop(
     rows: np.ndarray,
     pick: str = "",
     tune_spec: TuneSpec | None = None,
+    fixed_threshold: float | None = None,
 ) -> Developed:
-    """The whole procedure (module docstring, steps 1-5) on ``rows`` (positions into data.X; repeats ok)."""
+    """The whole procedure (module docstring, steps 1-5) on ``rows`` (positions into data.X; repeats ok).
+
+    ``pick``: a threshold rule as ``--pick`` text ("" = Youden); ``fixed_threshold`` replaces any rule.
+    """
     _check_task(data)
     rows = np.asarray(rows, dtype=np.int64)
     y = np.asarray(data.y, dtype=np.int64)[rows]
@@ -181,7 +192,9 @@ def develop(
         for f, valid in enumerate(folds):
             fold_of[valid] = f
         picked_on = cross_fitted(key, oof, y, fold_of, shift)
-    if pick:
+    if fixed_threshold is not None:
+        threshold = float(fixed_threshold)
+    elif pick:
         threshold = run_pick(parse_pick(pick), y, picked_on).threshold
     else:
         threshold = default_threshold(y, picked_on).value
@@ -248,6 +261,7 @@ def _task(
     settings: TrainSettings,
     pick: str,
     tune_spec: TuneSpec | None,
+    fixed_threshold: float | None = None,
 ) -> Replicate:
     """Develop on ``fit_rows``; judge on them and on ``test_rows`` (one task for the executor).
 
@@ -255,7 +269,9 @@ def _task(
     600-row logistic fit took 8x longer with two BLAS threads fighting the other task's (measured).
     """
     with threadpool_limits(limits=1):
-        return _develop_and_judge(data, number, fit_rows, test_rows, settings, pick, tune_spec)
+        return _develop_and_judge(
+            data, number, fit_rows, test_rows, settings, pick, tune_spec, fixed_threshold
+        )
 
 
 def _develop_and_judge(
@@ -266,10 +282,11 @@ def _develop_and_judge(
     settings: TrainSettings,
     pick: str,
     tune_spec: TuneSpec | None,
+    fixed_threshold: float | None,
 ) -> Replicate:
     started = time.perf_counter()
     y = np.asarray(data.y, dtype=np.int64)
-    model = develop(data, settings, fit_rows, pick, tune_spec)
+    model = develop(data, settings, fit_rows, pick, tune_spec, fixed_threshold)
     apparent = performance(y[fit_rows], model.risks(data, fit_rows), model.threshold)
     risks = model.risks(data, test_rows)
     test = performance(y[test_rows], risks, model.threshold)
@@ -301,6 +318,7 @@ class InternalValidation:
     measures: tuple[MeasureOptimism, ...]
     final_threshold: float
     final_risks: np.ndarray
+    final_y: np.ndarray
     replicate_risks: np.ndarray | None
     replicate_thresholds: np.ndarray
     apparent_b: np.ndarray
@@ -340,6 +358,21 @@ class InternalValidation:
             )
         return f"Hold-out: one stratified split ({self.settings.test_size:.0%} held out), {what}."
 
+    def threshold_rule(self) -> str:
+        """The threshold rule refitted in every replicate, in words."""
+        v = self.validation
+        if v.fixed_threshold is not None:
+            return f"fixed at {v.fixed_threshold:g} (set by hand)"
+        return v.pick or "youden (the default: highest Youden J on out-of-fold scores)"
+
+    def stability(self) -> Stability | None:
+        """Riley & Collins stability figures at the all-data model's threshold (bootstrap only)."""
+        if self.replicate_risks is None or len(self.replicate_risks) < 2:
+            return None
+        y = np.asarray(self.final_y, dtype=float)
+        return prediction_stability(y, self.final_risks, self.replicate_risks, self.final_threshold,
+                                    seed=self.settings.seed)  # fmt: skip
+
     def as_dict(self) -> dict[str, Any]:
         """JSON-friendly summary (see docs/INTERNAL_VALIDATION.md)."""
         out: dict[str, Any] = {
@@ -350,12 +383,15 @@ class InternalValidation:
             "events": self.events,
             "replicates": self.replicates,
             "seed": self.settings.seed,
-            "threshold_rule": self.validation.pick or "youden (default)",
+            "threshold_rule": self.threshold_rule(),
             "final_threshold": self.final_threshold,
             "measures": {m.key: m.as_dict() for m in self.measures},
             "where": self.where,
             "seconds": round(self.seconds, 2),
+            "other_sections": OTHER_SECTIONS,
         }
+        stability = self.stability()
+        out["stability"] = None if stability is None else stability.as_dict()
         if self.final_tuning is not None:
             out["tuning"] = self.final_tuning.as_dict()
             out["tuning"]["per_replicate"] = [t for t in self.tuned]
@@ -412,7 +448,8 @@ def validate(
     tasks = _plan(data, settings, validation)
     address = execution.scheduler_address(scheduler)
     where = f"Dask cluster at {address}" if address else _local_where(validation.n_jobs)
-    items = [(num, fit, test, s, validation.pick, validation.tune) for num, fit, test, s in tasks]
+    v = validation
+    items = [(num, fit, test, s, v.pick, v.tune, v.fixed_threshold) for num, fit, test, s in tasks]
     done: dict[int, Replicate] = {}
     report(f"Starting {len(items)} developments on {where}", 0.0)
     for out in execution.run_tasks(_task, data, items, n_jobs=validation.n_jobs, scheduler=address):
@@ -464,6 +501,7 @@ def _assemble(
         measures=measures,
         final_threshold=final.threshold,
         final_risks=final.risks,
+        final_y=y,
         replicate_risks=replicate_risks,
         replicate_thresholds=np.array([r.threshold for r in reps]),
         apparent_b=apparent_b,
