@@ -87,7 +87,9 @@ def run(
     wall = time.perf_counter() - t0
     auc, slope = result.measure("roc_auc"), result.measure("cal_slope")
     print(
-        f"{label}: {wall:.1f} s wall ({result.fit_seconds:.0f} s inside tasks) on {result.where}; {load()}; "
+        f"{label}: {wall:.1f} s wall; inside tasks {result.fit_seconds:.0f} s wall, "
+        f"{result.cpu_seconds:.0f} s CPU "
+        f"(unloaded 2-core estimate {result.cpu_seconds / 2:.0f} s) on {result.where}; {load()}; "
         f"AUC apparent {auc.apparent:.3f} corrected {auc.corrected:.3f}; "
         f"slope corrected {slope.corrected:.3f}",
         flush=True,

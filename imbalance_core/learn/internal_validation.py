@@ -251,6 +251,7 @@ class Replicate:
     threshold: float
     tuning: TuneResult | None
     seconds: float
+    cpu_seconds: float = 0.0
 
 
 def _task(
@@ -284,14 +285,21 @@ def _develop_and_judge(
     tune_spec: TuneSpec | None,
     fixed_threshold: float | None,
 ) -> Replicate:
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     y = np.asarray(data.y, dtype=np.int64)
     model = develop(data, settings, fit_rows, pick, tune_spec, fixed_threshold)
     apparent = performance(y[fit_rows], model.risks(data, fit_rows), model.threshold)
     risks = model.risks(data, test_rows)
     test = performance(y[test_rows], risks, model.threshold)
     return Replicate(
-        number, apparent, test, risks, model.threshold, model.tuning, time.perf_counter() - started
+        number,
+        apparent,
+        test,
+        risks,
+        model.threshold,
+        model.tuning,
+        time.perf_counter() - started,
+        time.process_time() - cpu,
     )
 
 
@@ -306,7 +314,9 @@ class InternalValidation:
     replicate_risks: (B, n) each bootstrap model's risks on every original row (bootstrap only, else None).
     replicate_thresholds: each replicate's own threshold. apparent_b / test_b: (R, m) per replicate.
     final_tuning: the all-data model's tuning (None without tuning); tuned: each replicate's chosen values.
-    where: "this machine (N processes)" or "Dask cluster at ADDRESS". seconds: wall time.
+    where: "this machine (N processes)" or "Dask cluster at ADDRESS". seconds: wall time;
+    fit_seconds / cpu_seconds: wall and CPU time summed inside the tasks (CPU time is what a loaded
+    machine does not inflate).
     """
 
     method: str
@@ -328,6 +338,7 @@ class InternalValidation:
     where: str
     seconds: float
     fit_seconds: float
+    cpu_seconds: float = 0.0
 
     @property
     def replicates(self) -> int:
@@ -511,4 +522,5 @@ def _assemble(
         where=where,
         seconds=seconds,
         fit_seconds=float(final.seconds + sum(r.seconds for r in reps)),
+        cpu_seconds=float(final.cpu_seconds + sum(r.cpu_seconds for r in reps)),
     )
