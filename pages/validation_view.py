@@ -126,6 +126,13 @@ def _run(data: Any, settings: TrainSettings, validation: ValidationSettings, rea
     return result
 
 
+def latest(settings: TrainSettings) -> InternalValidation | None:
+    """The most recent validation run for the current data and ``settings`` in this session (Report page)."""
+    results: dict = st.session_state.get(K_RESULTS, {})
+    found = [v for (data_key, s, _), v in results.items() if data_key == common.data_key() and s == settings]
+    return found[-1] if found else None
+
+
 def _fmt(value: float | None) -> str:
     return "not estimable" if value is None or not np.isfinite(value) else f"{value:.3f}"
 

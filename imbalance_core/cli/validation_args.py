@@ -33,8 +33,8 @@ from imbalance_core.learn.training import TrainSettings, split_indices
 from imbalance_core.learn.tuning import SCORINGS, TuneResult, TuneSpec, tune
 
 
-def add_validation_args(parser: argparse.ArgumentParser) -> None:
-    """Add the internal-validation group to a subcommand."""
+def add_validation_args(parser: argparse.ArgumentParser, extras: bool = True) -> None:
+    """Add the internal-validation group; ``extras``: also ``--tune`` and ``--learning-curve`` (evaluate)."""
     g = parser.add_argument_group("internal validation")
     g.add_argument(
         "--validation",
@@ -47,6 +47,8 @@ def add_validation_args(parser: argparse.ArgumentParser) -> None:
                    help=f"bootstrap samples for --validation bootstrap (default {N_BOOT})")  # fmt: skip
     g.add_argument("--cv-repeats", type=int, default=5, metavar="R",
                    help="repeats of the k-fold for --validation repeated-cv (default 5)")  # fmt: skip
+    if not extras:
+        return
     g.add_argument("--tune", action="store_true",
                    help="tune the classifier's main settings and the sampler's ratio by cross-validation "
                         "inside the training rows (and inside every validation sample)")  # fmt: skip
@@ -59,7 +61,7 @@ def add_validation_args(parser: argparse.ArgumentParser) -> None:
 def _tune_spec(args: argparse.Namespace, seed: int) -> TuneSpec | None:
     if not getattr(args, "tune", False):
         return None
-    return TuneSpec(scoring=args.tune_scoring, seed=seed)
+    return TuneSpec(scoring=getattr(args, "tune_scoring", "pr_auc"), seed=seed)
 
 
 def tuned_settings(
