@@ -9,6 +9,8 @@ threshold pickers that choose on out-of-fold training scores, and the documented
 slope, E:O, ICI/E50/E90/Emax and Brier with their intervals; :mod:`.threshold_uncertainty` the pickers
 bootstrapped on out-of-fold scores; :mod:`.rule_zones` rule-out / indeterminate / rule-in zones. Pure
 functions of arrays: no fitting of models here (the small logistic fits of calibration metrics aside).
+:mod:`.optimism` holds the measures internal validation judges and Harrell's arithmetic;
+:mod:`.stability` the Riley & Collins prediction-stability figures.
 """
 
 __all__ = [
@@ -16,8 +18,10 @@ __all__ = [
     "curves",
     "intervals",
     "metrics",
+    "optimism",
     "rule_zones",
     "sample_size",
+    "stability",
     "subgroups",
     "threshold_uncertainty",
     "thresholds",

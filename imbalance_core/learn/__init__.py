@@ -13,6 +13,9 @@ distorted scores back into risks with calibrators fitted on out-of-fold scores o
 for a grid of sampler x classifier pairs; :mod:`.workers` runs fits in worker processes so the server
 stays responsive; :mod:`.summary` shapes results as JSON for the CLI, pages and report;
 :mod:`.explain` answers "why this score" (permutation importance, one patient's what-if) without refitting.
+:mod:`.internal_validation` refits the whole procedure on bootstrap samples or repeated folds (Harrell's
+optimism; :mod:`.refit` fits on repeated rows, :mod:`.tuning` tunes inside them, :mod:`.learning_curve`
+asks whether more patients would help).
 """
 
 __all__ = [
@@ -23,13 +26,17 @@ __all__ = [
     "encoding",
     "execution",
     "explain",
+    "internal_validation",
+    "learning_curve",
     "model_contents",
     "recalibration",
+    "refit",
     "resampling_effect",
     "samplers",
     "settings_check",
     "splitting",
     "summary",
     "training",
+    "tuning",
     "workers",
 ]

@@ -9,6 +9,7 @@ sampler and its patient rows left out; files of the older flat layout migrated o
 :mod:`.predict` scores a CSV of new patients with a saved model at its saved threshold;
 :mod:`.report_decision` adds the subgroup, importance and sample-size sections and :mod:`.checklist`
 the TRIPOD+AI / STARD 2015 appendix.
+:mod:`.report_validation` is the report's internal-validation and stability section.
 """
 
 __all__ = [
@@ -24,4 +25,5 @@ __all__ = [
     "report_html",
     "report_pdf",
     "report_threshold",
+    "report_validation",
 ]
