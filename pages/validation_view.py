@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from imbalance_core.errors import DataError
+from imbalance_core.evaluation.stability import prediction_stability
 from imbalance_core.figures.stability import (
     calibration_instability_figure,
     instability_figure,
@@ -184,6 +185,14 @@ def show(result: InternalValidation) -> None:
     st.markdown(common.plain(slope_sentence(result)))
     st.caption(common.plain(OTHER_SECTIONS))
     stability = result.stability()
+    chosen = common.current_threshold()
+    if stability is not None and chosen is not None and not chosen.is_default:
+        # the person moved the threshold (Threshold page): judge the decisions at that one
+        y = np.asarray(result.final_y, dtype=float)
+        stability = prediction_stability(y, result.final_risks, result.replicate_risks, chosen.value)
+        st.caption(
+            common.plain(f"Decisions judged at the current threshold {chosen.value:.3g} ({chosen.origin}).")
+        )
     if stability is not None:
         st.markdown("**Prediction stability** (Riley & Collins, BMJ 2023)")
         st.info(common.plain(stability.sentence()), icon=":material/balance:")

@@ -102,7 +102,13 @@ def run_validation(
         tune=_tune_spec(args, base.seed),
         fixed_threshold=_fixed(args),
     )
-    return validate(data, base, settings, scheduler=getattr(args, "scheduler", ""), reason=choice.reason)
+    reason = choice.reason
+    if base.group_by and choice.method != "holdout":
+        reason += (
+            f" Resampled by row, not by {base.group_by}: one patient's rows can be in a sample and in "
+            "the rows it is judged on, which flatters the figures."
+        )
+    return validate(data, base, settings, scheduler=getattr(args, "scheduler", ""), reason=reason)
 
 
 def add_validation_output(
