@@ -43,6 +43,7 @@ W_RUN, W_CURVE = "validation_run", "validation_curve_run"
 K_RESULTS = "validation_results"  # {(data key, TrainSettings, ValidationSettings): InternalValidation}
 K_CURVES = "validation_curves"  # {(data key, TrainSettings): LearningCurve}
 PAGE = "validation"
+KEEP_RESULTS = 3  # validations kept per session (each holds every bootstrap model's risk per patient)
 CHOICES = ("auto", *METHODS)
 #: Ratio labels of the Train page's ratio slider for the tuned ratios (pages/train.py RATIOS).
 RATIO_LABELS = {1 / 3: "1:3", 1 / 2: "1:2", 1.0: "1:1"}
@@ -124,6 +125,8 @@ def _run(data: Any, settings: TrainSettings, validation: ValidationSettings, rea
         status.update(label=f"Validated in {result.seconds:.0f} s on {result.where}", state="complete",
                       expanded=False)  # fmt: skip
     results[key] = result
+    while len(results) > KEEP_RESULTS:  # each holds B x n risks: keep the session small
+        results.pop(next(iter(results)))
     return result
 
 

@@ -19,8 +19,12 @@ pytestmark = pytest.mark.e2e
 def test_bootstrap_validation_by_default_with_stability(page, app_url: str, output_dir: Path) -> None:
     train_default_model(page, app_url)
     heading = page.get_by_text("Internal validation", exact=True).first
-    heading.scroll_into_view_if_needed()
-    page.get_by_text("Automatic: optimism-corrected bootstrap").first.wait_for()
+    try:
+        heading.scroll_into_view_if_needed()
+        page.get_by_text("Automatic: optimism-corrected bootstrap").first.wait_for()
+    except Exception:
+        screenshot(page, output_dir / "validation_failed.png")
+        raise
     page.get_by_text("fewer than 200", exact=False).first.wait_for()
     page.wait_for_timeout(400)
     page.screenshot(path=str(output_dir / "validation_choice.png"))
