@@ -108,8 +108,28 @@ def main() -> None:
     print(f"data: {len(data.y):,} rows, {int(data.y.sum())} events, 8 numeric + 3 categorical; cores: "
           f"{os.cpu_count()}; {load()}", flush=True)  # fmt: skip
     lr = TrainSettings(sampler="smote", ratio=0.5, classifier="logreg", cv=5)
+    if args.b:
+        lr_runs(args, data, lr)
+    if args.rf_b:
+        rf = TrainSettings(classifier="random_forest", cv=5)
+        _, rf_result = run(
+            f"random forest B={args.rf_b}", data, rf, ValidationSettings(n_boot=args.rf_b, n_jobs=2)
+        )
+        print(f"random forest: {rf_result.cpu_seconds / (args.rf_b + 1):.2f} s CPU per development")
+    if args.tune_b:
+        tuned = ValidationSettings(n_boot=args.tune_b, n_jobs=2, tune=TuneSpec())
+        _, result = run(f"SMOTE + LR tuned, B={args.tune_b}", data, lr, tuned)
+        per = result.cpu_seconds / (args.tune_b + 1)
+        print(f"tuned: {per:.2f} s CPU per development; B=200 would take about {per * 201 / 2:.0f} s on 2 "
+              f"idle cores; chosen on all rows: {result.final_tuning.chosen.label()}")  # fmt: skip
+
+
+def lr_runs(args: argparse.Namespace, data: PreparedData, lr: TrainSettings) -> None:
+    """SMOTE + LR locally and (``--dask``) on a 2-worker LocalCluster, with the goals."""
     wall, local = run("SMOTE + LR, local", data, lr, ValidationSettings(n_boot=args.b, n_jobs=2))
-    print(f"goal <= 60 s: {'MET' if wall <= 60 else 'NOT MET'} ({wall:.1f} s)")
+    estimate = local.cpu_seconds / 2
+    print(f"goal <= 60 s on 2 cores: {'MET' if wall <= 60 else 'NOT MET'} under load ({wall:.1f} s wall); "
+          f"{'MET' if estimate <= 60 else 'NOT MET'} on the CPU estimate ({estimate:.0f} s)")  # fmt: skip
     if args.dask:
         from dask.distributed import LocalCluster
 
@@ -121,15 +141,6 @@ def main() -> None:
             local.replicate_risks, on_dask.replicate_risks
         )
         print(f"Dask / local: {wall_d / wall:.3f} (goal <= 1.10); identical numbers: {same}")
-    if args.rf_b:
-        rf = TrainSettings(classifier="random_forest", cv=5)
-        run(f"random forest B={args.rf_b}", data, rf, ValidationSettings(n_boot=args.rf_b, n_jobs=2))
-    if args.tune_b:
-        tuned = ValidationSettings(n_boot=args.tune_b, n_jobs=2, tune=TuneSpec())
-        wall_t, result = run(f"SMOTE + LR tuned, B={args.tune_b}", data, lr, tuned)
-        per = wall_t / (args.tune_b + 1)
-        print(f"tuned: {per:.1f} s per development; B=200 would take about {per * 201 / 60:.0f} min here; "
-              f"chosen on all rows: {result.final_tuning.chosen.label()}")  # fmt: skip
 
 
 if __name__ == "__main__":
