@@ -196,6 +196,11 @@ def show(result: InternalValidation) -> None:
         st.caption(
             common.plain(f"Decisions judged at the current threshold {chosen.value:.3g} ({chosen.origin}).")
         )
+    elif stability is not None:
+        st.caption(common.plain(
+            f"Decisions judged at {stability.threshold:.3g}, the threshold the rule picks for the model "
+            "developed on all patients (the model above, trained on its training part, has its own)."
+        ))  # fmt: skip
     if stability is not None:
         st.markdown("**Prediction stability** (Riley & Collins, BMJ 2023)")
         st.info(common.plain(stability.sentence()), icon=":material/balance:")

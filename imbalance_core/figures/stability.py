@@ -36,14 +36,11 @@ def instability_figure(stability: Stability) -> go.Figure:
         marker={"size": 3, "color": MODELS},
         hovertemplate="final %{x:.3f}<br>bootstrap %{y:.3f}<extra></extra>",
     ))  # fmt: skip
-    order = np.argsort(final)
+    ends = np.r_[stability.low[stability.plot_index], stability.high[stability.plot_index]]
     fig.add_trace(go.Scatter(
-        x=final[order], y=stability.low[stability.plot_index][order], mode="lines",
-        name="2.5th-97.5th percentile", line={"color": FINAL, "width": 1, "dash": "dot"},
-    ))  # fmt: skip
-    fig.add_trace(go.Scatter(
-        x=final[order], y=stability.high[stability.plot_index][order], mode="lines", showlegend=False,
-        line={"color": FINAL, "width": 1, "dash": "dot"},
+        x=np.r_[final, final], y=ends,
+        mode="markers", name="2.5th / 97.5th percentile of a patient's risks",
+        marker={"size": 4, "color": FINAL, "symbol": "line-ew-open"}, hoverinfo="skip",
     ))  # fmt: skip
     fig.add_trace(go.Scatter(
         x=np.array([0.0, 1.0]), y=np.array([0.0, 1.0]), mode="lines", name="same risk",

@@ -11,21 +11,29 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import screenshot, train_default_model, wait_for_app
+from tests.e2e.conftest import open_page, screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
 
+def _train_default(pg, app_url: str) -> None:
+    """conftest's train_default_model with room for a loaded machine (training may take minutes)."""
+    pg.goto(app_url)
+    wait_for_app(pg)
+    pg.wait_for_selector("h1:has-text('Data')")
+    open_page(pg, "Train")
+    pg.wait_for_selector("h1:has-text('Train')")
+    pg.locator('[data-testid="stBaseButton-primary"]', has_text="Train").first.click()
+    pg.wait_for_selector("text=Cross-validation summary", timeout=900_000)
+    wait_for_app(pg, timeout=300_000)
+
+
 def test_bootstrap_validation_by_default_with_stability(page, app_url: str, output_dir: Path) -> None:
-    train_default_model(page, app_url)
+    _train_default(page, app_url)
     heading = page.get_by_text("Internal validation", exact=True).first
-    try:
-        heading.scroll_into_view_if_needed()
-        page.get_by_text("Automatic: optimism-corrected bootstrap").first.wait_for()
-    except Exception:
-        screenshot(page, output_dir / "validation_failed.png")
-        raise
+    heading.scroll_into_view_if_needed()
     page.get_by_text("fewer than 200", exact=False).first.wait_for()
+    page.get_by_text("--validation bootstrap --bootstrap-b 200", exact=False).first.wait_for()
     page.wait_for_timeout(400)
     page.screenshot(path=str(output_dir / "validation_choice.png"))
     samples = page.get_by_label("Bootstrap samples")
