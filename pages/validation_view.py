@@ -57,7 +57,7 @@ def _choice_label(key: str, auto_method: str) -> str:
 
 def validation_settings(data: Any, settings: TrainSettings) -> tuple[ValidationSettings, str]:
     """Draw the choice (scheme, bootstrap samples, tuning) and return it with the sentence saying why."""
-    auto = choose_method(data.y, "auto")
+    auto = choose_method(data.y, "auto", settings.classifier)
     st.session_state.setdefault(W_METHOD, "auto")
     st.session_state.setdefault(W_BOOT, N_BOOT)
     left, mid, right = st.columns([2, 1, 1])
@@ -66,7 +66,7 @@ def validation_settings(data: Any, settings: TrainSettings) -> tuple[ValidationS
         help="Bootstrap and repeated cross-validation refit the whole procedure (sampler, recalibration, "
         "threshold rule, tuning) many times on all patients; the hold-out judges one model on one split.",
     )  # fmt: skip
-    choice = choose_method(data.y, key)
+    choice = choose_method(data.y, key, settings.classifier)
     n_boot = int(mid.number_input("Bootstrap samples", min_value=20, max_value=1000, step=10, key=W_BOOT,
                                   disabled=choice.method != "bootstrap"))  # fmt: skip
     tune = right.toggle(
@@ -184,6 +184,8 @@ def _apply_tuning(classifier: str, params: dict[str, Any], ratio: float | None) 
 def show(result: InternalValidation) -> None:
     """Draw one validation result: table, sentences, stability figures, tuning."""
     st.caption(common.plain(result.describe() + " Threshold rule: " + result.threshold_rule() + "."))
+    if result.caution():
+        st.warning(common.plain(result.caution()))
     st.dataframe(measures_table(result), hide_index=True)
     st.markdown(common.plain(slope_sentence(result)))
     st.caption(common.plain(OTHER_SECTIONS))

@@ -92,7 +92,7 @@ def run_validation(
         raise DataError("--validation covers two-class tasks; leave it out for a multi-class model.")
     if int(args.bootstrap_b) < 2 or int(args.cv_repeats) < 1:
         raise DataError("--bootstrap-b needs at least 2 samples and --cv-repeats at least 1.")
-    choice = choose_method(data.y, requested)
+    choice = choose_method(data.y, requested, base.classifier)
     settings = ValidationSettings(
         method=choice.method,
         n_boot=int(args.bootstrap_b),
@@ -158,6 +158,8 @@ def validation_text(result: InternalValidation) -> str:
         lines.append(
             f"  {row['name']:<30} {_f(row['apparent']):>9} {_f(row['optimism']):>9} {_f(row['corrected']):>9}"
         )
+    if result.caution():
+        lines.append(f"  caution: {result.caution()}")
     stability = result.stability()
     if stability is not None:
         lines.append("  stability: " + stability.sentence())

@@ -39,6 +39,8 @@ def validation_section(validation: Any, number: int) -> Section:
         "The other sections (hold-out results, calibration, threshold, subgroups) come from the hold-out "
         "split; this section uses every patient and refits the whole procedure each time.",
     ]
+    if validation.caution():
+        paragraphs.append("Caution: " + validation.caution())
     slope = validation.measure("cal_slope").corrected
     if math.isfinite(slope):
         paragraphs.append(

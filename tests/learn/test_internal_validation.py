@@ -136,6 +136,8 @@ def test_default_is_bootstrap_below_200_events_and_holdout_from_200():
     assert "199 events" in small.reason and "fewer than 200" in small.reason
     assert large.method == "holdout"
     assert choose_method(np.ones(3), "repeated-cv").method == "repeated-cv"
+    forest = choose_method(np.r_[np.ones(199), np.zeros(5000)], "auto", "random_forest")
+    assert forest.method == "repeated-cv" and "under-state" in forest.reason
     with pytest.raises(DataError, match="Unknown validation"):
         choose_method(np.ones(3), "jackknife")
 
@@ -280,3 +282,12 @@ def test_bootstrap_on_a_dask_cluster_equals_the_local_run():
     assert remote.where.startswith("Dask cluster at")
     np.testing.assert_allclose(local.apparent_b, remote.apparent_b, rtol=0, atol=1e-12)
     np.testing.assert_allclose(local.replicate_risks, remote.replicate_risks, rtol=0, atol=1e-12)
+
+
+def test_a_forest_validated_by_bootstrap_carries_the_caution():
+    data = simulated(100, 2, 0, seed=14)
+    settings = TrainSettings(classifier="random_forest", params=(("n_estimators", 20),), cv=2)
+    result = validate(data, settings, ValidationSettings(n_boot=2, n_jobs=1))
+    assert "under-states its optimism" in result.as_dict()["caution"]
+    plain = validate(data, TrainSettings(cv=2), ValidationSettings(n_boot=2, n_jobs=1))
+    assert plain.as_dict()["caution"] is None
