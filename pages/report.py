@@ -21,7 +21,7 @@ from streamlit.errors import StreamlitAPIException
 from imbalance_core.errors import DataError
 from imbalance_core.evaluation import thresholds
 from imbalance_core.share import model_file, predict, report, report_html
-from pages import calibration_view, common, decision_view
+from pages import calibration_view, common, decision_view, validation_view
 
 TRAIN_PAGE = "pages/train.py"
 K_EXPORTS = "report_exports"  # {"key": inputs key, "pdf": bytes, ...} of the last prepared downloads
@@ -318,6 +318,7 @@ def main() -> None:
         resampling_effect=calibration_view.cached_effect(result),  # "did resampling help?", if computed
         decision=decision_view.report_request(result),  # subgroups and importance chosen on Threshold
         rule=_committed_rule(),
+        validation=validation_view.latest(settings),  # internal validation run on the Train page, if any
     )
     key = (
         repr(
@@ -325,6 +326,7 @@ def main() -> None:
         )
         + str(inputs.resampling_effect is not None)
         + repr(inputs.rule)
+        + str(id(inputs.validation))
     )
     key += repr((inputs.decision.subgroups, id(inputs.decision.importance)))  # decision_view choices
     try:

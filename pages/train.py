@@ -29,7 +29,7 @@ from imbalance_core.learn.clinical_bounds import suggest_all
 from imbalance_core.learn.samplers import SAMPLERS, SamplerSpec
 from imbalance_core.learn.splitting import fixed_holdout_text
 from imbalance_core.learn.training import TrainResult, TrainSettings, weighting_overlap_notice
-from pages import calibration_view, cluster_view, common
+from pages import calibration_view, cluster_view, common, validation_view
 
 THRESHOLD_PAGE = "pages/threshold.py"
 #: Target minority:majority ratios offered, label -> ratio.
@@ -472,6 +472,8 @@ def show_result(result: TrainResult) -> None:
     if clipped:
         st.caption(common.plain(clipped))
     calibration_view.train_page_section(result)
+    if result.holdout_name == "":
+        validation_view.section(result.settings)  # issue 27: bootstrap / repeated CV / stability
     try:
         st.page_link(
             THRESHOLD_PAGE,

@@ -7,6 +7,7 @@ Shared flags are in :mod:`.options` (value checks in :mod:`.arguments`, calibrat
 :mod:`.calibration_args`), file writing in :mod:`.output`; :mod:`.command_lines` turns a task and
 settings back into the command line a page prints. A subcommand parses, calls the library and
 formats; JSON shaping lives in the library (:mod:`imbalance_core.learn.summary`).
+:mod:`.validation_args` adds evaluate's and report's internal-validation flags.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ __all__ = [
     "project",
     "report",
     "validate",
+    "validation_args",
 ]
 
 

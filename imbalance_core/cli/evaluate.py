@@ -40,6 +40,7 @@ from imbalance_core.cli.options import (
     subgroup_table_from_args,
     threshold_from_args,
 )
+from imbalance_core.cli.validation_args import add_validation_args, add_validation_output, tuned_settings
 from imbalance_core.errors import DataError
 from imbalance_core.learn.summary import binary_view, result_json, rule_json, uncertainty_json
 from imbalance_core.learn.training import TrainResult, train
@@ -210,6 +211,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_allow_patient_rows_arg(p)
     add_calibration_args(p)
     add_subgroup_args(p)
+    add_validation_args(p)
     p.set_defaults(func=run)
 
 
@@ -217,7 +219,8 @@ def run(args: argparse.Namespace) -> int:
     """Train, write scores if asked, print JSON or a summary."""
     rule = rule_from_args(args)  # checked before training: a bad pair fails at once
     data = load_prepared(args)
-    settings = settings_from_args(args, args.sampler, args.classifier, data)
+    base = settings_from_args(args, args.sampler, args.classifier, data)
+    settings, tuned = tuned_settings(args, data, base)  # --tune: chosen on the training part only
     if getattr(args, "model_out", None):
         from imbalance_core.share.model_file import check_patient_rows_allowed
 
@@ -249,5 +252,6 @@ def run(args: argparse.Namespace) -> int:
 
         payload["subgroups"] = groups.as_dict()
         extra += "\n" + subgroup_text(groups)
+    extra += add_validation_output(payload, args, data, base, tuned)  # docs/INTERNAL_VALIDATION.md
     print(json.dumps(payload, indent=2, ensure_ascii=False) if args.json else format_text(payload) + extra)
     return 0

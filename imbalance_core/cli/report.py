@@ -25,6 +25,7 @@ from imbalance_core.cli.options import (
 )
 from imbalance_core.cli.options import settings_from_args as _settings_from_args
 from imbalance_core.cli.output import add_allow_patient_rows_arg, write_bytes, write_model
+from imbalance_core.cli.validation_args import add_validation_args, run_validation
 from imbalance_core.errors import DataError
 from imbalance_core.evaluation import thresholds
 from imbalance_core.intake.read import read_table
@@ -98,6 +99,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_report_args(p)
     add_decision_report_args(p)
     add_rule_args(p, boot=False)  # the report states a rule-out / rule-in rule when given
+    add_validation_args(p, extras=False)  # --validation, --bootstrap-b, --cv-repeats (issue 27)
     p.set_defaults(func=run)
 
 
@@ -153,6 +155,7 @@ def run(args: argparse.Namespace) -> int:
         projection=projection,
         decision=decision_request(args, table),  # subgroups, importance (share/report_decision.py)
         rule=rule if result.is_binary else None,
+        validation=run_validation(args, data, settings),  # --validation (docs/INTERNAL_VALIDATION.md)
     )
     content = report.build_report_content(inputs)
     write_bytes(args.out, report.render_pdf(content), "PDF report")

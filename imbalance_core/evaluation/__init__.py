@@ -13,6 +13,8 @@ bootstrapped on out-of-fold scores; :mod:`.rule_zones` rule-out / indeterminate 
 sample size for validation; :mod:`.likelihood_ratios` LR+ / LR- with log-method intervals and post-test
 probabilities. Pure functions of arrays: no fitting of models here (the small logistic fits
 of calibration metrics and the membership model aside).
+:mod:`.optimism` holds the measures internal validation judges and Harrell's arithmetic;
+:mod:`.stability` the Riley & Collins prediction-stability figures.
 """
 
 __all__ = [
@@ -23,9 +25,11 @@ __all__ = [
     "intervals",
     "likelihood_ratios",
     "metrics",
+    "optimism",
     "prior_shift",
     "rule_zones",
     "sample_size",
+    "stability",
     "subgroups",
     "threshold_uncertainty",
     "thresholds",

@@ -14,6 +14,9 @@ for a grid of sampler x classifier pairs; :mod:`.workers` runs fits in worker pr
 stays responsive; :mod:`.summary` shapes results as JSON for the CLI, pages and report;
 :mod:`.explain` answers "why this score" (permutation importance, one patient's what-if) without refitting;
 :mod:`.updating` re-maps a saved model's risks for a new site (intercept, then intercept + slope).
+:mod:`.internal_validation` refits the whole procedure on bootstrap samples or repeated folds (Harrell's
+optimism; :mod:`.refit` fits on repeated rows, :mod:`.tuning` tunes inside them, :mod:`.learning_curve`
+asks whether more patients would help).
 """
 
 __all__ = [
@@ -24,14 +27,18 @@ __all__ = [
     "encoding",
     "execution",
     "explain",
+    "internal_validation",
+    "learning_curve",
     "model_contents",
     "recalibration",
+    "refit",
     "resampling_effect",
     "samplers",
     "settings_check",
     "splitting",
     "summary",
     "training",
+    "tuning",
     "updating",
     "workers",
 ]

@@ -10,6 +10,7 @@ sampler and its patient rows left out; files of the older flat layout migrated o
 :mod:`.report_decision` adds the subgroup, importance and sample-size sections and :mod:`.checklist`
 the TRIPOD+AI / STARD 2015 appendix; :mod:`.validate` judges a saved model on a new site's file
 (external validation, updating, drift, prevalence) and :mod:`.validate_report` writes its PDF.
+:mod:`.report_validation` is the report's internal-validation and stability section.
 """
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "report_html",
     "report_pdf",
     "report_threshold",
+    "report_validation",
     "validate",
     "validate_report",
 ]

@@ -32,7 +32,7 @@ from imbalance_core.errors import DataError
 from imbalance_core.evaluation import curves, thresholds
 from imbalance_core.evaluation.intervals import bootstrap_average_precision, delong_roc_auc
 from imbalance_core.intake.read import DETECTION_LIMIT_RULE
-from imbalance_core.share import checklist, report_decision, report_pdf
+from imbalance_core.share import checklist, report_decision, report_pdf, report_validation
 from imbalance_core.share.model_file import new_export_id, package_versions
 from imbalance_core.share.report_blocks import FigureData, PcaView, ReportContent, Section, TableBlock
 from imbalance_core.share.report_calibration import calibration_report
@@ -131,6 +131,7 @@ class ReportInputs:
     resampling_effect: Any = None  # imbalance_core.learn.resampling_effect.ResamplingEffect, when computed
     decision: Any = None  # imbalance_core.share.report_decision.DecisionRequest: subgroups, importance
     rule: tuple[float, float] | None = None  # rule-out / rule-in cut-offs (share/report_threshold.py)
+    validation: Any = None  # learn.internal_validation.InternalValidation (share/report_validation.py)
 
 
 # --------------------------------------------------------------------------- building blocks
@@ -718,6 +719,8 @@ def build_report_content(inputs: ReportInputs) -> ReportContent:
         ))  # fmt: skip
     parts = report_decision.decision_parts(inputs, inputs.threshold if result.is_binary else None)
     sections += report_decision.decision_sections(parts, len(sections) + 1)
+    if inputs.validation is not None:  # issue 27: bootstrap / repeated CV and stability
+        sections.append(report_validation.validation_section(inputs.validation, len(sections) + 1))
     sections.append(Section(f"{len(sections) + 1}. Caveats", tuple(_caveats(inputs, body.calibration))))
     notes = list(dict.fromkeys([*result.notices, *getattr(data, "warnings", ())]))
     if notes:
