@@ -52,6 +52,12 @@ NA_MARKERS: tuple[str, ...] = (
     "", "NA", "N/A", "n/a", "na", "?", "-", ".", "null", "NULL", "Null", "NaN", "nan", "#N/A",
 )
 # fmt: on
+#: Missing-value marks that may instead mean "none" in a label column ('-' = no condition in a
+#: diagnosis-code export). They still read as missing everywhere; :attr:`LoadedTable.none_mark_rows`
+#: remembers where they stood in columns that could be a label, so the task can make them a class.
+NONE_LIKE_MARKS: tuple[str, ...] = ("-", ".")
+#: A column whose other values number more than this is a measurement, not codes: its marks are not kept.
+MARK_MAX_CODES = 20
 #: The stated rule for values reported below/above a detection limit.
 DETECTION_LIMIT_RULE = "'<x' becomes x/2 (half the lower detection limit), '>x' becomes x (the upper limit)"
 #: Bytes looked at when guessing the encoding and the dialect.
@@ -96,6 +102,9 @@ class LoadedTable:
     renamed_columns: new name -> name in the file (blank or duplicated headers).
     holdout / holdout_name: a hold-out fixed by the source (True per ``frame`` row in it; an image zip's
         test/ folder) and how to name it; None = training splits off its own.
+    none_mark_rows: column -> mark ('-', '.') -> row positions where that mark stood (read as missing),
+        for columns of codes (text, or at most :data:`MARK_MAX_CODES` numbers) only: in a label column
+        such a mark often means "no diagnosis" (:func:`imbalance_core.intake.task.label_marks`).
     """
 
     frame: pd.DataFrame
@@ -114,6 +123,7 @@ class LoadedTable:
     renamed_columns: dict[str, str] = field(default_factory=dict)
     holdout: np.ndarray | None = None
     holdout_name: str = ""
+    none_mark_rows: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
 
     @property
     def n_rows(self) -> int:
@@ -508,7 +518,7 @@ def _parse(
                 header=None if extra else 0,
                 names=names + extra,
                 index_col=False,
-                na_values=list(NA_MARKERS),
+                na_values=[m for m in NA_MARKERS if m not in NONE_LIKE_MARKS],
                 keep_default_na=False,
                 skip_blank_lines=True,
                 engine="c",
@@ -790,11 +800,15 @@ def _finish(parsed: dict, name: str, sha256: str, n_bytes: int) -> LoadedTable:
     detection: dict[str, int] = {}
     units: dict[str, tuple[str, ...]] = {}
     non_numeric: dict[str, int] = {}
+    marks: dict[str, dict[str, np.ndarray]] = {}
     for col in list(frame.columns):
         if pd.api.types.is_numeric_dtype(frame[col]) or pd.api.types.is_bool_dtype(frame[col]):
             continue
+        found = _mark_rows(frame[col])
         cleaned, report = _clean_by_distinct(frame[col], dialect.decimal)
         frame[col] = cleaned
+        if found and (cleaned.dtype.kind != "f" or cleaned.nunique() <= MARK_MAX_CODES):
+            marks[str(col)] = found
         if report.detection_limit:
             detection[col] = report.detection_limit
             notices.append(
@@ -844,4 +858,17 @@ def _finish(parsed: dict, name: str, sha256: str, n_bytes: int) -> LoadedTable:
         infinite_counts=infinite,
         non_numeric_counts=non_numeric,
         renamed_columns=parsed["renamed"],
+        none_mark_rows=marks,
     )
+
+
+def _mark_rows(series: pd.Series) -> dict[str, np.ndarray]:
+    """Mark ('-', '.') -> row positions where it stands (spaces around it ignored), per distinct value."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    out: dict[str, np.ndarray] = {}
+    for i, value in enumerate(uniques):
+        text = str(value).strip()
+        if text in NONE_LIKE_MARKS:
+            rows = np.flatnonzero(codes == i)
+            out[text] = np.sort(np.concatenate([out[text], rows])) if text in out else rows
+    return out
