@@ -222,3 +222,35 @@ def group_codes(col: pd.Series) -> np.ndarray:
         start = int(codes.max()) + 1 if (~missing).any() else 0
         codes[missing] = start + np.arange(int(missing.sum()))
     return codes
+
+
+#: Column name of the 1-based input row number in exports of a file without an ID column.
+ROW_NUMBER_COLUMN = "row"
+
+
+def id_column(data: object) -> str | None:
+    """The column that names a patient in exports: the first repeating ID, else a unique ID-like column
+    (one row each, excluded as a row number or patient ID), preferring one named like an ID; else None."""
+    repeated = getattr(data, "repeated_ids", ())
+    if repeated:
+        return repeated[0].column
+    unique = [
+        c for c, why in getattr(data, "excluded", {}).items() if str(why).startswith("unique in every row")
+    ]
+    named = [c for c in unique if _named_like_id(c)]
+    return (named or unique or [None])[0]
+
+
+def join_key(frame: pd.DataFrame | None, data: object, positions: np.ndarray) -> tuple[str, np.ndarray]:
+    """(column name, values) that join rows of ``data`` at ``positions`` back to the input file.
+
+    The file's ID column (:func:`id_column`) when there is one and ``frame`` (the table as read) is given;
+    else :data:`ROW_NUMBER_COLUMN` with the 1-based row number of the input (header not counted).
+    """
+    positions = np.asarray(positions, dtype=np.int64)
+    source = getattr(data, "source_rows", None)
+    rows = positions if source is None else np.asarray(source, dtype=np.int64)[positions]
+    column = id_column(data)
+    if column is not None and frame is not None and column in frame.columns:
+        return column, frame[column].to_numpy()[rows]
+    return ROW_NUMBER_COLUMN, rows + 1

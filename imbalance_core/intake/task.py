@@ -174,17 +174,15 @@ class PreparedData:
     @property
     def duplicates_text(self) -> str:
         """What was found and done about exact duplicate rows, in one sentence ("" when none)."""
-        if not self.duplicate_rows:
+        n = self.duplicate_rows
+        if not n:
             return ""
+        head = f"{n:,} {'row repeats' if n == 1 else 'rows repeat'} an earlier row exactly (duplicates"
         if self.duplicates == "drop":
-            return (
-                f"{self.duplicate_rows:,} rows repeated an earlier row exactly (every feature and the "
-                "label) and were dropped; only the first copy of each is used."
-            )
+            return f"{head}); they were dropped and only the first copy of each is used."
         return (
-            f"{self.duplicate_rows:,} rows repeat an earlier row exactly (every feature and the label); "
-            "the copies are kept together: all on the training side or all on the test side, and in one "
-            "CV fold."
+            f"{head}); the copies are kept together: all on the training side or all on the test side, "
+            "and in one CV fold, so no patient is judged on a copy of a training row."
         )
 
     @property
