@@ -329,7 +329,7 @@ def guess_positive(counts: dict[str, int]) -> tuple[tuple[str, ...], tuple[str, 
 def _label_reason(best: LabelCandidate, passed_over: list[LabelCandidate], n_classes: int) -> tuple[str, ...]:
     where = f", {best.where}" if best.where else ""
     if best.kind == "outcome":
-        first = f"'{best.column}' is named like an outcome or diagnosis column{where}"
+        first = f"'{best.column}' is named like a diagnosis or outcome column{where}"
     elif best.named_like_label:
         first = (
             f"'{best.column}' is named after a disease{where}, and no column is named like an outcome "
