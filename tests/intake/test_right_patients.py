@@ -502,3 +502,36 @@ if __name__ == "__main__":  # pragma: no cover - prints the closing note's table
     for row in layout_rows():
         print(" | ".join(row), file=buffer)
     print(buffer.getvalue())
+
+
+@pytest.mark.parametrize(
+    ("encoding", "sep", "quoting", "comment"),
+    [("utf-8", ",", 0, ""), ("cp1252", ";", 1, "# exported on 2024-01-01\n"), ("utf-16", "\t", 0, "")],
+)
+def test_marks_are_found_in_awkward_files(encoding: str, sep: str, quoting: int, comment: str) -> None:
+    """'-' cells are found at the right rows whatever the delimiter, quoting, encoding or comment lines;
+    a numeric column with '-' for 'not measured' still reads as numbers."""
+    frame = dash_diagnosis_codes()
+    frame["FTI"] = frame["FTI"].astype(object)
+    frame.loc[frame.index % 7 == 0, "FTI"] = "-"
+    text = comment + frame.to_csv(index=False, sep=sep, quoting=quoting)
+    table = read_table(text.encode(encoding), name="awkward.csv")
+    rows = table.none_mark_rows["dx_code"]["-"]
+    assert np.array_equal(rows, np.flatnonzero(frame["dx_code"].to_numpy() == "-"))
+    assert (
+        table.frame["FTI"].dtype.kind == "f"
+        and table.frame["FTI"].isna().sum() == (frame.index % 7 == 0).sum()
+    )
+    assert "FTI" not in table.none_mark_rows  # a measurement, not codes
+
+
+def test_a_file_without_mark_cells_is_read_once(monkeypatch) -> None:
+    from imbalance_core.intake import read
+
+    calls = []
+    real = read._parse
+    monkeypatch.setattr(read, "_parse", lambda *a, **k: calls.append(k.get("usecols")) or real(*a, **k))
+    frame = majority_disease_outcome()
+    frame.loc[:20, "outcome"] = np.nan  # missing labels written as empty cells: no '-' anywhere
+    read_table(frame.to_csv(index=False).encode(), name="plain.csv")
+    assert calls == [None]
