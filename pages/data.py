@@ -56,10 +56,20 @@ def _profile(table_sha: str, spec: TaskSpec, table: LoadedTable) -> DataProfile:
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _label_classes(
-    table_sha: str, label: str, _table: LoadedTable, group_prefix: int = 0, group_rare: int = 0
+    table_sha: str,
+    label: str,
+    _table: LoadedTable,
+    group_prefix: int = 0,
+    group_rare: int = 0,
+    none_marks: tuple[str, ...] = (),
+    missing_marks: tuple[str, ...] = (),
 ) -> dict[str, int]:
-    """Cleaned (and grouped) label values and their counts, for the pickers."""
-    return task.label_classes(_table, label, group_prefix, group_rare)
+    """Cleaned (and grouped) label values and their counts, for the pickers ('-' as chosen)."""
+    return task.label_classes(_table, label, group_prefix, group_rare, none_marks, missing_marks)
+
+
+def _marks(spec: TaskSpec) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    return spec.none_marks, spec.missing_marks
 
 
 # --- callbacks: each turns a widget change into a new task spec --------------------------------
@@ -131,7 +141,9 @@ def _on_task_change() -> None:
         data = common.current_data()
         old = spec.positive or (data.positive_values if data is not None else ())
         try:
-            classes = list(_label_classes(table.sha256, spec.label, table, group_prefix, group_rare))
+            classes = list(
+                _label_classes(table.sha256, spec.label, table, group_prefix, group_rare, *_marks(spec))
+            )
         except DataError:
             classes = []
         ignored = set(st.session_state.get(W_IGNORE, spec.ignore))
@@ -168,7 +180,9 @@ def _guessed_positive(spec: TaskSpec) -> tuple[str, ...]:
     """The positive the label's (grouped) values suggest, or () (the rarest) when they cannot be read."""
     table = common.current_table()
     try:
-        counts = _label_classes(table.sha256, spec.label, table, spec.group_prefix, spec.group_rare)
+        counts = _label_classes(
+            table.sha256, spec.label, table, spec.group_prefix, spec.group_rare, *_marks(spec)
+        )
         return label_guess.guess_positive(counts)[0]
     except DataError:
         return ()
@@ -279,7 +293,9 @@ def task_section(table: LoadedTable, spec: TaskSpec) -> None:
         )
         _seed(W_MODE, MODE_MULTI if spec.multiclass else MODE_BINARY)
         st.radio("Task", [MODE_BINARY, MODE_MULTI], key=W_MODE, on_change=_on_task_change)
-    classes = _label_classes(table.sha256, spec.label, table, spec.group_prefix, spec.group_rare)
+    classes = _label_classes(
+        table.sha256, spec.label, table, spec.group_prefix, spec.group_rare, *_marks(spec)
+    )
     names = list(classes)
     data = common.current_data()
     with c2:
@@ -309,6 +325,72 @@ def task_section(table: LoadedTable, spec: TaskSpec) -> None:
     )
     grouping_section(spec, len(raw_values))
     guess_section(spec)
+
+
+# --- the right patients (issue 24): label marks, guessed IDs, copies, columns after the outcome --------
+def _on_mark(mark: str, as_class: bool) -> None:
+    """Read a label mark ('-', '.') as a class of its own or as missing; the positive is guessed again."""
+    spec, table = common.current_spec(), common.current_table()
+    none = tuple(m for m in spec.none_marks if m != mark) + ((mark,) if as_class else ())
+    missing = tuple(m for m in spec.missing_marks if m != mark) + (() if as_class else (mark,))
+    try:
+        counts = task.label_classes(table, spec.label, spec.group_prefix, spec.group_rare, none, missing)
+        positive, _ = label_guess.guess_positive(counts)
+    except DataError as exc:
+        common.remember_error(exc)
+        return
+    new = replace(spec, none_marks=none, missing_marks=missing, positive=positive, ignore=())
+    if common.set_task(new):
+        _reset_task_widgets(keep_label=True)
+
+
+def _on_spec_change(**changes: object) -> None:
+    """Apply one change of the task spec (a click on the patients section)."""
+    if common.set_task(replace(common.current_spec(), **changes)):
+        _reset_task_widgets(keep_label=True)
+
+
+def patients_section(spec: TaskSpec) -> None:
+    """Which patients and columns the task uses: '-' as 'no diagnosis', guessed IDs, copies, and columns
+    that may be recorded after the outcome — each said in words, each undone with one click."""
+    data = common.current_data()
+    if data is None:
+        return
+    for m in data.label_marks:
+        st.info(common.plain(m.text), icon=":material/label:")
+        other = "Read it as missing (not recorded)" if m.as_class else "Read it as a class ('no diagnosis')"
+        st.button(
+            f"{other}: '{m.mark}'",
+            key=f"data_mark_{m.mark}",
+            on_click=_on_mark,
+            args=(m.mark, not m.as_class),
+        )
+    for found in data.repeated_ids:
+        st.info(common.plain(found.text), icon=":material/group:")
+        if found.guessed:
+            st.button(
+                f"'{found.column}' is not a patient ID: use it as a feature",
+                key=f"data_not_id_{found.column}",
+                on_click=_on_spec_change,
+                kwargs={"include": (*spec.include, found.column)},
+            )
+    if data.duplicate_rows:
+        st.info(common.plain(data.duplicates_text), icon=":material/content_copy:")
+        drop = spec.duplicates == "drop"
+        st.button(
+            "Keep the copies (together)" if drop else "Drop the copies (keep the first of each)",
+            key="data_duplicates",
+            on_click=_on_spec_change,
+            kwargs={"duplicates": "together" if drop else "drop"},
+        )
+    for a in data.after_outcome:
+        st.warning(common.plain(a.text), icon=":material/schedule:")
+        st.button(
+            f"Exclude '{a.column}'",
+            key=f"data_after_{a.column}",
+            on_click=_on_spec_change,
+            kwargs={"exclude": (*spec.exclude, a.column)},
+        )
 
 
 def zero_missing_section(table: LoadedTable, spec: TaskSpec, prof: DataProfile) -> None:
@@ -405,7 +487,13 @@ def quality_section(table: LoadedTable, prof: DataProfile) -> None:
         for q in prof.quality
     ]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-    st.caption(f"Duplicated rows: {prof.duplicated_rows:,}.")
+    data = common.current_data()
+    done = " — dropped" if data is not None and data.duplicates == "drop" else " — kept together"
+    st.caption(
+        f"Rows used: {prof.rows:,} of {prof.rows_read:,} read. Exact duplicate rows: {prof.duplicated_rows:,}"
+        + (done if prof.duplicated_rows else "")
+        + "."
+    )
     notes = list(prof.notices) + [w for w in prof.warnings if w not in {g.text for g in prof.guidance}]
     if notes:
         with st.expander(f"What was detected and changed while reading ({len(notes)})", expanded=False):
@@ -455,8 +543,7 @@ def main() -> None:
     task_section(table, spec)
     spec = common.current_spec()
     prof = _profile(table.sha256, spec, table)
-    for found in common.current_data().repeated_ids if common.current_data() else ():
-        st.info(common.plain(found.text), icon=":material/group:")
+    patients_section(spec)
     columns_section(spec, prof)
     is_images = image_view.current_images() is not None  # feature columns: no zero/quality checks per column
     if not is_images:

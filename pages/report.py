@@ -20,6 +20,7 @@ from streamlit.errors import StreamlitAPIException
 
 from imbalance_core.errors import DataError
 from imbalance_core.evaluation import thresholds
+from imbalance_core.intake.identifiers import join_key
 from imbalance_core.share import model_file, predict, report, report_html
 from pages import calibration_view, common, decision_view, validation_view
 
@@ -79,6 +80,10 @@ def holdout_frame(data: Any, result: Any, threshold: float | None) -> pd.DataFra
     codes = (scores >= threshold).astype(int) if scores.ndim == 1 else np.argmax(scores, axis=1)
     out = predict.results_first(frame, scores, names[codes], tuple(result.class_names))
     out.insert(0, "true_class", names[np.asarray(result.y_test, dtype=int)])
+    table = common.current_table()  # the file's ID column, else the 1-based input row (issue 24)
+    key, values = join_key(table.frame if table is not None else None, data, result.test_index)
+    out = out.drop(columns=[key], errors="ignore")
+    out.insert(0, key, values)
     return out
 
 

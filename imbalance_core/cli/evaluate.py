@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -42,8 +43,12 @@ from imbalance_core.cli.options import (
 )
 from imbalance_core.cli.validation_args import add_validation_args, add_validation_output, tuned_settings
 from imbalance_core.errors import DataError
+from imbalance_core.intake.identifiers import id_column, join_key
+from imbalance_core.intake.read import read_table
+from imbalance_core.intake.task import PreparedData
 from imbalance_core.learn.summary import binary_view, result_json, rule_json, uncertainty_json
 from imbalance_core.learn.training import TrainResult, train
+from imbalance_core.share.predict import safe_frame
 
 # --------------------------------------------------------------------------- argument groups
 
@@ -51,20 +56,47 @@ from imbalance_core.learn.training import TrainResult, train
 # --------------------------------------------------------------------------- result formatting
 
 
-def write_scores(result: TrainResult, path: str) -> None:
-    """Hold-out rows' ``y_true`` (binary: 1 = positive; multi-class: class code) and scores."""
-    frame = pd.DataFrame({"y_true": result.y_test.astype(int)})
+def write_scores(
+    result: TrainResult,
+    path: str,
+    data: PreparedData | None = None,
+    file: str | None = None,
+    model_id: str = "",
+) -> None:
+    """Hold-out rows' join key, ``y_true`` (binary: 1 = positive; multi-class: class code), scores and the
+    model file's id.
+
+    The join key is the file's ID column (a repeating patient ID, else a unique ID column) or ``row``, the
+    1-based row number of the input file (:func:`imbalance_core.intake.identifiers.join_key`);
+    ``model_id`` is the export id of the ``--model-out`` file ("" without one).
+    """
+    frame = pd.DataFrame(index=range(len(result.y_test)))
+    if data is not None:
+        name, values = join_key(_table_frame(file, data), data, result.test_index)
+        frame[name] = values
+    frame["y_true"] = result.y_test.astype(int)
     if result.is_binary:
         frame["score"] = result.test_scores
     else:
         for c in range(result.test_scores.shape[1]):
             frame[f"score_{c}"] = result.test_scores[:, c]
+    frame["model_id"] = model_id
     try:
-        frame.to_csv(Path(path), index=False, float_format="%.17g")
+        safe_frame(frame).to_csv(Path(path), index=False, float_format="%.17g")
     except OSError:
         raise DataError(
             "The scores file could not be written; check the folder exists and is writable."
         ) from None
+
+
+def _table_frame(file: str | None, data: PreparedData) -> pd.DataFrame | None:
+    """The file as read (for its ID column), or None when there is no ID column or it is not a CSV."""
+    if file is None or id_column(data) is None:
+        return None
+    try:
+        return read_table(file).frame
+    except DataError:
+        return None
 
 
 def _fmt(value: Any) -> str:
@@ -203,7 +235,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_threshold_args(p, default=None)
     add_pick_args(p)
     add_rule_args(p)
-    p.add_argument("--scores-out", metavar="CSV", help="write the hold-out rows' y_true and score to CSV")
+    p.add_argument(
+        "--scores-out",
+        metavar="CSV",
+        help="write the hold-out rows to CSV: the file's ID column (or 'row', the 1-based input row number), "
+        "y_true, score and model_id (the --model-out file's export id; empty without one)",
+    )
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.add_argument("--model-out", metavar="MODEL.skops", help="write the model with its threshold")
     from imbalance_core.cli.output import add_allow_patient_rows_arg
@@ -226,8 +263,6 @@ def run(args: argparse.Namespace) -> int:
 
         check_patient_rows_allowed(args.classifier, args.allow_patient_rows)
     result = train(data, settings, scheduler=args.scheduler)
-    if args.scores_out:
-        write_scores(result, args.scores_out)
     view = binary_view(result, getattr(args, "one_vs_rest", None))
     if rule is not None and view is None:
         raise DataError(
@@ -240,7 +275,14 @@ def run(args: argparse.Namespace) -> int:
 
         if view is not None and view.class_name is not None:
             raise DataError("--model-out saves the multi-class model; leave out --one-vs-rest with it.")
-        write_model(result, data, threshold, origin[:1].upper() + origin[1:] + ".", args.model_out)
+        saved = write_model(result, data, threshold, origin[:1].upper() + origin[1:] + ".", args.model_out)
+        model_id = saved.metadata.export_id
+    else:
+        model_id = ""
+    if args.scores_out:
+        write_scores(result, args.scores_out, data, args.file, model_id)
+    if data.duplicate_rows:
+        print(f"note: {data.duplicates_text}", file=sys.stderr)
     payload = result_json(
         result, data, threshold, pick=pick, prevalence=args.prevalence, origin=origin, view=view
     )

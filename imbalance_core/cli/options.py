@@ -81,6 +81,7 @@ def add_data_args(parser: argparse.ArgumentParser) -> None:
     )
     add_zero_missing_arg(parser)
     add_grouping_args(parser)
+    add_patient_args(parser)
     parser.add_argument(
         "--include",
         action="append",
@@ -114,6 +115,41 @@ def add_zero_missing_arg(parser: argparse.ArgumentParser) -> None:
         help="numeric column in which 0 means 'not measured': its zeros become missing values and are "
         "imputed (the profile flags likely columns); repeat or separate by commas for several",
     )
+
+
+def add_patient_args(parser: argparse.ArgumentParser) -> None:
+    """``--none-code MARK`` / ``--missing-code MARK`` (how '-' or '.' in the label is read) and
+    ``--duplicates together|drop`` (exact duplicate rows)."""
+    parser.add_argument(
+        "--none-code",
+        action="append",
+        default=[],
+        metavar="MARK",
+        help="a missing-looking mark of the label ('-' or '.') that means 'no diagnosis': read it as a class "
+        "(the default when it stands in more than 20%% of rows and no value reads as 'none')",
+    )
+    parser.add_argument(
+        "--missing-code",
+        action="append",
+        default=[],
+        metavar="MARK",
+        help="a mark of the label ('-' or '.') meaning 'not recorded': those rows are left out",
+    )
+    parser.add_argument(
+        "--duplicates",
+        choices=("together", "drop"),
+        default="together",
+        help="exact duplicate rows (every column and the label equal): keep each set of copies on one side "
+        "of every split and in one CV fold (together, the default) or keep only the first copy (drop)",
+    )
+
+
+def marks_from_args(args: argparse.Namespace) -> dict[str, tuple[str, ...]]:
+    """``none_marks`` / ``missing_marks`` for TaskSpec / label_classes from the flags."""
+    return {
+        "none_marks": tuple(getattr(args, "none_code", []) or []),
+        "missing_marks": tuple(getattr(args, "missing_code", []) or []),
+    }
 
 
 def _non_negative_int(text: str) -> int:
@@ -376,9 +412,12 @@ def _split_values(given: list[str], known: Mapping[str, int]) -> tuple[str, ...]
 def spec_from_args(args: argparse.Namespace, table: LoadedTable) -> TaskSpec:
     """The TaskSpec chosen by :func:`add_data_args` flags (label values and columns checked by prepare)."""
     group_prefix, group_rare = getattr(args, "group_prefix", 0), getattr(args, "group_rare", 0)
-    known = label_classes(table, args.label, group_prefix, group_rare)
+    marks = marks_from_args(args)
+    known = label_classes(table, args.label, group_prefix, group_rare, **marks)
     columns = {c: 1 for c in table.columns}
     return TaskSpec(
+        **marks,
+        duplicates=str(getattr(args, "duplicates", "together") or "together"),
         group_prefix=group_prefix,
         group_rare=group_rare,
         label=args.label,

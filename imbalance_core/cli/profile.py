@@ -19,7 +19,13 @@ import argparse
 import json
 from dataclasses import dataclass, replace
 
-from imbalance_core.cli.options import _split_values, add_grouping_args, add_zero_missing_arg
+from imbalance_core.cli.options import (
+    _split_values,
+    add_grouping_args,
+    add_patient_args,
+    add_zero_missing_arg,
+    marks_from_args,
+)
 from imbalance_core.intake import label_guess
 from imbalance_core.intake.profile import DataProfile, profile
 from imbalance_core.intake.read import LoadedTable, read_table
@@ -83,6 +89,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--multiclass", action="store_true", help="keep every class instead of positive vs rest")
     add_zero_missing_arg(p)
     add_grouping_args(p)
+    add_patient_args(p)
+    p.add_argument(
+        "--include",
+        action="append",
+        default=[],
+        metavar="COL",
+        help="put back a column excluded by default (a guessed patient ID becomes a feature); repeatable",
+    )
+    p.add_argument(
+        "--exclude", action="append", default=[], metavar="COL", help="leave out a column; may be repeated"
+    )
     p.add_argument("--json", action="store_true", help="print the profile as JSON")
     p.set_defaults(func=run)
 
@@ -94,7 +111,7 @@ def choose_task(args: argparse.Namespace, table: LoadedTable) -> TaskChoice:
         label, reasons, problems = guess.label, guess.label_reasons, guess.problems
     else:
         label, reasons, problems = args.label, (), ()
-    counts = label_classes(table, label, args.group_prefix, args.group_rare)
+    counts = label_classes(table, label, args.group_prefix, args.group_rare, **marks_from_args(args))
     if args.positive or args.multiclass:
         positive, positive_reasons = _split_values(args.positive, counts), ()
     else:
@@ -123,6 +140,10 @@ def run(args: argparse.Namespace) -> int:
         zero_missing=_split_values(args.zero_missing, columns),
         group_prefix=args.group_prefix,
         group_rare=args.group_rare,
+        include=_known_columns(args.include, columns, "--include"),
+        exclude=_known_columns(args.exclude, columns, "--exclude"),
+        duplicates=args.duplicates,
+        **marks_from_args(args),
     )
     result = profile(table, spec)
     choice = replace(choice, positive=result.positive)  # 'E1*' -> the codes it matched
@@ -136,6 +157,12 @@ def run(args: argparse.Namespace) -> int:
         if size is not None:
             print(f"sample size: {size.sentence()}")
     return 0
+
+
+def _known_columns(given: list[str], columns: dict[str, int], flag: str) -> tuple[str, ...]:
+    from imbalance_core.cli.options import _columns
+
+    return _columns(list(given or []), columns, flag)
 
 
 def sample_size_block(table: LoadedTable, spec: TaskSpec):
@@ -177,6 +204,11 @@ def format_text(result: DataProfile) -> str:
     if result.positive:
         lines.append(f"positive class: {', '.join(result.positive)}")
     lines += [f"excluded: {col} ({reason})" for col, reason in result.excluded.items()]
+    lines += [f"label mark: {m}" for m in result.label_marks]
+    lines += [f"patient ID: {r}" for r in result.id_texts]
+    if result.duplicates_text:
+        lines.append(f"duplicates: {result.duplicates_text}")
+    lines += [f"after the outcome?: {a}" for a in result.after_outcome]
     lines += [f"note: {n}" for n in result.notices]
     lines += [f"warning: {w}" for w in result.warnings]
     lines += [f"advice: {g.text}" for g in result.guidance if g.level == "info"]

@@ -5,12 +5,16 @@ class as positive) modelled a bookkeeping flag (``TBG_measured`` = "y") on a thy
 called the healthy class positive in a clinic where the disease is the majority. The rules here:
 
 Label column (:func:`guess_label`)
-    1. Names first: a column named like a diagnosis or outcome (``diagnosis``, ``dx``, ``outcome``,
-       ``class``, ``target``, ``label``, ``y``, ``status``, ``death``, ``mortality``, a disease such
-       as ``stroke`` ...) beats one that is not; a bare name (``diagnosis``) beats a qualified one
-       (``smoking_status``). Names that mark bookkeeping (``*_measured``, ``flag``, ``referral``,
-       ``source``, ``id``, ``date``, ``comment`` ...) never win on their name; demographics
-       (``sex``, ``age``) are pushed back.
+    1. Names first, outcome before predictor: a column named like an outcome or a diagnosis column
+       (:data:`OUTCOME_WORDS`: ``death``, ``died``, ``mortality``, ``event``, ``outcome``,
+       ``readmitted``, ``relapse``, ``survival``, ``status``, ``target``, ``class``, ``diagnosis``,
+       ``label`` ...) beats a column named after a disease (:data:`DISEASE_WORDS`: ``diabetes``,
+       ``stroke``, ``ckd`` ...), which in a follow-up file is usually a comorbidity flag, a 0/1
+       predictor; those beat columns named like neither. A bare name (``diagnosis``) beats a
+       qualified one (``smoking_status``). Names that mark bookkeeping (``*_measured``, ``flag``,
+       ``referral``, ``source``, ``id``, ``date``, ``comment`` ...) never win on their name;
+       demographics (``sex``, ``age``) are pushed back. A label is usually the last or the first
+       column: both earn a little.
     2. The column must be usable: not ID-like, not empty, at least two classes, not a continuous
        measurement, not free text. An unusable column named like the label is *reported*
        (:attr:`LabelGuess.problems`) instead of being passed over in silence.
@@ -36,16 +40,26 @@ from imbalance_core.errors import DataError
 from imbalance_core.intake import task
 from imbalance_core.intake.read import LoadedTable
 
-#: Names (whole name or one of its words) of a label column, best first within the score.
-LABEL_WORDS = frozenset(
+#: Names (whole name or one of its words) of an outcome or diagnosis column: the strongest label names.
+OUTCOME_WORDS = frozenset(
     {
         "diagnosis", "diag", "dx", "classification", "outcome", "outcomes", "class", "target", "label", "y",
-        "result", "status", "disease", "death", "died", "dead", "deceased", "event", "mortality",
-        "category", "response", "condition", "readmitted", "readmission", "case", "cases",
-        "survival", "survived", "malignant", "malignancy", "cancer", "stroke", "diabetes", "ckd",
-        "sepsis", "infection", "hepatitis", "cirrhosis", "pneumonia", "positive", "finding",
+        "result", "status", "death", "died", "dead", "deceased", "event", "mortality", "category",
+        "response", "readmitted", "readmission", "relapse", "recurrence", "survival", "survived",
+        "case", "cases", "finding", "endpoint",
     }
 )  # fmt: skip
+#: Names of a disease or condition: the label in a registry of that disease, but in a follow-up file
+#: usually a comorbidity flag (a predictor), so they come after the outcome words.
+DISEASE_WORDS = frozenset(
+    {
+        "disease", "condition", "malignant", "malignancy", "cancer", "stroke", "diabetes", "ckd",
+        "sepsis", "infection", "hepatitis", "cirrhosis", "pneumonia", "positive", "anaemia", "anemia",
+        "hypertension",
+    }
+)  # fmt: skip
+#: Every word that makes a column "named like a label".
+LABEL_WORDS = OUTCOME_WORDS | DISEASE_WORDS
 #: Words that mark a bookkeeping column: never chosen for its name.
 BOOKKEEPING_WORDS = frozenset(
     {
@@ -97,6 +111,20 @@ class LabelCandidate:
     bookkeeping: bool = False
     name_score: float = 0.0
     n_values: int = 0
+    position: int = 0
+    n_columns: int = 0
+
+    @property
+    def kind(self) -> str:
+        """What the name says: 'outcome', 'disease', 'bookkeeping' or ''."""
+        return name_kind(self.column)
+
+    @property
+    def where(self) -> str:
+        """'the last column', 'the first column' or ''."""
+        if self.n_columns and self.position == self.n_columns - 1:
+            return "the last column"
+        return "the first column" if self.position == 0 else ""
 
 
 @dataclass(frozen=True)
@@ -130,18 +158,34 @@ def name_words(name: str) -> list[str]:
     return [w for w in re.split(r"[^A-Za-z0-9]+", spaced.casefold()) if w]
 
 
-def name_score(name: str) -> tuple[float, bool]:
-    """(score from the name alone, named like a label). Bookkeeping words veto the label words."""
+def name_kind(name: str) -> str:
+    """'outcome', 'disease', 'bookkeeping' or '' for what a column's name says it holds."""
     words = name_words(name)
     if not words or any(w in BOOKKEEPING_WORDS for w in words):
+        return "bookkeeping"
+    if any(w in OUTCOME_WORDS for w in words):
+        return "outcome"
+    if any(w in DISEASE_WORDS for w in words):
+        return "disease"
+    return ""
+
+
+def name_score(name: str) -> tuple[float, bool]:
+    """(score from the name alone, named like a label). Bookkeeping words veto the label words;
+    outcome words (10 bare, 8-10 qualified) beat disease words (5 bare, 4 qualified)."""
+    words = name_words(name)
+    kind = name_kind(name)
+    if kind == "bookkeeping":
         return -8.0, False
-    label_hits = [w for w in words if w in LABEL_WORDS]
     score = 0.0
-    if label_hits:
-        score = 10.0 if len(words) == 1 else 6.0 + (2.0 if words[-1] in LABEL_WORDS else 0.0)
+    if kind == "outcome":
+        score = 10.0 if len(words) == 1 else 8.0 + (words[-1] in OUTCOME_WORDS)
+        score += 1.0 if len(words) > 1 and all(w in OUTCOME_WORDS for w in words) else 0.0
+    elif kind == "disease":
+        score = 5.0 if len(words) == 1 else 4.0
     if any(w in DEMOGRAPHIC_WORDS for w in words):
         score -= 3.0
-    return score, bool(label_hits)
+    return score, bool(kind in ("outcome", "disease"))
 
 
 # --------------------------------------------------------------------------- usability
@@ -175,11 +219,11 @@ def _candidate(frame: pd.DataFrame, position: int) -> LabelCandidate:
     if problem is None:
         score += 2.0 if n == 2 else (1.0 if n <= task.MAX_CLASSES else 0.0)
         if position == len(frame.columns) - 1:
-            score += 1.5
+            score += 2.0
         elif position == 0:
             score += 1.0
     bookkeeping = any(w in BOOKKEEPING_WORDS for w in name_words(name))
-    return LabelCandidate(name, score, named, problem, bookkeeping, by_name, n)
+    return LabelCandidate(name, score, named, problem, bookkeeping, by_name, n, position, len(frame.columns))
 
 
 def label_candidates(table: LoadedTable) -> tuple[LabelCandidate, ...]:
@@ -283,14 +327,30 @@ def guess_positive(counts: dict[str, int]) -> tuple[tuple[str, ...], tuple[str, 
 
 
 def _label_reason(best: LabelCandidate, passed_over: list[LabelCandidate], n_classes: int) -> tuple[str, ...]:
-    if best.named_like_label:
-        first = f"'{best.column}' is named like a diagnosis or outcome column"
+    where = f", {best.where}" if best.where else ""
+    if best.kind == "outcome":
+        first = f"'{best.column}' is named like a diagnosis or outcome column{where}"
+    elif best.named_like_label:
+        first = (
+            f"'{best.column}' is named after a disease{where}, and no column is named like an outcome "
+            "(death, event, outcome, status, class ...)"
+        )
     else:
         first = (
             f"No usable column is named like a diagnosis or outcome; '{best.column}' is only a guess from "
-            "its values. Check it and choose the label column if it is another"
+            f"its values{where}. Check it and choose the label column if it is another"
         )
     reasons = [f"{first}; it has {n_classes} classes and is neither an ID nor a measurement."]
+    predictors = [
+        c.column
+        for c in passed_over
+        if c.problem is None and c.column != best.column and c.kind == "disease" and best.kind == "outcome"
+    ]
+    if predictors:
+        reasons.append(
+            f"Columns named after a disease ({_quote(predictors, 3)}) were read as predictors (comorbidity "
+            "flags): an outcome column comes first."
+        )
     flags = [
         c.column
         for c in passed_over
@@ -336,12 +396,21 @@ def guess_label(table: LoadedTable) -> LabelGuess:
         )
     counts = task.label_classes(table, best.column)
     positive, positive_reasons = guess_positive(counts)
-    missing = int(table.frame[best.column].isna().sum())
+    marks = task.label_marks(table, best.column)
+    positive_reasons = tuple(m.text for m in marks if m.as_class) + positive_reasons
+    as_class = sum(m.rows for m in marks if m.as_class)
+    missing = int(table.frame[best.column].isna().sum()) - as_class
     if 5 * missing > table.n_rows:
+        switch = [m for m in marks if not m.as_class]
         problems += (
             f"'{best.column}' is empty or a missing-value mark (NA, ?, -) in {missing:,} of {table.n_rows:,} "
-            "rows; those rows are left out. If such a mark means 'no condition' in this file, write it as "
-            "a word (e.g. 'negative') so those patients are kept.",
+            "rows; those rows are left out."
+            + (
+                " " + " ".join(m.text for m in switch)
+                if switch
+                else " If such a mark means 'no condition' in this file, write it as a word (e.g. "
+                "'negative') so those patients are kept."
+            ),
         )
     return LabelGuess(
         label=best.column,

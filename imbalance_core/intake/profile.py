@@ -129,6 +129,10 @@ class DataProfile:
     dropped_rows: dict[str, int] = field(default_factory=dict)
     multiclass: bool = False
     suspect_zeros: tuple[SuspectZeros, ...] = ()
+    label_marks: tuple[str, ...] = ()
+    id_texts: tuple[str, ...] = ()
+    duplicates_text: str = ""
+    after_outcome: tuple[str, ...] = ()
 
     def to_json_dict(self) -> dict:
         """Plain JSON-able dict (the CLI's ``--json`` output)."""
@@ -139,6 +143,8 @@ class DataProfile:
         out["warnings"] = list(self.warnings)
         out["notices"] = list(self.notices)
         out["suspect_zeros"] = [asdict(z) | {"text": z.text} for z in self.suspect_zeros]
+        for key in ("label_marks", "id_texts", "after_outcome"):
+            out[key] = list(getattr(self, key))
         return out
 
 
@@ -294,18 +300,6 @@ def suspect_zeros(
     return tuple(found)
 
 
-def _duplicated_rows(table: LoadedTable, data: PreparedData) -> int:
-    """Rows that repeat an earlier row in every column except ID-like ones."""
-    id_like = [c for c, reason in data.excluded.items() if reason.startswith("unique in every row")]
-    frame = table.frame.drop(columns=id_like)
-    # Hash each row once (vectorised); only rows whose hash repeats are compared exactly.
-    hashes = pd.util.hash_pandas_object(frame, index=False).to_numpy()
-    repeated = pd.Series(hashes).duplicated(keep=False).to_numpy()
-    if not repeated.any():
-        return 0
-    return int(frame[repeated].duplicated().sum())
-
-
 def profile(table: LoadedTable, spec: TaskSpec, data: PreparedData | None = None) -> DataProfile:
     """Class balance, guidance and data quality of ``table`` for the task ``spec``.
 
@@ -322,12 +316,10 @@ def profile(table: LoadedTable, spec: TaskSpec, data: PreparedData | None = None
     warnings = list(data.warnings)
     zeros = suspect_zeros(table, data, tuple(spec.zero_missing))
     warnings.extend(z.text for z in zeros if not z.chosen)
-    duplicated = _duplicated_rows(table, data)
-    if duplicated:
-        warnings.append(
-            f"{duplicated} rows repeat an earlier row exactly; duplicates can leak between "
-            "training and test data."
-        )
+    duplicated = data.duplicate_rows
+    if duplicated and data.duplicates != "drop":
+        warnings.append(data.duplicates_text)
+    warnings.extend(a.text for a in data.after_outcome)
     guidance = guidance_for(ratio, minority)
     if not spec.multiclass and task_counts[data.positive_name] > total / 2:
         guidance += (
@@ -360,4 +352,8 @@ def profile(table: LoadedTable, spec: TaskSpec, data: PreparedData | None = None
         dropped_rows=dict(data.dropped_rows),
         multiclass=spec.multiclass,
         suspect_zeros=zeros,
+        label_marks=tuple(m.text for m in data.label_marks),
+        id_texts=tuple(r.text for r in data.repeated_ids),
+        duplicates_text=data.duplicates_text,
+        after_outcome=tuple(a.text for a in data.after_outcome),
     )

@@ -52,6 +52,13 @@ NA_MARKERS: tuple[str, ...] = (
     "", "NA", "N/A", "n/a", "na", "?", "-", ".", "null", "NULL", "Null", "NaN", "nan", "#N/A",
 )
 # fmt: on
+#: Missing-value marks that may instead mean "none" in a label column ('-' = no condition in a
+#: diagnosis-code export). They still read as missing everywhere; :attr:`LoadedTable.none_mark_rows`
+#: remembers where they stood in columns that could be a label (found by a second, text-only read of
+#: those columns when the file holds such a cell), so the task can make them a class.
+NONE_LIKE_MARKS: tuple[str, ...] = ("-", ".")
+#: A column whose other values number more than this is a measurement, not codes: its marks are not kept.
+MARK_MAX_CODES = 20
 #: The stated rule for values reported below/above a detection limit.
 DETECTION_LIMIT_RULE = "'<x' becomes x/2 (half the lower detection limit), '>x' becomes x (the upper limit)"
 #: Bytes looked at when guessing the encoding and the dialect.
@@ -96,6 +103,9 @@ class LoadedTable:
     renamed_columns: new name -> name in the file (blank or duplicated headers).
     holdout / holdout_name: a hold-out fixed by the source (True per ``frame`` row in it; an image zip's
         test/ folder) and how to name it; None = training splits off its own.
+    none_mark_rows: column -> mark ('-', '.') -> row positions where that mark stood (read as missing),
+        for columns of codes (text, or at most :data:`MARK_MAX_CODES` numbers) only: in a label column
+        such a mark often means "no diagnosis" (:func:`imbalance_core.intake.task.label_marks`).
     """
 
     frame: pd.DataFrame
@@ -114,6 +124,7 @@ class LoadedTable:
     renamed_columns: dict[str, str] = field(default_factory=dict)
     holdout: np.ndarray | None = None
     holdout_name: str = ""
+    none_mark_rows: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
 
     @property
     def n_rows(self) -> int:
@@ -484,15 +495,23 @@ def _unique_names(header: list[str]) -> tuple[list[str], dict[str, str], list[st
 
 
 def _parse(
-    src: _Source, dialect: _Dialect, names: list[str], skiprows: int = 0, width: int = 0
+    src: _Source,
+    dialect: _Dialect,
+    names: list[str],
+    skiprows: int = 0,
+    width: int = 0,
+    usecols: list[str] | None = None,
 ) -> pd.DataFrame:
     """One pass of pandas' C parser (after ``skiprows`` leading comment lines); errors become a sentence.
 
     ``width`` > ``len(names)``: some rows end in up to that many (empty) fields; they are read into
     extra columns and dropped (the C parser refuses rows of different lengths beyond the header), and
-    ``skiprows`` then counts the header line too.
+    ``skiprows`` then counts the header line too. ``usecols``: read only these columns, as the text of
+    the cells (no NA markers, no numbers) — used to find where '-' or '.' stood (:func:`_find_marks`).
     """
     extra = [f"\x00extra{i}" for i in range(max(0, width - len(names)))]
+    raw = usecols is not None
+    options = {"usecols": usecols, "dtype": str, "na_filter": False} if raw else {}
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -508,11 +527,12 @@ def _parse(
                 header=None if extra else 0,
                 names=names + extra,
                 index_col=False,
-                na_values=list(NA_MARKERS),
+                na_values=None if raw else list(NA_MARKERS),
                 keep_default_na=False,
                 skip_blank_lines=True,
                 engine="c",
-            ).drop(columns=extra)
+                **options,
+            ).drop(columns=[] if raw else extra)
     except UnicodeDecodeError:
         raise
     except pd.errors.ParserError as exc:
@@ -744,6 +764,7 @@ def _read_with_encoding(src: _Source, encoding: str, errors: str = "strict") -> 
     notices += shape_notices
     skip = header_line if width > len(names) else block.lines
     frame = _parse(src, dialect, names, skiprows=skip, width=width)
+    marks = _find_marks(src, dialect, names, frame, skip, width)
     if block.comments:
         plural = "s" if block.comments != 1 else ""
         notices.insert(
@@ -751,7 +772,7 @@ def _read_with_encoding(src: _Source, encoding: str, errors: str = "strict") -> 
         )
     if cr_only:
         notices.insert(0, CR_ONLY_NOTICE)
-    return {"frame": frame, "dialect": dialect, "renamed": renamed, "notices": notices}
+    return {"frame": frame, "dialect": dialect, "renamed": renamed, "notices": notices, "marks": marks}
 
 
 def _row_shapes(src: _Source, dialect: _Dialect, n_columns: int, skiprows: int) -> tuple[list[str], int, int]:
@@ -844,4 +865,71 @@ def _finish(parsed: dict, name: str, sha256: str, n_bytes: int) -> LoadedTable:
         infinite_counts=infinite,
         non_numeric_counts=non_numeric,
         renamed_columns=parsed["renamed"],
+        none_mark_rows={
+            col: found
+            for col, found in parsed.get("marks", {}).items()
+            if frame[col].dtype.kind != "f" or frame[col].nunique() <= MARK_MAX_CODES
+        },
     )
+
+
+def _could_be_codes(col: pd.Series) -> bool:
+    """A column with missing cells that could be a label of codes: text, or few distinct numbers."""
+    if not col.isna().any():
+        return False
+    if col.dtype.kind != "f":
+        return True
+    return col.iloc[:5000].nunique() <= MARK_MAX_CODES and col.nunique() <= MARK_MAX_CODES
+
+
+def _mark_in_bytes(src: _Source, dialect: _Dialect) -> bool:
+    """True when a cell of the file may be exactly '-' or '.' (a delimiter, quote or line end on both
+    sides): a fast byte search, so files without such cells are never parsed twice. Encodings that are
+    not ASCII-compatible (UTF-16/32) are always searched the slow way."""
+    if dialect.encoding.startswith(("utf-16", "utf-32")):
+        return True
+    ends = {dialect.delimiter.encode(), b"\n", b"\r", dialect.quotechar.encode()}
+    needles = [m.encode() + b for m in NONE_LIKE_MARKS for b in ends]  # mark first: a rare first byte
+    tail = b"\n"
+    for block in src.blocks():
+        chunk = tail + block
+        for needle in needles:
+            at = chunk.find(needle, 1)
+            while at > 0:
+                if chunk[at - 1 : at] in ends:
+                    return True
+                at = chunk.find(needle, at + 1)
+        tail = chunk[-4:]
+    return False
+
+
+def _find_marks(
+    src: _Source, dialect: _Dialect, names: list[str], frame: pd.DataFrame, skiprows: int, width: int
+) -> dict[str, dict[str, np.ndarray]]:
+    """Column -> mark ('-', '.') -> rows where it stood, for columns that could be a label of codes.
+
+    The main parse reads '-' and '.' as missing (fast, numbers stay numbers); only when the file holds such
+    a cell are the candidate columns read a second time as plain text to see where the marks stood.
+    """
+    candidates = [str(c) for c in frame.columns if _could_be_codes(frame[c])]
+    if not candidates or not _mark_in_bytes(src, dialect):
+        return {}
+    text = _parse(src, dialect, names, skiprows=skiprows, width=width, usecols=candidates)
+    if len(text) != len(frame):  # a row shape the text read sees otherwise: keep the marks as missing
+        return {}
+    found = {col: _mark_rows(text[col]) for col in candidates}
+    return {col: rows for col, rows in found.items() if rows}
+
+
+#: Spellings of the marks looked for (a cell is compared whole; spaces around a mark are rare).
+_MARK_SPELLINGS = {m2: m for m in NONE_LIKE_MARKS for m2 in (m, f" {m}", f"{m} ", f" {m} ")}
+
+
+def _mark_rows(series: pd.Series) -> dict[str, np.ndarray]:
+    """Mark ('-', '.') -> row positions where it stands (one vectorised ``isin`` per column)."""
+    hit = series.isin(list(_MARK_SPELLINGS)).to_numpy()
+    if not hit.any():
+        return {}
+    rows = np.flatnonzero(hit)
+    marks = np.array([_MARK_SPELLINGS[v] for v in series.iloc[rows]], dtype=object)
+    return {m: rows[marks == m] for m in NONE_LIKE_MARKS if (marks == m).any()}

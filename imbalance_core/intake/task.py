@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from imbalance_core.errors import DataError
+from imbalance_core.intake.after_outcome import after_outcome_columns
 from imbalance_core.intake.identifiers import RepeatedId, find_repeated_ids, group_codes
 from imbalance_core.intake.read import LoadedTable
 
@@ -53,6 +54,15 @@ class TaskSpec:
         (ICD "E11.9" and "E10.1" -> "E" with 1), before ``group_rare``.
     group_rare: when > 0, label values with fewer rows than this become one class ``OTHER_CLASS``.
     A ``positive`` entry ending in ``*`` is a prefix: ``E1*`` marks every code starting with "E1".
+    none_marks / missing_marks: missing-looking marks of the label ('-', '.') the person declared a class
+        of their own ("no diagnosis") / a missing label. Unsaid, a mark in more than
+        :data:`NONE_MARK_SHARE` of the rows is a class when no other label value reads as "none"
+        (:func:`label_marks`).
+    duplicates: what to do with exact duplicate rows (every feature and the label equal):
+        "together" (default: kept, each set of copies on one side of every split and in one CV fold)
+        or "drop" (only the first copy is kept).
+    A column in ``include`` that repeats like a patient ID is a feature, not a grouping (the person
+    undid the ID guess).
     """
 
     label: str
@@ -64,6 +74,45 @@ class TaskSpec:
     zero_missing: tuple[str, ...] = ()
     group_prefix: int = 0
     group_rare: int = 0
+    none_marks: tuple[str, ...] = ()
+    missing_marks: tuple[str, ...] = ()
+    duplicates: str = "together"
+
+
+#: What :attr:`TaskSpec.duplicates` may say.
+DUPLICATE_CHOICES = ("together", "drop")
+#: A missing-looking mark ('-', '.') in more than this share of a label's rows is a class by default.
+NONE_MARK_SHARE = 0.2
+
+
+@dataclass(frozen=True)
+class LabelMark:
+    """A missing-looking mark in the label column ('-' in a diagnosis-code export) and how it is read.
+
+    rows: rows holding it; share: of the rows read; as_class: read as a class of its own ("no
+    diagnosis") rather than a missing label; default_class: what the app does unless told otherwise.
+    """
+
+    label: str
+    mark: str
+    rows: int
+    share: float
+    as_class: bool
+    default_class: bool
+
+    @property
+    def text(self) -> str:
+        """One sentence for the Data page, the profile and the CLI."""
+        head = f"'{self.mark}' stands in {self.rows:,} rows ({self.share:.0%}) of the label '{self.label}'"
+        if self.as_class:
+            return (
+                f"{head}: read as a class of its own ('no diagnosis'), so those patients are kept. If it "
+                f"means 'not recorded', read it as missing (command line: --missing-code {self.mark})."
+            )
+        return (
+            f"{head}: read as a missing label, so those rows are left out. If it means 'no diagnosis', "
+            f"read it as a class (command line: --none-code {self.mark})."
+        )
 
 
 @dataclass(frozen=True)
@@ -86,6 +135,14 @@ class PreparedData:
     groups: column -> group code per kept row for each of ``repeated_ids`` (training splits by it).
     holdout / holdout_name: per kept row, True when it is in a hold-out fixed by the source (an image
         zip's test/ folder; training then uses it instead of a random split), and its name; None = none.
+    label_marks: missing-looking marks of the label and how they were read (:class:`LabelMark`).
+    duplicate_rows: rows that repeat an earlier row exactly (every column but row numbers / unique IDs,
+        the label included: two patients whose repeating IDs differ are not copies);
+        duplicates: what was done with them ("together", "drop"; see ``TaskSpec.duplicates``);
+        duplicate_groups: per kept row a code shared by exact copies (None when there are none or
+        they were dropped); training keeps each code on one side of every split.
+    after_outcome: columns that may be recorded after the outcome
+        (:mod:`imbalance_core.intake.after_outcome`); flagged, not excluded.
     """
 
     X: pd.DataFrame
@@ -108,6 +165,25 @@ class PreparedData:
     groups: dict[str, np.ndarray] = field(default_factory=dict)
     holdout: np.ndarray | None = None
     holdout_name: str = ""
+    label_marks: tuple[LabelMark, ...] = ()
+    duplicate_rows: int = 0
+    duplicates: str = "together"
+    duplicate_groups: np.ndarray | None = None
+    after_outcome: tuple = ()
+
+    @property
+    def duplicates_text(self) -> str:
+        """What was found and done about exact duplicate rows, in one sentence ("" when none)."""
+        n = self.duplicate_rows
+        if not n:
+            return ""
+        head = f"{n:,} {'row repeats' if n == 1 else 'rows repeat'} an earlier row exactly (duplicates"
+        if self.duplicates == "drop":
+            return f"{head}); they were dropped and only the first copy of each is used."
+        return (
+            f"{head}); the copies are kept together: all on the training side or all on the test side, "
+            "and in one CV fold, so no patient is judged on a copy of a training row."
+        )
 
     @property
     def is_binary(self) -> bool:
@@ -135,6 +211,7 @@ class _Label:
 
     values: pd.Series
     notices: tuple[str, ...]
+    marks: tuple[LabelMark, ...] = ()
 
 
 def _category_name(value: object, numeric: bool) -> str:
@@ -213,14 +290,71 @@ def _group_rare(text: pd.Series, min_rows: int) -> tuple[pd.Series, tuple[str, .
     return _recode(text, names), (notice,)
 
 
-def _clean_label(table: LoadedTable, label: str, group_prefix: int = 0, group_rare: int = 0) -> _Label:
+def label_marks(
+    table: LoadedTable, label: str, none_marks: tuple[str, ...] = (), missing_marks: tuple[str, ...] = ()
+) -> tuple[LabelMark, ...]:
+    """The missing-looking marks ('-', '.') of ``label`` and whether each is read as a class.
+
+    By default a mark is a class ("no diagnosis") when it stands in more than :data:`NONE_MARK_SHARE`
+    of the rows and no other label value reads as "none" (no, 0, negative, normal ...): with a
+    'negative' class already there, a '-' more likely means "not recorded". ``none_marks`` /
+    ``missing_marks`` override the default; a mark they name that the label does not hold is a DataError.
+    """
+    from imbalance_core.intake.label_guess import reads_negative  # label_guess imports this module
+
+    found = table.none_mark_rows.get(label, {})
+    asked = tuple(dict.fromkeys(str(m).strip() for m in (*none_marks, *missing_marks)))
+    unknown = [m for m in asked if m not in found]
+    if unknown:
+        held = ", ".join(f"'{m}'" for m in found) or "none"
+        raise DataError(
+            f"The label '{label}' holds no cell written as {', '.join(repr(m) for m in unknown)}; the marks "
+            f"that can be read as a class or as missing here: {held}."
+        )
+    if not found:
+        return ()
+    others = [str(c) for c in _label_text(table.frame[label]).cat.categories]
+    none_class_exists = any(reads_negative(c, binary=len(others) == 1) for c in others)
+    out = []
+    for mark, rows in found.items():
+        share = len(rows) / max(table.n_rows, 1)
+        default = share > NONE_MARK_SHARE and bool(others) and not none_class_exists
+        as_class = mark in {str(m).strip() for m in none_marks} or (
+            default and mark not in {str(m).strip() for m in missing_marks}
+        )
+        out.append(LabelMark(label, mark, len(rows), share, as_class, default))
+    return tuple(out)
+
+
+def _with_marks(table: LoadedTable, text: pd.Series, marks: tuple[LabelMark, ...]) -> pd.Series:
+    """The label with the rows of each mark read as a class given that mark as its value."""
+    chosen = [m for m in marks if m.as_class]
+    if not chosen:
+        return text
+    values = text.astype(object).to_numpy(copy=True)
+    for m in chosen:
+        values[table.none_mark_rows[m.label][m.mark]] = m.mark
+    return _label_text(pd.Series(values, index=text.index, dtype=object))
+
+
+def _clean_label(
+    table: LoadedTable,
+    label: str,
+    group_prefix: int = 0,
+    group_rare: int = 0,
+    none_marks: tuple[str, ...] = (),
+    missing_marks: tuple[str, ...] = (),
+) -> _Label:
     """The label column cleaned, grouped as asked and checked (exists, not empty, not continuous, not
     free text). Text codes are not capped here: a binary task takes any number of them, and
-    :func:`_encode` caps a multi-class task at ``MAX_CLASSES``."""
+    :func:`_encode` caps a multi-class task at ``MAX_CLASSES``. Missing-looking marks are read as
+    :func:`label_marks` says."""
     if label not in table.frame.columns:
         raise DataError(f"There is no column called '{label}'. Choose the label column from the list.")
     raw = table.frame[label]
-    text, notices = _merge_spellings(_label_text(raw))
+    marks = label_marks(table, label, none_marks, missing_marks)
+    text, notices = _merge_spellings(_with_marks(table, _label_text(raw), marks))
+    notices += tuple(m.text for m in marks)
     n_classes = len(text.cat.categories)
     if n_classes == 0:
         raise DataError(f"The label column '{label}' is empty. Choose a column that holds the diagnosis.")
@@ -247,17 +381,23 @@ def _clean_label(table: LoadedTable, label: str, group_prefix: int = 0, group_ra
             "holding text were read as missing, so those rows are left out. If they are classes, write "
             "them as codes (numbers) or as text in every row.",
         )
-    return _Label(text, notices)
+    return _Label(text, notices, marks)
 
 
 def label_classes(
-    table: LoadedTable, label: str, group_prefix: int = 0, group_rare: int = 0
+    table: LoadedTable,
+    label: str,
+    group_prefix: int = 0,
+    group_rare: int = 0,
+    none_marks: tuple[str, ...] = (),
+    missing_marks: tuple[str, ...] = (),
 ) -> dict[str, int]:
     """Cleaned (and grouped) label values -> row counts (missing labels not counted), sorted by value.
 
+    Missing-looking marks count as a class when :func:`label_marks` reads them so.
     Raises DataError for a missing, empty, continuous or free-text label column.
     """
-    return _counts(_clean_label(table, label, group_prefix, group_rare).values)
+    return _counts(_clean_label(table, label, group_prefix, group_rare, none_marks, missing_marks).values)
 
 
 def _counts(values: pd.Series) -> dict[str, int]:
@@ -607,7 +747,11 @@ def prepare(table: LoadedTable, spec: TaskSpec) -> PreparedData:
         Unknown label column, continuous or single-class label, unknown positive class, no
         feature left, or a ``zero_missing`` column that is unknown, text or the label.
     """
-    label = _clean_label(table, spec.label, spec.group_prefix, spec.group_rare)
+    if spec.duplicates not in DUPLICATE_CHOICES:
+        raise DataError("Duplicate rows can be kept together or dropped ('together' or 'drop').")
+    label = _clean_label(
+        table, spec.label, spec.group_prefix, spec.group_rare, spec.none_marks, spec.missing_marks
+    )
     zero_columns = check_zero_missing(table, spec)
     values = label.values
     notices = list(label.notices)
@@ -639,6 +783,7 @@ def prepare(table: LoadedTable, spec: TaskSpec) -> PreparedData:
 
     excluded = default_exclusions(frame, spec.label, y)
     repeated = find_repeated_ids(frame.drop(columns=list(excluded)), spec.label)
+    repeated = tuple(r for r in repeated if r.column not in spec.include)  # the person undid the guess
     for found in repeated:
         excluded[found.column] = f"repeats like a patient ID ({found.reason}); used to split by patient"
     for col in spec.include:
@@ -654,6 +799,18 @@ def prepare(table: LoadedTable, spec: TaskSpec) -> PreparedData:
             notices.append(f"Column '{col}' is excluded: {reason}.")
     if categorical:
         notices.append(f"Text columns used as categories: {', '.join(categorical)}.")
+    unique_ids = [c for c, why in excluded.items() if why.startswith("unique in every row")]
+    dup_groups, n_dup = duplicate_groups(frame.drop(columns=unique_ids), y)
+    if n_dup and spec.duplicates == "drop":
+        first = first_copies(dup_groups)
+        X, y = X.iloc[first].reset_index(drop=True), y[first]
+        frame = frame.iloc[first].reset_index(drop=True)
+        rows = rows[first]
+        kept = kept.iloc[first].reset_index(drop=True)
+        dropped["exact duplicate rows"] = n_dup
+        dup_groups = None
+    elif not n_dup:
+        dup_groups = None
     found = [
         f"Column '{c}' alone separates the two classes completely; check it is not a consequence of "
         "the diagnosis."
@@ -682,4 +839,43 @@ def prepare(table: LoadedTable, spec: TaskSpec) -> PreparedData:
         groups={found.column: group_codes(frame[found.column]) for found in repeated},
         holdout=None if table.holdout is None else np.asarray(table.holdout, dtype=bool)[rows],
         holdout_name=table.holdout_name,
+        label_marks=label.marks,
+        duplicate_rows=n_dup,
+        duplicates=spec.duplicates,
+        duplicate_groups=dup_groups,
+        after_outcome=after_outcome_columns(X, y, tuple(numeric)),
     )
+
+
+# --------------------------------------------------------------------------- exact duplicate rows
+
+
+def duplicate_groups(X: pd.DataFrame, y: np.ndarray) -> tuple[np.ndarray, int]:
+    """A code per row shared by exact copies (every column of ``X`` and the label ``y`` equal,
+    missing = missing),
+    and how many rows repeat an earlier one. Codes are 0..g-1 in order of first appearance.
+
+    Rows are hashed once (vectorised); only rows whose hash repeats are compared exactly.
+    """
+    n = len(y)
+    codes = np.arange(n, dtype=np.int64)
+    if n < 2:
+        return codes, 0
+    frame = X.assign(**{"\x00label": np.asarray(y)})
+    hashes = pd.util.hash_pandas_object(frame, index=False).to_numpy()
+    repeated = pd.Series(hashes).duplicated(keep=False).to_numpy()
+    if repeated.any():
+        rows = np.flatnonzero(repeated)
+        sub = frame.iloc[rows].reset_index(drop=True)
+        group = sub.groupby(list(sub.columns), dropna=False, sort=False).ngroup().to_numpy()
+        first_row = np.full(int(group.max()) + 1, n, dtype=np.int64)
+        np.minimum.at(first_row, group, rows)
+        codes[rows] = first_row[group]
+    codes = pd.factorize(codes, sort=False)[0].astype(np.int64)
+    return codes, int(n - (codes.max() + 1))
+
+
+def first_copies(codes: np.ndarray) -> np.ndarray:
+    """Sorted positions of the first row of each duplicate group."""
+    _, first = np.unique(codes, return_index=True)
+    return np.sort(first)

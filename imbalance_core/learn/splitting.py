@@ -15,12 +15,21 @@ milliseconds. One seed gives the same split.
 
 The hold-out is the first of ``round(1 / test_size)`` grouped folds, so its share is
 ``1 / round(1 / test_size)`` (0.25 -> 1/4, 0.2 -> 1/5, 0.3 -> 1/3); :func:`holdout_share` says which.
+
+Exact duplicate rows (every feature and the label equal; ``PreparedData.duplicate_groups``) are kept
+together too: each set of copies is one group. Without a patient ID that is all (:func:`copies_holdout`,
+:func:`copies_folds`: scikit-learn's stratified split over one row per set of copies, then the copies
+follow; a file without duplicates splits exactly as a plain stratified split). With a patient ID the two
+groupings are joined (:func:`joined_groups`): rows of one patient or copies of one row never part.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from imbalance_core.errors import DataError
 
@@ -113,3 +122,84 @@ def fixed_holdout_text(holdout_name: str, class_names: tuple[str, ...], y_test: 
     counts = np.bincount(np.asarray(y_test, dtype=np.int64), minlength=len(class_names))
     per_class = " / ".join(f"{int(n):,}" for n in counts)
     return f"{holdout_name}, {len(y_test):,} images ({per_class}), never resampled or augmented"
+
+
+# --------------------------------------------------------------------------- exact copies kept together
+
+
+def joined_groups(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """One group code per row such that rows sharing a code in ``a`` or in ``b`` share one here.
+
+    The connected components of the graph linking each row's ``a`` group to its ``b`` group.
+    """
+    ca = pd.factorize(np.asarray(a))[0]
+    cb = pd.factorize(np.asarray(b))[0]
+    na, nb = int(ca.max()) + 1, int(cb.max()) + 1
+    graph = coo_matrix((np.ones(len(ca)), (ca, na + cb)), shape=(na + nb, na + nb))
+    _, component = connected_components(graph, directed=False)
+    return component[ca].astype(np.int64)
+
+
+def _representatives(copies: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(first row of each copy group, group index 0..g-1 of every row)."""
+    codes = pd.factorize(np.asarray(copies))[0]
+    _, first = np.unique(codes, return_index=True)
+    return first, codes
+
+
+def copies_holdout(
+    y: np.ndarray, copies: np.ndarray, test_size: float, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted (train, test) positions of a stratified hold-out in which exact copies stay on one side.
+
+    Stratified over one row per set of copies (copies share the label); with no copies this is
+    ``train_test_split(range(n), stratify=y)`` exactly.
+    """
+    y = np.asarray(y)
+    first, codes = _representatives(copies)
+    try:
+        _, test_groups = train_test_split(
+            np.arange(len(first)), test_size=test_size, stratify=y[first], random_state=seed
+        )
+    except ValueError:
+        raise DataError(
+            "The test share is too small or too large to hold every class; choose a share nearer 0.25."
+        ) from None
+    in_test = np.zeros(len(first), dtype=bool)
+    in_test[test_groups] = True
+    test = in_test[codes]
+    return np.flatnonzero(~test), np.flatnonzero(test)
+
+
+def copies_folds(
+    y: np.ndarray, copies: np.ndarray, cv: int, seed: int
+) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+    """(fit, validation) positions into ``y`` for ``cv`` stratified folds keeping exact copies together."""
+    y = np.asarray(y)
+    first, codes = _representatives(copies)
+    splitter = StratifiedKFold(n_splits=cv, shuffle=True, random_state=seed)
+    try:
+        parts = list(splitter.split(np.zeros(len(first)), y[first]))
+    except ValueError:
+        raise DataError(
+            f"After keeping duplicate rows together the rarest class has fewer different rows than the "
+            f"{cv} folds; choose fewer folds or drop the duplicates."
+        ) from None
+    out = []
+    for _, valid_groups in parts:
+        in_valid = np.zeros(len(first), dtype=bool)
+        in_valid[valid_groups] = True
+        valid = in_valid[codes]
+        out.append((np.flatnonzero(~valid), np.flatnonzero(valid)))
+    return tuple(out)
+
+
+def holdout_shares(
+    groups: np.ndarray | None, test_idx: np.ndarray, n_rows: int
+) -> tuple[float, float | None]:
+    """(share of rows held out, share of patients held out or None without patient groups)."""
+    row_share = len(test_idx) / max(n_rows, 1)
+    if groups is None:
+        return row_share, None
+    groups = np.asarray(groups)
+    return row_share, len(np.unique(groups[test_idx])) / max(len(np.unique(groups)), 1)

@@ -54,7 +54,13 @@ from imbalance_core.learn.encoding import category_coder, encoding_notice, many_
 from imbalance_core.learn.recalibration import apply_recalibration, get_recalibrator
 from imbalance_core.learn.samplers import ResamplingStep, get_sampler
 from imbalance_core.learn.settings_check import check_settings
-from imbalance_core.learn.splitting import grouped_folds, grouped_holdout
+from imbalance_core.learn.splitting import (
+    copies_folds,
+    copies_holdout,
+    grouped_folds,
+    grouped_holdout,
+    joined_groups,
+)
 
 Progress = Callable[[str, float], None]
 
@@ -360,6 +366,8 @@ def split_indices(data: PreparedData, settings: TrainSettings) -> tuple[np.ndarr
         raise DataError("The test share must lie between 0 and 1 (for example 0.25).")
     if settings.group_by:
         return grouped_holdout(y, row_groups(data, settings), settings.test_size, settings.seed)
+    if getattr(data, "duplicate_groups", None) is not None:
+        return copies_holdout(y, data.duplicate_groups, settings.test_size, settings.seed)
     try:
         train_idx, test_idx = train_test_split(
             np.arange(len(y)), test_size=settings.test_size, stratify=y, random_state=settings.seed
@@ -386,14 +394,16 @@ def fixed_split(data: PreparedData) -> tuple[np.ndarray, np.ndarray]:
 
 
 def row_groups(data: PreparedData, settings: TrainSettings) -> np.ndarray:
-    """Group code per row of ``data`` for ``settings.group_by`` (a repeating ID column)."""
+    """Group code per row of ``data`` for ``settings.group_by`` (a repeating ID column), joined with the
+    exact-duplicate groups when there are any (copies of a row never part either)."""
     groups = data.groups.get(settings.group_by)
     if groups is None:
         raise DataError(
             f"Column '{settings.group_by}' is not an ID column that repeats in this data, so it cannot "
             "be used to split by patient; choose one of the repeating ID columns or split by row."
         )
-    return groups
+    copies = getattr(data, "duplicate_groups", None)
+    return groups if copies is None else joined_groups(groups, copies)
 
 
 def _check_folds(y_train: np.ndarray, n_classes: int, cv: int) -> None:
@@ -465,6 +475,12 @@ def cv_plan(data: PreparedData, settings: TrainSettings, train_idx: np.ndarray):
         return tuple(
             (train_idx[fit], train_idx[valid])
             for fit, valid in grouped_folds(y_train, groups, settings.cv, settings.seed)
+        )
+    if getattr(data, "duplicate_groups", None) is not None:
+        copies = np.asarray(data.duplicate_groups)[train_idx]
+        return tuple(
+            (train_idx[fit], train_idx[valid])
+            for fit, valid in copies_folds(y_train, copies, settings.cv, settings.seed)
         )
     splitter = StratifiedKFold(n_splits=settings.cv, shuffle=True, random_state=settings.seed)
     return tuple(

@@ -10,7 +10,8 @@ decimal commas, NA markers, detection limits). Columns are then matched to the m
 * zeros in the columns where training read 0 as "not measured" (``ModelMetadata.zero_missing``) ->
   missing values as well, counted in a notice.
 
-Output: the score and the decision at the saved threshold as the first columns, then the rows as read
+Output: the score and the decision at the saved threshold as the first columns, the 1-based input row
+number (``model_input_row``) and the model file's export id (``model_id``), then the rows as read
 (after intake cleaning).
 :func:`csv_bytes` writes any export frame with spreadsheet-formula cells neutralised and a random export
 id in every row, so two downloads never look alike (DESIGN.md pitfalls).
@@ -34,6 +35,10 @@ from imbalance_core.share.model_file import SavedModel, new_export_id
 SCORE_COLUMN = "model_score"
 DECISION_COLUMN = "model_decision"
 EXPORT_ID_COLUMN = "export_id"
+#: The model file's export id in every prediction row, and the 1-based row number of the input file
+#: (so predictions join back to patients even when the file has no ID column).
+MODEL_ID_COLUMN = "model_id"
+ROW_COLUMN = "model_input_row"
 #: Characters that make a spreadsheet treat a cell as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
@@ -209,6 +214,9 @@ def predict_frame(saved: SavedModel, frame: pd.DataFrame, notices: tuple[str, ..
             "values as in the training data."
         ) from None
     out = results_first(frame, scores, np.asarray(names, dtype=object)[decisions], names)
+    at = out.columns.get_loc(DECISION_COLUMN) + 1
+    out.insert(at, ROW_COLUMN, np.arange(1, len(out) + 1))
+    out.insert(at + 1, MODEL_ID_COLUMN, saved.metadata.export_id)
     return PredictionResult(
         frame=out,
         scores=scores,

@@ -242,8 +242,12 @@ def _data_tables(inputs: ReportInputs) -> tuple[list[str], list[TableBlock]]:
         rows.append(("Rows read", fmt_count(table.n_rows)))
     rows += [(f"Rows left out: {k}", fmt_count(v)) for k, v in data.dropped_rows.items()]
     rows += [(f"Class '{k}'", f"{fmt_count(v)} ({fmt_pct(v / n)})") for k, v in counts.items()]
-    if inputs.profile is not None and getattr(inputs.profile, "duplicated_rows", 0):
+    if getattr(data, "duplicate_rows", 0):
+        rows.append(("Exact duplicate rows", data.duplicates_text))
+    elif inputs.profile is not None and getattr(inputs.profile, "duplicated_rows", 0):
         rows.append(("Duplicated rows", fmt_count(inputs.profile.duplicated_rows)))
+    rows += [("Label mark", m.text) for m in getattr(data, "label_marks", ())]
+    rows += [("Patient ID", r.text) for r in getattr(data, "repeated_ids", ())]
     blocks = [TableBlock("Data set", ("Item", "Value"), tuple(rows), widths=(1.6, 4.4))]
     if data.excluded:
         blocks.append(
@@ -254,7 +258,17 @@ def _data_tables(inputs: ReportInputs) -> tuple[list[str], list[TableBlock]]:
                 widths=(1.5, 4.5),
             )
         )
-    missing = dict(getattr(table, "missing_counts", {}) or {})
+    after = getattr(data, "after_outcome", ())
+    if after:
+        blocks.append(
+            TableBlock(
+                "Columns that may be recorded after the outcome",
+                ("Column", "Why", "Used by the model"),
+                tuple((a.column, a.reason, "yes" if a.column in data.X.columns else "no") for a in after),
+                widths=(1.5, 3.5, 1.0),
+            )
+        )
+    missing = _missing_in_rows_used(table, data)
     detection = dict(getattr(table, "detection_limit_counts", {}) or {})
     zeros = dict(getattr(data, "zero_missing_counts", None) or {})
     feats = [c for c in data.X.columns if missing.get(c) or detection.get(c)]
@@ -287,6 +301,17 @@ def _data_tables(inputs: ReportInputs) -> tuple[list[str], list[TableBlock]]:
         blocks.append(zero_missing_table(zeros, n, features))
     paragraphs.append(f"Detection limits: {DETECTION_LIMIT_RULE}.")
     return paragraphs, blocks
+
+
+def _missing_in_rows_used(table: Any, data: Any) -> dict[str, int]:
+    """Missing cells per column among the rows the task used (not all rows read): a count 'of the patients
+    used' must not include rows left out for a missing label or dropped as copies."""
+    counts = dict(getattr(table, "missing_counts", {}) or {})
+    frame, rows = getattr(table, "frame", None), getattr(data, "source_rows", None)
+    if not counts or frame is None or rows is None or len(rows) == len(frame):
+        return counts
+    used = frame.iloc[np.asarray(rows, dtype=np.int64)]
+    return {c: int(used[c].isna().sum()) for c in counts if c in used.columns}
 
 
 def zero_missing_paragraph(counts: dict[str, int], n: int, features: tuple[str, ...]) -> str:
@@ -332,7 +357,23 @@ def zero_missing_table(counts: dict[str, int], n: int, features: tuple[str, ...]
     )
 
 
-def _method_rows(settings: Any, result: Any = None) -> tuple[tuple[str, str], ...]:
+def holdout_text(settings: Any, result: Any, data: Any = None) -> str:
+    """The hold-out as it really is: rows (and patients, when split by patient) held out of those used."""
+    test = np.asarray(getattr(result, "test_index", ()), dtype=np.int64)
+    n = len(test) + len(np.asarray(getattr(result, "train_index", ()), dtype=np.int64))
+    if not n:
+        return f"stratified, {fmt_pct(settings.test_size)} of patients held out, never resampled"
+    text = f"stratified, {fmt_count(len(test))} of {fmt_count(n)} rows held out ({fmt_pct(len(test) / n)})"
+    groups = (getattr(data, "groups", None) or {}).get(getattr(settings, "group_by", ""))
+    if groups is not None and len(groups) == n:
+        held, total = len(np.unique(groups[test])), len(np.unique(groups))
+        text += f", {fmt_count(held)} of {fmt_count(total)} patients ({fmt_pct(held / total)})"
+    if getattr(data, "duplicate_groups", None) is not None:
+        text += "; exact copies of a row kept on one side"
+    return text + ", never resampled"
+
+
+def _method_rows(settings: Any, result: Any = None, data: Any = None) -> tuple[tuple[str, str], ...]:
     """The Method table's rows; ``result`` names a hold-out the source fixed (an image zip's test/ folder)."""
     from imbalance_core.learn.classifiers import WEIGHTINGS, get_classifier
     from imbalance_core.learn.samplers import get_sampler
@@ -371,7 +412,7 @@ def _method_rows(settings: Any, result: Any = None) -> tuple[tuple[str, str], ..
         ("Classifier parameters", params),
         (
             "Hold-out split",
-            fixed or f"stratified, {fmt_pct(settings.test_size)} of patients held out, never resampled",
+            fixed or holdout_text(settings, result, data),
         ),
         (
             "Cross-validation",
@@ -700,7 +741,7 @@ def build_report_content(inputs: ReportInputs) -> ReportContent:
     created = inputs.created or datetime.now(UTC).replace(microsecond=0).strftime("%Y-%m-%d %H:%M UTC")
     settings = result.settings
     data_paragraphs, data_tables = _data_tables(inputs)
-    method_rows = (*_method_rows(settings, result), ("Package versions", _versions_row()))
+    method_rows = (*_method_rows(settings, result, inputs.data), ("Package versions", _versions_row()))
     method = TableBlock("Method", ("Item", "Setting"), method_rows, widths=(1.5, 4.5))
     sections = [
         Section("1. Data", tuple(data_paragraphs), tuple(data_tables), ("classes",)),

@@ -52,7 +52,7 @@ def test_json_metrics_equal_scikit_learn_on_scores_out(capsys, tmp_path: Path, t
         str(scores_path),
     )
     scores = pd.read_csv(scores_path)
-    assert list(scores.columns) == ["y_true", "score"]
+    assert list(scores.columns)[1:] == ["y_true", "score", "model_id"]  # [0]: the join key (issue 24)
     y, s = scores["y_true"].to_numpy(), scores["score"].to_numpy()
     t = float(threshold)
     pred = (s >= t).astype(int)

@@ -302,11 +302,17 @@ def test_code_label_counts_match_hand_count(tmp_path: Path) -> None:
     assert len(counts) > 20
 
 
-def test_label_mostly_missing_marks_is_said(tmp_path: Path) -> None:
-    """thyroid0387 writes '-' for 'no condition'; the reader reads '-' as missing, so say it."""
+def test_label_mostly_dash_marks_are_a_class_and_said(tmp_path: Path) -> None:
+    """thyroid0387 writes '-' for 'no condition' (here 31 % of rows): it is read as a class, said so,
+    and every code is positive ('any diagnosis vs none'); no row is dropped (issue 24)."""
     frame = thyroid_export()
     frame["diagnosis"] = frame["diagnosis"].replace("negative", "-")
-    guess = guess_label(_table(frame, tmp_path, "dash"))
+    table = _table(frame, tmp_path, "dash")
+    guess = guess_label(table)
     assert guess.label == "diagnosis"
     n_dash = int((frame["diagnosis"] == "-").sum())
-    assert any(f"{n_dash:,} of {N:,} rows" in p for p in guess.problems), guess.problems
+    assert "-" not in guess.positive and set(guess.positive) == set(frame["diagnosis"]) - {"-"}
+    assert any(f"{n_dash:,} rows" in r and "class of its own" in r for r in guess.reasons), guess.reasons
+    assert prepare(table, TaskSpec("diagnosis", positive=guess.positive)).y.shape == (N,)
+    dropped = prepare(table, TaskSpec("diagnosis", positive=("F",), missing_marks=("-",)))
+    assert dropped.dropped_rows == {"missing label": n_dash}
