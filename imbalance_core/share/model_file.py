@@ -39,6 +39,7 @@ from sklearn.pipeline import Pipeline
 from imbalance_core.errors import DataError
 from imbalance_core.intake.zip_safety import MODEL_LIMITS, check_zip
 from imbalance_core.learn import recalibration
+from imbalance_core.share.model_checks import check_array_sizes, check_structures
 
 #: Marker stored in every file so a skops file of some other program is recognised as foreign.
 FORMAT = "imbalance-lab-model"
@@ -509,6 +510,7 @@ def loads(raw: bytes) -> SavedModel:
             "The model file was refused: it contains types an Imbalance Lab model never holds "
             f"({', '.join(unexpected[:5])}). It may have been altered; do not use it."
         )
+    check_array_sizes(raw)  # from the arrays' headers, before skops allocates them
     try:
         payload = sio.loads(raw, trusted=found)
     except Exception:  # a damaged archive or schema
@@ -519,6 +521,7 @@ def loads(raw: bytes) -> SavedModel:
     model = payload["model"]
     if not hasattr(model, "predict_proba"):
         raise DataError(_NOT_OURS)
+    check_structures(model)  # trees, neighbour indexes, support vectors: before any prediction
     return SavedModel(model, meta)
 
 
