@@ -148,3 +148,22 @@ def test_a_real_scheduler_passes_the_probe() -> None:
         execution.probe_scheduler(cluster.scheduler_address, timeout=10)
         with execution.dask_client(cluster.scheduler_address) as client:
             assert client.scheduler_info()["workers"]
+
+
+def test_a_training_waiting_on_a_silent_scheduler_never_queues_a_local_one(silent) -> None:
+    """One local worker (as on the 2-core server): a training sent to a silent scheduler must not make
+    the next person's local training wait behind it (before: 'Sending 6 fits…' for > 190 s while
+    others queued)."""
+    from imbalance_core.learn import workers
+
+    pool = workers.TrainingPool(max_workers=1)
+    try:
+        remote = pool.submit(hcv(), TrainSettings(cv=2), scheduler=silent)
+        local = pool.submit(hcv(), TrainSettings(cv=2), scheduler="")
+        assert pool.status(local).ahead == 0  # not behind the remote one
+        local.future.result(timeout=240)
+        assert pool.result(local).pipeline is not None
+        with pytest.raises(execution.SchedulerUnreachableError, match="could not be reached"):
+            remote.future.result(timeout=240)
+    finally:
+        pool.shutdown()
