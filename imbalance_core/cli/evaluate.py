@@ -234,7 +234,14 @@ def run(args: argparse.Namespace) -> int:
 
         if view is not None and view.class_name is not None:
             raise DataError("--model-out saves the multi-class model; leave out --one-vs-rest with it.")
-        write_model(result, data, threshold, origin[:1].upper() + origin[1:] + ".", args.model_out)
+        write_model(
+            result,
+            data,
+            threshold,
+            origin[:1].upper() + origin[1:] + ".",
+            args.model_out,
+            args.allow_patient_rows,
+        )
     payload = result_json(
         result, data, threshold, pick=pick, prevalence=args.prevalence, origin=origin, view=view
     )
