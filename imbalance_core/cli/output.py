@@ -42,8 +42,9 @@ def write_model(
             "only where the training data may go."
         )
     write_bytes(path, model_file.dumps(saved), "model file")
-    for notice in saved.metadata.notices:
-        print(f"note: {notice}", file=sys.stderr)
+    for notice in (*saved.metadata.notices, model_file.medians_note(saved.metadata)):
+        if notice:
+            print(f"note: {notice}", file=sys.stderr)
     return saved
 
 

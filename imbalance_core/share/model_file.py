@@ -89,6 +89,8 @@ class ModelMetadata:
     zero_missing: numeric features whose exact zeros were read as "not measured" in training
         (``TaskSpec.zero_missing``); :mod:`imbalance_core.share.predict` turns them into missing values in new
         data too. Files written before this field existed load with ``()``.
+    column_medians: numeric columns whose training median the file keeps (to fill missing values);
+        every model has them, see :func:`medians_note`. 0 in files written before this field existed.
     """
 
     feature_names: tuple[str, ...]
@@ -109,6 +111,7 @@ class ModelMetadata:
     training_data: str = "none"
     training_rows: int = 0
     training_values: int = 0
+    column_medians: int = 0
     format: str = FORMAT
     format_version: int = FORMAT_VERSION
 
@@ -143,6 +146,7 @@ class ModelMetadata:
                 training_data=str(d.get("training_data", "unknown")),
                 training_rows=int(d.get("training_rows", 0)),
                 training_values=int(d.get("training_values", 0)),
+                column_medians=int(d.get("column_medians", 0)),
                 format=str(d["format"]),
                 format_version=int(d["format_version"]),
             )
@@ -373,6 +377,8 @@ def build_saved_model(
     numeric = set(data.numeric_features)
     zero_counts = getattr(data, "zero_missing_counts", None) or {}
     inside = training_data_inside(stripped, data.X[features])
+    from imbalance_core.learn.model_contents import column_summaries
+
     meta = ModelMetadata(
         feature_names=tuple(features),
         feature_types={c: ("numeric" if c in numeric else "categorical") for c in features},
@@ -392,6 +398,7 @@ def build_saved_model(
         training_data=inside.kind,
         training_rows=inside.rows,
         training_values=inside.values,
+        column_medians=column_summaries(stripped),
     )
     return SavedModel(model, meta)
 
@@ -554,6 +561,17 @@ def _inside_text(meta: ModelMetadata) -> str:
     )
 
 
+def medians_note(meta: ModelMetadata) -> str:
+    """The sentence every model file needs: it keeps each numeric column's training median ("" if none)."""
+    if meta.column_medians <= 0:
+        return ""
+    return (
+        f"The file also keeps the training data's median of each of its {meta.column_medians} numeric "
+        "columns (used to fill missing values in new patients): summaries of real patients' "
+        "measurements, each of which can be one patient's value."
+    )
+
+
 def describe(meta: ModelMetadata) -> ModelSummary:
     """A person-readable summary of a model's metadata."""
     rows = [
@@ -567,6 +585,7 @@ def describe(meta: ModelMetadata) -> ModelSummary:
         ("Features", f"{len(meta.feature_names)}: " + ", ".join(meta.feature_names)),
         ("Zeros read as 'not measured'", ", ".join(meta.zero_missing) or "none"),
         ("Training data inside the file", _inside_text(meta)),
+        ("Column medians inside the file", medians_note(meta) or "none recorded (older file)"),
         ("Created (UTC)", meta.created),
         ("Export id", meta.export_id),
         ("Versions", ", ".join(f"{k} {v}" for k, v in meta.versions.items())),
