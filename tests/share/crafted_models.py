@@ -152,3 +152,11 @@ def classes_enlarged(arr: np.ndarray) -> np.ndarray | None:
     if arr.dtype != np.float64 or arr.shape != (2,) or set(arr.tolist()) != {0.0, 1.0}:
         return None
     return np.zeros(5_000_000)
+
+
+def svm_counts_inflated(arr: np.ndarray) -> np.ndarray | None:
+    """A support-vector model's per-class counts (``_n_support``, int32 of length 2) made larger than
+    the vectors stored, so libsvm would read past their end."""
+    if arr.dtype != np.int32 or arr.shape != (2,) or arr.min() < 1:
+        return None
+    return arr + np.int32(1000)

@@ -129,3 +129,9 @@ def test_arrays_together_above_the_budget_are_refused():
     limits = model_checks.ArrayLimits(max_total_bytes=total - 1)
     with pytest.raises(DataError, match="arrays would take more than"):
         model_checks.check_array_sizes(raw, limits)
+
+
+def test_support_vector_counts_beyond_the_vectors_are_refused():
+    crafted = cm.rewrite_first(cm.saved_model("svm"), cm.svm_counts_inflated)
+    with pytest.raises(DataError, match="support-vector model's counts"):
+        model_file.loads(crafted)
