@@ -250,9 +250,13 @@ def pop_notice() -> str | None:
 #: of emoji shortcodes (:smile:) and colour directives (:red[..]). '(' ')' '.' '-' '+' only matter after
 #: a '[' or at the start of a line (_LINE_START), so numbers such as "0.87 (0.80-0.92)" and names such
 #: as "SMOTE-N" pass unchanged. Checked in Chromium: no image is fetched and nothing is formatted. A bare
-#: URL ("www.x.org") still becomes a clickable link (GFM links it after escapes are resolved); it fetches
-#: nothing unless clicked.
-_MARKDOWN_INLINE = frozenset("`*_{}[]<>#|~$!&:")
+#: URL ("www.x.org", "http://x", "a@x.org") would still become a clickable link: GitHub-flavoured markdown
+#: links them after escapes are resolved, so :data:`_AUTOLINK` breaks them with an invisible word joiner.
+_MARKDOWN_INLINE = frozenset("`*_{}[]<>#|~$!&:@")
+#: Where GFM's autolink literals start (after the escapes above): "www." , "://" and "@". A word joiner
+#: (U+2060, invisible, no width) after "www", after "\:" before "//" and after "\@" stops the match.
+_AUTOLINK = re.compile(r"(?i)(?<![A-Za-z0-9])www(?=\.)|\\:(?=//)|\\@")
+_WORD_JOINER = "\u2060"
 #: Block markers at the start of a line: an ordered item ("1. ", "2) "), a bullet ("- ", "+ "), a rule or
 #: setext underline ("---", "==="). The group 'mark' gets a backslash; "-5.2" and "0.87" are left alone.
 _LINE_START = re.compile(
@@ -279,7 +283,7 @@ def plain(text: object) -> str:
     Examples
     --------
     >>> plain("![x](http://example.com/t.png)")
-    '\\!\\[x\\](http\\://example.com/t.png)'
+    '\\!\\[x\\](http\\:\u2060//example.com/t.png)'
     >>> plain("0.873 (0.812–0.915)")
     '0.873 (0.812–0.915)'
     """
@@ -293,7 +297,8 @@ def plain(text: object) -> str:
             out.append("\\" + ch)
         else:
             out.append(ch)
-    return _LINE_START.sub(lambda m: f"{m['lead']}\\{m['mark']}", "".join(out))
+    escaped = _LINE_START.sub(lambda m: f"{m['lead']}\\{m['mark']}", "".join(out))
+    return _AUTOLINK.sub(lambda m: m.group(0) + _WORD_JOINER, escaped)
 
 
 def show_error(exc: DataError | str) -> None:

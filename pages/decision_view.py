@@ -238,6 +238,8 @@ def what_if_section(data: Any, result: Any, threshold: float, importance: Any) -
             row[feature] = _value_input(data, feature, row[feature].iloc[0], key)
     for feature in data.numeric_features:
         row[feature] = pd.to_numeric(row[feature], errors="coerce").astype(float)
+    for warning in explain.implausible_values(data, row, tuple(features)):
+        st.warning(common.plain(warning), icon=":material/warning:")
     t0 = time.perf_counter()
     score = float(explain.score_rows(result, row)[0])
     seconds = time.perf_counter() - t0

@@ -10,8 +10,10 @@ its end. Captions say that a heat map shows where the model's evidence came from
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -50,10 +52,36 @@ def _bundled_images() -> ImageSet:
     return load_pneumoniamnist()
 
 
+class _Shared:
+    """One shared result per key, computed by the first session that asks, *outside* any cached function.
+
+    A cached function must not call ``st.*``: Streamlit records the elements it draws and replays them
+    for the next session, and a progress bar created outside the function made the second session
+    that uploaded the same zip fail (``CacheReplayClosureError``). So the cache holds only this box
+    (no element is drawn inside it); the first caller fills it while drawing its own progress bar,
+    later callers (any session) wait on the lock and take the value. It holds no user name.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.value: Any = None
+
+    def get(self, compute: Callable[[], Any]) -> Any:
+        with self.lock:
+            if self.value is None:
+                self.value = compute()
+            return self.value
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _table_shared(image_sha: str, extractor: str, _images: ImageSet, _progress) -> LoadedTable:
+def _table_box(image_sha: str, extractor: str) -> _Shared:
+    """The box of the feature table per (content, extractor); see :class:`_Shared`."""
+    return _Shared()
+
+
+def _table_shared(image_sha: str, extractor: str, images: ImageSet, progress) -> LoadedTable:
     """Features once per (content, extractor); shared by sessions, so named "images"."""
-    return image_table(_images, extractor, "images", _progress)
+    return _table_box(image_sha, extractor).get(lambda: image_table(images, extractor, "images", progress))
 
 
 def _table(images: ImageSet, extractor: str, name: str) -> LoadedTable:
@@ -205,11 +233,16 @@ def threshold_panel(result, threshold: float | None) -> None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _study_shared(image_sha: str, extractor: str, _images: ImageSet, _progress) -> StudyResult:
+def _study_box(image_sha: str, extractor: str) -> _Shared:
+    """The box of the study's table per (content, extractor); see :class:`_Shared`."""
+    return _Shared()
+
+
+def _study_shared(image_sha: str, extractor: str, images: ImageSet, progress) -> StudyResult:
     """The study's table once per (content, extractor); holds no user name."""
     from imbalance_core.images.study import study_table
 
-    return study_table(_images, extractor, progress=_progress)
+    return _study_box(image_sha, extractor).get(lambda: study_table(images, extractor, progress=progress))
 
 
 def study_panel() -> None:

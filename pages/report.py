@@ -220,6 +220,7 @@ def _prepare_exports(inputs: report.ReportInputs, key: str) -> None:
             "model": model_file.dumps(saved),
             "csv": predict.csv_bytes(holdout_frame(data, result, inputs.threshold), content.export_id),
             "notices": saved.metadata.notices,
+            "medians_note": model_file.medians_note(saved.metadata),
             "model_confirm": model_file.confirmation_text(saved.metadata),
         }
 
@@ -281,7 +282,8 @@ def _downloads(exports: dict) -> None:
         st.warning(common.plain(notice))
     st.caption(
         f"Export id {eid}. The model file holds the fitted pipeline without its resampling step, the "
-        "threshold and metadata; load it on the Predict page or with `python -m imbalance_core predict`."
+        "threshold and metadata; load it on the Predict page or with `python -m imbalance_core predict`. "
+        + exports.get("medians_note", "")
     )
 
 

@@ -10,9 +10,13 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from imbalance_core.cli import arguments
 from imbalance_core.errors import DataError
 from imbalance_core.evaluation.calibration import N_BOOT
 from imbalance_core.learn.calibration_summary import calibration_summary, format_summary
+
+#: Most bootstrap resamples accepted: 100x the default; each refits a calibration curve.
+MAX_BOOT = 20_000
 
 
 def add_calibration_args(parser: argparse.ArgumentParser) -> None:
@@ -20,10 +24,10 @@ def add_calibration_args(parser: argparse.ArgumentParser) -> None:
     g = parser.add_argument_group("calibration")
     g.add_argument(
         "--calibration-boot",
-        type=int,
+        type=arguments.integer("--calibration-boot", 20, MAX_BOOT, str(N_BOOT)),
         default=N_BOOT,
         metavar="B",
-        help=f"bootstrap resamples for the calibration intervals (default {N_BOOT}, at least 20)",
+        help=f"bootstrap resamples for the calibration intervals (default {N_BOOT}, 20 to {MAX_BOOT:,})",
     )
     g.add_argument(
         "--compare-baseline",

@@ -275,7 +275,14 @@ def run(args: argparse.Namespace) -> int:
 
         if view is not None and view.class_name is not None:
             raise DataError("--model-out saves the multi-class model; leave out --one-vs-rest with it.")
-        saved = write_model(result, data, threshold, origin[:1].upper() + origin[1:] + ".", args.model_out)
+        saved = write_model(
+            result,
+            data,
+            threshold,
+            origin[:1].upper() + origin[1:] + ".",
+            args.model_out,
+            args.allow_patient_rows,
+        )
         model_id = saved.metadata.export_id
     else:
         model_id = ""

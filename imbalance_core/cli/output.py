@@ -20,18 +20,33 @@ def write_bytes(path: str, payload: bytes, what: str) -> None:
 
 
 def write_model(
-    result: object, data: object, threshold: float, reason: str, path: str
+    result: object, data: object, threshold: float, reason: str, path: str, allow_patient_rows: bool = False
 ) -> model_file.SavedModel:
     """Export the trained pipeline (no sampler) with its threshold to ``path`` (also used by ``evaluate``).
 
     The model file's notes (e.g. training rows kept inside) are printed to stderr as ``note: ...``.
+    What the *fitted* model holds decides, not only the classifier's declaration: a random forest
+    declared to keep split midpoints can keep real values (a midpoint between two values of one
+    bootstrap sample that is another patient's value), and such a file is written only with
+    ``--allow-patient-rows`` (DataError, exit 2, nothing written otherwise).
     """
     saved = model_file.build_saved_model(
         result.pipeline, data, threshold, reason, result.settings, result=result
     )
+    meta = saved.metadata
+    if model_file.confirmation_text(meta) is not None and not allow_patient_rows:
+        if meta.training_data == "rows":
+            what = f"{meta.training_rows:,} training patients' rows"
+        else:
+            what = f"{meta.training_values:,} individual training values (real patients' measurements)"
+        raise DataError(
+            f"The model file would contain {what}; add {model_file.ALLOW_FLAG} to write it anyway, "
+            "only where the training data may go."
+        )
     write_bytes(path, model_file.dumps(saved), "model file")
-    for notice in saved.metadata.notices:
-        print(f"note: {notice}", file=sys.stderr)
+    for notice in (*saved.metadata.notices, model_file.medians_note(saved.metadata)):
+        if notice:
+            print(f"note: {notice}", file=sys.stderr)
     return saved
 
 

@@ -68,14 +68,23 @@ class ProjectionRequest:
 # --------------------------------------------------------------------------- checking the flags
 
 
-def _whole_number(text: str, flag: str, lowest: int, example: int) -> int:
-    """``text`` as a whole number of at least ``lowest``; DataError naming ``flag`` otherwise."""
+#: Upper bounds of the UMAP settings: far above any useful value, low enough that a typo (an extra
+#: few zeros) is a sentence instead of an overflow deep inside UMAP or hours of optimisation.
+MAX_N_NEIGHBORS = 1_000
+MAX_N_EPOCHS = 10_000
+MAX_MAX_POINTS = 1_000_000
+
+
+def _whole_number(text: str, flag: str, lowest: int, example: int, highest: int | None = None) -> int:
+    """``text`` as a whole number from ``lowest`` to ``highest``; DataError naming ``flag`` otherwise."""
     try:
         value = int(str(text).strip())
     except ValueError:
         raise DataError(f"{flag} needs a whole number, e.g. {flag} {example}.") from None
     if value < lowest:
         raise DataError(f"{flag} must be at least {lowest}.")
+    if highest is not None and value > highest:
+        raise DataError(f"{flag} must be at most {highest:,}, e.g. {flag} {example}.")
     return value
 
 
@@ -125,13 +134,15 @@ def parse_request(
             )
     params: dict[str, Any] = dict(spec.defaults)
     if n_neighbors is not None:
-        params["n_neighbors"] = _whole_number(n_neighbors, "--n-neighbors", 2, 15)
+        params["n_neighbors"] = _whole_number(n_neighbors, "--n-neighbors", 2, 15, MAX_N_NEIGHBORS)
     if min_dist is not None:
         params["min_dist"] = _number_between(min_dist, "--min-dist", 0.0, 1.0)
     if n_epochs is not None:
-        params["n_epochs"] = _whole_number(n_epochs, "--n-epochs", 1, 200)
+        params["n_epochs"] = _whole_number(n_epochs, "--n-epochs", 1, 200, MAX_N_EPOCHS)
     points = (
-        MAX_POINTS if max_points is None else _whole_number(max_points, "--max-points", MIN_MAX_POINTS, 5000)
+        MAX_POINTS
+        if max_points is None
+        else _whole_number(max_points, "--max-points", MIN_MAX_POINTS, 5000, MAX_MAX_POINTS)
     )
     return ProjectionRequest(method=key, dims=n_dims, params=tuple(sorted(params.items())), max_points=points)
 

@@ -164,7 +164,7 @@ def run(args: argparse.Namespace) -> int:
         write_bytes(args.html_out, report_html.render_html(content).encode("utf-8"), "HTML report")
         written["html"] = args.html_out
     if args.model_out:
-        write_model(result, data, threshold, reason, args.model_out)
+        write_model(result, data, threshold, reason, args.model_out, args.allow_patient_rows)
         written["model"] = args.model_out
     if args.scores_out:
         write_scores(result, args.scores_out)

@@ -35,8 +35,15 @@ from imbalance_core.intake.zip_safety import ZipLimits, check_zip
 MAX_IMAGES = 10_000
 #: Longest side kept in memory; larger images are scaled down (the CNN looks at 224 x 224 anyway).
 MAX_SIDE = 224
-#: An image file claiming more pixels than this is skipped before it is decoded (decompression bombs).
-MAX_PIXELS = 50_000_000
+#: An image file claiming more pixels than this (read from its header) is skipped before it is decoded.
+#: Pillow's own decompression-bomb check allows ~89 M; a 143 kB PNG of 7,000 x 7,000 decodes to 49 M
+#: pixels (147 MB in colour). 36 M is 6,000 x 6,000, above any radiograph or mammogram.
+MAX_PIXELS = 36_000_000
+#: Pixels one zip may make the server decode, summed from the headers before anything is decoded (JPEG
+#: counted at the reduced scale it is decoded at). Caps the time a zip can cost: ~4,000 images of
+#: 1,024 x 1,024 PNG, or a whole chest X-ray JPEG set. Memory no longer grows with it (one image is
+#: decoded at a time and scaled down at once).
+ZIP_PIXEL_BUDGET = 4_000_000_000
 #: Archive limits for image zips: more entries than a model file, at most 2 GiB unpacked, no nesting.
 IMAGE_ZIP_LIMITS = ZipLimits(max_entries=MAX_IMAGES * 2 + 1000, max_total_bytes=2 << 30, max_depth=0)
 #: Folder names that usually hold the healthy class; in a two-class zip the other class is positive.
@@ -139,8 +146,35 @@ def _layout(names: list[str]) -> tuple[list[_Entry], list[str]]:
     return entries, loose
 
 
-def _decode(raw: bytes) -> np.ndarray | None:
-    """An image as uint8 (h, w, 3) RGB or (h, w, 1) grey, or None when it is not a readable PNG/JPEG."""
+def _header(raw: bytes) -> tuple[str, int, int] | None:
+    """(format, width, height) from an image file's header, nothing decoded; None if not PNG/JPEG."""
+    try:
+        with Image.open(io.BytesIO(raw)) as img:
+            if img.format not in _FORMATS:
+                return None
+            w, h = img.size
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return None
+    return (str(img.format), int(w), int(h)) if w >= 1 and h >= 1 else None
+
+
+def _decoded_pixels(fmt: str, w: int, h: int, size: tuple[int, int]) -> int:
+    """Pixels decoding costs: a JPEG is decoded at 1/2, 1/4 or 1/8 scale while that still covers
+    ``size`` (Pillow's ``draft``); a PNG at full size."""
+    if fmt != "JPEG":
+        return w * h
+    scale = 1
+    while scale < 8 and w // (scale * 2) >= size[1] and h // (scale * 2) >= size[0]:
+        scale *= 2
+    return -(-w // scale) * -(-h // scale)
+
+
+def _decode(raw: bytes, size: tuple[int, int] | None = None) -> np.ndarray | None:
+    """An image as uint8 (h, w, 3) RGB or (h, w, 1) grey, or None when it is not a readable PNG/JPEG.
+
+    ``size`` (h, w): scaled to it while still a Pillow image (a JPEG decoded at reduced scale first), so
+    only one full-size image is ever in memory, and only while it is decoded.
+    """
     try:
         with Image.open(io.BytesIO(raw)) as img:
             if img.format not in _FORMATS:
@@ -148,15 +182,24 @@ def _decode(raw: bytes) -> np.ndarray | None:
             w, h = img.size
             if w * h > MAX_PIXELS or w < 1 or h < 1:
                 return None
+            if size is not None and img.format == "JPEG":
+                img.draft(img.mode, (size[1], size[0]))  # DCT scaling: never below the target size
             img.load()
             if img.mode in ("I", "I;16", "I;16B", "I;16L", "F"):
-                arr = np.asarray(img, dtype=np.float64)
-                top = arr.max() if arr.size else 0.0
-                scaled = arr / top * 255 if top > 255 else arr
-                return np.clip(scaled, 0, 255).astype(np.uint8)[..., None]
+                arr = np.asarray(img, dtype=np.float32)
+                top = float(arr.max()) if arr.size else 0.0
+                scaled = arr * np.float32(255 / top) if top > 255 else arr
+                out = np.clip(scaled, 0, 255).astype(np.uint8)[..., None]
+                return out if size is None else _resize(out, size)
             if img.mode in ("L", "1", "LA"):
-                return np.asarray(img.convert("L"), dtype=np.uint8)[..., None]
-            rgb = np.asarray(img.convert("RGB"), dtype=np.uint8)
+                grey = img.convert("L")
+                if size is not None and grey.size != (size[1], size[0]):
+                    grey = grey.resize((size[1], size[0]), Image.Resampling.BILINEAR)
+                return np.asarray(grey, dtype=np.uint8)[..., None]
+            colour = img.convert("RGB")
+            if size is not None and colour.size != (size[1], size[0]):
+                colour = colour.resize((size[1], size[0]), Image.Resampling.BILINEAR)
+            rgb = np.asarray(colour, dtype=np.uint8)
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
         return None
     if (rgb[..., 0] == rgb[..., 1]).all() and (rgb[..., 1] == rgb[..., 2]).all():
@@ -177,6 +220,84 @@ def _resize(arr: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     img = Image.fromarray(arr[..., 0] if arr.shape[2] == 1 else arr)
     out = np.asarray(img.resize((size[1], size[0]), Image.Resampling.BILINEAR), dtype=np.uint8)
     return out[..., None] if out.ndim == 2 else out
+
+
+@dataclass(frozen=True)
+class _Decoded:
+    """Images of a zip decoded one at a time at their final size (see :func:`_decode_all`)."""
+
+    images: np.ndarray
+    kept: tuple[int, ...]  # positions (in the names given) of the images read
+    skipped: tuple[str, ...]
+    too_big: int  # of the skipped: claimed more than MAX_PIXELS
+    size: tuple[int, int]
+    n_other: int  # images whose own size differed from the most common one
+    scaled: bool  # the most common size was scaled down to fit MAX_SIDE
+
+
+def _decode_all(archive: zipfile.ZipFile, names: list[str], budget: int) -> _Decoded:
+    """Headers first (formats, sizes, the pixel budget), then each image decoded and scaled at once.
+
+    Raises DataError when the headers promise more than ``budget`` pixels to decode, before any
+    image is decoded. Returns no images (an empty array) when none has a readable header.
+    """
+    headers = [_header(archive.read(name)) for name in names]
+    too_big = sum(1 for hd in headers if hd is not None and hd[1] * hd[2] > MAX_PIXELS)
+    usable = [i for i, hd in enumerate(headers) if hd is not None and hd[1] * hd[2] <= MAX_PIXELS]
+    if not usable:
+        return _Decoded(np.zeros((0, 1, 1, 1), np.uint8), (), tuple(names), too_big, (1, 1), 0, False)
+    shapes = [(headers[i][2], headers[i][1]) for i in usable]
+    size = _target_size(shapes)
+    common = Counter(shapes).most_common(1)[0][0]
+    cost = sum(_decoded_pixels(headers[i][0], headers[i][1], headers[i][2], size) for i in usable)
+    if cost > budget:
+        raise DataError(
+            f"The zip's images hold about {cost / 1e6:,.0f} million pixels, more than the "
+            f"{budget / 1e6:,.0f} million one upload may decode on this shared server; send fewer images "
+            f"or scale them down first (the models look at {MAX_SIDE} x {MAX_SIDE} pixels)."
+        )
+    decoded, kept = [], []
+    for i in usable:
+        arr = _decode(archive.read(names[i]), size)
+        if arr is not None:
+            decoded.append(arr)
+            kept.append(i)
+    kept_set = set(kept)
+    skipped = tuple(n for i, n in enumerate(names) if i not in kept_set)
+    n_other = sum(1 for i in kept if (headers[i][2], headers[i][1]) != common)
+    colour = any(a.shape[2] == 3 for a in decoded)
+    images = (
+        np.stack([np.repeat(a, 3, axis=2) if colour and a.shape[2] == 1 else a for a in decoded])
+        if decoded
+        else np.zeros((0, *size, 1), np.uint8)
+    )
+    return _Decoded(images, tuple(kept), skipped, too_big, size, n_other, max(common) > MAX_SIDE)
+
+
+def _refuse_if_all_too_big(decoded: _Decoded) -> None:
+    """No image read and some skipped for their size: say that, not "no readable images"."""
+    if not decoded.kept and decoded.too_big:
+        raise DataError(
+            f"The zip's images are larger than {MAX_PIXELS / 1e6:.0f} million pixels each, more than "
+            f"one image may have here; scale them down before zipping (the models look at {MAX_SIDE} x "
+            f"{MAX_SIDE} pixels)."
+        )
+
+
+def _skip_notices(decoded: _Decoded) -> list[str]:
+    notices = []
+    if decoded.too_big:
+        notices.append(
+            f"{decoded.too_big} image(s) were skipped without being decoded: larger than "
+            f"{MAX_PIXELS / 1e6:.0f} million pixels each (scale them down before zipping)."
+        )
+    unreadable = len(decoded.skipped) - decoded.too_big
+    if unreadable:
+        notices.append(
+            f"{unreadable} file(s) were skipped because they are not readable PNG or JPEG images: "
+            f"{_listed(list(decoded.skipped))}."
+        )
+    return notices
 
 
 def choose_positive(class_names: list[str], counts: dict[str, int], positive: str | None) -> tuple[str, str]:
@@ -221,14 +342,20 @@ def _check_classes(labels: list[str], splits: list[str | None]) -> list[str]:
 
 
 def read_image_zip(
-    raw: bytes, positive: str | None = None, max_images: int = MAX_IMAGES, source: str = "images"
+    raw: bytes,
+    positive: str | None = None,
+    max_images: int = MAX_IMAGES,
+    source: str = "images",
+    budget: int | None = None,
 ) -> ImageSet:
     """The images of a zip of class folders (see the module docstring), decoded in memory.
 
     ``positive`` names the positive class folder of a two-class zip (default: see :func:`choose_positive`).
     Raises DataError with one sentence for an unsafe archive, no class folders, one class, a split
-    without every class in both parts, or more than ``max_images`` image files.
+    without every class in both parts, more than ``max_images`` image files, or more pixels to decode
+    than ``budget`` (default :data:`ZIP_PIXEL_BUDGET`, judged from the headers before decoding).
     """
+    budget = ZIP_PIXEL_BUDGET if budget is None else budget
     check_zip(raw, IMAGE_ZIP_LIMITS, what="zip file")
     with zipfile.ZipFile(io.BytesIO(raw)) as archive:
         names = [i.filename for i in archive.infolist() if not i.is_dir() and not _IGNORED.search(i.filename)]
@@ -243,14 +370,9 @@ def read_image_zip(
                 f"The zip holds {len(entries):,} files in class folders, more than the cap of "
                 f"{max_images:,} images; send a smaller sample (a stratified subset keeps the class balance)."
             )
-        decoded, kept, skipped = [], [], []
-        for entry in entries:
-            arr = _decode(archive.read(entry.name))
-            if arr is None:
-                skipped.append(entry.name)
-            else:
-                decoded.append(arr)
-                kept.append(entry)
+        result = _decode_all(archive, [e.name for e in entries], budget)
+    _refuse_if_all_too_big(result)
+    kept = [entries[i] for i in result.kept]
     labels = [e.label for e in kept]
     splits = [e.split for e in kept]
     classes = _check_classes(labels, splits)
@@ -261,27 +383,18 @@ def read_image_zip(
         classes = [c for c in classes if c != pos] + [pos]
         notices.append(f"Positive class: {pos} ({why}); the other folder is the negative class.")
     code = {c: i for i, c in enumerate(classes)}
-    size = _target_size([a.shape[:2] for a in decoded])
-    n_other = sum(a.shape[:2] != size for a in decoded)
-    colour = any(a.shape[2] == 3 for a in decoded)
-    images = np.stack(
-        [_resize(np.repeat(a, 3, axis=2) if colour and a.shape[2] == 1 else a, size) for a in decoded]
-    )
+    size, images, skipped = result.size, result.images, list(result.skipped)
     y = np.array([code[lab] for lab in labels], dtype=np.int64)
     is_test = np.array([s == "test" for s in splits]) if splits and splits[0] is not None else None
-    if skipped:
-        notices.append(
-            f"{len(skipped)} file(s) were skipped because they are not readable PNG or JPEG images: "
-            f"{_listed(skipped)}."
-        )
+    notices += _skip_notices(result)
     if loose:
         notices.append(f"{len(loose)} file(s) outside any class folder were ignored: {_listed(loose)}.")
-    if n_other:
+    if result.n_other:
         notices.append(
-            f"{n_other} image(s) had another size than the most common one and were resized to "
+            f"{result.n_other} image(s) had another size than the most common one and were resized to "
             f"{size[1]} x {size[0]} pixels (width x height; aspect ratio not kept)."
         )
-    elif max(decoded[0].shape[:2]) > MAX_SIDE:
+    if result.scaled:
         notices.append(f"Images were scaled down to {size[1]} x {size[0]} pixels to fit in memory.")
     if is_test is not None:
         notices.append(
@@ -301,12 +414,15 @@ def read_image_zip(
     )
 
 
-def read_unlabelled_zip(raw: bytes, max_images: int = MAX_IMAGES, source: str = "images") -> ImageSet:
+def read_unlabelled_zip(
+    raw: bytes, max_images: int = MAX_IMAGES, source: str = "images", budget: int | None = None
+) -> ImageSet:
     """Every PNG/JPEG in a zip of new patients' images, any folders, no classes needed (for Predict).
 
     The same archive checks, decoding, skipping and resizing as :func:`read_image_zip`; ``y`` is all 0
     and ``class_names`` is ``("unlabelled",)``.
     """
+    budget = ZIP_PIXEL_BUDGET if budget is None else budget
     check_zip(raw, IMAGE_ZIP_LIMITS, what="zip file")
     with zipfile.ZipFile(io.BytesIO(raw)) as archive:
         names = [i.filename for i in archive.infolist() if not i.is_dir() and not _IGNORED.search(i.filename)]
@@ -315,23 +431,14 @@ def read_unlabelled_zip(raw: bytes, max_images: int = MAX_IMAGES, source: str = 
                 f"The zip holds {len(names):,} files, more than the cap of {max_images:,} images; "
                 "send the images in smaller batches."
             )
-        pairs = [(n, _decode(archive.read(n))) for n in names]
-    kept = [(n, a) for n, a in pairs if a is not None]
-    skipped = [n for n, a in pairs if a is None]
-    if not kept:
+        result = _decode_all(archive, names, budget)
+    _refuse_if_all_too_big(result)
+    if not result.kept:
         raise DataError("The zip holds no readable PNG or JPEG images; add the images and zip them again.")
-    decoded = [a for _, a in kept]
-    size = _target_size([a.shape[:2] for a in decoded])
-    colour = any(a.shape[2] == 3 for a in decoded)
-    images = np.stack(
-        [_resize(np.repeat(a, 3, axis=2) if colour and a.shape[2] == 1 else a, size) for a in decoded]
-    )
-    notices = []
-    if skipped:
-        notices.append(
-            f"{len(skipped)} file(s) were skipped because they are not readable PNG or JPEG images: "
-            f"{_listed(skipped)}."
-        )
+    kept = [(names[i], None) for i in result.kept]
+    images = result.images
+    notices = _skip_notices(result)
+    skipped = list(result.skipped)
     y = np.zeros(len(kept), dtype=np.int64)
     return ImageSet(
         images=images,

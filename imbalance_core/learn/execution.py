@@ -21,9 +21,11 @@ backend (``joblib.parallel_config(backend="dask")`` with a ``dask.distributed.Cl
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import CancelledError
 from contextlib import contextmanager
@@ -36,23 +38,64 @@ from imbalance_core.errors import DataError
 
 #: Environment variable naming the Dask scheduler ("tcp://host:8786"); empty or unset = run here.
 ENV_VAR = "IMBALANCE_LAB_DASK_SCHEDULER"
-#: Seconds to wait for the scheduler before saying it cannot be reached.
+#: Seconds to wait for the scheduler's first answer before saying it cannot be reached. Enforced here,
+#: on the wall clock: ``distributed.Client(timeout=...)`` alone waited for ever (measured: > 100 s) on an
+#: address that accepts connections and never answers.
 CONNECT_TIMEOUT = 10.0
-_ADDRESS = re.compile(r"^(?:(?:tcp|tls)://[^\s/]+(?::\d{1,5})?|inproc://\S+)$")  # inproc: tests
+#: Seconds one fit may take on the cluster before the run is given up (a scheduler with no workers,
+#: or one that stopped handing out results, would otherwise keep the page waiting for ever).
+TASK_TIMEOUT = 1800.0
+#: Longest host name accepted (DNS limit) and longest label between dots.
+MAX_HOST = 253
+_ADDRESS = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<rest>.*)$")
+_HOST_PORT = re.compile(r"^(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::(?P<port>\d{1,5}))?$")
+_LABEL = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
+_FORM = "The Dask scheduler address must look like tcp://HOST:8786 (the address `dask scheduler` prints)"
 
 
 class SchedulerUnreachableError(DataError):
     """The configured Dask scheduler could not be reached (or was lost during the run)."""
 
 
+def _check_host(host: str) -> None:
+    if host.startswith("["):
+        return  # an IPv6 literal: hex digits, colons and dots only (the pattern checked them)
+    if len(host) > MAX_HOST:
+        raise DataError(f"{_FORM}; its host name is longer than {MAX_HOST} characters.")
+    if not all(_LABEL.match(label) for label in host.removesuffix(".").split(".")):
+        raise DataError(f"{_FORM}; its host name is not a valid name or IP address.")
+
+
 def scheduler_address(given: str | None = None) -> str:
-    """The scheduler to use: ``given`` when not None ("" = run here), else :data:`ENV_VAR`, checked."""
+    """The scheduler to use: ``given`` when not None ("" = run here), else :data:`ENV_VAR`, checked.
+
+    Only ``tcp://HOST[:PORT]`` is accepted: ``tls://`` needs certificates this app does not configure,
+    ``inproc://`` exists only inside one Python process, and anything else is not a Dask address. The
+    host must be a valid name (at most :data:`MAX_HOST` characters) or IP address, the port 1-65535.
+    """
     address = (os.environ.get(ENV_VAR, "") if given is None else given).strip()
-    if address and not _ADDRESS.match(address):
+    if not address:
+        return ""
+    match = _ADDRESS.match(address)
+    if match is None:
+        raise DataError(f"{_FORM}; leave it empty to run on this machine.")
+    scheme = match["scheme"].lower()
+    if scheme == "tls":
         raise DataError(
-            "The Dask scheduler address must look like tcp://HOST:8786 (the address `dask scheduler` "
-            "prints); leave it empty to run on this machine."
+            "tls:// Dask addresses need certificates this app does not set up; use tcp://HOST:8786 on a "
+            "network you trust, or leave the address empty to run on this machine."
         )
+    if scheme != "tcp":
+        raise DataError(f"{_FORM}; other kinds of address are not supported here.")
+    rest = match["rest"]
+    if len(rest) > MAX_HOST + 6:
+        raise DataError(f"{_FORM}; its host name is longer than {MAX_HOST} characters.")
+    parts = _HOST_PORT.match(rest)
+    if parts is None:
+        raise DataError(f"{_FORM}; leave it empty to run on this machine.")
+    _check_host(parts["host"])
+    if parts["port"] is not None and not 1 <= int(parts["port"]) <= 65535:
+        raise DataError(f"{_FORM}; the port must be a number from 1 to 65535.")
     return address
 
 
@@ -65,23 +108,85 @@ def unreachable_message(address: str) -> str:
     )
 
 
+def _not_a_scheduler(address: str) -> str:
+    return (
+        f"The address {address} answered, but not as a Dask scheduler. Check the address and port "
+        "(`dask scheduler` prints it), or run on this machine instead."
+    )
+
+
+async def _identity(address: str) -> Any:
+    """Open one connection to ``address``, ask ``identity`` and return the reply (Dask's protocol)."""
+    from distributed.comm import connect
+
+    comm = await connect(address, timeout=CONNECT_TIMEOUT)
+    try:
+        await comm.write({"op": "identity", "reply": True})
+        return await comm.read()
+    finally:
+        comm.abort()
+
+
+def _in_thread_with_deadline(
+    work: Callable[[], Any], seconds: float
+) -> tuple[bool, Any, BaseException | None]:
+    """Run ``work`` in a daemon thread for at most ``seconds`` of wall clock: (finished, result, error)."""
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["result"] = work()
+        except BaseException as exc:  # handed to the caller, which words it
+            box["error"] = exc
+
+    thread = threading.Thread(target=run, name="dask-connect", daemon=True)
+    thread.start()
+    thread.join(seconds)
+    return not thread.is_alive(), box.get("result"), box.get("error")
+
+
+def probe_scheduler(address: str, timeout: float | None = None) -> None:
+    """Check that ``address`` answers as a Dask scheduler within ``timeout`` seconds (wall clock).
+
+    A fresh event loop in its own thread asks the one question every Dask server answers
+    (``identity``); the whole exchange is cancelled at the deadline, so an address that accepts
+    connections and never answers costs ``timeout`` seconds, never a thread or a hang. Raises
+    :class:`SchedulerUnreachableError` (silent, refused or garbage) with a plain sentence.
+    """
+    seconds = CONNECT_TIMEOUT if timeout is None else timeout
+
+    def ask() -> Any:
+        return asyncio.run(asyncio.wait_for(_identity(address), seconds))
+
+    finished, reply, error = _in_thread_with_deadline(ask, seconds + 2.0)
+    if not finished or error is not None:
+        raise SchedulerUnreachableError(unreachable_message(address))
+    if not isinstance(reply, dict) or reply.get("type") != "Scheduler":
+        raise SchedulerUnreachableError(_not_a_scheduler(address))
+
+
 @contextmanager
 def dask_client(address: str) -> Iterator[Any]:
     """A ``dask.distributed.Client`` connected to ``address``, closed afterwards.
 
-    Raises :class:`SchedulerUnreachableError` when the scheduler does not answer within
-    :data:`CONNECT_TIMEOUT` seconds.
+    Raises :class:`SchedulerUnreachableError` when the scheduler does not answer as one within
+    :data:`CONNECT_TIMEOUT` seconds (:func:`probe_scheduler` first; the client itself is then made
+    with the same deadline on the wall clock).
     """
+    probe_scheduler(address)
     from dask.distributed import Client  # imported only when a cluster is configured
 
-    try:
-        client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
-    except (OSError, TimeoutError):
-        raise SchedulerUnreachableError(unreachable_message(address)) from None
+    def make() -> Any:
+        return Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
+
+    finished, client, error = _in_thread_with_deadline(make, CONNECT_TIMEOUT + 5.0)
+    if not finished or error is not None or client is None:
+        raise SchedulerUnreachableError(unreachable_message(address))
     try:
         yield client
     finally:
-        client.close()
+        with contextlib.suppress(Exception):  # a scheduler gone silent must not turn closing into a hang
+            client.close(timeout=CONNECT_TIMEOUT)
 
 
 class _OnDaskWorker:
@@ -169,7 +274,7 @@ def _run_on_dask(
     with dask_client(address) as client:
         try:
             with parallel_config(backend="dask", client=client, scatter=[data]):
-                parallel = Parallel(return_as="generator_unordered", batch_size=1)
+                parallel = Parallel(return_as="generator_unordered", batch_size=1, timeout=TASK_TIMEOUT)
                 yield from parallel(delayed(task)(data, tuple(item)) for item in items)
-        except (OSError, TimeoutError, CancelledError):  # the scheduler went away mid-run
+        except (OSError, TimeoutError, CancelledError):  # the scheduler went away (or went silent) mid-run
             raise SchedulerUnreachableError(unreachable_message(address)) from None

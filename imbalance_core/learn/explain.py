@@ -246,3 +246,40 @@ def nearest_flips(
     done = {f.feature for f in out}
     out += [Flip(f, row[f].iloc[0], None, current_score, None, False) for f in features if f not in done]
     return tuple(out)
+
+
+#: How far beyond the development data's observed range a what-if value may go before it is flagged,
+#: in multiples of that range (a value twice as far out as the data spread is no longer "a patient").
+PLAUSIBLE_SPAN = 1.0
+
+
+def implausible_values(data: Any, row: pd.DataFrame, features: tuple[str, ...]) -> tuple[str, ...]:
+    """One sentence per edited numeric value the model cannot judge: not finite, or far outside the
+    development data's observed range (beyond :data:`PLAUSIBLE_SPAN` times that range on either side).
+
+    The model still scores such a value (a tree answers as for the largest value it saw, a linear
+    model extrapolates without bound), so the page says the score is not to be trusted rather than
+    showing it bare. Names are the data's own column names: show them through ``common.plain``.
+    """
+    out = []
+    for feature in features:
+        if feature not in getattr(data, "numeric_features", ()) or feature not in row:
+            continue
+        value = pd.to_numeric(row[feature], errors="coerce").astype(float).iloc[0]
+        if pd.isna(value):
+            continue  # missing: the imputer fills it, as for any patient
+        observed = pd.to_numeric(data.X[feature], errors="coerce").astype(float)
+        observed = observed[np.isfinite(observed)]
+        if not np.isfinite(value):
+            out.append(f"{feature}: the value is not a finite number; the score for it means nothing.")
+            continue
+        if observed.empty:
+            continue
+        low, high = float(observed.min()), float(observed.max())
+        span = (high - low if high > low else max(abs(high), 1.0)) * PLAUSIBLE_SPAN
+        if value < low - span or value > high + span:
+            out.append(
+                f"{feature}: {value:.4g} lies far outside the development data ({low:.4g} to "
+                f"{high:.4g}); the model never saw such a value, so its score here is not to be trusted."
+            )
+    return tuple(out)

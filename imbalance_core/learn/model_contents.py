@@ -169,3 +169,35 @@ def find_training_data(pipeline: Any, X: pd.DataFrame) -> StoredTraining:
         rows = max(rows, len(np.unique(np.concatenate(found_rows))))
         values = max(values, len(np.intersect1d(np.concatenate(stored_values), wanted_values)))
     return StoredTraining(rows=rows, values=values)
+
+
+def column_summaries(pipeline: Any) -> int:
+    """How many numeric columns' medians (or means) the pipeline's imputers keep.
+
+    Every model file holds them: missing values of new patients are filled with the training data's
+    median of each numeric column. A median is a summary, not a row, but with an odd number of patients
+    it is one patient's measurement; the model file's metadata says so (``column_medians``).
+    """
+    from sklearn.impute import SimpleImputer
+
+    count = 0
+    stack = [pipeline]
+    seen: set[int] = set()
+    while stack:
+        obj = stack.pop()
+        if id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, SimpleImputer):
+            if obj.strategy in ("median", "mean") and hasattr(obj, "statistics_"):
+                count += int(np.size(obj.statistics_))
+            continue
+        for name in ("steps", "transformers_"):
+            for entry in getattr(obj, name, None) or ():
+                if isinstance(entry, tuple) and len(entry) >= 2:
+                    stack.append(entry[1])
+        for name in ("estimator", "named_transformers_"):
+            inner = getattr(obj, name, None)
+            if inner is not None and not isinstance(inner, str):
+                stack.extend(inner.values() if isinstance(inner, dict) else [inner])
+    return count

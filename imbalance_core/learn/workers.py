@@ -43,6 +43,10 @@ if TYPE_CHECKING:
 
 #: Environment variable: how many trainings run at once (default: :func:`default_workers`).
 WORKERS_ENV = "IMBALANCE_LAB_TRAIN_WORKERS"
+#: Trainings whose folds run on a Dask cluster wait on the network, not on this machine's cores: they
+#: get their own worker processes (this many at once), so a slow or silent scheduler never holds up
+#: the queue of trainings that run here.
+REMOTE_WORKERS = 2
 #: Added to a worker's niceness: the server (page runs, slider commits) gets the CPU first.
 WORKER_NICENESS = 10
 BROKEN_MESSAGE = (
@@ -215,6 +219,8 @@ class TrainingPool:
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
         self._pending: dict[int, Future] = {}  # submission order = key order
+        self._remote_jobs: set[int] = set()  # pending jobs whose folds run on a Dask cluster
+        self._remote_executor: ProcessPoolExecutor | None = None  # their own workers (REMOTE_WORKERS)
         self._progress: dict[int, tuple[str, float]] = {}
         self._worker_pids: set[int] = set()  # every worker process started, as each reported itself
         self._cancelled = self._context.Array("q", _CANCEL_SLOTS)  # job ids; 0 = empty slot
@@ -223,9 +229,9 @@ class TrainingPool:
         threading.Thread(target=self._read_progress, name="training-progress", daemon=True).start()
         _run_before_thread_joins(self.stop_workers)
 
-    def _new_executor(self) -> ProcessPoolExecutor:
+    def _new_executor(self, max_workers: int | None = None) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
-            max_workers=self.max_workers,
+            max_workers=max_workers or self.max_workers,
             mp_context=self._context,
             initializer=_init_worker,
             initargs=(self._queue, self._cancelled),
@@ -243,25 +249,43 @@ class TrainingPool:
         """Queue one training; it starts when a worker is free, in submission order.
 
         scheduler: the Dask scheduler for its folds ("" = this machine; None = the worker's environment).
+        A training with a scheduler queues on its own workers (:data:`REMOTE_WORKERS`): it waits on the
+        network, and must never make trainings that run here wait behind it.
         """
+        remote = bool(scheduler)
         with self._lock:
             job_id = next(self._ids)
             with _no_main_module():  # a submit may start a worker process
+                executor = self._lane(remote)
                 try:
-                    future = self._executor.submit(_run_training, job_id, data, settings, scheduler)
+                    future = executor.submit(_run_training, job_id, data, settings, scheduler)
                 except BrokenProcessPool:
-                    self._executor = self._new_executor()
-                    future = self._executor.submit(_run_training, job_id, data, settings, scheduler)
-            executor = self._executor
+                    executor = self._lane(remote, replace=True)
+                    future = executor.submit(_run_training, job_id, data, settings, scheduler)
             self._pending[job_id] = future
+            if remote:
+                self._remote_jobs.add(job_id)
         future.add_done_callback(lambda _f, job_id=job_id: self._forget(job_id))
         return TrainingJob(job_id, future, executor)
+
+    def _lane(self, remote: bool, replace: bool = False) -> ProcessPoolExecutor:
+        """The executor for local or Dask trainings (created on first use, or anew); lock held."""
+        if not remote:
+            if replace:
+                self._executor = self._new_executor()
+            return self._executor
+        if self._remote_executor is None or replace:
+            self._remote_executor = self._new_executor(REMOTE_WORKERS)
+        return self._remote_executor
 
     def status(self, job: TrainingJob) -> JobStatus:
         """Where ``job`` stands: finished, running (with its latest progress) or waiting behind others."""
         with self._lock:
             report = self._progress.get(job.job_id)
-            ahead = sum(1 for other in self._pending if other < job.job_id)
+            remote = job.job_id in self._remote_jobs
+            ahead = sum(
+                1 for other in self._pending if other < job.job_id and (other in self._remote_jobs) == remote
+            )
         done = job.future.done()
         started = report is not None or done
         message, fraction = report if report is not None else ("", 0.0)
@@ -279,6 +303,8 @@ class TrainingPool:
             with self._lock:
                 if self._executor is job.executor:
                     self._executor = self._new_executor()
+                elif self._remote_executor is job.executor:
+                    self._remote_executor = self._new_executor(REMOTE_WORKERS)
             raise DataError(BROKEN_MESSAGE) from exc
 
     def cancel(self, job: TrainingJob) -> None:
@@ -295,6 +321,7 @@ class TrainingPool:
     def _forget(self, job_id: int) -> None:
         with self._lock:
             self._pending.pop(job_id, None)
+            self._remote_jobs.discard(job_id)
             self._progress.pop(job_id, None)
 
     def _read_progress(self) -> None:
@@ -325,6 +352,8 @@ class TrainingPool:
     def shutdown(self) -> None:
         """Stop the workers (tests); running jobs are cancelled."""
         self._executor.shutdown(wait=True, cancel_futures=True)
+        if self._remote_executor is not None:
+            self._remote_executor.shutdown(wait=True, cancel_futures=True)
 
 
 _POOL: TrainingPool | None = None

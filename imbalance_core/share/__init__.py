@@ -5,7 +5,9 @@ data) from a trained result at the one current threshold (:mod:`.report_calibrat
 section, :mod:`.report_threshold` the threshold interval and rule-out / rule-in text);
 :mod:`.report_pdf` and :mod:`.report_html` only lay it out (static figures in
 :mod:`.report_figures`); :mod:`.model_file` writes and reads the skops model file (no pickle; the
-sampler and its patient rows left out; files of the older flat layout migrated on load);
+sampler and its patient rows left out; files of the older flat layout migrated on load), with
+:mod:`.model_checks` refusing an uploaded file whose arrays are too large or whose trees, neighbour
+indexes or support vectors are inconsistent (what skops' type list cannot judge);
 :mod:`.predict` scores a CSV of new patients with a saved model at its saved threshold;
 :mod:`.report_decision` adds the subgroup, importance and sample-size sections and :mod:`.checklist`
 the TRIPOD+AI / STARD 2015 appendix; :mod:`.validate` judges a saved model on a new site's file
@@ -16,6 +18,7 @@ the TRIPOD+AI / STARD 2015 appendix; :mod:`.validate` judges a saved model on a 
 __all__ = [
     "checklist",
     "map_export",
+    "model_checks",
     "model_file",
     "predict",
     "report",

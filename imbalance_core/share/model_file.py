@@ -39,6 +39,7 @@ from sklearn.pipeline import Pipeline
 from imbalance_core.errors import DataError
 from imbalance_core.intake.zip_safety import MODEL_LIMITS, check_zip
 from imbalance_core.learn import recalibration
+from imbalance_core.share.model_checks import check_array_sizes, check_structures
 
 #: Marker stored in every file so a skops file of some other program is recognised as foreign.
 FORMAT = "imbalance-lab-model"
@@ -88,6 +89,8 @@ class ModelMetadata:
     zero_missing: numeric features whose exact zeros were read as "not measured" in training
         (``TaskSpec.zero_missing``); :mod:`imbalance_core.share.predict` turns them into missing values in new
         data too. Files written before this field existed load with ``()``.
+    column_medians: numeric columns whose training median the file keeps (to fill missing values);
+        every model has them, see :func:`medians_note`. 0 in files written before this field existed.
     """
 
     feature_names: tuple[str, ...]
@@ -115,6 +118,7 @@ class ModelMetadata:
     positive_values: tuple[str, ...] = ()
     parent_id: str = ""
     updating: str = ""
+    column_medians: int = 0
     format: str = FORMAT
     format_version: int = FORMAT_VERSION
 
@@ -154,6 +158,7 @@ class ModelMetadata:
                 positive_values=tuple(str(x) for x in d.get("positive_values", ())),
                 parent_id=str(d.get("parent_id", "")),
                 updating=str(d.get("updating", "")),
+                column_medians=int(d.get("column_medians", 0)),
                 format=str(d["format"]),
                 format_version=int(d["format_version"]),
             )
@@ -394,6 +399,8 @@ def build_saved_model(
     numeric = set(data.numeric_features)
     zero_counts = getattr(data, "zero_missing_counts", None) or {}
     inside = training_data_inside(stripped, data.X[features])
+    from imbalance_core.learn.model_contents import column_summaries
+
     meta = ModelMetadata(
         feature_names=tuple(features),
         feature_types={c: ("numeric" if c in numeric else "categorical") for c in features},
@@ -414,6 +421,7 @@ def build_saved_model(
         training_rows=inside.rows,
         training_values=inside.values,
         **_validation_fields(result, data, features, numeric, t),
+        column_medians=column_summaries(stripped),
     )
     return SavedModel(model, meta)
 
@@ -553,6 +561,7 @@ def loads(raw: bytes) -> SavedModel:
             "The model file was refused: it contains types an Imbalance Lab model never holds "
             f"({', '.join(unexpected[:5])}). It may have been altered; do not use it."
         )
+    check_array_sizes(raw)  # from the arrays' headers, before skops allocates them
     try:
         payload = sio.loads(raw, trusted=found)
     except Exception:  # a damaged archive or schema
@@ -563,6 +572,7 @@ def loads(raw: bytes) -> SavedModel:
     model = payload["model"]
     if not hasattr(model, "predict_proba"):
         raise DataError(_NOT_OURS)
+    check_structures(model)  # trees, neighbour indexes, support vectors: before any prediction
     return SavedModel(model, meta)
 
 
@@ -595,6 +605,17 @@ def _inside_text(meta: ModelMetadata) -> str:
     )
 
 
+def medians_note(meta: ModelMetadata) -> str:
+    """The sentence every model file needs: it keeps each numeric column's training median ("" if none)."""
+    if meta.column_medians <= 0:
+        return ""
+    return (
+        f"The file also keeps the training data's median of each of its {meta.column_medians} numeric "
+        "columns (used to fill missing values in new patients): summaries of real patients' "
+        "measurements, each of which can be one patient's value."
+    )
+
+
 def describe(meta: ModelMetadata) -> ModelSummary:
     """A person-readable summary of a model's metadata."""
     rows = [
@@ -608,6 +629,7 @@ def describe(meta: ModelMetadata) -> ModelSummary:
         ("Features", f"{len(meta.feature_names)}: " + ", ".join(meta.feature_names)),
         ("Zeros read as 'not measured'", ", ".join(meta.zero_missing) or "none"),
         ("Training data inside the file", _inside_text(meta)),
+        ("Column medians inside the file", medians_note(meta) or "none recorded (older file)"),
         ("Created (UTC)", meta.created),
         ("Export id", meta.export_id),
         ("Versions", ", ".join(f"{k} {v}" for k, v in meta.versions.items())),

@@ -62,7 +62,7 @@ def test_bad_recalibration_and_too_few_resamples_exit_2(capsys):
         main(["evaluate", PIMA, *TASK, "--recalibrate", "magic"])
     assert exc.value.code == 2
     assert main(["evaluate", PIMA, *TASK, "--calibration-boot", "5"]) == 2
-    assert "at least 20" in capsys.readouterr().err
+    assert "from 20 to 20,000" in capsys.readouterr().err
 
 
 def test_equivalent_command_carries_recalibrate():

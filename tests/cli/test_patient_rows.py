@@ -57,3 +57,18 @@ def test_knn_report_model_out_prints_the_notice(tmp_path, capsys):
 def test_logreg_needs_no_flag(tmp_path):
     args, out = _evaluate(tmp_path, "logreg")
     assert main(args) == 0 and out.exists()
+
+
+def test_a_forest_found_to_keep_training_values_needs_the_flag(tmp_path, capsys):
+    """Random forests are declared to keep split midpoints, but on HCV a fitted forest holds real
+    values (a midpoint of one bootstrap sample that is another patient's measurement): the file is
+    marked so, and the CLI wrote it without asking (issue 31, item 7)."""
+    args, out = _evaluate(tmp_path, "random_forest")
+    assert main(args) == 2 and not out.exists()
+    err = capsys.readouterr().err
+    assert "individual training values" in err and "--allow-patient-rows" in err and "Traceback" not in err
+    assert err.count("\n") == 1
+    assert main([*args, "--allow-patient-rows"]) == 0
+    meta = model_file.load_model(str(out)).metadata
+    assert meta.training_data == "values" and meta.training_values > 0
+    assert f"{meta.training_values:,} individual training values" in capsys.readouterr().err

@@ -38,7 +38,12 @@ def _same_results(a, b) -> None:
 @pytest.fixture(scope="module")
 def threads_cluster():
     with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        n_workers=2,
+        threads_per_worker=1,
+        processes=False,
+        dashboard_address=None,
+        protocol="tcp://",  # only tcp:// addresses are accepted (inproc:// exists in one process only)
+        host="127.0.0.1",
     ) as cluster:
         yield cluster
 
@@ -172,7 +177,12 @@ def test_a_scheduler_lost_mid_grid_is_the_plain_message() -> None:
     import threading
 
     cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        n_workers=2,
+        threads_per_worker=1,
+        processes=False,
+        dashboard_address=None,
+        protocol="tcp://",
+        host="127.0.0.1",
     )
     closing: list[threading.Thread] = []
 

@@ -130,7 +130,7 @@ def _commonmark_unescape(text: str) -> str:
 )  # fmt: skip
 def test_plain_displays_the_text_as_written(text):
     escaped = plain(text)
-    assert _commonmark_unescape(escaped) == text
+    assert _commonmark_unescape(escaped).replace("\u2060", "") == text  # word joiners break autolinks
     assert not UNESCAPED.search(escaped)
     for construct in ("**", "__", "~~", "`", "<", "$", "&", "["):
         assert not re.search(r"(?<!\\)(?:\\\\)*" + re.escape(construct), escaped), construct
