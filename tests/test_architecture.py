@@ -31,12 +31,14 @@ def _lint(tree: Path) -> subprocess.CompletedProcess[str]:
 
 
 def _copy_tree(tmp_path: Path) -> Path:
-    """A copy of the code import-linter reads: the core, the pages and pyproject.toml."""
+    """A copy of the code import-linter reads: the core, the pages, the server launcher's package and
+    pyproject.toml."""
     tree = tmp_path / "tree"
     tree.mkdir()
     ignore = shutil.ignore_patterns("__pycache__")
     shutil.copytree(ROOT / "imbalance_core", tree / "imbalance_core", ignore=ignore)
     shutil.copytree(ROOT / "pages", tree / "pages", ignore=ignore)
+    shutil.copytree(ROOT / "serving", tree / "serving", ignore=ignore)
     shutil.copy(ROOT / "pyproject.toml", tree / "pyproject.toml")
     return tree
 
