@@ -9,6 +9,7 @@ Value checks live in :mod:`imbalance_core.cli.arguments` (argparse types naming 
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Mapping
 
 from imbalance_core.cli import arguments
@@ -67,7 +68,8 @@ def add_data_args(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="VALUE",
         help="label value counted as positive; repeat or separate by commas for several; a value ending "
-        "in * is a prefix ('E1*': every code starting with E1) (default: the rarest class)",
+        "in * is a prefix ('E1*': every code starting with E1) (default: the disease — a value that reads "
+        "as healthy, such as NORMAL, no or 0, is never the positive; else the rarest class)",
     )
     parser.add_argument(
         "--ignore",
@@ -441,7 +443,11 @@ def load_prepared(args: argparse.Namespace) -> PreparedData:
     from imbalance_core.cli.images import image_source_table  # images imports compare, which imports us
 
     table = image_source_table(args.file, getattr(args, "extractor", None)) or read_table(args.file)
-    return prepare(table, spec_from_args(args, table))
+    data = prepare(table, spec_from_args(args, table))
+    if not args.positive and not args.multiclass:  # say which class was taken as the disease, and why
+        for notice in (n for n in data.notices if "positive class" in n):
+            print(f"note: {notice} Give --positive to choose another.", file=sys.stderr)
+    return data
 
 
 def _custom_weights(text: str) -> tuple[float, ...]:
