@@ -1,7 +1,8 @@
-"""``images-features`` and ``images-study``: image zips (or the bundled PneumoniaMNIST) on the command line.
+"""``images-features``, ``images-study``, ``images-audit``: image zips (or the bundled PneumoniaMNIST).
 
     python -m imbalance_core images-features ZIP --extractor KEY --out features.csv
     python -m imbalance_core images-study ZIP [--extractor KEY] [--techniques K1,...] [--cv K] [--json]
+    python -m imbalance_core images-audit ZIP [--extractor KEY] [--no-border] [--json]
 
 ``ZIP`` is a zip of class folders (optionally ``train/`` + ``test/`` inside) or the word
 ``pneumoniamnist`` for the bundled demo. ``images-features`` writes one row per image: ``class``,
@@ -135,6 +136,19 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="instead of the table: rank these extractors by the baseline model's CV ROC AUC",
     )
     q.set_defaults(func=run_study)
+    a = sub.add_parser(
+        "images-audit",
+        help="shortcut and leakage audit of an image zip: duplicates, image properties, border only",
+        description="Before any result: exact and near-duplicate images within and across train/ and test/, "
+        "how well image size, aspect ratio, bit depth, file format and mean intensity alone predict the "
+        "class, and whether the image border alone (centre painted over) predicts it as well as the whole "
+        "image. Each finding comes with what to do.",
+    )
+    _add_source(a)
+    a.add_argument("--no-border", action="store_true", help="skip the border-only check (the slowest)")
+    a.add_argument("--seed", type=int, default=0, help="random seed of the cross-validation")
+    a.add_argument("--json", action="store_true", help="print the audit as JSON")
+    a.set_defaults(func=run_audit)
 
 
 def run_features(args: argparse.Namespace) -> int:
@@ -168,4 +182,23 @@ def run_study(args: argparse.Namespace) -> int:
         progress=lambda message, fraction: print(f"{message}", file=sys.stderr),
     )
     print(json.dumps(study_json(result), allow_nan=True) if args.json else format_study(result))
+    return 0
+
+
+def run_audit(args: argparse.Namespace) -> int:
+    """Print the audit's findings (or JSON)."""
+    from imbalance_core.images.audit import audit_images, format_audit
+
+    raw = None
+    if args.zip.lower() != BUNDLED_WORD:
+        if not args.zip.lower().endswith(".zip"):
+            raise DataError(
+                f"images-audit reads a zip of class folders or '{BUNDLED_WORD}'; give a .zip file."
+            )
+        raw = read_image_bytes(args.zip)
+        images = read_image_zip(raw, positive=args.positive, source=Path(args.zip).name)
+    else:
+        images = load_pneumoniamnist()
+    result = audit_images(images, raw, args.extractor, int(args.seed), border=not args.no_border)
+    print(json.dumps(result.as_dict(), allow_nan=True) if args.json else format_audit(result))
     return 0
