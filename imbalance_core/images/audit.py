@@ -355,7 +355,7 @@ def border_check(
 # --------------------------------------------------------------------------- findings
 
 
-def _findings(dup: Duplicates, props: PropertyCheck | None, border: BorderCheck | None) -> list[Finding]:
+def findings_for(dup: Duplicates, props: PropertyCheck | None, border: BorderCheck | None) -> list[Finding]:
     out = []
     if dup.across:
         out.append(
@@ -454,7 +454,7 @@ def audit_images(
         duplicates=dup,
         properties=props,
         border=edge,
-        findings=tuple(_findings(dup, props, edge)),
+        findings=tuple(findings_for(dup, props, edge)),
         seconds=time.perf_counter() - started,
     )
 

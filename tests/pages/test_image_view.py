@@ -93,3 +93,19 @@ def test_bundled_chest_xrays_button_loads_pneumoniamnist_features() -> None:
     assert len(data.numeric_features) <= 784
     assert any("bundled chest X-rays are in use" in c.value for c in at.caption)
     assert any("Bundled PneumoniaMNIST" in i.value for i in at.info)
+
+
+def test_data_page_shows_the_audit_with_what_to_do() -> None:
+    from tests.images.test_audit import _marker_set
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.run()
+    at.selectbox(key=image_view.W_EXTRACTOR).set_value("pixels").run()
+    at.file_uploader(key=W_UPLOAD).set_value(("marker.zip", _marker_set(True), "application/zip")).run()
+    assert not at.exception, at.exception
+    assert any("Shortcut and leakage audit" in s.value for s in at.subheader)
+    assert any("No identical or nearly identical images" in s.value for s in at.success)
+    at.button(key="images_audit_border").click().run()
+    assert not at.exception, at.exception
+    assert any("may read markers" in w.value for w in at.warning)
+    assert any(c.value.startswith("What to do:") for c in at.caption)
