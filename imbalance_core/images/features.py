@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from imbalance_core.images.augment import attach_source
 from imbalance_core.images.extractors import Progress, features_for, get_extractor
 from imbalance_core.images.intake import ImageSet
 from imbalance_core.intake.read import LoadedTable
@@ -37,6 +38,7 @@ def prepare_images(image_set: ImageSet, extractor: str, progress: Progress | Non
     feats = features_for(image_set.images, image_set.sha256, extractor, progress)
     columns = feature_names(extractor, feats.shape[1])
     X = pd.DataFrame(np.asarray(feats, dtype=np.float64), columns=list(columns))
+    attach_source(X, image_set.images, feats, extractor)  # the ``augment`` sampler finds the images here
     return PreparedData(
         X=X,
         y=np.asarray(image_set.y, dtype=np.int64),
@@ -64,6 +66,7 @@ def feature_table(image_set: ImageSet, extractor: str, progress: Progress | None
     frame = data.X.copy()
     frame.insert(0, LABEL, [image_set.class_names[c] for c in image_set.y])
     frame.insert(1, FILE, list(image_set.names))
+    frame.attrs.update(data.X.attrs)  # the image source travels with the table into PreparedData.X
     return frame
 
 
