@@ -6,7 +6,10 @@ study table's run time on the bundled PneumoniaMNIST.
 * memory: a fresh subprocess per extractor builds a zip of ``--images`` (5,000) grey PNGs of
   ``--side`` pixels in memory, reads it with ``read_image_zip`` and extracts features; it prints its peak
   resident memory (ru_maxrss) — zip bytes, decoded images and features together;
-* study: ``study_table`` on PneumoniaMNIST (4,406 training / 624 test images), 5-fold CV, wall time.
+* study: ``study_table`` on PneumoniaMNIST (4,406 training / 624 test images), 5-fold CV, wall time; its
+  augmentation row runs through the ``augment`` registry sampler (the Train page's and Compare's path);
+* audit: :func:`imbalance_core.images.audit.audit_images` on the first ``--audit-images`` (5,000)
+  PneumoniaMNIST images (duplicates, properties, border-only check with ``--audit-extractor``), wall time.
 
 Run: ``.venv/bin/python bench/images.py [--speed-images 64] [--images 5000] [--side 224]
 [--memory-extractors hog,pixels] [--study hog] [--skip-study]``. Prints one line per figure.
@@ -78,6 +81,30 @@ def memory(keys: list[str], n: int, side: int) -> None:
         print(out.stdout.strip() or f"memory {key}: failed: {out.stderr.strip()[-300:]}")
 
 
+def audit(n: int, key: str) -> None:
+    """Wall time of the whole audit on ``n`` PneumoniaMNIST images, and what it found."""
+    import dataclasses
+
+    from imbalance_core.images.audit import audit_images, format_audit
+    from imbalance_core.images.intake import content_hash
+
+    full = load_pneumoniamnist()
+    keep = slice(0, min(n, full.n_images))
+    images, y, is_test = full.images[keep], full.y[keep], full.is_test[keep]
+    part = dataclasses.replace(
+        full,
+        images=images,
+        y=y,
+        is_test=is_test,
+        names=full.names[keep],
+        sha256=content_hash(images, y, is_test),
+    )
+    t0 = time.perf_counter()
+    result = audit_images(part, None, key)
+    print(f"audit: {time.perf_counter() - t0:.1f} s wall for {part.n_images} images (border check: {key})")
+    print(format_audit(result))
+
+
 def study(key: str) -> None:
     """The study table on the bundled PneumoniaMNIST, with its wall time."""
     t0 = time.perf_counter()
@@ -95,14 +122,22 @@ def main() -> None:
     p.add_argument("--memory-extractors", default="pixels,hog,efficientnet_lite0")
     p.add_argument("--study", default="hog")
     p.add_argument("--skip-study", action="store_true")
+    p.add_argument("--audit-images", type=int, default=5000)
+    p.add_argument("--audit-extractor", default="hog")
+    p.add_argument("--skip-speed", action="store_true")
+    p.add_argument("--skip-memory", action="store_true")
     p.add_argument("--child", help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.child:
         _memory_child(args.child, args.images, args.side)
         return
     print(f"cores: {os.cpu_count()}; load average {os.getloadavg()[0]:.1f}")
-    speed(args.speed_images, 224)
-    memory([k for k in args.memory_extractors.split(",") if k], args.images, args.side)
+    if not args.skip_speed:
+        speed(args.speed_images, 224)
+    if not args.skip_memory:
+        memory([k for k in args.memory_extractors.split(",") if k], args.images, args.side)
+    if args.audit_images:
+        audit(args.audit_images, args.audit_extractor)
     if not args.skip_study:
         study(args.study)
 

@@ -171,6 +171,20 @@ def example_grid() -> None:
     audit_panel(images, extractor)
 
 
+def current_audit() -> AuditResult | None:
+    """The audit of the image data in use (with the border check when it was run), or None."""
+    stored = st.session_state.get(K_AUDIT)
+    current = current_images()
+    if not stored or current is None or stored[0] != st.session_state.get(common.K_SOURCE):
+        return None
+    result: AuditResult = stored[1]
+    kept = st.session_state.get(K_BORDER)
+    if kept and kept[0] == (current[0].sha256, current[1]):
+        findings = findings_for(result.duplicates, result.properties, kept[1])
+        result = replace(result, border=kept[1], findings=tuple(findings))
+    return result
+
+
 def audit_panel(images: ImageSet, extractor: str) -> None:
     """The shortcut and leakage audit's findings (duplicates, image properties; the border-only check on
     request), each with what to do."""

@@ -20,7 +20,7 @@ from streamlit.errors import StreamlitAPIException
 from imbalance_core.errors import DataError
 from imbalance_core.evaluation import thresholds
 from imbalance_core.share import model_file, predict, report, report_html
-from pages import calibration_view, common, decision_view
+from pages import calibration_view, common, decision_view, image_view
 
 TRAIN_PAGE = "pages/train.py"
 K_EXPORTS = "report_exports"  # {"key": inputs key, "pdf": bytes, ...} of the last prepared downloads
@@ -306,6 +306,7 @@ def main() -> None:
         resampling_effect=calibration_view.cached_effect(result),  # "did resampling help?", if computed
         decision=decision_view.report_request(result),  # subgroups and importance chosen on Threshold
         rule=_committed_rule(),
+        audit=image_view.current_audit(),  # image data: the shortcut and leakage audit's findings
     )
     key = (
         repr(

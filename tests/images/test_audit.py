@@ -176,3 +176,18 @@ def test_cli_images_audit_bad_input_is_one_sentence(argv: list[str], tmp_path: P
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err and err.count("\n") == 1
+
+
+def test_report_carries_the_audit_findings_with_what_to_do() -> None:
+    from imbalance_core.learn.training import train
+    from imbalance_core.share.report import ReportInputs, build_report_content
+
+    image_set = read_image_zip(_marker_set(marker=True))
+    audit = audit_images(image_set, extractor="pixels")
+    data = prepare_images(image_set, "pixels")
+    result = train(data, TrainSettings(cv=3), scheduler="")
+    content = build_report_content(ReportInputs(data=data, result=result, threshold=0.5, audit=audit))
+    table = content.table("Image audit: duplicates and shortcuts")
+    assert [r[0] for r in table.rows] == [f.check for f in audit.findings]
+    border = next(r for r in table.rows if r[0] == "border")
+    assert "markers" in border[1] and border[2] != "—"
