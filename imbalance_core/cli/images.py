@@ -3,6 +3,7 @@
     python -m imbalance_core images-features ZIP --extractor KEY --out features.csv
     python -m imbalance_core images-study ZIP [--extractor KEY] [--techniques K1,...] [--cv K] [--json]
     python -m imbalance_core images-audit ZIP [--extractor KEY] [--no-border] [--json]
+    python -m imbalance_core images-quantize OUT.onnx [--calibration N]
 
 ``ZIP`` is a zip of class folders (optionally ``train/`` + ``test/`` inside) or the word
 ``pneumoniamnist`` for the bundled demo. ``images-features`` writes one row per image: ``class``,
@@ -149,6 +150,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--seed", type=int, default=0, help="random seed of the cross-validation")
     a.add_argument("--json", action="store_true", help="print the audit as JSON")
     a.set_defaults(func=run_audit)
+    z = sub.add_parser(
+        "images-quantize",
+        help="build the int8 EfficientNet-Lite0 from the bundled model (a reproducible step; needs onnx)",
+        description="onnxruntime static quantisation of the bundled CNN, calibrated on bundled "
+        "PneumoniaMNIST training images; bench/images.py --int8 compares it with float32.",
+    )
+    z.add_argument("out", metavar="OUT", help="the .onnx file to write")
+    z.add_argument("--calibration", type=int, default=64, help="calibration images (default 64)")
+    z.add_argument("--seed", type=int, default=0, help="which calibration images")
+    z.set_defaults(func=run_quantize)
 
 
 def run_features(args: argparse.Namespace) -> int:
@@ -201,4 +212,20 @@ def run_audit(args: argparse.Namespace) -> int:
         images = load_pneumoniamnist()
     result = audit_images(images, raw, args.extractor, int(args.seed), border=not args.no_border)
     print(json.dumps(result.as_dict(), allow_nan=True) if args.json else format_audit(result))
+    return 0
+
+
+def run_quantize(args: argparse.Namespace) -> int:
+    """Write the int8 model."""
+    try:
+        from imbalance_core.images.quantize import quantize_cnn
+
+        path = quantize_cnn(Path(args.out), int(args.calibration), int(args.seed))
+    except ImportError:
+        raise DataError(
+            "images-quantize needs the onnx package (pip install -r requirements-dev.txt)."
+        ) from None
+    except OSError:
+        raise DataError("The int8 model could not be written there; check the path.") from None
+    print(f"int8 model written to {path} ({path.stat().st_size / 2**20:.1f} MB)")
     return 0
