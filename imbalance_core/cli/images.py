@@ -38,6 +38,7 @@ from imbalance_core.images.study import (
     study_table,
 )
 from imbalance_core.intake.read import LoadedTable
+from imbalance_core.intake.task import PreparedData
 from imbalance_core.learn.classifiers import CLASSIFIERS
 
 #: The word that names the bundled image demo instead of a zip file.
@@ -229,3 +230,14 @@ def run_quantize(args: argparse.Namespace) -> int:
         raise DataError("The int8 model could not be written there; check the path.") from None
     print(f"int8 model written to {path} ({path.stat().st_size / 2**20:.1f} MB)")
     return 0
+
+
+def duplicate_grouped(source: str, data: PreparedData) -> PreparedData:
+    """``data`` of an image zip with its duplicate groups (``--group-by 'duplicate image group'``): every
+    group of identical or nearly identical images stays in one CV fold and on one side of a drawn hold-out."""
+    from imbalance_core.images.audit import find_duplicates, with_duplicate_groups
+
+    text = str(source)
+    if not (text.lower().endswith(".zip") or text.lower() == BUNDLED_WORD):
+        raise DataError("Duplicate image groups exist for image zips only; choose another --group-by.")
+    return with_duplicate_groups(data, find_duplicates(load_images(text)))

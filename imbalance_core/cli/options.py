@@ -23,6 +23,7 @@ from imbalance_core.evaluation.thresholds import (
     parse_pick,
     run_pick,
 )
+from imbalance_core.images.audit import DUPLICATE_GROUPS
 from imbalance_core.images.extractors import DEFAULT_EXTRACTOR, EXTRACTORS
 from imbalance_core.intake.read import LoadedTable, read_table
 from imbalance_core.intake.task import PreparedData, TaskSpec, label_classes, prepare
@@ -444,6 +445,10 @@ def load_prepared(args: argparse.Namespace) -> PreparedData:
 
     table = image_source_table(args.file, getattr(args, "extractor", None)) or read_table(args.file)
     data = prepare(table, spec_from_args(args, table))
+    if str(getattr(args, "group_by", "") or "") == DUPLICATE_GROUPS:  # image zips: duplicates kept together
+        from imbalance_core.cli.images import duplicate_grouped
+
+        data = duplicate_grouped(args.file, data)
     if not args.positive and not args.multiclass:  # say which class was taken as the disease, and why
         for notice in (n for n in data.notices if "positive class" in n):
             print(f"note: {notice} Give --positive to choose another.", file=sys.stderr)

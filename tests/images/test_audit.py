@@ -191,3 +191,19 @@ def test_report_carries_the_audit_findings_with_what_to_do() -> None:
     assert [r[0] for r in table.rows] == [f.check for f in audit.findings]
     border = next(r for r in table.rows if r[0] == "border")
     assert "markers" in border[1] and border[2] != "—"
+
+
+def test_cli_evaluate_keeps_duplicate_groups_together(tmp_path: Path, capsys) -> None:
+    rng = np.random.default_rng(6)
+    files = {f"{c}/{i}.png": _smooth(rng) for c in ("NORMAL", "PNEUMONIA") for i in range(24)}
+    for i in range(4):
+        files[f"PNEUMONIA/dup{i}.png"] = files[f"PNEUMONIA/{i}.png"]
+    path = tmp_path / "dups.zip"
+    path.write_bytes(_zip(files))
+    argv = ["evaluate", str(path), "--label", "class", "--sampler", "none", "--classifier", "logreg"]
+    argv += ["--extractor", "pixels", "--cv", "3", "--group-by", DUPLICATE_GROUPS, "--json"]
+    capsys.readouterr()
+    assert main(argv) == 0, capsys.readouterr().err
+    payload = json.loads(capsys.readouterr().out)
+    t = payload["test"]
+    assert sum(payload["train_counts"].values()) + t["tp"] + t["fn"] + t["fp"] + t["tn"] == 52
