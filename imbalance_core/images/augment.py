@@ -149,6 +149,10 @@ class ImageSource:
         self.key = hashlib.sha256(self.features.tobytes() + extractor.encode()).hexdigest()
         self._index: dict[int, dict[bytes, int]] = {}
 
+    def __deepcopy__(self, memo: dict) -> ImageSource:
+        """Shared, never copied: pandas deep-copies ``attrs`` whenever a frame is sliced."""
+        return self
+
     def __getstate__(self) -> dict:
         ship = self.images.nbytes <= SHIP_BYTES
         return {
