@@ -109,3 +109,30 @@ def test_data_page_shows_the_audit_with_what_to_do() -> None:
     assert not at.exception, at.exception
     assert any("may read markers" in w.value for w in at.warning)
     assert any(c.value.startswith("What to do:") for c in at.caption)
+
+
+def test_predict_page_judges_a_labelled_image_zip() -> None:
+    from pages.predict import K_PATIENTS
+
+    images = read_image_zip(shapes_zip(16, 64, side=16))
+    table = image_table(images, "pixels", "shapes.zip")
+    spec = TaskSpec(label="class", positive=("DISC",))
+    data = prepare(table, spec)
+    result = training.train(data, training.TrainSettings(classifier="logreg", cv=3))
+    at = AppTest.from_file(str(ROOT / "pages" / "predict.py"), default_timeout=120)
+    for key, value in (
+        (common.K_TABLE, table),
+        (common.K_SPEC, spec),
+        (common.K_SOURCE, "upload:p"),
+        (common.K_PREPARED, data),
+        (common.K_TRAIN_RESULT, result),
+        (common.K_TRAIN_SETTINGS, result.settings),
+        (common.K_THRESHOLD, 0.5),
+        (K_PATIENTS, ("new.zip", shapes_zip(5, 10, side=16, seed=3))),
+    ):
+        at.session_state[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    frame = at.dataframe[-1].value
+    assert list(frame.columns) == ["file", "class", "score", "decision"]
+    assert any("judged like a hold-out" in t.value and "sensitivity" in t.value for t in at.text)
