@@ -25,6 +25,7 @@ from imbalance_core.cli import arguments
 from imbalance_core.cli.compare import parse_keys
 from imbalance_core.cli.output import write_bytes
 from imbalance_core.errors import DataError
+from imbalance_core.images.augment import CHEST_XRAY, AugmentSettings
 from imbalance_core.images.bundled import load_pneumoniamnist
 from imbalance_core.images.extractors import DEFAULT_EXTRACTOR, EXTRACTORS
 from imbalance_core.images.features import feature_table, image_table
@@ -60,7 +61,9 @@ def load_images(source: str, positive: str | None = None) -> ImageSet:
     return read_image_zip(read_image_bytes(source), positive=positive, source=Path(source).name)
 
 
-def image_source_table(source: str, extractor: str | None = None) -> LoadedTable | None:
+def image_source_table(
+    source: str, extractor: str | None = None, augment: AugmentSettings = CHEST_XRAY
+) -> LoadedTable | None:
     """The feature table (``extractor``, else the default) of an image zip or the bundled demo; None for
     other files (DataError if an extractor was asked for a table: it would be silently ignored).
 
@@ -75,7 +78,38 @@ def image_source_table(source: str, extractor: str | None = None) -> LoadedTable
                 f"--extractor applies to image zips and '{BUNDLED_WORD}' only; leave it out for a table."
             )
         return None
-    return image_table(load_images(text), extractor or DEFAULT_EXTRACTOR, Path(text).name, _progress)
+    return image_table(load_images(text), extractor or DEFAULT_EXTRACTOR, Path(text).name, _progress, augment)
+
+
+def add_augment_args(parser: argparse.ArgumentParser) -> None:
+    """How ``--sampler augment`` changes copies of rare-class training images (image zips only)."""
+    g = parser.add_argument_group("augmentation (--sampler augment; image zips)")
+    for flag, default, top, what in (
+        ("--augment-rotation", CHEST_XRAY.max_rotation, 45.0, "largest rotation either way, degrees"),
+        ("--augment-shift", CHEST_XRAY.max_shift, 0.5, "largest shift either way, share of the side"),
+        ("--augment-brightness", CHEST_XRAY.brightness, 0.5, "largest brightness change, share of 255"),
+        ("--augment-contrast", CHEST_XRAY.contrast, 0.5, "largest contrast change, share"),
+    ):
+        g.add_argument(
+            flag, type=arguments.number(flag, 0.0, top, str(default)), default=default, metavar="X",
+            help=f"{what} (default {default:g})",
+        )  # fmt: skip
+    g.add_argument(
+        "--augment-flip",
+        action="store_true",
+        help="allow horizontal flips (off by default: a flipped chest X-ray puts the heart on the right)",
+    )
+
+
+def augment_from_args(args: argparse.Namespace) -> AugmentSettings:
+    """The augmentation settings of :func:`add_augment_args` (defaults where a command lacks them)."""
+    return AugmentSettings(
+        max_rotation=float(getattr(args, "augment_rotation", CHEST_XRAY.max_rotation)),
+        max_shift=float(getattr(args, "augment_shift", CHEST_XRAY.max_shift)),
+        flip=bool(getattr(args, "augment_flip", False)),
+        brightness=float(getattr(args, "augment_brightness", CHEST_XRAY.brightness)),
+        contrast=float(getattr(args, "augment_contrast", CHEST_XRAY.contrast)),
+    )
 
 
 def _progress(done: int, total: int, rate: float, left: float) -> None:

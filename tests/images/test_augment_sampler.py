@@ -105,3 +105,16 @@ def test_saved_model_records_augmentation_and_predicts_without_images(tmp_path: 
     new = tmp_path / "new.zip"
     new.write_bytes(shapes_zip(3, 3, side=16, seed=4))
     assert main(["predict", str(model), str(new), "--out", str(tmp_path / "p.csv")]) == 0
+
+
+def test_cli_augment_settings_reach_the_sampler(tmp_path: Path, capsys) -> None:
+    zip_path = tmp_path / "train.zip"
+    zip_path.write_bytes(shapes_zip(12, 48, side=16))
+    argv = ["evaluate", str(zip_path), "--label", "class", "--sampler", "augment", "--classifier", "logreg"]
+    argv += ["--cv", "2", "--extractor", "pixels", "--augment-rotation", "0", "--augment-flip", "--json"]
+    capsys.readouterr()
+    assert main(argv) == 0, capsys.readouterr().err
+    notices = json.loads(capsys.readouterr().out)["notices"]
+    assert any("rotation up to ±0°" in n and "horizontal flips" in n for n in notices)
+    assert main([*argv[:-1], "--augment-shift", "0.9"]) == 2
+    assert "--augment-shift" in capsys.readouterr().err
