@@ -7,7 +7,9 @@ onnxruntime's static quantisation (QDQ format, int8 weights per channel, uint8 a
 same command gives the same file. It needs the ``onnx`` package (a development tool, pinned in
 requirements-dev.txt); the app does not. The int8 model is not an extractor of the app yet: it is
 enabled only if its hold-out ROC AUC on PneumoniaMNIST stays within 0.01 of float32 and it is faster on
-this machine — ``bench/images.py --int8`` measures both in one run.
+this machine — ``bench/images.py --int8`` measures both in one run. Measured here (2 cores, load about
+2): float32 66.6 vs int8 44.2 images/s at 224 x 224, hold-out ROC AUC 0.9406 vs 0.9369 (600 training /
+624 test images) — within 0.01 but slower (QDQ int8 without fast integer kernels), so not enabled.
 """
 
 from __future__ import annotations
