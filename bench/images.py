@@ -6,7 +6,10 @@ study table's run time on the bundled PneumoniaMNIST.
 * memory: a fresh subprocess per extractor builds a zip of ``--images`` (5,000) grey PNGs of
   ``--side`` pixels in memory, reads it with ``read_image_zip`` and extracts features; it prints its peak
   resident memory (ru_maxrss) — zip bytes, decoded images and features together;
-* study: ``study_table`` on PneumoniaMNIST (4,406 training / 624 test images), 5-fold CV, wall time.
+* study: ``study_table`` on PneumoniaMNIST (4,406 training / 624 test images), 5-fold CV, wall time; its
+  augmentation row runs through the ``augment`` registry sampler (the Train page's and Compare's path);
+* audit: :func:`imbalance_core.images.audit.audit_images` on the first ``--audit-images`` (5,000)
+  PneumoniaMNIST images (duplicates, properties, border-only check with ``--audit-extractor``), wall time.
 
 Run: ``.venv/bin/python bench/images.py [--speed-images 64] [--images 5000] [--side 224]
 [--memory-extractors hog,pixels] [--study hog] [--skip-study]``. Prints one line per figure.
@@ -78,6 +81,82 @@ def memory(keys: list[str], n: int, side: int) -> None:
         print(out.stdout.strip() or f"memory {key}: failed: {out.stderr.strip()[-300:]}")
 
 
+def int8(n_speed: int, per_class: int) -> None:
+    """float32 vs int8 EfficientNet-Lite0 in one run: images/s at 224 x 224 and hold-out ROC AUC of logistic
+    regression on ``feat`` (``per_class`` training images per class; the 624 test images)."""
+    import tempfile
+
+    import onnxruntime as ort
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import roc_auc_score
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from imbalance_core.images.extractors import BATCH, cnn_input, cnn_session
+    from imbalance_core.images.quantize import quantize_cnn
+
+    with tempfile.TemporaryDirectory() as folder:
+        t0 = time.perf_counter()
+        path = quantize_cnn(Path(folder) / "int8.onnx")
+        print(f"int8: built in {time.perf_counter() - t0:.0f} s, {path.stat().st_size / 2**20:.1f} MB")
+        options = ort.SessionOptions()
+        options.log_severity_level = 3
+        sessions = {
+            "float32": cnn_session(),
+            "int8": ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"]),
+        }
+        rng = np.random.default_rng(0)
+        noise = rng.integers(0, 256, (n_speed, 224, 224, 1), dtype=np.uint8)
+        data = load_pneumoniamnist(per_class=per_class)
+        for name, session in sessions.items():
+
+            def feats(images, session=session):
+                return np.concatenate(
+                    [
+                        session.run(["feat"], {"x": cnn_input(images[i : i + BATCH])})[0]
+                        for i in range(0, len(images), BATCH)
+                    ]
+                )
+
+            feats(noise[:8])
+            t0 = time.perf_counter()
+            feats(noise)
+            rate = n_speed / (time.perf_counter() - t0)
+            X = feats(data.images)
+            train, test = ~data.is_test, data.is_test
+            model = make_pipeline(StandardScaler(), LogisticRegression(C=0.1, max_iter=2000))
+            model.fit(X[train], data.y[train])
+            auc = roc_auc_score(data.y[test], model.predict_proba(X[test])[:, 1])
+            print(
+                f"int8 check {name}: {rate:.1f} images/s at 224x224; hold-out ROC AUC {auc:.4f} "
+                f"({int(train.sum())} training / {int(test.sum())} test images)"
+            )
+
+
+def audit(n: int, key: str) -> None:
+    """Wall time of the whole audit on ``n`` PneumoniaMNIST images, and what it found."""
+    import dataclasses
+
+    from imbalance_core.images.audit import audit_images, format_audit
+    from imbalance_core.images.intake import content_hash
+
+    full = load_pneumoniamnist()
+    keep = slice(0, min(n, full.n_images))
+    images, y, is_test = full.images[keep], full.y[keep], full.is_test[keep]
+    part = dataclasses.replace(
+        full,
+        images=images,
+        y=y,
+        is_test=is_test,
+        names=full.names[keep],
+        sha256=content_hash(images, y, is_test),
+    )
+    t0 = time.perf_counter()
+    result = audit_images(part, None, key)
+    print(f"audit: {time.perf_counter() - t0:.1f} s wall for {part.n_images} images (border check: {key})")
+    print(format_audit(result))
+
+
 def study(key: str) -> None:
     """The study table on the bundled PneumoniaMNIST, with its wall time."""
     t0 = time.perf_counter()
@@ -95,14 +174,26 @@ def main() -> None:
     p.add_argument("--memory-extractors", default="pixels,hog,efficientnet_lite0")
     p.add_argument("--study", default="hog")
     p.add_argument("--skip-study", action="store_true")
+    p.add_argument("--audit-images", type=int, default=5000)
+    p.add_argument("--audit-extractor", default="hog")
+    p.add_argument("--skip-speed", action="store_true")
+    p.add_argument("--skip-memory", action="store_true")
+    p.add_argument("--int8", action="store_true", help="float32 vs int8 CNN: speed and hold-out AUC")
+    p.add_argument("--int8-per-class", type=int, default=300)
     p.add_argument("--child", help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.child:
         _memory_child(args.child, args.images, args.side)
         return
     print(f"cores: {os.cpu_count()}; load average {os.getloadavg()[0]:.1f}")
-    speed(args.speed_images, 224)
-    memory([k for k in args.memory_extractors.split(",") if k], args.images, args.side)
+    if not args.skip_speed:
+        speed(args.speed_images, 224)
+    if not args.skip_memory:
+        memory([k for k in args.memory_extractors.split(",") if k], args.images, args.side)
+    if args.int8:
+        int8(args.speed_images, args.int8_per_class)
+    if args.audit_images:
+        audit(args.audit_images, args.audit_extractor)
     if not args.skip_study:
         study(args.study)
 

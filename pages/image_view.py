@@ -20,6 +20,7 @@ import pandas as pd
 import streamlit as st
 
 from imbalance_core.errors import DataError
+from imbalance_core.images.audit import AuditResult, audit_images, border_check, findings_for
 from imbalance_core.images.bundled import load_pneumoniamnist
 from imbalance_core.images.extractors import DEFAULT_EXTRACTOR, EXTRACTORS
 from imbalance_core.images.features import LABEL, image_table
@@ -34,6 +35,8 @@ if TYPE_CHECKING:  # the study and the saliency maps pull in scikit-learn and im
 
 K_IMAGES = "image_set"  # (source, ImageSet, extractor) of the image data in use
 K_STUDY = "image_study"  # ((image sha256, extractor), StudyResult) of the last study run
+K_AUDIT = "image_audit"  # (source, AuditResult) of the image data in use; border check added on request
+K_BORDER = "image_audit_border"  # ((image sha256, extractor), BorderCheck) of the last border-only check
 W_EXTRACTOR = "images_extractor"
 W_PICK = "images_cam_pick"
 THUMB = 96
@@ -99,7 +102,18 @@ def _table(images: ImageSet, extractor: str, name: str) -> LoadedTable:
         bar.empty()
 
 
-def _use(images: ImageSet, name: str, source: str) -> bool:
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _audit_shared(image_sha: str, _images: ImageSet, _raw: bytes | None) -> AuditResult:
+    """Duplicates and image properties once per content (the border check runs on request)."""
+    return audit_images(_images, _raw, border=False)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _border_shared(image_sha: str, extractor: str, _images: ImageSet):
+    return border_check(_images, extractor)
+
+
+def _use(images: ImageSet, name: str, source: str, raw: bytes | None = None) -> bool:
     extractor = st.session_state.get(W_EXTRACTOR, DEFAULT_EXTRACTOR)
     try:
         table = _table(images, extractor, name)
@@ -114,6 +128,8 @@ def _use(images: ImageSet, name: str, source: str) -> bool:
         return False
     st.session_state[K_IMAGES] = (source, images, extractor)
     st.session_state.pop(common.K_GUESS, None)
+    with st.spinner("Auditing the images for duplicates and shortcuts…"):
+        st.session_state[K_AUDIT] = (source, _audit_shared(images.sha256, images, raw))
     return True
 
 
@@ -125,7 +141,7 @@ def use_image_zip(raw: bytes, name: str) -> bool:
     except DataError as exc:
         common.remember_error(DataError(f"'{name}' was not loaded: {exc} The previous data stay in use."))
         return False
-    return _use(images, name, f"upload:{sha}")
+    return _use(images, name, f"upload:{sha}", raw)
 
 
 def current_images() -> tuple[ImageSet, str] | None:
@@ -183,6 +199,49 @@ def example_grid() -> None:
         rows = np.flatnonzero(images.y == code)[:PER_CLASS]
         st.markdown(f"**{common.plain(name)}** — {int((images.y == code).sum()):,} images")
         st.image([_thumb(images.images[i]) for i in rows], width=THUMB)
+    audit_panel(images, extractor)
+
+
+def current_audit() -> AuditResult | None:
+    """The audit of the image data in use (with the border check when it was run), or None."""
+    stored = st.session_state.get(K_AUDIT)
+    current = current_images()
+    if not stored or current is None or stored[0] != st.session_state.get(common.K_SOURCE):
+        return None
+    result: AuditResult = stored[1]
+    kept = st.session_state.get(K_BORDER)
+    if kept and kept[0] == (current[0].sha256, current[1]):
+        findings = findings_for(result.duplicates, result.properties, kept[1])
+        result = replace(result, border=kept[1], findings=tuple(findings))
+    return result
+
+
+def audit_panel(images: ImageSet, extractor: str) -> None:
+    """The shortcut and leakage audit's findings (duplicates, image properties; the border-only check on
+    request), each with what to do."""
+    stored = st.session_state.get(K_AUDIT)
+    if not stored or stored[0] != st.session_state.get(common.K_SOURCE):
+        return
+    result: AuditResult = stored[1]
+    st.subheader("Shortcut and leakage audit", anchor=False)
+    st.caption(
+        "Chest X-ray models are known to learn the hospital, the scanner or burned-in markers instead of the "
+        "lungs, and public X-ray folders carry duplicates across train/ and test/. Checked before any result."
+    )
+    key = (images.sha256, extractor)
+    if st.button("Check the image border only (centre painted over)", key="images_audit_border"):
+        with st.spinner("Extracting features of the masked images…"):
+            st.session_state[K_BORDER] = (key, _border_shared(*key, images))
+    kept = st.session_state.get(K_BORDER)
+    border = kept[1] if kept and kept[0] == key else None
+    found = findings_for(result.duplicates, result.properties, border)
+    for finding in found:
+        text = common.plain(finding.sentence)
+        if finding.level == "warn":
+            st.warning(text, icon=":material/warning:")
+            st.caption("What to do: " + common.plain(finding.action))
+        else:
+            st.success(text, icon=":material/check:")
 
 
 def threshold_panel(result, threshold: float | None) -> None:

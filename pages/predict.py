@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from imbalance_core.errors import DataError
+from imbalance_core.images.predict import predict_image_zip
 from imbalance_core.share import model_file, predict
 from pages import common
 
@@ -81,8 +82,8 @@ def _patients(saved: model_file.SavedModel) -> None:
     names = ", ".join(saved.metadata.feature_names)
     st.caption(f"The file needs these columns: {common.plain(names)}")
     upload = st.file_uploader(
-        "New patients (CSV)",
-        type=["csv", "txt", "tsv"],
+        "New patients (CSV; for an image model a zip of images, in class folders to judge it)",
+        type=["csv", "txt", "tsv", "zip"],
         key="pred_patients",
         help=common.upload_limit_help(),
     )
@@ -99,13 +100,20 @@ def _patients(saved: model_file.SavedModel) -> None:
             st.session_state.pop(K_PATIENTS, None)
             st.rerun()
     try:
-        result = predict.predict_file(saved, raw, name=name)
+        check = None
+        if name.lower().endswith(".zip"):  # new patients' images: file, [class], score, decision (issue 29)
+            scored = predict_image_zip(saved, raw)
+            result, check = scored.result, scored.check
+        else:
+            result = predict.predict_file(saved, raw, name=name)
     except DataError as exc:
         common.show_error(exc)
         return
     st.success(common.plain(result.summary()))
     for notice in result.notices:
         st.info(common.plain(notice))
+    if check is not None:  # a labelled zip: judged like a hold-out
+        st.text(check.text())
     shown = result.frame.head(MAX_SHOWN_ROWS)
     st.dataframe(shown, hide_index=True)
     if len(result.frame) > MAX_SHOWN_ROWS:

@@ -22,7 +22,7 @@ from imbalance_core.errors import DataError
 from imbalance_core.evaluation import thresholds
 from imbalance_core.intake.identifiers import join_key
 from imbalance_core.share import model_file, predict, report, report_html
-from pages import calibration_view, common, decision_view, validation_view
+from pages import calibration_view, common, decision_view, image_view, validation_view
 
 TRAIN_PAGE = "pages/train.py"
 K_EXPORTS = "report_exports"  # {"key": inputs key, "pdf": bytes, ...} of the last prepared downloads
@@ -326,6 +326,7 @@ def main() -> None:
         decision=decision_view.report_request(result),  # subgroups and importance chosen on Threshold
         rule=_committed_rule(),
         validation=validation_view.latest(settings),  # internal validation run on the Train page, if any
+        audit=image_view.current_audit(),  # image data: the shortcut and leakage audit's findings
     )
     key = (
         repr(

@@ -1,7 +1,9 @@
-"""``images-features`` and ``images-study``: image zips (or the bundled PneumoniaMNIST) on the command line.
+"""``images-features``, ``images-study``, ``images-audit``: image zips (or the bundled PneumoniaMNIST).
 
     python -m imbalance_core images-features ZIP --extractor KEY --out features.csv
     python -m imbalance_core images-study ZIP [--extractor KEY] [--techniques K1,...] [--cv K] [--json]
+    python -m imbalance_core images-audit ZIP [--extractor KEY] [--no-border] [--json]
+    python -m imbalance_core images-quantize OUT.onnx [--calibration N]
 
 ``ZIP`` is a zip of class folders (optionally ``train/`` + ``test/`` inside) or the word
 ``pneumoniamnist`` for the bundled demo. ``images-features`` writes one row per image: ``class``,
@@ -23,6 +25,7 @@ from imbalance_core.cli import arguments
 from imbalance_core.cli.compare import parse_keys
 from imbalance_core.cli.output import write_bytes
 from imbalance_core.errors import DataError
+from imbalance_core.images.augment import CHEST_XRAY, AugmentSettings
 from imbalance_core.images.bundled import load_pneumoniamnist
 from imbalance_core.images.extractors import DEFAULT_EXTRACTOR, EXTRACTORS
 from imbalance_core.images.features import feature_table, image_table
@@ -36,6 +39,7 @@ from imbalance_core.images.study import (
     study_table,
 )
 from imbalance_core.intake.read import LoadedTable
+from imbalance_core.intake.task import PreparedData
 from imbalance_core.learn.classifiers import CLASSIFIERS
 
 #: The word that names the bundled image demo instead of a zip file.
@@ -57,7 +61,9 @@ def load_images(source: str, positive: str | None = None) -> ImageSet:
     return read_image_zip(read_image_bytes(source), positive=positive, source=Path(source).name)
 
 
-def image_source_table(source: str, extractor: str | None = None) -> LoadedTable | None:
+def image_source_table(
+    source: str, extractor: str | None = None, augment: AugmentSettings = CHEST_XRAY
+) -> LoadedTable | None:
     """The feature table (``extractor``, else the default) of an image zip or the bundled demo; None for
     other files (DataError if an extractor was asked for a table: it would be silently ignored).
 
@@ -72,7 +78,38 @@ def image_source_table(source: str, extractor: str | None = None) -> LoadedTable
                 f"--extractor applies to image zips and '{BUNDLED_WORD}' only; leave it out for a table."
             )
         return None
-    return image_table(load_images(text), extractor or DEFAULT_EXTRACTOR, Path(text).name, _progress)
+    return image_table(load_images(text), extractor or DEFAULT_EXTRACTOR, Path(text).name, _progress, augment)
+
+
+def add_augment_args(parser: argparse.ArgumentParser) -> None:
+    """How ``--sampler augment`` changes copies of rare-class training images (image zips only)."""
+    g = parser.add_argument_group("augmentation (--sampler augment; image zips)")
+    for flag, default, top, what in (
+        ("--augment-rotation", CHEST_XRAY.max_rotation, 45.0, "largest rotation either way, degrees"),
+        ("--augment-shift", CHEST_XRAY.max_shift, 0.5, "largest shift either way, share of the side"),
+        ("--augment-brightness", CHEST_XRAY.brightness, 0.5, "largest brightness change, share of 255"),
+        ("--augment-contrast", CHEST_XRAY.contrast, 0.5, "largest contrast change, share"),
+    ):
+        g.add_argument(
+            flag, type=arguments.number(flag, 0.0, top, str(default)), default=default, metavar="X",
+            help=f"{what} (default {default:g})",
+        )  # fmt: skip
+    g.add_argument(
+        "--augment-flip",
+        action="store_true",
+        help="allow horizontal flips (off by default: a flipped chest X-ray puts the heart on the right)",
+    )
+
+
+def augment_from_args(args: argparse.Namespace) -> AugmentSettings:
+    """The augmentation settings of :func:`add_augment_args` (defaults where a command lacks them)."""
+    return AugmentSettings(
+        max_rotation=float(getattr(args, "augment_rotation", CHEST_XRAY.max_rotation)),
+        max_shift=float(getattr(args, "augment_shift", CHEST_XRAY.max_shift)),
+        flip=bool(getattr(args, "augment_flip", False)),
+        brightness=float(getattr(args, "augment_brightness", CHEST_XRAY.brightness)),
+        contrast=float(getattr(args, "augment_contrast", CHEST_XRAY.contrast)),
+    )
 
 
 def _progress(done: int, total: int, rate: float, left: float) -> None:
@@ -135,6 +172,29 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="instead of the table: rank these extractors by the baseline model's CV ROC AUC",
     )
     q.set_defaults(func=run_study)
+    a = sub.add_parser(
+        "images-audit",
+        help="shortcut and leakage audit of an image zip: duplicates, image properties, border only",
+        description="Before any result: exact and near-duplicate images within and across train/ and test/, "
+        "how well image size, aspect ratio, bit depth, file format and mean intensity alone predict the "
+        "class, and whether the image border alone (centre painted over) predicts it as well as the whole "
+        "image. Each finding comes with what to do.",
+    )
+    _add_source(a)
+    a.add_argument("--no-border", action="store_true", help="skip the border-only check (the slowest)")
+    a.add_argument("--seed", type=int, default=0, help="random seed of the cross-validation")
+    a.add_argument("--json", action="store_true", help="print the audit as JSON")
+    a.set_defaults(func=run_audit)
+    z = sub.add_parser(
+        "images-quantize",
+        help="build the int8 EfficientNet-Lite0 from the bundled model (a reproducible step; needs onnx)",
+        description="onnxruntime static quantisation of the bundled CNN, calibrated on bundled "
+        "PneumoniaMNIST training images; bench/images.py --int8 compares it with float32.",
+    )
+    z.add_argument("out", metavar="OUT", help="the .onnx file to write")
+    z.add_argument("--calibration", type=int, default=64, help="calibration images (default 64)")
+    z.add_argument("--seed", type=int, default=0, help="which calibration images")
+    z.set_defaults(func=run_quantize)
 
 
 def run_features(args: argparse.Namespace) -> int:
@@ -169,3 +229,49 @@ def run_study(args: argparse.Namespace) -> int:
     )
     print(json.dumps(study_json(result), allow_nan=True) if args.json else format_study(result))
     return 0
+
+
+def run_audit(args: argparse.Namespace) -> int:
+    """Print the audit's findings (or JSON)."""
+    from imbalance_core.images.audit import audit_images, format_audit
+
+    raw = None
+    if args.zip.lower() != BUNDLED_WORD:
+        if not args.zip.lower().endswith(".zip"):
+            raise DataError(
+                f"images-audit reads a zip of class folders or '{BUNDLED_WORD}'; give a .zip file."
+            )
+        raw = read_image_bytes(args.zip)
+        images = read_image_zip(raw, positive=args.positive, source=Path(args.zip).name)
+    else:
+        images = load_pneumoniamnist()
+    result = audit_images(images, raw, args.extractor, int(args.seed), border=not args.no_border)
+    print(json.dumps(result.as_dict(), allow_nan=True) if args.json else format_audit(result))
+    return 0
+
+
+def run_quantize(args: argparse.Namespace) -> int:
+    """Write the int8 model."""
+    try:
+        from imbalance_core.images.quantize import quantize_cnn
+
+        path = quantize_cnn(Path(args.out), int(args.calibration), int(args.seed))
+    except ImportError:
+        raise DataError(
+            "images-quantize needs the onnx package (pip install -r requirements-dev.txt)."
+        ) from None
+    except OSError:
+        raise DataError("The int8 model could not be written there; check the path.") from None
+    print(f"int8 model written to {path} ({path.stat().st_size / 2**20:.1f} MB)")
+    return 0
+
+
+def duplicate_grouped(source: str, data: PreparedData) -> PreparedData:
+    """``data`` of an image zip with its duplicate groups (``--group-by 'duplicate image group'``): every
+    group of identical or nearly identical images stays in one CV fold and on one side of a drawn hold-out."""
+    from imbalance_core.images.audit import find_duplicates, with_duplicate_groups
+
+    text = str(source)
+    if not (text.lower().endswith(".zip") or text.lower() == BUNDLED_WORD):
+        raise DataError("Duplicate image groups exist for image zips only; choose another --group-by.")
+    return with_duplicate_groups(data, find_duplicates(load_images(text)))

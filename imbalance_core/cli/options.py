@@ -9,6 +9,7 @@ Value checks live in :mod:`imbalance_core.cli.arguments` (argparse types naming 
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Mapping
 
 from imbalance_core.cli import arguments
@@ -22,6 +23,7 @@ from imbalance_core.evaluation.thresholds import (
     parse_pick,
     run_pick,
 )
+from imbalance_core.images.audit import DUPLICATE_GROUPS
 from imbalance_core.images.extractors import DEFAULT_EXTRACTOR, EXTRACTORS
 from imbalance_core.intake.read import LoadedTable, read_table
 from imbalance_core.intake.task import PreparedData, TaskSpec, label_classes, prepare
@@ -67,7 +69,8 @@ def add_data_args(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="VALUE",
         help="label value counted as positive; repeat or separate by commas for several; a value ending "
-        "in * is a prefix ('E1*': every code starting with E1) (default: the rarest class)",
+        "in * is a prefix ('E1*': every code starting with E1) (default: the disease — a value that reads "
+        "as healthy, such as NORMAL, no or 0, is never the positive; else the rarest class)",
     )
     parser.add_argument(
         "--ignore",
@@ -203,6 +206,9 @@ def add_model_args(parser: argparse.ArgumentParser, classifier_help: str | None 
 
 def add_common_training_args(parser: argparse.ArgumentParser) -> None:
     """Every training setting except the sampler and classifier (whose flags differ per command)."""
+    from imbalance_core.cli.images import add_augment_args  # images imports compare, which imports us
+
+    add_augment_args(parser)
     g = parser.add_argument_group("training")
     g.add_argument(
         "--ratio",
@@ -477,10 +483,19 @@ def load_prepared(args: argparse.Namespace) -> PreparedData:
     An image zip (or ``pneumoniamnist``) is read as its feature table (``--extractor``, else the default;
     label ``class``; a zip's test/ folder is the hold-out, as on the pages).
     """
-    from imbalance_core.cli.images import image_source_table  # images imports compare, which imports us
+    from imbalance_core.cli.images import augment_from_args, image_source_table  # (import cycle)
 
-    table = image_source_table(args.file, getattr(args, "extractor", None)) or read_table(args.file)
-    return prepare(table, spec_from_args(args, table))
+    table = image_source_table(args.file, getattr(args, "extractor", None), augment_from_args(args))
+    table = table or read_table(args.file)
+    data = prepare(table, spec_from_args(args, table))
+    if str(getattr(args, "group_by", "") or "") == DUPLICATE_GROUPS:  # image zips: duplicates kept together
+        from imbalance_core.cli.images import duplicate_grouped
+
+        data = duplicate_grouped(args.file, data)
+    if not args.positive and not args.multiclass:  # say which class was taken as the disease, and why
+        for notice in (n for n in data.notices if "positive class" in n):
+            print(f"note: {notice} Give --positive to choose another.", file=sys.stderr)
+    return data
 
 
 def _custom_weights(text: str) -> tuple[float, ...]:

@@ -29,19 +29,28 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("model", metavar="MODEL", help="the .skops model file")
     p.add_argument("file", metavar="FILE", help="CSV of new patients with the model's feature columns")
     p.add_argument("--out", required=True, metavar="CSV", help="where to write the predictions")
+    p.add_argument(
+        "--with-features",
+        action="store_true",
+        help="image zips: also write every image's feature values (default: file, class, score, decision)",
+    )
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Load, score, write; notices go to stderr, the summary to stdout."""
     saved = model_file.load_model(args.model)
-    if str(args.file).lower().endswith(".zip"):  # new patients' images (issue 16)
-        result = predict_image_zip(saved, read_image_bytes(args.file))
+    check = None
+    if str(args.file).lower().endswith(".zip"):  # new patients' images (issues 16, 29)
+        images = predict_image_zip(saved, read_image_bytes(args.file), args.with_features)
+        result, check = images.result, images.check
     else:
         result = predict.predict_file(saved, args.file)
     write_bytes(args.out, predict.csv_bytes(result.frame), "predictions file")
     for notice in (*saved.metadata.notices, *result.notices):
         print(f"note: {notice}", file=sys.stderr)
     print(result.summary())
+    if check is not None:  # a labelled zip: judged like a hold-out
+        print(check.text())
     print(f"predictions written to {args.out}")
     return 0

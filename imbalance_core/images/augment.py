@@ -17,13 +17,17 @@ validation or hold-out rows; the spy test in ``tests/images/test_study.py`` prov
 
 from __future__ import annotations
 
+import hashlib
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from PIL import Image
 
 from imbalance_core.errors import DataError
 from imbalance_core.images.extractors import compute_features
+from imbalance_core.learn.samplers import set_row_augmenter
 
 
 @dataclass(frozen=True)
@@ -34,10 +38,24 @@ class AugmentSettings:
     max_rotation: float = 10.0
     max_shift: float = 0.10
     flip: bool = False
+    brightness: float = 0.0
+    contrast: float = 0.0
+
+    def describe(self) -> str:
+        """The settings in words (notices, the saved model's notes)."""
+        parts = [f"rotation up to ±{self.max_rotation:g}°", f"shift up to ±{self.max_shift:.0%} of the side"]
+        if self.brightness:
+            parts.append(f"brightness ±{self.brightness:.0%}")
+        if self.contrast:
+            parts.append(f"contrast ±{self.contrast:.0%}")
+        parts.append(
+            "horizontal flips" if self.flip else "no flip (a flipped chest X-ray puts the heart on the right)"
+        )
+        return ", ".join(parts)
 
 
-#: The defaults for chest X-rays (see the module docstring).
-CHEST_XRAY = AugmentSettings()
+#: The defaults for chest X-rays (see the module docstring): small brightness/contrast changes, no flip.
+CHEST_XRAY = AugmentSettings(brightness=0.10, contrast=0.10)
 
 
 def augment_image(image: np.ndarray, rng: np.random.Generator, settings: AugmentSettings) -> np.ndarray:
@@ -57,6 +75,11 @@ def augment_image(image: np.ndarray, rng: np.random.Generator, settings: Augment
         img.rotate(angle, resample=Image.Resampling.BILINEAR, translate=(dx, dy), fillcolor=fill),
         dtype=np.uint8,
     )
+    if settings.brightness or settings.contrast:
+        gain = 1.0 + float(rng.uniform(-settings.contrast, settings.contrast))
+        shift = 255.0 * float(rng.uniform(-settings.brightness, settings.brightness))
+        centre = float(out.mean())
+        out = np.clip((out.astype(np.float32) - centre) * gain + centre + shift, 0, 255).astype(np.uint8)
     return out[..., None] if out.ndim == 2 else out
 
 
@@ -98,3 +121,135 @@ def augmented_features(
     source = np.concatenate(sources)
     copies = np.stack([augment_image(images[i], rng, settings) for i in source])
     return compute_features(copies, extractor), np.concatenate(codes), source
+
+
+# ------------------------------------------------------------------ augmentation as a registry sampler
+
+#: Key of the image source on a feature frame's ``attrs`` (travels with ``PreparedData.X`` to workers).
+SOURCE_ATTR = "imbalance_lab_image_source"
+#: Images up to this size travel with the data to Compare's worker processes; larger sets stay here.
+SHIP_BYTES = 256 << 20
+_SOURCES: OrderedDict[str, ImageSource] = OrderedDict()
+_MAX_SOURCES = 4
+
+
+class ImageSource:
+    """The images behind a feature table, so the ``augment`` sampler can find the image of each training
+    row (by the row's feature values) and extract features from changed copies.
+
+    Pickles with its images (up to :data:`SHIP_BYTES`), and registers itself wherever it is unpickled: a
+    Compare worker process that receives the data can then augment too.
+    """
+
+    def __init__(self, images: np.ndarray, features: np.ndarray, extractor: str, settings: AugmentSettings):
+        self.images = images
+        self.features = np.asarray(features, dtype=np.float32)
+        self.extractor = extractor
+        self.settings = settings
+        self.key = hashlib.sha256(self.features.tobytes() + extractor.encode()).hexdigest()
+        self._index: dict[int, dict[bytes, int]] = {}
+
+    def __deepcopy__(self, memo: dict) -> ImageSource:
+        """Shared, never copied: pandas deep-copies ``attrs`` whenever a frame is sliced."""
+        return self
+
+    def __getstate__(self) -> dict:
+        ship = self.images.nbytes <= SHIP_BYTES
+        return {
+            "images": self.images if ship else None,
+            "features": self.features,
+            "extractor": self.extractor,
+            "settings": self.settings,
+            "key": self.key,
+        }
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._index = {}
+        if self.images is None and self.key in _SOURCES:
+            self.images = _SOURCES[self.key].images
+        if self.images is not None:
+            register(self)
+
+    def columns(self, n: int) -> np.ndarray | None:
+        """Which feature columns a training matrix of ``n`` columns holds: all, or the non-constant ones
+        (the intake drops constant columns); None when neither fits."""
+        if n == self.features.shape[1]:
+            return np.arange(n)
+        varying = np.flatnonzero(np.ptp(self.features, axis=0) > 0)
+        return varying if len(varying) == n else None
+
+    def rows_of(self, X: np.ndarray) -> np.ndarray | None:
+        """The image behind each row of ``X`` (by exact feature values), or None when some row is not here."""
+        cols = self.columns(X.shape[1])
+        if cols is None:
+            return None
+        if len(cols) not in self._index:
+            table = self.features[:, cols].astype(np.float64)
+            self._index[len(cols)] = {row.tobytes(): i for i, row in enumerate(table)}
+        index = self._index[len(cols)]
+        found = [index.get(np.ascontiguousarray(row, dtype=np.float64).tobytes()) for row in X]
+        return None if any(i is None for i in found) else np.array(found, dtype=np.int64)
+
+
+def register(source: ImageSource) -> None:
+    """Keep ``source`` findable by the ``augment`` sampler in this process (the last few sets)."""
+    _SOURCES[source.key] = source
+    _SOURCES.move_to_end(source.key)
+    while len(_SOURCES) > _MAX_SOURCES:
+        _SOURCES.popitem(last=False)
+
+
+def attach_source(
+    frame: pd.DataFrame, images: np.ndarray, features: np.ndarray, extractor: str,
+    settings: AugmentSettings = CHEST_XRAY,
+) -> None:  # fmt: skip
+    """Put the image source on ``frame.attrs`` (it follows the frame into PreparedData) and register it."""
+    source = ImageSource(images, features, extractor, settings)
+    register(source)
+    frame.attrs[SOURCE_ATTR] = source
+
+
+def augment_copies(
+    images: np.ndarray, sources: np.ndarray, rng: np.random.Generator, settings: AugmentSettings
+) -> np.ndarray:
+    """Changed copies of ``images[sources]`` (positions into the image set). The one place images are
+    augmented: the spy test watches it."""
+    return np.stack([augment_image(images[i], rng, settings) for i in sources])
+
+
+def augment_rows(
+    X: np.ndarray, y: np.ndarray, wanted: dict[int, int], seed: int
+) -> tuple[np.ndarray, np.ndarray, str] | None:
+    """New rows for the ``augment`` sampler: for each class code in ``wanted`` (rows wanted after), features
+    of changed copies of that class's images among the rows of ``X`` (one training fold). None when the
+    rows are not image features of a registered set."""
+    for source in reversed(list(_SOURCES.values())):
+        rows = source.rows_of(np.asarray(X))
+        if rows is not None:
+            break
+    else:
+        return None
+    rng = np.random.default_rng(seed)
+    y = np.asarray(y)
+    picked, codes = [], []
+    for code, goal in wanted.items():
+        pool = rows[y == code]
+        n_new = int(goal) - len(pool)
+        if n_new > 0 and len(pool):
+            picked.append(rng.choice(pool, size=n_new, replace=True))
+            codes.append(np.full(n_new, code, dtype=y.dtype))
+    cols = source.columns(X.shape[1])
+    if not picked:
+        return np.empty((0, X.shape[1])), np.empty(0, dtype=y.dtype), ""
+    chosen = np.concatenate(picked)
+    copies = augment_copies(source.images, chosen, rng, source.settings)
+    feats = compute_features(copies, source.extractor)[:, cols].astype(np.float64)
+    note = (
+        f"Augmentation added {len(chosen):,} changed copies of rare-class training images "
+        f"({source.settings.describe()}); features were extracted from the changed images."
+    )
+    return feats, np.concatenate(codes), note
+
+
+set_row_augmenter(augment_rows)

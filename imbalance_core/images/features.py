@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from imbalance_core.images.augment import CHEST_XRAY, AugmentSettings, attach_source
 from imbalance_core.images.extractors import Progress, features_for, get_extractor
 from imbalance_core.images.intake import ImageSet
 from imbalance_core.intake.read import LoadedTable
@@ -31,12 +32,19 @@ def feature_names(key: str, n: int) -> tuple[str, ...]:
     return tuple(f"{key}_{i:04d}" for i in range(n))
 
 
-def prepare_images(image_set: ImageSet, extractor: str, progress: Progress | None = None) -> PreparedData:
-    """The image set as PreparedData on the features of ``extractor`` (cached by content hash)."""
+def prepare_images(
+    image_set: ImageSet,
+    extractor: str,
+    progress: Progress | None = None,
+    augment: AugmentSettings = CHEST_XRAY,
+) -> PreparedData:
+    """The image set as PreparedData on the features of ``extractor`` (cached by content hash); ``augment``:
+    how the ``augment`` sampler changes copies of its images."""
     spec = get_extractor(extractor)
     feats = features_for(image_set.images, image_set.sha256, extractor, progress)
     columns = feature_names(extractor, feats.shape[1])
     X = pd.DataFrame(np.asarray(feats, dtype=np.float64), columns=list(columns))
+    attach_source(X, image_set.images, feats, extractor, augment)  # the ``augment`` sampler finds them here
     return PreparedData(
         X=X,
         y=np.asarray(image_set.y, dtype=np.int64),
@@ -54,27 +62,37 @@ def prepare_images(image_set: ImageSet, extractor: str, progress: Progress | Non
     )
 
 
-def feature_table(image_set: ImageSet, extractor: str, progress: Progress | None = None) -> pd.DataFrame:
+def feature_table(
+    image_set: ImageSet,
+    extractor: str,
+    progress: Progress | None = None,
+    augment: AugmentSettings = CHEST_XRAY,
+) -> pd.DataFrame:
     """The class name, the file name and the features of every image as one frame.
 
     The file name is a unique text column, which the table reader excludes as an identifier; the zip's
     train/test split is not a column (it would become a feature): ``evaluate ZIP`` keeps it instead.
     """
-    data = prepare_images(image_set, extractor, progress)
+    data = prepare_images(image_set, extractor, progress, augment)
     frame = data.X.copy()
     frame.insert(0, LABEL, [image_set.class_names[c] for c in image_set.y])
     frame.insert(1, FILE, list(image_set.names))
+    frame.attrs.update(data.X.attrs)  # the image source travels with the table into PreparedData.X
     return frame
 
 
 def image_table(
-    image_set: ImageSet, extractor: str, name: str, progress: Progress | None = None
+    image_set: ImageSet,
+    extractor: str,
+    name: str,
+    progress: Progress | None = None,
+    augment: AugmentSettings = CHEST_XRAY,
 ) -> LoadedTable:
     """The feature table as a :class:`~imbalance_core.intake.read.LoadedTable`, so the pages' table flow
     (task, profile, training, threshold, report) takes an image set like a CSV. Rows follow the images;
     a zip's test/ folder travels along as the table's fixed hold-out, so every page and ``evaluate ZIP``
     hold out exactly those images."""
-    frame = feature_table(image_set, extractor, progress)
+    frame = feature_table(image_set, extractor, progress, augment)
     return LoadedTable(
         frame=frame,
         name=name,

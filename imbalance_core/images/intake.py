@@ -29,6 +29,7 @@ import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 from imbalance_core.errors import DataError
+from imbalance_core.intake.label_guess import reads_negative, reads_positive
 from imbalance_core.intake.zip_safety import ZipLimits, check_zip
 
 #: Default cap on the number of image files in one zip (memory: 10,000 x 224 x 224 grey is 0.5 GB).
@@ -46,8 +47,6 @@ MAX_PIXELS = 36_000_000
 ZIP_PIXEL_BUDGET = 4_000_000_000
 #: Archive limits for image zips: more entries than a model file, at most 2 GiB unpacked, no nesting.
 IMAGE_ZIP_LIMITS = ZipLimits(max_entries=MAX_IMAGES * 2 + 1000, max_total_bytes=2 << 30, max_depth=0)
-#: Folder names that usually hold the healthy class; in a two-class zip the other class is positive.
-NORMAL_NAMES = re.compile(r"^(normal|healthy|negative|benign|control|no[ _-]?finding|nofinding)$", re.I)
 _SPLIT_TRAIN = {"train", "training", "val", "valid", "validation"}
 _SPLIT_TEST = {"test", "testing"}
 _IGNORED = re.compile(r"(^|/)(__MACOSX|\.[^/]*)(/|$)|(^|/)(Thumbs\.db|desktop\.ini)$", re.I)
@@ -303,20 +302,32 @@ def _skip_notices(decoded: _Decoded) -> list[str]:
 def choose_positive(class_names: list[str], counts: dict[str, int], positive: str | None) -> tuple[str, str]:
     """The positive class of a two-class set and the reason, as a sentence.
 
-    Given ``positive`` (a folder name, any case) wins; else the class that is not named like a healthy
-    class (NORMAL, healthy, negative, benign, control); else the rarer class.
+    Given ``positive`` (a folder name, any case) wins. Otherwise the disease is the positive class: a
+    folder named like the healthy class (NORMAL, healthy, negative, benign, control, no_finding, not...)
+    is never the positive — :func:`imbalance_core.intake.label_guess.reads_negative`, the rule tables'
+    labels follow — even when it is the rarer folder (PneumoniaMNIST: 388 normal vs 3,494
+    pneumonia training images). Only when no name says which is the disease is the rarer class taken.
     """
     if positive is not None:
         match = [c for c in class_names if c.lower() == positive.lower()]
         if not match:
             raise DataError("The positive class given is not one of the zip's class folders; name a folder.")
         return match[0], "as chosen"
-    normal = [c for c in class_names if NORMAL_NAMES.match(c)]
-    if len(normal) == 1:
-        other = next(c for c in class_names if c != normal[0])
-        return other, "because the other folder is named like the healthy class"
+    healthy = [c for c in class_names if reads_negative(c, binary=True)]
+    if len(healthy) == 1:
+        other = next(c for c in class_names if c != healthy[0])
+        return other, (
+            f"because the folder {healthy[0]} is named like the healthy class (normal / healthy / negative "
+            "/ benign / no finding), and a healthy folder is never the positive"
+        )
+    disease = [c for c in class_names if reads_positive(c, binary=True)]
+    if len(disease) == 1 and not healthy:
+        return disease[0], "because its folder name reads as the disease (positive / abnormal / malignant)"
     rarest = min(class_names, key=lambda c: (counts[c], c))
-    return rarest, "because it is the rarer class"
+    return rarest, (
+        "because it is the rarer class and no folder name says which is the disease; "
+        "check it and give --positive (or choose it on the page) if the disease is the other"
+    )
 
 
 def _check_classes(labels: list[str], splits: list[str | None]) -> list[str]:

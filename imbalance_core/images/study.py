@@ -171,7 +171,7 @@ TECHNIQUES: dict[str, Technique] = {
         Technique("baseline", "Baseline (no resampling)"),
         Technique("random_under", "Random under-sampling", sampler="random_under"),
         Technique("random_over", "Random over-sampling", sampler="random_over"),
-        Technique("augmentation", "Augmentation (rotation, shift; no flip)", augment=True),
+        Technique("augmentation", "Augmentation (rotate, shift, brightness; no flip)", sampler="augment"),
         Technique("smote", "SMOTE (on feature vectors)", sampler="smote"),
         Technique("borderline_smote", "Borderline-SMOTE (on feature vectors)", sampler="borderline_smote"),
         Technique("class_weights", "Class weights (balanced)", weighting="balanced"),

@@ -76,7 +76,7 @@ NEGATIVE_VALUES = frozenset(
     {
         "no", "n", "0", "false", "f", "negative", "neg", "none", "normal", "healthy", "-", ".",
         "absent", "control", "controls", "benign", "b", "alive", "survived", "nil", "notckd",
-        "well", "ok", "unaffected", "nondiabetic", "non-diabetic",
+        "well", "ok", "unaffected", "nondiabetic", "non-diabetic", "nofinding", "nofindings",
     }
 )  # fmt: skip
 #: Words inside a label value that read as "no disease" ("0=Blood Donor", "normal sinus rhythm").

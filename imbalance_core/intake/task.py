@@ -412,6 +412,16 @@ def _rarest(counts: dict[str, int]) -> str:
     return min(sorted(counts, reverse=True), key=lambda k: counts[k])
 
 
+def default_positive(counts: dict[str, int]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(positive values, reasons) when none were chosen: the disease, never a value that reads as healthy
+    (NORMAL, no, 0, negative, benign...), else one that reads as disease, else the rarest — the rule of
+    :func:`imbalance_core.intake.label_guess.guess_positive`, so the CLI without ``--positive`` and an
+    image zip's folders (PneumoniaMNIST: NORMAL is the rarer class) agree with the Data page's guess."""
+    from imbalance_core.intake.label_guess import guess_positive  # label_guess imports this module
+
+    return guess_positive(counts)
+
+
 def default_spec(table: LoadedTable, label: str) -> TaskSpec:
     """A binary task with the rarest class of ``label`` as the positive class."""
     counts = label_classes(table, label)
@@ -723,7 +733,7 @@ def _encode(
                 "Choose the positive class from the list."
             )
     else:
-        positive = (_rarest(counts),)
+        positive = default_positive(counts)[0]
     negative = [c for c in classes if c not in positive]
     if not negative:
         raise DataError("Every class is marked positive; leave at least one class as negative.")
@@ -776,6 +786,8 @@ def prepare(table: LoadedTable, spec: TaskSpec) -> PreparedData:
         frame = table.frame.iloc[rows].reset_index(drop=True)
         kept = values.iloc[rows].reset_index(drop=True)
     y, class_names, positive = _encode(kept, spec, spec.label)
+    if not spec.positive and not spec.multiclass:
+        notices += default_positive(_counts(kept))[1]
     zero_counts: dict[str, int] = {}
     if zero_columns:  # before the default checks, so they see missing values rather than zeros
         frame, zero_counts = zeros_to_missing(frame, zero_columns)

@@ -49,11 +49,11 @@ class SamplerSpec:
     key: registry key used by the app and the CLI.
     name: display name.
     explanation: one line a clinician understands.
-    accepts: which feature types it works on: "any", "numeric", "mixed" (numeric + categorical) or
-        "categorical" (all categorical).
+    accepts: which feature types it works on: "any", "numeric", "mixed" (numeric + categorical),
+        "categorical" (all categorical) or "images" (image features whose images are at hand).
     limits: plain-language limits (minimum minority rows, ratio handling, risks).
     min_minority: fewest minority rows per training fold it needs.
-    kind: "none", "over", "under", "combined" or "clean".
+    kind: "none", "over", "under", "combined", "clean" or "augment" (over-sampling with changed images).
     uses_ratio: False for cleaning methods, which remove what they find and ignore the target ratio.
     uses_k: True when the method interpolates between ``k`` minority neighbours (k may be lowered).
     build: ``build(strategy, k, seed, categorical)`` -> an imbalanced-learn sampler, or None for "none".
@@ -237,6 +237,58 @@ _SPEC_ROWS: tuple[SamplerSpec, ...] = (
 
 #: Every resampling method, by key, in the order the app lists them.
 SAMPLERS: dict[str, SamplerSpec] = {spec.key: spec for spec in _SPEC_ROWS}
+
+# Augmentation (issue 29): over-sampling with changed copies of rare-class *images*. The learning room
+# cannot import the images room, so the images room hands in the function that makes the rows
+# (:func:`imbalance_core.images.augment.augment_rows`); without image data the method refuses in a sentence.
+RowAugmenter = Callable[
+    [np.ndarray, np.ndarray, dict[int, int], int], "tuple[np.ndarray, np.ndarray, str] | None"
+]
+_ROW_AUGMENTERS: list[RowAugmenter] = []
+_NOT_IMAGES = (
+    "Augmentation works on image data only (an image zip or the bundled chest X-rays): it changes copies "
+    "of rare-class images. Choose random over-sampling or SMOTE for a table."
+)
+
+
+def set_row_augmenter(func: RowAugmenter) -> None:
+    """Register the function that makes augmented rows (called once by the images room on import)."""
+    if func not in _ROW_AUGMENTERS:
+        _ROW_AUGMENTERS.append(func)
+
+
+class AugmentOverSampler:
+    """Adds augmented rare-class rows up to ``strategy`` (class code -> rows wanted) for one training fold."""
+
+    def __init__(self, strategy: Strategy, seed: int) -> None:
+        self.strategy = strategy
+        self.seed = seed
+        self.note_ = ""
+
+    def fit_resample(self, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The fold's rows followed by the augmented ones."""
+        wanted = dict(self.strategy) if isinstance(self.strategy, dict) else {}
+        for func in _ROW_AUGMENTERS:
+            made = func(X, y, wanted, int(self.seed))
+            if made is not None:
+                new_X, new_y, self.note_ = made
+                return np.vstack([X, new_X]) if len(new_y) else X, np.concatenate([y, new_y])
+        raise DataError(_NOT_IMAGES)
+
+
+SAMPLERS["augment"] = SamplerSpec(
+    "augment",
+    "Augmentation (images)",
+    "Add changed copies (rotated, shifted, brighter/darker) of rare-class training images.",
+    "images",
+    "Image data only. No horizontal flip for chest X-rays: a flipped X-ray puts the heart on the right. "
+    "Only training-fold images are changed; validation folds and the hold-out never are.",
+    1,
+    "augment",
+    True,
+    False,
+    lambda s, k, seed, c: AugmentOverSampler(s, seed),
+)
 
 
 def get_sampler(key: str) -> SamplerSpec:
@@ -427,6 +479,11 @@ class ResamplingStep(BaseSampler):
         self.clipped_ = {}
         if estimator is None:
             X_out, y_out, origin = X, y, np.arange(len(y))
+        elif spec.kind == "augment":  # rows as given: the images are found by their exact feature values
+            X_out, y_out = estimator.fit_resample(X, y)
+            origin = np.r_[np.arange(len(y)), np.full(len(y_out) - len(y), -1)].astype(np.int64)
+            if estimator.note_:
+                notices.append(estimator.note_)
         else:
             X_out, y_out, origin = self._run(spec, estimator, X, y)
         self.origin_ = origin

@@ -132,6 +132,7 @@ class ReportInputs:
     decision: Any = None  # imbalance_core.share.report_decision.DecisionRequest: subgroups, importance
     rule: tuple[float, float] | None = None  # rule-out / rule-in cut-offs (share/report_threshold.py)
     validation: Any = None  # learn.internal_validation.InternalValidation (share/report_validation.py)
+    audit: Any = None  # imbalance_core.images.audit.AuditResult of image data (findings with what to do)
 
 
 # --------------------------------------------------------------------------- building blocks
@@ -300,6 +301,15 @@ def _data_tables(inputs: ReportInputs) -> tuple[list[str], list[TableBlock]]:
         paragraphs.append(zero_missing_paragraph(zeros, n, features))
         blocks.append(zero_missing_table(zeros, n, features))
     paragraphs.append(f"Detection limits: {DETECTION_LIMIT_RULE}.")
+    if inputs.audit is not None:  # image data: the shortcut and leakage audit (issue 29)
+        blocks.append(
+            TableBlock(
+                "Image audit: duplicates and shortcuts",
+                ("Check", "Finding", "What to do"),
+                tuple((f.check, f.sentence, f.action or "—") for f in inputs.audit.findings),
+                widths=(1.0, 3.0, 2.5),
+            )
+        )
     return paragraphs, blocks
 
 

@@ -141,7 +141,7 @@ def test_predict_scores_a_zip_of_new_images_like_the_saved_model(tmp_path: Path,
     saved = model_file.load_model(str(model))
     feats = compute_features(new_images, "hog").astype(float)
     X = pd.DataFrame(feats, columns=[f"hog_{i:04d}" for i in range(feats.shape[1])])
-    np.testing.assert_allclose(pred["model_score"], saved.scores(X), atol=1e-9)
+    np.testing.assert_allclose(pred["score"], saved.scores(X), atol=1e-9)
 
 
 def test_rank_extractors_orders_by_cv_auc(tmp_path: Path, capsys) -> None:

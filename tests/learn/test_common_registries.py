@@ -12,8 +12,10 @@ from imbalance_core.learn.classifiers import CLASSIFIERS, WeightedClassifier
 from imbalance_core.learn.samplers import SAMPLERS, ResamplingStep
 from tests.helpers_training import hcv_numeric
 
-SAMPLER_KINDS = {"none", "over", "under", "combined", "clean"}
-ACCEPTS = {"any", "numeric", "mixed", "categorical"}
+SAMPLER_KINDS = {"none", "over", "under", "combined", "clean", "augment"}
+ACCEPTS = {"any", "numeric", "mixed", "categorical", "images"}
+#: Samplers that need image data (issue 29); tested in tests/images/test_augment_sampler.py.
+IMAGE_ONLY = ("augment",)
 ISSUE_SAMPLERS = (
     "none",
     "random_under",
@@ -27,6 +29,7 @@ ISSUE_SAMPLERS = (
     "smote_enn",
     "tomek",
     "one_sided_selection",
+    *IMAGE_ONLY,
 )
 ISSUE_CLASSIFIERS = (
     "logreg",
@@ -55,13 +58,13 @@ def test_registry_keys_are_exactly_the_issue_keys():
     assert tuple(CLASSIFIERS) == ISSUE_CLASSIFIERS
 
 
-@pytest.mark.parametrize("key", list(SAMPLERS))
+@pytest.mark.parametrize("key", [k for k in SAMPLERS if k not in IMAGE_ONLY])
 def test_sampler_spec_is_complete_and_runs(key, small):
     spec = SAMPLERS[key]
     assert spec.key == key and spec.name and spec.limits
     assert spec.explanation and "\n" not in spec.explanation and len(spec.explanation) < 120
     assert spec.kind in SAMPLER_KINDS and spec.accepts in ACCEPTS and spec.min_minority >= 1
-    assert spec.uses_ratio == (spec.kind in ("over", "under", "combined"))
+    assert spec.uses_ratio == (spec.kind in ("over", "under", "combined", "augment"))
     estimator = spec.build({1: 60} if spec.uses_ratio else "auto", 3, 0, (0,))
     assert (estimator is None) == (spec.kind == "none")
     if estimator is not None:

@@ -93,3 +93,46 @@ def test_bundled_chest_xrays_button_loads_pneumoniamnist_features() -> None:
     assert len(data.numeric_features) <= 784
     assert any("bundled chest X-rays are in use" in c.value for c in at.caption)
     assert any("Bundled PneumoniaMNIST" in i.value for i in at.info)
+
+
+def test_data_page_shows_the_audit_with_what_to_do() -> None:
+    from tests.images.test_audit import _marker_set
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.run()
+    at.selectbox(key=image_view.W_EXTRACTOR).set_value("pixels").run()
+    at.file_uploader(key=W_UPLOAD).set_value(("marker.zip", _marker_set(True), "application/zip")).run()
+    assert not at.exception, at.exception
+    assert any("Shortcut and leakage audit" in s.value for s in at.subheader)
+    assert any("No identical or nearly identical images" in s.value for s in at.success)
+    at.button(key="images_audit_border").click().run()
+    assert not at.exception, at.exception
+    assert any("may read markers" in w.value for w in at.warning)
+    assert any(c.value.startswith("What to do:") for c in at.caption)
+
+
+def test_predict_page_judges_a_labelled_image_zip() -> None:
+    from pages.predict import K_PATIENTS
+
+    images = read_image_zip(shapes_zip(16, 64, side=16))
+    table = image_table(images, "pixels", "shapes.zip")
+    spec = TaskSpec(label="class", positive=("DISC",))
+    data = prepare(table, spec)
+    result = training.train(data, training.TrainSettings(classifier="logreg", cv=3))
+    at = AppTest.from_file(str(ROOT / "pages" / "predict.py"), default_timeout=120)
+    for key, value in (
+        (common.K_TABLE, table),
+        (common.K_SPEC, spec),
+        (common.K_SOURCE, "upload:p"),
+        (common.K_PREPARED, data),
+        (common.K_TRAIN_RESULT, result),
+        (common.K_TRAIN_SETTINGS, result.settings),
+        (common.K_THRESHOLD, 0.5),
+        (K_PATIENTS, ("new.zip", shapes_zip(5, 10, side=16, seed=3))),
+    ):
+        at.session_state[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    frame = at.dataframe[-1].value
+    assert list(frame.columns) == ["file", "class", "score", "decision"]
+    assert any("judged like a hold-out" in t.value and "sensitivity" in t.value for t in at.text)
