@@ -20,17 +20,17 @@ import pandas as pd
 import streamlit as st
 
 from imbalance_core.errors import DataError
-from imbalance_core.images.audit import AuditResult, audit_images, border_check, findings_for
 from imbalance_core.images.bundled import load_pneumoniamnist
 from imbalance_core.images.extractors import DEFAULT_EXTRACTOR, EXTRACTORS
-from imbalance_core.images.features import LABEL, image_table
 from imbalance_core.images.intake import ImageSet, read_image_zip
 from imbalance_core.intake.read import LoadedTable
 from imbalance_core.intake.task import TaskSpec
 from pages import common
 
-if TYPE_CHECKING:  # the study and the saliency maps pull in scikit-learn and imbalanced-learn (seconds at
-    # a cold start): imported where they are used, so the Data page opens without them
+if TYPE_CHECKING:  # the study, the audit, the feature table (with augmentation) and the saliency maps pull in
+    # scikit-learn and imbalanced-learn (seconds at a cold start): imported where they are used, so the Data
+    # page opens without them
+    from imbalance_core.images.audit import AuditResult
     from imbalance_core.images.study import StudyResult
 
 K_IMAGES = "image_set"  # (source, ImageSet, extractor) of the image data in use
@@ -84,6 +84,8 @@ def _table_box(image_sha: str, extractor: str) -> _Shared:
 
 def _table_shared(image_sha: str, extractor: str, images: ImageSet, progress) -> LoadedTable:
     """Features once per (content, extractor); shared by sessions, so named "images"."""
+    from imbalance_core.images.features import image_table  # lazy: see the TYPE_CHECKING import
+
     return _table_box(image_sha, extractor).get(lambda: image_table(images, extractor, "images", progress))
 
 
@@ -105,11 +107,15 @@ def _table(images: ImageSet, extractor: str, name: str) -> LoadedTable:
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _audit_shared(image_sha: str, _images: ImageSet, _raw: bytes | None) -> AuditResult:
     """Duplicates and image properties once per content (the border check runs on request)."""
+    from imbalance_core.images.audit import audit_images  # lazy: see the TYPE_CHECKING import
+
     return audit_images(_images, _raw, border=False)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _border_shared(image_sha: str, extractor: str, _images: ImageSet):
+    from imbalance_core.images.audit import border_check  # lazy: see the TYPE_CHECKING import
+
     return border_check(_images, extractor)
 
 
@@ -123,6 +129,8 @@ def _use(images: ImageSet, name: str, source: str, raw: bytes | None = None) -> 
     previous = {k: st.session_state.get(k) for k in (common.K_TABLE, common.K_SOURCE)}
     st.session_state[common.K_TABLE] = table
     st.session_state[common.K_SOURCE] = source
+    from imbalance_core.images.features import LABEL
+
     if not common.set_task(TaskSpec(label=LABEL, positive=(images.class_names[1],))):
         st.session_state.update(previous)
         return False
@@ -211,6 +219,8 @@ def current_audit() -> AuditResult | None:
     result: AuditResult = stored[1]
     kept = st.session_state.get(K_BORDER)
     if kept and kept[0] == (current[0].sha256, current[1]):
+        from imbalance_core.images.audit import findings_for  # lazy: see the TYPE_CHECKING import
+
         findings = findings_for(result.duplicates, result.properties, kept[1])
         result = replace(result, border=kept[1], findings=tuple(findings))
     return result
@@ -234,6 +244,8 @@ def audit_panel(images: ImageSet, extractor: str) -> None:
             st.session_state[K_BORDER] = (key, _border_shared(*key, images))
     kept = st.session_state.get(K_BORDER)
     border = kept[1] if kept and kept[0] == key else None
+    from imbalance_core.images.audit import findings_for  # lazy: see the TYPE_CHECKING import
+
     found = findings_for(result.duplicates, result.properties, border)
     for finding in found:
         text = common.plain(finding.sentence)
