@@ -117,6 +117,50 @@ def test_sidebar_follows_a_retrain_in_the_same_run() -> None:
     assert len([c for c in at.sidebar.caption if c.value.startswith("Threshold ")]) == 1
 
 
+def test_compare_rows_inherit_platt_and_are_each_at_their_own_threshold(trained: AppTest) -> None:
+    trained.switch_page("pages/compare.py")
+    trained.run()
+    trained.number_input(key="compare_cv").set_value(3).run()
+    trained.multiselect(key="compare_samplers").set_value(["none", "random_under"]).run()
+    _click(trained, "Compare")
+    shown = trained.session_state[common.K_COMPARE_RESULT]
+    assert shown.settings.recalibrate == "platt" and shown.threshold is None
+    table = trained.dataframe[1].value
+    for row in shown.rows:
+        r = row.result
+        t = pick_youden(r.y_train, r.oof_scores).threshold
+        line = table[table["Sampler"] == row.label.split(" + ")[0]].iloc[0]
+        tp = int(((r.test_scores >= t) & (r.y_test == 1)).sum())
+        assert line["Threshold"] == pytest.approx(t) and line["TP"] == tp > 0
+        assert line["Sensitivity"] > 0
+    captions = " ".join(c.value for c in trained.caption)
+    assert "own default threshold" in captions and "threshold 0.5" not in captions
+
+
+def test_pdf_leaderboard_is_at_the_threshold_set_on_compare(trained: AppTest) -> None:
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    from pages.report import K_EXPORTS
+
+    trained.switch_page("pages/compare.py")
+    trained.run()
+    trained.radio(key="compare_threshold_mode").set_value("set").run()
+    trained.number_input(key="compare_threshold").set_value(0.05).run()
+    trained.switch_page("pages/report.py")
+    trained.run()
+    assert not trained.exception, trained.exception
+    trained.button(key="rep_prepare").click().run()
+    assert not trained.exception, trained.exception
+    pdf = trained.session_state[K_EXPORTS]["pdf"]
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
+    assert "set by hand: 0.0500" in text
+    assert "grid's threshold" not in text and "threshold 0.5" not in text
+    assert "Fold metrics use the threshold 0.5" not in text
+
+
 def test_platt_carried_to_a_file_it_cannot_fit_is_reset_with_a_sentence(trained: AppTest) -> None:
     frame = pd.read_csv(LOW, dtype=str, keep_default_na=False)
     few = pd.concat([frame[frame.readmitted_30 == "yes"].head(12), frame[frame.readmitted_30 == "no"]])
