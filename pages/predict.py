@@ -25,6 +25,11 @@ K_SOURCE_CHOICE = "predict_source_choice"  # (scope, option) of the model radio,
 SESSION = "Model trained in this session"
 UPLOAD = "Upload a .skops model"
 MAX_SHOWN_ROWS = 1000
+#: Said once when an uploaded model file is no longer in the uploader (removed, or the page was left).
+FORGOTTEN = (
+    "The uploaded model file is no longer in the uploader, so it is no longer used: nothing is scored "
+    "with it or at its threshold. Upload it again to use it."
+)
 
 
 def _session_model() -> model_file.SavedModel | None:
@@ -49,8 +54,11 @@ def _uploaded_model() -> model_file.SavedModel | None:
         "Model file (.skops)", type=["skops"], key="pred_model_file", help=common.upload_limit_help()
     )
     if upload is None:
-        kept = st.session_state.get(K_UPLOADED_MODEL)
-        return kept[1] if kept else None
+        # removed from the uploader, or the page was left (the uploader then forgets its file): a model
+        # no longer in view must not score patients at its old threshold (issue 23): forget it, say so
+        if st.session_state.pop(K_UPLOADED_MODEL, None) is not None:
+            st.info(FORGOTTEN, icon=":material/delete:")
+        return None
     raw = upload.getvalue()
     sha = hashlib.sha256(raw).hexdigest()
     kept = st.session_state.get(K_UPLOADED_MODEL)
