@@ -611,7 +611,11 @@ def equivalent_command(build: Callable[[str, TaskSpec], str]) -> None:
 
     file_arg = command_lines.file_argument(st.session_state.get(K_SOURCE, ""), table.name)
     current = image_view.current_images()
-    line = command_lines.with_extractor(build(file_arg, spec), current[1] if current else None)
+    show_command(command_lines.with_extractor(build(file_arg, spec), current[1] if current else None))
+
+
+def show_command(line: str) -> None:
+    """The "Equivalent command" block: one CLI line that reproduces what the page shows."""
     st.markdown("**Equivalent command**")
     st.code(line, language="bash", wrap_lines=True)
 

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from imbalance_core.cli import command_lines
 from imbalance_core.errors import DataError
 from imbalance_core.figures.leaderboard import leaderboard_figure
 from imbalance_core.learn.calibration_summary import LEADERBOARD_COLUMNS
@@ -203,6 +204,13 @@ def show_result(result: CompareResult) -> None:
         if row.error:
             common.show_error(f"{row.label}: {row.error}")
     st.plotly_chart(leaderboard_figure(result.ranked(by)), key="compare_leaderboard_chart")
+    samplers = list(dict.fromkeys(row.sampler for row in result.rows))
+    classifiers = list(dict.fromkeys(row.classifier for row in result.rows))
+    common.equivalent_command(
+        lambda file_arg, spec: command_lines.compare_command(
+            file_arg, spec, result.settings, samplers, classifiers, result.threshold
+        )
+    )
 
 
 def threshold_choice(where: Any) -> float | None:

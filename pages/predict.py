@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from imbalance_core.cli import command_lines
 from imbalance_core.errors import DataError
 from imbalance_core.share import model_file, predict
 from pages import common
@@ -22,6 +23,9 @@ K_UPLOADED_MODEL = "predict_uploaded_model"  # (sha256, SavedModel) of the last 
 K_SESSION_MODEL = "predict_session_model"  # (key, SavedModel) built from this session's training
 K_PATIENTS = "predict_patients"  # (name, bytes) of the last patients' file, kept across page changes
 K_SOURCE_CHOICE = "predict_source_choice"  # (scope, option) of the model radio, kept across page changes
+K_MODEL_NAME = "predict_model_name"  # file name of the model in use, for the equivalent command
+#: The session model's file name in the command: as the Report page's download, renamed.
+MODEL_NAME = "model.skops"
 SESSION = "Model trained in this session"
 UPLOAD = "Upload a .skops model"
 MAX_SHOWN_ROWS = 1000
@@ -60,6 +64,7 @@ def _uploaded_model() -> model_file.SavedModel | None:
             st.info(FORGOTTEN, icon=":material/delete:")
         return None
     raw = upload.getvalue()
+    st.session_state[K_MODEL_NAME] = upload.name
     sha = hashlib.sha256(raw).hexdigest()
     kept = st.session_state.get(K_UPLOADED_MODEL)
     if kept is not None and kept[0] == sha:
@@ -119,6 +124,9 @@ def _patients(saved: model_file.SavedModel) -> None:
             f"Showing the first {MAX_SHOWN_ROWS:,} of {len(result.frame):,} rows; the download has all."
         )
     export_id = _export_id(raw, saved)
+    common.show_command(
+        command_lines.predict_command(st.session_state.get(K_MODEL_NAME, MODEL_NAME), name, "predictions.csv")
+    )
     st.download_button(
         "Download predictions (CSV)",
         predict.csv_bytes(result.frame, export_id),
@@ -147,6 +155,7 @@ def main() -> None:
     if st.session_state["pred_source"] not in options:  # the kept choice no longer exists (no model now)
         st.session_state["pred_source"] = options[0]
     source = st.radio("Model", options, horizontal=True, **keep)
+    st.session_state[K_MODEL_NAME] = MODEL_NAME
     try:
         saved = _session_model() if source == SESSION else _uploaded_model()
     except DataError as exc:

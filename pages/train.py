@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
+from imbalance_core.cli import command_lines
 from imbalance_core.errors import DataError
 from imbalance_core.evaluation.metrics import binary_table, multiclass_fold_metrics
 from imbalance_core.evaluation.thresholds import ChosenThreshold
@@ -495,6 +496,10 @@ def show_result(result: TrainResult) -> None:
     if clipped:
         st.caption(common.plain(clipped))
     calibration_view.train_page_section(result)
+    committed = None if chosen is None or chosen.is_default else chosen.value  # default: evaluate's own
+    common.equivalent_command(
+        lambda file_arg, spec: command_lines.train_command(file_arg, spec, s, committed)
+    )
     try:
         st.page_link(
             THRESHOLD_PAGE,

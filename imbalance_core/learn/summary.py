@@ -16,6 +16,7 @@ import numpy as np
 from imbalance_core.errors import DataError
 from imbalance_core.evaluation import rule_zones
 from imbalance_core.evaluation import threshold_uncertainty as uncertainty
+from imbalance_core.evaluation.intervals import wilson
 from imbalance_core.evaluation.metrics import binary_table, multiclass_fold_metrics
 from imbalance_core.evaluation.thresholds import (
     ChosenThreshold,
@@ -89,6 +90,30 @@ def _clean(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
+
+
+#: Proportions of the 2x2 table that the pages show with an interval: key -> (successes, trials) cells.
+PROPORTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "sensitivity": (("tp",), ("tp", "fn")),
+    "specificity": (("tn",), ("tn", "fp")),
+    "ppv": (("tp",), ("tp", "fp")),
+    "npv": (("tn",), ("tn", "fn")),
+    "accuracy": (("tp", "tn"), ("tp", "tn", "fp", "fn")),
+}
+
+
+def wilson_intervals(table: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """95 % Wilson intervals of every hold-out proportion in :data:`PROPORTIONS` from a 2x2 ``table``
+    (``tp``, ``fp``, ``tn``, ``fn``): {key: {"value", "lo", "hi", "method": "Wilson"}} — the numbers the
+    Report and Threshold pages show beside each measure (None where there is nobody to count)."""
+    out = {}
+    for key, (hits, trials) in PROPORTIONS.items():
+        k = sum(int(table[c]) for c in hits)
+        n = sum(int(table[c]) for c in trials)
+        lo, hi = wilson(np.array([k]), np.array([n]))
+        value = k / n if n else float("nan")
+        out[key] = {"value": value, "lo": float(lo[0]), "hi": float(hi[0]), "method": "Wilson"}
+    return out
 
 
 def holdout_block(result: TrainResult, threshold: float | None) -> dict[str, Any]:
@@ -183,6 +208,8 @@ def result_json(
         extra = view_prevalence_block(view, threshold, prevalence)
         payload["one_vs_rest"] = view.class_name
     payload["test"].update(_clean({k: v for k, v in extra.items() if k != "prevalence"}))
+    if "tp" in payload["test"]:  # a 2x2 table: the page's proportions with their 95 % intervals
+        payload["test"]["intervals"] = _clean(wilson_intervals(payload["test"]))
     payload["prevalence"] = _clean(extra.get("prevalence"))
     payload["threshold"] = _clean(threshold)
     payload["threshold_origin"] = origin
