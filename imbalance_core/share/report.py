@@ -30,6 +30,7 @@ import pandas as pd
 
 from imbalance_core.errors import DataError
 from imbalance_core.evaluation import curves, thresholds
+from imbalance_core.evaluation.formatting import percent
 from imbalance_core.evaluation.intervals import bootstrap_average_precision, delong_roc_auc
 from imbalance_core.intake.read import DETECTION_LIMIT_RULE
 from imbalance_core.share import checklist, report_decision, report_pdf
@@ -82,7 +83,7 @@ def fmt_count(n: Any) -> str:
 
 def fmt_pct(x: Any) -> str:
     """A share as a percentage with one decimal."""
-    return "—" if _bad(x) else f"{100 * float(x):.1f} %"
+    return "—" if _bad(x) else percent(x, 1)
 
 
 def fmt_threshold(t: Any) -> str:
