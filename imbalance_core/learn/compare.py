@@ -137,6 +137,8 @@ class CompareResult:
     def threshold_text(self) -> str:
         """Where the rows' thresholds come from, in words (the page's and the report's label)."""
         if self.threshold is None:
+            if self.rows and all(row.result is None or not row.result.is_binary for row in self.rows):
+                return "the most probable class (multi-class: no threshold)"
             return EACH_OWN_DEFAULT
         return f"{SET_BY_HAND}: {self.threshold:.4f}"
 

@@ -223,3 +223,11 @@ def test_platt_grid_on_low_prevalence_is_not_judged_at_half():
         tp = int(((r.test_scores >= t) & (r.y_test == 1)).sum())
         assert row.tp == tp > 0 and row.holdout["sensitivity"] > 0
         assert row.cv["sensitivity"].mean > 0.1
+
+
+def test_multiclass_grid_names_no_threshold():
+    from tests.helpers_training import hcv_multiclass
+
+    grid = compare.run_grid(hcv_multiclass(), ["none"], ["logreg"], BASE, n_jobs=1)
+    assert grid.rows[0].threshold is None and grid.rows[0].threshold_origin == "most probable class"
+    assert grid.threshold_text.startswith("the most probable class")
