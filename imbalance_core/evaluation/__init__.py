@@ -7,13 +7,15 @@ threshold pickers that choose on out-of-fold training scores, and the documented
 :mod:`.curves` ROC, PR, calibration and decision curves; :mod:`.subgroups` performance by subgroup;
 :mod:`.sample_size` the Riley et al. minimum sample size; :mod:`.calibration` calibration-in-the-large,
 slope, E:O, ICI/E50/E90/Emax and Brier with their intervals; :mod:`.threshold_uncertainty` the pickers
-bootstrapped on out-of-fold scores; :mod:`.rule_zones` rule-out / indeterminate / rule-in zones. Pure
+bootstrapped on out-of-fold scores; :mod:`.rule_zones` rule-out / indeterminate / rule-in zones;
+:mod:`.formatting` the one percentage formatter. Pure
 functions of arrays: no fitting of models here (the small logistic fits of calibration metrics aside).
 """
 
 __all__ = [
     "calibration",
     "curves",
+    "formatting",
     "intervals",
     "metrics",
     "rule_zones",

@@ -10,7 +10,8 @@ classifier) so resampling happens inside training folds only, and returns a
 distorted scores back into risks with calibrators fitted on out-of-fold scores only
 (:mod:`.calibration_summary` judges whether risks are honest); :mod:`.resampling_effect` answers
 "did resampling help?" against the same classifier without it; :mod:`.compare` runs the same pieces
-for a grid of sampler x classifier pairs; :mod:`.workers` runs fits in worker processes so the server
+for a grid of sampler x classifier pairs; :mod:`.operating_point` reads a trained model's CV measures
+at its own threshold (Train page, Compare grid, report); :mod:`.workers` runs fits in worker processes so the server
 stays responsive; :mod:`.summary` shapes results as JSON for the CLI, pages and report;
 :mod:`.explain` answers "why this score" (permutation importance, one patient's what-if) without refitting.
 """
@@ -24,6 +25,7 @@ __all__ = [
     "execution",
     "explain",
     "model_contents",
+    "operating_point",
     "recalibration",
     "resampling_effect",
     "samplers",
