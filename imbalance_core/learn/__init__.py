@@ -11,8 +11,8 @@ distorted scores back into risks with calibrators fitted on out-of-fold scores o
 (:mod:`.calibration_summary` judges whether risks are honest); :mod:`.resampling_effect` answers
 "did resampling help?" against the same classifier without it; :mod:`.compare` runs the same pieces
 for a grid of sampler x classifier pairs; :mod:`.operating_point` reads a trained model's CV measures
-at its own threshold (Train page, Compare grid, report); :mod:`.workers` runs fits in worker processes so the server
-stays responsive; :mod:`.summary` shapes results as JSON for the CLI, pages and report;
+at its own threshold (Train page, Compare grid, report); :mod:`.workers` runs fits in worker processes
+so the server stays responsive; :mod:`.summary` shapes results as JSON for the CLI, pages and report;
 :mod:`.explain` answers "why this score" (permutation importance, one patient's what-if) without refitting.
 """
 
