@@ -16,8 +16,12 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # constraints.txt locks every indirect dependency too (pip freeze of a fresh dev environment).
-$(VENV)/.deps: requirements.txt constraints.txt | $(BIN)/python
+# The core itself, editable and without dependencies (they are pinned above; pip fetches the setuptools
+# build backend, pyproject [build-system]): `python -m imbalance_core` then runs from any folder, as the
+# pages print it. (The venv's own setuptools 65 cannot build a wheel without the `wheel` package.)
+$(VENV)/.deps: requirements.txt constraints.txt pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt -c constraints.txt
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
 $(VENV)/.dev-deps: requirements-dev.txt constraints.txt $(VENV)/.deps

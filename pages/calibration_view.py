@@ -24,6 +24,7 @@ from imbalance_core.evaluation.calibration import (
     calibration_metrics,
     estimate_text,
 )
+from imbalance_core.evaluation.formatting import percent
 from imbalance_core.figures.calibration import calibration_curves_figure, decision_curves_figure
 from imbalance_core.learn.calibration_summary import risk_honesty
 from imbalance_core.learn.recalibration import RECALIBRATORS, prior_note, raw_scores
@@ -195,7 +196,7 @@ def decision_panel(prevalence: float, threshold: float | None = None, key: str =
         return True
     fig = decision_curves_figure(
         [("recalibrated", "hold-out", holdout), ("oof", "pooled out-of-fold (training)", pooled)],
-        f"Decision curve at {prevalence:.1%} prevalence",
+        f"Decision curve at {percent(prevalence)} prevalence",
         threshold,
     )
     st.plotly_chart(fig, key=f"{key}_dca_honest")

@@ -381,9 +381,12 @@ def train_cached(
     cache[key] = result
     while len(cache) > TRAIN_CACHE_SIZE:
         cache.pop(next(iter(cache)))
+    changed = st.session_state.get(K_TRAIN_RESULT) is not result
     st.session_state[K_TRAIN_SETTINGS] = settings
     st.session_state[K_TRAIN_RESULT] = result
     committed_threshold(model_key(settings))  # a threshold chosen for another model goes
+    if changed:
+        refresh_sidebar()  # the sidebar was drawn before this run trained: show the new model now
     return result
 
 
@@ -633,7 +636,11 @@ def equivalent_command(build: Callable[[str, TaskSpec], str]) -> None:
 
     file_arg = command_lines.file_argument(st.session_state.get(K_SOURCE, ""), table.name)
     current = image_view.current_images()
-    line = command_lines.with_extractor(build(file_arg, spec), current[1] if current else None)
+    show_command(command_lines.with_extractor(build(file_arg, spec), current[1] if current else None))
+
+
+def show_command(line: str) -> None:
+    """The "Equivalent command" block: one CLI line that reproduces what the page shows."""
     st.markdown("**Equivalent command**")
     st.code(line, language="bash", wrap_lines=True)
 
@@ -668,13 +675,34 @@ RELOAD_NOTICE = (
 )
 
 
+K_SIDEBAR_SLOT = "sidebar_status_slot"  # this run's sidebar placeholder (see refresh_sidebar)
+
+
 def sidebar_status() -> None:
-    """A short status of the current data and model in the sidebar."""
-    data = current_data()
+    """A short status of the current data and model in the sidebar, in a placeholder kept for this run.
+
+    The sidebar is drawn before the page; a page that changes the model (training) calls
+    :func:`refresh_sidebar` so the status shows the new model's threshold in the same run (issue 23).
+    """
     from pages import cluster_view  # late: it imports this module
 
     cluster_view.sidebar_line()
-    with st.sidebar:
+    slot = st.sidebar.empty()
+    st.session_state[K_SIDEBAR_SLOT] = slot
+    _draw_status(slot)
+
+
+def refresh_sidebar() -> None:
+    """Redraw this run's sidebar status (after training changed the current model or threshold)."""
+    slot = st.session_state.get(K_SIDEBAR_SLOT)
+    if slot is not None:
+        _draw_status(slot)
+
+
+def _draw_status(slot: Any) -> None:
+    """The status lines, drawn into ``slot`` (replacing what it held)."""
+    data = current_data()
+    with slot.container():
         if st.session_state.get(K_RELOADED):
             st.warning(RELOAD_NOTICE, icon=":material/refresh:")
         if data is None:

@@ -9,16 +9,20 @@ to earlier choices shows the stored leaderboard at once.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
+from imbalance_core.cli import command_lines
 from imbalance_core.errors import DataError
 from imbalance_core.figures.leaderboard import leaderboard_figure
 from imbalance_core.learn.calibration_summary import LEADERBOARD_COLUMNS
 from imbalance_core.learn.classifiers import CLASSIFIERS
 from imbalance_core.learn.compare import CV_METRICS, HOLDOUT_METRICS, RANKINGS, CompareResult, run_grid
+from imbalance_core.learn.operating_point import FLATTERS
 from imbalance_core.learn.samplers import SAMPLERS
+from imbalance_core.learn.settings_check import fit_to_data
 from imbalance_core.learn.training import TrainSettings
 from pages import cluster_view, common, image_view
 
@@ -30,9 +34,15 @@ CACHE_SIZE = 4
 W_SAMPLERS, W_CLASSIFIERS, W_RANK = "compare_samplers", "compare_classifiers", "compare_rank"
 W_RATIO, W_CV, W_SEED = "compare_ratio", "compare_cv", "compare_seed"
 W_THRESHOLD = "compare_threshold"
+W_THRESHOLD_MODE = "compare_threshold_mode"  # "own": each pair at its own default; "set": one typed value
+#: How the grid's rows are judged, key -> label.
+THRESHOLD_MODES = {
+    "own": "Each model at its own default threshold",
+    "set": "One threshold I set for every model",
+}
 #: Kept across page changes (common.keep_inputs): the choices, and the result view's inputs.
 KEPT_CHOICES = (W_SAMPLERS, W_CLASSIFIERS, W_RATIO, W_CV, W_SEED)
-KEPT_VIEW = (W_RANK, W_THRESHOLD)
+KEPT_VIEW = (W_RANK, W_THRESHOLD, W_THRESHOLD_MODE)
 
 
 def leaderboard_table(result: CompareResult, by: str) -> pd.DataFrame:
@@ -58,8 +68,8 @@ def holdout_table(result: CompareResult, by: str) -> pd.DataFrame:
     frame = frame[frame["Error"] == ""]
     order = ("balanced_accuracy", "sensitivity", "specificity", "f1")
     names = {f"Test {HOLDOUT_METRICS[key]}": HOLDOUT_METRICS[key] for key in order}
-    columns = ["Rank", "Sampler", "Classifier", *names, *LEADERBOARD_COLUMNS, "TP", "TN", "FP", "FN"]
-    return frame[columns].rename(columns=names)
+    columns = ["Rank", "Sampler", "Classifier", "Threshold", *names, *LEADERBOARD_COLUMNS]
+    return frame[[*columns, "TP", "TN", "FP", "FN"]].rename(columns=names)
 
 
 def _column_config() -> dict[str, object]:
@@ -69,6 +79,7 @@ def _column_config() -> dict[str, object]:
     }
     config.update({name: st.column_config.NumberColumn(format="%.3f") for name in LEADERBOARD_COLUMNS})
     config["Fit seconds"] = st.column_config.NumberColumn(format="%.1f")
+    config["Threshold"] = st.column_config.NumberColumn(format="%.4f")
     for name in ("Rank", "Sampler", "Classifier"):
         config[name] = st.column_config.Column(pinned=True)
     return config
@@ -77,6 +88,12 @@ def _column_config() -> dict[str, object]:
 def _choices() -> tuple[list[str], list[str], TrainSettings]:
     """Draw the pickers and the shared settings; return samplers, classifiers and base settings."""
     base = st.session_state.get(common.K_TRAIN_SETTINGS) or TrainSettings()
+    data = common.current_data()
+    if data is not None:  # settings inherited from the Train page may not fit this file: reset, said
+        fitted = fit_to_data(base, data)
+        base = fitted.settings
+        for change in fitted.changes:
+            st.info(common.plain(change), icon=":material/restart_alt:")
     common.keep_inputs("compare", KEPT_CHOICES)
     st.session_state.setdefault(W_SAMPLERS, list(DEFAULT_SAMPLERS))
     st.session_state.setdefault(W_CLASSIFIERS, list(DEFAULT_CLASSIFIERS))
@@ -154,28 +171,27 @@ def show_result(result: CompareResult) -> None:
     """Leaderboard table, failed pairs, and the chart."""
     common.keep_inputs("compare_view", KEPT_VIEW)
     st.session_state.setdefault(W_RANK, "sensitivity_f1")
-    st.session_state.setdefault(W_THRESHOLD, 0.5)
+    st.session_state.setdefault(W_THRESHOLD_MODE, "own")
     left, right = st.columns([2, 1])
     by = left.selectbox("Rank by", list(RANKINGS), key=W_RANK, format_func=lambda k: RANKINGS[k].name)
-    threshold = right.number_input(
-        "Threshold for the hold-out counts",
-        min_value=0.0,
-        max_value=1.0,
-        step=0.05,
-        key=W_THRESHOLD,
-        help="Changes only the TP/TN/FP/FN and 'Test' columns; nothing retrains.",
-    )
+    threshold = threshold_choice(right)
     common.remember_inputs("compare_view", KEPT_VIEW)
     if threshold != result.threshold:
-        result = result.at_threshold(float(threshold))
+        result = result.at_threshold(threshold)
+    # the Report page's leaderboard is the one seen here, at the same thresholds (issue 23)
+    st.session_state[common.K_COMPARE_RESULT] = result
     left.caption(RANKINGS[by].explanation)
     st.subheader("Leaderboard")
     st.caption(
-        f"Cross-validation on the training part: mean ± sd over {result.settings.cv} folds at "
-        "threshold 0.5. Click a column header to sort."
+        f"Cross-validation on the training part: mean ± sd over {result.settings.cv} folds. ROC AUC, PR AUC "
+        f"and Brier score need no threshold; the other measures are at {result.threshold_text}. Click a "
+        "column header to sort."
     )
+    if result.threshold is None:
+        st.caption(FLATTERS)
     st.dataframe(leaderboard_table(result, by), hide_index=True, column_config=_column_config())
-    st.subheader(f"Hold-out test set at threshold {result.threshold:g}")
+    st.subheader("Hold-out test set")
+    st.caption(f"At {result.threshold_text} (column Threshold).")
     st.dataframe(
         holdout_table(result, by),
         hide_index=True,
@@ -188,6 +204,44 @@ def show_result(result: CompareResult) -> None:
         if row.error:
             common.show_error(f"{row.label}: {row.error}")
     st.plotly_chart(leaderboard_figure(result.ranked(by)), key="compare_leaderboard_chart")
+    samplers = list(dict.fromkeys(row.sampler for row in result.rows))
+    classifiers = list(dict.fromkeys(row.classifier for row in result.rows))
+    common.equivalent_command(
+        lambda file_arg, spec: command_lines.compare_command(
+            file_arg, spec, result.settings, samplers, classifiers, result.threshold
+        )
+    )
+
+
+def threshold_choice(where: Any) -> float | None:
+    """Each pair at its own default (None), or one threshold the person typed for every pair.
+
+    The typed box starts empty: a value appears only when the person types it (never a silent 0.5).
+    """
+    mode = where.radio(
+        "Judge every model at",
+        list(THRESHOLD_MODES),
+        format_func=THRESHOLD_MODES.get,
+        key=W_THRESHOLD_MODE,
+        help="A model's default threshold is the Youden pick on its own cross-validated training scores, "
+        "as on the Train and Threshold pages. Changing this recounts from stored scores; nothing retrains.",
+    )
+    if mode != "set":
+        return None
+    typed = where.number_input(
+        "Threshold for every model",
+        min_value=0.0,
+        max_value=1.0,
+        value=None,
+        step=0.01,
+        format="%.4f",
+        key=W_THRESHOLD,
+        placeholder="type a threshold",
+    )
+    if typed is None:
+        where.caption("Type a threshold; until then every model is judged at its own default.")
+        return None
+    return float(typed)
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from imbalance_core.cli import command_lines
 from imbalance_core.errors import DataError
 from imbalance_core.images.predict import predict_image_zip
 from imbalance_core.share import model_file, predict
@@ -23,9 +24,17 @@ K_UPLOADED_MODEL = "predict_uploaded_model"  # (sha256, SavedModel) of the last 
 K_SESSION_MODEL = "predict_session_model"  # (key, SavedModel) built from this session's training
 K_PATIENTS = "predict_patients"  # (name, bytes) of the last patients' file, kept across page changes
 K_SOURCE_CHOICE = "predict_source_choice"  # (scope, option) of the model radio, kept across page changes
+K_MODEL_NAME = "predict_model_name"  # file name of the model in use, for the equivalent command
+#: The session model's file name in the command: as the Report page's download, renamed.
+MODEL_NAME = "model.skops"
 SESSION = "Model trained in this session"
 UPLOAD = "Upload a .skops model"
 MAX_SHOWN_ROWS = 1000
+#: Said once when an uploaded model file is no longer in the uploader (removed, or the page was left).
+FORGOTTEN = (
+    "The uploaded model file is no longer in the uploader, so it is no longer used: nothing is scored "
+    "with it or at its threshold. Upload it again to use it."
+)
 
 
 def _session_model() -> model_file.SavedModel | None:
@@ -52,9 +61,13 @@ def _uploaded_model() -> model_file.SavedModel | None:
         "Model file (.skops)", type=["skops"], key="pred_model_file", help=common.upload_limit_help()
     )
     if upload is None:
-        kept = st.session_state.get(K_UPLOADED_MODEL)
-        return kept[1] if kept else None
+        # removed from the uploader, or the page was left (the uploader then forgets its file): a model
+        # no longer in view must not score patients at its old threshold (issue 23): forget it, say so
+        if st.session_state.pop(K_UPLOADED_MODEL, None) is not None:
+            st.info(FORGOTTEN, icon=":material/delete:")
+        return None
     raw = upload.getvalue()
+    st.session_state[K_MODEL_NAME] = upload.name
     sha = hashlib.sha256(raw).hexdigest()
     kept = st.session_state.get(K_UPLOADED_MODEL)
     if kept is not None and kept[0] == sha:
@@ -121,6 +134,9 @@ def _patients(saved: model_file.SavedModel) -> None:
             f"Showing the first {MAX_SHOWN_ROWS:,} of {len(result.frame):,} rows; the download has all."
         )
     export_id = _export_id(raw, saved)
+    common.show_command(
+        command_lines.predict_command(st.session_state.get(K_MODEL_NAME, MODEL_NAME), name, "predictions.csv")
+    )
     st.download_button(
         "Download predictions (CSV)",
         predict.csv_bytes(result.frame, export_id),
@@ -149,6 +165,7 @@ def main() -> None:
     if st.session_state["pred_source"] not in options:  # the kept choice no longer exists (no model now)
         st.session_state["pred_source"] = options[0]
     source = st.radio("Model", options, horizontal=True, **keep)
+    st.session_state[K_MODEL_NAME] = MODEL_NAME
     try:
         saved = _session_model() if source == SESSION else _uploaded_model()
     except DataError as exc:

@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from imbalance_core.cli import command_lines
 from imbalance_core.errors import DataError
 from imbalance_core.evaluation import thresholds
 from imbalance_core.intake.identifiers import join_key
@@ -372,6 +373,11 @@ def main() -> None:
         _downloads(exports)
     elif exports:
         st.caption("The settings changed since the downloads were prepared: press the button again.")
+    common.equivalent_command(  # the report's twin (issue 23); the Compare leaderboard has its own
+        lambda file_arg, spec: command_lines.report_command(
+            file_arg, spec, settings, threshold, prevalence, inputs.rule
+        )
+    )
 
 
 main()

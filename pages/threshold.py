@@ -25,9 +25,11 @@ from imbalance_core.cli import command_lines
 from imbalance_core.errors import DataError
 from imbalance_core.evaluation import curves, metrics, rule_zones, thresholds
 from imbalance_core.evaluation import threshold_uncertainty as uncertainty
+from imbalance_core.evaluation.formatting import percent
 from imbalance_core.figures import curves as curve_figures
 from pages import calibration_view, common, image_view
 from pages.widgets.threshold_explorer import (
+    committed_pick,
     committed_rule,
     committed_value,
     encode_payload,
@@ -36,6 +38,8 @@ from pages.widgets.threshold_explorer import (
 )
 
 EXPLORER_KEY = "threshold_explorer"
+#: Headings of the rule's zones: a suggestion is never called committed (issue 23).
+SUGGESTED_RULE, COMMITTED_RULE = "The suggested rule (not committed)", "The committed rule"
 RULE_KEY = "threshold_rule_explorer"  # the same component in two-handle mode (mounted afresh on a switch)
 MODES = {"single": "Single cut-off", "rule": "Rule-out and rule-in (two cut-offs)"}
 TRAIN_PAGE = "pages/train.py"
@@ -54,7 +58,7 @@ def one_vs_rest(result: Any, class_index: int) -> tuple[np.ndarray, np.ndarray, 
     )
 
 
-def pick_reason(picks: list[dict], threshold: float | None) -> str:
+def pick_reason(picks: list[dict], threshold: float | None, pressed: str | None = None) -> str:
     """The picker's sentence when the committed threshold is a picker's stop, else a plain note.
 
     ``None`` means nothing was committed: the model's default threshold is shown, and said to be one.
@@ -64,17 +68,23 @@ def pick_reason(picks: list[dict], threshold: float | None) -> str:
         why = f" — {youden['reason'].replace(' on cross-validated training scores', '')}" if youden else "."
         origin = thresholds.DEFAULT_ORIGIN[:1].upper() + thresholds.DEFAULT_ORIGIN[1:]
         return f"{origin}{why} Drag the slider or press a suggestion to change it."
-    for pick in picks:
-        if threshold in (pick["stop"], pick["threshold"]):
-            return f"{pick['label']}: {pick['reason']}"
+    at = [pick for pick in picks if threshold in (pick["stop"], pick["threshold"])]
+    chosen = next((pick for pick in at if pick["key"] == pressed), at[0] if at else None)
+    if chosen is not None:
+        return f"{chosen['label']}: {chosen['reason']}"
     return "Chosen by hand on the slider."
 
 
-def commit_origin(picks: list[dict], threshold: float) -> str:
-    """Short origin of a committed threshold (sidebar, Report, Predict, model file)."""
-    for pick in picks:
-        if threshold in (pick["stop"], pick["threshold"]):
-            return f"suggestion on the Threshold page: {pick['label']}"
+def commit_origin(picks: list[dict], threshold: float, pressed: str | None = None) -> str:
+    """Short origin of a committed threshold (sidebar, Report, Predict, model file).
+
+    ``pressed``: the key of the suggestion button that committed it; when several suggestions give the
+    same threshold, the pressed one keeps its own name (issue 23: pressing Best F2 recorded Lowest cost).
+    """
+    at = [pick for pick in picks if threshold in (pick["stop"], pick["threshold"])]
+    chosen = next((pick for pick in at if pick["key"] == pressed), at[0] if at else None)
+    if chosen is not None:
+        return f"suggestion on the Threshold page: {chosen['label']}"
     return "chosen by hand on the Threshold page"
 
 
@@ -109,9 +119,13 @@ def _rule_pick_payload(
     except DataError as exc:
         return None, str(exc)
     label = f"Suggested rule (NPV ≥ {targets[0]:g}, PPV ≥ {targets[1]:g})"
+    low, high = table.index_of(pick.t_low), table.index_of(pick.t_high)
+    stops = table.columns["threshold"]
+    # the cut-offs are the stops the explorer's zone table is read at, so the table and the text under it
+    # come from the same two numbers (issue 23: 993 / 285 in the table, 995 / 283 in the text)
     return {
-        "label": label, "reason": pick.reason, "t_low": pick.t_low, "t_high": pick.t_high,
-        "low_index": table.index_of(pick.t_low), "high_index": table.index_of(pick.t_high),
+        "label": label, "reason": pick.reason, "t_low": float(stops[low]), "t_high": float(stops[high]),
+        "low_index": low, "high_index": high,
     }, ""  # fmt: skip
 
 
@@ -180,7 +194,8 @@ def _store_threshold() -> None:
     """Widget callback: keep the committed threshold (and how it was chosen) where every page reads it."""
     value = committed_value(EXPLORER_KEY)
     if value is not None:
-        common.set_threshold(value, commit_origin(st.session_state.get(K_PICKS, []), value))
+        picks = st.session_state.get(K_PICKS, [])
+        common.set_threshold(value, commit_origin(picks, value, committed_pick(EXPLORER_KEY)))
 
 
 # --- page sections ----------------------------------------------------------------------------------------
@@ -243,7 +258,7 @@ def _server_side(
     """Calibration and decision curve (C's figures) with the current threshold marked."""
     y_test, scores = arrays[0], arrays[1]
     st.subheader("At the current threshold")
-    reason = pick_reason(picks, None if is_default else threshold)
+    reason = pick_reason(picks, None if is_default else threshold, committed_pick(EXPLORER_KEY))
     st.markdown(f"**Threshold {threshold:.4f}** · {common.plain(reason)}")
     left, right = st.columns(2)
     with left:
@@ -266,7 +281,7 @@ def _server_side(
             st.plotly_chart(curve_figures.decision_curve_figure(dc, threshold=threshold), key="thr_dca")
             st.caption(
                 "Net benefit of acting on the model at each threshold probability, against treating "
-                f"everybody or nobody, at {prevalence:.1%} prevalence."
+                f"everybody or nobody, at {percent(prevalence)} prevalence."
             )
 
 
@@ -357,13 +372,14 @@ def _rule_section(
     if value is not None and value != committed:
         common.set_rule(value[0], value[1], "chosen on the Threshold page")
         committed = value
-    if committed is None and extras.get("rule_pick"):
+    suggested = committed is None and bool(extras.get("rule_pick"))
+    if suggested:
         committed = (extras["rule_pick"]["t_low"], extras["rule_pick"]["t_high"])
         st.caption("Nothing committed yet: the suggested rule is shown. Drag either handle to choose.")
     if committed is None:
         return
     zones = rule_zones.rule_zones(arrays[0], arrays[1], committed[0], committed[1], prevalence)
-    st.subheader("The committed rule")
+    st.subheader(SUGGESTED_RULE if suggested else COMMITTED_RULE)
     for line in zones.sentences():
         st.markdown(common.plain(line))
     _cli_line(result, threshold, prevalence, class_index, committed)
@@ -411,7 +427,7 @@ def main() -> None:
     committed = common.committed_threshold(key)
     value = threshold_explorer(encoded, key=EXPLORER_KEY, committed=committed, on_change=_store_threshold)
     if value is not None and value != committed:
-        common.set_threshold(value, commit_origin(picks, value))
+        common.set_threshold(value, commit_origin(picks, value, committed_pick(EXPLORER_KEY)))
     committed = st.session_state.get(common.K_THRESHOLD)
     threshold = opening if committed is None else committed  # nothing committed: the model's default
     _uncertainty_line(picks, extras["uncertainty"], None if committed is None else threshold)

@@ -15,18 +15,24 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
+from imbalance_core.cli import command_lines
 from imbalance_core.errors import DataError
-from imbalance_core.evaluation.metrics import (
-    FOLD_METRICS,
-    METRIC_NAMES,
-    binary_table,
-    multiclass_fold_metrics,
-)
+from imbalance_core.evaluation.metrics import binary_table, multiclass_fold_metrics
+from imbalance_core.evaluation.thresholds import ChosenThreshold
 from imbalance_core.figures.classes import resampling_counts_figure
 from imbalance_core.intake.task import PreparedData
 from imbalance_core.learn.classifiers import CLASSIFIERS, WEIGHTINGS, ParamSpec
 from imbalance_core.learn.clinical_bounds import suggest_all
+from imbalance_core.learn.operating_point import (
+    CV_MEASURES,
+    THRESHOLD_FREE,
+    CvAtThreshold,
+    cv_at_threshold,
+    model_threshold,
+    threshold_words,
+)
 from imbalance_core.learn.samplers import SAMPLERS, SamplerSpec
+from imbalance_core.learn.settings_check import fit_to_data
 from imbalance_core.learn.splitting import fixed_holdout_text
 from imbalance_core.learn.training import TrainResult, TrainSettings, weighting_overlap_notice
 from pages import calibration_view, cluster_view, common, validation_view
@@ -71,17 +77,23 @@ def minority_per_fold(data: PreparedData, test_size: float, cv: int) -> int:
     return int(smallest * (1 - test_size) * (cv - 1) / cv)
 
 
-def cv_table(result: TrainResult) -> pd.DataFrame:
-    """CV summary: one line per metric with mean ± sd, then the value of every fold."""
+def cv_table(cv: CvAtThreshold) -> pd.DataFrame:
+    """CV summary at the model's threshold: one line per measure with mean ± sd, then every fold's value.
+
+    ROC AUC, PR AUC and Brier need no threshold; the rest are counted at ``cv.threshold``.
+    """
     rows = []
-    for key in FOLD_METRICS:
-        summary = result.cv_summary[key]
+    for key, name in CV_MEASURES.items():
+        summary = cv.summary.get(key)
+        if summary is None:
+            continue
         row: dict[str, Any] = {
-            "Metric": METRIC_NAMES.get(key, key),
+            "Measure": name,
+            "At": "any threshold" if key in THRESHOLD_FREE else "model's threshold",
             "Mean ± sd": f"{summary.mean:.3f} ± {summary.sd:.3f}",
         }
-        for fold in result.folds:
-            row[f"Fold {fold.fold}"] = round(fold.metric(key), 3)
+        for fold in cv.folds:
+            row[f"Fold {fold['fold']}"] = round(float(fold.get(key, float("nan"))), 3)
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -242,8 +254,9 @@ def _bounds_editor(data: PreparedData) -> tuple[tuple[str, float, float], ...]:
     return bounds
 
 
-def settings_form(data: PreparedData) -> TrainSettings:
-    """Draw every setting and return the TrainSettings they describe."""
+def settings_form(data: PreparedData, last: TrainSettings | None = None) -> TrainSettings:
+    """Draw every setting and return the TrainSettings they describe (``last``: the seed settings, made
+    to fit this data)."""
     left, right = st.columns(2, gap="large")
     with left:
         st.subheader("Resampling")
@@ -350,9 +363,7 @@ def settings_form(data: PreparedData) -> TrainSettings:
         test_size=test_size,
         seed=seed,
         group_by=group_by,
-        recalibrate=calibration_view.recalibrate_choice(
-            (st.session_state.get(common.K_TRAIN_SETTINGS) or plain).recalibrate
-        ),
+        recalibrate=calibration_view.recalibrate_choice((last or plain).recalibrate),
     )
 
 
@@ -397,11 +408,12 @@ def _train_with_progress(settings: TrainSettings, local: bool = False) -> TrainR
     return result
 
 
-def _holdout_headline(result: TrainResult) -> None:
-    """Hold-out numbers at threshold 0.5: the 2x2 table and the usual measures."""
-    st.subheader("Hold-out test set at threshold 0.5")
-    if result.is_binary:
-        t = binary_table(result.y_test, result.test_scores, 0.5)
+def _holdout_headline(result: TrainResult, chosen: ChosenThreshold | None) -> None:
+    """Hold-out numbers at the model's threshold: the 2x2 table and the usual measures."""
+    if result.is_binary and chosen is not None:
+        st.subheader(f"Hold-out test set at threshold {chosen.value:.4f}")
+        st.caption(common.plain(f"Threshold {chosen.value:.4f}: {chosen.origin}."))
+        t = binary_table(result.y_test, result.test_scores, chosen.value)
         c = [*st.columns(2), *st.columns(2)]
         c[0].metric("Sensitivity", f"{t['sensitivity']:.3f}", help="Found among the sick: TP / (TP + FN)")
         c[1].metric(
@@ -410,12 +422,13 @@ def _holdout_headline(result: TrainResult) -> None:
         c[2].metric(
             "Balanced accuracy", f"{t['balanced_accuracy']:.3f}", help="(sensitivity + specificity) / 2"
         )
-        c[3].metric("ROC AUC", f"{t['roc_auc']:.3f}")
+        c[3].metric("ROC AUC", f"{t['roc_auc']:.3f}", help="Needs no threshold.")
         st.text(
             f"TP {t['tp']}   FN {t['fn']}   FP {t['fp']}   TN {t['tn']}   "
             f"(n = {t['n']}, {t['n_positive']} positive)"
         )
     else:
+        st.subheader("Hold-out test set (most probable class)")
         values, per_class = multiclass_fold_metrics(result.y_test, result.test_scores)
         c = st.columns(3)
         c[0].metric("Balanced accuracy", f"{values['balanced_accuracy']:.3f}")
@@ -429,8 +442,19 @@ def _holdout_headline(result: TrainResult) -> None:
 def show_result(result: TrainResult) -> None:
     """CV summary, class counts before/after resampling, notices, hold-out headline, next step."""
     s = result.settings
-    st.subheader(f"Cross-validation summary ({s.cv} folds, threshold 0.5)")
-    table = cv_table(result)
+    chosen = model_threshold(result, common.current_threshold())
+    cv = cv_at_threshold(result, chosen)
+    st.subheader(f"Cross-validation summary ({s.cv} folds)")
+    st.caption(
+        common.plain(
+            "ROC AUC, PR AUC and Brier score need no threshold; the other measures are counted at "
+            + threshold_words(chosen)
+            + "."
+        )
+    )
+    if cv.note:
+        st.caption(cv.note)
+    table = cv_table(cv)
     st.dataframe(
         table,
         hide_index=True,
@@ -459,7 +483,7 @@ def show_result(result: TrainResult) -> None:
             config={"displayModeBar": False},
         )
     with right:
-        _holdout_headline(result)
+        _holdout_headline(result, chosen)
         if result.holdout_name:
             st.caption(
                 common.plain(
@@ -472,6 +496,10 @@ def show_result(result: TrainResult) -> None:
     if clipped:
         st.caption(common.plain(clipped))
     calibration_view.train_page_section(result)
+    committed = None if chosen is None or chosen.is_default else chosen.value  # default: evaluate's own
+    common.equivalent_command(
+        lambda file_arg, spec: command_lines.train_command(file_arg, spec, s, committed)
+    )
     if result.holdout_name == "":
         validation_view.section(result.settings)  # issue 27: bootstrap / repeated CV / stability
     try:
@@ -488,14 +516,23 @@ def main() -> None:
     """Draw the page."""
     st.title("Train")
     data = common.require_data()
+    if data is None:  # imported outside `streamlit run` (tests import the helpers): nothing to draw
+        return
     common.keep_inputs("train", KEPT, KEPT_PREFIXES, scope=common.data_key())
-    _init_widgets(st.session_state.get(common.K_TRAIN_SETTINGS) or TrainSettings())
-    settings = settings_form(data)
+    # the last trained settings may come from another file: what does not fit this one is reset, said
+    seed = fit_to_data(st.session_state.get(common.K_TRAIN_SETTINGS) or TrainSettings(), data)
+    for change in seed.changes:
+        st.info(common.plain(change), icon=":material/restart_alt:")
+    _init_widgets(seed.settings)
+    settings = settings_form(data, seed.settings)
     common.remember_inputs("train", KEPT, KEPT_PREFIXES, scope=common.data_key())
     clicked = st.button("Train", type="primary", icon=":material/play_arrow:")
     local = cluster_view.local_run_requested("train")
+    misfits = fit_to_data(settings, data).changes
     result: TrainResult | None = None
-    if clicked or local or common.is_trained(settings):
+    if (clicked or local) and misfits and not common.is_trained(settings):
+        common.show_error("Not trained: " + " ".join(misfits))
+    elif clicked or local or common.is_trained(settings):
         result = _train_with_progress(settings, local)
     elif common.K_TRAIN_RESULT in st.session_state:
         result = st.session_state[common.K_TRAIN_RESULT]

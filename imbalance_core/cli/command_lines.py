@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -177,3 +178,69 @@ def validate_command(
     if development:
         args += ["--development", development]
     return shlex.join(args)
+
+
+def train_command(file_arg: str, spec: TaskSpec, settings: TrainSettings, threshold: float | None) -> str:
+    """The Train page's twin: ``evaluate --json`` for this model, its CV summary and hold-out at the
+    model's threshold.
+
+    ``threshold`` None: the model's default (the Youden pick on cross-validated training scores), which
+    ``evaluate`` uses without ``--threshold`` and names the same way; else the committed value, exactly.
+    """
+    args = [*PROGRAM, "evaluate", *task_args(file_arg, spec), *training_args(settings)]
+    if threshold is not None:
+        args += ["--threshold", repr(float(threshold))]
+    return shlex.join([*args, "--json"])
+
+
+def compare_command(
+    file_arg: str,
+    spec: TaskSpec,
+    settings: TrainSettings,
+    samplers: Sequence[str],
+    classifiers: Sequence[str],
+    threshold: float | None = None,
+) -> str:
+    """The Compare page's twin: ``compare --json`` over the same grid, at each pair's own default
+    (``threshold`` None) or at the one threshold the person typed.
+
+    The shared settings are the base settings' (ratio, weighting, clipping, folds, test share, seed,
+    recalibration, split); classifier parameters apply to the first classifier only on the command line,
+    as in the grid, where they apply to the pairs of the Train page's classifier: written only when that
+    classifier comes first.
+    """
+    if not classifiers or settings.classifier != classifiers[0]:
+        settings = replace(settings, params=())
+    shared = training_args(settings)[4:]  # without --sampler S --classifier C
+    args = [*PROGRAM, "compare", *task_args(file_arg, spec)]
+    args += ["--samplers", ",".join(samplers), "--classifiers", ",".join(classifiers), *shared]
+    if threshold is not None:
+        args += ["--threshold", repr(float(threshold))]
+    return shlex.join([*args, "--json"])
+
+
+def report_command(
+    file_arg: str,
+    spec: TaskSpec,
+    settings: TrainSettings,
+    threshold: float | None,
+    prevalence: float | None,
+    rule: tuple[float, float] | None = None,
+    out: str = "report.pdf",
+) -> str:
+    """The Report page's twin: ``report --json --out report.pdf`` at the report's threshold and prevalence
+    (a multi-class model has no threshold: none is written)."""
+    args = [*PROGRAM, "report", *task_args(file_arg, spec), *training_args(settings)]
+    if threshold is not None:
+        args += ["--threshold", repr(float(threshold))]
+    if prevalence is not None:
+        args += ["--prevalence", f"{prevalence:.6g}"]
+    if rule is not None:
+        args += ["--rule-out", repr(float(rule[0])), "--rule-in", repr(float(rule[1]))]
+    return shlex.join([*args, "--out", out, "--json"])
+
+
+def predict_command(model_name: str, patients_name: str, out: str = "predictions.csv") -> str:
+    """The Predict page's twin: ``predict MODEL FILE --out CSV`` (the model file as downloaded from the
+    Report page or uploaded here, the patients' file by its name)."""
+    return shlex.join([*PROGRAM, "predict", model_name, patients_name, "--out", out])

@@ -84,7 +84,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help=f"comma-separated classifiers: {', '.join(CLASSIFIERS)}",
     )
     add_common_training_args(p)
-    add_threshold_args(p)
+    add_threshold_args(p, default=None)
     p.add_argument(
         "--jobs",
         type=arguments.jobs,
@@ -102,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
     classifiers = parse_keys(args.classifiers, CLASSIFIERS, "classifiers")
     data = load_prepared(args)
     base = settings_from_args(args, samplers[0], classifiers[0], data)
-    threshold = float(args.threshold)
+    threshold = None if args.threshold is None else float(args.threshold)
     result = run_grid(
         data,
         samplers,
@@ -114,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
     )
     if args.json:
         for row in result.rows:
-            print(json.dumps(row_json(row, data, threshold), ensure_ascii=False, allow_nan=False))
+            print(json.dumps(row_json(row, data), ensure_ascii=False, allow_nan=False))
     else:
         print(format_table(list(result.ranked())))
     return 0

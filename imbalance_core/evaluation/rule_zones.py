@@ -42,6 +42,7 @@ import numpy as np
 
 from imbalance_core.errors import DataError
 from imbalance_core.evaluation import thresholds as th
+from imbalance_core.evaluation.formatting import percent
 from imbalance_core.evaluation.intervals import Interval, deployment_interval, wilson
 
 ZONE_NAMES = ("rule_out", "indeterminate", "rule_in")
@@ -138,13 +139,14 @@ class RuleZones:
         return [
             f"Rule: score below {self.t_low:.4g} rules out, score at or above {self.t_high:.4g} rules in, "
             "in between is indeterminate (further testing).",
-            f"Rule out: {self.rule_out.n:,} patients ({self.rule_out.share:.1%}), {self.missed} missed "
+            f"Rule out: {self.rule_out.n:,} patients ({percent(self.rule_out.share)}), {self.missed} missed "
             f"{'case' if self.missed == 1 else 'cases'}; NPV {_f(self.npv)}.",
-            f"Indeterminate: {self.indeterminate.n:,} patients ({self.indeterminate.share:.1%}), "
+            f"Indeterminate: {self.indeterminate.n:,} patients ({percent(self.indeterminate.share)}), "
             f"{self.indeterminate.n_pos} with the condition.",
-            f"Rule in: {self.rule_in.n:,} patients ({self.rule_in.share:.1%}), {self.false_alarms} false "
+            f"Rule in: {self.rule_in.n:,} patients ({percent(self.rule_in.share)}), "
+            f"{self.false_alarms} false "
             f"{'alarm' if self.false_alarms == 1 else 'alarms'}; PPV {_f(self.ppv)}.",
-            f"At {p:.1%} prevalence, of 1,000 patients: {self.rule_out.per1000:.0f} ruled out "
+            f"At {percent(p)} prevalence, of 1,000 patients: {self.rule_out.per1000:.0f} ruled out "
             f"({self.missed_per1000:.1f} missed cases, NPV {_f(self.npv_deploy)}), "
             f"{self.indeterminate.per1000:.0f} indeterminate, {self.rule_in.per1000:.0f} ruled in "
             f"({self.false_alarms_per1000:.1f} false alarms, PPV {_f(self.ppv_deploy)}).",
@@ -387,7 +389,7 @@ def pick_rule(
     lo = pick_rule_out(None, None, npv_target, prevalence, candidates=cand)
     hi = pick_rule_in(None, None, ppv_target, prevalence, candidates=cand)
     where = "cross-validated training scores" + (
-        "" if prevalence is None else f" at {prevalence:.1%} prevalence"
+        "" if prevalence is None else f" at {percent(prevalence)} prevalence"
     )
     reason = (
         f"Largest rule-out zone with NPV ≥ {npv_target:g} and largest rule-in zone with PPV ≥ "

@@ -68,6 +68,7 @@ from sklearn.metrics import confusion_matrix_at_thresholds
 
 from imbalance_core.errors import DataError
 from imbalance_core.evaluation import curves
+from imbalance_core.evaluation.formatting import percent
 from imbalance_core.evaluation.intervals import (
     Interval,
     bootstrap_average_precision,
@@ -496,7 +497,7 @@ def pick_cost(
         cand,
         i,
         f"Lowest expected cost ({cost[i]:.3f} per patient, in false-alarm units) when a missed case costs "
-        f"{cost_ratio:g} false alarms at a prevalence of {p:.1%}",
+        f"{cost_ratio:g} false alarms at a prevalence of {percent(p)}",
     )
 
 
@@ -735,6 +736,7 @@ class ExplorerData:
             "n_neg": t.n_neg,
             "labels": {"positive": str(self.positive_label), "negative": str(self.negative_label)},
             "prevalence": _json_floats([t.prevalence])[0],
+            "prevalence_text": percent(t.prevalence),  # shown as is: one formatter everywhere
             "beta": t.beta,
             "stops": stops,
             "roc": {"fpr": _json_floats(self.roc.fpr), "tpr": _json_floats(self.roc.tpr)},

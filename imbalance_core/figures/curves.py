@@ -16,6 +16,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from imbalance_core.evaluation.curves import Calibration, DecisionCurve, PrCurve, RocCurve
+from imbalance_core.evaluation.formatting import percent
 from imbalance_core.evaluation.intervals import Interval
 from imbalance_core.evaluation.thresholds import ScoreHistogram
 from imbalance_core.figures.decision import decision_x_max
@@ -85,7 +86,8 @@ def pr_figure(
     if prevalence is not None:
         fig.add_trace(go.Scatter(
             x=np.array([0.0, 1.0]), y=np.array([prevalence, prevalence]), mode="lines",
-            name=f"no skill (prevalence {prevalence:.1%})", line={"color": REFERENCE_COLOUR, "dash": "dash"},
+            name=f"no skill (prevalence {percent(prevalence)})",
+            line={"color": REFERENCE_COLOUR, "dash": "dash"},
             hoverinfo="skip",
         ))  # fmt: skip
     fig.add_trace(go.Scatter(
@@ -148,7 +150,7 @@ def decision_curve_figure(dc: DecisionCurve, threshold: float | None = None) -> 
         fig.add_vline(x=float(threshold), line={"color": POINT_COLOUR, "dash": "dot"})
     top = float(max(dc.prevalence, np.nanmax(dc.net_benefit))) if dc.net_benefit.size else dc.prevalence
     fig.update_layout(
-        title=f"Decision curve (prevalence {dc.prevalence:.1%})",
+        title=f"Decision curve (prevalence {percent(dc.prevalence)})",
         xaxis={"title": "threshold probability", "range": [0, decision_x_max((threshold, dc.prevalence))]},
         yaxis={"title": "net benefit", "range": [-0.05 * max(top, 0.01), 1.1 * max(top, 0.01)]},
         **_LAYOUT,

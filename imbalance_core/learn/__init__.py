@@ -10,8 +10,9 @@ classifier) so resampling happens inside training folds only, and returns a
 distorted scores back into risks with calibrators fitted on out-of-fold scores only
 (:mod:`.calibration_summary` judges whether risks are honest); :mod:`.resampling_effect` answers
 "did resampling help?" against the same classifier without it; :mod:`.compare` runs the same pieces
-for a grid of sampler x classifier pairs; :mod:`.workers` runs fits in worker processes so the server
-stays responsive; :mod:`.summary` shapes results as JSON for the CLI, pages and report;
+for a grid of sampler x classifier pairs; :mod:`.operating_point` reads a trained model's CV measures
+at its own threshold (Train page, Compare grid, report); :mod:`.workers` runs fits in worker processes
+so the server stays responsive; :mod:`.summary` shapes results as JSON for the CLI, pages and report;
 :mod:`.explain` answers "why this score" (permutation importance, one patient's what-if) without refitting;
 :mod:`.updating` re-maps a saved model's risks for a new site (intercept, then intercept + slope).
 :mod:`.internal_validation` refits the whole procedure on bootstrap samples or repeated folds (Harrell's
@@ -30,6 +31,7 @@ __all__ = [
     "internal_validation",
     "learning_curve",
     "model_contents",
+    "operating_point",
     "recalibration",
     "refit",
     "resampling_effect",

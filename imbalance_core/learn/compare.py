@@ -25,23 +25,25 @@ import numpy as np
 import pandas as pd
 
 from imbalance_core.errors import DataError
-from imbalance_core.evaluation.metrics import (
-    FOLD_METRICS,
-    METRIC_NAMES,
-    binary_table,
-    multiclass_fold_metrics,
-)
+from imbalance_core.evaluation.metrics import binary_table, multiclass_fold_metrics
+from imbalance_core.evaluation.thresholds import ChosenThreshold
 from imbalance_core.intake.task import PreparedData
 from imbalance_core.learn import execution, training
 from imbalance_core.learn.calibration_summary import leaderboard_columns
 from imbalance_core.learn.classifiers import get_classifier
+from imbalance_core.learn.operating_point import CV_MEASURES, cv_at_threshold, model_threshold
 from imbalance_core.learn.samplers import get_sampler
 from imbalance_core.learn.training import MetricSummary, TrainResult, TrainSettings
 
 Progress = Callable[[str, float], None]
 
-#: Cross-validated metrics of every row, key -> display name (the keys of ``TrainResult.cv_summary``).
-CV_METRICS: dict[str, str] = {key: METRIC_NAMES.get(key, key) for key in FOLD_METRICS}
+#: Cross-validated measures of every row, key -> display name: ROC AUC, PR AUC and Brier need no
+#: threshold; the others are counted at the row's threshold (:mod:`imbalance_core.learn.operating_point`).
+CV_METRICS: dict[str, str] = dict(CV_MEASURES)
+#: How a threshold the person typed is named (the grid's default is each pair's own default threshold).
+SET_BY_HAND = "one threshold for every pair, set by hand"
+#: How the grid's default is named: each pair at its own documented default.
+EACH_OWN_DEFAULT = "each pair at its own default threshold (Youden on its cross-validated training scores)"
 
 #: Hold-out measures shown beside the 2x2 counts, key -> display name.
 HOLDOUT_METRICS: dict[str, str] = {
@@ -62,8 +64,11 @@ _GENERIC_FAILURE = "{name} could not be trained with these settings; try another
 class CompareRow:
     """One (sampler, classifier) pair of the grid.
 
-    cv: metric key -> mean and sd over the CV folds (empty when the pair failed).
+    cv: measure key (:data:`CV_METRICS`) -> mean and sd over the CV folds, the threshold-dependent
+        ones at ``threshold`` (empty when the pair failed).
     holdout: hold-out measures at ``threshold`` (keys of :data:`HOLDOUT_METRICS`).
+    threshold: the cut-off this row is judged at (its own default, or the one set for the grid); None for
+        a multi-class task (most probable class) or a failed pair. threshold_origin: how it was chosen.
     tp, tn, fp, fn: hold-out 2x2 counts at ``threshold`` (None for multi-class tasks or failed pairs).
     fit_seconds: summed fitting time of the pair's folds and final fit (CPU-side, not wall time).
     error: the plain sentence explaining why the pair failed, or None.
@@ -74,7 +79,7 @@ class CompareRow:
     classifier: str
     cv: dict[str, MetricSummary]
     holdout: dict[str, float]
-    threshold: float
+    threshold: float | None
     tp: int | None
     tn: int | None
     fp: int | None
@@ -83,6 +88,7 @@ class CompareRow:
     notices: tuple[str, ...] = ()
     error: str | None = None
     result: TrainResult | None = field(default=None, repr=False)
+    threshold_origin: str = ""
 
     @property
     def label(self) -> str:
@@ -102,25 +108,39 @@ class CompareRow:
 
 @dataclass(frozen=True, eq=False)
 class CompareResult:
-    """Every row of one grid run, in the order the pairs were asked for, plus how long it took."""
+    """Every row of one grid run, in the order the pairs were asked for, plus how long it took.
+
+    threshold: one threshold set by hand for every pair, or None: each pair at its own default.
+    """
 
     rows: tuple[CompareRow, ...]
     settings: TrainSettings
-    threshold: float
+    threshold: float | None
     wall_seconds: float
     n_tasks: int
 
-    def at_threshold(self, threshold: float) -> CompareResult:
-        """The same grid with the hold-out 2x2 table at another threshold (no retraining: scores are kept)."""
-        if not 0 <= threshold <= 1:
+    def at_threshold(self, threshold: float | None) -> CompareResult:
+        """The same grid judged at one threshold for every pair, or (None) each pair at its own default.
+
+        No retraining: the scores are kept; the hold-out table and the CV measures are recounted.
+        """
+        if threshold is not None and not 0 <= threshold <= 1:
             raise DataError("The threshold must lie between 0 and 1.")
+        t = None if threshold is None else float(threshold)
         rows = tuple(
-            _row_from_result(row.result, threshold)
-            if row.result is not None
-            else replace(row, threshold=float(threshold))
+            _row_from_result(row.result, t) if row.result is not None else replace(row, threshold=t)
             for row in self.rows
         )
-        return replace(self, rows=rows, threshold=float(threshold))
+        return replace(self, rows=rows, threshold=t)
+
+    @property
+    def threshold_text(self) -> str:
+        """Where the rows' thresholds come from, in words (the page's and the report's label)."""
+        if self.threshold is None:
+            if self.rows and all(row.result is None or not row.result.is_binary for row in self.rows):
+                return "the most probable class (multi-class: no threshold)"
+            return EACH_OWN_DEFAULT
+        return f"{SET_BY_HAND}: {self.threshold:.4f}"
 
     def ranked(self, by: str = "sensitivity_f1") -> tuple[CompareRow, ...]:
         """Rows best first by a :data:`RANKINGS` key; failed rows last, in their original order."""
@@ -163,7 +183,8 @@ def _row_record(row: CompareRow) -> dict[str, Any]:
     for key, name in HOLDOUT_METRICS.items():
         record[f"Test {name}"] = row.holdout.get(key, np.nan)
     record.update(leaderboard_columns(row.result))  # hold-out Brier, calibration slope, E:O
-    record["Threshold"] = row.threshold
+    record["Threshold"] = np.nan if row.threshold is None else row.threshold
+    record["Threshold origin"] = row.threshold_origin
     record["Fit seconds"] = row.fit_seconds
     record["Notices"] = " ".join(row.notices)
     record["Error"] = row.error or ""
@@ -201,8 +222,8 @@ def _sensitivity_f(row: CompareRow) -> float:
 RANKINGS: dict[str, Ranking] = {
     "sensitivity_f1": Ranking(
         "Sensitivity with F1",
-        "Mean of CV sensitivity and CV F1: finds the sick without flooding with false alarms "
-        "(model selection for screening).",
+        "Mean of CV sensitivity and CV F1 at each row's threshold: finds the sick without flooding with "
+        "false alarms (model selection for screening).",
         _sensitivity_f,
     ),
     "roc_auc": Ranking(
@@ -214,9 +235,11 @@ RANKINGS: dict[str, Ranking] = {
         _cv_mean("pr_auc"),
     ),
     "balanced_accuracy": Ranking(
-        "Balanced accuracy", "CV mean of sensitivity and specificity at 0.5.", _cv_mean("balanced_accuracy")
+        "Balanced accuracy",
+        "CV mean of sensitivity and specificity at each row's threshold.",
+        _cv_mean("balanced_accuracy"),
     ),
-    "sensitivity": Ranking("Sensitivity", "CV sensitivity at 0.5.", _cv_mean("sensitivity")),
+    "sensitivity": Ranking("Sensitivity", "CV sensitivity at each row's threshold.", _cv_mean("sensitivity")),
     "brier": Ranking(
         "Brier score (risks)",
         "Hold-out Brier score, lowest first: honest risks and separation together.",
@@ -292,7 +315,7 @@ def run_grid(
     base_settings: TrainSettings,
     n_jobs: int = -1,
     progress: Progress | None = None,
-    threshold: float = 0.5,
+    threshold: float | None = None,
     scheduler: str | None = None,
 ) -> CompareResult:
     """Train every sampler x classifier pair on ``data`` and collect one :class:`CompareRow` each.
@@ -301,7 +324,8 @@ def run_grid(
         classifier parameters apply only to pairs using that classifier).
     n_jobs: joblib workers (-1 = every core, 1 = in this process).
     progress: ``progress(message, fraction)`` after each finished task.
-    threshold: decision threshold for the hold-out 2x2 table.
+    threshold: one decision threshold for every pair (set by a person), or None (default): each pair
+        at its own default threshold (Youden on its cross-validated training scores).
     scheduler: a Dask scheduler address to run the tasks on ("" = this machine; None = the
         ``IMBALANCE_LAB_DASK_SCHEDULER`` environment variable, see :mod:`imbalance_core.learn.execution`).
 
@@ -316,7 +340,7 @@ def run_grid(
         get_sampler(key)
     for key in classifiers:
         get_classifier(key)
-    if not 0 <= threshold <= 1:
+    if threshold is not None and not 0 <= threshold <= 1:
         raise DataError("The threshold must lie between 0 and 1.")
     report = progress or (lambda message, fraction: None)
     address = execution.scheduler_address(scheduler)
@@ -393,11 +417,23 @@ def _assemble(
     )
 
 
-def _row_from_result(result: TrainResult, threshold: float) -> CompareRow:
-    """A leaderboard row from a pair's TrainResult: CV summary plus the hold-out table at ``threshold``."""
+def row_threshold(result: TrainResult, threshold: float | None) -> ChosenThreshold | None:
+    """The threshold a pair is judged at: ``threshold`` (set by hand for the grid) else its own default;
+    None for a multi-class pair (most probable class)."""
+    if not result.is_binary:
+        return None
+    if threshold is None:
+        return model_threshold(result)
+    return ChosenThreshold(float(threshold), SET_BY_HAND, False)
+
+
+def _row_from_result(result: TrainResult, threshold: float | None) -> CompareRow:
+    """A leaderboard row from a pair's TrainResult at its threshold (``threshold`` set for the grid, or
+    None: the pair's own default): CV measures and the hold-out table at it."""
     s = result.settings
-    if result.is_binary:
-        table = binary_table(result.y_test, result.test_scores, threshold)
+    chosen = row_threshold(result, threshold)
+    if chosen is not None:
+        table = binary_table(result.y_test, result.test_scores, chosen.value)
         counts = {key: int(table[key]) for key in ("tp", "tn", "fp", "fn")}
         holdout = {key: float(table[key]) for key in HOLDOUT_METRICS}
     else:
@@ -407,9 +443,10 @@ def _row_from_result(result: TrainResult, threshold: float) -> CompareRow:
     return CompareRow(
         sampler=s.sampler,
         classifier=s.classifier,
-        cv=dict(result.cv_summary),
+        cv=dict(cv_at_threshold(result, chosen).summary),
         holdout=holdout,
-        threshold=float(threshold),
+        threshold=None if chosen is None else float(chosen.value),
+        threshold_origin="most probable class" if chosen is None else chosen.origin,
         fit_seconds=float(result.timings["total"]),
         notices=result.notices,
         result=result,
@@ -417,14 +454,14 @@ def _row_from_result(result: TrainResult, threshold: float) -> CompareRow:
     )
 
 
-def _error_row(settings: TrainSettings, message: str, threshold: float) -> CompareRow:
+def _error_row(settings: TrainSettings, message: str, threshold: float | None) -> CompareRow:
     """The row of a pair that could not be trained: its message, no numbers."""
     return CompareRow(
         sampler=settings.sampler,
         classifier=settings.classifier,
         cv={},
         holdout={},
-        threshold=float(threshold),
+        threshold=threshold,
         tp=None,
         tn=None,
         fp=None,

@@ -16,14 +16,17 @@ import numpy as np
 from imbalance_core.errors import DataError
 from imbalance_core.evaluation import rule_zones
 from imbalance_core.evaluation import threshold_uncertainty as uncertainty
+from imbalance_core.evaluation.intervals import wilson
 from imbalance_core.evaluation.metrics import binary_table, multiclass_fold_metrics
 from imbalance_core.evaluation.thresholds import (
+    ChosenThreshold,
     ThresholdPick,
     score_curve,
     table_at,
 )
 from imbalance_core.intake.task import PreparedData
 from imbalance_core.learn.compare import CompareRow
+from imbalance_core.learn.operating_point import cv_at_threshold, model_threshold
 from imbalance_core.learn.training import TrainResult
 
 
@@ -89,7 +92,31 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def holdout_block(result: TrainResult, threshold: float) -> dict[str, Any]:
+#: Proportions of the 2x2 table that the pages show with an interval: key -> (successes, trials) cells.
+PROPORTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "sensitivity": (("tp",), ("tp", "fn")),
+    "specificity": (("tn",), ("tn", "fp")),
+    "ppv": (("tp",), ("tp", "fp")),
+    "npv": (("tn",), ("tn", "fn")),
+    "accuracy": (("tp", "tn"), ("tp", "tn", "fp", "fn")),
+}
+
+
+def wilson_intervals(table: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """95 % Wilson intervals of every hold-out proportion in :data:`PROPORTIONS` from a 2x2 ``table``
+    (``tp``, ``fp``, ``tn``, ``fn``): {key: {"value", "lo", "hi", "method": "Wilson"}} — the numbers the
+    Report and Threshold pages show beside each measure (None where there is nobody to count)."""
+    out = {}
+    for key, (hits, trials) in PROPORTIONS.items():
+        k = sum(int(table[c]) for c in hits)
+        n = sum(int(table[c]) for c in trials)
+        lo, hi = wilson(np.array([k]), np.array([n]))
+        value = k / n if n else float("nan")
+        out[key] = {"value": value, "lo": float(lo[0]), "hi": float(hi[0]), "method": "Wilson"}
+    return out
+
+
+def holdout_block(result: TrainResult, threshold: float | None) -> dict[str, Any]:
     """Hold-out metrics: binary -> the 2x2 table and measures at ``threshold``; multi-class -> macro."""
     if result.is_binary:
         return binary_table(result.y_test, result.test_scores, threshold)
@@ -101,23 +128,26 @@ def holdout_block(result: TrainResult, threshold: float) -> dict[str, Any]:
     }
 
 
-def cv_block(result: TrainResult) -> dict[str, Any]:
-    """CV mean and sd per metric, and the per-fold rows."""
-    block: dict[str, Any] = {key: {"mean": s.mean, "sd": s.sd} for key, s in result.cv_summary.items()}
-    block["folds"] = [
-        {
-            "fold": f.fold,
-            "n_train": f.n_train,
-            "n_valid": f.n_valid,
-            **{key: f.metric(key) for key in result.cv_summary},
-        }
-        for f in result.folds
-    ]
+def cv_block(result: TrainResult, threshold: float | None = None, origin: str = "") -> dict[str, Any]:
+    """CV mean and sd per measure, and the per-fold rows.
+
+    Two-class: ROC AUC, PR AUC and Brier need no threshold; the others are counted at ``threshold``
+    (the model's default when None, as on the Train page; the payload's ``threshold``). Multi-class: the
+    most probable class.
+    """
+    if result.is_binary:
+        chosen = model_threshold(result) if threshold is None else ChosenThreshold(float(threshold), origin)
+    else:
+        chosen = None
+    cv = cv_at_threshold(result, chosen)
+    block: dict[str, Any] = {key: {"mean": s.mean, "sd": s.sd} for key, s in cv.summary.items()}
+    n_train = {f.fold: f.n_train for f in result.folds}
+    block["folds"] = [{"n_train": n_train.get(int(f["fold"])), **f} for f in cv.folds]
     return block
 
 
 def result_to_json(
-    result: TrainResult, threshold: float = 0.5, data: PreparedData | None = None
+    result: TrainResult, threshold: float | None = None, data: PreparedData | None = None
 ) -> dict[str, Any]:
     """The whole evaluation as a JSON-able dict (NaN becomes null): evaluate's ``--json`` output.
 
@@ -125,6 +155,8 @@ def result_to_json(
     train_counts, resampled_counts, notices, timings.
     """
     s = result.settings
+    if threshold is None and result.is_binary:  # the model's own default, never a silent 0.5
+        threshold = model_threshold(result).value
     about = {
         "name": data.name if data is not None else "data",
         "rows": len(data.y) if data is not None else len(result.y_train) + len(result.y_test),
@@ -143,7 +175,7 @@ def result_to_json(
                 "seed": s.seed,
             },
             "test": holdout_block(result, threshold),
-            "cv": cv_block(result),
+            "cv": cv_block(result, threshold),
             "train_counts": result.train_counts,
             "resampled_counts": result.resampled_counts,
             "clipped_values": getattr(result, "clipped_counts", {}),
@@ -167,7 +199,7 @@ def result_json(
     ``threshold`` and ``threshold_origin`` (how it was chosen, e.g. the default Youden pick). With a
     one-vs-rest ``view``, ``test`` is that class's 2x2 table and the macro block moves to
     ``test_multiclass``."""
-    payload = result_to_json(result, 0.5 if threshold is None else threshold, data)
+    payload = result_to_json(result, threshold, data)
     extra = {} if threshold is None else prevalence_block(result, threshold, prevalence)
     if view is not None and view.class_name is not None and threshold is not None:
         # One class against the rest: the Threshold page's 2x2 table, not the macro figures.
@@ -176,6 +208,8 @@ def result_json(
         extra = view_prevalence_block(view, threshold, prevalence)
         payload["one_vs_rest"] = view.class_name
     payload["test"].update(_clean({k: v for k, v in extra.items() if k != "prevalence"}))
+    if "tp" in payload["test"]:  # a 2x2 table: the page's proportions with their 95 % intervals
+        payload["test"]["intervals"] = _clean(wilson_intervals(payload["test"]))
     payload["prevalence"] = _clean(extra.get("prevalence"))
     payload["threshold"] = _clean(threshold)
     payload["threshold_origin"] = origin
@@ -206,9 +240,10 @@ def rule_json(view: BinaryView, t_low: float, t_high: float, prevalence: float |
     return rule_zones.rule_zones(view.y_test, view.test_scores, t_low, t_high, prevalence).to_json()
 
 
-def row_json(row: CompareRow, data: PreparedData, threshold: float) -> dict[str, Any]:
-    """One pair as evaluate's JSON plus its keys, or its keys and the error sentence."""
+def row_json(row: CompareRow, data: PreparedData) -> dict[str, Any]:
+    """One pair as evaluate's JSON at the row's own threshold (its default, or the one set for the grid,
+    named in ``threshold_origin``) plus its keys, or its keys and the error sentence."""
     head = {"sampler": row.sampler, "classifier": row.classifier}
     if row.result is None:
         return {**head, "error": row.error}
-    return {**head, **result_json(row.result, data, threshold)}
+    return {**head, **result_json(row.result, data, row.threshold, origin=row.threshold_origin)}

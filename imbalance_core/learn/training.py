@@ -164,6 +164,9 @@ class TrainResult:
     raw_oof_scores: np.ndarray | None = None
     calibrator: Any = None
     holdout_name: str = ""  # the hold-out the source fixed (an image zip's test/ folder); "" = split here
+    # CV fold number (1..cv) of every training row, aligned with oof_scores: measures per fold at any
+    # threshold (imbalance_core.learn.operating_point) without refitting. None: not recorded.
+    oof_fold: np.ndarray | None = None
 
     @property
     def is_binary(self) -> bool:
@@ -532,9 +535,11 @@ def assemble(
     position = np.empty(len(y), dtype=np.int64)
     position[train_idx] = np.arange(len(train_idx))
     oof = np.zeros(len(train_idx)) if k == 2 else np.zeros((len(train_idx), k))
+    oof_fold = np.zeros(len(train_idx), dtype=np.int64)
     metrics, all_notices = [], list(notices)
     for i, ((fit_rows, valid_rows), out) in enumerate(zip(folds, fold_outputs, strict=True)):
         oof[position[valid_rows]] = out.scores
+        oof_fold[position[valid_rows]] = i + 1
         metrics.append(_fold_metrics(i + 1, len(fit_rows), y[valid_rows], out.scores, out.seconds))
         all_notices += out.notices
     all_notices += final.notices
@@ -560,6 +565,7 @@ def assemble(
         notices=_dedupe(all_notices),
         clipped_counts=_clipped_by_name(final),
         holdout_name=data.holdout_name if data.holdout is not None else "",
+        oof_fold=oof_fold,
     )
     return apply_recalibration(result, folds)
 

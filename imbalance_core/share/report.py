@@ -30,6 +30,7 @@ import pandas as pd
 
 from imbalance_core.errors import DataError
 from imbalance_core.evaluation import curves, thresholds
+from imbalance_core.evaluation.formatting import percent
 from imbalance_core.evaluation.intervals import bootstrap_average_precision, delong_roc_auc
 from imbalance_core.intake.read import DETECTION_LIMIT_RULE
 from imbalance_core.share import checklist, report_decision, report_pdf, report_validation
@@ -50,6 +51,7 @@ ZERO_MISSING_TITLE = "Zeros read as 'not measured' (imputed)"
 _CV_NAMES = {
     "roc_auc": "ROC AUC", "pr_auc": "PR AUC (average precision)", "balanced_accuracy": "Balanced accuracy",
     "sensitivity": "Sensitivity", "specificity": "Specificity", "f1": "F1", "accuracy": "Accuracy",
+    "brier": "Brier score",
 }  # fmt: skip
 
 
@@ -81,7 +83,7 @@ def fmt_count(n: Any) -> str:
 
 def fmt_pct(x: Any) -> str:
     """A share as a percentage with one decimal."""
-    return "—" if _bad(x) else f"{100 * float(x):.1f} %"
+    return "—" if _bad(x) else percent(x, 1)
 
 
 def fmt_threshold(t: Any) -> str:
@@ -464,20 +466,32 @@ def _version(name: str) -> str:
         return "not installed"
 
 
-def cv_table(result: Any) -> TableBlock:
-    """Cross-validation mean ± sd per metric (threshold 0.5 inside the folds)."""
+def cv_table(result: Any, threshold: float | None = None) -> TableBlock:
+    """Cross-validation mean ± sd per measure: ROC AUC, PR AUC and Brier need no threshold; the others
+    are counted at the report's ``threshold`` (the model's), as on the Train page."""
+    from imbalance_core.evaluation.thresholds import ChosenThreshold, default_for_result
+    from imbalance_core.learn.operating_point import cv_at_threshold
+
+    chosen = None
+    if result.is_binary and threshold is not None:
+        chosen = ChosenThreshold(float(threshold), "", float(threshold) == default_for_result(result).value)
+    cv = cv_at_threshold(result, chosen)
     rows = tuple(
-        (_CV_NAMES.get(k, k), f"{fmt_prop(s.mean)} ± {fmt_prop(s.sd)}") for k, s in result.cv_summary.items()
+        (_CV_NAMES.get(k, k), f"{fmt_prop(s.mean)} ± {fmt_prop(s.sd)}") for k, s in cv.summary.items()
     )
+    if cv.threshold is not None:
+        note = (
+            "ROC AUC, PR AUC and Brier score need no threshold; the other measures are counted in each fold "
+            f"at the threshold {fmt_threshold(cv.threshold)}, the one this report uses throughout."
+            + (f" {cv.note}" if cv.note else "")
+        )
+    else:
+        note = "Macro averages over the classes; each patient gets the most probable class."
     return TableBlock(
         "Cross-validation (mean ± sd over folds)",
-        ("Metric", "Mean ± sd"),
+        ("Measure", "Mean ± sd"),
         rows,
-        note=(
-            "Fold metrics use the threshold 0.5; the chosen threshold applies to the hold-out."
-            if result.is_binary
-            else "Macro averages over the classes; each patient gets the most probable class."
-        ),
+        note=note,
         widths=(2.5, 2.0),
     )
 
@@ -497,9 +511,10 @@ def counts_table(result: Any) -> TableBlock:
 
 
 def compare_table(compare: Any) -> TableBlock:
-    """The Compare leaderboard, best first (sensitivity-then-F1 ranking), as strings."""
+    """The Compare leaderboard as seen on the Compare page, best first (sensitivity-with-F1 ranking), each
+    row at its own threshold (the pair's default, or the one the person set there), as strings."""
     frame = compare.to_frame(by="sensitivity_f1") if compare is not None else None
-    header = ("#", "Sampler", "Classifier", "CV sensitivity", "CV ROC AUC", "Test sens.", "Test spec.")
+    header = ("#", "Sampler", "Classifier", "Threshold", "CV sens.", "CV ROC AUC", "Test sens.", "Test spec.")
     rows = []
     for rec in frame.to_dict("records"):
         rank = rec.get("Rank")
@@ -508,15 +523,20 @@ def compare_table(compare: Any) -> TableBlock:
                 "—" if pd.isna(rank) else str(int(rank)),
                 str(rec["Sampler"]),
                 str(rec["Classifier"]),
+                fmt_threshold(rec.get("Threshold")),
                 str(rec.get("CV Sensitivity", "")),
                 str(rec.get("CV ROC AUC", "")),
                 fmt_prop(rec.get("Test Sensitivity")),
                 fmt_prop(rec.get("Test Specificity")),
             )
         )
-    note = f"Hold-out measures at the grid's threshold {fmt_threshold(compare.threshold)}."
+    note = f"Cross-validation and hold-out measures at {compare.threshold_text}; ROC AUC needs no threshold."
     return TableBlock(
-        "Compare leaderboard", header, tuple(rows), note=note, widths=(0.5, 1.6, 1.6, 1.1, 1.1, 0.8, 0.8)
+        "Compare leaderboard",
+        header,
+        tuple(rows),
+        note=note,
+        widths=(0.4, 1.4, 1.4, 0.8, 1.1, 1.1, 0.8, 0.8),
     )
 
 
@@ -759,7 +779,11 @@ def build_report_content(inputs: ReportInputs) -> ReportContent:
             "An imbalanced-learn pipeline: impute -> resample (training rows only) -> scale if the model "
             "needs it -> classifier. The hold-out set is split off first and is never resampled.",),
             (method, counts_table(result)), ("pca",) if inputs.projection is not None else ()),
-        Section("3. Cross-validation results", (), (cv_table(result),)),
+        Section(
+            "3. Cross-validation results",
+            (),
+            (cv_table(result, inputs.threshold),),
+        ),
         *body.sections,
     ]  # fmt: skip
     if inputs.compare is not None:

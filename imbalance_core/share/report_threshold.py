@@ -20,6 +20,7 @@ from typing import Any
 
 from imbalance_core.evaluation import rule_zones
 from imbalance_core.evaluation import threshold_uncertainty as uncertainty
+from imbalance_core.evaluation.formatting import percent
 
 #: Resamples in the report (stated in the text).
 N_BOOT = uncertainty.N_BOOT
@@ -61,15 +62,15 @@ def rule_block(
     z = rule_zones.rule_zones(result.y_test, result.test_scores, rule[0], rule[1], prevalence)
     ci = lambda r: "n/a (empty zone)" if r.value != r.value else f"{r.value:.3f} ({r.lo:.3f}–{r.hi:.3f})"  # noqa: E731
     header = ("Zone", "Patients (share)", "With the condition", "Without", "Predictive value (95 % CI)",
-              f"At {z.prevalence:.1%} prevalence", "Per 1,000")  # fmt: skip
+              f"At {percent(z.prevalence)} prevalence", "Per 1,000")  # fmt: skip
     rows = (
-        ("Rule out (below " + f"{z.t_low:.4g})", f"{z.rule_out.n:,} ({z.rule_out.share:.1%})",
+        ("Rule out (below " + f"{z.t_low:.4g})", f"{z.rule_out.n:,} ({percent(z.rule_out.share)})",
          f"{z.missed:,} missed", f"{z.rule_out.n_neg:,}", f"NPV {ci(z.npv)}", f"NPV {ci(z.npv_deploy)}",
          f"{z.rule_out.per1000:.0f}"),
-        ("Indeterminate (further testing)", f"{z.indeterminate.n:,} ({z.indeterminate.share:.1%})",
+        ("Indeterminate (further testing)", f"{z.indeterminate.n:,} ({percent(z.indeterminate.share)})",
          f"{z.indeterminate.n_pos:,}", f"{z.indeterminate.n_neg:,}", "—", "—",
          f"{z.indeterminate.per1000:.0f}"),
-        ("Rule in (at or above " + f"{z.t_high:.4g})", f"{z.rule_in.n:,} ({z.rule_in.share:.1%})",
+        ("Rule in (at or above " + f"{z.t_high:.4g})", f"{z.rule_in.n:,} ({percent(z.rule_in.share)})",
          f"{z.rule_in.n_pos:,}", f"{z.false_alarms:,} false alarm{'' if z.false_alarms == 1 else 's'}",
          f"PPV {ci(z.ppv)}", f"PPV {ci(z.ppv_deploy)}", f"{z.rule_in.per1000:.0f}"),
     )  # fmt: skip

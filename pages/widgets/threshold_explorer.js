@@ -39,6 +39,8 @@ const fmtInt = (v) => (isNum(v) ? Math.round(v).toLocaleString("en-US") : "—")
 const fmtThr = (t) => (!isNum(t) ? "—" : Math.abs(t) >= 0.01 || t === 0 ? t.toFixed(4) : t.toPrecision(3));
 const fmtAxis = (v) => (isNum(v) ? v.toFixed(2) : "");
 const fmtPct = (v) => (isNum(v) ? `${(100 * v).toFixed(v < 0.01 ? 2 : 1)} %` : "—");
+// The deployment prevalence as Python formats it everywhere else (evaluation.formatting.percent).
+const prevText = (d) => (typeof d.prevalence_text === "string" ? d.prevalence_text : fmtPct(d.prevalence));
 
 function el(tag, cls, text) {
   const node = document.createElement(tag);
@@ -125,6 +127,9 @@ function init(root) {
     rocPoint: null,
     prPoint: null,
     histLine: null,
+    histLineLow: null,
+    pressedPick: null,
+    committedPick: null,
     histX: null,
     pickButtons: [],
     range2: $("te-range2"),
@@ -171,7 +176,7 @@ function init(root) {
     }
     renderRule(inst, lo, hi);
   };
-  const doCommit = () => (inst.mode === "rule" ? commitRule(inst) : commit(inst));
+  const doCommit = () => (inst.mode === "rule" ? commitRule(inst) : commit(inst, false));
   const endDrag = () => {
     if (!inst.dragging) return;
     inst.dragging = false;
@@ -205,7 +210,7 @@ function drawStatic(inst) {
   inst.root.querySelector("#te-hint").textContent = rule
     ? "(below the left handle: rule out; at or above the right handle: rule in; between: further testing)"
     : "(a patient is flagged when the score is at or above it)";
-  inst.root.querySelector("#te-z-deploy-head").textContent = `At ${fmtPct(d.prevalence)} prevalence`;
+  inst.root.querySelector("#te-z-deploy-head").textContent = `At ${prevText(d)} prevalence`;
   inst.root.querySelector("#te-pos-name").textContent = d.labels.positive;
   inst.root.querySelector("#te-neg-name").textContent = d.labels.negative;
   inst.root.querySelector("#te-leg-neg").textContent = `${d.labels.negative} (n = ${fmtInt(d.n_neg)})`;
@@ -213,7 +218,7 @@ function drawStatic(inst) {
   const auc = (a) => (a && isNum(a.value) ? `AUC ${fmtP(a.value)} (${fmtP(a.lo)}–${fmtP(a.hi)})` : "");
   inst.root.querySelector("#te-roc-auc").textContent = auc(d.roc_auc);
   inst.root.querySelector("#te-pr-auc").textContent = auc(d.pr_auc);
-  const deploy = `at ${fmtPct(d.prevalence)} prevalence`;
+  const deploy = `at ${prevText(d)} prevalence`;
   const cell = (key) => inst.metricCells[METRICS.findIndex((m) => m[1] === key)];
   cell("ppv_deploy").name.textContent = `PPV ${deploy}`;
   cell("npv_deploy").name.textContent = `NPV ${deploy}`;
@@ -295,6 +300,11 @@ function drawHist(inst) {
   svg.appendChild(svgText(L + W / 2, T + H + 24, "Score (share of each class per bin)"));
   inst.histLine = svgEl("line", { y1: T, y2: T + H, class: "te-tline", "data-testid": "te-hist-line" });
   svg.appendChild(inst.histLine);
+  // rule mode: the rule-out cut-off gets its own line (the one above is the rule-in cut-off)
+  inst.histLineLow = svgEl("line", {
+    y1: T, y2: T + H, class: "te-tline te-tline-low", "data-testid": "te-hist-line-low", visibility: "hidden",
+  });
+  svg.appendChild(inst.histLineLow);
   inst.histX = sx;
 }
 
@@ -325,6 +335,7 @@ function drawPicks(inst) {
     b.setAttribute("aria-pressed", "false");
     b.addEventListener("click", () => {
       const idx = Number.isInteger(p.index) ? p.index : nearestIndex(inst.data.stops.threshold, p.threshold);
+      inst.pressedPick = p.key; // a tie keeps the pressed picker's name (issue 23)
       inst.range.value = String(idx);
       render(inst, idx);
       commit(inst);
@@ -357,7 +368,7 @@ function render(inst, idx) {
   const ill = fmtInt(s.per1000_true_pos[i]);
   const missed = fmtInt(s.per1000_missed[i]);
   inst.freq.textContent =
-    `Of 1,000 patients like these (disease in ${fmtPct(inst.data.prevalence)}): ` +
+    `Of 1,000 patients like these (disease in ${prevText(inst.data)}): ` +
     `${flagged} flagged, of whom ${ill} ${ill === "1" ? "has" : "have"} the disease; ` +
     `${missed} ${missed === "1" ? "case" : "cases"} missed.`;
   inst.range.setAttribute(
@@ -383,15 +394,19 @@ function render(inst, idx) {
   const hx = inst.histX(t).toFixed(1);
   inst.histLine.setAttribute("x1", hx);
   inst.histLine.setAttribute("x2", hx);
-  // Several pickers may land on one stop: all are marked, the first one's reason is shown (as on the server).
+  // Several pickers may land on one stop: all are marked; the pressed one's reason is shown, else the
+  // first one's (as on the server).
   let reason = "";
   let active = null;
   for (const { button, pick } of inst.pickButtons) {
     const on = Number.isInteger(pick.index) ? pick.index === i : pick.threshold === t;
     button.setAttribute("aria-pressed", on ? "true" : "false");
-    if (on && !reason) reason = pick.reason || "";
-    if (on && !active) active = pick.key;
+    if (on && (!active || pick.key === inst.pressedPick)) {
+      reason = pick.reason || "";
+      active = pick.key;
+    }
   }
+  if (inst.histLineLow) inst.histLineLow.setAttribute("visibility", "hidden");
   inst.reason.textContent = reason;
   drawBand(inst, active);
 }
@@ -459,16 +474,16 @@ function renderRule(inst, loIdx, hiIdx) {
   inst.outRule.textContent = `score below ${fmtThr(tl)}`;
   inst.inRule.textContent = `score ≥ ${fmtThr(th)}`;
   inst.zoneFreq.textContent =
-    `Of 1,000 patients like these (disease in ${fmtPct(d.prevalence)}): ${fmtK(z.per1000_below[i])} ruled out, ` +
+    `Of 1,000 patients like these (disease in ${prevText(d)}): ${fmtK(z.per1000_below[i])} ruled out, ` +
     `of whom ${fmtK(s.per1000_missed[i])} missed cases; ${fmtK(midK)} sent for further testing; ` +
     `${fmtK(s.per1000_flagged[j])} ruled in, of whom ${fmtK(z.per1000_false_alarms[j])} false alarms.`;
   inst.range.setAttribute(
     "aria-valuetext",
-    `rule out below ${fmtThr(tl)}: ${fmtInt(outPos + outNeg)} patients, ${fmtInt(outPos)} missed, NPV ${fmtP(s.npv[i])}`,
+    `rule out below ${fmtThr(tl)}: ${fmtInt(outPos + outNeg)} patients, ${fmtInt(outPos)} missed, NPV ${fmtPv(s.npv[i], s.npv_lo[i], s.npv_hi[i])}`,
   );
   inst.range2.setAttribute(
     "aria-valuetext",
-    `rule in at or above ${fmtThr(th)}: ${fmtInt(inPos + inNeg)} patients, ${fmtInt(inNeg)} false alarms, PPV ${fmtP(s.ppv[j])}`,
+    `rule in at or above ${fmtThr(th)}: ${fmtInt(inPos + inNeg)} patients, ${fmtInt(inNeg)} false alarms, PPV ${fmtPv(s.ppv[j], s.ppv_lo[j], s.ppv_hi[j])}`,
   );
   const a = n > 1 ? i / (n - 1) : 0;
   const b = n > 1 ? j / (n - 1) : 1;
@@ -491,6 +506,10 @@ function renderRule(inst, loIdx, hiIdx) {
   const hx = inst.histX(th).toFixed(1);
   inst.histLine.setAttribute("x1", hx);
   inst.histLine.setAttribute("x2", hx);
+  const lx = inst.histX(tl).toFixed(1); // both cut-offs on the histogram (issue 23)
+  inst.histLineLow.setAttribute("x1", lx);
+  inst.histLineLow.setAttribute("x2", lx);
+  inst.histLineLow.setAttribute("visibility", "visible");
   const rp = d.rule_pick;
   inst.reason.textContent = rp && rp.low_index === i && rp.high_index === j ? rp.reason || "" : "";
   inst.unc.textContent = "";
@@ -508,9 +527,17 @@ function commitRule(inst) {
 }
 
 // Send the current stop's threshold to Python, once per distinct value.
-function commit(inst) {
+// The pressed suggestion's key goes first ("pick", null after a drag), so Python names the threshold after
+// the button pressed even when two suggestions tie; pressing the other tied button re-sends the name only.
+function commit(inst, fromPick = true) {
   const t = inst.data.stops.threshold[inst.idx];
-  if (!isNum(t) || t === inst.committed) return;
+  if (!isNum(t)) return;
+  const pick = fromPick ? inst.pressedPick : null;
+  if (!fromPick) inst.pressedPick = null;
+  if (t === inst.committed && pick === inst.committedPick) return;
+  inst.committedPick = pick;
+  if (inst.setStateValue) inst.setStateValue("pick", pick);
+  if (t === inst.committed) return;
   inst.committed = t;
   if (inst.setStateValue) inst.setStateValue("threshold", t);
 }

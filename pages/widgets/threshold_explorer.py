@@ -126,7 +126,10 @@ def threshold_explorer(
         st.session_state[anchor_key] = committed
     encoded = payload if isinstance(payload, bytes) else encode_payload(payload)
     data = _with_anchor(encoded, st.session_state.get(anchor_key))
-    result = _MOUNT(key=key, data=data, on_threshold_change=on_change or _ignore, height="content")
+    callback = on_change or _ignore
+    result = _MOUNT(
+        key=key, data=data, on_threshold_change=callback, on_pick_change=callback, height="content"
+    )
     value = result.get("threshold")
     return float(value) if isinstance(value, int | float) else None
 
@@ -172,6 +175,17 @@ def committed_rule(key: str) -> tuple[float, float] | None:
     """The committed (rule-out, rule-in) pair stored under the component's ``key`` (inside ``on_change``)."""
     state = st.session_state.get(key)
     return _pair(state.get("rule")) if isinstance(state, Mapping) else None
+
+
+def committed_pick(key: str) -> str | None:
+    """The key of the suggestion button that committed the threshold (None after a drag or a key press).
+
+    Two suggestions can land on one threshold (e.g. Best F2 and Lowest cost): the value alone cannot say
+    which was pressed, so the explorer sends the pressed one's key with it (issue 23).
+    """
+    state = st.session_state.get(key)
+    value = state.get("pick") if isinstance(state, Mapping) else None
+    return str(value) if isinstance(value, str) else None
 
 
 def committed_value(key: str) -> float | None:

@@ -59,22 +59,24 @@ def test_one_json_line_per_pair_in_grid_order(compare_lines):
     ]
 
 
-FIXED_05 = ("--threshold", "0.5", "--json")
+OWN_DEFAULT = ("--json",)
 
 
 @pytest.mark.parametrize("position,sampler", [(0, "none"), (1, "smote")])
 def test_pair_json_equals_evaluate_json(capsys, compare_lines, position, sampler):
     code, out, _ = _run(
         capsys,
-        # compare judges every pair at one fixed threshold (0.5); evaluate's default is the model's own
-        # (Youden on cross-validated training scores), so ask for 0.5 explicitly (and JSON).
-        ["evaluate", HCV, *TASK, "--sampler", sampler, "--classifier", "logreg", *COMMON, *FIXED_05],
+        # compare judges every pair at its own default threshold, as evaluate does without --threshold
+        # (Youden on cross-validated training scores; issue 23: never a silent 0.5)
+        ["evaluate", HCV, *TASK, "--sampler", sampler, "--classifier", "logreg", *COMMON, *OWN_DEFAULT],
     )
     assert code == 0
     evaluated = json.loads(out)
     row = compare_lines[position]
-    for key in ("test", "cv", "train_counts", "resampled_counts", "settings", "notices", "data"):
+    keys = ("test", "cv", "train_counts", "resampled_counts", "settings", "notices", "data", "threshold")
+    for key in (*keys, "threshold_origin"):
         assert row[key] == evaluated[key], key
+    assert row["threshold"] != 0.5 and "brier" in row["cv"]
     assert set(row) - set(evaluated) == {"sampler", "classifier"}
 
 
@@ -107,7 +109,8 @@ def test_scores_behind_the_json_match_sklearn(capsys, tmp_path, compare_lines):
     import pandas as pd
 
     frame = pd.read_csv(scores)
-    tn, fp, fn, tp = confusion_matrix(frame["y_true"], (frame["score"] >= 0.5).astype(int)).ravel()
+    t = compare_lines[1]["threshold"]  # the pair's own default threshold
+    tn, fp, fn, tp = confusion_matrix(frame["y_true"], (frame["score"] >= t).astype(int)).ravel()
     test = compare_lines[1]["test"]
     assert (test["tp"], test["fp"], test["tn"], test["fn"]) == (tp, fp, tn, fn)
     assert test["roc_auc"] == pytest.approx(roc_auc_score(frame["y_true"], frame["score"]), abs=1e-9)

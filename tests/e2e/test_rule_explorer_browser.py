@@ -116,6 +116,11 @@ def test_drag_each_handle_zones_follow_and_commit(page, rule_url, payload, raw, 
     rp = payload["rule_pick"]
     i, j = _check_zones(page, payload, raw)
     assert (i, j) == (rp["low_index"], rp["high_index"])  # opens at the suggested rule
+    # both cut-offs on the histogram (issue 23: only the rule-in one was drawn)
+    low_line = page.locator('[data-testid="te-hist-line-low"]')
+    high_line = page.locator('[data-testid="te-hist-line"]')
+    assert low_line.get_attribute("visibility") == "visible"
+    assert float(low_line.get_attribute("x1")) < float(high_line.get_attribute("x1"))
     page.screenshot(path=str(output_dir / "rule_explorer_open.png"), full_page=True)
     # Rule-in handle (on top) dragged down, then the rule-out handle up.
     _drag(page, HIGH, payload, raw, j, np.linspace(j / (n - 1) - 0.02, 0.55, 8), seen)

@@ -127,6 +127,28 @@ def test_picker_moves_and_commits(page, explorer_url, payload, raw):
         _wait_committed(page, payload["stops"]["threshold"][pick["index"]])
 
 
+@pytest.fixture(scope="module")
+def tie_url() -> Iterator[str]:
+    yield from serve("tests/e2e/apps/explorer_app.py", env={"EXPLORER_TIE": "1"})
+
+
+def test_tied_suggestions_keep_the_pressed_ones_name(page, tie_url, payload):
+    """Issue 23: two suggestions on one stop; the one pressed is sent with the threshold and named."""
+    _open(page, tie_url)
+    first = payload["picks"][0]
+    t = payload["stops"]["threshold"][first["index"]]
+    page.locator('[data-testid="te-pick-twin"]').click()
+    _wait_committed(page, t)
+    page.locator(".st-key-pick").get_by_text("pick='twin'", exact=True).wait_for()
+    assert page.locator('[data-testid="te-reason"]').inner_text() == "the twin's reason"
+    page.locator(f'[data-testid="te-pick-{first["key"]}"]').click()  # same value: only the name changes
+    page.locator(".st-key-pick").get_by_text(f"pick={first['key']!r}", exact=True).wait_for()
+    assert page.locator('[data-testid="te-reason"]').inner_text() == first["reason"]
+    page.locator(RANGE).focus()
+    page.keyboard.press("ArrowRight")  # moved by hand: no suggestion pressed any more
+    page.locator(".st-key-pick").get_by_text("pick=None", exact=True).wait_for()
+
+
 def test_class_label_is_text_not_html(page, explorer_url, output_dir):
     seen = _open(page, explorer_url)
     assert page.locator("#te-pos-name").inner_text() == MALICIOUS_LABEL

@@ -10,6 +10,7 @@ import pytest
 from sklearn.metrics import average_precision_score, confusion_matrix, f1_score, recall_score, roc_auc_score
 
 from imbalance_core.errors import DataError
+from imbalance_core.evaluation.thresholds import pick_youden
 from imbalance_core.figures.leaderboard import DEFAULT_METRICS, leaderboard_figure
 from imbalance_core.learn import compare, training
 from imbalance_core.learn.training import TrainSettings
@@ -76,9 +77,12 @@ def test_fold_level_failure_becomes_error_row():
 
 
 def test_holdout_table_matches_sklearn(grid):
+    """Each pair at its own default threshold (the Youden pick on its own out-of-fold scores)."""
     for row in grid.rows[:2]:
         r = row.result
-        pred = (r.test_scores >= 0.5).astype(int)
+        t = pick_youden(r.y_train, r.oof_scores).threshold
+        assert row.threshold == t and row.threshold_origin.startswith("default: Youden")
+        pred = (r.test_scores >= t).astype(int)
         tn, fp, fn, tp = confusion_matrix(r.y_test, pred, labels=[0, 1]).ravel()
         assert (row.tp, row.tn, row.fp, row.fn) == (tp, tn, fp, fn)
         assert row.holdout["sensitivity"] == pytest.approx(recall_score(r.y_test, pred))
@@ -91,13 +95,14 @@ def test_cv_means_match_sklearn_per_fold(grid):
     from sklearn.model_selection import StratifiedKFold
 
     r = grid.rows[1].result
+    row_t = grid.rows[1].threshold
     folds = StratifiedKFold(BASE.cv, shuffle=True, random_state=BASE.seed).split(r.y_train, r.y_train)
     aucs, aps, sens = [], [], []
     for _, valid in folds:
         y, s = r.y_train[valid], r.oof_scores[valid]
         aucs.append(roc_auc_score(y, s))
         aps.append(average_precision_score(y, s))
-        sens.append(recall_score(y, (s >= 0.5).astype(int)))
+        sens.append(recall_score(y, (s >= row_t).astype(int)))
     row = grid.rows[1]
     assert row.cv["roc_auc"].mean == pytest.approx(np.mean(aucs))
     assert row.cv["roc_auc"].sd == pytest.approx(np.std(aucs, ddof=1))
@@ -116,11 +121,20 @@ def test_threshold_moves_the_holdout_counts():
 
 def test_at_threshold_recounts_without_retraining(grid):
     moved = grid.at_threshold(0.3)
+    assert moved.threshold_text == "one threshold for every pair, set by hand: 0.3000"
+    assert grid.threshold is None and "own default" in grid.threshold_text
     for before, after in zip(grid.rows, moved.rows, strict=True):
-        assert after.result is before.result and after.cv == before.cv
+        assert after.result is before.result
         if before.error:
             assert after.error == before.error and after.threshold == 0.3
             continue
+        assert after.cv["roc_auc"] == before.cv["roc_auc"]  # threshold-free: unchanged
+        oof = before.result.oof_scores >= 0.3
+        fold_of = before.result.oof_fold
+        y = before.result.y_train
+        sens = [recall_score(y[fold_of == k], oof[fold_of == k]) for k in (1, 2, 3)]
+        assert after.cv["sensitivity"].mean == pytest.approx(np.mean(sens))
+        assert after.threshold_origin == compare.SET_BY_HAND
         pred = (before.result.test_scores >= 0.3).astype(int)
         tn, fp, fn, tp = confusion_matrix(before.result.y_test, pred, labels=[0, 1]).ravel()
         assert (after.tp, after.tn, after.fp, after.fn) == (tp, tn, fp, fn)
@@ -191,3 +205,29 @@ def test_leaderboard_figure_draws_each_successful_row(grid):
     assert len(sens.y) == 2
     expected = [r.cv["sensitivity"].mean for r in grid.ranked()[:2]]
     np.testing.assert_allclose(np.asarray(sens.x, dtype=float), expected)
+
+
+def test_platt_grid_on_low_prevalence_is_not_judged_at_half():
+    """Issue 23 defect 2: with Platt every risk sits near the 5 % prevalence; at 0.5 every row read
+    sensitivity 0.000 / F1 0.000 while its own threshold finds patients."""
+    from tests.learn.test_operating_point import low_prevalence
+
+    settings = TrainSettings(cv=3, recalibrate="platt")
+    result = compare.run_grid(low_prevalence(), ["none", "random_under"], ["logreg"], settings, n_jobs=1)
+    assert result.threshold is None
+    for row in result.rows:
+        r = row.result
+        assert r.test_scores.max() < 0.5
+        t = pick_youden(r.y_train, r.oof_scores).threshold
+        assert row.threshold == t < 0.5
+        tp = int(((r.test_scores >= t) & (r.y_test == 1)).sum())
+        assert row.tp == tp > 0 and row.holdout["sensitivity"] > 0
+        assert row.cv["sensitivity"].mean > 0.1
+
+
+def test_multiclass_grid_names_no_threshold():
+    from tests.helpers_training import hcv_multiclass
+
+    grid = compare.run_grid(hcv_multiclass(), ["none"], ["logreg"], BASE, n_jobs=1)
+    assert grid.rows[0].threshold is None and grid.rows[0].threshold_origin == "most probable class"
+    assert grid.threshold_text.startswith("the most probable class")

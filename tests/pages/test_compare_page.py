@@ -10,6 +10,7 @@ import pytest
 from sklearn.metrics import confusion_matrix
 from streamlit.testing.v1 import AppTest
 
+from imbalance_core.evaluation.thresholds import pick_youden
 from pages import common
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -48,28 +49,35 @@ def test_leaderboard_rows_failed_pair_and_cache(at):
     assert {"CV ROC AUC", "CV PR AUC", "CV Sensitivity", "CV Specificity", "CV F1"} <= set(board.columns)
     holdout_columns = {"Sensitivity", "F1", "Balanced accuracy", "TP", "TN", "FP", "FN"}
     assert holdout_columns <= set(table.columns)
-    # hold-out counts of each row agree with scikit-learn on that row's scores
+    # hold-out counts of each row agree with scikit-learn at that row's own default threshold
     for row in result.rows:
         if row.error:
             continue
         r = row.result
-        tn, fp, fn, tp = confusion_matrix(r.y_test, (r.test_scores >= 0.5).astype(int)).ravel()
+        t = pick_youden(r.y_train, r.oof_scores).threshold
+        tn, fp, fn, tp = confusion_matrix(r.y_test, (r.test_scores >= t).astype(int)).ravel()
         line = table[table["Sampler"] == row.label.split(" + ")[0]].iloc[0]
         assert (line["TP"], line["TN"], line["FP"], line["FN"]) == (tp, tn, fp, fn)
+        assert line["Threshold"] == pytest.approx(t)
     assert board["Rank"].isna().iloc[-1]  # the failed pair is listed last, unranked
     assert any("SMOTE-N" in e.value for e in at.error)
     assert at.get("plotly_chart")
     # a rerun with the same choices shows the stored result without running again
     at.run()
     assert at.session_state[common.K_COMPARE_RESULT] is result
-    # another threshold recounts the hold-out table from the stored scores
+    # no 0.5 anywhere until the person types a threshold
+    assert not any(n.key == "compare_threshold" for n in at.number_input)
+    at.radio(key="compare_threshold_mode").set_value("set").run()
+    assert at.number_input(key="compare_threshold").value is None
     at.number_input(key="compare_threshold").set_value(0.2).run()
-    assert at.session_state[common.K_COMPARE_RESULT] is result
+    shown = at.session_state[common.K_COMPARE_RESULT]
+    assert shown.threshold == 0.2 and shown.rows[0].result is result.rows[0].result
     r = next(row for row in result.rows if row.error is None).result
     tn, fp, fn, tp = confusion_matrix(r.y_test, (r.test_scores >= 0.2).astype(int)).ravel()
     line = at.dataframe[1].value
     line = line[line["Sampler"] == "No resampling"].iloc[0]
     assert (line["TP"], line["TN"], line["FP"], line["FN"]) == (tp, tn, fp, fn)
+    assert any("set by hand: 0.2000" in c.value for c in at.caption)
 
 
 def test_rank_choice_reorders_the_table(at):

@@ -46,6 +46,7 @@ def test_compare_keeps_its_choices_and_view():
     next(b for b in at.button if b.label == "Compare").click().run()
     assert not at.exception
     at.selectbox(key="compare_rank").set_value("roc_auc").run()
+    at.radio(key="compare_threshold_mode").set_value("set").run()
     at.number_input(key="compare_threshold").set_value(0.3).run()
     _away_and_back(at, COMPARE)
     assert at.multiselect(key="compare_samplers").value == ["none"]
@@ -54,8 +55,9 @@ def test_compare_keeps_its_choices_and_view():
     assert at.number_input(key="compare_cv").value == 2
     assert at.number_input(key="compare_seed").value == 11
     assert at.selectbox(key="compare_rank").value == "roc_auc"
+    assert at.radio(key="compare_threshold_mode").value == "set"
     assert at.number_input(key="compare_threshold").value == pytest.approx(0.3)
-    assert any("threshold 0.3" in s.value for s in at.subheader)  # the table follows the kept value
+    assert any("set by hand: 0.3000" in c.value for c in at.caption)  # the table follows the kept value
 
 
 def test_train_keeps_inputs_that_were_not_trained_yet():

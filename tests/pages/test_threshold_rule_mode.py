@@ -81,8 +81,12 @@ def test_mode_switch_mounts_two_handles_and_commits_the_rule(hcv_result):
     assert data["mode"] == "rule" and data["committed_rule"] is None
     assert set(data["zones"]) == {"share_below", "share_at_or_above", "per1000_below", "per1000_false_alarms"}
     pick = rule_zones.pick_rule(result.y_train, result.oof_scores, 0.98, 0.5, float(np.mean(result.y_test)))
-    assert (data["rule_pick"]["t_low"], data["rule_pick"]["t_high"]) == pytest.approx(
-        (pick.t_low, pick.t_high)
+    # the suggested pair is the stops the zone table is read at (issue 23: table and text agree)
+    rp, stop_values = data["rule_pick"], data["stops"]["threshold"]
+    assert (rp["t_low"], rp["t_high"]) == (stop_values[rp["low_index"]], stop_values[rp["high_index"]])
+    assert rp["t_low"] <= pick.t_low and rp["t_high"] <= pick.t_high
+    assert rp["t_low"] == pytest.approx(pick.t_low, abs=1e-3) and rp["t_high"] == pytest.approx(
+        pick.t_high, abs=1e-3
     )
     # Commit a rule as the component would; the zones shown server-side are the core's.
     stops = data["stops"]["threshold"]

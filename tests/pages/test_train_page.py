@@ -10,6 +10,7 @@ import pytest
 from sklearn.metrics import confusion_matrix
 from streamlit.testing.v1 import AppTest
 
+from imbalance_core.evaluation.thresholds import pick_youden
 from imbalance_core.learn.training import TrainSettings, train
 from pages import common
 
@@ -55,12 +56,13 @@ def test_train_shows_cv_summary_counts_and_holdout(at):
     settings = at.session_state[common.K_TRAIN_SETTINGS]
     assert settings == TrainSettings(sampler="smote", ratio=0.5, cv=3)
     cv = at.dataframe[0].value
-    assert list(cv["Metric"]) == [
+    assert list(cv["Measure"]) == [
         "ROC AUC",
         "PR AUC",
-        "Balanced accuracy",
+        "Brier score",
         "Sensitivity",
         "Specificity",
+        "Balanced accuracy",
         "F1",
         "Accuracy",
     ]
@@ -69,8 +71,10 @@ def test_train_shows_cv_summary_counts_and_holdout(at):
     assert cv.loc[0, "Mean ± sd"] == (
         f"{stored.cv_summary['roc_auc'].mean:.3f} ± {stored.cv_summary['roc_auc'].sd:.3f}"
     )
-    tn, fp, fn, tp = confusion_matrix(stored.y_test, (stored.test_scores >= 0.5).astype(int)).ravel()
-    assert any(f"TP {tp}   FN {fn}   FP {fp}   TN {tn}" in t.value for t in at.text)
+    # the hold-out at the model's threshold (the default Youden pick), not at 0.5 (issue 23)
+    t = pick_youden(stored.y_train, stored.oof_scores).threshold
+    tn, fp, fn, tp = confusion_matrix(stored.y_test, (stored.test_scores >= t).astype(int)).ravel()
+    assert any(f"TP {tp}   FN {fn}   FP {fp}   TN {tn}" in x.value for x in at.text)
     sens = next(m for m in at.metric if m.label == "Sensitivity")
     assert sens.value == f"{tp / (tp + fn):.3f}"
     # SMOTE at 1:2 raised the positives in the final fit to half the negatives

@@ -1,0 +1,31 @@
+"""One formatter for percentages, so a share prints the same on every page, in the PDF and on the CLI.
+
+Why: the same prevalence printed as 4.8 % in one place and 4.9 % in another (issue 23): Python's
+``:.1%`` rounds the float it gets half-to-even, JavaScript's ``toFixed`` rounds the product ``100 * v``
+(itself rounded), and a third place rounded ``100 * x`` again. :func:`percent` rounds the exact decimal
+value of the share once, half up; the Threshold page's explorer shows Python's string instead of
+formatting the number itself.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+
+def percent(share: Any, digits: int | None = None) -> str:
+    """``share`` (a fraction) as "4.9 %": one decimal, two below 1 % (as the explorer always showed);
+    "—" when undefined.
+
+    >>> percent(0.04875), percent(0.005), percent(float("nan"))
+    ('4.9 %', '0.50 %', '—')
+    """
+    if share is None or isinstance(share, bool):
+        return "—"
+    x = float(share)
+    if not math.isfinite(x):
+        return "—"
+    places = digits if digits is not None else (2 if abs(x) < 0.01 else 1)
+    value = (Decimal(x) * 100).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return f"{value} %"
