@@ -7,7 +7,9 @@ compiling the same code before its first map. numba can keep compiled code in fi
 umap-learn does not ask for it for most functions, and the functions are compiled as the modules are
 imported (some eagerly, with explicit signatures). So :func:`import_umap_with_cache` imports umap and
 pynndescent while ``numba.njit``/``numba.jit`` default to ``cache=True``; the decorators are restored
-right after. Functions numba cannot cache (closures over dynamic globals) are compiled as before.
+right after, and every module-level function gets a process-independent identity so that code compiled
+for a distance function passed as an argument is found on disk too (:func:`_name_dispatchers_stably`).
+The 2 functions numba cannot cache (they use dynamic globals) are compiled as before.
 
 Where the files go: numba's ``NUMBA_CACHE_DIR`` when it is set, else ``numba-cache`` inside the Python
 environment (``sys.prefix``; the ``.venv`` that ``make run`` creates). They hold machine code and type
@@ -114,7 +116,37 @@ def import_umap_with_cache(folder: Path | None = None) -> ModuleType:
             with _decorators_cache_by_default():
                 import pynndescent  # noqa: F401  (its functions are decorated at import)
                 import umap
+        _name_dispatchers_stably()
         return umap
+
+
+def _name_dispatchers_stably() -> int:
+    """Give every module-level numba function of umap and pynndescent an identity that is the same in
+    every process; return how many were named.
+
+    Why: pynndescent passes its distance function to other compiled functions as an argument, and numba
+    files the compiled code of those under the argument's type, which names the distance function by a
+    random per-process id (``_uuid``). A new process then never finds that code on disk and compiles
+    7 large functions again (about 10 s of one core). numba restores a function passed this way by that
+    id (``Dispatcher._rebuild`` looks it up in ``_memo``), so a stable id — derived from the module and
+    name, the same for every process — lets the cached entries be found.
+    """
+    import uuid
+
+    from numba.core.registry import CPUDispatcher
+
+    named = 0
+    for name, module in list(sys.modules.items()):
+        if module is None or name.split(".")[0] not in CACHED_PACKAGES:
+            continue
+        for value in list(vars(module).values()):
+            if not isinstance(value, CPUDispatcher) or value._MemoMixin__uuid is not None:
+                continue
+            func = value.py_func
+            stable = uuid.uuid5(uuid.NAMESPACE_URL, f"numba:{func.__module__}.{func.__qualname__}")
+            value._set_uuid(str(stable))
+            named += 1
+    return named
 
 
 @dataclass(frozen=True)
