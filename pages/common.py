@@ -518,11 +518,11 @@ def current_threshold() -> ChosenThreshold | None:
     scores).
     None when no two-class model is trained (a multi-class model calls the most probable class).
     """
-    from imbalance_core.evaluation import thresholds
-
     result = st.session_state.get(K_TRAIN_RESULT)
     if result is None or not result.is_binary:
         return None
+    from imbalance_core.evaluation import thresholds  # here: scikit-learn is not needed before a model
+
     chosen = committed_threshold(model_key(result.settings))
     if chosen is not None:
         origin = st.session_state.get(K_THRESHOLD_ORIGIN) or "chosen by hand"

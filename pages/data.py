@@ -17,7 +17,7 @@ from imbalance_core.intake import bundled, label_guess, task
 from imbalance_core.intake.profile import DataProfile, profile
 from imbalance_core.intake.read import LoadedTable
 from imbalance_core.intake.task import PreparedData, TaskSpec
-from pages import common, image_view
+from pages import common, image_view, sample_size_view
 
 W_BUNDLED = "data_bundled_choice"
 W_UPLOAD = "data_upload"
@@ -550,9 +550,7 @@ def main() -> None:
         zero_missing_section(table, spec, prof)
     balance_section(prof)
     image_view.example_grid()
-    from pages import decision_view  # is the data set big enough? (Riley et al., issue 15 item 5)
-
-    decision_view.sample_size_note(common.current_data())
+    sample_size_view.sample_size_note(common.current_data())  # is the data set big enough? (Riley et al.)
     if not is_images:
         quality_section(table, prof)
     with st.expander("Preview (first 200 rows)"):

@@ -1,9 +1,9 @@
-"""Deciding for a clinic on the pages: subgroups, why this score (importance + what-if), sample size.
+"""Deciding for a clinic on the pages: subgroups, why this score (importance + what-if).
 
 Not a page (``app.py`` lists its pages explicitly). The Threshold page calls
-:func:`threshold_page_section` in one line at its end, the Data page :func:`sample_size_note`, the Report
-page :func:`report_request`. Computation is in :mod:`imbalance_core.evaluation.subgroups`,
-:mod:`imbalance_core.learn.explain` and :mod:`imbalance_core.evaluation.sample_size`; results are kept per
+:func:`threshold_page_section` in one line at its end, the Report page :func:`report_request` (the Data
+page's sample-size section is :mod:`pages.sample_size_view`). Computation is in
+:mod:`imbalance_core.evaluation.subgroups` and :mod:`imbalance_core.learn.explain`; results are kept per
 session (``st.session_state``), keyed by the model, so moving the threshold or editing a what-if value
 never retrains anything (the what-if only scores edited rows with the fitted pipeline).
 """
@@ -18,13 +18,13 @@ import pandas as pd
 import streamlit as st
 
 from imbalance_core.errors import DataError
-from imbalance_core.evaluation import sample_size, subgroups
+from imbalance_core.evaluation import subgroups
 from imbalance_core.figures.decision import importance_figure, subgroup_figure
 from imbalance_core.learn import explain
 from imbalance_core.share.report_decision import DecisionRequest
 from pages import common
 
-__all__ = ["report_request", "sample_size_note", "threshold_page_section"]
+__all__ = ["report_request", "threshold_page_section"]
 
 K_SUBGROUP_COLUMNS = "decision_subgroup_columns"  # columns chosen for subgroups (kept for the Report)
 K_IMPORTANCE = "decision_importance"  # {(model key, scoring): Importance}
@@ -38,35 +38,6 @@ WHATIF_FEATURES = 8
 
 
 # --------------------------------------------------------------------------- Data page: sample size
-
-
-def sample_size_note(data: Any) -> None:
-    """Events per parameter and the Riley et al. minimum sample size, before training (conservative R2)."""
-    if data is None or not data.is_binary:
-        return
-    try:
-        found = sample_size.adequacy(data)
-    except DataError as exc:
-        st.caption(common.plain(f"Sample size: {exc}"))
-        return
-    st.subheader("Is the data set big enough?", anchor=False)
-    (st.success if found.adequate else st.warning)(common.plain(found.sentence()))
-    with st.expander("How the minimum sample size is computed"):
-        c = found.criteria
-        rows = [
-            ("Candidate predictor parameters", f"{found.parameters.total} ({found.parameters.rule})"),
-            ("Events per candidate parameter", f"{found.epp:.1f}"),
-            ("(i) expected shrinkage >= 0.9", f"{c.n_shrinkage:,}"),
-            ("(ii) optimism in Nagelkerke R2 <= 0.05", f"{c.n_optimism:,}"),
-            ("(iii) overall risk within ± 0.05", f"{c.n_risk:,}"),
-            ("Minimum sample size", f"{c.minimum:,} ({c.epp_at_minimum:.1f} events per parameter)"),
-        ]
-        st.dataframe(pd.DataFrame(rows, columns=["Criterion", "Value"]), hide_index=True, width="stretch")
-        st.caption(
-            "Riley et al., BMJ 2020;368:m441. Before training the anticipated Cox-Snell R2 is the "
-            "conservative 15 % of its maximum; the report uses the trained model's cross-validated C "
-            "statistic instead."
-        )
 
 
 # --------------------------------------------------------------------------- subgroups

@@ -44,10 +44,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from statistics import NormalDist
 from typing import Any
 
 import numpy as np
-from scipy.stats import norm
 
 from imbalance_core.errors import DataError
 
@@ -232,7 +232,7 @@ def r2cs_from_c(c_statistic: float, prevalence: float) -> float:
     _check_prevalence(prevalence)
     if not 0.5 < c_statistic < 1:
         raise DataError("The C statistic must lie above 0.5 and below 1 to anticipate an R2.")
-    d = math.sqrt(2.0) * float(norm.ppf(c_statistic))
+    d = math.sqrt(2.0) * NormalDist().inv_cdf(float(c_statistic))  # stdlib: scipy.stats is slow to import
     nodes, weights = np.polynomial.hermite_e.hermegauss(_GH_NODES)
     weights = weights / weights.sum()  # expectation under N(0, 1)
     base = math.log(prevalence / (1 - prevalence)) - d * d / 2
