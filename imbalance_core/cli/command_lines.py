@@ -58,7 +58,7 @@ def ratio_text(ratio: float) -> str:
 
 def task_args(file_arg: str, spec: TaskSpec) -> list[str]:
     """FILE and the task flags: label, positive and ignored values, multi-class, columns put back or left
-    out, zeros read as missing."""
+    out, zeros read as missing, label marks read as a class or as missing, duplicates dropped."""
     args = [file_arg, "--label", spec.label]
     for flag, values in (
         ("--positive", spec.positive),
@@ -66,11 +66,15 @@ def task_args(file_arg: str, spec: TaskSpec) -> list[str]:
         ("--zero-missing", spec.zero_missing),
         ("--include", spec.include),
         ("--exclude", spec.exclude),
+        ("--none-code", spec.none_marks),
+        ("--missing-code", spec.missing_marks),
     ):
         for value in values:
             args += [flag, str(value)]
     if spec.multiclass:
         args.append("--multiclass")
+    if spec.duplicates != "together":  # the default
+        args += ["--duplicates", spec.duplicates]
     for flag, number in (("--group-prefix", spec.group_prefix), ("--group-rare", spec.group_rare)):
         if number:
             args += [flag, str(number)]

@@ -95,3 +95,16 @@ def test_file_argument_names_bundled_files_by_their_path_and_uploads_by_name():
     path = command_lines.file_argument("bundled:hcv", "ignored.csv")
     assert (command_lines.ROOT / path).resolve() == bundled.BUNDLED["hcv"].path.resolve()
     assert command_lines.file_argument("upload:abc", "labs.csv") == "labs.csv"
+
+
+def test_label_marks_and_duplicates_chosen_on_the_page_are_in_the_command(hcv_table):
+    # issue 24: "-" read as its own class, "." as missing, duplicate rows dropped: the printed line repeats
+    # these choices (before, the command silently fell back to the defaults).
+    spec = replace(SPEC, none_marks=("-",), missing_marks=(".",), duplicates="drop")
+    args = _parse(command_lines.evaluate_command("my.csv", spec, SETTINGS, 0.2, 0.05))
+    assert args.none_code == ["-"] and args.missing_code == ["."] and args.duplicates == "drop"
+    dropped = replace(SPEC, duplicates="drop")  # (HCV has no '-' marks for spec_from_args to accept)
+    back = _parse(command_lines.evaluate_command("my.csv", dropped, SETTINGS, 0.2, 0.05))
+    assert spec_from_args(back, hcv_table) == dropped
+    plain = _parse(command_lines.evaluate_command("my.csv", SPEC, SETTINGS, 0.2, 0.05))
+    assert plain.none_code == [] and plain.duplicates == "together"
