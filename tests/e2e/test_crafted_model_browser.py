@@ -69,7 +69,7 @@ def test_a_crafted_model_upload_is_refused_and_the_server_lives(
     wait_for_app(page)
     assert page.get_by_text(reason).count() >= 1
     # Had the file been accepted, the patients' file would now be scored with it (the crash point).
-    patients_box = page.locator('[data-testid="stFileUploader"]', has_text="New patients (CSV)")
+    patients_box = page.locator('[data-testid="stFileUploader"]', has_text="New patients (CSV")
     if patients_box.count():
         patients_box.locator('input[type="file"]').set_input_files(str(patients))
         page.wait_for_timeout(5_000)

@@ -56,7 +56,7 @@ def test_report_downloads_in_chromium(page, app_url: str, output_dir: Path, tmp_
     model_input = page.locator('[data-testid="stFileUploader"]', has_text="Model file (.skops)").locator(
         'input[type="file"]'
     )
-    patients_input = page.locator('[data-testid="stFileUploader"]', has_text="New patients (CSV)").locator(
+    patients_input = page.locator('[data-testid="stFileUploader"]', has_text="New patients (CSV").locator(
         'input[type="file"]'
     )
     model_input.set_input_files(str(model))  # waits until the radio's rerun has drawn this uploader

@@ -146,7 +146,7 @@ def test_platt_on_a_low_prevalence_file_is_judged_at_its_threshold_everywhere(
     page.wait_for_selector("h1:has-text('Predict new patients')")
     patients = tmp_path / "patients.csv"
     pd.read_csv(LOW).drop(columns=["readmitted_30"]).head(40).to_csv(patients, index=False)
-    page.locator('[data-testid="stFileUploader"]', has_text="New patients (CSV)").locator(
+    page.locator('[data-testid="stFileUploader"]', has_text="New patients (CSV").locator(
         'input[type="file"]'
     ).set_input_files(str(patients))
     page.wait_for_selector("text=Scored 40 patients", timeout=120_000)

@@ -90,7 +90,7 @@ def test_one_threshold_from_train_to_predictions(page, app_url: str, output_dir:
     assert f"at or above {shown} (Default: Youden" in page.locator('[data-testid="stMain"]').inner_text()
     patients = tmp_path / "new_patients.csv"
     pd.read_csv(HCV).drop(columns=["Category"]).head(40).to_csv(patients, index=False)
-    page.locator('[data-testid="stFileUploader"]', has_text="New patients (CSV)").locator(
+    page.locator('[data-testid="stFileUploader"]', has_text="New patients (CSV").locator(
         'input[type="file"]'
     ).set_input_files(str(patients))
     page.wait_for_selector("text=Scored 40 patients", timeout=60_000)
