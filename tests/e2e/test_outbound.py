@@ -48,7 +48,7 @@ from tests.e2e.conftest import (
 
 pytestmark = pytest.mark.e2e
 
-PAGES = ("Data", "Explore", "Train", "Threshold", "Compare", "Report", "Predict")
+PAGES = ("Data", "Explore", "Train", "Threshold", "Compare", "Report", "Predict", "Validate")
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
 
 SITECUSTOMIZE = textwrap.dedent(
