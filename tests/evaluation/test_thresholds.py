@@ -351,8 +351,8 @@ def test_explorer_payload_follows_the_contract():
     payload = data.to_payload()
     text = json.dumps(payload, allow_nan=False)  # no NaN/inf left
     assert set(payload) == {
-        "n", "n_pos", "n_neg", "labels", "prevalence", "beta", "stops", "roc", "pr", "roc_auc", "pr_auc",
-        "hist", "picks", "initial_index",
+        "n", "n_pos", "n_neg", "labels", "prevalence", "prevalence_text", "beta", "stops", "roc", "pr",
+        "roc_auc", "pr_auc", "hist", "picks", "initial_index",
     }  # fmt: skip
     assert list(payload["stops"]) == PAYLOAD_STOP_KEYS
     lengths = {len(v) for v in payload["stops"].values()}
