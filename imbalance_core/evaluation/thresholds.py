@@ -28,7 +28,7 @@ re-applied to the scores gives exactly the 2x2 table shown for its stop)::
       "n": int, "n_pos": int, "n_neg": int,                 # hold-out sizes
       "labels": {"positive": str, "negative": str},         # class names, show with textContent only
       "prevalence": float,                                  # deployment prevalence (*_deploy, per1000_*)
-      "prevalence_text": str,                               # the same, as the one percentage formatter writes it
+      "prevalence_text": str,                               # the same, written by the one percent formatter
       "beta": float,                                        # beta of the "fbeta" column
       "stops": {                                            # one list per column, all the same length
         "threshold": [...ascending],
