@@ -312,14 +312,20 @@ def training_data_inside(stripped: Pipeline, X: pd.DataFrame) -> TrainingDataIns
     spec = _classifier_spec(stripped)
     found = find_training_data(stripped, X)
     declared = spec.stores if spec is not None else "none"
+    found_kind, found_values = found.found, found.values
+    if declared == "none" and found_kind == "values":
+        # A weights-only model (logistic regression, the network) holds no measured value: a weight mapped
+        # back through the scaler lands near its column's mean and can equal some patient's value by
+        # chance (seen on 1,764 image features). Whole rows found would still count.
+        found_kind, found_values = "none", 0
     order = ("none", "midpoints", "values", "rows")
-    kind = max(declared, found.found, key=order.index)
+    kind = max(declared, found_kind, key=order.index)
     if spec is not None and kind == declared:
         reason, name = spec.stores_reason, spec.name
     else:  # found more than declared (never expected; the registry test guards it): say what was found
         reason = f"It holds training {'rows' if found.rows else 'values'} as they were measured."
         name = spec.name if spec is not None else type(stripped.steps[-1][1]).__name__
-    return TrainingDataInside(kind, found.rows, found.values, reason, name)
+    return TrainingDataInside(kind, found.rows, found_values, reason, name)
 
 
 def confirmation_text(meta: ModelMetadata) -> str | None:
