@@ -276,8 +276,8 @@ def test_bootstrap_on_a_dask_cluster_equals_the_local_run():
     data = simulated(150, 2, 1, seed=10)
     settings = TrainSettings(classifier="logreg", sampler="smote", ratio=0.5, cv=2, seed=6)
     local = validate(data, settings, ValidationSettings(n_boot=3, n_jobs=1))
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                                  dashboard_address=None) as cluster:  # fmt: skip
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None,
+                                  protocol="tcp://", host="127.0.0.1") as cluster:  # fmt: skip
         remote = validate(data, settings, ValidationSettings(n_boot=3), scheduler=cluster.scheduler_address)
     assert remote.where.startswith("Dask cluster at")
     np.testing.assert_allclose(local.apparent_b, remote.apparent_b, rtol=0, atol=1e-12)
