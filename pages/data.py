@@ -386,7 +386,9 @@ def patients_section(spec: TaskSpec) -> None:
     for a in data.after_outcome:
         st.warning(common.plain(a.text), icon=":material/schedule:")
         st.button(
-            f"Exclude '{a.column}'",
+            common.plain(
+                f"Exclude '{a.column}'"
+            ),  # a label is markdown: a column name must not become a link
             key=f"data_after_{a.column}",
             on_click=_on_spec_change,
             kwargs={"exclude": (*spec.exclude, a.column)},

@@ -98,7 +98,14 @@ def _call(app_guard: guard.Guard, scope: dict) -> list[dict]:
     async def send(message: dict) -> None:
         sent.append(message)
 
-    asyncio.run(app_guard({"type": "http", "method": "GET", "headers": [], **scope}, receive, send))
+    # a loop of its own: a browser test earlier in the same run may have left one running in this thread
+    loop = asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(
+            app_guard({"type": "http", "method": "GET", "headers": [], **scope}, receive, send)
+        )
+    finally:
+        loop.close()
     return sent
 
 
