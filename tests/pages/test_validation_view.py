@@ -47,7 +47,7 @@ def test_running_it_shows_the_library_numbers_and_the_stability_sentence(trained
     at.number_input(key="validation_b").set_value(20).run()
     at.button(key="validation_run").click().run()
     assert not at.exception
-    table = next(d.value for d in at.dataframe if "Measure" in d.value.columns)
+    table = next(d.value for d in at.dataframe if "Optimism" in d.value.columns)  # not the CV table
     settings = at.session_state[common.K_TRAIN_SETTINGS]
     data = at.session_state[common.K_PREPARED]
     direct = validate(data, settings, ValidationSettings(n_boot=20, folds=settings.cv))
