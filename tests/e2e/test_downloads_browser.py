@@ -70,12 +70,14 @@ def test_report_downloads_in_chromium(page, app_url: str, output_dir: Path, tmp_
     assert predictions.count() == 1
     screenshot(page, output_dir / "predict_page_uploaded.png")
 
-    # A pickle renamed to .skops is refused with a sentence; the model loaded before stays in use.
+    # A pickle renamed to .skops is refused with a sentence. The model loaded before left the uploader when
+    # this file replaced it, so it no longer scores anyone (issue 23: nothing at an old model's threshold).
     bad = tmp_path / "bad.skops"
     bad.write_bytes(pickle.dumps({"not": "a model"}))
     model_input.set_input_files(str(bad))
     page.wait_for_selector('[data-testid="stAlert"]:has-text("not an Imbalance Lab model")', timeout=60_000)
     wait_for_app(page)
-    assert page.get_by_text("when the score is at or above").count() == 1
+    assert page.get_by_text("when the score is at or above").count() == 0
+    assert page.get_by_text("Upload a model downloaded from the Report page").count() == 1
     assert page.get_by_text("Traceback").count() == 0
     screenshot(page, output_dir / "predict_page_bad_model.png")
