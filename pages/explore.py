@@ -6,8 +6,10 @@ preprocessing, same sampler as training) and the map from
 
 UMAP never blocks the page: it runs on a background thread (one shared worker) while a small fragment
 polls it every half second and shows progress; the PCA picture is drawn meanwhile and every other
-widget stays usable. The first UMAP in a server process would spend about a minute compiling numba
-code — app start-up warms that up in the background (:mod:`imbalance_core.maps.umap_warmup`). Finished
+widget stays usable. The first UMAP in a server process needs UMAP's numba code: loaded from the disk
+cache (:mod:`imbalance_core.maps.numba_cache`, about 7 s) or, once per installation, compiled (about 100 s);
+app start-up does that in the background (:mod:`imbalance_core.maps.umap_warmup`), and while a map waits
+for it the progress line says which, with the measured time of the last warm-up of that kind. Finished
 embeddings are kept per session by (data hash, settings), so switching back is instant.
 """
 
