@@ -33,19 +33,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from imbalance_core.maps.numba_cache import cache_filled, default_cache_dir  # noqa: E402
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402
+from tests.e2e.conftest import LAUNCHER as CONFTEST_LAUNCHER  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-#: What ``make run`` starts: the launcher (app.py behind its request guard) where there is one.
-LAUNCHER = "serve.py" if (ROOT / "serve.py").exists() else "app.py"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+#: The browser tests' Chromium, flags and launcher (what ``make run`` starts: app.py behind its guard).
+LAUNCHER = str(CONFTEST_LAUNCHER.relative_to(ROOT))
 
 FIRST_MAP = """
 import sys, time
@@ -97,7 +89,7 @@ def _busy(stop_at: float) -> None:
 def cold_start_once(browser) -> tuple[float, float]:
     """Seconds from starting a server process to the Data heading and to its class chart."""
     with tempfile.TemporaryFile() as log:
-        port = _free_port()
+        port = free_port()
         cmd = [
             sys.executable, "-m", "streamlit", "run", LAUNCHER, "--server.port", str(port),
             "--server.address", "127.0.0.1", "--server.headless", "true",
@@ -130,14 +122,6 @@ def cold_start_once(browser) -> tuple[float, float]:
                 proc.wait(10)
             except subprocess.TimeoutExpired:
                 proc.kill()
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def bench_cold_start(rounds: int) -> None:

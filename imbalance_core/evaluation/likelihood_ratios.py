@@ -83,44 +83,35 @@ def likelihood_ratios(tp: int, fp: int, tn: int, fn: int, z: float = Z95) -> Lik
     return LikelihoodRatios(_lr_positive(tp, fp, tn, fn, z), _lr_negative(tp, fp, tn, fn, z))
 
 
-def _corrected(tp: float, fp: float, tn: float, fn: float) -> tuple[float, float, float, float]:
-    return tp + CONTINUITY, fp + CONTINUITY, tn + CONTINUITY, fn + CONTINUITY
+def _log_ratio(
+    name: str, x: int, n_x: int, y: int, n_y: int, zero_text: tuple[str, str], both_zero: str, z: float
+) -> LikelihoodRatio:
+    """(x / n_x) / (y / n_y) with the log-method interval; 0.5 added to every 2x2 cell when x or y is 0.
+
+    LR+: x = TP of n_x with the disease, y = FP of n_y without; LR-: x = FN, y = TN. ``zero_text`` names
+    a zero x and a zero y in words; ``both_zero`` is the reason when both are 0 (nothing to estimate).
+    """
+    if x == 0 and y == 0:
+        return LikelihoodRatio(name, None, None, None, reason=f"Not estimable: {both_zero}.")
+    note = ""
+    a, na, b, nb = float(x), float(n_x), float(y), float(n_y)
+    if x == 0 or y == 0:
+        a, b, na, nb = a + CONTINUITY, b + CONTINUITY, na + 2 * CONTINUITY, nb + 2 * CONTINUITY
+        note = f"0.5 added to every cell ({zero_text[1] if y == 0 else zero_text[0]} at this threshold)"
+    ratio = (a / na) / (b / nb)
+    se = math.sqrt(1 / a - 1 / na + 1 / b - 1 / nb)
+    lo, hi = _log_interval(ratio, se, z)
+    return LikelihoodRatio(name, ratio, lo, hi, note=note)
 
 
 def _lr_positive(tp: int, fp: int, tn: int, fn: int, z: float) -> LikelihoodRatio:
-    note = ""
-    a, b, d, c = float(tp), float(fp), float(tn), float(fn)
-    if tp == 0 and fp == 0:
-        return LikelihoodRatio(
-            "LR+", None, None, None, reason="Not estimable: nobody is flagged at this threshold."
-        )
-    if tp == 0 or fp == 0:
-        a, b, d, c = _corrected(a, b, d, c)
-        zero = "no false positive" if fp == 0 else "no true positive"
-        note = f"0.5 added to every cell ({zero} at this threshold)"
-    sens, fpr = a / (a + c), b / (b + d)
-    ratio = sens / fpr
-    se = math.sqrt(1 / a - 1 / (a + c) + 1 / b - 1 / (b + d))
-    lo, hi = _log_interval(ratio, se, z)
-    return LikelihoodRatio("LR+", ratio, lo, hi, note=note)
+    zeros = ("no true positive", "no false positive")
+    return _log_ratio("LR+", tp, tp + fn, fp, fp + tn, zeros, "nobody is flagged at this threshold", z)
 
 
 def _lr_negative(tp: int, fp: int, tn: int, fn: int, z: float) -> LikelihoodRatio:
-    note = ""
-    a, b, d, c = float(tp), float(fp), float(tn), float(fn)
-    if fn == 0 and tn == 0:
-        return LikelihoodRatio(
-            "LR-", None, None, None, reason="Not estimable: everybody is flagged at this threshold."
-        )
-    if fn == 0 or tn == 0:
-        a, b, d, c = _corrected(a, b, d, c)
-        zero = "no missed case" if fn == 0 else "no true negative"
-        note = f"0.5 added to every cell ({zero} at this threshold)"
-    fnr, spec = c / (a + c), d / (b + d)
-    ratio = fnr / spec
-    se = math.sqrt(1 / c - 1 / (a + c) + 1 / d - 1 / (b + d))
-    lo, hi = _log_interval(ratio, se, z)
-    return LikelihoodRatio("LR-", ratio, lo, hi, note=note)
+    zeros = ("no missed case", "no true negative")
+    return _log_ratio("LR-", fn, tp + fn, tn, fp + tn, zeros, "everybody is flagged at this threshold", z)
 
 
 def post_test_probability(pre_test: float, ratio: float) -> float:
