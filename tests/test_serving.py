@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from itsdangerous import URLSafeTimedSerializer
@@ -98,14 +99,11 @@ def _call(app_guard: guard.Guard, scope: dict) -> list[dict]:
     async def send(message: dict) -> None:
         sent.append(message)
 
-    # a loop of its own: a browser test earlier in the same run may have left one running in this thread
-    loop = asyncio.new_event_loop()
-    try:
-        loop.run_until_complete(
-            app_guard({"type": "http", "method": "GET", "headers": [], **scope}, receive, send)
-        )
-    finally:
-        loop.close()
+    # a thread and a loop of their own: a browser test earlier in the same run leaves Playwright's loop
+    # running in this thread, and asyncio refuses to start another one here
+    request = {"type": "http", "method": "GET", "headers": [], **scope}
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, app_guard(request, receive, send)).result()
     return sent
 
 
