@@ -31,7 +31,7 @@ $(VENV)/.dev-deps: requirements-dev.txt constraints.txt $(VENV)/.deps
 # UMAP's compiled numba code, kept on disk in $(VENV)/numba-cache once per installation
 # (imbalance_core/maps/numba_cache.py): a new server process loads it instead of compiling for a minute.
 $(VENV)/.numba-cache: $(VENV)/.deps
-	$(BIN)/python -m imbalance_core.maps.numba_cache
+	$(BIN)/python -m imbalance_core.maps.umap_warmup
 	touch $@
 
 deps: $(VENV)/.deps

@@ -66,8 +66,8 @@ def first_map(cache_dir: Path) -> tuple[float, float, int, int, int, int]:
 def bench_first_map() -> None:
     filled = default_cache_dir()
     if not cache_filled(filled):
-        print(f"(filling the cache in {filled} first: python -m imbalance_core.maps.numba_cache)")
-        subprocess.run([sys.executable, "-m", "imbalance_core.maps.numba_cache"], cwd=ROOT, check=True)
+        print(f"(filling the cache in {filled} first: python -m imbalance_core.maps.umap_warmup)")
+        subprocess.run([sys.executable, "-m", "imbalance_core.maps.umap_warmup"], cwd=ROOT, check=True)
     print("1. first UMAP map in a fresh process (6,700-row mixed registry, SMOTE, UMAP of the view)")
     with tempfile.TemporaryDirectory() as empty:
         for label, folder in (("cache filled", filled), ("empty cache", Path(empty))):

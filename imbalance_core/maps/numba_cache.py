@@ -14,7 +14,7 @@ The 2 functions numba cannot cache (they use dynamic globals) are compiled as be
 Where the files go: numba's ``NUMBA_CACHE_DIR`` when it is set, else ``numba-cache`` inside the Python
 environment (``sys.prefix``; the ``.venv`` that ``make run`` creates). They hold machine code and type
 signatures only — no data of any kind. ``make run`` and ``make test`` fill the folder once per
-installation (``python -m imbalance_core.maps.numba_cache``); a process that finds it empty fills it
+installation (``python -m imbalance_core.maps.umap_warmup``); a process that finds it empty fills it
 itself (the start-up warm-up). numba checks each file against its function's source file's time stamp
 and the CPU, so an upgraded umap-learn or another machine compiles afresh instead of loading stale code.
 """
@@ -182,28 +182,3 @@ def cache_use() -> CacheUse:
             loaded += sum(value.stats.cache_hits.values())
             compiled += sum(value.stats.cache_misses.values())
     return CacheUse(loaded=loaded, compiled=compiled, uncacheable=uncacheable)
-
-
-def fill_cache() -> tuple[CacheUse, float]:
-    """Compile (or load) every path the Explore page uses once, writing the disk cache; report its use
-    and the seconds it took (recorded as the measured warm-up time of its kind, see ``umap_warmup``)."""
-    import time
-
-    from imbalance_core.maps.umap_warmup import record_timing, run_warmup
-
-    folder = default_cache_dir()
-    was_filled = cache_filled(folder)
-    started = time.perf_counter()
-    import_umap_with_cache(folder)
-    run_warmup()
-    seconds = time.perf_counter() - started
-    record_timing(folder, was_filled, seconds)
-    return cache_use(), seconds
-
-
-if __name__ == "__main__":  # `python -m imbalance_core.maps.numba_cache`: make run / make test set-up
-    use, took = fill_cache()
-    print(
-        f"UMAP's compiled code in {default_cache_dir()}: {use.loaded} loaded, {use.compiled} compiled, "
-        f"{use.uncacheable} not cacheable ({took:.1f} s)"
-    )

@@ -38,6 +38,14 @@ from pathlib import Path
 
 import numpy as np
 
+from imbalance_core.maps.numba_cache import (
+    CacheUse,
+    cache_filled,
+    cache_use,
+    default_cache_dir,
+    import_umap_with_cache,
+)
+
 _lock = threading.Lock()
 _done = threading.Event()
 _thread: threading.Thread | None = None
@@ -137,7 +145,7 @@ def compile_in_low_priority_process(timeout: float = 1800.0) -> bool:
     minute, and a low-priority thread inside the server would hold it while the kernel lets it wait."""
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "imbalance_core.maps.numba_cache"],
+            [sys.executable, "-m", "imbalance_core.maps.umap_warmup"],
             preexec_fn=lambda: os.nice(19),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -160,8 +168,6 @@ def _worker(on_done: Callable[[], None] | None) -> None:
     empty, load the compiled code into this process, record how it went and how long it took, then call
     ``on_done`` (if given)."""
     global _finished_at, _error
-    from imbalance_core.maps.numba_cache import default_cache_dir
-
     _first_page_drawn.wait(FIRST_PAGE_WAIT)
     try:
         if not _cached_at_start:
@@ -192,8 +198,6 @@ def start_background_warmup(
     UMAP's import and compilation left, see ``pages.common.freeze_long_lived``).
     """
     global _thread, _started_at, _cached_at_start
-    from imbalance_core.maps.numba_cache import cache_filled, default_cache_dir
-
     if not warmup_wanted(os.environ if environ is None else environ):
         return False
     with _lock:
@@ -208,8 +212,6 @@ def start_background_warmup(
 
 def warmup_status() -> WarmupStatus:
     """The warm-up's state and how long it has run (or took)."""
-    from imbalance_core.maps.numba_cache import default_cache_dir
-
     if _started_at is None:
         return WarmupStatus("idle", 0.0)
     expected = read_timings(default_cache_dir()).get(timing_kind(_cached_at_start))
@@ -237,3 +239,24 @@ def wait_until_warm(timeout: float | None = None) -> bool:
     if _started_at is None:
         return False
     return _done.wait(timeout)
+
+
+def fill_cache() -> tuple[CacheUse, float]:
+    """Compile (or load) every path the Explore page uses once, writing the disk cache; report its use
+    and the seconds it took (recorded as the measured warm-up time of its kind)."""
+    folder = default_cache_dir()
+    was_filled = cache_filled(folder)
+    started = time.perf_counter()
+    import_umap_with_cache(folder)
+    run_warmup()
+    seconds = time.perf_counter() - started
+    record_timing(folder, was_filled, seconds)
+    return cache_use(), seconds
+
+
+if __name__ == "__main__":  # `python -m imbalance_core.maps.umap_warmup`: make run / make test set-up
+    use, took = fill_cache()
+    print(
+        f"UMAP's compiled code in {default_cache_dir()}: {use.loaded} loaded, {use.compiled} compiled, "
+        f"{use.uncacheable} not cacheable ({took:.1f} s)"
+    )

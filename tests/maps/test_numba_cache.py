@@ -74,7 +74,7 @@ def _fill_in_fresh_process() -> tuple[int, int, float]:
     """Run the cache fill (the warm-up UMAP) in a new process; its loaded/compiled counts and seconds."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     out = subprocess.run(
-        [sys.executable, "-m", "imbalance_core.maps.numba_cache"],
+        [sys.executable, "-m", "imbalance_core.maps.umap_warmup"],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -113,4 +113,4 @@ def test_the_compile_process_is_niced_and_its_failure_is_a_plain_false(monkeypat
 
     monkeypatch.setattr(umap_warmup.subprocess, "run", fake_run)
     assert umap_warmup.compile_in_low_priority_process() is False
-    assert seen["args"][1:] == ["-m", "imbalance_core.maps.numba_cache"] and seen["preexec"] is not None
+    assert seen["args"][1:] == ["-m", "imbalance_core.maps.umap_warmup"] and seen["preexec"] is not None
