@@ -10,7 +10,7 @@ slope, E:O, ICI/E50/E90/Emax and Brier with their intervals; :mod:`.threshold_un
 bootstrapped on out-of-fold scores; :mod:`.rule_zones` rule-out / indeterminate / rule-in zones;
 :mod:`.external` a saved model's figures on a new file, :mod:`.case_mix` drift and the membership model,
 :mod:`.prior_shift` an unlabelled batch's prevalence (EM), :mod:`.validation_size` the Riley et al. 2021
-sample size for validation; :mod:`.likelihood_ratios` LR+ / LR- with log-method intervals and post-test
+sample size for validation; :mod:`.glossary` the terms explained; :mod:`.likelihood_ratios` LR+ / LR- with log-method intervals and post-test
 probabilities; :mod:`.formatting` the one percentage formatter. Pure functions of arrays: no
 fitting of models here (the small logistic fits of calibration metrics and the membership model aside).
 :mod:`.optimism` holds the measures internal validation judges and Harrell's arithmetic;
@@ -24,6 +24,7 @@ __all__ = [
     "external",
     "formatting",
     "intervals",
+    "glossary",
     "likelihood_ratios",
     "metrics",
     "optimism",
