@@ -10,8 +10,9 @@ slope, E:O, ICI/E50/E90/Emax and Brier with their intervals; :mod:`.threshold_un
 bootstrapped on out-of-fold scores; :mod:`.rule_zones` rule-out / indeterminate / rule-in zones;
 :mod:`.external` a saved model's figures on a new file, :mod:`.case_mix` drift and the membership model,
 :mod:`.prior_shift` an unlabelled batch's prevalence (EM), :mod:`.validation_size` the Riley et al. 2021
-sample size for validation; :mod:`.glossary` the terms explained; :mod:`.likelihood_ratios` LR+ / LR- with log-method intervals and post-test
-probabilities; :mod:`.formatting` the one percentage formatter. Pure functions of arrays: no
+sample size for validation; :mod:`.glossary` the terms explained; :mod:`.likelihood_ratios` LR+ / LR-
+with log-method intervals and post-test probabilities; :mod:`.formatting` the one percentage formatter.
+Pure functions of arrays: no
 fitting of models here (the small logistic fits of calibration metrics and the membership model aside).
 :mod:`.optimism` holds the measures internal validation judges and Harrell's arithmetic;
 :mod:`.stability` the Riley & Collins prediction-stability figures.
@@ -23,8 +24,8 @@ __all__ = [
     "curves",
     "external",
     "formatting",
-    "intervals",
     "glossary",
+    "intervals",
     "likelihood_ratios",
     "metrics",
     "optimism",
