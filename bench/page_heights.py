@@ -10,6 +10,7 @@ too — and prints per page:
   fits in the first screen);
 - ``screens``: that height in 900-px screens;
 - ``page hscroll``: whether the page itself scrolls sideways;
+- ``Compare (after Compare)``: the Compare page again once its grid ran (``--no-actions`` skips it);
 - ``cut sideways``: elements inside the page that scroll sideways on their own (a table or chart whose
   right part is hidden), with the kind of element (``stDataFrame`` ...).
 
@@ -52,6 +53,10 @@ README_SHOTS: tuple[tuple[str, str], ...] = (
     ("Explore", "explore.png"),
     ("Threshold", "threshold.png"),
 )
+
+#: Pages measured a second time after pressing their main button: title -> (button label, text drawn after).
+#: Compare's leaderboard and hold-out table appear only after the grid ran.
+ACTIONS: dict[str, tuple[str, str]] = {"Compare": ("Compare", "Hold-out test set")}
 
 #: Largest full-page screenshot drawn (px); a taller page is cut there and said so.
 MAX_SHOT_HEIGHT = 16_000
@@ -146,12 +151,8 @@ def full_shot(pg, path: Path, height: int) -> None:
     pg.wait_for_timeout(400)
 
 
-def measure(pg, title: str, shots: Path | None, readme: dict[str, Path]) -> PageSize:
-    """Open one page, wait until it is drawn, measure it and take the screenshots asked for."""
-    started = time.perf_counter()
-    open_nav_page(pg, title)
-    settle(pg)
-    seconds = time.perf_counter() - started
+def record(pg, title: str, seconds: float, shots: Path | None, readme: dict[str, Path]) -> PageSize:
+    """Measure the page as drawn now and take the screenshots asked for."""
     to_top(pg)
     height = int(pg.evaluate(HEIGHT_JS))
     sideways = pg.evaluate(SIDEWAYS_JS)
@@ -164,16 +165,33 @@ def measure(pg, title: str, shots: Path | None, readme: dict[str, Path]) -> Page
     return PageSize(title, height, bool(sideways["page"]), tuple(sideways["cut"]), seconds)
 
 
+def measure(pg, title: str, shots: Path | None, readme: dict[str, Path], act: bool) -> list[PageSize]:
+    """Open one page, wait until it is drawn and measure it; with ``act``, press its main button (ACTIONS)
+    and measure it again as "<title> (after <button>)"."""
+    started = time.perf_counter()
+    open_nav_page(pg, title)
+    settle(pg)
+    sizes = [record(pg, title, time.perf_counter() - started, shots, readme)]
+    if act and title in ACTIONS:
+        label, drawn = ACTIONS[title]
+        started = time.perf_counter()
+        pg.locator('[data-testid="stBaseButton-primary"]', has_text=label).first.click()
+        pg.get_by_text(drawn).first.wait_for(timeout=300_000)
+        settle(pg)
+        sizes.append(record(pg, f"{title} (after {label})", time.perf_counter() - started, shots, {}))
+    return sizes
+
+
 def table(sizes: list[PageSize]) -> str:
     """The printed table: one line per page."""
     lines = [
-        f"{'page':<18} {'height px':>9} {'screens':>7}  {'page hscroll':<12} cut sideways",
-        "-" * 78,
+        f"{'page':<26} {'height px':>9} {'screens':>7}  {'page hscroll':<12} cut sideways",
+        "-" * 86,
     ]
     for s in sizes:
         cut = ", ".join(s.cut) if s.cut else "-"
         hscroll = "yes" if s.page_hscroll else "no"
-        lines.append(f"{s.title:<18} {s.height:>9,} {s.height / HEIGHT:>7.1f}  {hscroll:<12} {cut}")
+        lines.append(f"{s.title:<26} {s.height:>9,} {s.height / HEIGHT:>7.1f}  {hscroll:<12} {cut}")
     return "\n".join(lines)
 
 
@@ -184,6 +202,11 @@ def main() -> None:
         "--readme-shots",
         type=Path,
         help="folder for the README's pictures (" + ", ".join(f for _, f in README_SHOTS) + ")",
+    )
+    parser.add_argument(
+        "--no-actions",
+        action="store_true",
+        help="do not press Compare's button (measure pages as opened only)",
     )
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
@@ -206,8 +229,9 @@ def main() -> None:
             print(f"pages in the navigation: {', '.join(titles)}")
             sizes = []
             for title in titles:
-                sizes.append(measure(pg, title, args.shots, readme))
-                print(f"  {title}: {sizes[-1].height:,} px (drawn in {sizes[-1].seconds:.1f} s)", flush=True)
+                for size in measure(pg, title, args.shots, readme, not args.no_actions):
+                    sizes.append(size)
+                    print(f"  {size.title}: {size.height:,} px (drawn in {size.seconds:.1f} s)", flush=True)
             browser.close()
     finally:
         stop(proc)
