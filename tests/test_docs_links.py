@@ -130,6 +130,18 @@ def test_readme_keeps_the_two_commands_ci_and_a_newcomer_run() -> None:
     assert text.index("## Two commands") < 1500, "the two commands are near the top"
 
 
+def test_readme_sections_the_code_cites_still_exist() -> None:
+    """app.py's sidebar warning and the request guard send readers to "README: Shared deployment"."""
+    headings = {
+        line[3:].strip() for line in README.read_text(encoding="utf-8").splitlines() if line.startswith("## ")
+    }
+    cited = set()
+    for path in [ROOT / "app.py", *(ROOT / "pages").rglob("*.py"), *(ROOT / "serving").rglob("*.py")]:
+        cited |= set(re.findall(r"README: ([A-Z][A-Za-z ]+?)[,).]", path.read_text(encoding="utf-8")))
+    assert "Shared deployment" in cited
+    assert cited <= headings, f"README lost a section the code cites: {sorted(cited - headings)}"
+
+
 def test_readme_is_a_short_front_page() -> None:
     assert len(README.read_text(encoding="utf-8").splitlines()) <= 120
 
