@@ -54,6 +54,10 @@ README_SHOTS: tuple[tuple[str, str], ...] = (
     ("Threshold", "threshold.png"),
 )
 
+#: Before its README picture (taken after every page was measured), a page is set up as a newcomer would
+#: see it at its best: title -> (select box label, option). Explore then shows SMOTE's synthetic patients.
+README_SETUP: dict[str, tuple[str, str]] = {"Explore": ("Resampling method", "SMOTE")}
+
 #: Pages measured a second time after pressing their main button: title -> (button label, text drawn after).
 #: Compare's leaderboard and hold-out table appear only after the grid ran.
 ACTIONS: dict[str, tuple[str, str]] = {"Compare": ("Compare", "Hold-out test set")}
@@ -151,13 +155,28 @@ def full_shot(pg, path: Path, height: int) -> None:
     pg.wait_for_timeout(400)
 
 
-def record(pg, title: str, seconds: float, shots: Path | None, readme: dict[str, Path]) -> PageSize:
+def readme_shot(pg, title: str, path: Path) -> None:
+    """The README's picture of one page: its first screen, after the set-up in README_SETUP if any."""
+    open_nav_page(pg, title)
+    settle(pg)
+    if title in README_SETUP:
+        label, option = README_SETUP[title]
+        box = pg.locator('[data-testid="stSelectbox"]').filter(has_text=label)
+        if box.count():
+            box.first.click()
+            pg.get_by_role("option", name=option, exact=True).first.click()
+            settle(pg)
+        else:
+            print(f"  ({title}: no '{label}' box, picture taken as the page opens)")
+    to_top(pg)
+    pg.screenshot(path=str(path))
+
+
+def record(pg, title: str, seconds: float, shots: Path | None) -> PageSize:
     """Measure the page as drawn now and take the screenshots asked for."""
     to_top(pg)
     height = int(pg.evaluate(HEIGHT_JS))
     sideways = pg.evaluate(SIDEWAYS_JS)
-    if title in readme:
-        pg.screenshot(path=str(readme[title]))
     if shots is not None:
         pg.screenshot(path=str(shots / f"{slug(title)}_screen.png"))
         full_shot(pg, shots / f"{slug(title)}_full.png", height)
@@ -165,20 +184,20 @@ def record(pg, title: str, seconds: float, shots: Path | None, readme: dict[str,
     return PageSize(title, height, bool(sideways["page"]), tuple(sideways["cut"]), seconds)
 
 
-def measure(pg, title: str, shots: Path | None, readme: dict[str, Path], act: bool) -> list[PageSize]:
+def measure(pg, title: str, shots: Path | None, act: bool) -> list[PageSize]:
     """Open one page, wait until it is drawn and measure it; with ``act``, press its main button (ACTIONS)
     and measure it again as "<title> (after <button>)"."""
     started = time.perf_counter()
     open_nav_page(pg, title)
     settle(pg)
-    sizes = [record(pg, title, time.perf_counter() - started, shots, readme)]
+    sizes = [record(pg, title, time.perf_counter() - started, shots)]
     if act and title in ACTIONS:
         label, drawn = ACTIONS[title]
         started = time.perf_counter()
         pg.locator('[data-testid="stBaseButton-primary"]', has_text=label).first.click()
         pg.get_by_text(drawn).first.wait_for(timeout=300_000)
         settle(pg)
-        sizes.append(record(pg, f"{title} (after {label})", time.perf_counter() - started, shots, {}))
+        sizes.append(record(pg, f"{title} (after {label})", time.perf_counter() - started, shots))
     return sizes
 
 
@@ -229,9 +248,13 @@ def main() -> None:
             print(f"pages in the navigation: {', '.join(titles)}")
             sizes = []
             for title in titles:
-                for size in measure(pg, title, args.shots, readme, not args.no_actions):
+                for size in measure(pg, title, args.shots, not args.no_actions):
                     sizes.append(size)
                     print(f"  {size.title}: {size.height:,} px (drawn in {size.seconds:.1f} s)", flush=True)
+            for title, path in readme.items():
+                if title in titles:
+                    readme_shot(pg, title, path)
+                    print(f"  README picture: {path}")
             browser.close()
     finally:
         stop(proc)
