@@ -59,8 +59,8 @@ def choice_label(key: str, current: thresholds.ChosenThreshold | None) -> str:
     return f"Suggestion: {thresholds.PICKERS[key].name}"
 
 
-def report_reason(result: Any, chosen: thresholds.ChosenThreshold, prevalence: float | None) -> str:
-    """How the threshold was chosen, for the report: its origin, with the picker's sentence when it is one."""
+def matching_pick(result: Any, value: float, prevalence: float | None) -> thresholds.ThresholdPick | None:
+    """The suggestion (picker at its default value) that gives exactly ``value``, if any."""
     for key in thresholds.PICKERS:
         try:
             pick = thresholds.run_pick(
@@ -68,9 +68,29 @@ def report_reason(result: Any, chosen: thresholds.ChosenThreshold, prevalence: f
             )
         except DataError:
             continue
-        if abs(pick.threshold - chosen.value) < 1e-12:
-            return f"{chosen.origin[:1].upper()}{chosen.origin[1:]} — {pick.label}: {pick.reason}"
+        if abs(pick.threshold - value) < 1e-12:
+            return pick
+    return None
+
+
+def report_reason(result: Any, chosen: thresholds.ChosenThreshold, prevalence: float | None) -> str:
+    """How the threshold was chosen, for the report: its origin, with the picker's sentence when it is one."""
+    pick = matching_pick(result, chosen.value, prevalence)
+    if pick is not None:
+        return f"{chosen.origin[:1].upper()}{chosen.origin[1:]} — {pick.label}: {pick.reason}"
     return f"{chosen.origin[:1].upper()}{chosen.origin[1:]}."
+
+
+def pretest_input(prevalence: float | None) -> float | None:
+    """The pre-test probability for the report's post-test figures; blank = the deployment prevalence."""
+    shown = "the deployment prevalence" if prevalence is None else f"{prevalence:.2%}"
+    pct = st.number_input(
+        "Pre-test probability (%) for the post-test figures", min_value=0.01, max_value=99.99, step=1.0,
+        format="%.2f", value=None, placeholder=f"blank = {shown}", key="rep_pretest",
+        help="A clinician's probability of disease before the test, for 'a positive result raises it to …'. "
+        "Blank: the deployment prevalence.",
+    )  # fmt: skip
+    return None if pct is None else float(pct) / 100.0
 
 
 def holdout_frame(data: Any, result: Any, threshold: float | None) -> pd.DataFrame:
@@ -304,6 +324,8 @@ def main() -> None:
             return
     else:
         threshold, reason, prevalence = None, "Multi-class: each patient gets the most probable class.", None
+    pretest = pretest_input(prevalence) if result.is_binary else None
+    picked = matching_pick(result, threshold, prevalence) if threshold is not None else None
     c1, c2 = st.columns(2)
     with_pca = c1.checkbox("Include before/after resampling PCA", value=True, key="rep_pca")
     compare = st.session_state.get(common.K_COMPARE_RESULT)
@@ -328,6 +350,8 @@ def main() -> None:
         rule=_committed_rule(),
         validation=validation_view.latest(settings),  # internal validation run on the Train page, if any
         audit=image_view.current_audit(),  # image data: the shortcut and leakage audit's findings
+        pretest=pretest,  # post-test probabilities (share/report_likelihood.py)
+        pick=None if picked is None else picked.key,  # the suggestion's uncertainty band, named
     )
     key = (
         repr(
@@ -336,6 +360,7 @@ def main() -> None:
         + str(inputs.resampling_effect is not None)
         + repr(inputs.rule)
         + str(id(inputs.validation))
+        + repr((pretest, inputs.pick))
     )
     key += repr((inputs.decision.subgroups, id(inputs.decision.importance)))  # decision_view choices
     try:
