@@ -22,7 +22,8 @@ from imbalance_core.cli import command_lines
 from imbalance_core.errors import DataError
 from imbalance_core.evaluation import thresholds
 from imbalance_core.intake.identifiers import join_key
-from imbalance_core.share import model_file, predict, report, report_html
+from imbalance_core.share import model_file, predict, report, report_html, report_likelihood
+from imbalance_core.share import report_sentences as sentences
 from pages import calibration_view, common, decision_view, image_view, validation_view
 
 TRAIN_PAGE = "pages/train.py"
@@ -206,6 +207,55 @@ def _show_block(block: report.TableBlock) -> None:
         st.caption(common.plain(block.note))
 
 
+def _sentence(text: str) -> None:
+    """The plain sentence under a table (share/report_sentences.py), escaped: it may quote class names."""
+    st.caption(common.plain(text))
+
+
+def _binary_tables(
+    content: report.ReportContent, result: Any, threshold: float, prevalence: float, pretest: float | None
+) -> None:
+    """The 2x2, per-1,000, accuracy and likelihood-ratio tables, each with its sentence."""
+    row = report.holdout_row(result, threshold, prevalence)
+    left, right = st.columns([3, 2])
+    with left:
+        _show_block(content.table("Hold-out 2x2 table"))
+        _sentence(sentences.two_by_two_sentence(
+            int(row["tp"]), int(row["fp"]), int(row["fn"]), int(row["tn"]), threshold, result.class_names[1]
+        ))  # fmt: skip
+    with right:
+        _show_block(content.table("Of 1,000 patients at the deployment prevalence"))
+        _sentence(sentences.per_thousand_sentence(
+            row["per1000_flagged"], row["per1000_true_pos"], row["per1000_missed"], row["prevalence_deploy"]
+        ))  # fmt: skip
+    _show_block(content.table("Diagnostic accuracy on the hold-out set"))
+    _sentence(sentences.accuracy_sentence(row))
+    part = report_likelihood.likelihood_part(row, pretest, prevalence)
+    left, right = st.columns(2)
+    with left:
+        _show_block(content.table(report_likelihood.LR_TITLE))
+        _sentence(part.paragraphs[0])
+    with right:
+        _show_block(content.table(report_likelihood.FAGAN_TITLE))
+        _sentence(part.paragraphs[1])
+
+
+def _multiclass_tables(content: report.ReportContent, result: Any) -> None:
+    """Confusion matrix, per-class accuracy and the overall table, with a sentence under the first two."""
+    names = tuple(result.class_names)
+    y = np.asarray(result.y_test, dtype=int)
+    pred = np.argmax(np.asarray(result.test_scores, dtype=float), axis=1)
+    cm = np.zeros((len(names), len(names)), dtype=np.int64)
+    np.add.at(cm, (y, pred), 1)
+    _show_block(content.table("Hold-out confusion matrix"))
+    _sentence(sentences.confusion_sentence(cm, names))
+    totals = cm.sum(axis=1)
+    found = {n: (cm[i, i] / totals[i] if totals[i] else None) for i, n in enumerate(names)}
+    _show_block(content.table("Per-class accuracy on the hold-out set"))
+    _sentence(sentences.per_class_sentence(found))
+    _show_block(content.table("Overall"))
+
+
 def _content(inputs: report.ReportInputs, key: str) -> report.ReportContent:
     """The report content for these inputs, built once per distinct key in this session."""
     cached = st.session_state.get(K_CONTENT)
@@ -371,16 +421,10 @@ def main() -> None:
     st.subheader(common.plain(content.subtitle))
     if result.is_binary:
         st.caption(f"How the threshold was chosen: {common.plain(reason)}")
-        left, right = st.columns([3, 2])
-        with left:
-            _show_block(content.table("Hold-out 2x2 table"))
-        with right:
-            _show_block(content.table("Of 1,000 patients at the deployment prevalence"))
-        _show_block(content.table("Diagnostic accuracy on the hold-out set"))
+        _binary_tables(content, result, threshold, prevalence, pretest)
     else:
         st.caption(common.plain(reason))
-        for title in ("Hold-out confusion matrix", "Per-class accuracy on the hold-out set", "Overall"):
-            _show_block(content.table(title))
+        _multiclass_tables(content, result)
     with st.expander("Data and method as written in the report"):
         _show_block(content.table("Data set"))
         if data.zero_missing_counts:
