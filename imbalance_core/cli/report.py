@@ -43,7 +43,7 @@ def add_report_args(parser: argparse.ArgumentParser) -> None:
         "--pick",
         metavar="PICKER",
         help=f"choose the threshold on cross-validated training scores: {', '.join(thresholds.PICKERS)} "
-        "(value after a colon, e.g. sensitivity:0.95, top:5%, flags:30/400, ppv:0.2); default youden",
+        "(value after a colon, e.g. sensitivity:0.95, top:5%%, flags:30/400, ppv:0.2); default youden",
     )
     g.add_argument(
         "--threshold", type=arguments.threshold, metavar="T", help="use this threshold instead of a picker"

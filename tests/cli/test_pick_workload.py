@@ -38,6 +38,8 @@ def test_every_registered_picker_is_named_in_the_help(capsys):
 
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command" or getattr(a, "choices", None))
-    text = sub.choices["evaluate"].format_help()
-    for key in thresholds.PICKERS:
-        assert key in text
+    for command in ("evaluate", "report"):
+        text = sub.choices[command].format_help()  # a bare '%' in a help string would raise here
+        for key in thresholds.PICKERS:
+            assert key in text
+        assert "top:5%" in text and "--pretest" in text
