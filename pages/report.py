@@ -444,7 +444,7 @@ def main() -> None:
         st.caption("The settings changed since the downloads were prepared: press the button again.")
     common.equivalent_command(  # the report's twin (issue 23); the Compare leaderboard has its own
         lambda file_arg, spec: command_lines.report_command(
-            file_arg, spec, settings, threshold, prevalence, inputs.rule
+            file_arg, spec, settings, threshold, prevalence, inputs.rule, pretest=pretest
         )
     )
 

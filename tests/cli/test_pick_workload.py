@@ -43,3 +43,15 @@ def test_every_registered_picker_is_named_in_the_help(capsys):
         for key in thresholds.PICKERS:
             assert key in text
         assert "top:5%" in text and "--pretest" in text
+
+
+def test_report_page_command_carries_the_pretest():
+    from imbalance_core.cli import build_parser, command_lines
+    from imbalance_core.intake.task import TaskSpec
+    from imbalance_core.learn.training import TrainSettings
+
+    spec = TaskSpec(label="y", positive=("1",))
+    line = command_lines.report_command("f.csv", spec, TrainSettings(), 0.3, 0.05, pretest=0.1)
+    assert "--pretest 0.1" in line
+    argv = line.split()[3:]  # after 'python -m imbalance_core'
+    assert build_parser().parse_args(argv).pretest == 0.1
