@@ -4,7 +4,9 @@ Built from a :class:`~imbalance_core.share.validate.LabelledValidation` as the s
 :class:`~imbalance_core.share.report_blocks.ReportContent` the model report uses, laid out by
 :mod:`imbalance_core.share.report_pdf`. Sections answer the TRIPOD (2015) items on validation: the
 comparison of development and validation data (13c), performance with intervals (16), model updating
-(10e, 17) and the comparison with development performance (19a); the item is named in each heading.
+(10e, 17) and the comparison with development performance (19a); the item is named in each heading,
+with its TRIPOD+AI (2024) number first (20c evaluation vs development data, 23a performance with
+intervals, 12f / 24 model updating and its results).
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ def _sections(v: LabelledValidation, saved: SavedModel) -> list[Section]:
     t = f.table
     sections = [
         Section(
-            "1. Performance: development vs this file (TRIPOD 16, 19a)",
+            "1. Performance: development vs this file (TRIPOD+AI 23a; TRIPOD 16, 19a)",
             (
                 f"{f.n:,} patients in {v.name}, {f.events:,} with the outcome ({f.prevalence:.1%}). "
                 f"Development figures: {v.development_source}. Threshold {f.threshold:.4g} "
@@ -81,7 +83,7 @@ def _sections(v: LabelledValidation, saved: SavedModel) -> list[Section]:
             cells = [_fmt(e[k], False) for k in ("auc", "intercept", "slope", "e_to_o")]
             up_rows.append((r.name, *cells, r.calibrator.describe()))
         sections.append(Section(
-            "2. Model updating (TRIPOD 10e, 17)",
+            "2. Model updating (TRIPOD+AI 12f, 24; TRIPOD 10e, 17)",
             (f"Steyerberg's order; each update judged by {v.updating.folds}-fold cross-validation within the "
              "file (test-fold figures), the map shown fitted on all rows.",
              f"Recommended: {UPDATES[v.updating.recommended]} — {v.updating.reason}."),
@@ -89,7 +91,7 @@ def _sections(v: LabelledValidation, saved: SavedModel) -> list[Section]:
                         widths=(2.0, 1.5, 1.5, 1.5, 1.5, 2.2)),),
         ))  # fmt: skip
     else:
-        sections.append(Section("2. Model updating (TRIPOD 10e, 17)", (v.updating_note,)))
+        sections.append(Section("2. Model updating (TRIPOD+AI 12f, 24; TRIPOD 10e, 17)", (v.updating_note,)))
     d = v.drift
     mix_rows: tuple[tuple[str, ...], ...] = ()
     paragraphs = [d.case_mix_note] if d.case_mix is None else [d.case_mix.summary()]
@@ -102,7 +104,7 @@ def _sections(v: LabelledValidation, saved: SavedModel) -> list[Section]:
         )  # fmt: skip
     paragraphs.append(d.membership.summary() if d.membership is not None else d.membership_note)
     sections.append(Section(
-        "3. Case mix: development vs this file (TRIPOD 13c)", tuple(paragraphs),
+        "3. Case mix: development vs this file (TRIPOD+AI 20c; TRIPOD 13c)", tuple(paragraphs),
         (TableBlock("Per feature", ("Feature", "Verdict", "SMD", "Outside range", "Unseen", "Detail"),
                     mix_rows, note="Verdicts are conventions (|SMD| 0.1 / 0.25; shares 5 % / 15 %).",
                     widths=(1.6, 1.2, 0.8, 1.0, 0.8, 3.0)),) if mix_rows else (),
