@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 
 from imbalance_core.evaluation.calibration import Estimate
+from imbalance_core.evaluation.case_mix import usual_range_sentence
 from imbalance_core.share.model_file import SavedModel, new_export_id
 from imbalance_core.share.report_blocks import FigureData, ReportContent, Section, TableBlock
 from imbalance_core.share.validate import UPDATES, LabelledValidation
@@ -99,15 +101,20 @@ def _sections(v: LabelledValidation, saved: SavedModel) -> list[Section]:
         mix_rows = tuple(
             (x.feature, x.verdict, "—" if not np.isfinite(x.smd) else f"{x.smd:+.2f}",
              f"{x.outside_range:.1%}" if x.kind == "numeric" else "—",
-             f"{x.unseen:.1%}" if x.kind == "categorical" else "—", x.detail)
+             _usual(x), f"{x.unseen:.1%}" if x.kind == "categorical" else "—", x.detail)
             for x in d.case_mix.features
         )  # fmt: skip
+        paragraphs.append(usual_range_sentence(d.case_mix.features))
     paragraphs.append(d.membership.summary() if d.membership is not None else d.membership_note)
+    header = ("Feature", "Verdict", "SMD", "Outside range", "Outside usual range (1st–99th pct)", "Unseen",
+              "Detail")  # fmt: skip
     sections.append(Section(
         "3. Case mix: development vs this file (TRIPOD+AI 20c; TRIPOD 13c)", tuple(paragraphs),
-        (TableBlock("Per feature", ("Feature", "Verdict", "SMD", "Outside range", "Unseen", "Detail"),
-                    mix_rows, note="Verdicts are conventions (|SMD| 0.1 / 0.25; shares 5 % / 15 %).",
-                    widths=(1.6, 1.2, 0.8, 1.0, 0.8, 3.0)),) if mix_rows else (),
+        (TableBlock("Per feature", header,
+                    mix_rows, note="Verdicts are conventions (|SMD| 0.1 / 0.25; shares 5 % / 15 %). Outside "
+                    "range: below the development minimum or above its maximum; outside the usual range: "
+                    "beyond its 1st / 99th percentiles (about 2 % expected).",
+                    widths=(1.4, 1.1, 0.7, 0.9, 1.1, 0.7, 2.6)),) if mix_rows else (),
     ))  # fmt: skip
     size_par = [v.size.summary(), f"Assumptions: {v.size.assumption}."] if v.size else ["Not computed."]
     if v.prevalence is not None:
@@ -121,6 +128,13 @@ def _sections(v: LabelledValidation, saved: SavedModel) -> list[Section]:
         Section("4. Sample size for validation (Riley et al. 2021) and prevalence", tuple(size_par))
     )
     return sections
+
+
+def _usual(x: Any) -> str:
+    """The 'outside the usual range' cell: a share, '—' for categories, words for an older model file."""
+    if x.kind != "numeric":
+        return "—"
+    return f"{x.outside_usual:.1%}" if np.isfinite(x.outside_usual) else "not recorded"
 
 
 def _calibration_png(v: LabelledValidation) -> bytes:
