@@ -18,6 +18,7 @@ from imbalance_core.cli import command_lines
 from imbalance_core.errors import DataError
 from imbalance_core.images.predict import predict_image_zip
 from imbalance_core.share import model_file, predict
+from imbalance_core.share import report_sentences as sentences
 from pages import common
 
 K_UPLOADED_MODEL = "predict_uploaded_model"  # (sha256, SavedModel) of the last good upload
@@ -87,6 +88,7 @@ def _describe(saved: model_file.SavedModel) -> None:
     rows = model_file.describe(saved.metadata).rows
     with st.expander("About this model", expanded=False):
         st.dataframe(pd.DataFrame(list(rows), columns=["Item", "Value"]), hide_index=True)
+        st.caption(common.plain(sentences.model_sentence(saved.metadata)))
     for notice in saved.metadata.notices:
         st.warning(common.plain(notice))
 
@@ -129,6 +131,9 @@ def _patients(saved: model_file.SavedModel) -> None:
         st.text(check.text())
     shown = result.frame.head(MAX_SHOWN_ROWS)
     st.dataframe(shown, hide_index=True)
+    st.caption(common.plain(sentences.predictions_sentence(
+        result.scores, result.decisions, result.threshold, result.class_names
+    )))  # fmt: skip
     if len(result.frame) > MAX_SHOWN_ROWS:
         st.caption(
             f"Showing the first {MAX_SHOWN_ROWS:,} of {len(result.frame):,} rows; the download has all."

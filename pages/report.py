@@ -22,7 +22,8 @@ from imbalance_core.cli import command_lines
 from imbalance_core.errors import DataError
 from imbalance_core.evaluation import thresholds
 from imbalance_core.intake.identifiers import join_key
-from imbalance_core.share import model_file, predict, report, report_html
+from imbalance_core.share import model_file, predict, report, report_html, report_likelihood
+from imbalance_core.share import report_sentences as sentences
 from pages import calibration_view, common, decision_view, image_view, validation_view
 
 TRAIN_PAGE = "pages/train.py"
@@ -59,8 +60,8 @@ def choice_label(key: str, current: thresholds.ChosenThreshold | None) -> str:
     return f"Suggestion: {thresholds.PICKERS[key].name}"
 
 
-def report_reason(result: Any, chosen: thresholds.ChosenThreshold, prevalence: float | None) -> str:
-    """How the threshold was chosen, for the report: its origin, with the picker's sentence when it is one."""
+def matching_pick(result: Any, value: float, prevalence: float | None) -> thresholds.ThresholdPick | None:
+    """The suggestion (picker at its default value) that gives exactly ``value``, if any."""
     for key in thresholds.PICKERS:
         try:
             pick = thresholds.run_pick(
@@ -68,9 +69,29 @@ def report_reason(result: Any, chosen: thresholds.ChosenThreshold, prevalence: f
             )
         except DataError:
             continue
-        if abs(pick.threshold - chosen.value) < 1e-12:
-            return f"{chosen.origin[:1].upper()}{chosen.origin[1:]} — {pick.label}: {pick.reason}"
+        if abs(pick.threshold - value) < 1e-12:
+            return pick
+    return None
+
+
+def report_reason(result: Any, chosen: thresholds.ChosenThreshold, prevalence: float | None) -> str:
+    """How the threshold was chosen, for the report: its origin, with the picker's sentence when it is one."""
+    pick = matching_pick(result, chosen.value, prevalence)
+    if pick is not None:
+        return f"{chosen.origin[:1].upper()}{chosen.origin[1:]} — {pick.label}: {pick.reason}"
     return f"{chosen.origin[:1].upper()}{chosen.origin[1:]}."
+
+
+def pretest_input(prevalence: float | None) -> float | None:
+    """The pre-test probability for the report's post-test figures; blank = the deployment prevalence."""
+    shown = "the deployment prevalence" if prevalence is None else f"{prevalence:.2%}"
+    pct = st.number_input(
+        "Pre-test probability (%) for the post-test figures", min_value=0.01, max_value=99.99, step=1.0,
+        format="%.2f", value=None, placeholder=f"blank = {shown}", key="rep_pretest",
+        help="A clinician's probability of disease before the test, for 'a positive result raises it to …'. "
+        "Blank: the deployment prevalence.",
+    )  # fmt: skip
+    return None if pct is None else float(pct) / 100.0
 
 
 def holdout_frame(data: Any, result: Any, threshold: float | None) -> pd.DataFrame:
@@ -184,6 +205,55 @@ def _show_block(block: report.TableBlock) -> None:
     st.table(table_frame(block))
     if block.note:
         st.caption(common.plain(block.note))
+
+
+def _sentence(text: str) -> None:
+    """The plain sentence under a table (share/report_sentences.py), escaped: it may quote class names."""
+    st.caption(common.plain(text))
+
+
+def _binary_tables(
+    content: report.ReportContent, result: Any, threshold: float, prevalence: float, pretest: float | None
+) -> None:
+    """The 2x2, per-1,000, accuracy and likelihood-ratio tables, each with its sentence."""
+    row = report.holdout_row(result, threshold, prevalence)
+    left, right = st.columns([3, 2])
+    with left:
+        _show_block(content.table("Hold-out 2x2 table"))
+        _sentence(sentences.two_by_two_sentence(
+            int(row["tp"]), int(row["fp"]), int(row["fn"]), int(row["tn"]), threshold, result.class_names[1]
+        ))  # fmt: skip
+    with right:
+        _show_block(content.table("Of 1,000 patients at the deployment prevalence"))
+        _sentence(sentences.per_thousand_sentence(
+            row["per1000_flagged"], row["per1000_true_pos"], row["per1000_missed"], row["prevalence_deploy"]
+        ))  # fmt: skip
+    _show_block(content.table("Diagnostic accuracy on the hold-out set"))
+    _sentence(sentences.accuracy_sentence(row))
+    part = report_likelihood.likelihood_part(row, pretest, prevalence)
+    left, right = st.columns(2)
+    with left:
+        _show_block(content.table(report_likelihood.LR_TITLE))
+        _sentence(part.paragraphs[0])
+    with right:
+        _show_block(content.table(report_likelihood.FAGAN_TITLE))
+        _sentence(part.paragraphs[1])
+
+
+def _multiclass_tables(content: report.ReportContent, result: Any) -> None:
+    """Confusion matrix, per-class accuracy and the overall table, with a sentence under the first two."""
+    names = tuple(result.class_names)
+    y = np.asarray(result.y_test, dtype=int)
+    pred = np.argmax(np.asarray(result.test_scores, dtype=float), axis=1)
+    cm = np.zeros((len(names), len(names)), dtype=np.int64)
+    np.add.at(cm, (y, pred), 1)
+    _show_block(content.table("Hold-out confusion matrix"))
+    _sentence(sentences.confusion_sentence(cm, names))
+    totals = cm.sum(axis=1)
+    found = {n: (cm[i, i] / totals[i] if totals[i] else None) for i, n in enumerate(names)}
+    _show_block(content.table("Per-class accuracy on the hold-out set"))
+    _sentence(sentences.per_class_sentence(found))
+    _show_block(content.table("Overall"))
 
 
 def _content(inputs: report.ReportInputs, key: str) -> report.ReportContent:
@@ -304,6 +374,8 @@ def main() -> None:
             return
     else:
         threshold, reason, prevalence = None, "Multi-class: each patient gets the most probable class.", None
+    pretest = pretest_input(prevalence) if result.is_binary else None
+    picked = matching_pick(result, threshold, prevalence) if threshold is not None else None
     c1, c2 = st.columns(2)
     with_pca = c1.checkbox("Include before/after resampling PCA", value=True, key="rep_pca")
     compare = st.session_state.get(common.K_COMPARE_RESULT)
@@ -328,6 +400,8 @@ def main() -> None:
         rule=_committed_rule(),
         validation=validation_view.latest(settings),  # internal validation run on the Train page, if any
         audit=image_view.current_audit(),  # image data: the shortcut and leakage audit's findings
+        pretest=pretest,  # post-test probabilities (share/report_likelihood.py)
+        pick=None if picked is None else picked.key,  # the suggestion's uncertainty band, named
     )
     key = (
         repr(
@@ -336,6 +410,7 @@ def main() -> None:
         + str(inputs.resampling_effect is not None)
         + repr(inputs.rule)
         + str(id(inputs.validation))
+        + repr((pretest, inputs.pick))
     )
     key += repr((inputs.decision.subgroups, id(inputs.decision.importance)))  # decision_view choices
     try:
@@ -346,16 +421,10 @@ def main() -> None:
     st.subheader(common.plain(content.subtitle))
     if result.is_binary:
         st.caption(f"How the threshold was chosen: {common.plain(reason)}")
-        left, right = st.columns([3, 2])
-        with left:
-            _show_block(content.table("Hold-out 2x2 table"))
-        with right:
-            _show_block(content.table("Of 1,000 patients at the deployment prevalence"))
-        _show_block(content.table("Diagnostic accuracy on the hold-out set"))
+        _binary_tables(content, result, threshold, prevalence, pretest)
     else:
         st.caption(common.plain(reason))
-        for title in ("Hold-out confusion matrix", "Per-class accuracy on the hold-out set", "Overall"):
-            _show_block(content.table(title))
+        _multiclass_tables(content, result)
     with st.expander("Data and method as written in the report"):
         _show_block(content.table("Data set"))
         if data.zero_missing_counts:
@@ -375,7 +444,7 @@ def main() -> None:
         st.caption("The settings changed since the downloads were prepared: press the button again.")
     common.equivalent_command(  # the report's twin (issue 23); the Compare leaderboard has its own
         lambda file_arg, spec: command_lines.report_command(
-            file_arg, spec, settings, threshold, prevalence, inputs.rule
+            file_arg, spec, settings, threshold, prevalence, inputs.rule, pretest=pretest
         )
     )
 

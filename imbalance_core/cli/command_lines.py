@@ -231,9 +231,10 @@ def report_command(
     prevalence: float | None,
     rule: tuple[float, float] | None = None,
     out: str = "report.pdf",
+    pretest: float | None = None,
 ) -> str:
     """The Report page's twin: ``report --json --out report.pdf`` at the report's threshold and prevalence
-    (a multi-class model has no threshold: none is written)."""
+    (a multi-class model has no threshold: none is written); ``--pretest`` when one was typed."""
     args = [*PROGRAM, "report", *task_args(file_arg, spec), *training_args(settings)]
     if threshold is not None:
         args += ["--threshold", repr(float(threshold))]
@@ -241,6 +242,8 @@ def report_command(
         args += ["--prevalence", f"{prevalence:.6g}"]
     if rule is not None:
         args += ["--rule-out", repr(float(rule[0])), "--rule-in", repr(float(rule[1]))]
+    if pretest is not None:
+        args += ["--pretest", f"{pretest:.6g}"]
     return shlex.join([*args, "--out", out, "--json"])
 
 

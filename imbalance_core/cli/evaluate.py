@@ -25,6 +25,7 @@ from typing import Any
 
 import pandas as pd
 
+from imbalance_core.cli import arguments
 from imbalance_core.cli.calibration_args import add_calibration_args, add_calibration_output
 from imbalance_core.cli.options import (
     add_common_training_args,
@@ -152,6 +153,8 @@ def format_text(payload: Mapping[str, Any]) -> str:
             f"  at a prevalence of {payload['prevalence']:.1%}: "
             f"PPV {_fmt(test['ppv_at_prevalence'])}, NPV {_fmt(test['npv_at_prevalence'])}"
         )
+    if payload.get("likelihood_ratios"):
+        lines.append("  " + payload["likelihood_ratios"]["sentence"])
     if payload.get("clipped_values"):
         lines.append(
             "synthetic values changed by clipping: "
@@ -175,6 +178,30 @@ def add_rule_and_uncertainty(
         payload["threshold_uncertainty"] = uncertainty_json(view, args.pick, args.prevalence, boot, args.seed)
     if rule is not None:
         payload["rule"] = rule_json(view, rule[0], rule[1], args.prevalence)
+
+
+def add_likelihood_ratios(payload: dict[str, Any], args: argparse.Namespace) -> None:
+    """Add ``likelihood_ratios`` (LR+ / LR- and post-test probabilities at the model's threshold, keys in
+    :mod:`imbalance_core.evaluation.post_test_summary`) when the hold-out result is a 2x2 table.
+
+    The pre-test probability is ``--pretest``, else the deployment prevalence (``--prevalence``), else the
+    hold-out's own prevalence; which one is stated as ``pretest_source``.
+    """
+    from imbalance_core.evaluation.post_test_summary import summarise
+
+    test = payload.get("test", {})
+    if "tp" not in test or payload.get("threshold") is None:
+        return
+    if getattr(args, "pretest", None) is not None:
+        pretest, source = float(args.pretest), "--pretest"
+    elif getattr(args, "prevalence", None) is not None:
+        pretest, source = float(args.prevalence), "the deployment prevalence (--prevalence)"
+    else:
+        pretest, source = payload.get("prevalence"), "the hold-out sample's prevalence"
+    if pretest is None or not 0 < float(pretest) < 1:
+        return
+    counts = (int(test[k]) for k in ("tp", "fp", "tn", "fn"))
+    payload["likelihood_ratios"] = summarise(*counts, float(pretest), source).to_json()
 
 
 def uncertainty_text(block: Mapping[str, Any]) -> list[str]:
@@ -236,6 +263,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_pick_args(p)
     add_rule_args(p)
     p.add_argument(
+        "--pretest",
+        type=arguments.number("--pretest", 0, 1, "0.1 for 10 %", open_interval=True),
+        metavar="P",
+        help="pre-test probability of disease for the post-test probabilities after a positive and a "
+        "negative result (likelihood ratios; default: --prevalence, else the hold-out's own prevalence)",
+    )
+    p.add_argument(
         "--scores-out",
         metavar="CSV",
         help="write the hold-out rows to CSV: the file's ID column (or 'row', the 1-based input row number), "
@@ -294,6 +328,7 @@ def run(args: argparse.Namespace) -> int:
         result, data, threshold, pick=pick, prevalence=args.prevalence, origin=origin, view=view
     )
     add_rule_and_uncertainty(payload, view, args, rule)
+    add_likelihood_ratios(payload, args)
     extra = add_calibration_output(payload, result, data, args)  # docs/CALIBRATION.md
     groups = subgroup_table_from_args(args, data, result, threshold)
     if groups is not None:

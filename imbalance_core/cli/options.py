@@ -313,8 +313,9 @@ def add_pick_args(parser: argparse.ArgumentParser) -> None:
         "--pick",
         metavar="PICKER",
         help=f"choose the threshold on cross-validated training scores (overrides "
-        f"--threshold): {', '.join(PICKERS)}, a value after a colon, e.g. sensitivity:0.95, "
-        "cost:10, fbeta:2",
+        f"--threshold): {', '.join(PICKERS)}, a value after a colon, e.g. sensitivity:0.95 (highest "
+        "specificity with sensitivity >= 0.95), cost:10, fbeta:2, top:5%% or flags:30/400 (workload), "
+        "ppv:0.2 (highest sensitivity with PPV >= 0.2)",
     )
     g.add_argument(
         "--prevalence",

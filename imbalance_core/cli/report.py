@@ -43,7 +43,7 @@ def add_report_args(parser: argparse.ArgumentParser) -> None:
         "--pick",
         metavar="PICKER",
         help=f"choose the threshold on cross-validated training scores: {', '.join(thresholds.PICKERS)} "
-        "(value after a colon, e.g. sensitivity:0.95); default youden",
+        "(value after a colon, e.g. sensitivity:0.95, top:5%%, flags:30/400, ppv:0.2); default youden",
     )
     g.add_argument(
         "--threshold", type=arguments.threshold, metavar="T", help="use this threshold instead of a picker"
@@ -53,6 +53,13 @@ def add_report_args(parser: argparse.ArgumentParser) -> None:
         type=arguments.prevalence,
         metavar="P",
         help="deployment prevalence for PPV/NPV, e.g. 0.05 (default: the hold-out's own)",
+    )
+    g.add_argument(
+        "--pretest",
+        type=arguments.number("--pretest", 0, 1, "0.1 for 10 %", open_interval=True),
+        metavar="P",
+        help="pre-test probability for the report's post-test probabilities (likelihood ratios; default: "
+        "the deployment prevalence)",
     )
     g.add_argument("--no-pca", action="store_true", help="leave out the before/after resampling PCA figure")
     o = parser.add_argument_group("output")
@@ -156,6 +163,8 @@ def run(args: argparse.Namespace) -> int:
         decision=decision_request(args, table),  # subgroups, importance (share/report_decision.py)
         rule=rule if result.is_binary else None,
         validation=run_validation(args, data, settings),  # --validation (docs/INTERNAL_VALIDATION.md)
+        pretest=args.pretest,  # post-test probabilities (share/report_likelihood.py)
+        pick=args.pick if args.threshold is None else None,  # names the picker and its uncertainty band
     )
     content = report.build_report_content(inputs)
     write_bytes(args.out, report.render_pdf(content), "PDF report")

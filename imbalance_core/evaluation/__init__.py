@@ -11,7 +11,8 @@ bootstrapped on out-of-fold scores; :mod:`.rule_zones` rule-out / indeterminate 
 :mod:`.external` a saved model's figures on a new file, :mod:`.case_mix` drift and the membership model,
 :mod:`.prior_shift` an unlabelled batch's prevalence (EM), :mod:`.validation_size` the Riley et al. 2021
 sample size for validation; :mod:`.glossary` the terms explained; :mod:`.likelihood_ratios` LR+ / LR-
-with log-method intervals and post-test probabilities; :mod:`.formatting` the one percentage formatter.
+with log-method intervals and post-test probabilities (:mod:`.post_test_summary` bundles them with the
+pre-test probability for evaluate --json and the report); :mod:`.formatting` the one percentage formatter.
 Pure functions of arrays: no
 fitting of models here (the small logistic fits of calibration metrics and the membership model aside).
 :mod:`.optimism` holds the measures internal validation judges and Harrell's arithmetic;
@@ -29,6 +30,7 @@ __all__ = [
     "likelihood_ratios",
     "metrics",
     "optimism",
+    "post_test_summary",
     "prior_shift",
     "rule_zones",
     "sample_size",

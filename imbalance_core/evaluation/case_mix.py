@@ -73,6 +73,9 @@ def _numeric_summary(col: pd.Series) -> dict[str, Any]:
         "sd": float(finite.std(ddof=1)) if n > 1 else None,
         "min": float(finite.min()) if n else None,
         "max": float(finite.max()) if n else None,
+        # the usual range: robust to one extreme value, unlike min / max (absent in older model files)
+        "p01": float(np.percentile(finite, 1)) if n else None,
+        "p99": float(np.percentile(finite, 99)) if n else None,
     }
 
 
@@ -112,7 +115,9 @@ class FeatureDrift:
 
     smd: standardised mean difference (numeric; NaN for categories). outside_range: share of the new
     file's values below the development minimum or above its maximum. largest_shift: the largest
-    absolute change in one category's share (categorical), with that category in ``detail``. unseen:
+    absolute change in one category's share (categorical), with that category in ``detail``.
+    outside_usual: share of the new values below the development 1st or above its 99th percentile (about
+    2 % when nothing changed; NaN when the model file predates the percentiles). unseen:
     share of new rows whose category never occurred in development. verdict: similar / different / very
     different.
     """
@@ -129,6 +134,7 @@ class FeatureDrift:
     missing_new: float
     verdict: str
     detail: str
+    outside_usual: float = float("nan")
 
 
 @dataclass(frozen=True)
@@ -175,7 +181,39 @@ def _numeric_drift(name: str, dev: dict[str, Any], col: pd.Series) -> FeatureDri
     detail = f"{outside:.1%} of values outside the development range {lo:.4g} to {hi:.4g}" if outside else ""
     return FeatureDrift(name, "numeric", _num(dev.get("mean")), _num(new["mean"]), smd, outside,
                         float("nan"), 0.0, _num(dev.get("missing")), new["missing"], verdict,
-                        detail)  # fmt: skip
+                        detail, outside_usual(finite, dev))  # fmt: skip
+
+
+#: Share of development values outside their own 1st-99th percentiles (by construction, about 2 %).
+USUAL_SHARE = 0.02
+
+
+def outside_usual(finite: np.ndarray, dev: dict[str, Any]) -> float:
+    """Share of ``finite`` new values below the development 1st or above its 99th percentile; NaN when the
+    summary has no percentiles (a model file saved before they were recorded) or there are no values."""
+    p01, p99 = _num(dev.get("p01")), _num(dev.get("p99"))
+    if not (np.isfinite(p01) and np.isfinite(p99)) or finite.size == 0:
+        return float("nan")
+    return float(np.mean((finite < p01) | (finite > p99)))
+
+
+def usual_range_sentence(features: tuple[FeatureDrift, ...]) -> str:
+    """One sentence on the 'outside the usual range' column, naming the features well above 2 %."""
+    known = [f for f in features if f.kind == "numeric" and np.isfinite(f.outside_usual)]
+    if not known:
+        return (
+            "Outside the usual range: not recorded (the model file predates the 1st/99th percentiles; "
+            "minimum and maximum are used instead)."
+        )
+    high = [f.feature for f in known if f.outside_usual > 2.5 * USUAL_SHARE]
+    base = (
+        "Outside the usual range: the share of new values below the development 1st or above its 99th "
+        "percentile, about 2 % when nothing changed (one extreme training value cannot hide a shift, as "
+        "it can with the minimum and maximum)"
+    )
+    if not high:
+        return base + "; no feature is well above 2 %."
+    return base + f"; well above 2 % in {', '.join(high[:6])}{' and more' if len(high) > 6 else ''}."
 
 
 def _category_drift(name: str, dev: dict[str, Any], col: pd.Series) -> FeatureDrift:

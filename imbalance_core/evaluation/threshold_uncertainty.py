@@ -39,6 +39,8 @@ with METRIC in ``sensitivity``, ``specificity``, ``ppv``, ``npv`` (hold-out samp
 ``npv_deploy`` (at the deployment prevalence, Bayes). ``value`` is the hold-out figure at the pick on all
 OOF rows; ``lo``/``hi`` the 2.5/97.5 % percentiles over the resampled picks (NaN -> null where a
 resampled threshold flags nobody or everybody and the measure is undefined; those draws are left out).
+A resample on which a constraint picker (``ppv:x``) finds no threshold meeting it is left out too (its
+draw is NaN) instead of failing the whole bootstrap.
 """
 
 from __future__ import annotations
@@ -279,7 +281,11 @@ def bootstrap_picks(
     for b in range(n_boot):
         cand, present = _resample_candidates(grid, rng)
         for r in requests:
-            j = int(COUNT_PICKERS[r.key](cand, r.value, prevalence).threshold)
+            try:
+                j = int(COUNT_PICKERS[r.key](cand, r.value, prevalence).threshold)
+            except DataError:  # a constraint (PPV >= x) no threshold meets in this resample: left out
+                out[r.key][b] = math.nan
+                continue
             out[r.key][b] = _threshold_of(grid.u, present, j)
     return out
 
@@ -350,7 +356,7 @@ def threshold_uncertainty(
         full = COUNT_PICKERS[r.key](cand, r.value, prevalence)
         d = draws[r.key]
         at_full = _holdout_measures(curve, np.array([full.threshold]), prev)
-        at_draws = _holdout_measures(curve, d, prev)
+        at_draws = _holdout_measures(curve, d[np.isfinite(d)], prev)  # resamples without a pick left out
         holdout = {m: (float(at_full[m][0]), *_percentiles(at_draws[m])) for m in MEASURES}
         d.flags.writeable = False
         c = th.counts_at(curve, np.array([full.threshold]))

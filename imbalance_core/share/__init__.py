@@ -12,7 +12,9 @@ indexes or support vectors are inconsistent (what skops' type list cannot judge)
 :mod:`.report_decision` adds the subgroup, importance and sample-size sections and :mod:`.checklist`
 the TRIPOD+AI / STARD 2015 appendix; :mod:`.validate` judges a saved model on a new site's file
 (external validation, updating, drift, prevalence) and :mod:`.validate_report` writes its PDF.
-:mod:`.report_validation` is the report's internal-validation and stability section.
+:mod:`.report_validation` is the report's internal-validation and stability section,
+:mod:`.report_likelihood` its likelihood-ratio and post-test part, and :mod:`.report_sentences` the plain
+sentences the Report and Predict pages print under their tables.
 """
 
 __all__ = [
@@ -27,7 +29,9 @@ __all__ = [
     "report_decision",
     "report_figures",
     "report_html",
+    "report_likelihood",
     "report_pdf",
+    "report_sentences",
     "report_threshold",
     "report_validation",
     "validate",

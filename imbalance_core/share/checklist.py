@@ -36,6 +36,7 @@ RESULTS, CALIBRATION = "Results on the hold-out set", "Calibration and recalibra
 CURVES = "Discrimination, calibration and clinical usefulness"
 SUBGROUPS, IMPORTANCE, SAMPLE_SIZE = "Subgroups", "Why the model scores as it does", "Sample size"
 APPENDIX_TITLE = "Appendix: TRIPOD+AI and STARD 2015 checklist"
+INTERNAL = "Internal validation and stability"
 
 
 @dataclass(frozen=True)
@@ -339,12 +340,59 @@ def stard_items(inputs: Any) -> tuple[Item, ...]:
     return tuple(answered if item.number == "15" else item for item in STARD)
 
 
+def internal_validation_extra(inputs: Any, titles: Sequence[str]) -> dict[str, str]:
+    """Words the internal-validation section adds to TRIPOD+AI items (issue 27): 12a (how the data were
+    used), 12c (internal validation, tuning), 23a (performance with its optimism), 26 (overfitting). Empty
+    when the report has no such section."""
+    title = _where(titles, INTERNAL)
+    validation = getattr(inputs, "validation", None)
+    if title is None or validation is None:
+        return {}
+    scheme = (
+        "optimism-corrected bootstrap"
+        if getattr(validation, "method", "") == "bootstrap"
+        else "repeated stratified cross-validation"
+    )
+    tuned = getattr(validation, "final_tuning", None) is not None
+    where = f"§ {title}"
+    return {
+        "12a": f"every patient also used for internal validation ({scheme}): {where}",
+        "12c": f"internal validation by {scheme}, the whole procedure refitted each time"
+        + (", tuning nested inside" if tuned else "")
+        + f": {where}",
+        "23a": f"apparent, optimism and corrected performance on all patients: {where}",
+        "26": f"overfitting: optimism and the expected shrinkage (corrected calibration slope), {where}",
+    }
+
+
+def provenance_sentence(inputs: Any, titles: Sequence[str]) -> str:
+    """Which validation each part of the report's numbers comes from, in one sentence."""
+    parts = []
+    cv, results = _where(titles, CV), _where(titles, RESULTS)
+    if cv is not None:
+        parts.append(f"§ {cv}: the cross-validation folds of the training part")
+    if results is not None:
+        later = [t for t in (_where(titles, CURVES), _where(titles, CALIBRATION)) if t is not None]
+        also = "".join(f", § {t}" for t in later)
+        parts.append(
+            f"§ {results}{also} and the threshold's figures: the hold-out set, never used in training"
+        )
+    internal = _where(titles, INTERNAL)
+    if internal is not None and getattr(inputs, "validation", None) is not None:
+        parts.append(f"§ {internal}: every patient, by resampling-based internal validation")
+    else:
+        parts.append(
+            "no resampling-based internal validation (bootstrap or repeated cross-validation) was run"
+        )
+    return "Where the numbers come from: " + "; ".join(parts) + "."
+
+
 def checklist_section(inputs: Any, titles: Sequence[str]) -> Any:
     """The appendix section: two tables (TRIPOD+AI, STARD 2015) pointing into the report's sections."""
 
     interval = threshold_interval_text(inputs)
     version = code_version()
-    extra = {"18f": version, "22": version, "15": interval}
+    extra = {"18f": version, "22": version, "15": interval, **internal_validation_extra(inputs, titles)}
     intro = (
         "Each item of TRIPOD+AI (Collins et al., BMJ 2024;385:e078378) and STARD 2015 (Bossuyt et al., "
         "BMJ 2015;351:h5527) with the section of this report that answers it; items marked "
@@ -352,6 +400,7 @@ def checklist_section(inputs: Any, titles: Sequence[str]) -> Any:
         "discussion). Topics are abbreviated; use the published checklists for the full wording. "
         f"Code version: {version}."
     )
+    provenance = provenance_sentence(inputs, titles)
     tripod = TableBlock(
         "TRIPOD+AI (2024)",
         ("Item", "Topic", "Where answered"),
@@ -364,4 +413,4 @@ def checklist_section(inputs: Any, titles: Sequence[str]) -> Any:
         checklist_rows(stard_items(inputs), titles, {"12a": interval}),
         widths=(0.5, 2.4, 3.6),
     )
-    return Section(APPENDIX_TITLE, (intro,), (tripod, stard))
+    return Section(APPENDIX_TITLE, (intro, provenance), (tripod, stard))

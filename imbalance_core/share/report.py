@@ -37,6 +37,7 @@ from imbalance_core.share import checklist, report_decision, report_pdf, report_
 from imbalance_core.share.model_file import new_export_id, package_versions
 from imbalance_core.share.report_blocks import FigureData, PcaView, ReportContent, Section, TableBlock
 from imbalance_core.share.report_calibration import calibration_report
+from imbalance_core.share.report_likelihood import likelihood_part
 from imbalance_core.share.report_threshold import rule_block, uncertainty_paragraphs
 
 #: Points drawn per projection scatter (a random subset beyond this; the counts stay exact).
@@ -135,6 +136,8 @@ class ReportInputs:
     rule: tuple[float, float] | None = None  # rule-out / rule-in cut-offs (share/report_threshold.py)
     validation: Any = None  # learn.internal_validation.InternalValidation (share/report_validation.py)
     audit: Any = None  # imbalance_core.images.audit.AuditResult of image data (findings with what to do)
+    pretest: float | None = None  # pre-test probability for post-test figures (None: deployment prevalence)
+    pick: str | None = None  # the picker that chose the threshold ('top:5%'), for its uncertainty band
 
 
 # --------------------------------------------------------------------------- building blocks
@@ -642,6 +645,7 @@ def _binary_body(inputs: ReportInputs) -> _Body:
     except DataError:
         dca = None
     deploy = fmt_pct(row["prevalence_deploy"])
+    lrs = likelihood_part(row, inputs.pretest, inputs.prevalence)  # LR+/LR-, post-test (report_likelihood)
     rule_text, rule_tables = (), ()
     if inputs.rule is not None:  # two cut-offs: sentences and the zone table (share/report_threshold.py)
         rule_text, head, rows, note = rule_block(result, inputs.rule, inputs.prevalence)
@@ -651,12 +655,14 @@ def _binary_body(inputs: ReportInputs) -> _Body:
             f"A patient is called '{pos}' when the model's score is at or above {fmt_threshold(threshold)}.",
             f"How it was chosen: {inputs.threshold_reason}",
             "Pickers choose on the cross-validated scores of the training part, never on the hold-out set.",
-            *uncertainty_paragraphs(result, threshold, inputs.prevalence), *rule_text), rule_tables),
+            *uncertainty_paragraphs(result, threshold, inputs.prevalence, inputs.pick), *rule_text),
+            rule_tables),
         Section("5. Results on the hold-out set", (
             f"{fmt_count(row['n'])} patients never used in training: {fmt_count(row['n_pos'])} '{pos}', "
             f"{fmt_count(row['n_neg'])} '{neg}' (prevalence {fmt_pct(row['n_pos'] / row['n'])}). "
-            f"Deployment prevalence for PPV/NPV: {deploy}.",),
-            (two_by_two(row, pos, neg), accuracy_table(row, roc_auc, pr_auc), per_thousand_table(row))),
+            f"Deployment prevalence for PPV/NPV: {deploy}.", *lrs.paragraphs),
+            (two_by_two(row, pos, neg), accuracy_table(row, roc_auc, pr_auc), per_thousand_table(row),
+             *lrs.tables)),
         Section("6. Discrimination, calibration and clinical usefulness", (
             "ROC and precision-recall curves on the hold-out set; the dot marks the chosen threshold.",
             (cal.message + f" Brier score {fmt_prop(cal.brier)}.") if cal is not None else "",
@@ -688,7 +694,7 @@ def _binary_body(inputs: ReportInputs) -> _Body:
         "f1": _ci(row, "f1"), "mcc": _ci(row, "mcc"),
         "tp": fmt_count(row["tp"]), "fp": fmt_count(row["fp"]),
         "tn": fmt_count(row["tn"]), "fn": fmt_count(row["fn"]),
-        "roc_auc": roc_auc, "pr_auc": pr_auc,
+        "roc_auc": roc_auc, "pr_auc": pr_auc, **lrs.key_numbers,
     }  # fmt: skip
     return _Body(
         sections, figures, key, f"threshold {fmt_threshold(threshold)}", ("Positive class", pos), cal

@@ -18,9 +18,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from imbalance_core.evaluation import rule_zones
 from imbalance_core.evaluation import threshold_uncertainty as uncertainty
 from imbalance_core.evaluation.formatting import percent
+from imbalance_core.evaluation.thresholds import parse_pick
 
 #: Resamples in the report (stated in the text).
 N_BOOT = uncertainty.N_BOOT
@@ -34,11 +37,19 @@ def _f(x: float) -> str:
     return "n/a" if x != x else f"{x:.3f}"
 
 
-def uncertainty_paragraphs(result: Any, threshold: float, prevalence: float | None) -> tuple[str, ...]:
-    """One or two sentences on the threshold's uncertainty (binary results; hold-out at ``prevalence``)."""
+def uncertainty_paragraphs(
+    result: Any, threshold: float, prevalence: float | None, pick: str | None = None
+) -> tuple[str, ...]:
+    """One or two sentences on the threshold's uncertainty (binary results; hold-out at ``prevalence``).
+
+    ``pick``: the picker text that chose the threshold (``top:5%``, ``ppv:0.2``, ``sensitivity:0.9``...);
+    its 95 % band is then computed for that picker and the sentence names it. Without it, the threshold is
+    matched against the Threshold page's four default pickers.
+    """
     seed = int(result.settings.seed)
+    requests = None if not pick else [parse_pick(pick)]
     unc = uncertainty.threshold_uncertainty(
-        result.y_train, result.oof_scores, result.y_test, result.test_scores,
+        result.y_train, result.oof_scores, result.y_test, result.test_scores, requests,
         prevalence=prevalence, n_boot=N_BOOT, seed=seed,
     )  # fmt: skip
     match = next((p for p in unc.picks if abs(p.threshold - threshold) < 1e-12), None)
@@ -47,10 +58,18 @@ def uncertainty_paragraphs(result: Any, threshold: float, prevalence: float | No
             "Threshold uncertainty: this threshold was not produced by a picker, so there is no picking "
             "procedure to resample and no interval for it.",
         )
+    named = f", given as '{pick.strip()}'" if pick else ""
+    left_out = int(np.sum(~np.isfinite(match.draws)))
+    missing = (
+        f" On {left_out} resamples no threshold met the picker's condition; they are left out."
+        if left_out
+        else ""
+    )
     return (
-        f"Threshold uncertainty: re-running the same picker ({match.label}) on {unc.n_boot} stratified "
-        f"bootstrap resamples of the {unc.n_oof:,} cross-validated training rows (seed {seed}) gives a 95 % "
-        f"interval for the threshold of {match.threshold_lo:.4g}–{match.threshold_hi:.4g}.",
+        f"Threshold uncertainty: the threshold was chosen by the picker {match.label}{named}. Re-running it "
+        f"on {unc.n_boot} stratified bootstrap resamples of the {unc.n_oof:,} cross-validated training rows "
+        f"(seed {seed}) gives a 95 % interval for the threshold of "
+        f"{match.threshold_lo:.4g}–{match.threshold_hi:.4g}.{missing}",
         f"On the hold-out set: {match.sentence('sensitivity')}. {_upper(match.sentence('specificity'))}.",
     )
 

@@ -4,17 +4,21 @@ Built from a :class:`~imbalance_core.share.validate.LabelledValidation` as the s
 :class:`~imbalance_core.share.report_blocks.ReportContent` the model report uses, laid out by
 :mod:`imbalance_core.share.report_pdf`. Sections answer the TRIPOD (2015) items on validation: the
 comparison of development and validation data (13c), performance with intervals (16), model updating
-(10e, 17) and the comparison with development performance (19a); the item is named in each heading.
+(10e, 17) and the comparison with development performance (19a); the item is named in each heading,
+with its TRIPOD+AI (2024) number first (20c evaluation vs development data, 23a performance with
+intervals, 12f / 24 model updating and its results).
 """
 
 from __future__ import annotations
 
 import io
 from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 
 from imbalance_core.evaluation.calibration import Estimate
+from imbalance_core.evaluation.case_mix import usual_range_sentence
 from imbalance_core.share.model_file import SavedModel, new_export_id
 from imbalance_core.share.report_blocks import FigureData, ReportContent, Section, TableBlock
 from imbalance_core.share.validate import UPDATES, LabelledValidation
@@ -46,7 +50,7 @@ def _sections(v: LabelledValidation, saved: SavedModel) -> list[Section]:
     t = f.table
     sections = [
         Section(
-            "1. Performance: development vs this file (TRIPOD 16, 19a)",
+            "1. Performance: development vs this file (TRIPOD+AI 23a; TRIPOD 16, 19a)",
             (
                 f"{f.n:,} patients in {v.name}, {f.events:,} with the outcome ({f.prevalence:.1%}). "
                 f"Development figures: {v.development_source}. Threshold {f.threshold:.4g} "
@@ -81,7 +85,7 @@ def _sections(v: LabelledValidation, saved: SavedModel) -> list[Section]:
             cells = [_fmt(e[k], False) for k in ("auc", "intercept", "slope", "e_to_o")]
             up_rows.append((r.name, *cells, r.calibrator.describe()))
         sections.append(Section(
-            "2. Model updating (TRIPOD 10e, 17)",
+            "2. Model updating (TRIPOD+AI 12f, 24; TRIPOD 10e, 17)",
             (f"Steyerberg's order; each update judged by {v.updating.folds}-fold cross-validation within the "
              "file (test-fold figures), the map shown fitted on all rows.",
              f"Recommended: {UPDATES[v.updating.recommended]} — {v.updating.reason}."),
@@ -89,7 +93,7 @@ def _sections(v: LabelledValidation, saved: SavedModel) -> list[Section]:
                         widths=(2.0, 1.5, 1.5, 1.5, 1.5, 2.2)),),
         ))  # fmt: skip
     else:
-        sections.append(Section("2. Model updating (TRIPOD 10e, 17)", (v.updating_note,)))
+        sections.append(Section("2. Model updating (TRIPOD+AI 12f, 24; TRIPOD 10e, 17)", (v.updating_note,)))
     d = v.drift
     mix_rows: tuple[tuple[str, ...], ...] = ()
     paragraphs = [d.case_mix_note] if d.case_mix is None else [d.case_mix.summary()]
@@ -97,15 +101,20 @@ def _sections(v: LabelledValidation, saved: SavedModel) -> list[Section]:
         mix_rows = tuple(
             (x.feature, x.verdict, "—" if not np.isfinite(x.smd) else f"{x.smd:+.2f}",
              f"{x.outside_range:.1%}" if x.kind == "numeric" else "—",
-             f"{x.unseen:.1%}" if x.kind == "categorical" else "—", x.detail)
+             _usual(x), f"{x.unseen:.1%}" if x.kind == "categorical" else "—", x.detail)
             for x in d.case_mix.features
         )  # fmt: skip
+        paragraphs.append(usual_range_sentence(d.case_mix.features))
     paragraphs.append(d.membership.summary() if d.membership is not None else d.membership_note)
+    header = ("Feature", "Verdict", "SMD", "Outside range", "Outside usual range (1st–99th pct)", "Unseen",
+              "Detail")  # fmt: skip
     sections.append(Section(
-        "3. Case mix: development vs this file (TRIPOD 13c)", tuple(paragraphs),
-        (TableBlock("Per feature", ("Feature", "Verdict", "SMD", "Outside range", "Unseen", "Detail"),
-                    mix_rows, note="Verdicts are conventions (|SMD| 0.1 / 0.25; shares 5 % / 15 %).",
-                    widths=(1.6, 1.2, 0.8, 1.0, 0.8, 3.0)),) if mix_rows else (),
+        "3. Case mix: development vs this file (TRIPOD+AI 20c; TRIPOD 13c)", tuple(paragraphs),
+        (TableBlock("Per feature", header,
+                    mix_rows, note="Verdicts are conventions (|SMD| 0.1 / 0.25; shares 5 % / 15 %). Outside "
+                    "range: below the development minimum or above its maximum; outside the usual range: "
+                    "beyond its 1st / 99th percentiles (about 2 % expected).",
+                    widths=(1.4, 1.1, 0.7, 0.9, 1.1, 0.7, 2.6)),) if mix_rows else (),
     ))  # fmt: skip
     size_par = [v.size.summary(), f"Assumptions: {v.size.assumption}."] if v.size else ["Not computed."]
     if v.prevalence is not None:
@@ -119,6 +128,13 @@ def _sections(v: LabelledValidation, saved: SavedModel) -> list[Section]:
         Section("4. Sample size for validation (Riley et al. 2021) and prevalence", tuple(size_par))
     )
     return sections
+
+
+def _usual(x: Any) -> str:
+    """The 'outside the usual range' cell: a share, '—' for categories, words for an older model file."""
+    if x.kind != "numeric":
+        return "—"
+    return f"{x.outside_usual:.1%}" if np.isfinite(x.outside_usual) else "not recorded"
 
 
 def _calibration_png(v: LabelledValidation) -> bytes:

@@ -96,3 +96,29 @@ def test_new_pickers_get_the_same_bootstrap_uncertainty_as_the_others():
         entry = unc.get(key)
         assert entry is not None and entry.threshold_lo <= entry.threshold <= entry.threshold_hi
         assert entry.threshold == pytest.approx(th.run_pick(th.parse_pick(text), y, s).threshold)
+
+
+def test_a_ppv_target_some_resamples_cannot_reach_leaves_them_out_instead_of_failing():
+    # On all rows the top scores reach PPV 1.0, but many resamples draw a negative among the top scores.
+    y, s = _data(n=300)
+    target = 0.97
+    full = th.pick_ppv(y, s, target)
+    unc = tu.threshold_uncertainty(y, s, y, s, [th.PickRequest("ppv", target)], n_boot=200, seed=0)
+    entry = unc.get("ppv")
+    assert entry.threshold == pytest.approx(full.threshold)
+    finite = entry.draws[np.isfinite(entry.draws)]
+    assert 0 < finite.size < 200  # some resamples had no threshold keeping PPV >= 0.97
+    assert np.isfinite(entry.threshold_lo) and entry.threshold_lo <= entry.threshold_hi
+
+
+@pytest.mark.parametrize("ties", [False, True])
+@pytest.mark.parametrize("target", [0.5, 0.8, 0.9, 0.95, 1.0])
+def test_highest_specificity_with_sensitivity_at_least_x_is_the_sensitivity_picker(target, ties):
+    """'Highest specificity with sensitivity >= x' is ``sensitivity:x``: fewest false positives among the
+    cuts reaching the target (brute force over every cut)."""
+    y, s = _data(ties=ties)
+    n_pos = int(y.sum())
+    best = max((-fp, tp) for _, tp, fp in _brute(y, s) if tp >= target * n_pos - 1e-9)
+    pick = th.run_pick(th.parse_pick(f"sensitivity:{target}"), y, s)
+    flag = s >= pick.threshold
+    assert (-int((flag & (y == 0)).sum()), int((flag & (y == 1)).sum())) == best

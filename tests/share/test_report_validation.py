@@ -42,3 +42,29 @@ def test_cli_report_with_bootstrap_validation_has_the_section(tmp_path):
     assert "Internal validation and stability" in text
     assert "Optimism-corrected bootstrap: 2 samples" in text
     assert "come from the hold-out split" in text
+
+
+def test_checklist_points_tripod_items_to_the_internal_validation_section():
+    """TRIPOD+AI 12a, 12c, 23a and 26 name the internal-validation section when the report has one, and
+    the appendix says which validation each part's numbers come from (issue 27 item 5)."""
+    from types import SimpleNamespace
+
+    from imbalance_core.share.checklist import checklist_section
+
+    data = simulated(200, 2, 1, seed=3)
+    result = validate(data, TrainSettings(cv=2), ValidationSettings(n_boot=3, n_jobs=1))
+    titles = ["1. Data", "2. Method", "3. Cross-validation results", "4. Decision threshold",
+              "5. Results on the hold-out set", "9. Internal validation and stability",
+              "10. Caveats"]  # fmt: skip
+    section = checklist_section(SimpleNamespace(validation=result, result=None), titles)
+    rows = {r[0]: r[2] for r in section.tables[0].rows}
+    for item in ("12a", "12c", "23a", "26"):
+        assert "§ 9. Internal validation and stability" in rows[item], item
+    assert "optimism-corrected bootstrap" in rows["12c"]
+    provenance = section.paragraphs[1]
+    assert "§ 5. Results on the hold-out set" in provenance and "the hold-out set" in provenance
+    assert "§ 9. Internal validation and stability: every patient" in provenance
+    without = checklist_section(SimpleNamespace(validation=None, result=None), titles[:5])
+    rows = {r[0]: r[2] for r in without.tables[0].rows}
+    assert not any("Internal validation" in v for v in rows.values())
+    assert "no resampling-based internal validation" in without.paragraphs[1]

@@ -53,6 +53,9 @@ def test_model_file_carries_hold_out_figures_and_summaries_but_no_rows(young_mod
     train_rows = data.X.iloc[result.train_index]
     assert summary["Age"]["max"] == train_rows["Age"].max() and summary["Age"]["min"] == 21
     assert summary["Glucose"]["mean"] == pytest.approx(train_rows["Glucose"].mean())
+    finite = train_rows["Glucose"].dropna().to_numpy(dtype=float)
+    assert summary["Glucose"]["p01"] == pytest.approx(np.percentile(finite, 1))  # kept through the file
+    assert summary["Glucose"]["p99"] == pytest.approx(np.percentile(finite, 99))
     assert saved.metadata.positive_values == ("1",)
     assert not any(isinstance(v, list) and len(v) > 10 for f in summary.values() for v in f.values())
 
