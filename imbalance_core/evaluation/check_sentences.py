@@ -56,6 +56,7 @@ def _names(items: Sequence[str]) -> str:
 
 def threshold_line(value: float, origin: str, is_default: bool) -> str:
     """The page's first line: the one threshold every number below is judged at, and where it came from."""
+    origin = origin.removeprefix("default: ")
     if is_default:
         return (
             f"Judged at threshold {_t(value)}, the model's default ({origin}) until you move it on the "
@@ -127,9 +128,15 @@ def subgroup_plot_sentence(rows: Sequence[SubgroupRow], metric: str, threshold: 
 
 
 def importance_sentence(
-    features: Sequence[str], drops: Sequence[float], scoring_name: str, baseline: float
+    features: Sequence[str], drops: Sequence[float], scoring_name: str, baseline: float, loss: bool = False
 ) -> str:
-    """Under the importance chart: the feature whose shuffling lowers the score most, and by how much."""
+    """Under the importance chart: the feature whose shuffling worsens the score most, and by how much.
+
+    ``drops``: how much worse the score gets when each feature is shuffled (positive = worse);
+    ``baseline``: the score on the hold-out as it is, in its own units; ``loss``: lower is better (a
+    log-loss rises when shuffling hurts, PR AUC falls).
+    """
+    verb = "raises" if loss else "lowers"
     pairs = [(f, float(d)) for f, d in zip(features, drops, strict=True) if math.isfinite(float(d))]
     if not pairs:
         return (
@@ -141,10 +148,10 @@ def importance_sentence(
     top, drop = pairs[0]
     if drop < NEGLIGIBLE_DROP:
         return (
-            f"Shuffling any one feature lowers {scoring_name} by less than {NEGLIGIBLE_DROP}{base}: "
+            f"Shuffling any one feature {verb} {scoring_name} by less than {NEGLIGIBLE_DROP}{base}: "
             "the model leans on no single feature, or correlated features stand in for each other."
         )
-    text = f"Shuffling {top} lowers {scoring_name} the most: by {drop:.3f}{base}."
+    text = f"Shuffling {top} {verb} {scoring_name} the most: by {drop:.3f}{base}."
     runners = [f"{f} ({d:.3f})" for f, d in pairs[1:3] if d >= NEGLIGIBLE_DROP]
     if runners:
         text += f" Next: {_names(runners)}."

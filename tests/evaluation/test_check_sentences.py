@@ -94,6 +94,8 @@ def test_importance_sentence_names_the_largest_drop() -> None:
     assert text.startswith("Shuffling ALT lowers PR AUC the most: by 0.080 (from 0.710).")
     assert "Next: age (0.020)." in text
     assert "Shuffling 2 of 4 features changes it by less than 0.001." in text
+    loss = cs.importance_sentence(["a", "b"], [0.05, 0.01], "log-loss", 0.25, loss=True)
+    assert loss.startswith("Shuffling a raises log-loss the most: by 0.050 (from 0.250).")
 
 
 def test_importance_sentence_without_numbers_or_without_any_drop() -> None:
@@ -141,4 +143,5 @@ def test_threshold_line_says_where_the_threshold_came_from() -> None:
         "Judged at threshold 0.046, the one chosen on the Threshold page "
         "(suggestion on the Threshold page: Best F2)."
     )
-    assert "default" in cs.threshold_line(0.046, "default: Youden", True)
+    default = cs.threshold_line(0.046, "default: Youden", True)
+    assert default.startswith("Judged at threshold 0.046, the model's default (Youden) until you move it")
