@@ -200,7 +200,7 @@ _TERMS: tuple[Term, ...] = (
     ),
     Term(
         "Subgroup",
-        "Patients who share a value, such as sex or an age band, judged on their own: are more of them missed?",
+        "Patients who share a value (sex, an age band) judged on their own: are more of them missed?",
         "Hold-out patients grouped by one or two columns (an age in decades, other numbers in quartiles); "
         "Wilson intervals per group; groups with fewer than 10 events or non-events are marked, not hidden.",
     ),
