@@ -67,7 +67,11 @@ def _subgroup_frame(table: subgroups.SubgroupTable) -> pd.DataFrame:
         return "—" if not np.isfinite(p.value) else f"{p.value:.3f} ({p.lo:.3f}–{p.hi:.3f})"
 
     def trio(v: tuple[float, float, float], fmt: str) -> str:
-        return "—" if not np.isfinite(v[0]) else f"{v[0]:{fmt}} ({v[1]:{fmt}} to {v[2]:{fmt}})"
+        if not np.isfinite(v[0]):
+            return "—"
+        if not (np.isfinite(v[1]) and np.isfinite(v[2])):  # DeLong needs a few events and non-events
+            return f"{v[0]:{fmt}} (no interval: too few cases)"
+        return f"{v[0]:{fmt}} ({v[1]:{fmt}} to {v[2]:{fmt}})"
 
     return pd.DataFrame(
         [
