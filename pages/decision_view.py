@@ -79,15 +79,15 @@ def _subgroup_frame(table: subgroups.SubgroupTable) -> pd.DataFrame:
                 "group": r.group,
                 "n": r.n,
                 "events": r.events,
-                "prevalence": ci(r.proportions["prevalence"]),
+                "too few cases": "yes" if r.too_few else "",
                 "sensitivity": ci(r.proportions["sensitivity"]),
                 "specificity": ci(r.proportions["specificity"]),
                 "PPV": ci(r.proportions["ppv"]),
                 "NPV": ci(r.proportions["npv"]),
+                "prevalence": ci(r.proportions["prevalence"]),
                 "ROC AUC": trio(r.roc_auc, ".3f"),
                 "calibration in the large": trio(r.calibration_in_the_large, "+.2f"),
-                "too few cases": "yes" if r.too_few else "",
-            }
+            }  # the 2x2 rates first: at 1,400 px the last columns scroll sideways
             for r in table.rows
         ]
     )
@@ -127,9 +127,10 @@ def subgroup_section(data: Any, table: Any, result: Any, threshold: float) -> No
         return
     for band in found.bandings:
         st.caption(common.plain(band.description))
-    columns = {
+    columns: dict[str, Any] = {
         name: st.column_config.TextColumn(help=glossary.hover(term)) for name, term in _COLUMN_TERMS.items()
     }
+    columns["events"] = st.column_config.NumberColumn(help="Patients with the disease in the group.")
     st.dataframe(
         _subgroup_frame(found),
         hide_index=True,

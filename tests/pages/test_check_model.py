@@ -141,3 +141,18 @@ def test_the_glossary_lists_every_term_and_searches() -> None:
 @pytest.mark.parametrize("name", ["Subgroup", "Permutation importance", "What-if"])
 def test_the_page_terms_are_in_the_glossary(name: str) -> None:
     assert glossary.hover(name)
+
+
+def test_a_multiclass_model_gets_a_sentence_not_the_panels() -> None:
+    from imbalance_core.learn import training
+    from tests.helpers_training import hcv_multiclass
+
+    data = hcv_multiclass()
+    result = training.train(data, training.TrainSettings(sampler="none", classifier="logreg", cv=2))
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.session_state[common.K_PREPARED] = data
+    at.session_state[common.K_TRAIN_RESULT] = result
+    at.run()
+    assert not at.exception
+    assert any("one yes/no decision" in i.value for i in at.info)
+    assert not at.multiselect and not at.metric
