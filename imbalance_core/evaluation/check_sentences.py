@@ -54,6 +54,11 @@ def _names(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def _groups(names: Sequence[str]) -> str:
+    """'group a' or 'groups a and b' (group names such as 'f' or '40-49' read oddly alone)."""
+    return ("group " if len(names) == 1 else "groups ") + _names(names)
+
+
 def threshold_line(value: float, origin: str, is_default: bool) -> str:
     """The page's first line: the one threshold every number below is judged at, and where it came from."""
     origin = origin.removeprefix("default: ")
@@ -77,7 +82,7 @@ def subgroup_sentence(rows: Sequence[SubgroupRow], threshold: float, overall_tp:
     judged = [r for r in rows if r.tp + r.fn > 0]
     empty = [r.group for r in rows if r.tp + r.fn == 0]
     tail = (
-        f" Sensitivity can't be estimated in {_names(empty)}: no patient with the disease there."
+        f" Sensitivity can't be estimated in {_groups(empty)}: no patient with the disease there."
         if empty
         else ""
     )
@@ -92,7 +97,7 @@ def subgroup_sentence(rows: Sequence[SubgroupRow], threshold: float, overall_tp:
     events = worst.tp + worst.fn
     sens = worst.tp / events
     return (
-        f"{at}, the model misses {worst.fn} of {events} patients with the disease in {worst.group} "
+        f"{at}, the model misses {worst.fn} of {events} patients with the disease in group {worst.group} "
         f"(sensitivity {_pct(sens)}){overall}; that is the lowest of the {len(judged)} groups." + tail
     )
 
@@ -104,13 +109,13 @@ def subgroup_plot_sentence(rows: Sequence[SubgroupRow], metric: str, threshold: 
     at = f"At {_t(threshold)}"
     known = [r for r in rows if r.proportions[metric].total > 0]
     missing = [r.group for r in rows if r.proportions[metric].total == 0]
-    tail = f" It can't be estimated in {_names(missing)}: {_EMPTY[metric]}." if missing else ""
+    tail = f" It can't be estimated in {_groups(missing)}: {_EMPTY[metric]}." if missing else ""
     if not known:
         return f"{at}, {name} can't be estimated in any group: {_EMPTY[metric]}."
 
     def show(r: SubgroupRow) -> str:
         p = r.proportions[metric]
-        return f"{_pct(p.value)} in {r.group} ({p.count} of {p.total})"
+        return f"{_pct(p.value)} in group {r.group} ({p.count} of {p.total})"
 
     if len(known) == 1:
         return f"{at}, {name} is {show(known[0])}, the only group where it can be estimated." + tail

@@ -34,11 +34,11 @@ def test_subgroup_sentence_names_the_group_missed_most_with_hand_counts() -> Non
     # overall: 7 with the disease, 5 found, 2 missed -> sensitivity 71 %
     text = cs.subgroup_sentence(table.rows, THRESHOLD, overall_tp=5, overall_fn=2)
     assert text.startswith(
-        "At 0.5, the model misses 2 of 4 patients with the disease in A (sensitivity 50 %)"
+        "At 0.5, the model misses 2 of 4 patients with the disease in group A (sensitivity 50 %)"
     )
     assert "against 71 % overall" in text
     assert "lowest of the 2 groups" in text
-    assert "can't be estimated in C: no patient with the disease there" in text
+    assert "can't be estimated in group C: no patient with the disease there" in text
     assert "nan" not in text.lower()
 
 
@@ -71,12 +71,12 @@ def test_plot_sentence_gives_the_lowest_and_highest_group_with_their_counts(metr
     text = cs.subgroup_plot_sentence(table.rows, metric, THRESHOLD)
     assert "nan" not in text.lower()
     if len(known) < len(hand):
-        assert "can't be estimated in C" in text
+        assert "can't be estimated in group C" in text
     c, n = known[low]
-    assert f"in {low} ({c} of {n})" in text
+    assert f"in group {low} ({c} of {n})" in text
     c2, n2 = known[high]
     if c / n != c2 / n2:
-        assert f"to {round(100 * c2 / n2)} % in {high} ({c2} of {n2})" in text
+        assert f"to {round(100 * c2 / n2)} % in group {high} ({c2} of {n2})" in text
         lo_hi = proportion_confint(c, n, method="wilson")[1]
         hi_lo = proportion_confint(c2, n2, method="wilson")[0]
         assert ("do not overlap" in text) == (lo_hi < hi_lo)

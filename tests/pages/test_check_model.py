@@ -73,7 +73,7 @@ def test_every_table_and_figure_has_its_sentence_with_hand_counts(hcv_result) ->
     missed, cases = counts[worst]
     overall = np.sum(called & (result.y_test == 1)) / np.sum(result.y_test == 1)
     text = _said(at, f"At {THRESHOLD:.4g}, the model misses")
-    assert f"misses {missed} of {cases} patients with the disease in {worst}" in text
+    assert f"misses {missed} of {cases} patients with the disease in group {worst}" in text
     assert f"against {round(100 * overall)} % overall" in text
     table = next(d.value for d in at.dataframe if "sensitivity" in d.value.columns)
     cells = [str(v).lower() for v in table.to_numpy().ravel()]
