@@ -186,11 +186,14 @@ def importance_section(data: Any, result: Any) -> Any | None:
     key = (common.model_key(result.settings), str(scoring))
     cache = _importance_cache()
     if key not in cache:
-        st.caption(
-            f"Shuffles each feature of the hold-out patients {explain.N_REPEATS} times and scores them again "
-            "with the trained model: predictions only, nothing is retrained."
-        )
-        if not st.button("Compute permutation importance", key="dec_importance_button"):
+        slot = st.empty()  # the button goes once the importance is there (no stale button above the chart)
+        with slot.container():
+            st.caption(
+                f"Shuffles each feature of the hold-out patients {explain.N_REPEATS} times and scores them "
+                "again with the trained model: predictions only, nothing is retrained."
+            )
+            pressed = st.button("Compute permutation importance", key="dec_importance_button")
+        if not pressed:
             return cached_importance(result)
         try:
             with st.spinner("Scoring shuffled copies of the hold-out set…"):
@@ -198,6 +201,7 @@ def importance_section(data: Any, result: Any) -> Any | None:
         except DataError as exc:
             common.show_error(exc)
             return None
+        slot.empty()
     found = cache[key]
     st.plotly_chart(importance_figure(found), key="dec_importance_plot")
     st.markdown(common.plain(importance_sentence(found)))
