@@ -162,7 +162,10 @@ def importance_sentence(
         text += f" Next: {_names(runners)}."
     idle = sum(1 for _, d in pairs if d < NEGLIGIBLE_DROP)
     if idle:
-        text += f" Shuffling {idle} of {len(pairs)} features changes it by less than {NEGLIGIBLE_DROP}."
+        text += (
+            f" Shuffling {idle} of {len(pairs)} features {verb} it by less than {NEGLIGIBLE_DROP}, "
+            "or not at all."
+        )
     return text
 
 
