@@ -24,10 +24,12 @@ PAGES: list[tuple[str, st.Page]] = [
     ("Data", st.Page("pages/explore.py", title="Explore", icon=":material/scatter_plot:")),
     ("Model", st.Page("pages/train.py", title="Train", icon=":material/model_training:")),
     ("Model", st.Page("pages/threshold.py", title="Threshold", icon=":material/tune:")),
+    ("Model", st.Page("pages/check_model.py", title="Check the model", icon=":material/rule:")),
     ("Model", st.Page("pages/compare.py", title="Compare", icon=":material/leaderboard:")),
     ("Share", st.Page("pages/report.py", title="Report", icon=":material/description:")),
     ("Share", st.Page("pages/predict.py", title="Predict", icon=":material/person_search:")),
     ("Share", st.Page("pages/validate.py", title="Validate", icon=":material/fact_check:")),
+    ("Help", st.Page("pages/glossary.py", title="Glossary", icon=":material/menu_book:")),
 ]
 
 #: The start page's own address: Streamlit gives the default page the root address (its ``url_path``

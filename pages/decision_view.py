@@ -1,11 +1,13 @@
-"""Deciding for a clinic on the pages: subgroups, why this score (importance + what-if).
+"""Checking the model for a clinic: subgroups, why this score (importance + what-if).
 
-Not a page (``app.py`` lists its pages explicitly). The Threshold page calls
-:func:`threshold_page_section` in one line at its end, the Report page :func:`report_request` (the Data
-page's sample-size section is :mod:`pages.sample_size_view`). Computation is in
-:mod:`imbalance_core.evaluation.subgroups` and :mod:`imbalance_core.learn.explain`; results are kept per
-session (``st.session_state``), keyed by the model, so moving the threshold or editing a what-if value
-never retrains anything (the what-if only scores edited rows with the fitted pipeline).
+Not a page (``app.py`` lists its pages explicitly). The Check the model page (``pages/check_model.py``)
+calls :func:`check_page` (issue 26: these panels left the Threshold page), the Report page
+:func:`report_request` (the Data page's sample-size section is :mod:`pages.sample_size_view`). Under
+every table and figure a plain sentence from :mod:`imbalance_core.evaluation.check_sentences`.
+Computation is in :mod:`imbalance_core.evaluation.subgroups` and :mod:`imbalance_core.learn.explain`;
+results are kept per session (``st.session_state``), keyed by the model, so moving the threshold or
+editing a what-if value never retrains anything (the what-if only scores edited rows with the fitted
+pipeline).
 """
 
 from __future__ import annotations
@@ -18,13 +20,13 @@ import pandas as pd
 import streamlit as st
 
 from imbalance_core.errors import DataError
-from imbalance_core.evaluation import subgroups
+from imbalance_core.evaluation import check_sentences, glossary, subgroups
 from imbalance_core.figures.decision import importance_figure, subgroup_figure
 from imbalance_core.learn import explain
 from imbalance_core.share.report_decision import DecisionRequest
 from pages import common
 
-__all__ = ["report_request", "threshold_page_section"]
+__all__ = ["check_page", "report_request", "threshold_page_section"]
 
 K_SUBGROUP_COLUMNS = "decision_subgroup_columns"  # columns chosen for subgroups (kept for the Report)
 K_IMPORTANCE = "decision_importance"  # {(model key, scoring): Importance}
@@ -33,11 +35,23 @@ W_SUBGROUPS = "dec_subgroups"
 W_METRIC = "dec_subgroup_metric"
 W_SCORING = "dec_importance_scoring"
 W_PATIENT = "dec_whatif_patient"
-#: Features offered for editing in the what-if (the most important first).
+W_MORE = "dec_more_features"  # what-if: features beyond the first WHATIF_FEATURES, chosen by name
+#: Features shown for editing in the what-if at once (the most important first); any other by name.
 WHATIF_FEATURES = 8
-
-
-# --------------------------------------------------------------------------- Data page: sample size
+#: Inputs kept across page changes (common.keep_inputs), and the what-if's value boxes by prefix.
+KEPT = (W_SUBGROUPS, W_METRIC, W_SCORING, W_PATIENT, W_MORE)
+KEPT_PREFIXES = ("dec_whatif_",)
+PAGE = "check_model"
+#: Hover help of the subgroup table's columns (the glossary's one line).
+_COLUMN_TERMS = {
+    "prevalence": "Prevalence",
+    "sensitivity": "Sensitivity",
+    "specificity": "Specificity",
+    "PPV": "PPV",
+    "NPV": "NPV",
+    "ROC AUC": "ROC AUC",
+    "calibration in the large": "Calibration intercept",
+}
 
 
 # --------------------------------------------------------------------------- subgroups
@@ -53,7 +67,11 @@ def _subgroup_frame(table: subgroups.SubgroupTable) -> pd.DataFrame:
         return "—" if not np.isfinite(p.value) else f"{p.value:.3f} ({p.lo:.3f}–{p.hi:.3f})"
 
     def trio(v: tuple[float, float, float], fmt: str) -> str:
-        return "—" if not np.isfinite(v[0]) else f"{v[0]:{fmt}} ({v[1]:{fmt}} to {v[2]:{fmt}})"
+        if not np.isfinite(v[0]):
+            return "—"
+        if not (np.isfinite(v[1]) and np.isfinite(v[2])):  # DeLong needs a few events and non-events
+            return f"{v[0]:{fmt}} (no interval: too few cases)"
+        return f"{v[0]:{fmt}} ({v[1]:{fmt}} to {v[2]:{fmt}})"
 
     return pd.DataFrame(
         [
@@ -61,23 +79,30 @@ def _subgroup_frame(table: subgroups.SubgroupTable) -> pd.DataFrame:
                 "group": r.group,
                 "n": r.n,
                 "events": r.events,
-                "prevalence": ci(r.proportions["prevalence"]),
+                "too few cases": "yes" if r.too_few else "",
                 "sensitivity": ci(r.proportions["sensitivity"]),
                 "specificity": ci(r.proportions["specificity"]),
                 "PPV": ci(r.proportions["ppv"]),
                 "NPV": ci(r.proportions["npv"]),
+                "prevalence": ci(r.proportions["prevalence"]),
                 "ROC AUC": trio(r.roc_auc, ".3f"),
                 "calibration in the large": trio(r.calibration_in_the_large, "+.2f"),
-                "too few cases": "yes" if r.too_few else "",
-            }
+            }  # the 2x2 rates first: at 1,400 px the last columns scroll sideways
             for r in table.rows
         ]
     )
 
 
+def _overall_counts(result: Any, threshold: float) -> tuple[int, int]:
+    """(TP, FN) of the whole hold-out at ``threshold``: the 'overall' the groups are read against."""
+    y = np.asarray(result.y_test) == 1
+    called = np.asarray(result.test_scores) >= threshold
+    return int(np.sum(called & y)), int(np.sum(~called & y))
+
+
 def subgroup_section(data: Any, table: Any, result: Any, threshold: float) -> None:
     """Choose one or two columns; the table at the committed threshold, a forest plot and the gaps."""
-    st.subheader("Does it work as well in every group?", anchor=False)
+    st.subheader("Does it work as well in every group?", anchor=False, help=glossary.hover("Subgroup"))
     options = _subgroup_options(data, table)
     kept = st.session_state.get(W_SUBGROUPS)
     if kept and any(c not in options for c in kept):  # chosen for other data: keep what still exists
@@ -102,7 +127,22 @@ def subgroup_section(data: Any, table: Any, result: Any, threshold: float) -> No
         return
     for band in found.bandings:
         st.caption(common.plain(band.description))
-    st.dataframe(_subgroup_frame(found), hide_index=True, width="stretch")
+    columns: dict[str, Any] = {
+        name: st.column_config.TextColumn(help=glossary.hover(term)) for name, term in _COLUMN_TERMS.items()
+    }
+    columns["events"] = st.column_config.NumberColumn(help="Patients with the disease in the group.")
+    st.dataframe(
+        _subgroup_frame(found),
+        hide_index=True,
+        width="stretch",
+        column_config=columns,
+        key="dec_subgroup_table",
+    )
+    st.markdown(
+        common.plain(
+            check_sentences.subgroup_sentence(found.rows, threshold, *_overall_counts(result, threshold))
+        )
+    )
     for gap in found.gaps:
         (st.warning if gap.separated else st.caption)(common.plain(gap.sentence()))
     if any(r.too_few for r in found.rows):
@@ -110,8 +150,11 @@ def subgroup_section(data: Any, table: Any, result: Any, threshold: float) -> No
     metric = st.radio(
         "Plot", subgroups.GAP_METRICS, horizontal=True, key=W_METRIC,
         format_func=lambda k: subgroups.METRIC_NAMES[k],
+        help=" ".join(f"{subgroups.METRIC_NAMES[k]}: {glossary.hover(subgroups.METRIC_NAMES[k])}"
+                      for k in subgroups.GAP_METRICS),
     )  # fmt: skip
     st.plotly_chart(subgroup_figure(found, str(metric)), key="dec_subgroup_plot")
+    st.markdown(common.plain(check_sentences.subgroup_plot_sentence(found.rows, str(metric), threshold)))
 
 
 # --------------------------------------------------------------------------- importance
@@ -138,16 +181,19 @@ def importance_section(data: Any, result: Any) -> Any | None:
     st.subheader("Why does the model score as it does?", anchor=False)
     scoring = st.radio(
         "Importance measured by the drop in", tuple(explain.SCORERS), horizontal=True, key=W_SCORING,
-        format_func=lambda k: explain.SCORERS[k][0],
+        format_func=lambda k: explain.SCORERS[k][0], help=glossary.hover("Permutation importance"),
     )  # fmt: skip
     key = (common.model_key(result.settings), str(scoring))
     cache = _importance_cache()
     if key not in cache:
-        st.caption(
-            f"Shuffles each feature of the hold-out patients {explain.N_REPEATS} times and scores them again "
-            "with the trained model: predictions only, nothing is retrained."
-        )
-        if not st.button("Compute permutation importance", key="dec_importance_button"):
+        slot = st.empty()  # the button goes once the importance is there (no stale button above the chart)
+        with slot.container():
+            st.caption(
+                f"Shuffles each feature of the hold-out patients {explain.N_REPEATS} times and scores them "
+                "again with the trained model: predictions only, nothing is retrained."
+            )
+            pressed = st.button("Compute permutation importance", key="dec_importance_button")
+        if not pressed:
             return cached_importance(result)
         try:
             with st.spinner("Scoring shuffled copies of the hold-out set…"):
@@ -155,10 +201,20 @@ def importance_section(data: Any, result: Any) -> Any | None:
         except DataError as exc:
             common.show_error(exc)
             return None
+        slot.empty()
     found = cache[key]
     st.plotly_chart(importance_figure(found), key="dec_importance_plot")
+    st.markdown(common.plain(importance_sentence(found)))
     st.caption(common.plain(found.description() + f" Computed in {found.seconds:.1f} s."))
     return found
+
+
+def importance_sentence(found: Any) -> str:
+    """The plain sentence under the importance chart (a log-loss rises where PR AUC falls)."""
+    loss = found.scoring == "neg_log_loss"
+    name = "log-loss" if loss else found.scoring_name
+    baseline = -found.baseline if loss else found.baseline
+    return check_sentences.importance_sentence(found.features, found.mean, name, baseline, loss=loss)
 
 
 # --------------------------------------------------------------------------- what-if
@@ -169,9 +225,34 @@ def _patient_label(result: Any, position: int) -> str:
     return f"hold-out patient {position + 1} — {outcome}, score {result.test_scores[position]:.3f}"
 
 
-def _edit_features(data: Any, importance: Any) -> list[str]:
-    ranked = list(importance.features) if importance is not None else list(data.X.columns)
-    return ranked[:WHATIF_FEATURES]
+def ranked_features(data: Any, importance: Any) -> list[str]:
+    """Every feature, the most important first when the importance is computed, else in the data's order."""
+    ranked = [str(f) for f in importance.features] if importance is not None else []
+    return ranked + [str(f) for f in data.X.columns if str(f) not in ranked]
+
+
+def edit_features(data: Any, importance: Any, more: list[str]) -> list[str]:
+    """The what-if's features: the first :data:`WHATIF_FEATURES` of :func:`ranked_features`, then ``more``."""
+    ranked = ranked_features(data, importance)
+    top = ranked[:WHATIF_FEATURES]
+    return top + [f for f in more if f in ranked and f not in top]
+
+
+def _show(value: Any) -> str:
+    """A recorded or edited value as text: numbers to 4 significant digits, missing as 'missing'."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "missing"
+    return f"{float(value):.4g}" if isinstance(value, float | int | np.number) else str(value)
+
+
+def _changes(recorded: pd.DataFrame, edited: pd.DataFrame, features: list[str]) -> list[tuple[str, str, str]]:
+    """(feature, recorded, edited) for every shown feature whose value was edited."""
+    out = []
+    for feature in features:
+        old, new = _show(recorded[feature].iloc[0]), _show(edited[feature].iloc[0])
+        if old != new:
+            out.append((feature, old, new))
+    return out
 
 
 def _value_input(data: Any, feature: str, current: Any, key: str) -> Any:
@@ -195,12 +276,29 @@ def what_if_section(data: Any, result: Any, threshold: float, importance: Any) -
         "Hold-out patient", positions, key=W_PATIENT, format_func=lambda i: _patient_label(result, i)
     )
     position = int(position or 0)
-    row = explain.holdout_rows(data, result).iloc[[position]].copy()
-    features = _edit_features(data, importance)
+    recorded = explain.holdout_rows(data, result).iloc[[position]]
+    row = recorded.copy()
+    ranked = ranked_features(data, importance)
+    rest = ranked[WHATIF_FEATURES:]
+    kept = st.session_state.get(W_MORE)
+    if kept and any(f not in rest for f in kept):  # chosen before the importance reordered the list
+        st.session_state[W_MORE] = [f for f in kept if f in rest]
+    if rest:
+        more = st.multiselect(
+            "More features to edit", rest, key=W_MORE, placeholder="type part of a feature's name",
+            help="Any feature beyond the first ones shown; type to search.",
+        )  # fmt: skip
+    else:
+        more = []
+    features = edit_features(data, importance, list(more))
     st.caption(
-        "Edit a value to see the score move; the other features keep this patient's values. "
-        + ("Features in order of importance." if importance is not None else "Compute the importance to list "
-           "the features the model leans on first.")
+        common.plain(
+            check_sentences.whatif_features_sentence(
+                len(ranked), WHATIF_FEATURES, len(features) - min(WHATIF_FEATURES, len(ranked)),
+                importance is not None, importance.scoring_name if importance is not None else "",
+            )
+            + " Edit a value to see the score move; the other features keep this patient's values."
+        )
     )  # fmt: skip
     columns = st.columns(4)
     for i, feature in enumerate(features):
@@ -218,18 +316,27 @@ def what_if_section(data: Any, result: Any, threshold: float, importance: Any) -
     times.append(seconds)
     del times[:-200]
     positive = score >= threshold
-    call = result.class_names[1] if positive else result.class_names[0]
+    before = float(result.test_scores[position])
     left, right = st.columns(2)
-    left.metric("Score", f"{score:.3f}", delta=f"{score - result.test_scores[position]:+.3f} vs. as recorded")
-    rule = f"Positive when the score is at or above {threshold:.4g}."
+    left.metric(
+        "Score",
+        f"{score:.3f}",
+        delta=f"{score - before:+.3f} vs. as recorded",
+        help=glossary.hover("What-if"),
+    )
+    rule = f"Positive when the score is at or above {threshold:.4g}. " + glossary.hover("Threshold")
     right.metric("Decision", "positive" if positive else "negative", help=rule)
+    changes = _changes(recorded, row, features)
+    names = (str(result.class_names[1]), str(result.class_names[0]))
     st.markdown(
-        f"**{'At or above' if positive else 'Below'} the threshold {threshold:.4g}**: called "
-        f"'{common.plain(call)}'."
+        common.plain(check_sentences.whatif_result_sentence(before, score, threshold, changes, *names))
     )
     flips = explain.nearest_flips(data, result, row, threshold, tuple(features))
     st.caption("Nearest single change that flips the decision (one feature at a time, observed range):")
     st.dataframe(flip_frame(flips), hide_index=True, width="stretch", key="dec_whatif_flips")
+    flipping = [f.feature for f in flips if f.flips]
+    st.markdown(common.plain(check_sentences.flips_sentence(flipping, len(flips), threshold)))
+    common.remember_inputs(PAGE, KEPT, KEPT_PREFIXES, scope=common.data_key())
 
 
 def flip_frame(flips: tuple[explain.Flip, ...]) -> pd.DataFrame:
@@ -261,19 +368,23 @@ def flip_frame(flips: tuple[explain.Flip, ...]) -> pd.DataFrame:
 
 
 def threshold_page_section(result: Any) -> None:
-    """The decision panels below the Threshold page's explorer (two-class models only)."""
-    if result is None or not result.is_binary:
-        return
+    """Nothing any more: subgroups, importance and the what-if moved to the Check the model page
+    (:func:`check_page`, issue 26). Kept only while the Threshold page still calls it; delete both."""
+    del result
+
+
+def check_page(result: Any, threshold: float) -> None:
+    """The Check the model page's panels for a two-class model, every number judged at ``threshold``."""
     data, table = common.current_data(), common.current_table()
-    chosen = common.current_threshold()
-    if data is None or chosen is None:
+    if data is None:
         return
+    common.keep_inputs(PAGE, KEPT, KEPT_PREFIXES, scope=common.data_key())
+    subgroup_section(data, table, result, threshold)
     st.divider()
-    st.header("Deciding for a clinic", anchor=False)
-    st.caption(f"At the current threshold {chosen.value:.4g} ({common.plain(chosen.origin)}).")
-    subgroup_section(data, table, result, chosen.value)
     importance = importance_section(data, result)
-    what_if_section(data, result, chosen.value, importance)
+    st.divider()
+    common.remember_inputs(PAGE, KEPT, KEPT_PREFIXES, scope=common.data_key())
+    what_if_section(data, result, threshold, importance)
 
 
 def report_request(result: Any) -> DecisionRequest:

@@ -12,7 +12,8 @@ bootstrapped on out-of-fold scores; :mod:`.rule_zones` rule-out / indeterminate 
 :mod:`.prior_shift` an unlabelled batch's prevalence (EM), :mod:`.validation_size` the Riley et al. 2021
 sample size for validation; :mod:`.glossary` the terms explained; :mod:`.likelihood_ratios` LR+ / LR-
 with log-method intervals and post-test probabilities (:mod:`.post_test_summary` bundles them with the
-pre-test probability for evaluate --json and the report); :mod:`.formatting` the one percentage formatter.
+pre-test probability for evaluate --json and the report); :mod:`.formatting` the one percentage formatter;
+:mod:`.check_sentences` the plain sentences under the Check the model page's figures.
 Pure functions of arrays: no
 fitting of models here (the small logistic fits of calibration metrics and the membership model aside).
 :mod:`.optimism` holds the measures internal validation judges and Harrell's arithmetic;
@@ -22,6 +23,7 @@ fitting of models here (the small logistic fits of calibration metrics and the m
 __all__ = [
     "calibration",
     "case_mix",
+    "check_sentences",
     "curves",
     "external",
     "formatting",

@@ -198,6 +198,24 @@ _TERMS: tuple[Term, ...] = (
         "A 95 % range for a proportion that stays sensible with few patients or rates near 0 or 1.",
         "Wilson score interval (Wilson 1927).",
     ),
+    Term(
+        "Subgroup",
+        "Patients who share a value (sex, an age band) judged on their own: are more of them missed?",
+        "Hold-out patients grouped by one or two columns (an age in decades, other numbers in quartiles); "
+        "Wilson intervals per group; groups with fewer than 10 events or non-events are marked, not hidden.",
+    ),
+    Term(
+        "Permutation importance",
+        "How much worse the model scores when one feature's values are shuffled among the patients.",
+        "Each feature of the hold-out patients shuffled 5 times; the mean drop in PR AUC (or rise in "
+        "log-loss) with ± 1 SD. Predictions only, nothing is refitted; correlated features share credit.",
+    ),
+    Term(
+        "What-if",
+        "One patient's values edited to see how the score and the decision move; nothing is retrained.",
+        "The fitted pipeline scores the edited row. The nearest flip of a feature is the smallest single "
+        "change within the range seen in the data that moves the score across the threshold.",
+    ),
 )
 
 #: Every term in display order, by name.

@@ -1,4 +1,4 @@
-"""In Chromium: the decision panels under the Threshold page — subgroups, importance, and the what-if.
+"""In Chromium: the decision panels on the Check the model page — subgroups, importance, and the what-if.
 
 Edit a lab value of one hold-out patient and the score and the decision update; the time from the edit
 (Enter) to the new score on screen is measured over repeated edits (median and p95 written to
@@ -32,8 +32,8 @@ def _decision(page) -> str:
 
 def test_what_if_edit_updates_score_and_decision(page, app_url: str, output_dir: Path) -> None:
     train_default_model(page, app_url)
-    open_page(page, "Threshold")
-    page.get_by_text("Deciding for a clinic").first.wait_for(timeout=120_000)
+    open_page(page, "Check the model")
+    page.get_by_text("Judged at threshold").first.wait_for(timeout=120_000)
     wait_for_app(page)
     # subgroups by sex
     chooser = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Group the hold-out").first
@@ -98,7 +98,7 @@ def test_what_if_edit_updates_score_and_decision(page, app_url: str, output_dir:
     chart.scroll_into_view_if_needed()
     page.wait_for_timeout(800)
     page.screenshot(path=str(output_dir / "decision_importance.png"))
-    screenshot(page, output_dir / "decision_threshold_full.png")
+    screenshot(page, output_dir / "decision_check_model_full.png")
     # the Data page shows the sample size
     page.set_viewport_size({"width": 1400, "height": 1000})
     open_page(page, "Data")

@@ -21,7 +21,10 @@ pytestmark = pytest.mark.e2e
 ANA = ("ana", "ana.silva@hospital.example", "Ana Silva")  # on the allow-list
 MALLORY = ("mallory", "mallory@elsewhere.example", "Mallory Jones")  # known to the provider, not allowed
 UPLOAD_BUDGET_MB = 3
-APP_PAGES = ("Data", "Explore", "Train", "Threshold", "Compare", "Report", "Predict", "Validate")
+APP_PAGES = (
+    "Data", "Explore", "Train", "Threshold", "Check the model", "Compare", "Report", "Predict", "Validate",
+    "Glossary",
+)  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -199,7 +202,17 @@ def test_first_request_after_a_start_to_any_page_address_shows_only_the_sign_in(
     monkeypatch_module.delenv("IMBALANCE_LAB_ALLOWED_EMAILS", raising=False)
     monkeypatch_module.setenv("NO_PROXY", "127.0.0.1,localhost")
     for server_url in serve(ROOT / script, cwd=tmp_path):  # one fresh server, "/" never opened
-        for path in ("data", "train", "predict", "explore", "threshold", "compare", "report"):
+        for path in (
+            "data",
+            "train",
+            "predict",
+            "explore",
+            "threshold",
+            "check_model",
+            "compare",
+            "report",
+            "glossary",
+        ):
             context = browser.new_context(viewport={"width": 1400, "height": 1000})  # no cookie
             pg = context.new_page()
             pg.set_default_timeout(60_000)

@@ -48,7 +48,10 @@ from tests.e2e.conftest import (
 
 pytestmark = pytest.mark.e2e
 
-PAGES = ("Data", "Explore", "Train", "Threshold", "Compare", "Report", "Predict", "Validate")
+PAGES = (
+    "Data", "Explore", "Train", "Threshold", "Check the model", "Compare", "Report", "Predict", "Validate",
+    "Glossary",
+)  # fmt: skip
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
 
 SITECUSTOMIZE = textwrap.dedent(

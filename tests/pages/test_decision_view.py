@@ -1,4 +1,4 @@
-"""AppTest of the decision panels under the Threshold page and the sample size on the Data page.
+"""AppTest of the decision panels on the Check the model page and the sample size on the Data page.
 
 Subgroup rows are checked against a hand count on the stored hold-out scores; the what-if score against
 the fitted pipeline's own prediction; and nothing is refitted while the panels run.
@@ -21,7 +21,7 @@ from imbalance_core.learn.classifiers import WeightedClassifier
 from pages import common, decision_view
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGE = str(ROOT / "pages" / "threshold.py")
+PAGE = str(ROOT / "pages" / "check_model.py")
 THRESHOLD = 0.35
 
 
@@ -60,7 +60,7 @@ def test_subgroups_importance_and_what_if(hcv_result, no_fit):
     _, _, result, data = hcv_result
     at = _app(hcv_result).run()
     assert not at.exception
-    assert any(h.value == "Deciding for a clinic" for h in at.header)
+    assert [t.value for t in at.title] == ["Check the model"]
     at.multiselect(key=decision_view.W_SUBGROUPS).set_value(["Sex"]).run()
     assert not at.exception
     frame = next(d.value for d in at.dataframe if "sensitivity" in d.value.columns)
@@ -83,6 +83,7 @@ def test_subgroups_importance_and_what_if(hcv_result, no_fit):
     # what-if: patient 3, edit the most important numeric feature
     at.selectbox(key=decision_view.W_PATIENT).set_value(3).run()
     feature = next(f for f in imp.features[: decision_view.WHATIF_FEATURES] if f in data.numeric_features)
+    assert at.number_input(key=f"dec_whatif_3_{feature}")  # the most important are shown without a search
     box = at.number_input(key=f"dec_whatif_3_{feature}")
     new_value = float(data.X[feature].quantile(0.95))
     box.set_value(new_value).run()
@@ -115,7 +116,7 @@ def test_data_page_shows_the_sample_size(hcv_result):
     assert np.isclose(found.criteria.r2cs, 0.15 * sample_size.max_r2cs(np.mean(data.y)))
 
 
-def test_report_page_carries_the_subgroups_chosen_on_the_threshold_page(hcv_result):
+def test_report_page_carries_the_subgroups_chosen_on_the_check_page(hcv_result):
     import io
     import re
 

@@ -220,3 +220,16 @@ def test_predict_page_notices_and_summary(trained):
     assert at.success and plain(data.positive_name) in at.success[0].value
     assert _mentions(strings, EXTRA_COL)  # columns not used by the model
     assert any("not measured" in i.value and plain(ZERO_COL) in i.value for i in at.info)
+
+
+def test_check_model_page_sentences_labels_and_groups(trained):
+    from pages import decision_view
+
+    at = _page("check_model.py", trained).run()
+    assert_no_live_markdown(at)
+    at.multiselect(key=decision_view.W_SUBGROUPS).set_value([TEXT_COL]).run()
+    strings = assert_no_live_markdown(at)
+    assert _mentions(strings, IMG_COL)  # a what-if value box's label
+    at.number_input(key=f"dec_whatif_0_{IMG_COL}").set_value(9.5).run()
+    strings = assert_no_live_markdown(at)
+    assert any(plain(IMG_COL) in s and "the score moves from" in s for s in strings)  # the what-if sentence

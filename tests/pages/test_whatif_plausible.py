@@ -38,7 +38,7 @@ def test_the_what_if_panel_warns_about_1e308(hcv_result) -> None:  # noqa: F811
     data = hcv_result[3]
     at = _app(hcv_result).run()
     at.selectbox(key=decision_view.W_PATIENT).set_value(2).run()
-    features = decision_view._edit_features(data, None)
+    features = decision_view.edit_features(data, None, [])
     feature = next(f for f in features if f in data.numeric_features)
     assert not any("never saw such a value" in w.value for w in at.warning)
     at.number_input(key=f"dec_whatif_2_{feature}").set_value(1e308).run()
