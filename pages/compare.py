@@ -8,6 +8,7 @@ to earlier choices shows the stored leaderboard at once.
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from typing import Any
 
@@ -16,6 +17,7 @@ import streamlit as st
 
 from imbalance_core.cli import command_lines
 from imbalance_core.errors import DataError
+from imbalance_core.evaluation import glossary, page_sentences
 from imbalance_core.figures.leaderboard import leaderboard_figure
 from imbalance_core.learn.calibration_summary import LEADERBOARD_COLUMNS
 from imbalance_core.learn.classifiers import CLASSIFIERS
@@ -70,6 +72,55 @@ def holdout_table(result: CompareResult, by: str) -> pd.DataFrame:
     names = {f"Test {HOLDOUT_METRICS[key]}": HOLDOUT_METRICS[key] for key in order}
     columns = ["Rank", "Sampler", "Classifier", "Threshold", *names, *LEADERBOARD_COLUMNS]
     return frame[[*columns, "TP", "TN", "FP", "FN"]].rename(columns=names)
+
+
+#: The main table's columns: frame column -> (short label, glossary term, where the number comes from).
+MAIN_COLUMNS: dict[str, tuple[str, str, str]] = {
+    "cv_pr_auc_mean": ("PR AUC", "PR AUC", "Cross-validated mean."),
+    "cv_roc_auc_mean": ("ROC AUC", "ROC AUC", "Cross-validated mean."),
+    "Test Sensitivity": ("Sens.", "Sensitivity", "Hold-out, at the row's threshold."),
+    "Test Specificity": ("Spec.", "Specificity", "Hold-out, at the row's threshold."),
+    "TP": ("TP", "TP", "Hold-out."),
+    "FP": ("FP", "FP", "Hold-out."),
+    "FN": ("FN", "FN", "Hold-out."),
+    "TN": ("TN", "TN", "Hold-out."),
+}
+
+
+def main_table(result: CompareResult, by: str) -> pd.DataFrame:
+    """The compact table that fits a 1,400 px screen: rank, sampler, classifier, PR AUC and ROC AUC
+    (cross-validated means), hold-out sensitivity and specificity and the 2x2 counts; the rest of the
+    measures are in the other tabs. Pairs that failed are left out (their reason is shown below)."""
+    frame = result.to_frame(by)
+    frame = frame[frame["Error"] == ""]
+    return frame[["Rank", "Sampler", "Classifier", *MAIN_COLUMNS]].reset_index(drop=True)
+
+
+def _main_column_config() -> dict[str, object]:
+    """Short labels, narrow columns and a glossary line on hover for the main table."""
+    config: dict[str, object] = {
+        "Rank": st.column_config.NumberColumn("#", width="small", pinned=True),
+        "Sampler": st.column_config.TextColumn("Resampling", pinned=True),
+        "Classifier": st.column_config.TextColumn("Classifier", pinned=True),
+    }
+    for column, (label, term, where) in MAIN_COLUMNS.items():
+        number_format = "%d" if label in ("TP", "FP", "FN", "TN") else "%.3f"
+        config[column] = st.column_config.NumberColumn(
+            label, format=number_format, width="small", help=f"{glossary.hover(term)} {where}"
+        )
+    return config
+
+
+def best_sentence(result: CompareResult) -> str:
+    """Under the main table: the best cross-validated PR AUC and what it misses on the hold-out."""
+    ok = [row for row in result.rows if row.error is None and "pr_auc" in row.cv]
+    if not ok:
+        return "No combination could be trained with these settings."
+    best = max(ok, key=lambda row: row.cv["pr_auc"].mean if math.isfinite(row.cv["pr_auc"].mean) else -1.0)
+    positives = None if best.tp is None or best.fn is None else best.tp + best.fn
+    return page_sentences.compare_best_sentence(
+        best.label, best.cv["pr_auc"].mean, best.fn, positives, result.threshold is None
+    )
 
 
 def _column_config() -> dict[str, object]:
@@ -182,28 +233,48 @@ def show_result(result: CompareResult) -> None:
     st.session_state[common.K_COMPARE_RESULT] = result
     left.caption(RANKINGS[by].explanation)
     st.subheader("Leaderboard")
-    st.caption(
-        f"Cross-validation on the training part: mean ± sd over {result.settings.cv} folds. ROC AUC, PR AUC "
-        f"and Brier score need no threshold; the other measures are at {result.threshold_text}. Click a "
-        "column header to sort."
+    main_tab, cv_tab, holdout_tab = st.tabs(
+        ["Main table", "Cross-validation (mean ± sd)", "Hold-out detail and calibration"]
     )
-    if result.threshold is None:
-        st.caption(FLATTERS)
-    st.dataframe(leaderboard_table(result, by), hide_index=True, column_config=_column_config())
-    st.subheader("Hold-out test set")
-    st.caption(f"At {result.threshold_text} (column Threshold).")
-    st.dataframe(
-        holdout_table(result, by),
-        hide_index=True,
-        column_config={
-            **_column_config(),
-            **{name: st.column_config.NumberColumn(format="%.3f") for name in HOLDOUT_METRICS.values()},
-        },
-    )
+    with main_tab:
+        st.dataframe(main_table(result, by), hide_index=True, column_config=_main_column_config())
+        st.caption(common.plain(best_sentence(result)))
+        st.caption(
+            f"PR AUC and ROC AUC: cross-validated means; sensitivity, specificity and TP/FP/FN/TN: the "
+            f"hold-out at {result.threshold_text}. Hover a column name for what it means."
+        )
+    with cv_tab:
+        st.caption(
+            f"Cross-validation on the training part: mean ± sd over {result.settings.cv} folds. ROC AUC, "
+            f"PR AUC and Brier score need no threshold; the other measures are at {result.threshold_text}. "
+            "Click a column header to sort."
+        )
+        if result.threshold is None:
+            st.caption(FLATTERS)
+        st.dataframe(leaderboard_table(result, by), hide_index=True, column_config=_column_config())
+        st.caption(common.plain(cv_sentence(result, by)))
+    with holdout_tab:
+        st.caption(f"Hold-out test set at {result.threshold_text} (column Threshold).")
+        st.dataframe(
+            holdout_table(result, by),
+            hide_index=True,
+            column_config={
+                **_column_config(),
+                **{name: st.column_config.NumberColumn(format="%.3f") for name in HOLDOUT_METRICS.values()},
+            },
+        )
+        st.caption(common.plain(holdout_detail_sentence(result, by)))
     for row in result.rows:
         if row.error:
             common.show_error(f"{row.label}: {row.error}")
-    st.plotly_chart(leaderboard_figure(result.ranked(by)), key="compare_leaderboard_chart")
+    ranked = result.ranked(by)
+    st.plotly_chart(leaderboard_figure(ranked), key="compare_leaderboard_chart")
+    ok = [row for row in ranked if row.error is None]
+    st.caption(
+        common.plain(
+            page_sentences.leaderboard_chart_sentence(len(ok), ok[0].label if ok else "", RANKINGS[by].name)
+        )
+    )
     samplers = list(dict.fromkeys(row.sampler for row in result.rows))
     classifiers = list(dict.fromkeys(row.classifier for row in result.rows))
     common.equivalent_command(
@@ -211,6 +282,31 @@ def show_result(result: CompareResult) -> None:
             file_arg, spec, result.settings, samplers, classifiers, result.threshold
         )
     )
+
+
+def cv_sentence(result: CompareResult, by: str) -> str:
+    """Under the cross-validation table: the top row's ROC AUC, PR AUC and sensitivity."""
+    ok = [row for row in result.ranked(by) if row.error is None]
+    if not ok:
+        return "No combination could be trained with these settings."
+    top = ok[0]
+    means = {
+        key: top.cv[key].mean for key in ("roc_auc", "pr_auc", "sensitivity", "specificity") if key in top.cv
+    }
+    return f"Ranked first by {RANKINGS[by].name}: {top.label}. " + page_sentences.cv_summary_sentence(
+        means, result.settings.cv, "its threshold"
+    )
+
+
+def holdout_detail_sentence(result: CompareResult, by: str) -> str:
+    """Under the hold-out table: the top row's hold-out counts in words."""
+    ok = [row for row in result.ranked(by) if row.error is None]
+    if not ok:
+        return "No combination could be trained with these settings."
+    top = ok[0]
+    if None in (top.tp, top.fn, top.fp, top.tn) or top.threshold is None:
+        return f"{top.label} is ranked first; multi-class rows are judged by the most probable class."
+    return f"{top.label}: " + page_sentences.holdout_sentence(top.tp, top.fn, top.fp, top.tn, top.threshold)
 
 
 def threshold_choice(where: Any) -> float | None:

@@ -198,6 +198,26 @@ _TERMS: tuple[Term, ...] = (
         "A 95 % range for a proportion that stays sensible with few patients or rates near 0 or 1.",
         "Wilson score interval (Wilson 1927).",
     ),
+    Term(
+        "TP",
+        "True positives: patients with the disease whom the model flags.",
+        "Counted on the hold-out at the row's threshold; TP + FN = every patient with the disease.",
+    ),
+    Term(
+        "FP",
+        "False positives: patients without the disease whom the model flags (an extra test, a false alarm).",
+        "Counted on the hold-out at the row's threshold; FP + TN = every patient without the disease.",
+    ),
+    Term(
+        "FN",
+        "False negatives: patients with the disease whom the model misses.",
+        "Counted on the hold-out at the row's threshold; usually the costliest error in screening.",
+    ),
+    Term(
+        "TN",
+        "True negatives: patients without the disease whom the model leaves unflagged.",
+        "Counted on the hold-out at the row's threshold.",
+    ),
 )
 
 #: Every term in display order, by name.
