@@ -26,6 +26,7 @@ from imbalance_core.learn.operating_point import FLATTERS
 from imbalance_core.learn.samplers import SAMPLERS
 from imbalance_core.learn.settings_check import fit_to_data
 from imbalance_core.learn.training import TrainSettings
+from imbalance_core.learn.tuning import TuneSpec
 from pages import cluster_view, common, image_view
 
 DEFAULT_SAMPLERS = ("none", "random_under", "smote", "borderline_smote")
@@ -36,6 +37,7 @@ CACHE_SIZE = 4
 W_SAMPLERS, W_CLASSIFIERS, W_RANK = "compare_samplers", "compare_classifiers", "compare_rank"
 W_RATIO, W_CV, W_SEED = "compare_ratio", "compare_cv", "compare_seed"
 W_THRESHOLD = "compare_threshold"
+W_TUNE = "compare_tune"  # "Tune each cell": every pair tuned on its training part first (issue 27)
 W_THRESHOLD_MODE = "compare_threshold_mode"  # "own": each pair at its own default; "set": one typed value
 #: How the grid's rows are judged, key -> label.
 THRESHOLD_MODES = {
@@ -43,7 +45,7 @@ THRESHOLD_MODES = {
     "set": "One threshold I set for every model",
 }
 #: Kept across page changes (common.keep_inputs): the choices, and the result view's inputs.
-KEPT_CHOICES = (W_SAMPLERS, W_CLASSIFIERS, W_RATIO, W_CV, W_SEED)
+KEPT_CHOICES = (W_SAMPLERS, W_CLASSIFIERS, W_RATIO, W_CV, W_SEED, W_TUNE)
 KEPT_VIEW = (W_RANK, W_THRESHOLD, W_THRESHOLD_MODE)
 
 
@@ -52,10 +54,12 @@ def leaderboard_table(result: CompareResult, by: str) -> pd.DataFrame:
     frame = result.to_frame(by)
     first = ("sensitivity", "specificity", "balanced_accuracy", "f1", "roc_auc", "pr_auc")
     later = [key for key in CV_METRICS if key not in first]
+    tuned = ["Tuned settings"] if result.tune is not None else []
     columns = [
         "Rank",
         "Sampler",
         "Classifier",
+        *tuned,
         *(f"CV {CV_METRICS[key]}" for key in (*first, *later)),
         "Fit seconds",
         "Notices",
@@ -136,8 +140,9 @@ def _column_config() -> dict[str, object]:
     return config
 
 
-def _choices() -> tuple[list[str], list[str], TrainSettings]:
-    """Draw the pickers and the shared settings; return samplers, classifiers and base settings."""
+def _choices() -> tuple[list[str], list[str], TrainSettings, TuneSpec | None]:
+    """Draw the pickers and the shared settings; return samplers, classifiers, base settings and the
+    tuning asked for (None: not tuned)."""
     base = st.session_state.get(common.K_TRAIN_SETTINGS) or TrainSettings()
     data = common.current_data()
     if data is not None:  # settings inherited from the Train page may not fit this file: reset, said
@@ -169,9 +174,23 @@ def _choices() -> tuple[list[str], list[str], TrainSettings]:
         cv = int(c2.number_input("CV folds", min_value=2, max_value=10, step=1, key=W_CV))
         seed = int(c3.number_input("Seed", min_value=0, max_value=2**31 - 1, step=1, key=W_SEED))
         st.caption("Weighting, clipping and test share follow the Train page's last settings.")
+        tune = tune_choice(seed)
     common.remember_inputs("compare", KEPT_CHOICES)
     settings = replace(base, ratio=RATIOS[ratio], cv=cv, seed=seed, group_by=_group_by(base))
-    return samplers, classifiers, settings
+    return samplers, classifiers, settings, tune
+
+
+def tune_choice(seed: int) -> TuneSpec | None:
+    """'Tune each cell': the Train page's search (``evaluate --tune``), on each pair's training part."""
+    st.session_state.setdefault(W_TUNE, False)
+    tune = st.toggle(
+        "Tune each cell",
+        key=W_TUNE,
+        help="Before training, each combination's main hyper-parameters and the sampler's ratio are chosen "
+        "by cross-validation on its training part only (PR AUC; a small stated grid, at most 8 points), as "
+        "on the Train page and with --tune on the command line. Takes several times longer.",
+    )
+    return TuneSpec(seed=seed) if tune else None
 
 
 def _group_by(base: TrainSettings) -> str:
@@ -189,6 +208,7 @@ def _run(
     classifiers: list[str],
     settings: TrainSettings,
     local: bool = False,
+    tune: TuneSpec | None = None,
 ):
     """Run the grid with a status box and progress bar (with time left); store it in the session cache.
 
@@ -199,7 +219,14 @@ def _run(
         try:
             scheduler = "" if local else None
             result = run_grid(
-                data, samplers, classifiers, settings, n_jobs=-1, progress=progress, scheduler=scheduler
+                data,
+                samplers,
+                classifiers,
+                settings,
+                n_jobs=-1,
+                progress=progress,
+                scheduler=scheduler,
+                tune=tune,
             )
         except DataError as exc:
             status.update(label="Comparison stopped", state="error", expanded=True)
@@ -279,7 +306,7 @@ def show_result(result: CompareResult) -> None:
     classifiers = list(dict.fromkeys(row.classifier for row in result.rows))
     common.equivalent_command(
         lambda file_arg, spec: command_lines.compare_command(
-            file_arg, spec, result.settings, samplers, classifiers, result.threshold
+            file_arg, spec, result.settings, samplers, classifiers, result.threshold, result.tune
         )
     )
 
@@ -344,8 +371,8 @@ def main() -> None:
     """Draw the page."""
     st.title("Compare")
     data = common.require_data()
-    samplers, classifiers, settings = _choices()
-    key = (common.data_key(), tuple(samplers), tuple(classifiers), settings)
+    samplers, classifiers, settings, tune = _choices()
+    key = (common.data_key(), tuple(samplers), tuple(classifiers), settings, tune)
     cache: dict = st.session_state.get(K_CACHE, {})
     clicked = st.button(
         "Compare", type="primary", icon=":material/play_arrow:", disabled=not samplers or not classifiers
@@ -353,7 +380,7 @@ def main() -> None:
     result = cache.get(key)
     local = cluster_view.local_run_requested("compare")
     if (clicked or local) and result is None:
-        result = _run(key, data, samplers, classifiers, settings, local)
+        result = _run(key, data, samplers, classifiers, settings, local, tune)
     if result is not None:
         st.session_state[common.K_COMPARE_RESULT] = result
     elif common.K_COMPARE_RESULT in st.session_state:

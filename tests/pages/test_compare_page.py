@@ -113,3 +113,18 @@ def test_grid_wide_problem_shows_the_sentence_and_keeps_data(at):
     assert any("folds" in e.value for e in at.error)
     assert at.session_state[common.K_PREPARED] is tiny
     assert common.K_COMPARE_RESULT not in at.session_state
+
+
+def test_tune_each_cell_tunes_every_pair_and_says_so_in_the_command(at):
+    """Issue 27 item 3: 'Tune each cell' runs the Train page's search per pair, on its training part."""
+    at.multiselect(key="compare_samplers").set_value(["none"]).run()
+    at.toggle(key="compare_tune").set_value(True).run()
+    _click_compare(at)
+    result = at.session_state[common.K_COMPARE_RESULT]
+    assert result.tune is not None and result.tune.seed == result.settings.seed
+    (row,) = result.rows
+    assert row.tuning is not None and row.result.settings.params == row.tuning.settings.params
+    board = at.dataframe[1].value
+    assert board["Tuned settings"].iloc[0] == row.tuning.chosen.label()
+    command = next(c.value for c in at.code if "compare" in c.value)
+    assert "--tune" in command.split()
