@@ -138,6 +138,17 @@ def fold_counts_text(counts: FoldCounts) -> str:
     )
 
 
+def _fold_column(column: str) -> Any:
+    """A count column with a line on hover saying which rows it counts."""
+    if column.startswith("Judged"):
+        says = "The rows the fold's model was judged on (the hold-out: the final model); never resampled."
+    elif column.endswith(" after"):
+        says = "The same training rows after resampling, inside this fit only."
+    else:
+        says = "The rows the fold's model was trained on (the hold-out line: the whole training part)."
+    return st.column_config.NumberColumn(format="%d", help=says)
+
+
 def fold_counts_section(result: TrainResult) -> None:
     """Each CV fold's training and validation class counts and the hold-out's, with a sentence."""
     counts = fold_class_counts(result)
@@ -148,9 +159,7 @@ def fold_counts_section(result: TrainResult) -> None:
         st.dataframe(
             frame,
             hide_index=True,
-            column_config={
-                col: st.column_config.NumberColumn(format="%d") for col in frame.columns if col != "Part"
-            },
+            column_config={col: _fold_column(col) for col in frame.columns if col != "Part"},
         )
         st.caption(common.plain(fold_counts_text(counts)))
 

@@ -46,18 +46,25 @@ class FoldCounts:
         """The CV folds only (without the hold-out line)."""
         return tuple(p for p in self.parts if p.part != HOLDOUT)
 
+    def labels(self) -> dict[str, str]:
+        """Class name -> short column word: two classes -> "disease" / "no disease" (positive first), so
+        the table stays narrow whatever the label values are called; more classes -> the class names."""
+        if len(self.class_names) == 2:
+            return {self.class_names[1]: "disease", self.class_names[0]: "no disease"}
+        return {name: name for name in self.class_names}
+
     def rows(self) -> list[dict[str, object]]:
-        """One flat record per part for a table: training before / after and validation, per class."""
+        """One flat record per part for a table: training before / after resampling, then the rows judged
+        on (never resampled), per class (two classes: the disease first)."""
+        labels = self.labels()
         out = []
         for p in self.parts:
             record: dict[str, object] = {"Part": p.part}
-            for name in self.class_names:
-                record[f"Training {name}"] = p.train_before[name]
-                record[f"Training {name} after resampling"] = (
-                    None if p.train_after is None else p.train_after[name]
-                )
-            for name in self.class_names:
-                record[f"Judged on {name}"] = p.valid[name]
+            for name, word in labels.items():
+                record[f"Train {word}"] = p.train_before[name]
+                record[f"Train {word} after"] = None if p.train_after is None else p.train_after[name]
+            for name, word in labels.items():
+                record[f"Judged {word}"] = p.valid[name]
             out.append(record)
         return out
 

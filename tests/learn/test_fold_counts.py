@@ -63,7 +63,21 @@ def test_multiclass_counts_every_class_and_no_sampler_keeps_counts():
     for part in counts.folds:
         assert part.train_after == part.train_before
     record = counts.rows()[0]
-    assert record["Part"] == "Fold 1" and f"Judged on {data.class_names[0]}" in record
+    assert record["Part"] == "Fold 1" and f"Judged {data.class_names[0]}" in record
+
+
+def test_binary_table_uses_short_words_disease_first():
+    data = pima()
+    counts = fold_class_counts(train(data, TrainSettings(sampler="smote", classifier="logreg", cv=3)))
+    neg, pos = data.class_names
+    record = counts.rows()[0]
+    assert list(record) == [
+        "Part", "Train disease", "Train disease after", "Train no disease", "Train no disease after",
+        "Judged disease", "Judged no disease",
+    ]  # fmt: skip
+    first = counts.folds[0]
+    assert record["Train disease"] == first.train_before[pos]
+    assert record["Judged no disease"] == first.valid[neg]
 
 
 def test_result_without_fold_record_gives_none():
