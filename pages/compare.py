@@ -91,6 +91,11 @@ MAIN_COLUMNS: dict[str, tuple[str, str, str]] = {
 }
 
 
+#: Width (px) of each number column of the main table: 40 + 170 + 150 + 8 x 66 = 888 px, inside the
+#: ~938 px the wide layout leaves at 1,400 px beside the sidebar, so TP/FP/FN/TN are never off-screen.
+MAIN_WIDTH = 66
+
+
 def main_table(result: CompareResult, by: str) -> pd.DataFrame:
     """The compact table that fits a 1,400 px screen: rank, sampler, classifier, PR AUC and ROC AUC
     (cross-validated means), hold-out sensitivity and specificity and the 2x2 counts; the rest of the
@@ -103,14 +108,17 @@ def main_table(result: CompareResult, by: str) -> pd.DataFrame:
 def _main_column_config() -> dict[str, object]:
     """Short labels, narrow columns and a glossary line on hover for the main table."""
     config: dict[str, object] = {
-        "Rank": st.column_config.NumberColumn("#", width="small", pinned=True),
-        "Sampler": st.column_config.TextColumn("Resampling", pinned=True),
-        "Classifier": st.column_config.TextColumn("Classifier", pinned=True),
+        "Rank": st.column_config.NumberColumn("#", width=40, pinned=True),
+        "Sampler": st.column_config.TextColumn("Resampling", width=170, pinned=True),
+        "Classifier": st.column_config.TextColumn("Classifier", width=150, pinned=True),
     }
     for column, (label, term, where) in MAIN_COLUMNS.items():
-        number_format = "%d" if label in ("TP", "FP", "FN", "TN") else "%.3f"
+        counts = label in ("TP", "FP", "FN", "TN")
         config[column] = st.column_config.NumberColumn(
-            label, format=number_format, width="small", help=f"{glossary.hover(term)} {where}"
+            label,
+            format="%d" if counts else "%.3f",
+            width=MAIN_WIDTH,
+            help=f"{glossary.hover(term)} {where}",
         )
     return config
 

@@ -198,9 +198,11 @@ def _rows(hover: np.ndarray | None, mask: np.ndarray) -> np.ndarray | None:
 
 def panel_titles(real: int, after: int, synthetic: int, removed: int, sampler_name: str) -> tuple[str, str]:
     """The two panels' titles, each on two short lines (``<br>``) so neither is cut off at half a page."""
+    name = _safe(sampler_name)
+    head = name if name.lower().startswith("no ") else f"After {name}"  # not "After No resampling"
     return (
         f"Before resampling<br>{real:,} real training rows",
-        f"After {_safe(sampler_name)}<br>{after:,} rows: {synthetic:,} synthetic, {removed:,} removed",
+        f"{head}<br>{after:,} rows: {synthetic:,} synthetic, {removed:,} removed",
     )
 
 

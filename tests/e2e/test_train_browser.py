@@ -57,6 +57,7 @@ def test_train_compare_explore_at_1400(page, app_url: str, output_dir: Path) -> 
     main = page.locator('[data-testid="stDataFrame"]').first
     main.scroll_into_view_if_needed()
     page.wait_for_timeout(800)
+    page.screenshot(path=str(output_dir / "small_compare_1400.png"))
     geometry = _no_sideways_scroll(page, main)
     assert geometry["right"] <= 1400, geometry
     assert geometry["scroll"] <= geometry["client"] + 1, geometry  # nothing hidden to the right
@@ -65,12 +66,20 @@ def test_train_compare_explore_at_1400(page, app_url: str, output_dir: Path) -> 
     if header.count():
         box = header.first.bounding_box()
         assert box is None or box["x"] + box["width"] <= 1400, box
-    page.screenshot(path=str(output_dir / "small_compare_1400.png"))
     screenshot(page, output_dir / "small_compare_full.png")
     page.set_viewport_size({"width": 1400, "height": 900})
 
     open_page(page, "Explore")
     page.wait_for_selector("h1:has-text('Explore')")
+    wait_for_app(page)  # a sampler that removes rows: its crosses must sit under the patients kept
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="Resampling method").click()
+    page.get_by_role("option", name="Random under-sampling", exact=True).click()
+    wait_for_app(page)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.js-plotly-plot')]"
+        ".some(p => p.textContent.includes('After Random under-sampling'))",
+        timeout=120_000,
+    )
     page.wait_for_function(
         "() => [...document.querySelectorAll('.js-plotly-plot')].some(p => p.textContent.includes('PC1 ('))",
         timeout=120_000,
@@ -82,7 +91,7 @@ def test_train_compare_explore_at_1400(page, app_url: str, output_dir: Path) -> 
         ".getBoundingClientRect(); return {text: t.textContent, left: b.left - p.left,"
         " right: p.right - b.right, top: b.top - p.top}; })"
     )
-    panel = [t for t in titles if t["text"].startswith(("Before", "After"))]
+    panel = [t for t in titles if t["text"].startswith(("Before", "After Random under-sampling"))]
     assert len(panel) == 2, titles
     for t in panel:  # whole: inside the chart on every side
         assert t["left"] >= 0 and t["right"] >= 0 and t["top"] >= 0, t

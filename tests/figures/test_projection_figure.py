@@ -58,6 +58,12 @@ def test_titles_take_two_short_lines_and_leave_room():
     assert fig.layout.margin.t >= 80  # two lines of 14 px above the plots
 
 
+def test_no_resampling_is_not_called_after():
+    assert (
+        panel_titles(10, 10, 0, 0, "No resampling")[1] == "No resampling<br>10 rows: 0 synthetic, 0 removed"
+    )
+
+
 def test_long_sampler_name_still_fits():
     _, after = panel_titles(12345, 24690, 12345, 0, "Borderline-SMOTE + Tomek")
     assert all(len(line) <= 45 for line in after.split("<br>"))
