@@ -8,6 +8,7 @@ to earlier choices shows the stored leaderboard at once.
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from typing import Any
 
@@ -16,6 +17,7 @@ import streamlit as st
 
 from imbalance_core.cli import command_lines
 from imbalance_core.errors import DataError
+from imbalance_core.evaluation import glossary, page_sentences
 from imbalance_core.figures.leaderboard import leaderboard_figure
 from imbalance_core.learn.calibration_summary import LEADERBOARD_COLUMNS
 from imbalance_core.learn.classifiers import CLASSIFIERS
@@ -24,6 +26,7 @@ from imbalance_core.learn.operating_point import FLATTERS
 from imbalance_core.learn.samplers import SAMPLERS
 from imbalance_core.learn.settings_check import fit_to_data
 from imbalance_core.learn.training import TrainSettings
+from imbalance_core.learn.tuning import TuneSpec
 from pages import cluster_view, common, image_view
 
 DEFAULT_SAMPLERS = ("none", "random_under", "smote", "borderline_smote")
@@ -34,6 +37,7 @@ CACHE_SIZE = 4
 W_SAMPLERS, W_CLASSIFIERS, W_RANK = "compare_samplers", "compare_classifiers", "compare_rank"
 W_RATIO, W_CV, W_SEED = "compare_ratio", "compare_cv", "compare_seed"
 W_THRESHOLD = "compare_threshold"
+W_TUNE = "compare_tune"  # "Tune each cell": every pair tuned on its training part first (issue 27)
 W_THRESHOLD_MODE = "compare_threshold_mode"  # "own": each pair at its own default; "set": one typed value
 #: How the grid's rows are judged, key -> label.
 THRESHOLD_MODES = {
@@ -41,7 +45,7 @@ THRESHOLD_MODES = {
     "set": "One threshold I set for every model",
 }
 #: Kept across page changes (common.keep_inputs): the choices, and the result view's inputs.
-KEPT_CHOICES = (W_SAMPLERS, W_CLASSIFIERS, W_RATIO, W_CV, W_SEED)
+KEPT_CHOICES = (W_SAMPLERS, W_CLASSIFIERS, W_RATIO, W_CV, W_SEED, W_TUNE)
 KEPT_VIEW = (W_RANK, W_THRESHOLD, W_THRESHOLD_MODE)
 
 
@@ -50,10 +54,12 @@ def leaderboard_table(result: CompareResult, by: str) -> pd.DataFrame:
     frame = result.to_frame(by)
     first = ("sensitivity", "specificity", "balanced_accuracy", "f1", "roc_auc", "pr_auc")
     later = [key for key in CV_METRICS if key not in first]
+    tuned = ["Tuned settings"] if result.tune is not None else []
     columns = [
         "Rank",
         "Sampler",
         "Classifier",
+        *tuned,
         *(f"CV {CV_METRICS[key]}" for key in (*first, *later)),
         "Fit seconds",
         "Notices",
@@ -72,6 +78,63 @@ def holdout_table(result: CompareResult, by: str) -> pd.DataFrame:
     return frame[[*columns, "TP", "TN", "FP", "FN"]].rename(columns=names)
 
 
+#: The main table's columns: frame column -> (short label, glossary term, where the number comes from).
+MAIN_COLUMNS: dict[str, tuple[str, str, str]] = {
+    "cv_pr_auc_mean": ("PR AUC", "PR AUC", "Cross-validated mean."),
+    "cv_roc_auc_mean": ("ROC AUC", "ROC AUC", "Cross-validated mean."),
+    "Test Sensitivity": ("Sens.", "Sensitivity", "Hold-out, at the row's threshold."),
+    "Test Specificity": ("Spec.", "Specificity", "Hold-out, at the row's threshold."),
+    "TP": ("TP", "TP", "Hold-out."),
+    "FP": ("FP", "FP", "Hold-out."),
+    "FN": ("FN", "FN", "Hold-out."),
+    "TN": ("TN", "TN", "Hold-out."),
+}
+
+
+#: Width (px) of each number column of the main table: 40 + 170 + 150 + 8 x 66 = 888 px, inside the
+#: ~938 px the wide layout leaves at 1,400 px beside the sidebar, so TP/FP/FN/TN are never off-screen.
+MAIN_WIDTH = 66
+
+
+def main_table(result: CompareResult, by: str) -> pd.DataFrame:
+    """The compact table that fits a 1,400 px screen: rank, sampler, classifier, PR AUC and ROC AUC
+    (cross-validated means), hold-out sensitivity and specificity and the 2x2 counts; the rest of the
+    measures are in the other tabs. Pairs that failed are left out (their reason is shown below)."""
+    frame = result.to_frame(by)
+    frame = frame[frame["Error"] == ""]
+    return frame[["Rank", "Sampler", "Classifier", *MAIN_COLUMNS]].reset_index(drop=True)
+
+
+def _main_column_config() -> dict[str, object]:
+    """Short labels, narrow columns and a glossary line on hover for the main table."""
+    config: dict[str, object] = {
+        "Rank": st.column_config.NumberColumn("#", width=40, pinned=True),
+        "Sampler": st.column_config.TextColumn("Resampling", width=170, pinned=True),
+        "Classifier": st.column_config.TextColumn("Classifier", width=150, pinned=True),
+    }
+    for column, (label, term, where) in MAIN_COLUMNS.items():
+        counts = label in ("TP", "FP", "FN", "TN")
+        config[column] = st.column_config.NumberColumn(
+            label,
+            format="%d" if counts else "%.3f",
+            width=MAIN_WIDTH,
+            help=f"{glossary.hover(term)} {where}",
+        )
+    return config
+
+
+def best_sentence(result: CompareResult) -> str:
+    """Under the main table: the best cross-validated PR AUC and what it misses on the hold-out."""
+    ok = [row for row in result.rows if row.error is None and "pr_auc" in row.cv]
+    if not ok:
+        return "No combination could be trained with these settings."
+    best = max(ok, key=lambda row: row.cv["pr_auc"].mean if math.isfinite(row.cv["pr_auc"].mean) else -1.0)
+    positives = None if best.tp is None or best.fn is None else best.tp + best.fn
+    return page_sentences.compare_best_sentence(
+        best.label, best.cv["pr_auc"].mean, best.fn, positives, result.threshold is None
+    )
+
+
 def _column_config() -> dict[str, object]:
     """Number formats for the leaderboard's numeric columns."""
     config: dict[str, object] = {
@@ -85,8 +148,9 @@ def _column_config() -> dict[str, object]:
     return config
 
 
-def _choices() -> tuple[list[str], list[str], TrainSettings]:
-    """Draw the pickers and the shared settings; return samplers, classifiers and base settings."""
+def _choices() -> tuple[list[str], list[str], TrainSettings, TuneSpec | None]:
+    """Draw the pickers and the shared settings; return samplers, classifiers, base settings and the
+    tuning asked for (None: not tuned)."""
     base = st.session_state.get(common.K_TRAIN_SETTINGS) or TrainSettings()
     data = common.current_data()
     if data is not None:  # settings inherited from the Train page may not fit this file: reset, said
@@ -118,9 +182,23 @@ def _choices() -> tuple[list[str], list[str], TrainSettings]:
         cv = int(c2.number_input("CV folds", min_value=2, max_value=10, step=1, key=W_CV))
         seed = int(c3.number_input("Seed", min_value=0, max_value=2**31 - 1, step=1, key=W_SEED))
         st.caption("Weighting, clipping and test share follow the Train page's last settings.")
+        tune = tune_choice(seed)
     common.remember_inputs("compare", KEPT_CHOICES)
     settings = replace(base, ratio=RATIOS[ratio], cv=cv, seed=seed, group_by=_group_by(base))
-    return samplers, classifiers, settings
+    return samplers, classifiers, settings, tune
+
+
+def tune_choice(seed: int) -> TuneSpec | None:
+    """'Tune each cell': the Train page's search (``evaluate --tune``), on each pair's training part."""
+    st.session_state.setdefault(W_TUNE, False)
+    tune = st.toggle(
+        "Tune each cell",
+        key=W_TUNE,
+        help="Before training, each combination's main hyper-parameters and the sampler's ratio are chosen "
+        "by cross-validation on its training part only (PR AUC; a small stated grid, at most 8 points), as "
+        "on the Train page and with --tune on the command line. Takes several times longer.",
+    )
+    return TuneSpec(seed=seed) if tune else None
 
 
 def _group_by(base: TrainSettings) -> str:
@@ -138,6 +216,7 @@ def _run(
     classifiers: list[str],
     settings: TrainSettings,
     local: bool = False,
+    tune: TuneSpec | None = None,
 ):
     """Run the grid with a status box and progress bar (with time left); store it in the session cache.
 
@@ -148,7 +227,14 @@ def _run(
         try:
             scheduler = "" if local else None
             result = run_grid(
-                data, samplers, classifiers, settings, n_jobs=-1, progress=progress, scheduler=scheduler
+                data,
+                samplers,
+                classifiers,
+                settings,
+                n_jobs=-1,
+                progress=progress,
+                scheduler=scheduler,
+                tune=tune,
             )
         except DataError as exc:
             status.update(label="Comparison stopped", state="error", expanded=True)
@@ -182,35 +268,80 @@ def show_result(result: CompareResult) -> None:
     st.session_state[common.K_COMPARE_RESULT] = result
     left.caption(RANKINGS[by].explanation)
     st.subheader("Leaderboard")
-    st.caption(
-        f"Cross-validation on the training part: mean ± sd over {result.settings.cv} folds. ROC AUC, PR AUC "
-        f"and Brier score need no threshold; the other measures are at {result.threshold_text}. Click a "
-        "column header to sort."
+    main_tab, cv_tab, holdout_tab = st.tabs(
+        ["Main table", "Cross-validation (mean ± sd)", "Hold-out detail and calibration"]
     )
-    if result.threshold is None:
-        st.caption(FLATTERS)
-    st.dataframe(leaderboard_table(result, by), hide_index=True, column_config=_column_config())
-    st.subheader("Hold-out test set")
-    st.caption(f"At {result.threshold_text} (column Threshold).")
-    st.dataframe(
-        holdout_table(result, by),
-        hide_index=True,
-        column_config={
-            **_column_config(),
-            **{name: st.column_config.NumberColumn(format="%.3f") for name in HOLDOUT_METRICS.values()},
-        },
-    )
+    with main_tab:
+        st.dataframe(main_table(result, by), hide_index=True, column_config=_main_column_config())
+        st.caption(common.plain(best_sentence(result)))
+        st.caption(
+            f"PR AUC and ROC AUC: cross-validated means; sensitivity, specificity and TP/FP/FN/TN: the "
+            f"hold-out at {result.threshold_text}. Hover a column name for what it means."
+        )
+    with cv_tab:
+        st.caption(
+            f"Cross-validation on the training part: mean ± sd over {result.settings.cv} folds. ROC AUC, "
+            f"PR AUC and Brier score need no threshold; the other measures are at {result.threshold_text}. "
+            "Click a column header to sort."
+        )
+        if result.threshold is None:
+            st.caption(FLATTERS)
+        st.dataframe(leaderboard_table(result, by), hide_index=True, column_config=_column_config())
+        st.caption(common.plain(cv_sentence(result, by)))
+    with holdout_tab:
+        st.caption(f"Hold-out test set at {result.threshold_text} (column Threshold).")
+        st.dataframe(
+            holdout_table(result, by),
+            hide_index=True,
+            column_config={
+                **_column_config(),
+                **{name: st.column_config.NumberColumn(format="%.3f") for name in HOLDOUT_METRICS.values()},
+            },
+        )
+        st.caption(common.plain(holdout_detail_sentence(result, by)))
     for row in result.rows:
         if row.error:
             common.show_error(f"{row.label}: {row.error}")
-    st.plotly_chart(leaderboard_figure(result.ranked(by)), key="compare_leaderboard_chart")
+    ranked = result.ranked(by)
+    st.plotly_chart(leaderboard_figure(ranked), key="compare_leaderboard_chart")
+    ok = [row for row in ranked if row.error is None]
+    st.caption(
+        common.plain(
+            page_sentences.leaderboard_chart_sentence(len(ok), ok[0].label if ok else "", RANKINGS[by].name)
+        )
+    )
     samplers = list(dict.fromkeys(row.sampler for row in result.rows))
     classifiers = list(dict.fromkeys(row.classifier for row in result.rows))
     common.equivalent_command(
         lambda file_arg, spec: command_lines.compare_command(
-            file_arg, spec, result.settings, samplers, classifiers, result.threshold
+            file_arg, spec, result.settings, samplers, classifiers, result.threshold, result.tune
         )
     )
+
+
+def cv_sentence(result: CompareResult, by: str) -> str:
+    """Under the cross-validation table: the top row's ROC AUC, PR AUC and sensitivity."""
+    ok = [row for row in result.ranked(by) if row.error is None]
+    if not ok:
+        return "No combination could be trained with these settings."
+    top = ok[0]
+    means = {
+        key: top.cv[key].mean for key in ("roc_auc", "pr_auc", "sensitivity", "specificity") if key in top.cv
+    }
+    return f"Ranked first by {RANKINGS[by].name}: {top.label}. " + page_sentences.cv_summary_sentence(
+        means, result.settings.cv, "its threshold"
+    )
+
+
+def holdout_detail_sentence(result: CompareResult, by: str) -> str:
+    """Under the hold-out table: the top row's hold-out counts in words."""
+    ok = [row for row in result.ranked(by) if row.error is None]
+    if not ok:
+        return "No combination could be trained with these settings."
+    top = ok[0]
+    if None in (top.tp, top.fn, top.fp, top.tn) or top.threshold is None:
+        return f"{top.label} is ranked first; multi-class rows are judged by the most probable class."
+    return f"{top.label}: " + page_sentences.holdout_sentence(top.tp, top.fn, top.fp, top.tn, top.threshold)
 
 
 def threshold_choice(where: Any) -> float | None:
@@ -248,8 +379,8 @@ def main() -> None:
     """Draw the page."""
     st.title("Compare")
     data = common.require_data()
-    samplers, classifiers, settings = _choices()
-    key = (common.data_key(), tuple(samplers), tuple(classifiers), settings)
+    samplers, classifiers, settings, tune = _choices()
+    key = (common.data_key(), tuple(samplers), tuple(classifiers), settings, tune)
     cache: dict = st.session_state.get(K_CACHE, {})
     clicked = st.button(
         "Compare", type="primary", icon=":material/play_arrow:", disabled=not samplers or not classifiers
@@ -257,7 +388,7 @@ def main() -> None:
     result = cache.get(key)
     local = cluster_view.local_run_requested("compare")
     if (clicked or local) and result is None:
-        result = _run(key, data, samplers, classifiers, settings, local)
+        result = _run(key, data, samplers, classifiers, settings, local, tune)
     if result is not None:
         st.session_state[common.K_COMPARE_RESULT] = result
     elif common.K_COMPARE_RESULT in st.session_state:

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from imbalance_core.errors import DataError
+from imbalance_core.evaluation import page_sentences
 from imbalance_core.figures.classes import class_distribution_figure
 from imbalance_core.intake import bundled, label_guess, task
 from imbalance_core.intake.profile import DataProfile, profile
@@ -437,6 +438,7 @@ def columns_section(spec: TaskSpec, prof: DataProfile) -> None:
                 hide_index=True,
                 width="stretch",
             )
+            st.caption(excluded_sentence(len(data.excluded), len(data.X.columns)))
         auto_excluded = sorted(set(data.excluded) | set(spec.include))
         _seed(W_INCLUDE, list(spec.include))
         st.multiselect(
@@ -468,6 +470,7 @@ def balance_section(prof: DataProfile) -> None:
     left, right = st.columns([3, 2], gap="large")
     with left:
         st.plotly_chart(class_distribution_figure(prof), width="stretch", key="class_chart")
+        st.caption(common.plain(balance_sentence(prof)))
     with right:
         st.subheader("What this means", anchor=False)
         for item in prof.guidance:
@@ -489,6 +492,9 @@ def quality_section(table: LoadedTable, prof: DataProfile) -> None:
         for q in prof.quality
     ]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.caption(
+        common.plain(page_sentences.quality_sentence({q.name: q.missing for q in prof.quality}, prof.rows))
+    )
     data = common.current_data()
     done = " — dropped" if data is not None and data.duplicates == "drop" else " — kept together"
     st.caption(
@@ -501,6 +507,27 @@ def quality_section(table: LoadedTable, prof: DataProfile) -> None:
         with st.expander(f"What was detected and changed while reading ({len(notes)})", expanded=False):
             for note in notes:
                 st.text(f"• {note}")
+
+
+# --- sentences under the figures and tables (issue 26) --------------------------------------------------
+def balance_sentence(prof: DataProfile) -> str:
+    """Under the class chart: how many patients have the disease, as a share and as "1 in N"."""
+    positive = prof.positive_name if not prof.multiclass else None
+    return page_sentences.class_balance_sentence(dict(prof.task_classes), positive)
+
+
+def excluded_sentence(n_excluded: int, n_used: int) -> str:
+    """Under the excluded-columns table."""
+    return (
+        f"{n_excluded} column{'s are' if n_excluded != 1 else ' is'} left out of the features and {n_used} "
+        "used; put one back below only if it is a real predictor, not an ID or a leak."
+    )
+
+
+def preview_sentence(n_rows: int) -> str:
+    """Under the preview: what it shows."""
+    shown = min(n_rows, 200)
+    return f"The first {shown:,} of {n_rows:,} rows as read, before any column is left out or filled in."
 
 
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
@@ -557,6 +584,7 @@ def main() -> None:
         quality_section(table, prof)
     with st.expander("Preview (first 200 rows)"):
         st.dataframe(table.frame.head(200), width="stretch")
+        st.caption(preview_sentence(table.n_rows))
 
 
 main()

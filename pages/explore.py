@@ -26,6 +26,7 @@ import streamlit as st
 
 from imbalance_core.cli import command_lines
 from imbalance_core.errors import DataError
+from imbalance_core.evaluation import page_sentences
 from imbalance_core.figures.projection import resampled_projection_figure
 from imbalance_core.intake.task import PreparedData
 from imbalance_core.learn.samplers import SAMPLERS
@@ -295,12 +296,21 @@ def _draw(result: ResampledProjection, data: PreparedData, sampler: str) -> None
     _counts(result)
     figure = resampled_projection_figure(result, data.class_names, SAMPLERS[sampler].name)
     st.plotly_chart(figure, theme=None, key=f"explore_chart_{result.method}")
+    c = result.counts
+    st.caption(
+        common.plain(
+            page_sentences.projection_sentence(
+                c.real, c.removed, c.synthetic, c.after, SAMPLERS[sampler].name
+            )
+        )
+    )
     if result.method == "pca":
         st.caption(
             "Explained variance and the features that weigh most in each component "
             "(features standardised with the real training rows)."
         )
         st.dataframe(loadings_frame(result), hide_index=True)
+        st.caption(page_sentences.loadings_sentence(result.explained_variance_ratio))
     else:
         settings = ", ".join(f"{name} = {value}" for name, value in result.params)
         st.caption(

@@ -17,12 +17,14 @@ from streamlit.errors import StreamlitPageNotFoundError
 
 from imbalance_core.cli import command_lines
 from imbalance_core.errors import DataError
+from imbalance_core.evaluation import page_sentences
 from imbalance_core.evaluation.metrics import binary_table, multiclass_fold_metrics
 from imbalance_core.evaluation.thresholds import ChosenThreshold
 from imbalance_core.figures.classes import resampling_counts_figure
 from imbalance_core.intake.task import PreparedData
 from imbalance_core.learn.classifiers import CLASSIFIERS, WEIGHTINGS, ParamSpec
 from imbalance_core.learn.clinical_bounds import suggest_all
+from imbalance_core.learn.fold_counts import FoldCounts, fold_class_counts
 from imbalance_core.learn.operating_point import (
     CV_MEASURES,
     THRESHOLD_FREE,
@@ -108,6 +110,58 @@ def clipping_sentence(result: TrainResult) -> str:
     total = sum(result.clipped_counts.values())
     parts = ", ".join(f"{name} {n:,}" for name, n in result.clipped_counts.items())
     return f"Clipping changed {total:,} synthetic values in the final fit: {parts}."
+
+
+# --- per-fold class counts (issue 26) ---------------------------------------------------------------
+def fold_counts_frame(counts: FoldCounts) -> pd.DataFrame:
+    """One line per CV fold and one for the hold-out: training rows per class before and after
+    resampling, then the rows it was judged on (never resampled)."""
+    return pd.DataFrame(counts.rows())
+
+
+def fold_counts_text(counts: FoldCounts) -> str:
+    """The sentence under the per-fold table: the folds' counts before and after, then the hold-out's."""
+    folds = counts.folds
+    spec = SAMPLERS.get(counts.sampler)
+    name = spec.name if spec is not None else counts.sampler
+    holdout = counts.parts[-1]
+    return (
+        page_sentences.fold_counts_sentence(
+            [p.train_before for p in folds],
+            [p.train_after for p in folds],
+            counts.class_names,
+            name,
+            counts.sampler != "none",
+        )
+        + " "
+        + page_sentences.holdout_counts_sentence(holdout.valid, counts.class_names)
+    )
+
+
+def _fold_column(column: str) -> Any:
+    """A count column with a line on hover saying which rows it counts."""
+    if column.startswith("Judged"):
+        says = "The rows the fold's model was judged on (the hold-out: the final model); never resampled."
+    elif column.endswith(" after"):
+        says = "The same training rows after resampling, inside this fit only."
+    else:
+        says = "The rows the fold's model was trained on (the hold-out line: the whole training part)."
+    return st.column_config.NumberColumn(format="%d", help=says)
+
+
+def fold_counts_section(result: TrainResult) -> None:
+    """Each CV fold's training and validation class counts and the hold-out's, with a sentence."""
+    counts = fold_class_counts(result)
+    if counts is None:
+        return
+    with st.expander("Class counts in every cross-validation fold", expanded=False):
+        frame = fold_counts_frame(counts)
+        st.dataframe(
+            frame,
+            hide_index=True,
+            column_config={col: _fold_column(col) for col in frame.columns if col != "Part"},
+        )
+        st.caption(common.plain(fold_counts_text(counts)))
 
 
 # --- widgets -----------------------------------------------------------------------------------------
@@ -427,6 +481,11 @@ def _holdout_headline(result: TrainResult, chosen: ChosenThreshold | None) -> No
             f"TP {t['tp']}   FN {t['fn']}   FP {t['fp']}   TN {t['tn']}   "
             f"(n = {t['n']}, {t['n_positive']} positive)"
         )
+        st.caption(
+            page_sentences.holdout_sentence(
+                int(t["tp"]), int(t["fn"]), int(t["fp"]), int(t["tn"]), float(chosen.value)
+            )
+        )
     else:
         st.subheader("Hold-out test set (most probable class)")
         values, per_class = multiclass_fold_metrics(result.y_test, result.test_scores)
@@ -436,6 +495,10 @@ def _holdout_headline(result: TrainResult, chosen: ChosenThreshold | None) -> No
         c[2].metric("Accuracy", f"{values['accuracy']:.3f}")
         st.dataframe(
             pd.DataFrame({"Class": result.class_names, "Per-class accuracy": per_class}), hide_index=True
+        )
+        st.caption(
+            f"On the {len(result.y_test):,} hold-out patients, each class's share that the model puts in "
+            "that class (most probable class)."
         )
 
 
@@ -464,6 +527,11 @@ def show_result(result: TrainResult) -> None:
             if col.startswith("Fold")
         },
     )
+    st.caption(
+        page_sentences.cv_summary_sentence(
+            {key: m.mean for key, m in cv.summary.items()}, s.cv, threshold_words(chosen)
+        )
+    )
     if result.per_class_summary:
         st.dataframe(
             pd.DataFrame(
@@ -474,6 +542,7 @@ def show_result(result: TrainResult) -> None:
             ),
             hide_index=True,
         )
+        st.caption("Each class's share of its own patients that the folds' models put in that class.")
     left, right = st.columns(2, gap="large")
     with left:
         st.subheader("Class counts in the training part")
@@ -481,6 +550,16 @@ def show_result(result: TrainResult) -> None:
             resampling_counts_figure(result.class_names, result.train_counts, result.resampled_counts),
             key="train_counts_chart",
             config={"displayModeBar": False},
+        )
+        st.caption(
+            common.plain(
+                page_sentences.resampling_counts_sentence(
+                    result.class_names,
+                    result.train_counts,
+                    result.resampled_counts,
+                    SAMPLERS[s.sampler].name,
+                )
+            )
         )
     with right:
         _holdout_headline(result, chosen)
@@ -490,6 +569,7 @@ def show_result(result: TrainResult) -> None:
                     "Hold-out: " + fixed_holdout_text(result.holdout_name, result.class_names, result.y_test)
                 )
             )
+    fold_counts_section(result)
     for notice in result.notices:
         st.info(common.plain(notice), icon=":material/info:")
     clipped = clipping_sentence(result)

@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from imbalance_core.errors import DataError
+from imbalance_core.evaluation import page_sentences
 from imbalance_core.evaluation.stability import prediction_stability
 from imbalance_core.figures.stability import (
     calibration_instability_figure,
@@ -187,6 +188,14 @@ def show(result: InternalValidation) -> None:
     if result.caution():
         st.warning(common.plain(result.caution()))
     st.dataframe(measures_table(result), hide_index=True)
+    auc = result.measure("roc_auc")
+    st.caption(
+        common.plain(
+            page_sentences.validation_measures_sentence(
+                "ROC AUC", auc.apparent, auc.corrected, result.method == "bootstrap"
+            )
+        )
+    )
     st.markdown(common.plain(slope_sentence(result)))
     st.caption(common.plain(OTHER_SECTIONS))
     stability = result.stability()
@@ -215,6 +224,12 @@ def show(result: InternalValidation) -> None:
         left.plotly_chart(instability_figure(stability), key="validation_instability", config=bar)
         right.plotly_chart(
             calibration_instability_figure(stability), key="validation_calib_instability", config=bar
+        )
+        left.caption(common.plain(page_sentences.instability_sentence(stability.mape, stability.flip_share)))
+        right.caption(
+            f"Each thin line is one of {len(stability.curves)} bootstrap models' calibration curves on all "
+            "patients; the wider their spread around the diagonal, the less any one model's risks can be "
+            "trusted as they are."
         )
     if result.final_tuning is not None:
         chosen = result.final_tuning.chosen

@@ -18,6 +18,7 @@ from typing import Any
 from imbalance_core.intake import bundled
 from imbalance_core.intake.task import TaskSpec
 from imbalance_core.learn.training import TrainSettings
+from imbalance_core.learn.tuning import TuneSpec
 
 #: Where ``python -m imbalance_core`` is run from (the checkout), for bundled files' relative paths.
 ROOT = Path(__file__).resolve().parents[2]
@@ -204,9 +205,10 @@ def compare_command(
     samplers: Sequence[str],
     classifiers: Sequence[str],
     threshold: float | None = None,
+    tune: TuneSpec | None = None,
 ) -> str:
     """The Compare page's twin: ``compare --json`` over the same grid, at each pair's own default
-    (``threshold`` None) or at the one threshold the person typed.
+    (``threshold`` None) or at the one threshold the person typed; ``--tune`` when each pair is tuned.
 
     The shared settings are the base settings' (ratio, weighting, clipping, folds, test share, seed,
     recalibration, split); classifier parameters apply to the first classifier only on the command line,
@@ -220,6 +222,10 @@ def compare_command(
     args += ["--samplers", ",".join(samplers), "--classifiers", ",".join(classifiers), *shared]
     if threshold is not None:
         args += ["--threshold", repr(float(threshold))]
+    if tune is not None:
+        args.append("--tune")
+        if tune.scoring != "pr_auc":
+            args += ["--tune-scoring", tune.scoring]
     return shlex.join([*args, "--json"])
 
 

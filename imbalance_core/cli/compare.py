@@ -1,12 +1,14 @@
 """``compare``: train several samplers x classifiers on a CSV file and print one result per pair.
 
     python -m imbalance_core compare FILE --label COL --positive VALUE --samplers K1,K2,...
-        --classifiers C1,... [--cv K] [--json]
+        --classifiers C1,... [--cv K] [--tune [--tune-scoring S]] [--json]
 
 With ``--json`` every pair is one line of JSON (JSON Lines) with exactly the fields of ``evaluate --json``
 (``test``, ``cv``, ``train_counts``, ``resampled_counts``, ...) plus ``sampler`` and ``classifier``; a pair
 that could not be trained is a line with ``sampler``, ``classifier`` and ``error``. Without it, a
-leaderboard table. The flags and the JSON come from :mod:`imbalance_core.cli.evaluate`.
+leaderboard table. The flags and the JSON come from :mod:`imbalance_core.cli.evaluate`. ``--tune`` tunes
+each pair first on its training part with evaluate's search (:mod:`imbalance_core.learn.tuning`); each JSON
+line then carries ``tuning`` (the values chosen, each candidate's score).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from imbalance_core.learn.classifiers import CLASSIFIERS
 from imbalance_core.learn.compare import CompareRow, run_grid
 from imbalance_core.learn.samplers import SAMPLERS
 from imbalance_core.learn.summary import row_json
+from imbalance_core.learn.tuning import SCORINGS, TuneSpec
 
 
 def parse_keys(text: str, registry: Mapping[str, Any], what: str) -> list[str]:
@@ -92,6 +95,18 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="N",
         help="parallel workers (default -1: every core; 1: no extra processes)",
     )
+    p.add_argument(
+        "--tune",
+        action="store_true",
+        help="tune each pair's main settings and the sampler's ratio by cross-validation on its training "
+        "part first (as evaluate --tune), then train it with the values chosen",
+    )
+    p.add_argument(
+        "--tune-scoring",
+        choices=list(SCORINGS),
+        default="pr_auc",
+        help="what tuning optimises (default pr_auc)",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object per pair, one per line")
     p.set_defaults(func=run)
 
@@ -103,6 +118,7 @@ def run(args: argparse.Namespace) -> int:
     data = load_prepared(args)
     base = settings_from_args(args, samplers[0], classifiers[0], data)
     threshold = None if args.threshold is None else float(args.threshold)
+    tune = TuneSpec(scoring=args.tune_scoring, seed=base.seed) if args.tune else None
     result = run_grid(
         data,
         samplers,
@@ -111,10 +127,17 @@ def run(args: argparse.Namespace) -> int:
         n_jobs=int(args.jobs),
         threshold=threshold,
         scheduler=args.scheduler,
+        tune=tune,
     )
     if args.json:
         for row in result.rows:
-            print(json.dumps(row_json(row, data), ensure_ascii=False, allow_nan=False))
+            payload = row_json(row, data)
+            if row.tuning is not None:
+                payload["tuning"] = row.tuning.as_dict()
+            print(json.dumps(payload, ensure_ascii=False, allow_nan=False))
     else:
         print(format_table(list(result.ranked())))
+        for row in result.rows:
+            if row.tuning is not None:
+                print(f"tuned {row.sampler} + {row.classifier}: {row.tuning.chosen.label()}")
     return 0

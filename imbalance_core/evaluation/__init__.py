@@ -18,6 +18,7 @@ Pure functions of arrays: no
 fitting of models here (the small logistic fits of calibration metrics and the membership model aside).
 :mod:`.optimism` holds the measures internal validation judges and Harrell's arithmetic;
 :mod:`.stability` the Riley & Collins prediction-stability figures.
+:mod:`.page_sentences` the plain sentence under each figure and table, from the numbers it shows.
 """
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "likelihood_ratios",
     "metrics",
     "optimism",
+    "page_sentences",
     "post_test_summary",
     "prior_shift",
     "rule_zones",

@@ -39,6 +39,26 @@ _TERMS: tuple[Term, ...] = (
         "TN / (TN + FP); 1 - false-positive rate. 95 % Wilson score interval.",
     ),
     Term(
+        "TP",
+        "True positives: patients with the disease whom the model flags.",
+        "Counted on the hold-out at the row's threshold; TP + FN = every patient with the disease.",
+    ),
+    Term(
+        "FP",
+        "False positives: patients without the disease whom the model flags (an extra test, a false alarm).",
+        "Counted on the hold-out at the row's threshold; FP + TN = every patient without the disease.",
+    ),
+    Term(
+        "FN",
+        "False negatives: patients with the disease whom the model misses.",
+        "Counted on the hold-out at the row's threshold; usually the costliest error in screening.",
+    ),
+    Term(
+        "TN",
+        "True negatives: patients without the disease whom the model leaves unflagged.",
+        "Counted on the hold-out at the row's threshold.",
+    ),
+    Term(
         "PPV",
         "Positive predictive value: of the flagged patients, the share who have the disease.",
         "TP / (TP + FP) at the sample's prevalence; at another prevalence p: "

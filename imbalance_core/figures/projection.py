@@ -5,7 +5,9 @@ colour = class; filled circle = a real patient; open diamond = a synthetic row m
 cross = a real patient the sampler removed (in the before panel in the class colour, in the after
 panel faint grey where the patient used to be). Hover shows the row's key lab values in their own units.
 When the rows were sampled (large data) or above :data:`WEBGL_ABOVE` drawn points, the 2-D traces use
-WebGL (``Scattergl``); 3-D is always WebGL.
+WebGL (``Scattergl``); 3-D is always WebGL. Drawing order (bottom to top): removed rows, real negatives,
+real positives, synthetic rows, so no cross ever hides a patient with the disease. Panel titles take two
+short lines, so neither is cut off.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ from imbalance_core.maps.projection import ResampledProjection
 WEBGL_ABOVE = 5_000
 MULTI_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 REMOVED_COLOUR = "#9aa5ad"
+#: Top margin (px) and font size of the two-line panel titles: room for both lines above the plots.
+TOP_MARGIN = 84
+TITLE_SIZE = 14
 
 
 def class_colours(class_names: Sequence[str]) -> list[str]:
@@ -100,14 +105,22 @@ def _in_legend(fig: go.Figure) -> set[str]:
     return {t.name for t in fig.data if t.showlegend}
 
 
+def class_order(result: ResampledProjection, n_classes: int) -> list[int]:
+    """Class codes bottom to top: two classes -> the negative first, the positive (code 1) last, so the
+    patients with the disease are never hidden; more classes -> the largest at the bottom."""
+    if n_classes == 2:
+        return [0, 1]
+    return sorted(range(n_classes), key=lambda c: -int(np.sum(result.before_y == c)))
+
+
 def _layers(result: ResampledProjection, class_names: Sequence[str], colours: Sequence[str], three_d: bool):
     """(panel, coords, hover, name, colour, symbol, opacity, size) bottom to top.
 
-    Real rows first (largest class at the bottom), then synthetic rows, then removed rows on top,
-    so the few rows a cleaning method drops are never hidden under the crowd.
+    Removed rows first (at the bottom: their crosses must not cover the patients kept, above all the
+    positives), then real rows (negatives, then positives on top), then synthetic rows.
     """
     sym = SYMBOLS[three_d]
-    order = sorted(range(len(class_names)), key=lambda c: -int(np.sum(result.before_y == c)))
+    order = class_order(result, len(class_names))
     real, synthetic, removed = [], [], []
     for code in order:
         label, colour = _safe(class_names[code]), colours[code]
@@ -175,12 +188,22 @@ def _layers(result: ResampledProjection, class_names: Sequence[str], colours: Se
             8,
         )
     )
-    return real + synthetic + removed
+    return removed + real + synthetic
 
 
 def _rows(hover: np.ndarray | None, mask: np.ndarray) -> np.ndarray | None:
     """The hover rows selected by ``mask`` (None stays None)."""
     return None if hover is None else hover[mask]
+
+
+def panel_titles(real: int, after: int, synthetic: int, removed: int, sampler_name: str) -> tuple[str, str]:
+    """The two panels' titles, each on two short lines (``<br>``) so neither is cut off at half a page."""
+    name = _safe(sampler_name)
+    head = name if name.lower().startswith("no ") else f"After {name}"  # not "After No resampling"
+    return (
+        f"Before resampling<br>{real:,} real training rows",
+        f"{head}<br>{after:,} rows: {synthetic:,} synthetic, {removed:,} removed",
+    )
 
 
 def resampled_projection_figure(
@@ -197,10 +220,7 @@ def resampled_projection_figure(
     sampled = bool(result.before_note or result.after_note)
     gl = bool(webgl) if webgl is not None else (drawn > WEBGL_ABOVE or sampled)
     c = result.counts
-    titles = (
-        f"Before: {c.real:,} real training rows",
-        f"After {_safe(sampler_name)}: {c.after:,} rows ({c.synthetic:,} synthetic, {c.removed:,} removed)",
-    )
+    titles = panel_titles(c.real, c.after, c.synthetic, c.removed, sampler_name)
     if three_d:
         fig = make_subplots(
             rows=1,
@@ -240,6 +260,7 @@ def resampled_projection_figure(
                 col=col,
             )
     _axes(fig, result, three_d)
+    fig.update_annotations(font_size=TITLE_SIZE)  # the subplot titles (before the notes are added)
     notes = [n for n in (result.before_note, result.after_note) if n]
     if notes:
         fig.add_annotation(
@@ -255,7 +276,7 @@ def resampled_projection_figure(
         )
     fig.update_layout(
         height=height,
-        margin=dict(l=10, r=10, t=50, b=80 if notes else 30),
+        margin=dict(l=10, r=10, t=TOP_MARGIN, b=80 if notes else 30),
         legend=dict(orientation="h", yanchor="top", y=-0.2 if notes else -0.08, x=0),
         template="plotly_white",
         hoverlabel=dict(align="left"),

@@ -17,7 +17,8 @@ so the server stays responsive; :mod:`.summary` shapes results as JSON for the C
 :mod:`.updating` re-maps a saved model's risks for a new site (intercept, then intercept + slope).
 :mod:`.internal_validation` refits the whole procedure on bootstrap samples or repeated folds (Harrell's
 optimism; :mod:`.refit` fits on repeated rows, :mod:`.tuning` tunes inside them, :mod:`.learning_curve`
-asks whether more patients would help).
+asks whether more patients would help). :mod:`.fold_counts` counts each CV fold's classes before and
+after resampling, and the hold-out's.
 """
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "encoding",
     "execution",
     "explain",
+    "fold_counts",
     "internal_validation",
     "learning_curve",
     "model_contents",

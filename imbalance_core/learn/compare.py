@@ -28,12 +28,13 @@ from imbalance_core.errors import DataError
 from imbalance_core.evaluation.metrics import binary_table, multiclass_fold_metrics
 from imbalance_core.evaluation.thresholds import ChosenThreshold
 from imbalance_core.intake.task import PreparedData
-from imbalance_core.learn import execution, training
+from imbalance_core.learn import execution, training, tuning
 from imbalance_core.learn.calibration_summary import leaderboard_columns
 from imbalance_core.learn.classifiers import get_classifier
 from imbalance_core.learn.operating_point import CV_MEASURES, cv_at_threshold, model_threshold
 from imbalance_core.learn.samplers import get_sampler
 from imbalance_core.learn.training import MetricSummary, TrainResult, TrainSettings
+from imbalance_core.learn.tuning import TuneResult, TuneSpec
 
 Progress = Callable[[str, float], None]
 
@@ -89,6 +90,8 @@ class CompareRow:
     error: str | None = None
     result: TrainResult | None = field(default=None, repr=False)
     threshold_origin: str = ""
+    # "Tune each cell": the values tuning chose on the training part (None: not tuned)
+    tuning: TuneResult | None = field(default=None, repr=False)
 
     @property
     def label(self) -> str:
@@ -118,6 +121,7 @@ class CompareResult:
     threshold: float | None
     wall_seconds: float
     n_tasks: int
+    tune: TuneSpec | None = None  # every pair tuned on its training part first (None: not tuned)
 
     def at_threshold(self, threshold: float | None) -> CompareResult:
         """The same grid judged at one threshold for every pair, or (None) each pair at its own default.
@@ -128,7 +132,9 @@ class CompareResult:
             raise DataError("The threshold must lie between 0 and 1.")
         t = None if threshold is None else float(threshold)
         rows = tuple(
-            _row_from_result(row.result, t) if row.result is not None else replace(row, threshold=t)
+            replace(_row_from_result(row.result, t), tuning=row.tuning)
+            if row.result is not None
+            else replace(row, threshold=t)
             for row in self.rows
         )
         return replace(self, rows=rows, threshold=t)
@@ -185,6 +191,7 @@ def _row_record(row: CompareRow) -> dict[str, Any]:
     record.update(leaderboard_columns(row.result))  # hold-out Brier, calibration slope, E:O
     record["Threshold"] = np.nan if row.threshold is None else row.threshold
     record["Threshold origin"] = row.threshold_origin
+    record["Tuned settings"] = row.tuning.chosen.label() if row.tuning is not None else ""
     record["Fit seconds"] = row.fit_seconds
     record["Notices"] = " ".join(row.notices)
     record["Error"] = row.error or ""
@@ -317,6 +324,7 @@ def run_grid(
     progress: Progress | None = None,
     threshold: float | None = None,
     scheduler: str | None = None,
+    tune: TuneSpec | None = None,
 ) -> CompareResult:
     """Train every sampler x classifier pair on ``data`` and collect one :class:`CompareRow` each.
 
@@ -328,6 +336,9 @@ def run_grid(
         at its own default threshold (Youden on its cross-validated training scores).
     scheduler: a Dask scheduler address to run the tasks on ("" = this machine; None = the
         ``IMBALANCE_LAB_DASK_SCHEDULER`` environment variable, see :mod:`imbalance_core.learn.execution`).
+    tune: tune each pair first (:func:`imbalance_core.learn.tuning.tune`, the Train page's and
+        ``evaluate --tune``'s search) on the training part only, then train it with the values chosen;
+        None (default): every pair with the base settings. A pair whose tuning fails is an error row.
 
     Raises DataError for an unknown key, an empty grid, or a split that is impossible for every pair
     (e.g. more folds than rare patients); a problem of one pair becomes that pair's error row.
@@ -351,8 +362,13 @@ def run_grid(
 
     setup_notices: dict[int, list[str]] = {}
     errors: dict[int, str] = {}
+    tuned: dict[int, TuneResult] = {}
+    if tune is not None:
+        pairs, tuned, errors = _tune_pairs(data, pairs, train_idx, tune, n_jobs, address, report)
     tasks: list[tuple[TrainSettings, _Task]] = []
     for p, settings in enumerate(pairs):
+        if p in errors:
+            continue
         notices: list[str] = []
         try:
             training.build_pipeline(data, settings, notices)
@@ -383,14 +399,55 @@ def run_grid(
             rows.append(_error_row(settings, failed[0], threshold))
             continue
         result = _assemble(data, settings, train_idx, test_idx, plan, outputs[p], setup_notices[p])
-        rows.append(_row_from_result(result, threshold))
+        rows.append(replace(_row_from_result(result, threshold), tuning=tuned.get(p)))
     return CompareResult(
         rows=tuple(rows),
         settings=base_settings,
         threshold=threshold,
         wall_seconds=time.perf_counter() - started,
         n_tasks=len(tasks),
+        tune=tune,
     )
+
+
+def _tune_task(
+    data: PreparedData, pair: int, settings: TrainSettings, rows: np.ndarray, spec: TuneSpec
+) -> tuple[int, TuneResult | None, str | None]:
+    """One pair's tuning on the training rows, as a task: (pair, result, None) or (pair, None, sentence)."""
+    try:
+        return pair, tuning.tune(data, settings, rows, spec), None
+    except DataError as exc:
+        return pair, None, str(exc)
+    except Exception:  # a library failure: its text may quote data, so say it plainly instead
+        name = f"{get_sampler(settings.sampler).name} with {get_classifier(settings.classifier).name}"
+        return pair, None, _GENERIC_FAILURE.format(name=name)
+
+
+def _tune_pairs(
+    data: PreparedData,
+    pairs: list[TrainSettings],
+    train_idx: np.ndarray,
+    spec: TuneSpec,
+    n_jobs: int,
+    address: str,
+    report: Progress,
+) -> tuple[list[TrainSettings], dict[int, TuneResult], dict[int, str]]:
+    """Tune every pair on the training part (in parallel, one task per pair): the pairs with the values
+    chosen, each pair's TuneResult, and the sentence of each pair that could not be tuned."""
+    if len(data.class_names) != 2:
+        raise DataError("Tuning covers two-class tasks; turn 'Tune each cell' off for a multi-class task.")
+    items = [(p, settings, train_idx, spec) for p, settings in enumerate(pairs)]
+    out, tuned, errors = list(pairs), {}, {}
+    report(f"Tuning {len(pairs)} combinations on the training part", 0.0)
+    for done, (p, result, error) in enumerate(
+        execution.run_tasks(_tune_task, data, items, n_jobs=n_jobs, scheduler=address), start=1
+    ):
+        if result is None:
+            errors[p] = error or "Tuning failed."
+        else:
+            tuned[p], out[p] = result, result.settings
+        report(f"{done} of {len(pairs)} combinations tuned", 0.0)
+    return out, tuned, errors
 
 
 def _execute(

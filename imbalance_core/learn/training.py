@@ -167,6 +167,9 @@ class TrainResult:
     # CV fold number (1..cv) of every training row, aligned with oof_scores: measures per fold at any
     # threshold (imbalance_core.learn.operating_point) without refitting. None: not recorded.
     oof_fold: np.ndarray | None = None
+    # class name -> rows after resampling in each CV fold's training part, in fold order
+    # (imbalance_core.learn.fold_counts). (): not recorded.
+    fold_resampled_counts: tuple[dict[str, int], ...] = ()
 
     @property
     def is_binary(self) -> bool:
@@ -566,6 +569,7 @@ def assemble(
         clipped_counts=_clipped_by_name(final),
         holdout_name=data.holdout_name if data.holdout is not None else "",
         oof_fold=oof_fold,
+        fold_resampled_counts=tuple(_counts(out.resampled, data.class_names) for out in fold_outputs),
     )
     return apply_recalibration(result, folds)
 

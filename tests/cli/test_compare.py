@@ -151,3 +151,24 @@ def test_unknown_key_exits_2_with_one_sentence(capsys, flag, value):
 def test_compare_has_help_text():
     sub = next(a for a in build_parser()._actions if a.dest == "command")
     assert "compare" in sub.choices and sub.choices["compare"].description
+
+
+def test_tune_each_pair_writes_what_tuning_chose(capsys):
+    """``compare --tune`` (issue 27): each pair tuned with evaluate's search on its training part only;
+    its JSON carries the chosen values, and the pair is trained with them."""
+    from imbalance_core.cli.options import load_prepared
+    from imbalance_core.learn import training, tuning
+    from imbalance_core.learn.training import TrainSettings
+
+    argv = ["compare", HCV, *TASK, "--samplers", "none", "--classifiers", "logreg", *COMMON, "--jobs", "1"]
+    code, out, _ = _run(capsys, [*argv, "--tune", "--json"])
+    assert code == 0
+    (line,) = [json.loads(text) for text in out.strip().splitlines()]
+    args = build_parser().parse_args(argv)
+    data = load_prepared(args)
+    base = TrainSettings(classifier="logreg", cv=3, seed=3)
+    train_idx, _ = training.split_indices(data, base)
+    independent = tuning.tune(data, base, train_idx, tuning.TuneSpec(seed=3))
+    assert line["tuning"] == json.loads(json.dumps(independent.as_dict()))
+    code, text, _ = _run(capsys, [*argv, "--tune"])
+    assert code == 0 and f"tuned none + logreg: {independent.chosen.label()}" in text

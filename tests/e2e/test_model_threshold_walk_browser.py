@@ -91,11 +91,11 @@ def test_platt_on_a_low_prevalence_file_is_judged_at_its_threshold_everywhere(
     open_page(page, "Compare")
     page.wait_for_selector("h1:has-text('Compare')")
     page.locator('[data-testid="stBaseButton-primary"]', has_text="Compare").first.click()
-    page.wait_for_selector("text=Hold-out test set", timeout=300_000)
+    page.wait_for_selector("text=Best cross-validated PR AUC", timeout=300_000)  # the main tab (issue 26)
     wait_for_app(page)
     assert page.get_by_text("own default threshold", exact=False).count() >= 1
     assert page.get_by_text("threshold 0.5", exact=False).count() == 0
-    seen["compare_holdout_cells"] = _grid_text(page, 1)
+    seen["compare_holdout_cells"] = _grid_text(page, 0)  # the main table: sens., spec., TP/FP/FN/TN
     screenshot(page, output_dir / "walk_compare.png")
 
     # Report: PDF with the leaderboard; model file; predictions

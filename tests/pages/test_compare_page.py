@@ -44,8 +44,20 @@ def test_leaderboard_rows_failed_pair_and_cache(at):
     at.multiselect(key="compare_samplers").set_value(["none", "smote", "smoten"]).run()
     _click_compare(at)
     result = at.session_state[common.K_COMPARE_RESULT]
-    board, table = at.dataframe[0].value, at.dataframe[1].value
+    main, board, table = (frame.value for frame in at.dataframe[:3])
     assert len(board) == 3 and len(table) == 2  # the failed pair has no hold-out line
+    # the main table: the 2x2 beside PR AUC / ROC AUC / sensitivity / specificity, failed pair left out
+    assert list(main.columns) == [
+        "Rank", "Sampler", "Classifier", "cv_pr_auc_mean", "cv_roc_auc_mean",
+        "Test Sensitivity", "Test Specificity", "TP", "FP", "FN", "TN",
+    ]  # fmt: skip
+    assert len(main) == 2
+    best = max((row for row in result.rows if not row.error), key=lambda row: row.cv["pr_auc"].mean)
+    said = (
+        f"Best cross-validated PR AUC: {best.label}, {best.cv['pr_auc'].mean:.3f}; on the hold-out it misses"
+    )
+    captions = [c.value.replace("\\", "") for c in at.caption]  # common.plain escapes punctuation
+    assert any(c.startswith(said) and f"{best.fn} of {best.tp + best.fn} patients" in c for c in captions)
     assert {"CV ROC AUC", "CV PR AUC", "CV Sensitivity", "CV Specificity", "CV F1"} <= set(board.columns)
     holdout_columns = {"Sensitivity", "F1", "Balanced accuracy", "TP", "TN", "FP", "FN"}
     assert holdout_columns <= set(table.columns)
@@ -74,7 +86,7 @@ def test_leaderboard_rows_failed_pair_and_cache(at):
     assert shown.threshold == 0.2 and shown.rows[0].result is result.rows[0].result
     r = next(row for row in result.rows if row.error is None).result
     tn, fp, fn, tp = confusion_matrix(r.y_test, (r.test_scores >= 0.2).astype(int)).ravel()
-    line = at.dataframe[1].value
+    line = at.dataframe[2].value
     line = line[line["Sampler"] == "No resampling"].iloc[0]
     assert (line["TP"], line["TN"], line["FP"], line["FN"]) == (tp, tn, fp, fn)
     assert any("set by hand: 0.2000" in c.value for c in at.caption)
@@ -101,3 +113,18 @@ def test_grid_wide_problem_shows_the_sentence_and_keeps_data(at):
     assert any("folds" in e.value for e in at.error)
     assert at.session_state[common.K_PREPARED] is tiny
     assert common.K_COMPARE_RESULT not in at.session_state
+
+
+def test_tune_each_cell_tunes_every_pair_and_says_so_in_the_command(at):
+    """Issue 27 item 3: 'Tune each cell' runs the Train page's search per pair, on its training part."""
+    at.multiselect(key="compare_samplers").set_value(["none"]).run()
+    at.toggle(key="compare_tune").set_value(True).run()
+    _click_compare(at)
+    result = at.session_state[common.K_COMPARE_RESULT]
+    assert result.tune is not None and result.tune.seed == result.settings.seed
+    (row,) = result.rows
+    assert row.tuning is not None and row.result.settings.params == row.tuning.settings.params
+    board = at.dataframe[1].value
+    assert board["Tuned settings"].iloc[0] == row.tuning.chosen.label()
+    command = next(c.value for c in at.code if "compare" in c.value)
+    assert "--tune" in command.split()

@@ -44,6 +44,11 @@ def test_starts_on_bundled_hcv_binary_task(at: AppTest) -> None:
     # The suspect donors are left out visibly, not silently.
     assert "0s=suspect Blood Donor" in at.multiselect(key=W_IGNORE).value
     assert not at.error
+    # the sentence under the class chart, counted here from the raw file (issue 26)
+    captions = [c.value.replace("\\", "") for c in at.caption]
+    total = disease + donors
+    said = f"{disease} of {total} patients ({disease / total:.1%}) have the disease"
+    assert any(c.startswith(said) for c in captions), captions
 
 
 def test_changing_positive_class_updates_counts(at: AppTest) -> None:

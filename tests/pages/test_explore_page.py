@@ -69,6 +69,19 @@ def test_pca_with_train_page_sampler_by_default(hcv):
     assert any("removed" in trace["name"] for trace in spec["data"])
     loadings = at.dataframe[0].value
     assert list(loadings["Component"]) == ["PC1", "PC2"]
+    # a sentence under the chart and under the table, from the same counts (issue 26)
+    captions = [c.value.replace("\\", "") for c in at.caption]
+    removed = n_maj - 2 * n_min
+    assert any(
+        f"after Random under-sampling, {3 * n_min:,} rows" in c and f"{removed:,} removed" in c
+        for c in captions
+    )
+    assert any(c.startswith("The 2 components shown explain") for c in captions)
+    # removed rows are drawn under the kept ones (their crosses never hide a patient)
+    names = [trace["name"] for trace in spec["data"]]
+    assert max(i for i, n in enumerate(names) if "removed" in n) < min(
+        i for i, n in enumerate(names) if "removed" not in n
+    )
 
 
 def test_smote_and_3d(hcv):

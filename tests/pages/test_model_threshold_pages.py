@@ -125,7 +125,7 @@ def test_compare_rows_inherit_platt_and_are_each_at_their_own_threshold(trained:
     _click(trained, "Compare")
     shown = trained.session_state[common.K_COMPARE_RESULT]
     assert shown.settings.recalibrate == "platt" and shown.threshold is None
-    table = trained.dataframe[1].value
+    table = trained.dataframe[2].value  # the hold-out tab (issue 26)
     for row in shown.rows:
         r = row.result
         t = pick_youden(r.y_train, r.oof_scores).threshold

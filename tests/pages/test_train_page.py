@@ -80,6 +80,20 @@ def test_train_shows_cv_summary_counts_and_holdout(at):
     # SMOTE at 1:2 raised the positives in the final fit to half the negatives
     neg, pos = stored.class_names
     assert stored.resampled_counts[pos] == -(-stored.train_counts[neg] // 2)
+    # per-fold class counts (issue 26): every fold and the hold-out, counted here from the fold record
+    folds = next(d.value for d in at.dataframe if "Part" in d.value.columns)
+    assert list(folds["Part"]) == ["Fold 1", "Fold 2", "Fold 3", "Hold-out"]
+    for i in range(3):
+        inside = stored.oof_fold == i + 1
+        assert folds.loc[i, "Train disease"] == int(stored.y_train[~inside].sum())
+        assert folds.loc[i, "Judged disease"] == int(stored.y_train[inside].sum())
+        assert folds.loc[i, "Train disease after"] == int(0.5 * int((stored.y_train[~inside] == 0).sum()))
+    assert folds.loc[3, "Judged disease"] == int(stored.y_test.sum())
+    captions = [c.value.replace("\\", "") for c in at.caption]
+    assert any(
+        "training folds has" in c and "after SMOTE" not in c and "never resampled" in c for c in captions
+    )
+    assert not any("nan" in c.split() for c in captions)
 
 
 def test_result_is_the_training_module_result_and_cached(at):

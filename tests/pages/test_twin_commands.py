@@ -97,7 +97,7 @@ def test_compare_page_twin_is_compare_with_the_pages_rows(trained, capsys):
     trained.multiselect(key="compare_samplers").set_value(["none", "random_under"]).run()
     _click(trained, "Compare")
     lines = [json.loads(x) for x in _run(_command(trained, "compare"), capsys).splitlines() if x.strip()]
-    table = trained.dataframe[1].value
+    table = trained.dataframe[2].value  # the hold-out tab (issue 26)
     shown = trained.session_state[common.K_COMPARE_RESULT]
     assert len(lines) == len(shown.rows) == 2
     for row, line in zip(shown.rows, lines, strict=True):
@@ -117,7 +117,7 @@ def test_compare_page_twin_is_compare_with_the_pages_rows(trained, capsys):
     argv = _command(trained, "compare")
     assert argv[argv.index("--threshold") + 1] == "0.3"
     lines = [json.loads(x) for x in _run(argv, capsys).splitlines() if x.strip()]
-    table = trained.dataframe[1].value
+    table = trained.dataframe[2].value  # the hold-out tab (issue 26)
     for line in lines:
         assert line["threshold"] == 0.3
         assert line["test"]["tp"] in set(table["TP"])

@@ -58,6 +58,11 @@ def test_running_it_shows_the_library_numbers_and_the_stability_sentence(trained
     info = " ".join(i.value for i in at.info)
     assert "patients would be classified differently" in info or "No patient" in info
     assert "nan" not in table.to_string()
+    auc = direct.measure("roc_auc")  # the sentence under the table (issue 26)
+    captions = [c.value.replace("\\", "") for c in at.caption]
+    assert any(
+        f"ROC AUC is {auc.corrected:.3f} instead of the apparent {auc.apparent:.3f}" in c for c in captions
+    )
     # a rerun shows the stored result without refitting
     at.run()
     assert len(at.session_state["validation_results"]) == 1
