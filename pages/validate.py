@@ -19,6 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from imbalance_core.errors import DataError
+from imbalance_core.evaluation import validate_sentences as say
 from imbalance_core.evaluation.calibration import Estimate
 from imbalance_core.figures.calibration import calibration_curves_figure
 from imbalance_core.intake.read import read_table
@@ -125,6 +126,8 @@ def _show_drift(d: core.DriftReport) -> None:
                  "Unseen categories": f"{f.unseen:.1%}" if f.kind == "categorical" else "—",
                  "Detail": f.detail} for f in d.case_mix.features]  # fmt: skip
         st.dataframe(pd.DataFrame(rows), hide_index=True)
+        auc = d.membership.auc if d.membership is not None else None
+        st.caption(common.plain(say.case_mix_sentence([f.verdict for f in d.case_mix.features], auc)))
         st.caption(
             "Verdicts: |SMD| below 0.1 similar, to 0.25 different, above very different; shares (outside "
             "the range, category changes, unseen categories) below 5 % similar, to 15 % different. "
@@ -175,6 +178,7 @@ def _show_updating(v: core.LabelledValidation, saved: model_file.SavedModel, key
                      "Slope": _fmt(e["slope"], False), "E:O": _fmt(e["e_to_o"], False),
                      "Map (fitted on all rows)": r.calibrator.describe()})  # fmt: skip
     st.dataframe(pd.DataFrame(rows), hide_index=True)
+    st.caption(common.plain(_updating_sentence(v)))
     st.write(common.plain(f"Recommended: {core.UPDATES[v.updating.recommended]} — {v.updating.reason}."))
     methods = {"intercept": core.UPDATES["intercept"], "logistic": core.UPDATES["logistic"]}
     default = v.updating.recommended if v.updating.recommended in methods else "intercept"
@@ -202,6 +206,21 @@ def _show_updating(v: core.LabelledValidation, saved: model_file.SavedModel, key
         st.caption(f"Its parent is model {saved.metadata.export_id}; the file records that.")
 
 
+def _updating_sentence(v: core.LabelledValidation) -> str:
+    """The updating table's sentence: what the recommended update changes (cross-validated figures)."""
+    cal = v.figures.calibration
+    if v.updating is None or v.updating.recommended == "none":
+        return say.updating_sentence("", cal.slope.value, None, cal.e_to_o.value, None)
+    best = v.updating.get(v.updating.recommended).figures.calibration
+    return say.updating_sentence(
+        core.UPDATES[v.updating.recommended],
+        cal.slope.value,
+        best.slope.value,
+        cal.e_to_o.value,
+        best.e_to_o.value,
+    )
+
+
 def _show_labelled(v: core.LabelledValidation, saved: model_file.SavedModel, key: Any) -> None:
     f = v.figures
     st.success(common.plain(
@@ -210,16 +229,20 @@ def _show_labelled(v: core.LabelledValidation, saved: model_file.SavedModel, key
     st.subheader("Development vs this file")
     st.caption(common.plain(f"Development figures: {v.development_source}."))
     st.dataframe(_figures_table(v), hide_index=True)
+    st.caption(common.plain(say.figures_sentence(v.rows)))
     t = f.table
     st.markdown("**2x2 at the saved threshold**")
     st.dataframe(pd.DataFrame({"": ["Called positive", "Called negative"],
                                "Has the outcome": [t.tp, t.fn], "Does not": [t.fp, t.tn]}),
                  hide_index=True)  # fmt: skip
+    st.caption(common.plain(say.table_sentence(t)))
     curves = [("raw", "This file, as saved", f.calibration)]
     if v.updating is not None and v.updating.recommended != "none":
         best = v.updating.get(v.updating.recommended)
         curves.append(("recalibrated", f"{best.name} (cross-validated)", best.figures.calibration))
     st.plotly_chart(calibration_curves_figure(curves, f.threshold), key="val_calibration")
+    cal = f.calibration
+    st.caption(common.plain(say.calibration_sentence(cal.intercept, cal.slope, cal.e_to_o)))
     st.subheader("Threshold transport")
     st.write(common.plain(v.transport.summary()))
     _show_updating(v, saved, key)
