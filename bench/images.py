@@ -11,8 +11,13 @@ study table's run time on the bundled PneumoniaMNIST.
 * audit: :func:`imbalance_core.images.audit.audit_images` on the first ``--audit-images`` (5,000)
   PneumoniaMNIST images (duplicates, properties, border-only check with ``--audit-extractor``), wall time.
 
+* cnn sweep (``--cnn-sweep``): the CNN path's knobs — old vs lookup-table input, default vs tuned
+  onnxruntime SessionOptions, batch 1-64 — best of ``--sweep-rounds`` interleaved rounds, and the hold-out
+  ROC AUC of the old and the new path on the same images.
+
 Run: ``.venv/bin/python bench/images.py [--speed-images 64] [--images 5000] [--side 224]
-[--memory-extractors hog,pixels] [--study hog] [--skip-study]``. Prints one line per figure.
+[--memory-extractors hog,pixels] [--study hog] [--skip-study] [--cnn-sweep]``. Prints one line per figure.
+Figures depend on what else runs: the load average is printed with them.
 """
 
 from __future__ import annotations
@@ -133,6 +138,116 @@ def int8(n_speed: int, per_class: int) -> None:
             )
 
 
+def _old_cnn_input(images: np.ndarray) -> np.ndarray:
+    """The CNN input as computed before issue 29's fast path (RGB copy, float arithmetic, transpose)."""
+    from PIL import Image
+
+    from imbalance_core.images.extractors import CNN_SIDE, IMAGENET_MEAN, IMAGENET_STD
+
+    arr = np.asarray(images, dtype=np.uint8)
+    rgb = np.repeat(arr, 3, axis=3) if arr.shape[-1] == 1 else arr
+    if rgb.shape[1:3] != (CNN_SIDE, CNN_SIDE):
+        rgb = np.stack(
+            [
+                np.asarray(Image.fromarray(im).resize((CNN_SIDE, CNN_SIDE), Image.Resampling.BILINEAR))
+                for im in rgb
+            ]
+        )
+    x = (rgb.astype(np.float32) / 255.0 - IMAGENET_MEAN) / IMAGENET_STD
+    return np.ascontiguousarray(x.transpose(0, 3, 1, 2))
+
+
+def cnn_sweep(n: int, rounds: int, per_class: int) -> None:
+    """The CNN path's knobs (issue 29), each timed ``rounds`` times interleaved, best round kept (the
+    figure least disturbed by other processes; the load average is printed with each):
+
+    * preprocessing: the old per-pixel input vs the lookup-table input (ms an image, 224 and 28 pixels);
+    * onnxruntime: default SessionOptions vs the tuned ones (``extractors.session_options``) x batch
+      1, 8, 16, 32, 64 — session time only, then end to end (preprocessing + session) at each batch;
+    * the hold-out ROC AUC of logistic regression on the features of the old and new path (same images).
+    """
+    import onnxruntime as ort
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import roc_auc_score
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from imbalance_core.images.extractors import MODEL_PATH, cnn_input, session_options
+
+    rng = np.random.default_rng(0)
+    big = rng.integers(0, 256, (n, 224, 224, 1), dtype=np.uint8)
+    small = rng.integers(0, 256, (n, 28, 28, 1), dtype=np.uint8)
+    best: dict[str, float] = {}
+
+    def timed(label: str, fn) -> None:
+        t0 = time.perf_counter()
+        fn()
+        best[label] = min(best.get(label, np.inf), time.perf_counter() - t0)
+
+    plain = ort.SessionOptions()
+    plain.log_severity_level = 3
+    sessions = {
+        "default": ort.InferenceSession(str(MODEL_PATH), plain, providers=["CPUExecutionProvider"]),
+        "tuned": ort.InferenceSession(str(MODEL_PATH), session_options(), providers=["CPUExecutionProvider"]),
+    }
+    x = cnn_input(big)
+    for session in sessions.values():
+        session.run(["feat"], {"x": x[:8]})  # warm-up
+    loads = []
+    for _ in range(rounds):
+        loads.append(os.getloadavg()[0])
+        for side, imgs in (("224", big), ("28", small)):
+            timed(f"prep old {side}", lambda imgs=imgs: _old_cnn_input(imgs))
+            timed(f"prep new {side}", lambda imgs=imgs: cnn_input(imgs))
+        for name, session in sessions.items():
+            for b in (1, 8, 16, 32, 64):
+                timed(
+                    f"session {name} batch {b}",
+                    lambda s=session, b=b: [s.run(["feat"], {"x": x[i : i + b]}) for i in range(0, n, b)],
+                )
+        for b in (8, 16, 32, 64):
+            timed(
+                f"end to end tuned + new input, batch {b}",
+                lambda b=b: [
+                    sessions["tuned"].run(["feat"], {"x": cnn_input(big[i : i + b])}) for i in range(0, n, b)
+                ],
+            )
+            timed(
+                f"end to end default + old input, batch {b}",
+                lambda b=b: [
+                    sessions["default"].run(["feat"], {"x": _old_cnn_input(big[i : i + b])})
+                    for i in range(0, n, b)
+                ],
+            )
+    print(
+        f"cnn sweep: {n} images, best of {rounds} rounds; load average during the rounds {loads} (UNDER LOAD)"
+    )
+    for label, seconds in best.items():
+        unit = (
+            f"{1000 * seconds / n:.2f} ms an image"
+            if label.startswith("prep")
+            else f"{n / seconds:.1f} images/s"
+        )
+        print(f"  {label}: {unit}")
+    data = load_pneumoniamnist(per_class=per_class)
+    train, test = ~data.is_test, data.is_test
+    for name, prep, session in (
+        ("old input, default session", _old_cnn_input, sessions["default"]),
+        ("new input, tuned session", cnn_input, sessions["tuned"]),
+    ):
+        X = np.concatenate(
+            [
+                session.run(["feat"], {"x": prep(data.images[i : i + 32])})[0]
+                for i in range(0, data.n_images, 32)
+            ]
+        )
+        model = make_pipeline(StandardScaler(), LogisticRegression(C=0.1, max_iter=2000)).fit(
+            X[train], data.y[train]
+        )
+        auc = roc_auc_score(data.y[test], model.predict_proba(X[test])[:, 1])
+        print(f"  hold-out ROC AUC, {name}: {auc:.6f} ({int(train.sum())} training / {int(test.sum())} test)")
+
+
 def audit(n: int, key: str) -> None:
     """Wall time of the whole audit on ``n`` PneumoniaMNIST images, and what it found."""
     import dataclasses
@@ -180,6 +295,8 @@ def main() -> None:
     p.add_argument("--skip-memory", action="store_true")
     p.add_argument("--int8", action="store_true", help="float32 vs int8 CNN: speed and hold-out AUC")
     p.add_argument("--int8-per-class", type=int, default=300)
+    p.add_argument("--cnn-sweep", action="store_true", help="CNN input, session options and batch sweep")
+    p.add_argument("--sweep-rounds", type=int, default=3)
     p.add_argument("--child", help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.child:
@@ -192,6 +309,8 @@ def main() -> None:
         memory([k for k in args.memory_extractors.split(",") if k], args.images, args.side)
     if args.int8:
         int8(args.speed_images, args.int8_per_class)
+    if args.cnn_sweep:
+        cnn_sweep(args.speed_images, args.sweep_rounds, args.int8_per_class)
     if args.audit_images:
         audit(args.audit_images, args.audit_extractor)
     if not args.skip_study:

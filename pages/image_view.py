@@ -24,7 +24,7 @@ from imbalance_core.images.bundled import load_pneumoniamnist
 from imbalance_core.images.extractors import DEFAULT_EXTRACTOR, EXTRACTORS
 from imbalance_core.images.intake import ImageSet, read_image_zip
 from imbalance_core.intake.read import LoadedTable
-from imbalance_core.intake.task import TaskSpec
+from imbalance_core.intake.task import PreparedData, TaskSpec
 from pages import common
 
 if TYPE_CHECKING:  # the study, the audit, the feature table (with augmentation) and the saliency maps pull in
@@ -37,6 +37,8 @@ K_IMAGES = "image_set"  # (source, ImageSet, extractor) of the image data in use
 K_STUDY = "image_study"  # ((image sha256, extractor), StudyResult) of the last study run
 K_AUDIT = "image_audit"  # (source, AuditResult) of the image data in use; border check added on request
 K_BORDER = "image_audit_border"  # ((image sha256, extractor), BorderCheck) of the last border-only check
+K_KEEP_DUPS = "image_keep_duplicates"  # (source, bool): keep duplicate groups on one side of every split
+W_KEEP_DUPS = "images_keep_duplicates"  # the Data page's toggle of K_KEEP_DUPS
 W_EXTRACTOR = "images_extractor"
 W_PICK = "images_cam_pick"
 THUMB = 96
@@ -138,6 +140,7 @@ def _use(images: ImageSet, name: str, source: str, raw: bytes | None = None) -> 
     st.session_state.pop(common.K_GUESS, None)
     with st.spinner("Auditing the images for duplicates and shortcuts…"):
         st.session_state[K_AUDIT] = (source, _audit_shared(images.sha256, images, raw))
+    attach_duplicate_groups()  # the grouping travels with the data; the toggle decides whether it is used
     return True
 
 
@@ -254,6 +257,89 @@ def audit_panel(images: ImageSet, extractor: str) -> None:
             st.caption("What to do: " + common.plain(finding.action))
         else:
             st.success(text, icon=":material/check:")
+    duplicates_toggle(result, images)
+
+
+# --------------------------------------------------------------------------- duplicate groups kept together
+
+
+def keep_duplicates_sentence(n_groups: int, n_images: int, across: int, fixed_holdout: bool) -> str:
+    """What the "keep duplicates together" toggle does, for the numbers the audit found."""
+    groups = f"{n_groups:,} group{'s' if n_groups != 1 else ''}"
+    text = (
+        f"The audit found {groups} of identical or nearly identical images ({n_images:,} images). With "
+        "this on, every group stays wholly in the training part or wholly in the hold-out, and in one "
+        "cross-validation fold, so the model is never scored on a copy of an image it learned from."
+    )
+    if fixed_holdout:
+        text += " The zip's test/ folder fixes the hold-out, so here it keeps groups within one CV fold" + (
+            f"; {across:,} group{'s' if across != 1 else ''} already cross train/ and test/ (see above)."
+            if across
+            else "."
+        )
+    return text
+
+
+def _duplicates_source() -> tuple[str, AuditResult] | None:
+    """(source, audit) of the image data in use when the audit found duplicate groups, else None."""
+    stored = st.session_state.get(K_AUDIT)
+    source = st.session_state.get(common.K_SOURCE)
+    if not stored or stored[0] != source or current_images() is None:
+        return None
+    return (source, stored[1]) if stored[1].duplicates.near_groups > 0 else None
+
+
+def keep_duplicates_together() -> bool:
+    """True when splits should keep each duplicate image group on one side: the Data page's toggle, on by
+    default whenever the audit found duplicates; False for tables and for image sets without duplicates."""
+    found = _duplicates_source()
+    if found is None:
+        return False
+    stored = st.session_state.get(K_KEEP_DUPS)
+    return bool(stored[1]) if stored and stored[0] == found[0] else True
+
+
+def attach_duplicate_groups() -> PreparedData | None:
+    """Put the audit's duplicate groups on the data in use as the grouping ``DUPLICATE_GROUPS`` (training
+    with ``group_by`` set to it keeps every group together); the data in use, or None without duplicates."""
+    found = _duplicates_source()
+    data = common.current_data()
+    if found is None or data is None:
+        return None
+    from imbalance_core.images.audit import DUPLICATE_GROUPS, with_duplicate_groups  # lazy: see above
+
+    if DUPLICATE_GROUPS not in data.groups:
+        data = with_duplicate_groups(data, found[1].duplicates)
+        st.session_state[common.K_PREPARED] = data  # a new object: the shared cached one is not mutated
+    return data
+
+
+def duplicates_toggle(result: AuditResult, images: ImageSet) -> None:
+    """Data page: "Keep duplicate images on one side of every split" (on by default when duplicates were
+    found), with a sentence saying what it does."""
+    if _duplicates_source() is None:
+        return
+    attach_duplicate_groups()
+    source = st.session_state.get(common.K_SOURCE)
+    st.session_state[W_KEEP_DUPS] = keep_duplicates_together()
+
+    def keep() -> None:
+        st.session_state[K_KEEP_DUPS] = (source, bool(st.session_state[W_KEEP_DUPS]))
+
+    st.toggle("Keep duplicate images on one side of every split", key=W_KEEP_DUPS, on_change=keep)
+    dup = result.duplicates
+    st.caption(
+        common.plain(
+            keep_duplicates_sentence(
+                dup.near_groups, dup.images_in_groups, dup.across, images.is_test is not None
+            )
+        )
+    )
+    if not st.session_state[W_KEEP_DUPS]:
+        st.warning(
+            "Off: copies of one image can sit on both sides of a split, which flatters the test score.",
+            icon=":material/warning:",
+        )
 
 
 def threshold_panel(result, threshold: float | None) -> None:

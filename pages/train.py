@@ -338,6 +338,7 @@ def settings_form(data: PreparedData, last: TrainSettings | None = None) -> Trai
         if spec.uses_k:
             st.caption(CLIP_SAYS)
             bounds = _bounds_editor(data)
+        augment = augment_settings(sampler)
         st.subheader("Class weights")
         weighting = st.selectbox(
             "Weighting", list(WEIGHTINGS), key=W_WEIGHTING, format_func=lambda k: WEIGHTING_NAMES.get(k, k)
@@ -400,6 +401,7 @@ def settings_form(data: PreparedData, last: TrainSettings | None = None) -> Trai
                 )
             )
         group_by = group_by_choice(data)
+        group_by = duplicate_groups_choice(group_by)
     defaults = dict(model.defaults())
     params = tuple((name, value) for name, value in params if value != defaults.get(name))
     plain = TrainSettings()  # settings a choice makes irrelevant keep their defaults: one cache key per model
@@ -417,6 +419,7 @@ def settings_form(data: PreparedData, last: TrainSettings | None = None) -> Trai
         test_size=test_size,
         seed=seed,
         group_by=group_by,
+        augment=augment,
         recalibrate=calibration_view.recalibrate_choice((last or plain).recalibrate),
     )
 
@@ -442,6 +445,75 @@ def group_by_choice(data: PreparedData) -> str:
             "Split by row: one patient's rows can sit in training and test, which flatters the test score."
         )
     return str(choice)
+
+
+# --- images: augmentation settings and duplicate groups (issue 29) -----------------------------------
+#: The augmentation sliders: setting name -> (label, top, step, help). Defaults: the chest X-ray ones.
+AUGMENT_SLIDERS: dict[str, tuple[str, float, float, str]] = {
+    "max_rotation": (
+        "Largest rotation (degrees either way)",
+        45.0,
+        1.0,
+        "Patients are not positioned alike.",
+    ),
+    "max_shift": (
+        "Largest shift (share of the side)",
+        0.5,
+        0.01,
+        "0.10 moves an image up to a tenth of its side.",
+    ),
+    "brightness": (
+        "Largest brightness change (share of white)",
+        0.5,
+        0.01,
+        "Exposure differs between films.",
+    ),
+    "contrast": ("Largest contrast change (share)", 0.5, 0.01, "Scanners and settings differ in contrast."),
+}
+#: Why the flip is off by default, shown under it.
+FLIP_SAYS = (
+    "Off for chest X-rays: a flipped chest X-ray puts the heart on the right (dextrocardia), an anatomy "
+    "the model should not learn as normal. Turn it on for images without a left/right anatomy (skin "
+    "lesions, cell slides)."
+)
+
+
+def augment_settings(sampler: str) -> tuple[tuple[str, Any], ...]:
+    """The augmentation settings (image data with the ``augment`` sampler only; else ()): sliders for
+    rotation, shift, brightness and contrast and the flip switch, seeded with the chest X-ray defaults
+    and kept across pages; returned as ``TrainSettings.augment`` pairs."""
+    from pages import image_view  # lazy: the images room loads only for image data
+
+    if sampler != "augment" or image_view.current_images() is None:
+        return ()
+    from imbalance_core.images.augment import CHEST_XRAY, AugmentSettings, settings_pairs
+
+    values: dict[str, Any] = {}
+    with st.expander("Augmentation settings", expanded=True):
+        for name, (label, top, step, help_text) in AUGMENT_SLIDERS.items():
+            kept = common.persist(
+                f"train_augment_{name}", f"train_augment:{name}", float(getattr(CHEST_XRAY, name))
+            )
+            values[name] = float(st.slider(label, 0.0, top, step=step, help=help_text, **kept))
+        kept = common.persist("train_augment_flip", "train_augment:flip", bool(CHEST_XRAY.flip))
+        values["flip"] = bool(st.toggle("Horizontal flips", **kept))
+        st.caption(FLIP_SAYS)
+        chosen = AugmentSettings(**values)
+        st.caption(common.plain(f"Each added image: {chosen.describe()}."))
+    return settings_pairs(chosen)
+
+
+def duplicate_groups_choice(group_by: str) -> str:
+    """The duplicate image groups as the split grouping when the Data page keeps them together (image
+    data with duplicates, no patient ID chosen); else ``group_by`` unchanged."""
+    from pages import image_view  # lazy: the images room loads only for image data
+
+    if group_by or not image_view.keep_duplicates_together() or image_view.attach_duplicate_groups() is None:
+        return group_by
+    from imbalance_core.images.audit import DUPLICATE_GROUPS
+
+    st.caption("Duplicate images stay on one side of every split (switch on the Data page).")
+    return DUPLICATE_GROUPS
 
 
 # --- results -----------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from imbalance_core.errors import DataError
+from imbalance_core.evaluation import validate_sentences as say
 from imbalance_core.evaluation.calibration import Estimate
 from imbalance_core.figures.calibration import calibration_curves_figure
 from imbalance_core.intake.read import read_table
@@ -79,9 +80,10 @@ def _uploaded_model() -> model_file.SavedModel | None:
     return saved
 
 
-def _file(label: str, key: str, store: str, help_text: str) -> tuple[str, bytes] | None:
-    """A CSV upload kept across page visits as (name, bytes)."""
-    upload = st.file_uploader(label, type=["csv", "txt", "tsv"], key=key, help=help_text)
+def _file(label: str, key: str, store: str, help_text: str, images: bool = False) -> tuple[str, bytes] | None:
+    """A CSV upload (or, for an image model, a zip of images) kept across page visits as (name, bytes)."""
+    types = ["csv", "txt", "tsv", "zip"] if images else ["csv", "txt", "tsv"]
+    upload = st.file_uploader(label, type=types, key=key, help=help_text)
     if upload is not None:
         st.session_state[store] = (upload.name, upload.getvalue())
     return st.session_state.get(store)
@@ -125,6 +127,8 @@ def _show_drift(d: core.DriftReport) -> None:
                  "Unseen categories": f"{f.unseen:.1%}" if f.kind == "categorical" else "—",
                  "Detail": f.detail} for f in d.case_mix.features]  # fmt: skip
         st.dataframe(pd.DataFrame(rows), hide_index=True)
+        auc = d.membership.auc if d.membership is not None else None
+        st.caption(common.plain(say.case_mix_sentence([f.verdict for f in d.case_mix.features], auc)))
         st.caption(
             "Verdicts: |SMD| below 0.1 similar, to 0.25 different, above very different; shares (outside "
             "the range, category changes, unseen categories) below 5 % similar, to 15 % different. "
@@ -175,6 +179,7 @@ def _show_updating(v: core.LabelledValidation, saved: model_file.SavedModel, key
                      "Slope": _fmt(e["slope"], False), "E:O": _fmt(e["e_to_o"], False),
                      "Map (fitted on all rows)": r.calibrator.describe()})  # fmt: skip
     st.dataframe(pd.DataFrame(rows), hide_index=True)
+    st.caption(common.plain(_updating_sentence(v)))
     st.write(common.plain(f"Recommended: {core.UPDATES[v.updating.recommended]} — {v.updating.reason}."))
     methods = {"intercept": core.UPDATES["intercept"], "logistic": core.UPDATES["logistic"]}
     default = v.updating.recommended if v.updating.recommended in methods else "intercept"
@@ -202,6 +207,21 @@ def _show_updating(v: core.LabelledValidation, saved: model_file.SavedModel, key
         st.caption(f"Its parent is model {saved.metadata.export_id}; the file records that.")
 
 
+def _updating_sentence(v: core.LabelledValidation) -> str:
+    """The updating table's sentence: what the recommended update changes (cross-validated figures)."""
+    cal = v.figures.calibration
+    if v.updating is None or v.updating.recommended == "none":
+        return say.updating_sentence("", cal.slope.value, None, cal.e_to_o.value, None)
+    best = v.updating.get(v.updating.recommended).figures.calibration
+    return say.updating_sentence(
+        core.UPDATES[v.updating.recommended],
+        cal.slope.value,
+        best.slope.value,
+        cal.e_to_o.value,
+        best.e_to_o.value,
+    )
+
+
 def _show_labelled(v: core.LabelledValidation, saved: model_file.SavedModel, key: Any) -> None:
     f = v.figures
     st.success(common.plain(
@@ -210,16 +230,20 @@ def _show_labelled(v: core.LabelledValidation, saved: model_file.SavedModel, key
     st.subheader("Development vs this file")
     st.caption(common.plain(f"Development figures: {v.development_source}."))
     st.dataframe(_figures_table(v), hide_index=True)
+    st.caption(common.plain(say.figures_sentence(v.rows)))
     t = f.table
     st.markdown("**2x2 at the saved threshold**")
     st.dataframe(pd.DataFrame({"": ["Called positive", "Called negative"],
                                "Has the outcome": [t.tp, t.fn], "Does not": [t.fp, t.tn]}),
                  hide_index=True)  # fmt: skip
+    st.caption(common.plain(say.table_sentence(t)))
     curves = [("raw", "This file, as saved", f.calibration)]
     if v.updating is not None and v.updating.recommended != "none":
         best = v.updating.get(v.updating.recommended)
         curves.append(("recalibrated", f"{best.name} (cross-validated)", best.figures.calibration))
     st.plotly_chart(calibration_curves_figure(curves, f.threshold), key="val_calibration")
+    cal = f.calibration
+    st.caption(common.plain(say.calibration_sentence(cal.intercept, cal.slope, cal.e_to_o)))
     st.subheader("Threshold transport")
     st.write(common.plain(v.transport.summary()))
     _show_updating(v, saved, key)
@@ -291,12 +315,41 @@ def _compute(
     if kept is not None and kept[0] == key:
         return key, kept[1]
     with st.spinner("Scoring, validating, updating…"):
-        new = core.read_new_patients(saved, new_file[1], name=new_file[0], label=label, positive=positive)
+        if _is_image_zip(saved, new_file):
+            from imbalance_core.images.validation import read_new_images
+
+            new = read_new_images(saved, new_file[1], name=new_file[0])
+        else:
+            new = core.read_new_patients(saved, new_file[1], name=new_file[0], label=label, positive=positive)
         result = (
-            core.validate_labelled(saved, new, dev_X) if label else core.describe_batch(saved, new, dev_X)
+            core.validate_labelled(saved, new, dev_X)
+            if new.y is not None
+            else core.describe_batch(saved, new, dev_X)
         )
     st.session_state[K_RESULT] = (key, result)
     return key, result
+
+
+def _image_model(saved: model_file.SavedModel) -> bool:
+    """True for a model trained on image features (its new patients may come as a zip of images)."""
+    from imbalance_core.images.validation import is_image_model  # lazy: the image room for images only
+
+    return is_image_model(saved)
+
+
+def _is_image_zip(saved: model_file.SavedModel, upload: tuple[str, bytes]) -> bool:
+    """True when ``upload`` is a zip and the model an image model (the zip is then read as images)."""
+    from imbalance_core.images.validation import is_zip
+
+    return is_zip(upload[1], upload[0]) and _image_model(saved)
+
+
+def _read_development(saved: model_file.SavedModel, dev_file: tuple[str, bytes]) -> pd.DataFrame:
+    if _is_image_zip(saved, dev_file):
+        from imbalance_core.images.validation import read_development_images
+
+        return read_development_images(saved, dev_file[1])
+    return core.read_development(saved, dev_file[1], name=dev_file[0])
 
 
 def main() -> None:
@@ -322,13 +375,17 @@ def main() -> None:
     if not saved.is_binary or saved.metadata.threshold is None:
         st.info("Validation needs a two-class model (a positive class and a threshold).")
         return
-    new_file = _file("New patients (CSV)", "val_new", K_NEW, common.upload_limit_help())
+    images = _image_model(saved)
+    what = "CSV, or a zip of images in class folders" if images else "CSV"
+    new_file = _file(f"New patients ({what})", "val_new", K_NEW, common.upload_limit_help(), images)
     if dev_X is None:
         with st.expander("Development file (optional: for the membership model)"):
-            dev_file = _file("Development file (CSV)", "val_dev", K_DEV, common.upload_limit_help())
+            dev_file = _file(
+                f"Development file ({what})", "val_dev", K_DEV, common.upload_limit_help(), images
+            )
             if dev_file is not None:
                 try:
-                    dev_X = core.read_development(saved, dev_file[1], name=dev_file[0])
+                    dev_X = _read_development(saved, dev_file)
                     dev_tag = hashlib.sha256(dev_file[1]).hexdigest()
                 except DataError as exc:
                     common.show_error(exc)
@@ -336,12 +393,22 @@ def main() -> None:
         st.caption("The membership model uses this session's training rows as the development patients.")
     if new_file is None:
         return
-    try:
-        frame = _columns_of(new_file)
-    except DataError as exc:
-        common.show_error(exc)
-        return
-    label, positive = _outcome_choice(saved, frame)
+    if _is_image_zip(saved, new_file):
+        label, positive = None, ()
+        st.caption(
+            common.plain(
+                "A zip of images: each image's outcome is its class folder, and the positive class is the "
+                f"model's ({saved.metadata.positive_class}); features come from the model's own extractor. "
+                "Without class folders the zip is an unlabelled batch."
+            )
+        )
+    else:
+        try:
+            frame = _columns_of(new_file)
+        except DataError as exc:
+            common.show_error(exc)
+            return
+        label, positive = _outcome_choice(saved, frame)
     try:
         key, result = _compute(saved, new_file, label, positive, dev_X, dev_tag)
     except DataError as exc:

@@ -118,6 +118,30 @@ def training_args(settings: TrainSettings, *, classifier: bool = True) -> list[s
     if classifier:
         for name, value in settings.params:
             args += ["--param", f"{name}={value}"]
+    if settings.sampler == "augment":
+        args += augment_args(settings.augment)
+    return args
+
+
+#: ``TrainSettings.augment`` names -> the ``--augment-*`` flags of the CLI (``cli.images.add_augment_args``).
+AUGMENT_FLAGS = {
+    "max_rotation": "--augment-rotation",
+    "max_shift": "--augment-shift",
+    "brightness": "--augment-brightness",
+    "contrast": "--augment-contrast",
+}
+
+
+def augment_args(pairs: Sequence[tuple[str, Any]]) -> list[str]:
+    """The ``--augment-*`` flags for the augmentation settings that differ from the chest X-ray defaults."""
+    from imbalance_core.images.augment import CHEST_XRAY  # the image room only when augmenting
+
+    args: list[str] = []
+    for name, value in pairs:
+        if name == "flip":
+            args += ["--augment-flip"] if value else []
+        elif name in AUGMENT_FLAGS and float(value) != float(getattr(CHEST_XRAY, name)):
+            args += [AUGMENT_FLAGS[name], f"{float(value):g}"]
     return args
 
 

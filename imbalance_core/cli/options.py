@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Mapping
+from typing import Any
 
 from imbalance_core.cli import arguments
 from imbalance_core.errors import DataError
@@ -542,4 +543,13 @@ def settings_from_args(
         seed=int(args.seed),
         recalibrate=str(getattr(args, "recalibrate", "none")),
         group_by=group_by_from_args(args, data),
+        augment=_augment_pairs(args) if sampler == "augment" else (),
     )
+
+
+def _augment_pairs(args: argparse.Namespace) -> tuple[tuple[str, Any], ...]:
+    """The ``--augment-*`` flags as ``TrainSettings.augment`` pairs (recorded with the model)."""
+    from imbalance_core.cli.images import augment_from_args  # (import cycle)
+    from imbalance_core.images.augment import settings_pairs
+
+    return settings_pairs(augment_from_args(args))

@@ -31,7 +31,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "Steyerberg's order; without --label, the expected prevalence of the unlabelled batch.",
     )
     p.add_argument("model", metavar="MODEL", help="the .skops model file")
-    p.add_argument("file", metavar="FILE", help="CSV of new patients with the model's feature columns")
+    p.add_argument(
+        "file",
+        metavar="FILE",
+        help="CSV of new patients with the model's feature columns, or for an image model a zip of images "
+        "in class folders (the folders are the outcome)",
+    )
     p.add_argument("--label", metavar="COL", help="the outcome column (omit for an unlabelled batch)")
     p.add_argument("--positive", action="append", default=[], metavar="VALUE",
                    help="outcome value counted as positive (default: the model's positive values); "
@@ -142,17 +147,33 @@ def _print_labelled(v: core.LabelledValidation) -> None:
     _print_prevalence(v.prevalence, caveat=v.prevalence_caveat)
 
 
+def _read(saved: model_file.SavedModel, args: argparse.Namespace):
+    """The new patients and the optional development rows: a CSV, or for an image model a zip of images
+    (labelled by its class folders, which need no --label; see :mod:`imbalance_core.images.validation`)."""
+    from imbalance_core.images import validation as zips  # the image room only for zips
+
+    if zips.is_zip(args.file):
+        new = zips.read_new_images(saved, args.file, label=args.label, positive=_split(args.positive))
+    else:
+        new = core.read_new_patients(saved, args.file, label=args.label, positive=_split(args.positive),
+                                     ignore=_split(args.ignore))  # fmt: skip
+    dev = None
+    if args.development:
+        read = zips.read_development_images if zips.is_zip(args.development) else core.read_development
+        dev = read(saved, args.development)
+    return new, dev
+
+
 def run(args: argparse.Namespace) -> int:
     """Load, read, validate or describe; print; write the updated model when asked."""
     saved = model_file.load_model(args.model)
-    if args.update_out and not args.label:
+    new, dev = _read(saved, args)
+    labelled = new.y is not None
+    if args.update_out and not labelled:
         raise DataError("--update-out needs --label: a model is updated on patients with known outcomes.")
-    if args.pdf_out and not args.label:
+    if args.pdf_out and not labelled:
         raise DataError("--pdf-out needs --label: the report compares figures that need the outcomes.")
-    new = core.read_new_patients(saved, args.file, label=args.label, positive=_split(args.positive),
-                                 ignore=_split(args.ignore))  # fmt: skip
-    dev = core.read_development(saved, args.development) if args.development else None
-    if args.label:
+    if labelled:
         result = core.validate_labelled(saved, new, dev, seed=args.seed)
         payload = core.labelled_json(result)
         if args.update_out:

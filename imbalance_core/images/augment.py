@@ -17,6 +17,7 @@ validation or hold-out rows; the spy test in ``tests/images/test_study.py`` prov
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -218,12 +219,39 @@ def augment_copies(
     return np.stack([augment_image(images[i], rng, settings) for i in sources])
 
 
+def settings_with(base: AugmentSettings, options: tuple[tuple[str, object], ...] = ()) -> AugmentSettings:
+    """``base`` with the ``(name, value)`` pairs of ``options`` (``TrainSettings.augment``) applied; a
+    name that is not a setting or a value out of range is refused in a sentence."""
+    if not options:
+        return base
+    names = {f.name for f in dataclasses.fields(AugmentSettings)}
+    unknown = sorted({str(k) for k, _ in options} - names)
+    if unknown:
+        raise DataError(f"Unknown augmentation setting; choose among: {', '.join(sorted(names))}.")
+    values = {str(k): (bool(v) if k == "flip" else float(v)) for k, v in options}
+    limits = {"max_rotation": 180.0, "max_shift": 0.5, "brightness": 1.0, "contrast": 1.0}
+    for name, top in limits.items():
+        if name in values and not 0.0 <= values[name] <= top:
+            raise DataError(f"The augmentation setting {name} must lie between 0 and {top:g}.")
+    return dataclasses.replace(base, **values)
+
+
+def settings_pairs(settings: AugmentSettings) -> tuple[tuple[str, object], ...]:
+    """``settings`` as the ``(name, value)`` pairs ``TrainSettings.augment`` holds (every field, in order)."""
+    return tuple((f.name, getattr(settings, f.name)) for f in dataclasses.fields(AugmentSettings))
+
+
 def augment_rows(
-    X: np.ndarray, y: np.ndarray, wanted: dict[int, int], seed: int
+    X: np.ndarray,
+    y: np.ndarray,
+    wanted: dict[int, int],
+    seed: int,
+    options: tuple[tuple[str, object], ...] = (),
 ) -> tuple[np.ndarray, np.ndarray, str] | None:
     """New rows for the ``augment`` sampler: for each class code in ``wanted`` (rows wanted after), features
     of changed copies of that class's images among the rows of ``X`` (one training fold). None when the
-    rows are not image features of a registered set."""
+    rows are not image features of a registered set. ``options`` (``TrainSettings.augment``) override the
+    image set's settings."""
     for source in reversed(list(_SOURCES.values())):
         rows = source.rows_of(np.asarray(X))
         if rows is not None:
@@ -240,14 +268,15 @@ def augment_rows(
             picked.append(rng.choice(pool, size=n_new, replace=True))
             codes.append(np.full(n_new, code, dtype=y.dtype))
     cols = source.columns(X.shape[1])
+    settings = settings_with(source.settings, options)
     if not picked:
         return np.empty((0, X.shape[1])), np.empty(0, dtype=y.dtype), ""
     chosen = np.concatenate(picked)
-    copies = augment_copies(source.images, chosen, rng, source.settings)
+    copies = augment_copies(source.images, chosen, rng, settings)
     feats = compute_features(copies, source.extractor)[:, cols].astype(np.float64)
     note = (
         f"Augmentation added {len(chosen):,} changed copies of rare-class training images "
-        f"({source.settings.describe()}); features were extracted from the changed images."
+        f"({settings.describe()}); features were extracted from the changed images."
     )
     return feats, np.concatenate(codes), note
 

@@ -242,7 +242,8 @@ SAMPLERS: dict[str, SamplerSpec] = {spec.key: spec for spec in _SPEC_ROWS}
 # cannot import the images room, so the images room hands in the function that makes the rows
 # (:func:`imbalance_core.images.augment.augment_rows`); without image data the method refuses in a sentence.
 RowAugmenter = Callable[
-    [np.ndarray, np.ndarray, dict[int, int], int], "tuple[np.ndarray, np.ndarray, str] | None"
+    [np.ndarray, np.ndarray, dict[int, int], int, tuple[tuple[str, Any], ...]],
+    "tuple[np.ndarray, np.ndarray, str] | None",
 ]
 _ROW_AUGMENTERS: list[RowAugmenter] = []
 _NOT_IMAGES = (
@@ -258,18 +259,23 @@ def set_row_augmenter(func: RowAugmenter) -> None:
 
 
 class AugmentOverSampler:
-    """Adds augmented rare-class rows up to ``strategy`` (class code -> rows wanted) for one training fold."""
+    """Adds augmented rare-class rows up to ``strategy`` (class code -> rows wanted) for one training fold.
 
-    def __init__(self, strategy: Strategy, seed: int) -> None:
+    ``options``: ((name, value), ...) of the image room's ``AugmentSettings`` fields (rotation, shift,
+    flip, brightness, contrast) overriding the image set's own; () keeps the image set's settings.
+    """
+
+    def __init__(self, strategy: Strategy, seed: int, options: tuple[tuple[str, Any], ...] = ()) -> None:
         self.strategy = strategy
         self.seed = seed
+        self.options = tuple(options)
         self.note_ = ""
 
     def fit_resample(self, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The fold's rows followed by the augmented ones."""
         wanted = dict(self.strategy) if isinstance(self.strategy, dict) else {}
         for func in _ROW_AUGMENTERS:
-            made = func(X, y, wanted, int(self.seed))
+            made = func(X, y, wanted, int(self.seed), self.options)
             if made is not None:
                 new_X, new_y, self.note_ = made
                 return np.vstack([X, new_X]) if len(new_y) else X, np.concatenate([y, new_y])
@@ -419,6 +425,8 @@ class ResamplingStep(BaseSampler):
         Random state for the sampler.
     k_neighbors : int
         Neighbours for the SMOTE family before any lowering.
+    augment : tuple of (name, value)
+        Settings of the ``augment`` sampler (``TrainSettings.augment``); ignored by every other method.
 
     Attributes (after ``fit_resample``)
     -----------------------------------
@@ -446,6 +454,7 @@ class ResamplingStep(BaseSampler):
         categorical: tuple[int, ...] = (),
         seed: int = 0,
         k_neighbors: int = DEFAULT_K,
+        augment: tuple[tuple[str, Any], ...] = (),
     ) -> None:
         super().__init__()
         self.method = method
@@ -455,6 +464,7 @@ class ResamplingStep(BaseSampler):
         self.categorical = categorical
         self.seed = seed
         self.k_neighbors = k_neighbors
+        self.augment = augment
 
     def fit(self, X: Any, y: Any) -> ResamplingStep:
         """Resample and keep the fitted attributes (use :meth:`fit_resample`)."""
@@ -480,6 +490,7 @@ class ResamplingStep(BaseSampler):
         if estimator is None:
             X_out, y_out, origin = X, y, np.arange(len(y))
         elif spec.kind == "augment":  # rows as given: the images are found by their exact feature values
+            estimator.options = tuple(self.augment)
             X_out, y_out = estimator.fit_resample(X, y)
             origin = np.r_[np.arange(len(y)), np.full(len(y_out) - len(y), -1)].astype(np.int64)
             if estimator.note_:

@@ -133,7 +133,7 @@ def fit_to_data(settings: Any, data: Any) -> FittedSettings:
         updates["clip_bounds"] = kept
     group = getattr(settings, "group_by", "")
     repeated = [found.column for found in getattr(data, "repeated_ids", ())]
-    if group and group not in repeated:
+    if group and group not in repeated and group not in getattr(data, "groups", {}):  # e.g. duplicate images
         changes.append(
             f"Split by patient: '{group}' is not a repeating ID column of this file; rows are split "
             + (f"by '{repeated[0]}' instead." if repeated else "one by one.")

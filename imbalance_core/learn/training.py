@@ -77,6 +77,9 @@ class TrainSettings:
     tradeoff: t in [0, 1] for "tradeoff".
     custom_weights: one weight per class code (binary: (negative, positive)) for "custom".
     params: ((name, value), ...) classifier hyper-parameters overriding the registry defaults.
+    augment: ((name, value), ...) settings of the ``augment`` sampler (images only: ``max_rotation``,
+    ``max_shift``, ``flip``, ``brightness``, ``contrast`` of the images room's ``AugmentSettings``)
+    overriding the image set's; () = the image set's own (chest X-ray defaults). Part of the cache key.
     """
 
     sampler: str = "none"
@@ -93,6 +96,7 @@ class TrainSettings:
     seed: int = 0
     recalibrate: str = "none"  # "none" | "prior" | "platt" | "isotonic" (imbalance_core.learn.recalibration)
     group_by: str = ""  # a repeating ID column (PreparedData.groups): split and fold by it; "" = by row
+    augment: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -278,6 +282,7 @@ def build_pipeline(data: PreparedData, settings: TrainSettings, notices: list[st
                 clip_bounds=_clip_indices(data, settings),
                 categorical=cat_idx,
                 seed=int(settings.seed),
+                augment=tuple(settings.augment) if settings.sampler == "augment" else (),
             ),
         ),
     ]
