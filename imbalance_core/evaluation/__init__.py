@@ -18,7 +18,8 @@ Pure functions of arrays: no
 fitting of models here (the small logistic fits of calibration metrics and the membership model aside).
 :mod:`.optimism` holds the measures internal validation judges and Harrell's arithmetic;
 :mod:`.stability` the Riley & Collins prediction-stability figures.
-:mod:`.page_sentences` the plain sentence under each figure and table, from the numbers it shows.
+:mod:`.page_sentences` the plain sentence under each figure and table, from the numbers it shows;
+:mod:`.validate_sentences` the same for the Validate page.
 """
 
 __all__ = [
@@ -42,5 +43,6 @@ __all__ = [
     "subgroups",
     "threshold_uncertainty",
     "thresholds",
+    "validate_sentences",
     "validation_size",
 ]
