@@ -198,6 +198,16 @@ _TERMS: tuple[Term, ...] = (
         "A 95 % range for a proportion that stays sensible with few patients or rates near 0 or 1.",
         "Wilson score interval (Wilson 1927).",
     ),
+    Term(
+        "Accuracy",
+        "The share of all patients the model gets right; misleading when the disease is rare.",
+        "(TP + TN) / n. 95 % Wilson score interval.",
+    ),
+    Term(
+        "F-beta",
+        "One number balancing sensitivity and PPV; β above 1 counts a missed case as worse.",
+        "(1 + β²)·TP / ((1 + β²)·TP + β²·FN + FP); F1 is β = 1.",
+    ),
 )
 
 #: Every term in display order, by name.

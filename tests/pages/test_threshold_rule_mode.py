@@ -67,9 +67,16 @@ def test_single_mode_carries_the_uncertainty_band_of_every_suggestion(hcv_result
         )
         assert stops[band["hi_index"]] <= u.threshold_hi
         assert "not a confidence interval" in band["text"] and "Wilson 95 % CI" in band["text"]
-    # Nothing committed: the default (Youden) is shown with its sentence server-side.
+    # Nothing committed: the default (Youden) is shown with its sentence server-side, in the "Threshold
+    # uncertainty" tab, and every suggestion's interval in the table beside it (issue 26).
     youden = core.get("youden").holdout["sensitivity"]
-    assert any(f"Sensitivity at this rule: {youden[0]:.2f}" in m.value.replace("\\", "") for m in at.markdown)
+    text = " ".join(m.value.replace("\\", "") for m in at.markdown)
+    assert f"sensitivity at this rule {youden[0]:.2f}" in text
+    assert text.count("sensitivity at this rule") == 1  # once on the page (the explorer writes the live one)
+    frame = next(d.value for d in at.dataframe if "Suggestion" in d.value.columns)
+    assert list(frame["Suggestion"]) == [u.label for u in core.picks]
+    y = core.get("youden")
+    assert f"{y.threshold_lo:.4g}–{y.threshold_hi:.4g}" in list(frame["95 % interval"])
 
 
 def test_mode_switch_mounts_two_handles_and_commits_the_rule(hcv_result):
