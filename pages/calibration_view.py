@@ -139,8 +139,8 @@ def _cell(m: CalibrationMetrics, key: str) -> str:
 
 
 def _short_cell(m: CalibrationMetrics, key: str) -> str:
-    """'0.981 (0.912–1.050)': the table's header says 95 % CI; the reason in words when missing."""
-    return estimate_text(getattr(m, key), ci="", reason=False).replace(" to ", "–")
+    """'0.981 (0.912 to 1.050)': the table's header says 95 % CI; the reason in words when missing."""
+    return estimate_text(getattr(m, key), ci="", reason=False)
 
 
 def metrics_tables(columns: list[tuple[str, CalibrationMetrics]]) -> list[pd.DataFrame]:

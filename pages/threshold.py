@@ -96,22 +96,18 @@ def commit_origin(picks: list[dict], threshold: float, pressed: str | None = Non
     return "chosen by hand on the Threshold page"
 
 
-def uncertainty_text(u: uncertainty.PickUncertainty, n_boot: int, n_oof: int, seed: int) -> str:
-    """The sentence under the slider for one suggestion's threshold uncertainty (plain text, short)."""
-    return (
-        f"{u.label}: its threshold's 95 % interval is {u.threshold_lo:.4g}–{u.threshold_hi:.4g} (the band on "
-        f"the slider; {n_boot} resamples of the {n_oof:,} cross-validated training rows, seed {seed}); "
-        f"{u.sentence('sensitivity')}."
-    )
-
-
 def _uncertainty_payload(table: thresholds.StopTable, unc: uncertainty.ThresholdUncertainty) -> dict:
-    """Per suggestion: its band as stop indices and its sentence (the JS draws and writes, nothing else)."""
+    """Per suggestion: its band as stop indices and its sentence (the JS draws and writes, nothing else).
+
+    The sentence is written under the slider only (issue 26: it appeared twice); the "Threshold
+    uncertainty" tab compares the suggestions in a table instead.
+    """
+    entries = unc.to_json()["picks"]
     return {
         u.key: {
             "lo_index": table.index_of(u.threshold_lo),
             "hi_index": table.index_of(u.threshold_hi),
-            "text": uncertainty_text(u, unc.n_boot, unc.n_oof, unc.seed),
+            "text": sentences.uncertainty_sentence(entries[u.key], unc.n_boot, unc.seed),
         }
         for u in unc.picks
     }
@@ -327,19 +323,11 @@ def uncertainty_frame(unc: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _uncertainty_tab(picks: list[dict], unc: dict, threshold: float | None) -> None:
-    """The committed suggestion's threshold interval in a sentence, and every suggestion's in a table.
+def _uncertainty_tab(unc: dict) -> None:
+    """Every suggestion's threshold interval over resampled training sets, with its sentence.
 
-    The explorer writes the live sentence under the slider; this tab says it for the committed threshold
-    and compares the suggestions (issue 26: the sentence appeared twice, one above the other).
+    The committed suggestion's own sentence is the one under the slider (beside its band), not repeated.
     """
-    key = (
-        "youden"
-        if threshold is None
-        else next((p["key"] for p in picks if threshold in (p["stop"], p["threshold"])), None)
-    )
-    entry = unc["picks"].get(key) if key else None
-    st.markdown(common.plain(sentences.uncertainty_sentence(entry, unc["n_boot"], unc["seed"])))
     frame = uncertainty_frame(unc)
     help_ = {
         "95 % interval": st.column_config.TextColumn(
@@ -352,6 +340,11 @@ def _uncertainty_tab(picks: list[dict], unc: dict, threshold: float | None) -> N
     }
     st.dataframe(frame, hide_index=True, key="thr_uncertainty_table", column_config=help_)
     st.caption(common.plain(sentences.uncertainty_table_sentence(unc["picks"])))
+    st.caption(
+        f"{unc['n_boot']} resamples of the {unc['n_oof']:,} cross-validated training rows (seed "
+        f"{unc['seed']}); each suggestion is picked again on every resample. The band on the slider is "
+        "the pressed suggestion's interval."
+    )
 
 
 def _analyst_notes() -> None:
@@ -470,7 +463,7 @@ def main() -> None:
             st.caption("Open the Train page from the navigation.")
         return
     # One row above the explorer: title, what is judged (class or mode), the suggestion settings.
-    title_col, choice_col, settings_col = st.columns([2.2, 2.6, 1.2], vertical_alignment="bottom")
+    title_col, choice_col, settings_col = st.columns([2.9, 2.4, 1.6], vertical_alignment="bottom")
     with title_col:
         st.title("Decision threshold")
     with choice_col:
@@ -518,7 +511,7 @@ def main() -> None:
     with tabs["Decision curve"]:
         _decision_tab(arrays, threshold, prevalence)
     with tabs["Threshold uncertainty"]:
-        _uncertainty_tab(picks, extras["uncertainty"], None if committed is None else threshold)
+        _uncertainty_tab(extras["uncertainty"])
     with tabs["Equivalent command"]:
         _cli_line(result, threshold, prevalence, class_index)
     if "Per class" in tabs:

@@ -112,7 +112,7 @@ def calibration_sentence(metrics: Any) -> str:
     parts = []
     if eo is None:
         why = str(getattr(metrics.e_to_o, "method", "")).removeprefix("not estimable: ")
-        parts.append(f"Expected against observed cases cannot be estimated ({why or 'too few cases'})")
+        parts.append(f"expected against observed cases cannot be estimated ({why or 'too few cases'})")
     else:
         v, lo, hi = eo
         if _ok(lo, hi) and lo <= 1 <= hi:
@@ -121,7 +121,7 @@ def calibration_sentence(metrics: Any) -> str:
             how = f"{v:.2f} times as many cases as occurred (too high)"
         else:
             how = f"{v:.2f} times as many cases as occurred (too low)"
-        parts.append(f"In total the risks predict {how}")
+        parts.append(f"in total the risks predict {how}")
     if slope is None:
         parts.append("the spread of the risks cannot be judged (the calibration slope is not estimable)")
     else:

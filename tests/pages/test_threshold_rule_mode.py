@@ -67,12 +67,12 @@ def test_single_mode_carries_the_uncertainty_band_of_every_suggestion(hcv_result
         )
         assert stops[band["hi_index"]] <= u.threshold_hi
         assert "not a confidence interval" in band["text"] and "Wilson 95 % CI" in band["text"]
-    # Nothing committed: the default (Youden) is shown with its sentence server-side, in the "Threshold
-    # uncertainty" tab, and every suggestion's interval in the table beside it (issue 26).
+    # The sentence lives under the slider only; the "Threshold uncertainty" tab compares every suggestion's
+    # interval in a table (issue 26: the sentence was on the page twice).
     youden = core.get("youden").holdout["sensitivity"]
-    text = " ".join(m.value.replace("\\", "") for m in at.markdown)
-    assert f"sensitivity at this rule {youden[0]:.2f}" in text
-    assert text.count("sensitivity at this rule") == 1  # once on the page (the explorer writes the live one)
+    assert f"sensitivity at this rule {youden[0]:.2f}" in data["uncertainty"]["youden"]["text"]
+    text = " ".join(m.value.replace("\\", "") for m in [*at.markdown, *at.caption])
+    assert "sensitivity at this rule" not in text  # once on the page: under the slider (the explorer)
     frame = next(d.value for d in at.dataframe if "Suggestion" in d.value.columns)
     assert list(frame["Suggestion"]) == [u.label for u in core.picks]
     y = core.get("youden")
