@@ -192,7 +192,7 @@ def calibration_panel(threshold: float | None = None, key: str = "thr") -> bool:
         return True
     m = curves_in[-1][2]
     st.plotly_chart(calibration_curves_figure(curves_in, threshold), key=f"{key}_calib_curves")
-    st.caption(common.plain(sentences.calibration_sentence(m)))
+    st.caption(common.plain(sentences.calibration_sentence(m)), help=glossary.hover("Calibration slope"))
     rows = [(name, metrics) for _role, name, metrics in curves_in]
     for i, frame in enumerate(metrics_tables(rows)):
         st.dataframe(frame, hide_index=True, key=f"{key}_calib_table_{i}", column_config=_column_help(frame))
@@ -240,7 +240,8 @@ def decision_panel(prevalence: float, threshold: float | None = None, key: str =
     )
     st.plotly_chart(fig, key=f"{key}_dca_honest")
     if threshold is not None:
-        st.caption(common.plain(sentences.decision_curve_sentence(holdout, threshold)))
+        sentence = sentences.decision_curve_sentence(holdout, threshold)
+        st.caption(common.plain(sentence), help=glossary.hover("Net benefit"))
     more = (
         " Net benefit against treating everybody or nobody; risks are calibrated to the training prevalence."
     )

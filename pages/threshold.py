@@ -1,5 +1,13 @@
 """Threshold page: choose the decision threshold of the trained model with a live explorer.
 
+Layout (issue 26, "the decision at a glance"): one row with the title, the mode (or the class) and a
+"Suggestion settings" popover; then the explorer — slider, suggestion buttons, the 2x2 with the per-1,000
+sentence, sensitivity / specificity / PPV / NPV with intervals, LR+ / LR- with intervals and the post-test
+probabilities at a pre-test probability the clinician types — which fits a 1,400 x 900 window. The rest
+(calibration, decision curve, threshold uncertainty, the equivalent command, per class, images) sits in
+tabs below, each figure and table with a sentence from :mod:`imbalance_core.evaluation.threshold_sentences`;
+formulas in a "For the analyst" expander. Subgroups, importance and the what-if live on their own page.
+
 Nothing here trains: the deployment prevalence, cost ratio, target sensitivity and beta only change the
 explorer's payload (built from the stored hold-out and out-of-fold scores, cached). The explorer redraws
 in the browser while dragging; the committed threshold comes back on release and drives what is drawn
@@ -300,7 +308,8 @@ def _decision_tab(arrays: tuple, threshold: float, prevalence: float) -> None:
         common.show_error(exc)
         return
     st.plotly_chart(curve_figures.decision_curve_figure(dc, threshold=threshold), key="thr_dca")
-    st.caption(common.plain(sentences.decision_curve_sentence(dc, threshold)))
+    sentence = sentences.decision_curve_sentence(dc, threshold)
+    st.caption(common.plain(sentence), help=glossary.hover("Net benefit"))
     st.caption(
         "Net benefit of acting on the model at each threshold probability, against treating "
         f"everybody or nobody, at {percent(prevalence)} prevalence."
