@@ -320,13 +320,14 @@ def uncertainty_frame(unc: dict) -> pd.DataFrame:
     """Every suggestion's threshold, its 95 % interval over resampled training sets and the sensitivity the
     resampled picks deliver (plain text cells: a missing number is a word, never nan)."""
     fmt = lambda v, spec: "not estimable" if v is None else format(v, spec)  # noqa: E731
+    thr = lambda v: "not estimable" if v is None else sentences.threshold_text(v)  # noqa: E731
     rows = []
     for entry in unc["picks"].values():
         sens = entry["holdout"].get("sensitivity", {})
         rows.append({
             "Suggestion": entry["label"],
-            "Threshold": fmt(entry.get("threshold"), ".4g"),
-            "95 % interval": "–".join(fmt(entry.get(k), ".4g") for k in ("threshold_lo", "threshold_hi")),
+            "Threshold": thr(entry.get("threshold")),
+            "95 % interval": " to ".join(thr(entry.get(k)) for k in ("threshold_lo", "threshold_hi")),
             "Sensitivity it delivers": f"{fmt(sens.get('lo'), '.2f')}–{fmt(sens.get('hi'), '.2f')}",
         })  # fmt: skip
     return pd.DataFrame(rows)

@@ -35,6 +35,8 @@ def threshold_text(t: float) -> str:
     """A threshold as the explorer writes it: 4 decimals, or 3 significant digits below 0.01."""
     if not _ok(t):
         return "an undefined threshold"
+    if 0 < abs(t) < 1e-4:  # e.g. 5.9e-26 from a score that is 0 in all but name
+        return "below 0.0001" if t > 0 else "above -0.0001"
     return f"{t:.4f}" if abs(t) >= 0.01 or t == 0 else f"{t:.3g}"
 
 
@@ -180,11 +182,15 @@ def decision_curve_sentence(curve: Any, threshold: float) -> str:
     if not _ok(nb, all_):
         return "Net benefit cannot be worked out at this threshold: the hold-out lacks one of the classes."
     better = "more" if nb > max(all_, 0.0) else "no more"
+    everybody = (
+        f"{round(1000 * all_):,} for treating everybody"
+        if all_ >= 0
+        else f"harm for treating everybody (net benefit {all_:.3f})"
+    )
     return (
         f"At a threshold probability of {pts[i]:.2f}, acting on the model is worth {round(1000 * nb):,} "
         f"patients with the disease treated per 1,000 without any needless treatment (net benefit "
-        f"{nb:.3f}), against {round(1000 * all_):,} for treating everybody and 0 for treating nobody: "
-        f"{better} benefit than either."
+        f"{nb:.3f}), against {everybody} and 0 for treating nobody: {better} benefit than either."
     )
 
 

@@ -50,6 +50,7 @@ def test_per_thousand_singular_and_missing():
     assert "1 of them has the disease and 1 with the disease is missed" in ts.per_thousand(0.5, 3, 1, 1)
     assert "cannot be worked out" in _no_nan(ts.per_thousand(0.5, NAN, NAN, NAN))
     assert ts.threshold_text(0.0012) == "0.0012" and ts.threshold_text(0.046) == "0.0460"
+    assert ts.threshold_text(5.902e-26) == "below 0.0001"  # not "5.9e-26"
 
 
 def test_roc_and_pr_sentences():
@@ -154,3 +155,12 @@ def test_no_sentence_ever_prints_nan(value):
     ]
     for text in texts:
         assert not re.search(r"\bnan\b|\binf\b|None", text), text
+
+
+def test_decision_curve_sentence_says_harm_when_treating_everybody_is_worse_than_nobody():
+    y, s = _data(n=2000, seed=11)
+    dc = curves.decision_curve(y, s)
+    text = _no_nan(ts.decision_curve_sentence(dc, 0.5))
+    i = int(np.argmin(np.abs(dc.thresholds - 0.5)))
+    assert dc.treat_all[i] < 0
+    assert f"harm for treating everybody (net benefit {dc.treat_all[i]:.3f})" in text

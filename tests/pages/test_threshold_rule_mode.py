@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from imbalance_core import cli
 from imbalance_core.evaluation import rule_zones
+from imbalance_core.evaluation import threshold_sentences as ts
 from imbalance_core.evaluation import threshold_uncertainty as tu
 from imbalance_core.intake import bundled, task
 from imbalance_core.learn import training
@@ -76,7 +77,8 @@ def test_single_mode_carries_the_uncertainty_band_of_every_suggestion(hcv_result
     frame = next(d.value for d in at.dataframe if "Suggestion" in d.value.columns)
     assert list(frame["Suggestion"]) == [u.label for u in core.picks]
     y = core.get("youden")
-    assert f"{y.threshold_lo:.4g}–{y.threshold_hi:.4g}" in list(frame["95 % interval"])
+    lo, hi = (ts.threshold_text(v) for v in (y.threshold_lo, y.threshold_hi))
+    assert f"{lo} to {hi}" in list(frame["95 % interval"])
 
 
 def test_mode_switch_mounts_two_handles_and_commits_the_rule(hcv_result):
