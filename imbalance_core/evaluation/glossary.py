@@ -161,6 +161,16 @@ _TERMS: tuple[Term, ...] = (
         "(sens + spec) / 2.",
     ),
     Term(
+        "Accuracy",
+        "The share of all patients the model gets right; misleading when the disease is rare.",
+        "(TP + TN) / n. 95 % Wilson score interval.",
+    ),
+    Term(
+        "F-beta",
+        "One number balancing sensitivity and PPV; β above 1 counts a missed case as worse.",
+        "(1 + β²)·TP / ((1 + β²)·TP + β²·FN + FP); F1 is β = 1.",
+    ),
+    Term(
         "Net benefit",
         "True positives gained per patient, minus false alarms weighted by how many you would accept "
         "for one case found.",
@@ -197,16 +207,6 @@ _TERMS: tuple[Term, ...] = (
         "Wilson interval",
         "A 95 % range for a proportion that stays sensible with few patients or rates near 0 or 1.",
         "Wilson score interval (Wilson 1927).",
-    ),
-    Term(
-        "Accuracy",
-        "The share of all patients the model gets right; misleading when the disease is rare.",
-        "(TP + TN) / n. 95 % Wilson score interval.",
-    ),
-    Term(
-        "F-beta",
-        "One number balancing sensitivity and PPV; β above 1 counts a missed case as worse.",
-        "(1 + β²)·TP / ((1 + β²)·TP + β²·FN + FP); F1 is β = 1.",
     ),
 )
 
