@@ -17,7 +17,8 @@ import pandas as pd
 import streamlit as st
 
 from imbalance_core.errors import DataError
-from imbalance_core.evaluation import curves
+from imbalance_core.evaluation import curves, glossary
+from imbalance_core.evaluation import threshold_sentences as sentences
 from imbalance_core.evaluation.calibration import (
     METRIC_NAMES,
     CalibrationMetrics,
@@ -44,6 +45,19 @@ K_EFFECT = "calib_effect"  # {model key: ResamplingEffect}
 PAGE_BOOT = 200
 #: Metrics shown in the page table, in order.
 TABLE_KEYS = ("intercept", "slope", "e_to_o", "ici", "e90", "emax", "brier", "scaled_brier")
+#: Metric key -> (short column name, glossary term for its hover help). Two tables of four columns each,
+#: one row per risk set, so no table is wider than the page (issue 26: the one wide table was cut off).
+COLUMNS: dict[str, tuple[str, str]] = {
+    "intercept": ("Intercept", "Calibration intercept"),
+    "slope": ("Slope", "Calibration slope"),
+    "e_to_o": ("E:O", "E:O"),
+    "ici": ("ICI", "ICI"),
+    "e90": ("E90", "E90"),
+    "emax": ("Emax", "Emax"),
+    "brier": ("Brier", "Brier score"),
+    "scaled_brier": ("Scaled Brier", "Scaled Brier"),
+}
+TABLE_GROUPS = (("intercept", "slope", "e_to_o", "ici"), ("e90", "emax", "brier", "scaled_brier"))
 
 
 # --------------------------------------------------------------------------- Train page: the setting
@@ -124,10 +138,29 @@ def _cell(m: CalibrationMetrics, key: str) -> str:
     return estimate_text(getattr(m, key), ci="")
 
 
-def metrics_table(columns: list[tuple[str, CalibrationMetrics]]) -> pd.DataFrame:
-    """One row per metric, one column per risk set: 'value (95 % CI low to high)'."""
-    rows = [{"Metric": METRIC_NAMES[k], **{name: _cell(m, k) for name, m in columns}} for k in TABLE_KEYS]
-    return pd.DataFrame(rows)
+def _short_cell(m: CalibrationMetrics, key: str) -> str:
+    """'0.981 (0.912 to 1.050)': the table's header says 95 % CI; the reason in words when missing."""
+    return estimate_text(getattr(m, key), ci="", reason=False)
+
+
+def metrics_tables(columns: list[tuple[str, CalibrationMetrics]]) -> list[pd.DataFrame]:
+    """The metrics as two narrow tables (one row per risk set, four metric columns each)."""
+    return [
+        pd.DataFrame(
+            [{"Risks": name, **{COLUMNS[k][0]: _short_cell(m, k) for k in group}} for name, m in columns]
+        )
+        for group in TABLE_GROUPS
+    ]
+
+
+def _column_help(frame: pd.DataFrame) -> dict:
+    """Hover help for each metric column, one line from the glossary."""
+    terms = {short: term for short, term in COLUMNS.values()}
+    return {
+        col: st.column_config.TextColumn(col, help=glossary.hover(terms[col]) + " Value (95 % CI).")
+        for col in frame.columns
+        if col in terms
+    }
 
 
 def honest_risks(result: Any) -> tuple[bool, str]:
@@ -157,18 +190,24 @@ def calibration_panel(threshold: float | None = None, key: str = "thr") -> bool:
     except DataError as exc:
         common.show_error(exc)
         return True
-    st.plotly_chart(calibration_curves_figure(curves_in, threshold), key=f"{key}_calib_curves")
-    st.dataframe(
-        metrics_table([(name, m) for _role, name, m in curves_in]), hide_index=True, key=f"{key}_calib_table"
-    )
     m = curves_in[-1][2]
-    st.caption(
-        f"Hold-out, {m.n} patients ({m.events} with the condition). Intercept and slope: Wald intervals; "
-        f"E:O: Poisson; the rest: {m.n_boot} bootstrap resamples (seed {m.seed}). Curves: lowess."
-    )
-    s = result.settings
-    if s.recalibrate == "prior":
-        st.caption(common.plain(prior_note(s.sampler, s.classifier).text))
+    st.plotly_chart(calibration_curves_figure(curves_in, threshold), key=f"{key}_calib_curves")
+    st.caption(common.plain(sentences.calibration_sentence(m)), help=glossary.hover("Calibration slope"))
+    rows = [(name, metrics) for _role, name, metrics in curves_in]
+    for i, frame in enumerate(metrics_tables(rows)):
+        st.dataframe(frame, hide_index=True, key=f"{key}_calib_table_{i}", column_config=_column_help(frame))
+    st.caption(common.plain(sentences.calibration_table_sentence(rows)))
+    with st.expander("For the analyst: how these numbers are computed"):
+        st.caption(
+            f"Hold-out, {m.n} patients ({m.events} with the condition). Intercept and slope: Wald "
+            f"intervals; E:O: Poisson; the rest: {m.n_boot} bootstrap resamples (seed {m.seed}). Curves: "
+            "lowess."
+        )
+        for _short, term in COLUMNS.values():
+            st.caption(common.plain(glossary.entry(term)))
+        s = result.settings
+        if s.recalibrate == "prior":
+            st.caption(common.plain(prior_note(s.sampler, s.classifier).text))
     return True
 
 
@@ -200,6 +239,9 @@ def decision_panel(prevalence: float, threshold: float | None = None, key: str =
         threshold,
     )
     st.plotly_chart(fig, key=f"{key}_dca_honest")
+    if threshold is not None:
+        sentence = sentences.decision_curve_sentence(holdout, threshold)
+        st.caption(common.plain(sentence), help=glossary.hover("Net benefit"))
     more = (
         " Net benefit against treating everybody or nobody; risks are calibrated to the training prevalence."
     )

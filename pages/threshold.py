@@ -1,5 +1,13 @@
 """Threshold page: choose the decision threshold of the trained model with a live explorer.
 
+Layout (issue 26, "the decision at a glance"): one row with the title, the mode (or the class) and a
+"Suggestion settings" popover; then the explorer — slider, suggestion buttons, the 2x2 with the per-1,000
+sentence, sensitivity / specificity / PPV / NPV with intervals, LR+ / LR- with intervals and the post-test
+probabilities at a pre-test probability the clinician types — which fits a 1,400 x 900 window. The rest
+(calibration, decision curve, threshold uncertainty, the equivalent command, per class, images) sits in
+tabs below, each figure and table with a sentence from :mod:`imbalance_core.evaluation.threshold_sentences`;
+formulas in a "For the analyst" expander. Subgroups, importance and the what-if live on their own page.
+
 Nothing here trains: the deployment prevalence, cost ratio, target sensitivity and beta only change the
 explorer's payload (built from the stored hold-out and out-of-fold scores, cached). The explorer redraws
 in the browser while dragging; the committed threshold comes back on release and drives what is drawn
@@ -23,7 +31,8 @@ from streamlit.errors import StreamlitPageNotFoundError
 
 from imbalance_core.cli import command_lines
 from imbalance_core.errors import DataError
-from imbalance_core.evaluation import curves, metrics, rule_zones, thresholds
+from imbalance_core.evaluation import curves, glossary, metrics, rule_zones, thresholds
+from imbalance_core.evaluation import threshold_sentences as sentences
 from imbalance_core.evaluation import threshold_uncertainty as uncertainty
 from imbalance_core.evaluation.formatting import percent
 from imbalance_core.figures import curves as curve_figures
@@ -43,6 +52,13 @@ SUGGESTED_RULE, COMMITTED_RULE = "The suggested rule (not committed)", "The comm
 RULE_KEY = "threshold_rule_explorer"  # the same component in two-handle mode (mounted afresh on a switch)
 MODES = {"single": "Single cut-off", "rule": "Rule-out and rule-in (two cut-offs)"}
 TRAIN_PAGE = "pages/train.py"
+#: Glossary terms the explorer shows with hover help (sent in the payload, set as title attributes).
+HELP_TERMS = (
+    "Threshold", "Sensitivity", "Specificity", "PPV", "NPV", "Accuracy", "Balanced accuracy", "MCC", "F1",
+    "F-beta", "Youden", "LR+", "LR-", "Pre-test probability", "Post-test probability", "ROC AUC", "PR AUC",
+)  # fmt: skip
+#: Tabs under the decision (issue 26: everything but the decision at a glance sits below it).
+TABS = ("Calibration", "Decision curve", "Threshold uncertainty", "Equivalent command")
 
 
 # --- pure helpers ---------------------------------------------------------------------------------------
@@ -88,23 +104,18 @@ def commit_origin(picks: list[dict], threshold: float, pressed: str | None = Non
     return "chosen by hand on the Threshold page"
 
 
-def uncertainty_text(u: uncertainty.PickUncertainty, n_boot: int, n_oof: int, seed: int) -> str:
-    """The sentence under the slider for one suggestion's threshold uncertainty (plain text)."""
-    spec = u.holdout["specificity"]
-    return (
-        f"{u.label}: {u.sentence('sensitivity')}; specificity {spec[0]:.2f} ({spec[1]:.2f}–{spec[2]:.2f}). "
-        f"Its threshold's 95 % interval: {u.threshold_lo:.4g}–{u.threshold_hi:.4g} (the band on the slider; "
-        f"{n_boot} resamples of the {n_oof:,} cross-validated training rows, seed {seed})."
-    )
-
-
 def _uncertainty_payload(table: thresholds.StopTable, unc: uncertainty.ThresholdUncertainty) -> dict:
-    """Per suggestion: its band as stop indices and its sentence (the JS draws and writes, nothing else)."""
+    """Per suggestion: its band as stop indices and its sentence (the JS draws and writes, nothing else).
+
+    The sentence is written under the slider only (issue 26: it appeared twice); the "Threshold
+    uncertainty" tab compares the suggestions in a table instead.
+    """
+    entries = unc.to_json()["picks"]
     return {
         u.key: {
             "lo_index": table.index_of(u.threshold_lo),
             "hi_index": table.index_of(u.threshold_hi),
-            "text": uncertainty_text(u, unc.n_boot, unc.n_oof, unc.seed),
+            "text": sentences.uncertainty_sentence(entries[u.key], unc.n_boot, unc.seed),
         }
         for u in unc.picks
     }
@@ -164,6 +175,13 @@ def explorer_payload(
         prevalence=prevalence, n_boot=uncertainty.N_BOOT, seed=seed,
     )  # fmt: skip
     payload = data.to_payload()
+    payload["help"] = {term: glossary.hover(term) for term in HELP_TERMS}
+    roc, pr = data.roc_auc, data.pr_auc
+    payload["sentences"] = {
+        "roc": sentences.roc_sentence(roc.value, roc.lo, roc.hi),
+        "pr": sentences.pr_sentence(pr.value, pr.lo, pr.hi, data.table.n_pos / max(data.table.n, 1)),
+    }
+    payload["pretest_default"] = data.table.prevalence  # the clinician types their own in the explorer
     payload["uncertainty"] = _uncertainty_payload(data.table, unc)
     payload["uncertainty_note"] = (
         "Chosen by hand: no picking procedure to resample. Press a suggestion to see how much its "
@@ -215,8 +233,13 @@ def _per_class_table(result: Any) -> None:
     counts = np.bincount(result.y_test, minlength=len(result.class_names))
     frame = pd.DataFrame({"class": list(result.class_names), "hold-out rows": counts, "accuracy": per_class})
     st.caption("Per-class accuracy on the hold-out (share of each class predicted as itself)")
-    fmt = {"accuracy": st.column_config.NumberColumn(format="%.3f")}
-    st.dataframe(frame, hide_index=True, column_config=fmt)
+    fmt = {
+        "accuracy": st.column_config.NumberColumn(
+            format="%.3f", help="Share of the hold-out patients of this class the model predicts as it."
+        )
+    }
+    st.dataframe(frame, hide_index=True, column_config=fmt, key="thr_per_class")
+    st.caption(common.plain(sentences.per_class_sentence(list(result.class_names), per_class, counts)))
 
 
 def _inputs(hold_out_prevalence: float, class_index: int) -> tuple[float, float, float, float]:
@@ -225,64 +248,124 @@ def _inputs(hold_out_prevalence: float, class_index: int) -> tuple[float, float,
     Each keeps the person's value across page changes (``common.persist``); the prevalence and its
     default (the hold-out share) belong to the data, so a value set for other data is not reused.
     """
-    c1, c2, c3, c4 = st.columns(4)
-    prevalence_pct = c1.number_input(
+    prevalence_pct = st.number_input(
         "Deployment prevalence (%)", min_value=0.01, max_value=99.99, step=0.5, format="%.2f",
-        help="How common the disease is where the model will be used; PPV and NPV depend on it.",
+        help=glossary.hover("Prevalence") + " PPV, NPV, the per-1,000 sentence and the lowest-cost "
+        "suggestion use it; it is also the pre-test probability the explorer opens at.",
         **common.persist(
             f"thr_prevalence_{class_index}", f"{common.K_THR_PREVALENCE}:{class_index}",
             round(100 * hold_out_prevalence, 2), scope=common.data_key(),
         ),
     )  # fmt: skip
-    cost = c2.number_input(
+    cost = st.number_input(
         "A missed case costs as much as … false alarms", min_value=0.1, max_value=1000.0,
         step=1.0, help="FN:FP cost ratio used by the lowest-cost suggestion.",
         **common.persist("thr_cost", common.K_THR_COST, 10.0),
     )  # fmt: skip
-    target = c3.number_input(
+    target = st.number_input(
         "Target sensitivity", min_value=0.5, max_value=0.999, step=0.01, format="%.3f",
-        help="The screening suggestion: fewest false alarms that still reach this.",
+        help="The screening suggestion: fewest false alarms that still reach this sensitivity.",
         **common.persist("thr_target", common.K_THR_TARGET, 0.95),
     )  # fmt: skip
-    beta = c4.number_input(
+    beta = st.number_input(
         "F-beta β", min_value=0.1, max_value=10.0, step=0.5,
-        help="β > 1 weighs sensitivity more than precision.",
+        help=glossary.hover("F-beta") + " β > 1 weighs sensitivity more than PPV (the Best F suggestion).",
         **common.persist("thr_beta", common.K_THR_BETA, 2.0),
     )  # fmt: skip
     return prevalence_pct / 100.0, float(cost), float(target), float(beta)
 
 
-def _server_side(
-    arrays: tuple, picks: list[dict], threshold: float, prevalence: float, is_default: bool
-) -> None:
-    """Calibration and decision curve (C's figures) with the current threshold marked."""
-    y_test, scores = arrays[0], arrays[1]
-    st.subheader("At the current threshold")
+def _threshold_line(picks: list[dict], threshold: float, is_default: bool) -> None:
+    """The committed threshold and where it came from (under the explorer, once)."""
     reason = pick_reason(picks, None if is_default else threshold, committed_pick(EXPLORER_KEY))
-    st.markdown(f"**Threshold {threshold:.4f}** · {common.plain(reason)}")
-    left, right = st.columns(2)
-    with left:
-        if not calibration_view.calibration_panel(threshold):  # binary: raw vs recalibrated + metrics
-            try:
-                cal = curves.calibration(y_test, scores)
-            except DataError as exc:
-                common.show_error(exc)
-            else:
-                st.plotly_chart(curve_figures.calibration_figure(cal, threshold=threshold), key="thr_cal")
-                (st.warning if cal.distorted else st.caption)(common.plain(cal.message))
-    with right:
-        if calibration_view.decision_panel(prevalence, threshold):  # binary: only from honest risks
-            return
-        try:
-            dc = curves.decision_curve(y_test, scores, prevalence=prevalence)
-        except DataError as exc:
-            common.show_error(exc)
-        else:
-            st.plotly_chart(curve_figures.decision_curve_figure(dc, threshold=threshold), key="thr_dca")
-            st.caption(
-                "Net benefit of acting on the model at each threshold probability, against treating "
-                f"everybody or nobody, at {percent(prevalence)} prevalence."
-            )
+    st.markdown(f"**Threshold {threshold:.4f}** · {common.plain(reason)}", help=glossary.hover("Threshold"))
+
+
+def _calibration_tab(arrays: tuple, threshold: float) -> None:
+    """Binary: raw vs recalibrated curves with their metrics; multi-class: this class's binned curve."""
+    if calibration_view.calibration_panel(threshold):
+        return
+    y_test, scores = arrays[0], arrays[1]
+    try:
+        cal = curves.calibration(y_test, scores)
+    except DataError as exc:
+        common.show_error(exc)
+        return
+    st.plotly_chart(curve_figures.calibration_figure(cal, threshold=threshold), key="thr_cal")
+    st.caption(
+        common.plain(sentences.calibration_curve_sentence(cal.mean_predicted, cal.observed, len(y_test)))
+    )
+    (st.warning if cal.distorted else st.caption)(common.plain(cal.message))
+
+
+def _decision_tab(arrays: tuple, threshold: float, prevalence: float) -> None:
+    """Net benefit against treating everybody or nobody (binary: only from honest risks)."""
+    if calibration_view.decision_panel(prevalence, threshold):
+        return
+    try:
+        dc = curves.decision_curve(arrays[0], arrays[1], prevalence=prevalence)
+    except DataError as exc:
+        common.show_error(exc)
+        return
+    st.plotly_chart(curve_figures.decision_curve_figure(dc, threshold=threshold), key="thr_dca")
+    sentence = sentences.decision_curve_sentence(dc, threshold)
+    st.caption(common.plain(sentence), help=glossary.hover("Net benefit"))
+    st.caption(
+        "Net benefit of acting on the model at each threshold probability, against treating "
+        f"everybody or nobody, at {percent(prevalence)} prevalence."
+    )
+
+
+def uncertainty_frame(unc: dict) -> pd.DataFrame:
+    """Every suggestion's threshold, its 95 % interval over resampled training sets and the sensitivity the
+    resampled picks deliver (plain text cells: a missing number is a word, never nan)."""
+    fmt = lambda v, spec: "not estimable" if v is None else format(v, spec)  # noqa: E731
+    thr = lambda v: "not estimable" if v is None else sentences.threshold_text(v)  # noqa: E731
+    rows = []
+    for entry in unc["picks"].values():
+        sens = entry["holdout"].get("sensitivity", {})
+        rows.append({
+            "Suggestion": entry["label"],
+            "Threshold": thr(entry.get("threshold")),
+            "95 % interval": " to ".join(thr(entry.get(k)) for k in ("threshold_lo", "threshold_hi")),
+            "Sensitivity it delivers": f"{fmt(sens.get('lo'), '.2f')}–{fmt(sens.get('hi'), '.2f')}",
+        })  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def _uncertainty_tab(unc: dict) -> None:
+    """Every suggestion's threshold interval over resampled training sets, with its sentence.
+
+    The committed suggestion's own sentence is the one under the slider (beside its band), not repeated.
+    """
+    frame = uncertainty_frame(unc)
+    help_ = {
+        "95 % interval": st.column_config.TextColumn(
+            help="Where this suggestion's threshold lands on 95 % of resampled training sets."
+        ),
+        "Sensitivity it delivers": st.column_config.TextColumn(
+            help="The middle 95 % of the hold-out sensitivities the resampled thresholds give (not a "
+            "confidence interval). " + glossary.hover("Sensitivity")
+        ),
+    }
+    st.dataframe(frame, hide_index=True, key="thr_uncertainty_table", column_config=help_)
+    st.caption(common.plain(sentences.uncertainty_table_sentence(unc["picks"])))
+    st.caption(
+        f"{unc['n_boot']} resamples of the {unc['n_oof']:,} cross-validated training rows (seed "
+        f"{unc['seed']}); each suggestion is picked again on every resample. The band on the slider is "
+        "the pressed suggestion's interval."
+    )
+
+
+def _analyst_notes() -> None:
+    """Formula-level detail of every term on the page, for the analyst (not the main view)."""
+    with st.expander("For the analyst: formulas and methods"):
+        for term in (
+            "Sensitivity", "Specificity", "PPV", "NPV", "LR+", "LR-", "Pre-test probability",
+            "Post-test probability", "ROC AUC", "PR AUC", "MCC", "Youden", "F-beta", "Net benefit",
+            "Wilson interval",
+        ):  # fmt: skip
+            st.caption(common.plain(glossary.entry(term)))
 
 
 def _cli_line(
@@ -298,31 +381,6 @@ def _cli_line(
     common.equivalent_command(
         lambda file_arg, spec: command_lines.evaluate_command(
             file_arg, spec, result.settings, threshold, prevalence, one_vs_rest, rule
-        )
-    )
-
-
-def _uncertainty_line(picks: list[dict], unc: dict, threshold: float | None) -> None:
-    """Server side: the committed suggestion's threshold interval and what it delivers (or why none)."""
-    key = (
-        "youden"
-        if threshold is None
-        else next((p["key"] for p in picks if threshold in (p["stop"], p["threshold"])), None)
-    )
-    entry = unc["picks"].get(key) if key else None
-    if entry is None:
-        st.caption("Chosen by hand: no picking procedure to resample, so no threshold interval.")
-        return
-    sens = entry["holdout"]["sensitivity"]
-    fmt = lambda v: "n/a" if v is None else f"{v:.2f}"  # noqa: E731
-    wilson = f" (Wilson 95 % CI {fmt(sens.get('wilson_lo'))}–{fmt(sens.get('wilson_hi'))})"
-    st.markdown(
-        common.plain(
-            f"Sensitivity at this rule: {fmt(sens['value'])}{wilson}; the resampled picks deliver "
-            f"sensitivities of {fmt(sens['lo'])}–{fmt(sens['hi'])} (not a confidence interval); the "
-            "threshold's 95 % interval "
-            f"{entry['threshold_lo']:.4g}–{entry['threshold_hi']:.4g} "
-            f"({unc['n_boot']} resamples, seed {unc['seed']})."
         )
     )
 
@@ -385,29 +443,51 @@ def _rule_section(
     _cli_line(result, threshold, prevalence, class_index, committed)
 
 
+def _settings(hold_out_prevalence: float, class_index: int, mode: str) -> tuple:
+    """The settings that change the suggestions, in one popover beside the explorer's suggestion buttons.
+
+    The popover's body runs on every rerun (its widgets keep their keys and values while it is closed).
+    """
+    with st.popover(
+        "Suggestion settings", icon=":material/tune:", width="stretch",
+        help="Deployment prevalence, the cost of a missed case, the target sensitivity, β and the rule "
+        "targets: they move the suggestion buttons under the slider.",
+    ):  # fmt: skip
+        prevalence, cost, target, beta = _inputs(hold_out_prevalence, class_index)
+        targets = (
+            _rule_targets()
+            if mode == "rule"
+            else (rule_zones.DEFAULT_NPV_TARGET, rule_zones.DEFAULT_PPV_TARGET)
+        )
+    return prevalence, cost, target, beta, targets
+
+
 def main() -> None:
-    st.title("Decision threshold")
     result = st.session_state.get(common.K_TRAIN_RESULT)
     if result is None:
+        st.title("Decision threshold")
         st.info("Train a model first: the threshold explorer works on its hold-out scores.")
         try:
             st.page_link(TRAIN_PAGE, label="Go to Train", icon=":material/model_training:")
         except StreamlitPageNotFoundError:  # page run on its own (tests) or Train not in the navigation
             st.caption("Open the Train page from the navigation.")
         return
-    class_index = _choose_class(result)
+    # One row above the explorer: title, what is judged (class or mode), the suggestion settings.
+    title_col, choice_col, settings_col = st.columns([2.9, 2.4, 1.6], vertical_alignment="bottom")
+    with title_col:
+        st.title("Decision threshold")
+    with choice_col:
+        class_index = _choose_class(result)
+        mode = _choose_mode() if result.is_binary else "single"
     arrays = one_vs_rest(result, class_index)
     names = result.class_names
     labels = (names[1], names[0]) if result.is_binary else (names[class_index], f"not {names[class_index]}")
     hold_out_prevalence = float(np.mean(arrays[0]))
-    prevalence, cost, target, beta = _inputs(hold_out_prevalence, class_index)
+    with settings_col:
+        prevalence, cost, target, beta, targets = _settings(hold_out_prevalence, class_index, mode)
     if result.is_binary:
         st.session_state[common.K_PREVALENCE] = prevalence  # the Report page starts from it
     key = common.model_key(result.settings)
-    mode = _choose_mode() if result.is_binary else "single"
-    targets = (
-        _rule_targets() if mode == "rule" else (rule_zones.DEFAULT_NPV_TARGET, rule_zones.DEFAULT_PPV_TARGET)
-    )
     try:
         with st.spinner("Resampling the suggestions on the training scores…"):
             encoded, picks, opening, extras = explorer_payload(
@@ -430,15 +510,27 @@ def main() -> None:
         common.set_threshold(value, commit_origin(picks, value, committed_pick(EXPLORER_KEY)))
     committed = st.session_state.get(common.K_THRESHOLD)
     threshold = opening if committed is None else committed  # nothing committed: the model's default
-    _uncertainty_line(picks, extras["uncertainty"], None if committed is None else threshold)
-    _server_side(arrays, picks, threshold, prevalence, committed is None)
-    _cli_line(result, threshold, prevalence, class_index)
-    if not result.is_binary:
-        _per_class_table(result)
-    image_view.threshold_panel(result, threshold)  # image data only: FN/FP thumbnails, heat map (issue 16)
-    from pages import decision_view  # subgroups, why this score, what-if (issue 15 items 3-4)
-
-    decision_view.threshold_page_section(result)
+    _threshold_line(picks, threshold, committed is None)
+    image_data = result.is_binary and image_view.current_images() is not None
+    labels_ = (
+        list(TABS) + (["Per class"] if not result.is_binary else []) + (["Images"] if image_data else [])
+    )
+    tabs = dict(zip(labels_, st.tabs(labels_, key="thr_tabs"), strict=True))
+    with tabs["Calibration"]:
+        _calibration_tab(arrays, threshold)
+    with tabs["Decision curve"]:
+        _decision_tab(arrays, threshold, prevalence)
+    with tabs["Threshold uncertainty"]:
+        _uncertainty_tab(extras["uncertainty"])
+    with tabs["Equivalent command"]:
+        _cli_line(result, threshold, prevalence, class_index)
+    if "Per class" in tabs:
+        with tabs["Per class"]:
+            _per_class_table(result)
+    if "Images" in tabs:
+        with tabs["Images"]:
+            image_view.threshold_panel(result, threshold)  # FN/FP thumbnails, heat map (issue 16)
+    _analyst_notes()
 
 
 main()

@@ -181,6 +181,16 @@ _TERMS: tuple[Term, ...] = (
         "(sens + spec) / 2.",
     ),
     Term(
+        "Accuracy",
+        "The share of all patients the model gets right; misleading when the disease is rare.",
+        "(TP + TN) / n. 95 % Wilson score interval.",
+    ),
+    Term(
+        "F-beta",
+        "One number balancing sensitivity and PPV; β above 1 counts a missed case as worse.",
+        "(1 + β²)·TP / ((1 + β²)·TP + β²·FN + FP); F1 is β = 1.",
+    ),
+    Term(
         "Net benefit",
         "True positives gained per patient, minus false alarms weighted by how many you would accept "
         "for one case found.",

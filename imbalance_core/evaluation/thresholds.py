@@ -40,6 +40,7 @@ re-applied to the scores gives exactly the 2x2 table shown for its stop)::
         "balanced_accuracy", "balanced_accuracy_lo", "balanced_accuracy_hi",
         "accuracy", "accuracy_lo", "accuracy_hi",           # Wilson
         "mcc", "mcc_lo", "mcc_hi", "youden", "lr_pos", "lr_neg",
+        "lr_pos_lo", "lr_pos_hi", "lr_neg_lo", "lr_neg_hi",  # log method (Simel 1991), 0.5 added on a zero
         "ppv_deploy", "ppv_deploy_lo", "ppv_deploy_hi",     # at the deployment prevalence (Bayes;
         "npv_deploy", "npv_deploy_lo", "npv_deploy_hi",     #  interval: Bonferroni Wilson sens/spec)
         "per1000_flagged", "per1000_true_pos", "per1000_missed",  # of 1,000 patients at that prevalence
@@ -78,6 +79,7 @@ from imbalance_core.evaluation.intervals import (
     deployment_interval,
     wilson,
 )
+from imbalance_core.evaluation.likelihood_ratios import log_interval_columns
 
 #: Slider grid step; merged with score quantiles so that crowded scores still get fine steps.
 GRID_STEP = 0.001
@@ -248,6 +250,7 @@ STOP_COLUMNS = (
     "f1", "f1_lo", "f1_hi", "fbeta",
     "balanced_accuracy", "balanced_accuracy_lo", "balanced_accuracy_hi",
     "accuracy", "accuracy_lo", "accuracy_hi", "mcc", "mcc_lo", "mcc_hi", "youden", "lr_pos", "lr_neg",
+    "lr_pos_lo", "lr_pos_hi", "lr_neg_lo", "lr_neg_hi",
     "ppv_deploy", "ppv_deploy_lo", "ppv_deploy_hi", "npv_deploy", "npv_deploy_lo", "npv_deploy_hi",
     "per1000_flagged", "per1000_true_pos", "per1000_missed",
 )  # fmt: skip
@@ -314,6 +317,7 @@ def table_at(
         ("accuracy", c.tp + c.tn, c.tp + c.fp + c.tn + c.fn),
     ):
         cols[f"{name}_lo"], cols[f"{name}_hi"] = wilson(k, nobs)
+    cols.update(log_interval_columns(c.tp, c.fp, c.tn, c.fn))
     cols.update(deployment_columns(m["sensitivity"], m["specificity"], prev))
     cols.update(deployment_interval(c.tp, c.fp, c.tn, c.fn, prev))
     cols.update(bootstrap_stop_intervals(c.tp, c.fp, curve.n_pos, curve.n_neg))

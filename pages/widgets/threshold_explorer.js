@@ -17,21 +17,26 @@ const INSTANCES = new WeakMap();
 const SVG_NS = "http://www.w3.org/2000/svg";
 const NAV_KEYS = new Set(["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "PageUp", "PageDown", "Home", "End"]);
 
-// [label, value key, interval low key, interval high key]
-// Every interval comes from Python (the stop table); this file only shows it.
-const METRICS = [
-  ["Sensitivity (recall)", "sensitivity", "sensitivity_lo", "sensitivity_hi"],
-  ["Specificity", "specificity", "specificity_lo", "specificity_hi"],
-  ["PPV (precision)", "ppv", "ppv_lo", "ppv_hi"],
-  ["NPV", "npv", "npv_lo", "npv_hi"],
-  ["PPV at deployment prevalence", "ppv_deploy", "ppv_deploy_lo", "ppv_deploy_hi"],
-  ["NPV at deployment prevalence", "npv_deploy", "npv_deploy_lo", "npv_deploy_hi"],
-  ["Accuracy", "accuracy", "accuracy_lo", "accuracy_hi"],
-  ["Balanced accuracy", "balanced_accuracy", "balanced_accuracy_lo", "balanced_accuracy_hi"],
-  ["MCC", "mcc", "mcc_lo", "mcc_hi"],
-  ["F1", "f1", "f1_lo", "f1_hi"],
-  ["F-beta", "fbeta", null, null],
+// [label, value key, interval low key, interval high key, glossary term for the hover help]
+// Every interval comes from Python (the stop table); this file only shows it. KEY_METRICS sit in the first
+// screen (issue 26); EXTRA_METRICS in the closed "More measures" section.
+const KEY_METRICS = [
+  ["Sensitivity (recall)", "sensitivity", "sensitivity_lo", "sensitivity_hi", "Sensitivity"],
+  ["Specificity", "specificity", "specificity_lo", "specificity_hi", "Specificity"],
+  ["PPV (precision)", "ppv", "ppv_lo", "ppv_hi", "PPV"],
+  ["NPV", "npv", "npv_lo", "npv_hi", "NPV"],
 ];
+const EXTRA_METRICS = [
+  ["PPV at deployment prevalence", "ppv_deploy", "ppv_deploy_lo", "ppv_deploy_hi", "PPV"],
+  ["NPV at deployment prevalence", "npv_deploy", "npv_deploy_lo", "npv_deploy_hi", "NPV"],
+  ["Accuracy", "accuracy", "accuracy_lo", "accuracy_hi", "Accuracy"],
+  ["Balanced accuracy", "balanced_accuracy", "balanced_accuracy_lo", "balanced_accuracy_hi", "Balanced accuracy"],
+  ["MCC", "mcc", "mcc_lo", "mcc_hi", "MCC"],
+  ["F1", "f1", "f1_lo", "f1_hi", "F1"],
+  ["F-beta", "fbeta", null, null, "F-beta"],
+  ["Youden's J", "youden", null, null, "Youden"],
+];
+const METRICS = KEY_METRICS.concat(EXTRA_METRICS);
 
 const isNum = (v) => typeof v === "number" && Number.isFinite(v);
 const fmtP = (v) => (isNum(v) ? v.toFixed(3) : "—");
@@ -39,6 +44,15 @@ const fmtInt = (v) => (isNum(v) ? Math.round(v).toLocaleString("en-US") : "—")
 const fmtThr = (t) => (!isNum(t) ? "—" : Math.abs(t) >= 0.01 || t === 0 ? t.toFixed(4) : t.toPrecision(3));
 const fmtAxis = (v) => (isNum(v) ? v.toFixed(2) : "");
 const fmtPct = (v) => (isNum(v) ? `${(100 * v).toFixed(v < 0.01 ? 2 : 1)} %` : "—");
+// Likelihood ratios: two decimals below 10, three significant digits above.
+const fmtLR = (v) => (!isNum(v) ? "—" : v < 10 ? v.toFixed(2) : v.toPrecision(3));
+// Bayes in odds form: post-test odds = pre-test odds x LR (the one formula of a Fagan nomogram).
+const postTest = (pre, lr) => {
+  if (!isNum(pre) || !isNum(lr) || pre <= 0 || pre >= 1 || lr < 0) return null;
+  const odds = (pre / (1 - pre)) * lr;
+  return odds / (1 + odds);
+};
+const plural = (n, one, many) => (n === "1" ? one : many);
 // The deployment prevalence as Python formats it everywhere else (evaluation.formatting.percent).
 const prevText = (d) => (typeof d.prevalence_text === "string" ? d.prevalence_text : fmtPct(d.prevalence));
 
@@ -120,7 +134,20 @@ function init(root) {
     fn: $("te-fn"),
     freq: $("te-freq"),
     metricsBox: $("te-metrics"),
+    metricsMore: $("te-metrics-more"),
     metricCells: [],
+    lrp: $("te-lrp"),
+    lrpCi: $("te-lrp-ci"),
+    lrn: $("te-lrn"),
+    lrnCi: $("te-lrn-ci"),
+    pretest: $("te-pretest"),
+    pretestTyped: false,
+    post: $("te-post"),
+    fagan: $("te-fagan"),
+    histText: $("te-hist-text"),
+    rocText: $("te-roc-text"),
+    prText: $("te-pr-text"),
+    more: root.querySelector(".te-more"),
     roc: $("te-roc"),
     pr: $("te-pr"),
     hist: $("te-hist"),
@@ -152,16 +179,22 @@ function init(root) {
     inst.zcell[id] = root.querySelector(`[data-testid="te-z-${id}"]`);
   }
   // One cell per metric, built once; only their text changes afterwards.
-  for (const [label, key] of METRICS) {
+  const keyNames = new Set(KEY_METRICS.map((m) => m[1]));
+  for (const [label, key, , , term] of METRICS) {
     const box = el("div", "te-metric");
     const name = el("div", "te-mname", label);
     const val = el("div", "te-mval");
     val.dataset.testid = `te-m-${key}`;
     const ci = el("div", "te-mci");
     box.append(name, val, ci);
-    inst.metricsBox.appendChild(box);
-    inst.metricCells.push({ name, val, ci });
+    (keyNames.has(key) ? inst.metricsBox : inst.metricsMore).appendChild(box);
+    inst.metricCells.push({ name, val, ci, term });
   }
+  // The clinician's own pre-test probability: redraws the post-test numbers only (nothing goes to Python).
+  inst.pretest.addEventListener("input", () => {
+    inst.pretestTyped = true;
+    renderPost(inst);
+  });
 
   const range = inst.range;
   const range2 = inst.range2;
@@ -223,6 +256,28 @@ function drawStatic(inst) {
   cell("ppv_deploy").name.textContent = `PPV ${deploy}`;
   cell("npv_deploy").name.textContent = `NPV ${deploy}`;
   cell("fbeta").name.textContent = `F-beta (β = ${isNum(d.beta) ? d.beta : "—"})`;
+  // Hover help: one line per term from the glossary (Python sends it; set as a title attribute, never HTML).
+  const help = d.help && typeof d.help === "object" ? d.help : {};
+  const tip = (node, term) => {
+    if (node && typeof help[term] === "string") node.setAttribute("title", help[term]);
+  };
+  for (const c of inst.metricCells) tip(c.name, c.term);
+  tip(inst.root.querySelector("#te-lrp-name"), "LR+");
+  tip(inst.root.querySelector("#te-lrn-name"), "LR-");
+  tip(inst.root.querySelector("#te-pre-name"), "Pre-test probability");
+  tip(inst.post, "Post-test probability");
+  tip(inst.root.querySelector("#te-roc-auc"), "ROC AUC");
+  tip(inst.root.querySelector("#te-pr-auc"), "PR AUC");
+  tip(inst.root.querySelector("#te-title"), "Threshold");
+  const sentences = d.sentences && typeof d.sentences === "object" ? d.sentences : {};
+  inst.rocText.textContent = typeof sentences.roc === "string" ? sentences.roc : "";
+  inst.prText.textContent = typeof sentences.pr === "string" ? sentences.pr : "";
+  // The pre-test probability opens at the deployment prevalence until the clinician types their own.
+  if (!inst.pretestTyped) {
+    const pre = isNum(d.pretest_default) ? d.pretest_default : d.prevalence;
+    inst.pretest.value = isNum(pre) ? String(Math.round(10000 * pre) / 100) : "";
+  }
+  if (rule) inst.more.open = true; // the zones read against the histogram's two lines
 
   // ROC
   let f = unitFrame(inst.roc, "1 − specificity (false-positive rate)", "Sensitivity");
@@ -367,10 +422,20 @@ function render(inst, idx) {
   const flagged = fmtInt(s.per1000_flagged[i]);
   const ill = fmtInt(s.per1000_true_pos[i]);
   const missed = fmtInt(s.per1000_missed[i]);
-  inst.freq.textContent =
-    `Of 1,000 patients like these (disease in ${prevText(inst.data)}): ` +
-    `${flagged} flagged, of whom ${ill} ${ill === "1" ? "has" : "have"} the disease; ` +
-    `${missed} ${missed === "1" ? "case" : "cases"} missed.`;
+  // Same wording as imbalance_core.evaluation.threshold_sentences.per_thousand (the browser test compares).
+  inst.freq.textContent = isNum(s.per1000_flagged[i])
+    ? `At ${fmtThr(t)}, the model flags ${flagged} of 1,000 patients like these ` +
+      `(disease in ${prevText(inst.data)}); ${ill} of them ${plural(ill, "has", "have")} the disease and ` +
+      `${missed} with the disease ${plural(missed, "is", "are")} missed.`
+    : `At ${fmtThr(t)}, the numbers per 1,000 patients cannot be worked out: a class has no patients here.`;
+  renderLR(inst, i);
+  renderPost(inst);
+  const d = inst.data;
+  inst.histText.textContent = d.n_pos > 0 && d.n_neg > 0
+    ? `At ${fmtThr(t)}, ${fmtInt(s.tp[i])} of ${fmtInt(d.n_pos)} patients with the disease ` +
+      `(${fmtPct(s.tp[i] / d.n_pos)}) and ${fmtInt(s.fp[i])} of ${fmtInt(d.n_neg)} without ` +
+      `(${fmtPct(s.fp[i] / d.n_neg)}) score at or above the line and are flagged.`
+    : `At ${fmtThr(t)}, the split cannot be shown: the hold-out lacks one of the two classes.`;
   inst.range.setAttribute(
     "aria-valuetext",
     `threshold ${fmtThr(t)}, sensitivity ${fmtP(s.sensitivity[i])}, specificity ${fmtP(s.specificity[i])}`,
@@ -409,6 +474,89 @@ function render(inst, idx) {
   if (inst.histLineLow) inst.histLineLow.setAttribute("visibility", "hidden");
   inst.reason.textContent = reason;
   drawBand(inst, active);
+}
+
+// LR+ and LR- of stop i with their log-method intervals (Simel 1991), all from Python's stop table.
+// A zero count makes the plain ratio infinite or zero: the interval then has 0.5 added to every cell.
+function lrText(value, lo, hi, zeroNote) {
+  const ci = isNum(lo) && isNum(hi) ? `95 % CI ${fmtLR(lo)}–${fmtLR(hi)}` : "";
+  if (!isNum(value) && !ci) return ["—", "not estimable: nobody is on one side of this threshold"];
+  if (!isNum(value)) return ["∞", `${ci}; ${zeroNote}, 0.5 added to every cell`];
+  return [fmtLR(value), zeroNote && ci ? `${ci}; ${zeroNote}, 0.5 added to every cell` : ci || "\u00a0"];
+}
+
+function renderLR(inst, i) {
+  const s = inst.data.stops;
+  if (!s.lr_pos_lo) { // an older payload without the interval columns
+    inst.lrp.textContent = "—";
+    inst.lrn.textContent = "—";
+    return;
+  }
+  const zp = s.fp[i] === 0 ? "no false alarm" : s.tp[i] === 0 ? "no true positive" : "";
+  const zn = s.tn[i] === 0 ? "no true negative" : s.fn[i] === 0 ? "no missed case" : "";
+  const [pv, pci] = lrText(s.lr_pos[i], s.lr_pos_lo[i], s.lr_pos_hi[i], zp);
+  const [nv, nci] = lrText(s.lr_neg[i], s.lr_neg_lo[i], s.lr_neg_hi[i], zn);
+  inst.lrp.textContent = pv;
+  inst.lrpCi.textContent = pci;
+  inst.lrn.textContent = nv;
+  inst.lrnCi.textContent = nci;
+}
+
+// Post-test probability for a positive and a negative result at the typed pre-test probability, with the
+// LR's interval carried through the same (monotone) formula: the uncertainty of the test, not of the guess.
+function renderPost(inst) {
+  const d = inst.data;
+  if (!d || !d.stops || !d.stops.lr_pos_lo) return;
+  const s = d.stops;
+  const i = inst.idx;
+  const raw = Number(inst.pretest.value);
+  const pre = raw / 100;
+  inst.fagan.replaceChildren();
+  if (!(raw > 0 && raw < 100)) {
+    inst.post.textContent = "Type a pre-test probability between 0.01 and 99.99 % to see the post-test probabilities.";
+    return;
+  }
+  const lrPos = isNum(s.lr_pos[i]) ? s.lr_pos[i] : s.lr_pos[i] === null && isNum(s.lr_pos_lo[i]) ? Infinity : null;
+  const one = (lr, lo, hi) => {
+    if (lr === Infinity) return { v: 1, lo: postTest(pre, lo), hi: 1 };
+    const v = postTest(pre, lr);
+    return v === null ? null : { v, lo: postTest(pre, lo), hi: postTest(pre, hi) };
+  };
+  const pos = one(lrPos, s.lr_pos_lo[i], s.lr_pos_hi[i]);
+  const neg = one(s.lr_neg[i], s.lr_neg_lo[i], s.lr_neg_hi[i]);
+  const part = (p, verb, why) => {
+    if (!p) return `after a ${verb} result: not estimable (${why})`;
+    const ci = isNum(p.lo) && isNum(p.hi) ? ` (95 % CI ${fmtPct(p.lo)} to ${fmtPct(p.hi)})` : "";
+    return `a ${verb} result makes it ${fmtPct(p.v)}${ci}`;
+  };
+  inst.post.textContent =
+    `For a patient whose chance of disease is ${fmtPct(pre)} before the test: ` +
+    `${part(pos, "positive", "nobody is flagged at this threshold")}; ` +
+    `${part(neg, "negative", "everybody is flagged at this threshold")}.`;
+  drawFagan(inst, pre, pos, neg);
+}
+
+// A Fagan-style picture on one 0-100 % axis: the pre-test dot and an arrow to each post-test dot (+ red,
+// - green), each with its 95 % interval as a band.
+function drawFagan(inst, pre, pos, neg) {
+  const svg = inst.fagan;
+  const L = 40, W = 270;
+  const sx = (v) => L + Math.min(Math.max(v, 0), 1) * W;
+  svg.appendChild(svgEl("line", { x1: L, y1: 52, x2: L + W, y2: 52, class: "te-axis" }));
+  for (const v of [0, 0.25, 0.5, 0.75, 1]) svg.appendChild(svgText(sx(v), 62, `${Math.round(100 * v)} %`));
+  const row = (p, y, label, cls) => {
+    svg.appendChild(svgText(L - 6, y + 3, label, "end"));
+    svg.appendChild(svgEl("circle", { cx: sx(pre), cy: y, r: 3.5, class: "te-pre-dot" }));
+    if (!p) return;
+    if (isNum(p.lo) && isNum(p.hi)) {
+      const a = sx(Math.min(p.lo, p.hi));
+      svg.appendChild(svgEl("rect", { x: a, y: y - 5, width: Math.max(1, sx(Math.max(p.lo, p.hi)) - a), height: 10, class: `te-ci-${cls}` }));
+    }
+    svg.appendChild(svgEl("line", { x1: sx(pre), y1: y, x2: sx(p.v), y2: y, class: "te-arrow" }));
+    svg.appendChild(svgEl("circle", { cx: sx(p.v), cy: y, r: 4.5, class: `te-post-${cls}`, "data-testid": `te-fagan-${cls}` }));
+  };
+  row(pos, 14, "+ result", "pos");
+  row(neg, 36, "− result", "neg");
 }
 
 // Where stop index i sits along the range (the usable track is 100% minus one 16px thumb).

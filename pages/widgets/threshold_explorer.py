@@ -26,6 +26,7 @@ UTF-8 JSON bytes, see :func:`encode_payload`)::
         "specificity", "specificity_lo", "specificity_hi",
         "ppv", "ppv_lo", "ppv_hi", "npv", "npv_lo", "npv_hi",
         "f1", "fbeta", "balanced_accuracy", "accuracy", "mcc", "youden", "lr_pos", "lr_neg",
+        "lr_pos_lo", "lr_pos_hi", "lr_neg_lo", "lr_neg_hi"   (95 % log method, Simel 1991, from Python)
         "f1_lo", "f1_hi", "balanced_accuracy_lo", ..., "mcc_hi"   (95 % stratified bootstrap, from Python)
         "accuracy_lo", "accuracy_hi"                 (95 % Wilson)
         "ppv_deploy", "npv_deploy",                  PPV/NPV at the deployment prevalence

@@ -43,9 +43,12 @@ def test_raw_vs_recalibrated_on_train_and_threshold(page, app_url: str, output_d
     screenshot(page, output_dir / "calib_train_full.png")
     page.set_viewport_size({"width": 1400, "height": 1000})
     open_page(page, "Threshold")
-    page.wait_for_selector("text=Decision curve at", timeout=120_000)
+    page.wait_for_selector('[data-testid="stTab"]', timeout=120_000)
     wait_for_app(page)
+    page.locator('[data-testid="stTab"]').filter(has_text="Decision curve").click()  # issue 26: in tabs
+    page.wait_for_selector("text=Decision curve at", timeout=120_000)
     page.get_by_text("Drawn from recalibrated risks").first.wait_for(timeout=120_000)
+    page.locator('[data-testid="stTab"]').filter(has_text="Calibration").click()
     chart = page.locator('[data-testid="stPlotlyChart"]').filter(has_text="Calibration (lowess").first
     chart.scroll_into_view_if_needed()
     page.wait_for_timeout(800)

@@ -1,6 +1,6 @@
 """The explorer's sentence of natural frequencies in Chromium: the right number for every count
-(issue 12 item 9: "1 cases missed"), and the value scale under the track (its labels sit at the
-stop of their value)."""
+(issue 12 item 9: "1 cases missed"; issue 26 wording: "1 with the disease is missed"), and the value
+scale under the track (its labels sit at the stop of their value)."""
 
 from __future__ import annotations
 
@@ -38,11 +38,11 @@ def test_counts_of_one_are_singular(page, explorer_url: str) -> None:
     ill = [round(v) for v in stops["per1000_true_pos"]]
     one_missed = missed.index(1)
     text = _show_stop(page, one_missed)
-    assert "1 case missed" in text and "cases missed" not in text, text
+    assert "and 1 with the disease is missed" in text and "are missed" not in text, text
     several = next(i for i, v in enumerate(missed) if v > 1)
-    assert f"{missed[several]} cases missed" in _show_stop(page, several)
+    assert f"and {missed[several]} with the disease are missed" in _show_stop(page, several)
     if 1 in ill:
-        assert "of whom 1 has the disease" in _show_stop(page, ill.index(1))
+        assert "; 1 of them has the disease" in _show_stop(page, ill.index(1))
 
 
 def test_value_scale_labels_sit_at_their_stops(page, explorer_url: str) -> None:

@@ -331,6 +331,7 @@ PAYLOAD_STOP_KEYS = [
     "specificity", "specificity_lo", "specificity_hi", "ppv", "ppv_lo", "ppv_hi", "npv", "npv_lo", "npv_hi",
     "f1", "f1_lo", "f1_hi", "fbeta", "balanced_accuracy", "balanced_accuracy_lo", "balanced_accuracy_hi",
     "accuracy", "accuracy_lo", "accuracy_hi", "mcc", "mcc_lo", "mcc_hi", "youden", "lr_pos", "lr_neg",
+    "lr_pos_lo", "lr_pos_hi", "lr_neg_lo", "lr_neg_hi",
     "ppv_deploy", "ppv_deploy_lo", "ppv_deploy_hi", "npv_deploy", "npv_deploy_lo", "npv_deploy_hi",
     "per1000_flagged", "per1000_true_pos", "per1000_missed",
 ]  # fmt: skip

@@ -41,17 +41,18 @@ def test_train_page_recalibrates_and_shows_raw_and_recalibrated_metrics(at):
     assert result.settings.recalibrate == "platt" and result.calibrator is not None
     raw_test, _ = recalibration.raw_scores(result)
     assert np.allclose(result.test_scores, result.calibrator.transform(raw_test))
-    table = next(f for f in _frames(at) if "Metric" in f.columns and "recalibrated" in f.columns)
-    assert "classifier's own scores" in table.columns
-    assert "Calibration slope" in set(table["Metric"])
+    # issue 26: one row per risk set, four metric columns per table (two tables), so none is cut off
+    table = next(f for f in _frames(at) if "Risks" in f.columns and "Slope" in f.columns)
+    assert {"classifier's own scores", "recalibrated"} <= set(table["Risks"])
+    assert any("E90" in f.columns and "Scaled Brier" in f.columns for f in _frames(at))
     # did resampling help? one more fit, then a sentence and the side-by-side table
     next(b for b in at.button if b.label.startswith("Compare with the model")).click().run()
     assert not at.exception
     assert any("discrimination" in i.value for i in at.info)
     effect = next(f for f in _frames(at) if "Difference (95 % CI)" in f.columns)
     assert "ROC AUC" in set(effect["Measure"])
-    table = next(f for f in _frames(at) if "Metric" in f.columns and "recalibrated" in f.columns)
-    assert "without resampling" in table.columns  # the baseline's curve and metrics joined the figure
+    table = next(f for f in _frames(at) if "Risks" in f.columns and "Slope" in f.columns)
+    assert "without resampling" in set(table["Risks"])  # the baseline's curve and metrics joined the figure
 
 
 def test_threshold_page_warns_instead_of_drawing_net_benefit_from_distorted_risks(at):

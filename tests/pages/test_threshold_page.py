@@ -155,12 +155,14 @@ def test_multiclass_one_vs_rest_and_per_class_accuracy():
     tn, fp, fn, tp = confusion_matrix(y_k, s_k >= t, labels=[0, 1]).ravel()
     i = payload["initial_index"]
     assert [payload["stops"][c][i] for c in ("tp", "fp", "tn", "fn")] == [tp, fp, tn, fn]
-    frame = at.dataframe[0].value
+    frame = next(d.value for d in at.dataframe if "class" in d.value.columns)  # the "Per class" tab
     expected = recall_score(
         result.y_test, result.test_scores.argmax(axis=1), average=None, labels=range(len(names))
     )
     assert list(frame["class"]) == names
     np.testing.assert_allclose(frame["accuracy"].to_numpy(), expected)
+    best = names[int(np.argmax(expected))]
+    assert any(f"recognises {best} best" in c.value for c in at.caption)  # its sentence under it
 
 
 def test_equivalent_cli_command_reproduces_the_counts(hcv_result, capsys):

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from imbalance_core import cli
 from imbalance_core.evaluation import rule_zones
+from imbalance_core.evaluation import threshold_sentences as ts
 from imbalance_core.evaluation import threshold_uncertainty as tu
 from imbalance_core.intake import bundled, task
 from imbalance_core.learn import training
@@ -67,9 +68,17 @@ def test_single_mode_carries_the_uncertainty_band_of_every_suggestion(hcv_result
         )
         assert stops[band["hi_index"]] <= u.threshold_hi
         assert "not a confidence interval" in band["text"] and "Wilson 95 % CI" in band["text"]
-    # Nothing committed: the default (Youden) is shown with its sentence server-side.
+    # The sentence lives under the slider only; the "Threshold uncertainty" tab compares every suggestion's
+    # interval in a table (issue 26: the sentence was on the page twice).
     youden = core.get("youden").holdout["sensitivity"]
-    assert any(f"Sensitivity at this rule: {youden[0]:.2f}" in m.value.replace("\\", "") for m in at.markdown)
+    assert f"sensitivity at this rule {youden[0]:.2f}" in data["uncertainty"]["youden"]["text"]
+    text = " ".join(m.value.replace("\\", "") for m in [*at.markdown, *at.caption])
+    assert "sensitivity at this rule" not in text  # once on the page: under the slider (the explorer)
+    frame = next(d.value for d in at.dataframe if "Suggestion" in d.value.columns)
+    assert list(frame["Suggestion"]) == [u.label for u in core.picks]
+    y = core.get("youden")
+    lo, hi = (ts.threshold_text(v) for v in (y.threshold_lo, y.threshold_hi))
+    assert f"{lo} to {hi}" in list(frame["95 % interval"])
 
 
 def test_mode_switch_mounts_two_handles_and_commits_the_rule(hcv_result):
