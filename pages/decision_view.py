@@ -26,7 +26,7 @@ from imbalance_core.learn import explain
 from imbalance_core.share.report_decision import DecisionRequest
 from pages import common
 
-__all__ = ["check_page", "report_request", "threshold_page_section"]
+__all__ = ["check_page", "report_request"]
 
 K_SUBGROUP_COLUMNS = "decision_subgroup_columns"  # columns chosen for subgroups (kept for the Report)
 K_IMPORTANCE = "decision_importance"  # {(model key, scoring): Importance}
@@ -365,12 +365,6 @@ def flip_frame(flips: tuple[explain.Flip, ...]) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- entry points
-
-
-def threshold_page_section(result: Any) -> None:
-    """Nothing any more: subgroups, importance and the what-if moved to the Check the model page
-    (:func:`check_page`, issue 26). Kept only while the Threshold page still calls it; delete both."""
-    del result
 
 
 def check_page(result: Any, threshold: float) -> None:

@@ -19,7 +19,7 @@ fitting of models here (the small logistic fits of calibration metrics and the m
 :mod:`.optimism` holds the measures internal validation judges and Harrell's arithmetic;
 :mod:`.stability` the Riley & Collins prediction-stability figures.
 :mod:`.page_sentences` the plain sentence under each figure and table, from the numbers it shows;
-:mod:`.validate_sentences` the same for the Validate page.
+:mod:`.validate_sentences` the same for the Validate page, :mod:`.threshold_sentences` for the Threshold page.
 """
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "sample_size",
     "stability",
     "subgroups",
+    "threshold_sentences",
     "threshold_uncertainty",
     "thresholds",
     "validate_sentences",
