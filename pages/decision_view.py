@@ -22,7 +22,7 @@ from imbalance_core.evaluation import subgroups
 from imbalance_core.figures.decision import importance_figure, subgroup_figure
 from imbalance_core.learn import explain
 from imbalance_core.share.report_decision import DecisionRequest
-from pages import common
+from pages import plain_text, session_state, threshold_state
 
 __all__ = ["report_request", "threshold_page_section"]
 
@@ -98,13 +98,13 @@ def subgroup_section(data: Any, table: Any, result: Any, threshold: float) -> No
         frame = subgroups.holdout_frame(data, result.test_index, tuple(chosen), table)
         found = subgroups.subgroup_table(frame, result.y_test, result.test_scores, threshold)
     except DataError as exc:
-        common.show_error(exc)
+        plain_text.show_error(exc)
         return
     for band in found.bandings:
-        st.caption(common.plain(band.description))
+        st.caption(plain_text.plain(band.description))
     st.dataframe(_subgroup_frame(found), hide_index=True, width="stretch")
     for gap in found.gaps:
-        (st.warning if gap.separated else st.caption)(common.plain(gap.sentence()))
+        (st.warning if gap.separated else st.caption)(plain_text.plain(gap.sentence()))
     if any(r.too_few for r in found.rows):
         st.caption(f"Groups with fewer than {found.min_events} events or non-events are marked, not hidden.")
     metric = st.radio(
@@ -126,7 +126,7 @@ def _importance_cache() -> dict:
 
 def cached_importance(result: Any) -> Any | None:
     """The permutation importance already computed for this model in this session (any scoring), or None."""
-    key = common.model_key(result.settings)
+    key = threshold_state.model_key(result.settings)
     for (model, _scoring), value in reversed(list(_importance_cache().items())):
         if model == key:
             return value
@@ -140,7 +140,7 @@ def importance_section(data: Any, result: Any) -> Any | None:
         "Importance measured by the drop in", tuple(explain.SCORERS), horizontal=True, key=W_SCORING,
         format_func=lambda k: explain.SCORERS[k][0],
     )  # fmt: skip
-    key = (common.model_key(result.settings), str(scoring))
+    key = (threshold_state.model_key(result.settings), str(scoring))
     cache = _importance_cache()
     if key not in cache:
         st.caption(
@@ -153,11 +153,11 @@ def importance_section(data: Any, result: Any) -> Any | None:
             with st.spinner("Scoring shuffled copies of the hold-out set…"):
                 cache[key] = explain.permutation_importance_of(data, result, str(scoring))
         except DataError as exc:
-            common.show_error(exc)
+            plain_text.show_error(exc)
             return None
     found = cache[key]
     st.plotly_chart(importance_figure(found), key="dec_importance_plot")
-    st.caption(common.plain(found.description() + f" Computed in {found.seconds:.1f} s."))
+    st.caption(plain_text.plain(found.description() + f" Computed in {found.seconds:.1f} s."))
     return found
 
 
@@ -181,9 +181,11 @@ def _value_input(data: Any, feature: str, current: Any, key: str) -> Any:
         if now is not None and now not in options:
             options.append(now)
         index = options.index(now) if now is not None else None
-        return st.selectbox(common.plain(feature), options, index=index, key=key, placeholder="missing")
+        return st.selectbox(plain_text.plain(feature), options, index=index, key=key, placeholder="missing")
     value = None if pd.isna(current) else float(current)
-    return st.number_input(common.plain(feature), value=value, key=key, placeholder="missing", format="%.4g")
+    return st.number_input(
+        plain_text.plain(feature), value=value, key=key, placeholder="missing", format="%.4g"
+    )
 
 
 @st.fragment
@@ -210,7 +212,7 @@ def what_if_section(data: Any, result: Any, threshold: float, importance: Any) -
     for feature in data.numeric_features:
         row[feature] = pd.to_numeric(row[feature], errors="coerce").astype(float)
     for warning in explain.implausible_values(data, row, tuple(features)):
-        st.warning(common.plain(warning), icon=":material/warning:")
+        st.warning(plain_text.plain(warning), icon=":material/warning:")
     t0 = time.perf_counter()
     score = float(explain.score_rows(result, row)[0])
     seconds = time.perf_counter() - t0
@@ -225,7 +227,7 @@ def what_if_section(data: Any, result: Any, threshold: float, importance: Any) -
     right.metric("Decision", "positive" if positive else "negative", help=rule)
     st.markdown(
         f"**{'At or above' if positive else 'Below'} the threshold {threshold:.4g}**: called "
-        f"'{common.plain(call)}'."
+        f"'{plain_text.plain(call)}'."
     )
     flips = explain.nearest_flips(data, result, row, threshold, tuple(features))
     st.caption("Nearest single change that flips the decision (one feature at a time, observed range):")
@@ -264,13 +266,13 @@ def threshold_page_section(result: Any) -> None:
     """The decision panels below the Threshold page's explorer (two-class models only)."""
     if result is None or not result.is_binary:
         return
-    data, table = common.current_data(), common.current_table()
-    chosen = common.current_threshold()
+    data, table = session_state.current_data(), session_state.current_table()
+    chosen = threshold_state.current_threshold()
     if data is None or chosen is None:
         return
     st.divider()
     st.header("Deciding for a clinic", anchor=False)
-    st.caption(f"At the current threshold {chosen.value:.4g} ({common.plain(chosen.origin)}).")
+    st.caption(f"At the current threshold {chosen.value:.4g} ({plain_text.plain(chosen.origin)}).")
     subgroup_section(data, table, result, chosen.value)
     importance = importance_section(data, result)
     what_if_section(data, result, chosen.value, importance)
@@ -280,7 +282,7 @@ def report_request(result: Any) -> DecisionRequest:
     """What the report should add: the subgroup columns chosen here and the importance computed here."""
     if result is None or not result.is_binary:
         return DecisionRequest()
-    table, data = common.current_table(), common.current_data()
+    table, data = session_state.current_table(), session_state.current_data()
     known = set(_subgroup_options(data, table)) if data is not None else set()
     return DecisionRequest(
         subgroups=tuple(c for c in st.session_state.get(K_SUBGROUP_COLUMNS, ()) if c in known),
