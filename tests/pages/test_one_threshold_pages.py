@@ -24,7 +24,7 @@ from imbalance_core.evaluation import thresholds
 from imbalance_core.intake import bundled, task
 from imbalance_core.learn import training
 from imbalance_core.share import model_file
-from pages import session_state, sidebar
+from pages import session_state
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 THRESHOLD_PAGE, REPORT_PAGE, PREDICT_PAGE, DATA_PAGE = (
@@ -63,6 +63,7 @@ def _payload(at: AppTest) -> dict:
 
 
 def _sidebar_script() -> None:
+    from pages import sidebar
 
     sidebar.sidebar_status()
 
