@@ -41,8 +41,9 @@ from pages.session_state import (
 def init_state() -> None:
     """Load the default bundled data set and its task the first time a session runs.
 
-    A first run whose address still carries :data:`~pages.session_state.WORK_MARK` is a reload (or a reopened address) of
-    a tab that held work: that work is gone (it lives only in the session), so it is said.
+    A first run whose address still carries :data:`~pages.session_state.WORK_MARK` is a reload (or a
+    reopened address) of a tab that held work: that work is gone (it lives only in the session), so it
+    is said.
     """
     if K_PREPARED in st.session_state:
         return

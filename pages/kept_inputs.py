@@ -32,8 +32,8 @@ def persist(widget_key: str, store_key: str, default: Any, scope: str = "") -> d
     default
         The value before the person has set one (or when the stored one belongs to another scope).
     scope
-        What a stored value is valid for, e.g. :func:`~pages.session_state.data_key` for a value that only makes sense for
-        this data; ``""`` keeps it for the whole session.
+        What a stored value is valid for, e.g. :func:`~pages.session_state.data_key` for a value that
+        only makes sense for this data; ``""`` keeps it for the whole session.
 
     Returns
     -------
@@ -62,7 +62,8 @@ def keep_inputs(page: str, keys: Iterable[str], prefixes: Iterable[str] = (), sc
     The same guarantee as :func:`persist`, for a whole page at once (and for widgets whose keys are
     made on the fly, e.g. one per class or per hyper-parameter, named by ``prefixes``): the values
     :func:`remember_inputs` kept for ``page`` re-seed every missing widget key, when they were kept
-    for the same ``scope`` (e.g. :func:`~pages.session_state.data_key`: values for other data are not brought back).
+    for the same ``scope`` (e.g. :func:`~pages.session_state.data_key`: values for other data are not
+    brought back).
     """
     kept = st.session_state.get(K_KEPT_INPUTS + page)
     if kept is None or kept[0] != scope:

@@ -38,7 +38,8 @@ def holds_work() -> bool:
 
 
 def mark_work_in_address() -> None:
-    """Keep :data:`~pages.session_state.WORK_MARK` in the address while the session holds work (see :func:`~pages.data_source.init_state`)."""
+    """Keep :data:`~pages.session_state.WORK_MARK` in the address while the session holds work
+    (see :func:`~pages.data_source.init_state`)."""
     if not holds_work():
         return
     st.session_state.pop(K_RELOADED, None)
