@@ -12,11 +12,11 @@ FAVICON = str(Path(__file__).resolve().parent / "static" / "favicon.png")
 st.set_page_config(page_title="Imbalance Lab", page_icon=FAVICON, layout="wide")
 
 from imbalance_core.maps.umap_warmup import start_background_warmup  # noqa: E402
-from pages import auth, common  # noqa: E402  (set_page_config must come first)
+from pages import auth, data_source, gc_freeze, sidebar  # noqa: E402  (set_page_config must come first)
 
-common.init_state()
+data_source.init_state()
 # compile UMAP's numba code once per process, off the page's thread; then freeze what it left
-start_background_warmup(on_done=common.freeze_long_lived)
+start_background_warmup(on_done=gc_freeze.freeze_long_lived)
 
 #: (section, page). One line per page; the first is the start page.
 PAGES: list[tuple[str, st.Page]] = [
@@ -71,11 +71,11 @@ def _sections(pages: list[tuple[str, st.Page]]) -> dict[str, list[st.Page]]:
 # signed in and on the allow-list (pages/auth.py; off for local use).
 if auth.admitted([START_ADDRESS, *(page.url_path for _, page in PAGES)]):
     auth.sidebar_identity()
-    common.sidebar_status()
+    sidebar.sidebar_status()
     _exposure_notice()
-    common.mark_work_in_address()
+    sidebar.mark_work_in_address()
     try:
         st.navigation(_sections(PAGES)).run()
     finally:  # also when the page stops or reruns: a model trained in this run counts as work
-        common.mark_work_in_address()
-common.after_first_run()
+        sidebar.mark_work_in_address()
+gc_freeze.after_first_run()

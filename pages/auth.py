@@ -19,7 +19,7 @@ from collections.abc import Iterable
 
 import streamlit as st
 
-from pages.common import plain
+from pages.plain_text import plain
 from serving.access import (
     ALLOWED_ENV,
     Verdict,

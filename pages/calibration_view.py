@@ -35,7 +35,7 @@ from imbalance_core.learn.resampling_effect import (
     compare_to_baseline,
     is_baseline,
 )
-from pages import common
+from pages import plain_text, session_state, threshold_state
 
 W_RECALIBRATE = "train_recalibrate"
 K_METRICS = "calib_metrics"  # {(model key, which): CalibrationMetrics}
@@ -74,7 +74,7 @@ def recalibrate_choice(last: str) -> str:
         help="Turn resampled or weighted scores back into risks. Fitted on out-of-fold training scores only, "
         "never on the hold-out; the saved model carries it.",
     )
-    st.caption(common.plain(RECALIBRATORS[key].help))
+    st.caption(plain_text.plain(RECALIBRATORS[key].help))
     return str(key)
 
 
@@ -91,7 +91,7 @@ def _session_cache(name: str, limit: int = 8) -> dict:
 def metrics_for(result: Any, which: str) -> CalibrationMetrics:
     """Calibration metrics of one risk set of ``result``: 'holdout', 'raw_holdout', 'oof', 'raw_oof'."""
     cache = _session_cache(K_METRICS, 16)
-    key = (common.model_key(result.settings), which)
+    key = (threshold_state.model_key(result.settings), which)
     if key not in cache:
         raw_test, raw_oof = raw_scores(result)
         y, s = {
@@ -106,16 +106,16 @@ def metrics_for(result: Any, which: str) -> CalibrationMetrics:
 
 def _baseline(result: Any) -> Any | None:
     """The cached baseline fit (same classifier, no resampling or weights), or None if not fitted yet."""
-    return _session_cache(K_BASELINE, 2).get((common.data_key(), baseline_settings(result.settings)))
+    return _session_cache(K_BASELINE, 2).get((session_state.data_key(), baseline_settings(result.settings)))
 
 
 def _fit_baseline(result: Any) -> Any:
     from imbalance_core.learn.training import train
 
-    key = (common.data_key(), baseline_settings(result.settings))
+    key = (session_state.data_key(), baseline_settings(result.settings))
     cache = _session_cache(K_BASELINE, 2)
     if key not in cache:
-        cache[key] = train(common.require_data(), key[1])
+        cache[key] = train(session_state.require_data(), key[1])
     return cache[key]
 
 
@@ -127,7 +127,7 @@ def cached_effect(result: Any) -> ResamplingEffect | None:
 
 
 def _effect(result: Any) -> ResamplingEffect | None:
-    return _session_cache(K_EFFECT, 4).get(common.model_key(result.settings))
+    return _session_cache(K_EFFECT, 4).get(threshold_state.model_key(result.settings))
 
 
 # --------------------------------------------------------------------------- tables and sentences
@@ -174,7 +174,7 @@ def honest_risks(result: Any) -> tuple[bool, str]:
 
 def calibration_panel(threshold: float | None = None, key: str = "thr") -> bool:
     """Raw vs recalibrated calibration curves with their metrics; False for multi-class (caller draws)."""
-    result = st.session_state.get(common.K_TRAIN_RESULT)
+    result = st.session_state.get(session_state.K_TRAIN_RESULT)
     if result is None or not result.is_binary:
         return False
     try:
@@ -188,15 +188,15 @@ def calibration_panel(threshold: float | None = None, key: str = "thr") -> bool:
         delivered = "recalibrated" if recalibrated else "model"
         curves_in.append(("recalibrated", delivered, metrics_for(result, "holdout")))
     except DataError as exc:
-        common.show_error(exc)
+        plain_text.show_error(exc)
         return True
     m = curves_in[-1][2]
     st.plotly_chart(calibration_curves_figure(curves_in, threshold), key=f"{key}_calib_curves")
-    st.caption(common.plain(sentences.calibration_sentence(m)), help=glossary.hover("Calibration slope"))
+    st.caption(plain_text.plain(sentences.calibration_sentence(m)), help=glossary.hover("Calibration slope"))
     rows = [(name, metrics) for _role, name, metrics in curves_in]
     for i, frame in enumerate(metrics_tables(rows)):
         st.dataframe(frame, hide_index=True, key=f"{key}_calib_table_{i}", column_config=_column_help(frame))
-    st.caption(common.plain(sentences.calibration_table_sentence(rows)))
+    st.caption(plain_text.plain(sentences.calibration_table_sentence(rows)))
     with st.expander("For the analyst: how these numbers are computed"):
         st.caption(
             f"Hold-out, {m.n} patients ({m.events} with the condition). Intercept and slope: Wald "
@@ -204,10 +204,10 @@ def calibration_panel(threshold: float | None = None, key: str = "thr") -> bool:
             "lowess."
         )
         for _short, term in COLUMNS.values():
-            st.caption(common.plain(glossary.entry(term)))
+            st.caption(plain_text.plain(glossary.entry(term)))
         s = result.settings
         if s.recalibrate == "prior":
-            st.caption(common.plain(prior_note(s.sampler, s.classifier).text))
+            st.caption(plain_text.plain(prior_note(s.sampler, s.classifier).text))
     return True
 
 
@@ -216,22 +216,22 @@ def decision_panel(prevalence: float, threshold: float | None = None, key: str =
 
     Returns False for multi-class results (the caller draws its own one-vs-rest curve).
     """
-    result = st.session_state.get(common.K_TRAIN_RESULT)
+    result = st.session_state.get(session_state.K_TRAIN_RESULT)
     if result is None or not result.is_binary:
         return False
     try:
         ok, why = honest_risks(result)
     except DataError as exc:
-        common.show_error(exc)
+        plain_text.show_error(exc)
         return True
     if not ok:
-        st.warning(common.plain(why), icon=":material/warning:")
+        st.warning(plain_text.plain(why), icon=":material/warning:")
         return True
     try:
         holdout = curves.decision_curve(result.y_test, result.test_scores, prevalence=prevalence)
         pooled = curves.decision_curve(result.y_train, result.oof_scores, prevalence=prevalence)
     except DataError as exc:
-        common.show_error(exc)
+        plain_text.show_error(exc)
         return True
     fig = decision_curves_figure(
         [("recalibrated", "hold-out", holdout), ("oof", "pooled out-of-fold (training)", pooled)],
@@ -241,11 +241,11 @@ def decision_panel(prevalence: float, threshold: float | None = None, key: str =
     st.plotly_chart(fig, key=f"{key}_dca_honest")
     if threshold is not None:
         sentence = sentences.decision_curve_sentence(holdout, threshold)
-        st.caption(common.plain(sentence), help=glossary.hover("Net benefit"))
+        st.caption(plain_text.plain(sentence), help=glossary.hover("Net benefit"))
     more = (
         " Net benefit against treating everybody or nobody; risks are calibrated to the training prevalence."
     )
-    st.caption(common.plain(why + more))
+    st.caption(plain_text.plain(why + more))
     return True
 
 
@@ -270,10 +270,10 @@ def resampling_help_section(result: Any) -> None:
                 base = _fit_baseline(result)
                 effect = compare_to_baseline(result, base, n_boot=PAGE_BOOT, seed=int(result.settings.seed))
         except DataError as exc:
-            common.show_error(exc)
+            plain_text.show_error(exc)
             return
-        _session_cache(K_EFFECT, 4)[common.model_key(result.settings)] = effect
-    st.info(common.plain(effect.sentence), icon=":material/balance:")
+        _session_cache(K_EFFECT, 4)[threshold_state.model_key(result.settings)] = effect
+    st.info(plain_text.plain(effect.sentence), icon=":material/balance:")
     st.dataframe(effect_table(effect), hide_index=True, key="calib_effect_table")
 
 

@@ -2,7 +2,8 @@
 different — every number at the model's one current threshold (issue 26: these left the Threshold page).
 
 Widgets only: the panels are :mod:`pages.decision_view`, their sentences
-:mod:`imbalance_core.evaluation.check_sentences`, the threshold :func:`pages.common.current_threshold`.
+:mod:`imbalance_core.evaluation.check_sentences`,
+the threshold :func:`pages.threshold_state.current_threshold`.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
 from imbalance_core.evaluation import check_sentences, glossary
-from pages import common, decision_view
+from pages import decision_view, plain_text, session_state, threshold_state
 
 TRAIN_PAGE = "pages/train.py"
 THRESHOLD_PAGE = "pages/threshold.py"
@@ -28,7 +29,7 @@ def _link(page: str, label: str, icon: str) -> None:
 
 def main() -> None:
     st.title(TITLE)
-    result = st.session_state.get(common.K_TRAIN_RESULT)
+    result = st.session_state.get(session_state.K_TRAIN_RESULT)
     if result is None:
         st.info(
             "Train a model first: this page checks its hold-out patients by group, shows which features "
@@ -42,12 +43,12 @@ def main() -> None:
             "the Data page and train again."
         )
         return
-    chosen = common.current_threshold()
-    if chosen is None or common.current_data() is None:
+    chosen = threshold_state.current_threshold()
+    if chosen is None or session_state.current_data() is None:
         st.info("Load the data this model was trained on (Data page) to check it.")
         return
     st.markdown(
-        common.plain(check_sentences.threshold_line(chosen.value, chosen.origin, chosen.is_default)),
+        plain_text.plain(check_sentences.threshold_line(chosen.value, chosen.origin, chosen.is_default)),
         help=glossary.hover("Threshold"),
     )
     _link(THRESHOLD_PAGE, "Change it on the Threshold page", ":material/tune:")

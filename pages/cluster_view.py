@@ -22,7 +22,7 @@ import streamlit as st
 
 from imbalance_core.errors import DataError
 from imbalance_core.learn.execution import ENV_VAR, SchedulerUnreachableError, scheduler_address
-from pages import common
+from pages import plain_text
 
 #: Session-state key prefix: "the person agreed to run this on this machine" (one run, per page).
 K_RUN_LOCAL = "cluster_run_local_"
@@ -72,7 +72,7 @@ def progress_bar(first_text: str = "Starting") -> Callable[[str, float], None]:
 
     def progress(message: str, fraction: float) -> None:
         share = min(max(float(fraction), 0.0), 1.0)
-        bar.progress(share, text=common.plain(message) + time_left(started, share))
+        bar.progress(share, text=plain_text.plain(message) + time_left(started, share))
 
     return progress
 
@@ -85,7 +85,7 @@ def offer_local_run(exc: DataError, page: str) -> bool:
     """
     if not isinstance(exc, SchedulerUnreachableError):
         return False
-    common.show_error(exc)
+    plain_text.show_error(exc)
     st.button(
         "Run on this machine instead",
         key=f"cluster_local_button_{page}",

@@ -27,7 +27,7 @@ from imbalance_core.learn.samplers import SAMPLERS
 from imbalance_core.learn.settings_check import fit_to_data
 from imbalance_core.learn.training import TrainSettings
 from imbalance_core.learn.tuning import TuneSpec
-from pages import cluster_view, common, image_view
+from pages import cluster_view, command_block, image_view, kept_inputs, plain_text, session_state
 
 DEFAULT_SAMPLERS = ("none", "random_under", "smote", "borderline_smote")
 DEFAULT_CLASSIFIERS = ("logreg",)
@@ -44,7 +44,7 @@ THRESHOLD_MODES = {
     "own": "Each model at its own default threshold",
     "set": "One threshold I set for every model",
 }
-#: Kept across page changes (common.keep_inputs): the choices, and the result view's inputs.
+#: Kept across page changes (kept_inputs.keep_inputs): the choices, and the result view's inputs.
 KEPT_CHOICES = (W_SAMPLERS, W_CLASSIFIERS, W_RATIO, W_CV, W_SEED, W_TUNE)
 KEPT_VIEW = (W_RANK, W_THRESHOLD, W_THRESHOLD_MODE)
 
@@ -151,14 +151,14 @@ def _column_config() -> dict[str, object]:
 def _choices() -> tuple[list[str], list[str], TrainSettings, TuneSpec | None]:
     """Draw the pickers and the shared settings; return samplers, classifiers, base settings and the
     tuning asked for (None: not tuned)."""
-    base = st.session_state.get(common.K_TRAIN_SETTINGS) or TrainSettings()
-    data = common.current_data()
+    base = st.session_state.get(session_state.K_TRAIN_SETTINGS) or TrainSettings()
+    data = session_state.current_data()
     if data is not None:  # settings inherited from the Train page may not fit this file: reset, said
         fitted = fit_to_data(base, data)
         base = fitted.settings
         for change in fitted.changes:
-            st.info(common.plain(change), icon=":material/restart_alt:")
-    common.keep_inputs("compare", KEPT_CHOICES)
+            st.info(plain_text.plain(change), icon=":material/restart_alt:")
+    kept_inputs.keep_inputs("compare", KEPT_CHOICES)
     st.session_state.setdefault(W_SAMPLERS, list(DEFAULT_SAMPLERS))
     st.session_state.setdefault(W_CLASSIFIERS, list(DEFAULT_CLASSIFIERS))
     st.session_state.setdefault(W_RATIO, "1:1")
@@ -183,7 +183,7 @@ def _choices() -> tuple[list[str], list[str], TrainSettings, TuneSpec | None]:
         seed = int(c3.number_input("Seed", min_value=0, max_value=2**31 - 1, step=1, key=W_SEED))
         st.caption("Weighting, clipping and test share follow the Train page's last settings.")
         tune = tune_choice(seed)
-    common.remember_inputs("compare", KEPT_CHOICES)
+    kept_inputs.remember_inputs("compare", KEPT_CHOICES)
     settings = replace(base, ratio=RATIOS[ratio], cv=cv, seed=seed, group_by=_group_by(base))
     return samplers, classifiers, settings, tune
 
@@ -203,9 +203,9 @@ def tune_choice(seed: int) -> TuneSpec | None:
 
 def _group_by(base: TrainSettings) -> str:
     """The Train page's 'split by patient' choice; before any training, the first repeating ID column."""
-    if st.session_state.get(common.K_TRAIN_SETTINGS) is not None:
+    if st.session_state.get(session_state.K_TRAIN_SETTINGS) is not None:
         return base.group_by
-    data = common.current_data()
+    data = session_state.current_data()
     return data.repeated_ids[0].column if data is not None and data.repeated_ids else ""
 
 
@@ -239,7 +239,7 @@ def _run(
         except DataError as exc:
             status.update(label="Comparison stopped", state="error", expanded=True)
             if not cluster_view.offer_local_run(exc, "compare"):
-                common.show_error(exc)
+                plain_text.show_error(exc)
             return None
         status.update(
             label=f"Compared {len(result.rows)} combinations in {result.wall_seconds:.1f} s",
@@ -255,17 +255,17 @@ def _run(
 
 def show_result(result: CompareResult) -> None:
     """Leaderboard table, failed pairs, and the chart."""
-    common.keep_inputs("compare_view", KEPT_VIEW)
+    kept_inputs.keep_inputs("compare_view", KEPT_VIEW)
     st.session_state.setdefault(W_RANK, "sensitivity_f1")
     st.session_state.setdefault(W_THRESHOLD_MODE, "own")
     left, right = st.columns([2, 1])
     by = left.selectbox("Rank by", list(RANKINGS), key=W_RANK, format_func=lambda k: RANKINGS[k].name)
     threshold = threshold_choice(right)
-    common.remember_inputs("compare_view", KEPT_VIEW)
+    kept_inputs.remember_inputs("compare_view", KEPT_VIEW)
     if threshold != result.threshold:
         result = result.at_threshold(threshold)
     # the Report page's leaderboard is the one seen here, at the same thresholds (issue 23)
-    st.session_state[common.K_COMPARE_RESULT] = result
+    st.session_state[session_state.K_COMPARE_RESULT] = result
     left.caption(RANKINGS[by].explanation)
     st.subheader("Leaderboard")
     main_tab, cv_tab, holdout_tab = st.tabs(
@@ -273,7 +273,7 @@ def show_result(result: CompareResult) -> None:
     )
     with main_tab:
         st.dataframe(main_table(result, by), hide_index=True, column_config=_main_column_config())
-        st.caption(common.plain(best_sentence(result)))
+        st.caption(plain_text.plain(best_sentence(result)))
         st.caption(
             f"PR AUC and ROC AUC: cross-validated means; sensitivity, specificity and TP/FP/FN/TN: the "
             f"hold-out at {result.threshold_text}. Hover a column name for what it means."
@@ -287,7 +287,7 @@ def show_result(result: CompareResult) -> None:
         if result.threshold is None:
             st.caption(FLATTERS)
         st.dataframe(leaderboard_table(result, by), hide_index=True, column_config=_column_config())
-        st.caption(common.plain(cv_sentence(result, by)))
+        st.caption(plain_text.plain(cv_sentence(result, by)))
     with holdout_tab:
         st.caption(f"Hold-out test set at {result.threshold_text} (column Threshold).")
         st.dataframe(
@@ -298,21 +298,21 @@ def show_result(result: CompareResult) -> None:
                 **{name: st.column_config.NumberColumn(format="%.3f") for name in HOLDOUT_METRICS.values()},
             },
         )
-        st.caption(common.plain(holdout_detail_sentence(result, by)))
+        st.caption(plain_text.plain(holdout_detail_sentence(result, by)))
     for row in result.rows:
         if row.error:
-            common.show_error(f"{row.label}: {row.error}")
+            plain_text.show_error(f"{row.label}: {row.error}")
     ranked = result.ranked(by)
     st.plotly_chart(leaderboard_figure(ranked), key="compare_leaderboard_chart")
     ok = [row for row in ranked if row.error is None]
     st.caption(
-        common.plain(
+        plain_text.plain(
             page_sentences.leaderboard_chart_sentence(len(ok), ok[0].label if ok else "", RANKINGS[by].name)
         )
     )
     samplers = list(dict.fromkeys(row.sampler for row in result.rows))
     classifiers = list(dict.fromkeys(row.classifier for row in result.rows))
-    common.equivalent_command(
+    command_block.equivalent_command(
         lambda file_arg, spec: command_lines.compare_command(
             file_arg, spec, result.settings, samplers, classifiers, result.threshold, result.tune
         )
@@ -378,9 +378,9 @@ def threshold_choice(where: Any) -> float | None:
 def main() -> None:
     """Draw the page."""
     st.title("Compare")
-    data = common.require_data()
+    data = session_state.require_data()
     samplers, classifiers, settings, tune = _choices()
-    key = (common.data_key(), tuple(samplers), tuple(classifiers), settings, tune)
+    key = (session_state.data_key(), tuple(samplers), tuple(classifiers), settings, tune)
     cache: dict = st.session_state.get(K_CACHE, {})
     clicked = st.button(
         "Compare", type="primary", icon=":material/play_arrow:", disabled=not samplers or not classifiers
@@ -390,9 +390,9 @@ def main() -> None:
     if (clicked or local) and result is None:
         result = _run(key, data, samplers, classifiers, settings, local, tune)
     if result is not None:
-        st.session_state[common.K_COMPARE_RESULT] = result
-    elif common.K_COMPARE_RESULT in st.session_state:
-        result = st.session_state[common.K_COMPARE_RESULT]
+        st.session_state[session_state.K_COMPARE_RESULT] = result
+    elif session_state.K_COMPARE_RESULT in st.session_state:
+        result = st.session_state[session_state.K_COMPARE_RESULT]
         st.info("The leaderboard below is for earlier choices; press Compare to run the current ones.")
     if result is not None:
         show_result(result)

@@ -1,7 +1,7 @@
 """Data page: choose or upload a data set, pick label and positive class, see class balance and quality.
 
 Widgets only: reading, cleaning and profiling happen in ``imbalance_core``; the choices live in
-``st.session_state`` through :mod:`pages.common` so they persist across pages and reruns.
+``st.session_state`` through :mod:`pages.session_state` so they persist across pages and reruns.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from imbalance_core.intake import bundled, label_guess, task
 from imbalance_core.intake.profile import DataProfile, profile
 from imbalance_core.intake.read import LoadedTable
 from imbalance_core.intake.task import PreparedData, TaskSpec
-from pages import common, image_view, sample_size_view
+from pages import data_source, image_view, plain_text, sample_size_view, session_state
 
 W_BUNDLED = "data_bundled_choice"
 W_UPLOAD = "data_upload"
@@ -50,8 +50,8 @@ def _profile_shared(
 
 
 def _profile(table_sha: str, spec: TaskSpec, table: LoadedTable) -> DataProfile:
-    """The profile under this session's file name (never another session's, see common._prepare)."""
-    data = common.current_data() if common.current_spec() == spec else None
+    """The profile under this session's file name (never another session's, see core_cache._prepare)."""
+    data = session_state.current_data() if session_state.current_spec() == spec else None
     return replace(_profile_shared(table_sha, spec, table, data), name=table.name)
 
 
@@ -76,7 +76,7 @@ def _marks(spec: TaskSpec) -> tuple[tuple[str, ...], tuple[str, ...]]:
 # --- callbacks: each turns a widget change into a new task spec --------------------------------
 def _on_bundled() -> None:
     key = st.session_state[W_BUNDLED]
-    if common.use_bundled(key):
+    if data_source.use_bundled(key):
         _reset_task_widgets()
 
 
@@ -87,26 +87,26 @@ def _on_upload() -> None:
     if uploaded.name.lower().endswith(".zip"):  # an image zip: one folder per class (issue 16)
         if image_view.use_image_zip(uploaded.getvalue(), uploaded.name):
             _reset_task_widgets()
-    elif common.use_upload(uploaded.getvalue(), uploaded.name):
+    elif data_source.use_upload(uploaded.getvalue(), uploaded.name):
         _reset_task_widgets()
 
 
 def _on_label() -> None:
-    table = common.current_table()
+    table = session_state.current_table()
     label = st.session_state[W_LABEL]
-    keep_zeros = tuple(c for c in common.current_spec().zero_missing if c != label)
+    keep_zeros = tuple(c for c in session_state.current_spec().zero_missing if c != label)
     try:
         spec, reasons = label_guess.spec_for(table, label)
         spec = replace(spec, zero_missing=keep_zeros)
     except DataError as exc:
-        common.remember_error(exc)
-        st.session_state[W_LABEL] = common.current_spec().label
+        session_state.remember_error(exc)
+        st.session_state[W_LABEL] = session_state.current_spec().label
         return
-    if common.set_task(spec):
-        common.remember_positive_reasons(None, reasons)
+    if data_source.set_task(spec):
+        data_source.remember_positive_reasons(None, reasons)
         _reset_task_widgets(keep_label=True)
     else:
-        st.session_state[W_LABEL] = common.current_spec().label
+        st.session_state[W_LABEL] = session_state.current_spec().label
 
 
 def chosen_positive(
@@ -132,14 +132,14 @@ def chosen_positive(
 
 
 def _on_task_change() -> None:
-    spec = common.current_spec()
-    table = common.current_table()
+    spec = session_state.current_spec()
+    table = session_state.current_table()
     multiclass = st.session_state[W_MODE] == MODE_MULTI
     group_prefix = int(st.session_state.get(W_GROUP_PREFIX, spec.group_prefix) or 0)
     group_rare = int(st.session_state.get(W_GROUP_RARE, spec.group_rare) or 0)
     positive = spec.positive
     if W_POSITIVE in st.session_state and not multiclass:
-        data = common.current_data()
+        data = session_state.current_data()
         old = spec.positive or (data.positive_values if data is not None else ())
         try:
             classes = list(
@@ -152,7 +152,7 @@ def _on_task_change() -> None:
             old, list(st.session_state[W_POSITIVE]), [c for c in classes if c not in ignored]
         )
         if notice:
-            common.remember_notice(notice)
+            session_state.remember_notice(notice)
     new = replace(
         spec,
         multiclass=multiclass,
@@ -166,20 +166,20 @@ def _on_task_change() -> None:
     )
     if (new.group_prefix, new.group_rare) != (spec.group_prefix, spec.group_rare):
         new = replace(new, positive=_guessed_positive(new), ignore=())  # old values may be gone
-    if not common.set_task(new):
+    if not data_source.set_task(new):
         _reset_task_widgets(keep_label=True)
         return
-    data = common.current_data()
+    data = session_state.current_data()
     if not multiclass and data is not None:
         st.session_state[W_POSITIVE] = list(data.positive_values)  # the selection shown is the one used
     if new.positive != spec.positive:  # the person chose: the guessed reasons no longer apply
-        guess, _ = common.current_guess()
-        common.remember_positive_reasons(guess, ())
+        guess, _ = data_source.current_guess()
+        data_source.remember_positive_reasons(guess, ())
 
 
 def _guessed_positive(spec: TaskSpec) -> tuple[str, ...]:
     """The positive the label's (grouped) values suggest, or () (the rarest) when they cannot be read."""
-    table = common.current_table()
+    table = session_state.current_table()
     try:
         counts = _label_classes(
             table.sha256, spec.label, table, spec.group_prefix, spec.group_rare, *_marks(spec)
@@ -210,7 +210,7 @@ def source_section() -> None:
     left, right = st.columns([1, 1], gap="large")
     with left:
         keys = list(bundled.BUNDLED)
-        source = st.session_state.get(common.K_SOURCE, "")
+        source = st.session_state.get(session_state.K_SOURCE, "")
         _seed(W_BUNDLED, source.split(":", 1)[1] if source.startswith("bundled:") else keys[0])
         st.selectbox(
             "Bundled data set",
@@ -232,23 +232,23 @@ def source_section() -> None:
             key=W_UPLOAD,
             on_change=_on_upload,
             help="Comma, semicolon, tab or pipe separated; decimal point or comma; any common encoding. "
-            "The file is read in memory and never stored. " + common.upload_limit_help(),
+            "The file is read in memory and never stored. " + data_source.upload_limit_help(),
         )
         image_view.bundled_button()
 
 
 def guess_section(spec: TaskSpec) -> None:
     """Why this label and positive class were chosen (an upload's guess), and label problems said."""
-    guess, positive_reasons = common.current_guess()
+    guess, positive_reasons = data_source.current_guess()
     if guess is not None:
         for problem in guess.problems:
-            st.warning(common.plain(problem), icon=":material/warning:")
+            st.warning(plain_text.plain(problem), icon=":material/warning:")
     reasons = (guess.label_reasons if guess is not None and guess.label == spec.label else ()) + tuple(
         positive_reasons
     )
     if reasons:
         st.info(
-            "**Why this label and positive class**\n\n" + "\n\n".join(common.plain(r) for r in reasons),
+            "**Why this label and positive class**\n\n" + "\n\n".join(plain_text.plain(r) for r in reasons),
             icon=":material/lightbulb:",
         )
 
@@ -298,7 +298,7 @@ def task_section(table: LoadedTable, spec: TaskSpec) -> None:
         table.sha256, spec.label, table, spec.group_prefix, spec.group_rare, *_marks(spec)
     )
     names = list(classes)
-    data = common.current_data()
+    data = session_state.current_data()
     with c2:
         if st.session_state[W_MODE] == MODE_BINARY:
             default_pos = list(data.positive_values) if data and data.is_binary else list(spec.positive)
@@ -331,34 +331,34 @@ def task_section(table: LoadedTable, spec: TaskSpec) -> None:
 # --- the right patients (issue 24): label marks, guessed IDs, copies, columns after the outcome --------
 def _on_mark(mark: str, as_class: bool) -> None:
     """Read a label mark ('-', '.') as a class of its own or as missing; the positive is guessed again."""
-    spec, table = common.current_spec(), common.current_table()
+    spec, table = session_state.current_spec(), session_state.current_table()
     none = tuple(m for m in spec.none_marks if m != mark) + ((mark,) if as_class else ())
     missing = tuple(m for m in spec.missing_marks if m != mark) + (() if as_class else (mark,))
     try:
         counts = task.label_classes(table, spec.label, spec.group_prefix, spec.group_rare, none, missing)
         positive, _ = label_guess.guess_positive(counts)
     except DataError as exc:
-        common.remember_error(exc)
+        session_state.remember_error(exc)
         return
     new = replace(spec, none_marks=none, missing_marks=missing, positive=positive, ignore=())
-    if common.set_task(new):
+    if data_source.set_task(new):
         _reset_task_widgets(keep_label=True)
 
 
 def _on_spec_change(**changes: object) -> None:
     """Apply one change of the task spec (a click on the patients section)."""
-    if common.set_task(replace(common.current_spec(), **changes)):
+    if data_source.set_task(replace(session_state.current_spec(), **changes)):
         _reset_task_widgets(keep_label=True)
 
 
 def patients_section(spec: TaskSpec) -> None:
     """Which patients and columns the task uses: '-' as 'no diagnosis', guessed IDs, copies, and columns
     that may be recorded after the outcome — each said in words, each undone with one click."""
-    data = common.current_data()
+    data = session_state.current_data()
     if data is None:
         return
     for m in data.label_marks:
-        st.info(common.plain(m.text), icon=":material/label:")
+        st.info(plain_text.plain(m.text), icon=":material/label:")
         other = "Read it as missing (not recorded)" if m.as_class else "Read it as a class ('no diagnosis')"
         st.button(
             f"{other}: '{m.mark}'",
@@ -367,7 +367,7 @@ def patients_section(spec: TaskSpec) -> None:
             args=(m.mark, not m.as_class),
         )
     for found in data.repeated_ids:
-        st.info(common.plain(found.text), icon=":material/group:")
+        st.info(plain_text.plain(found.text), icon=":material/group:")
         if found.guessed:
             st.button(
                 f"'{found.column}' is not a patient ID: use it as a feature",
@@ -376,7 +376,7 @@ def patients_section(spec: TaskSpec) -> None:
                 kwargs={"include": (*spec.include, found.column)},
             )
     if data.duplicate_rows:
-        st.info(common.plain(data.duplicates_text), icon=":material/content_copy:")
+        st.info(plain_text.plain(data.duplicates_text), icon=":material/content_copy:")
         drop = spec.duplicates == "drop"
         st.button(
             "Keep the copies (together)" if drop else "Drop the copies (keep the first of each)",
@@ -385,9 +385,9 @@ def patients_section(spec: TaskSpec) -> None:
             kwargs={"duplicates": "together" if drop else "drop"},
         )
     for a in data.after_outcome:
-        st.warning(common.plain(a.text), icon=":material/schedule:")
+        st.warning(plain_text.plain(a.text), icon=":material/schedule:")
         st.button(
-            common.plain(
+            plain_text.plain(
                 f"Exclude '{a.column}'"
             ),  # a label is markdown: a column name must not become a link
             key=f"data_after_{a.column}",
@@ -402,7 +402,7 @@ def zero_missing_section(table: LoadedTable, spec: TaskSpec, prof: DataProfile) 
     open_suspects = [z for z in prof.suspect_zeros if not z.chosen]
     if open_suspects:
         listed = "; ".join(
-            f"{common.plain(z.column)} ({z.zeros:,} zeros, smallest other value {z.smallest_nonzero:g})"
+            f"{plain_text.plain(z.column)} ({z.zeros:,} zeros, smallest other value {z.smallest_nonzero:g})"
             for z in open_suspects
         )
         st.warning(
@@ -426,7 +426,7 @@ def zero_missing_section(table: LoadedTable, spec: TaskSpec, prof: DataProfile) 
 
 def columns_section(spec: TaskSpec, prof: DataProfile) -> None:
     """Columns excluded by default (with reasons) and the user's overrides."""
-    data = common.current_data()
+    data = session_state.current_data()
     with st.expander(
         f"Feature columns: {len(data.X.columns)} used, {len(data.excluded)} excluded", expanded=False
     ):
@@ -456,12 +456,14 @@ def columns_section(spec: TaskSpec, prof: DataProfile) -> None:
             on_change=_on_task_change,
         )
         if data.categorical_features:
-            st.caption("Categorical (text) features: " + common.plain(", ".join(data.categorical_features)))
+            st.caption(
+                "Categorical (text) features: " + plain_text.plain(", ".join(data.categorical_features))
+            )
 
 
 def balance_section(prof: DataProfile) -> None:
     """Class distribution chart, ratio and plain-language guidance."""
-    data = common.current_data()
+    data = session_state.current_data()
     m1, m2, m3, m4 = st.columns(4)
     m1.metric("Rows used", f"{prof.rows:,}")
     m2.metric("Features", f"{len(data.X.columns)}")
@@ -470,11 +472,11 @@ def balance_section(prof: DataProfile) -> None:
     left, right = st.columns([3, 2], gap="large")
     with left:
         st.plotly_chart(class_distribution_figure(prof), width="stretch", key="class_chart")
-        st.caption(common.plain(balance_sentence(prof)))
+        st.caption(plain_text.plain(balance_sentence(prof)))
     with right:
         st.subheader("What this means", anchor=False)
         for item in prof.guidance:
-            GUIDANCE_STYLE.get(item.level, st.info)(common.plain(item.text))
+            GUIDANCE_STYLE.get(item.level, st.info)(plain_text.plain(item.text))
 
 
 def quality_section(table: LoadedTable, prof: DataProfile) -> None:
@@ -493,9 +495,11 @@ def quality_section(table: LoadedTable, prof: DataProfile) -> None:
     ]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     st.caption(
-        common.plain(page_sentences.quality_sentence({q.name: q.missing for q in prof.quality}, prof.rows))
+        plain_text.plain(
+            page_sentences.quality_sentence({q.name: q.missing for q in prof.quality}, prof.rows)
+        )
     )
-    data = common.current_data()
+    data = session_state.current_data()
     done = " — dropped" if data is not None and data.duplicates == "drop" else " — kept together"
     st.caption(
         f"Rows used: {prof.rows:,} of {prof.rows_read:,} read. Exact duplicate rows: {prof.duplicated_rows:,}"
@@ -554,23 +558,23 @@ def main() -> None:
     # message: a box that comes and goes above the uploader shifts it mid-upload and the next file is
     # lost in silence (issue 18 item 3).
     slot = st.empty()
-    error, notice = common.pop_error(), common.pop_notice()
+    error, notice = session_state.pop_error(), session_state.pop_notice()
     with slot.container():
         if error:
-            common.show_error(error)
+            plain_text.show_error(error)
         if notice:
-            st.info(common.plain(notice), icon=":material/info:")
+            st.info(plain_text.plain(notice), icon=":material/info:")
     source_section()
-    table = common.current_table()
-    spec = common.current_spec()
+    table = session_state.current_table()
+    spec = session_state.current_spec()
     if table is None or spec is None:
         st.info("Choose a bundled data set or upload a CSV file.")
         return
     st.divider()
-    st.subheader(f"Task — {common.plain(table.name)}", anchor=False)
+    st.subheader(f"Task — {plain_text.plain(table.name)}", anchor=False)
     st.caption(read_summary(table))
     task_section(table, spec)
-    spec = common.current_spec()
+    spec = session_state.current_spec()
     prof = _profile(table.sha256, spec, table)
     patients_section(spec)
     columns_section(spec, prof)
@@ -579,7 +583,9 @@ def main() -> None:
         zero_missing_section(table, spec, prof)
     balance_section(prof)
     image_view.example_grid()
-    sample_size_view.sample_size_note(common.current_data())  # is the data set big enough? (Riley et al.)
+    sample_size_view.sample_size_note(
+        session_state.current_data()
+    )  # is the data set big enough? (Riley et al.)
     if not is_images:
         quality_section(table, prof)
     with st.expander("Preview (first 200 rows)"):

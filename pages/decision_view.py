@@ -24,7 +24,7 @@ from imbalance_core.evaluation import check_sentences, glossary, subgroups
 from imbalance_core.figures.decision import importance_figure, subgroup_figure
 from imbalance_core.learn import explain
 from imbalance_core.share.report_decision import DecisionRequest
-from pages import common
+from pages import kept_inputs, plain_text, session_state, threshold_state
 
 __all__ = ["check_page", "report_request"]
 
@@ -38,7 +38,7 @@ W_PATIENT = "dec_whatif_patient"
 W_MORE = "dec_more_features"  # what-if: features beyond the first WHATIF_FEATURES, chosen by name
 #: Features shown for editing in the what-if at once (the most important first); any other by name.
 WHATIF_FEATURES = 8
-#: Inputs kept across page changes (common.keep_inputs), and the what-if's value boxes by prefix.
+#: Inputs kept across page changes (kept_inputs.keep_inputs), and the what-if's value boxes by prefix.
 KEPT = (W_SUBGROUPS, W_METRIC, W_SCORING, W_PATIENT, W_MORE)
 KEPT_PREFIXES = ("dec_whatif_",)
 PAGE = "check_model"
@@ -123,10 +123,10 @@ def subgroup_section(data: Any, table: Any, result: Any, threshold: float) -> No
         frame = subgroups.holdout_frame(data, result.test_index, tuple(chosen), table)
         found = subgroups.subgroup_table(frame, result.y_test, result.test_scores, threshold)
     except DataError as exc:
-        common.show_error(exc)
+        plain_text.show_error(exc)
         return
     for band in found.bandings:
-        st.caption(common.plain(band.description))
+        st.caption(plain_text.plain(band.description))
     columns: dict[str, Any] = {
         name: st.column_config.TextColumn(help=glossary.hover(term)) for name, term in _COLUMN_TERMS.items()
     }
@@ -139,12 +139,12 @@ def subgroup_section(data: Any, table: Any, result: Any, threshold: float) -> No
         key="dec_subgroup_table",
     )
     st.markdown(
-        common.plain(
+        plain_text.plain(
             check_sentences.subgroup_sentence(found.rows, threshold, *_overall_counts(result, threshold))
         )
     )
     for gap in found.gaps:
-        (st.warning if gap.separated else st.caption)(common.plain(gap.sentence()))
+        (st.warning if gap.separated else st.caption)(plain_text.plain(gap.sentence()))
     if any(r.too_few for r in found.rows):
         st.caption(f"Groups with fewer than {found.min_events} events or non-events are marked, not hidden.")
     metric = st.radio(
@@ -154,7 +154,7 @@ def subgroup_section(data: Any, table: Any, result: Any, threshold: float) -> No
                       for k in subgroups.GAP_METRICS),
     )  # fmt: skip
     st.plotly_chart(subgroup_figure(found, str(metric)), key="dec_subgroup_plot")
-    st.markdown(common.plain(check_sentences.subgroup_plot_sentence(found.rows, str(metric), threshold)))
+    st.markdown(plain_text.plain(check_sentences.subgroup_plot_sentence(found.rows, str(metric), threshold)))
 
 
 # --------------------------------------------------------------------------- importance
@@ -169,7 +169,7 @@ def _importance_cache() -> dict:
 
 def cached_importance(result: Any) -> Any | None:
     """The permutation importance already computed for this model in this session (any scoring), or None."""
-    key = common.model_key(result.settings)
+    key = threshold_state.model_key(result.settings)
     for (model, _scoring), value in reversed(list(_importance_cache().items())):
         if model == key:
             return value
@@ -183,7 +183,7 @@ def importance_section(data: Any, result: Any) -> Any | None:
         "Importance measured by the drop in", tuple(explain.SCORERS), horizontal=True, key=W_SCORING,
         format_func=lambda k: explain.SCORERS[k][0], help=glossary.hover("Permutation importance"),
     )  # fmt: skip
-    key = (common.model_key(result.settings), str(scoring))
+    key = (threshold_state.model_key(result.settings), str(scoring))
     cache = _importance_cache()
     if key not in cache:
         slot = st.empty()  # the button goes once the importance is there (no stale button above the chart)
@@ -199,13 +199,13 @@ def importance_section(data: Any, result: Any) -> Any | None:
             with st.spinner("Scoring shuffled copies of the hold-out set…"):
                 cache[key] = explain.permutation_importance_of(data, result, str(scoring))
         except DataError as exc:
-            common.show_error(exc)
+            plain_text.show_error(exc)
             return None
         slot.empty()
     found = cache[key]
     st.plotly_chart(importance_figure(found), key="dec_importance_plot")
-    st.markdown(common.plain(importance_sentence(found)))
-    st.caption(common.plain(found.description() + f" Computed in {found.seconds:.1f} s."))
+    st.markdown(plain_text.plain(importance_sentence(found)))
+    st.caption(plain_text.plain(found.description() + f" Computed in {found.seconds:.1f} s."))
     return found
 
 
@@ -262,9 +262,11 @@ def _value_input(data: Any, feature: str, current: Any, key: str) -> Any:
         if now is not None and now not in options:
             options.append(now)
         index = options.index(now) if now is not None else None
-        return st.selectbox(common.plain(feature), options, index=index, key=key, placeholder="missing")
+        return st.selectbox(plain_text.plain(feature), options, index=index, key=key, placeholder="missing")
     value = None if pd.isna(current) else float(current)
-    return st.number_input(common.plain(feature), value=value, key=key, placeholder="missing", format="%.4g")
+    return st.number_input(
+        plain_text.plain(feature), value=value, key=key, placeholder="missing", format="%.4g"
+    )
 
 
 @st.fragment
@@ -292,7 +294,7 @@ def what_if_section(data: Any, result: Any, threshold: float, importance: Any) -
         more = []
     features = edit_features(data, importance, list(more))
     st.caption(
-        common.plain(
+        plain_text.plain(
             check_sentences.whatif_features_sentence(
                 len(ranked), WHATIF_FEATURES, len(features) - min(WHATIF_FEATURES, len(ranked)),
                 importance is not None, importance.scoring_name if importance is not None else "",
@@ -308,7 +310,7 @@ def what_if_section(data: Any, result: Any, threshold: float, importance: Any) -
     for feature in data.numeric_features:
         row[feature] = pd.to_numeric(row[feature], errors="coerce").astype(float)
     for warning in explain.implausible_values(data, row, tuple(features)):
-        st.warning(common.plain(warning), icon=":material/warning:")
+        st.warning(plain_text.plain(warning), icon=":material/warning:")
     t0 = time.perf_counter()
     score = float(explain.score_rows(result, row)[0])
     seconds = time.perf_counter() - t0
@@ -329,14 +331,14 @@ def what_if_section(data: Any, result: Any, threshold: float, importance: Any) -
     changes = _changes(recorded, row, features)
     names = (str(result.class_names[1]), str(result.class_names[0]))
     st.markdown(
-        common.plain(check_sentences.whatif_result_sentence(before, score, threshold, changes, *names))
+        plain_text.plain(check_sentences.whatif_result_sentence(before, score, threshold, changes, *names))
     )
     flips = explain.nearest_flips(data, result, row, threshold, tuple(features))
     st.caption("Nearest single change that flips the decision (one feature at a time, observed range):")
     st.dataframe(flip_frame(flips), hide_index=True, width="stretch", key="dec_whatif_flips")
     flipping = [f.feature for f in flips if f.flips]
-    st.markdown(common.plain(check_sentences.flips_sentence(flipping, len(flips), threshold)))
-    common.remember_inputs(PAGE, KEPT, KEPT_PREFIXES, scope=common.data_key())
+    st.markdown(plain_text.plain(check_sentences.flips_sentence(flipping, len(flips), threshold)))
+    kept_inputs.remember_inputs(PAGE, KEPT, KEPT_PREFIXES, scope=session_state.data_key())
 
 
 def flip_frame(flips: tuple[explain.Flip, ...]) -> pd.DataFrame:
@@ -369,15 +371,15 @@ def flip_frame(flips: tuple[explain.Flip, ...]) -> pd.DataFrame:
 
 def check_page(result: Any, threshold: float) -> None:
     """The Check the model page's panels for a two-class model, every number judged at ``threshold``."""
-    data, table = common.current_data(), common.current_table()
+    data, table = session_state.current_data(), session_state.current_table()
     if data is None:
         return
-    common.keep_inputs(PAGE, KEPT, KEPT_PREFIXES, scope=common.data_key())
+    kept_inputs.keep_inputs(PAGE, KEPT, KEPT_PREFIXES, scope=session_state.data_key())
     subgroup_section(data, table, result, threshold)
     st.divider()
     importance = importance_section(data, result)
     st.divider()
-    common.remember_inputs(PAGE, KEPT, KEPT_PREFIXES, scope=common.data_key())
+    kept_inputs.remember_inputs(PAGE, KEPT, KEPT_PREFIXES, scope=session_state.data_key())
     what_if_section(data, result, threshold, importance)
 
 
@@ -385,7 +387,7 @@ def report_request(result: Any) -> DecisionRequest:
     """What the report should add: the subgroup columns chosen here and the importance computed here."""
     if result is None or not result.is_binary:
         return DecisionRequest()
-    table, data = common.current_table(), common.current_data()
+    table, data = session_state.current_table(), session_state.current_data()
     known = set(_subgroup_options(data, table)) if data is not None else set()
     return DecisionRequest(
         subgroups=tuple(c for c in st.session_state.get(K_SUBGROUP_COLUMNS, ()) if c in known),

@@ -41,7 +41,7 @@ from imbalance_core.maps.projection import (
     project_resampled,
     umap_progress,
 )
-from pages import common
+from pages import command_block, core_cache, gc_freeze, kept_inputs, plain_text, session_state
 
 #: Target minority:majority ratios offered (as on the Train page), label -> ratio.
 RATIOS: dict[str, float] = {"1:4": 1 / 4, "1:3": 1 / 3, "1:2": 1 / 2, "1:1": 1.0}
@@ -50,7 +50,7 @@ W_SAMPLER, W_RATIO = "explore_sampler", "explore_ratio"
 W_METHOD, W_DIMS = "explore_method", "explore_dims"
 W_NEIGHBOURS, W_MIN_DIST = "explore_n_neighbors", "explore_min_dist"
 W_EPOCHS = "explore_n_epochs"
-KEPT = (W_SAMPLER, W_RATIO, W_METHOD, W_DIMS, W_NEIGHBOURS, W_MIN_DIST, W_EPOCHS)  # common.keep_inputs
+KEPT = (W_SAMPLER, W_RATIO, W_METHOD, W_DIMS, W_NEIGHBOURS, W_MIN_DIST, W_EPOCHS)  # kept_inputs.keep_inputs
 K_UMAP_JOBS = "explore_umap_jobs"  # {job key: UmapJob} running or finished in this session
 K_UMAP_DONE = "explore_umap_done"  # {job key: ResampledProjection}, most recent last
 UMAP_KEEP = 6
@@ -109,7 +109,7 @@ def _run_umap(
         on_epoch=lambda done, total: passes.append((done, total)),
     )
     if umap_warmup.warmup_status().state == "idle":  # warm-up switched off: this run compiled UMAP
-        common.freeze_after_first_umap()
+        gc_freeze.freeze_after_first_umap()
     return result
 
 
@@ -298,7 +298,7 @@ def _draw(result: ResampledProjection, data: PreparedData, sampler: str) -> None
     st.plotly_chart(figure, theme=None, key=f"explore_chart_{result.method}")
     c = result.counts
     st.caption(
-        common.plain(
+        plain_text.plain(
             page_sentences.projection_sentence(
                 c.real, c.removed, c.synthetic, c.after, SAMPLERS[sampler].name
             )
@@ -322,7 +322,7 @@ def _draw(result: ResampledProjection, data: PreparedData, sampler: str) -> None
 
 def _cli_line(settings: TrainSettings, method: str, dims: int, params: dict[str, Any]) -> None:
     """The ``project`` command that draws the same picture (and writes its points and figure)."""
-    common.equivalent_command(
+    command_block.equivalent_command(
         lambda file_arg, spec: command_lines.project_command(file_arg, spec, settings, method, dims, params)
     )
 
@@ -334,21 +334,21 @@ def main() -> None:
         "Where do synthetic patients land, and which real patients did the sampler drop? "
         "Both panels share one map fitted on the real training rows."
     )
-    data = common.require_data()
-    base = st.session_state.get(common.K_TRAIN_SETTINGS) or TrainSettings()
-    common.keep_inputs("explore", KEPT, scope=common.data_key())
+    data = session_state.require_data()
+    base = st.session_state.get(session_state.K_TRAIN_SETTINGS) or TrainSettings()
+    kept_inputs.keep_inputs("explore", KEPT, scope=session_state.data_key())
     _init_widgets(base)
     settings, method, dims, params = _controls(base)
-    common.remember_inputs("explore", KEPT, scope=common.data_key())
-    key = common.data_key()
+    kept_inputs.remember_inputs("explore", KEPT, scope=session_state.data_key())
+    key = session_state.data_key()
     try:
         with st.spinner("Resampling the training part for the map…", show_time=True):
-            view = common.resample_view(data, settings)
+            view = core_cache.resample_view(data, settings)
     except DataError as exc:
-        common.show_error(exc)
+        plain_text.show_error(exc)
         return
     for notice in view.notices:
-        st.info(common.plain(notice), icon=":material/info:")
+        st.info(plain_text.plain(notice), icon=":material/info:")
     hover = hover_columns(view, data.numeric_features)
     try:
         if method == "pca":
@@ -358,7 +358,7 @@ def main() -> None:
         job_key = (key, settings, tuple(sorted(params.items())))
         outcome = _umap_result(job_key, view, params, settings.seed, hover)
     except DataError as exc:
-        common.show_error(exc)
+        plain_text.show_error(exc)
         return
     # UmapJob is redefined on every run of this page script, so test for the core's result class
     if not isinstance(outcome, ResampledProjection):

@@ -1,6 +1,6 @@
 """Glossary page: every technical term the app, the report and the CLI use, in one line and with the
 analyst's detail, searchable. The entries are :data:`imbalance_core.evaluation.glossary.GLOSSARY` (the
-same words the pages' hover help shows). Plain text only: every entry goes through ``common.plain``.
+same words the pages' hover help shows). Plain text only: every entry goes through ``plain_text.plain``.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from imbalance_core.evaluation import glossary
-from pages import common
+from pages import plain_text
 
 W_SEARCH = "glossary_search"
 
@@ -37,9 +37,9 @@ def main() -> None:
     st.caption(f"{len(found)} of {total} terms." if len(found) < total else f"All {total} terms.")
     for term in found:
         with st.container(border=True):
-            st.markdown(f"**{common.plain(term.name)}**: {common.plain(term.short)}")
+            st.markdown(f"**{plain_text.plain(term.name)}**: {plain_text.plain(term.short)}")
             if term.detail:
-                st.caption("For the analyst: " + common.plain(term.detail))
+                st.caption("For the analyst: " + plain_text.plain(term.detail))
 
 
 main()

@@ -25,7 +25,7 @@ from imbalance_core.images.extractors import DEFAULT_EXTRACTOR, EXTRACTORS
 from imbalance_core.images.intake import ImageSet, read_image_zip
 from imbalance_core.intake.read import LoadedTable
 from imbalance_core.intake.task import PreparedData, TaskSpec
-from pages import common
+from pages import data_source, plain_text, session_state
 
 if TYPE_CHECKING:  # the study, the audit, the feature table (with augmentation) and the saliency maps pull in
     # scikit-learn and imbalanced-learn (seconds at a cold start): imported where they are used, so the Data
@@ -126,18 +126,18 @@ def _use(images: ImageSet, name: str, source: str, raw: bytes | None = None) -> 
     try:
         table = _table(images, extractor, name)
     except DataError as exc:
-        common.remember_error(exc)
+        session_state.remember_error(exc)
         return False
-    previous = {k: st.session_state.get(k) for k in (common.K_TABLE, common.K_SOURCE)}
-    st.session_state[common.K_TABLE] = table
-    st.session_state[common.K_SOURCE] = source
+    previous = {k: st.session_state.get(k) for k in (session_state.K_TABLE, session_state.K_SOURCE)}
+    st.session_state[session_state.K_TABLE] = table
+    st.session_state[session_state.K_SOURCE] = source
     from imbalance_core.images.features import LABEL
 
-    if not common.set_task(TaskSpec(label=LABEL, positive=(images.class_names[1],))):
+    if not data_source.set_task(TaskSpec(label=LABEL, positive=(images.class_names[1],))):
         st.session_state.update(previous)
         return False
     st.session_state[K_IMAGES] = (source, images, extractor)
-    st.session_state.pop(common.K_GUESS, None)
+    st.session_state.pop(session_state.K_GUESS, None)
     with st.spinner("Auditing the images for duplicates and shortcuts…"):
         st.session_state[K_AUDIT] = (source, _audit_shared(images.sha256, images, raw))
     attach_duplicate_groups()  # the grouping travels with the data; the toggle decides whether it is used
@@ -150,7 +150,9 @@ def use_image_zip(raw: bytes, name: str) -> bool:
     try:
         images = _read_zip_shared(sha, raw)
     except DataError as exc:
-        common.remember_error(DataError(f"'{name}' was not loaded: {exc} The previous data stay in use."))
+        session_state.remember_error(
+            DataError(f"'{name}' was not loaded: {exc} The previous data stay in use.")
+        )
         return False
     return _use(images, name, f"upload:{sha}", raw)
 
@@ -158,7 +160,7 @@ def use_image_zip(raw: bytes, name: str) -> bool:
 def current_images() -> tuple[ImageSet, str] | None:
     """The image set in use and its extractor, or None when the data in use are not images."""
     stored = st.session_state.get(K_IMAGES)
-    if not stored or stored[0] != st.session_state.get(common.K_SOURCE):
+    if not stored or stored[0] != st.session_state.get(session_state.K_SOURCE):
         return None
     return stored[1], stored[2]
 
@@ -205,10 +207,10 @@ def example_grid() -> None:
         )
     )
     for notice in images.notices:
-        st.info(common.plain(notice), icon=":material/info:")
+        st.info(plain_text.plain(notice), icon=":material/info:")
     for code, name in enumerate(images.class_names):
         rows = np.flatnonzero(images.y == code)[:PER_CLASS]
-        st.markdown(f"**{common.plain(name)}** — {int((images.y == code).sum()):,} images")
+        st.markdown(f"**{plain_text.plain(name)}** — {int((images.y == code).sum()):,} images")
         st.image([_thumb(images.images[i]) for i in rows], width=THUMB)
     audit_panel(images, extractor)
 
@@ -217,7 +219,7 @@ def current_audit() -> AuditResult | None:
     """The audit of the image data in use (with the border check when it was run), or None."""
     stored = st.session_state.get(K_AUDIT)
     current = current_images()
-    if not stored or current is None or stored[0] != st.session_state.get(common.K_SOURCE):
+    if not stored or current is None or stored[0] != st.session_state.get(session_state.K_SOURCE):
         return None
     result: AuditResult = stored[1]
     kept = st.session_state.get(K_BORDER)
@@ -233,7 +235,7 @@ def audit_panel(images: ImageSet, extractor: str) -> None:
     """The shortcut and leakage audit's findings (duplicates, image properties; the border-only check on
     request), each with what to do."""
     stored = st.session_state.get(K_AUDIT)
-    if not stored or stored[0] != st.session_state.get(common.K_SOURCE):
+    if not stored or stored[0] != st.session_state.get(session_state.K_SOURCE):
         return
     result: AuditResult = stored[1]
     st.subheader("Shortcut and leakage audit", anchor=False)
@@ -251,10 +253,10 @@ def audit_panel(images: ImageSet, extractor: str) -> None:
 
     found = findings_for(result.duplicates, result.properties, border)
     for finding in found:
-        text = common.plain(finding.sentence)
+        text = plain_text.plain(finding.sentence)
         if finding.level == "warn":
             st.warning(text, icon=":material/warning:")
-            st.caption("What to do: " + common.plain(finding.action))
+            st.caption("What to do: " + plain_text.plain(finding.action))
         else:
             st.success(text, icon=":material/check:")
     duplicates_toggle(result, images)
@@ -283,7 +285,7 @@ def keep_duplicates_sentence(n_groups: int, n_images: int, across: int, fixed_ho
 def _duplicates_source() -> tuple[str, AuditResult] | None:
     """(source, audit) of the image data in use when the audit found duplicate groups, else None."""
     stored = st.session_state.get(K_AUDIT)
-    source = st.session_state.get(common.K_SOURCE)
+    source = st.session_state.get(session_state.K_SOURCE)
     if not stored or stored[0] != source or current_images() is None:
         return None
     return (source, stored[1]) if stored[1].duplicates.near_groups > 0 else None
@@ -303,14 +305,16 @@ def attach_duplicate_groups() -> PreparedData | None:
     """Put the audit's duplicate groups on the data in use as the grouping ``DUPLICATE_GROUPS`` (training
     with ``group_by`` set to it keeps every group together); the data in use, or None without duplicates."""
     found = _duplicates_source()
-    data = common.current_data()
+    data = session_state.current_data()
     if found is None or data is None:
         return None
     from imbalance_core.images.audit import DUPLICATE_GROUPS, with_duplicate_groups  # lazy: see above
 
     if DUPLICATE_GROUPS not in data.groups:
         data = with_duplicate_groups(data, found[1].duplicates)
-        st.session_state[common.K_PREPARED] = data  # a new object: the shared cached one is not mutated
+        st.session_state[session_state.K_PREPARED] = (
+            data  # a new object: the shared cached one is not mutated
+        )
     return data
 
 
@@ -320,7 +324,7 @@ def duplicates_toggle(result: AuditResult, images: ImageSet) -> None:
     if _duplicates_source() is None:
         return
     attach_duplicate_groups()
-    source = st.session_state.get(common.K_SOURCE)
+    source = st.session_state.get(session_state.K_SOURCE)
     st.session_state[W_KEEP_DUPS] = keep_duplicates_together()
 
     def keep() -> None:
@@ -329,7 +333,7 @@ def duplicates_toggle(result: AuditResult, images: ImageSet) -> None:
     st.toggle("Keep duplicate images on one side of every split", key=W_KEEP_DUPS, on_change=keep)
     dup = result.duplicates
     st.caption(
-        common.plain(
+        plain_text.plain(
             keep_duplicates_sentence(
                 dup.near_groups, dup.images_in_groups, dup.across, images.is_test is not None
             )
@@ -347,7 +351,7 @@ def threshold_panel(result, threshold: float | None) -> None:
     from imbalance_core.images.saliency import CAPTION, errors_at, overlay, saliency  # lazy: see above
 
     current = current_images()
-    data = common.current_data()
+    data = session_state.current_data()
     if current is None or data is None or threshold is None or not result.is_binary:
         return
     images, extractor = current
@@ -356,7 +360,8 @@ def threshold_panel(result, threshold: float | None) -> None:
     st.subheader("Images the model got wrong", anchor=False)
     st.caption(
         f"At the committed threshold {threshold:.3f}: {len(picks.false_negatives)} false negatives "
-        f"({common.plain(images.class_names[1])} called {common.plain(images.class_names[0])}; lowest score "
+        f"({plain_text.plain(images.class_names[1])} called "
+        f"{plain_text.plain(images.class_names[0])}; lowest score "
         f"first) and {len(picks.false_positives)} false positives (highest score first), hold-out images."
     )
     for title, chosen in (
@@ -386,7 +391,7 @@ def threshold_panel(result, threshold: float | None) -> None:
         caption=f"{method}; score {heat.score:.3f}",
         width=2 * THUMB,
     )
-    st.caption(common.plain(CAPTION.format(positive=images.class_names[1])))
+    st.caption(plain_text.plain(CAPTION.format(positive=images.class_names[1])))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -445,9 +450,9 @@ def study_panel() -> None:
             for r in result.rows
         ]
     )
-    counts = " / ".join(f"{n} {common.plain(name)}" for name, n in result.test_counts.items())
+    counts = " / ".join(f"{n} {plain_text.plain(name)}" for name, n in result.test_counts.items())
     st.caption(
-        f"Hold-out: {result.n_test} images ({counts}); positive class {common.plain(result.positive)}."
+        f"Hold-out: {result.n_test} images ({counts}); positive class {plain_text.plain(result.positive)}."
     )
     st.dataframe(frame, hide_index=True, width="stretch")
-    st.caption(common.plain(result.note))
+    st.caption(plain_text.plain(result.note))

@@ -19,7 +19,7 @@ from imbalance_core.errors import DataError
 from imbalance_core.images.predict import predict_image_zip
 from imbalance_core.share import model_file, predict
 from imbalance_core.share import report_sentences as sentences
-from pages import common
+from pages import command_block, data_source, kept_inputs, plain_text, session_state, threshold_state
 
 K_UPLOADED_MODEL = "predict_uploaded_model"  # (sha256, SavedModel) of the last good upload
 K_SESSION_MODEL = "predict_session_model"  # (key, SavedModel) built from this session's training
@@ -39,14 +39,14 @@ FORGOTTEN = (
 
 
 def _session_model() -> model_file.SavedModel | None:
-    result = st.session_state.get(common.K_TRAIN_RESULT)
-    data = common.current_data()
+    result = st.session_state.get(session_state.K_TRAIN_RESULT)
+    data = session_state.current_data()
     if result is None or data is None:
         return None
-    chosen = common.current_threshold()  # the one threshold of the model (None: multi-class)
+    chosen = threshold_state.current_threshold()  # the one threshold of the model (None: multi-class)
     threshold = None if chosen is None else chosen.value
     reason = "" if chosen is None else chosen.origin[:1].upper() + chosen.origin[1:] + "."
-    key = (common.data_key(), result.settings, threshold, reason)
+    key = (session_state.data_key(), result.settings, threshold, reason)
     cached = st.session_state.get(K_SESSION_MODEL)
     if cached is not None and cached[0] == key:
         return cached[1]
@@ -59,7 +59,7 @@ def _session_model() -> model_file.SavedModel | None:
 
 def _uploaded_model() -> model_file.SavedModel | None:
     upload = st.file_uploader(
-        "Model file (.skops)", type=["skops"], key="pred_model_file", help=common.upload_limit_help()
+        "Model file (.skops)", type=["skops"], key="pred_model_file", help=data_source.upload_limit_help()
     )
     if upload is None:
         # removed from the uploader, or the page was left (the uploader then forgets its file): a model
@@ -76,7 +76,7 @@ def _uploaded_model() -> model_file.SavedModel | None:
     try:
         saved = model_file.loads(raw)
     except DataError as exc:
-        common.show_error(exc)
+        plain_text.show_error(exc)
         if kept:
             st.caption("The model loaded before is still in use.")
         return kept[1] if kept else None
@@ -88,19 +88,19 @@ def _describe(saved: model_file.SavedModel) -> None:
     rows = model_file.describe(saved.metadata).rows
     with st.expander("About this model", expanded=False):
         st.dataframe(pd.DataFrame(list(rows), columns=["Item", "Value"]), hide_index=True)
-        st.caption(common.plain(sentences.model_sentence(saved.metadata)))
+        st.caption(plain_text.plain(sentences.model_sentence(saved.metadata)))
     for notice in saved.metadata.notices:
-        st.warning(common.plain(notice))
+        st.warning(plain_text.plain(notice))
 
 
 def _patients(saved: model_file.SavedModel) -> None:
     names = ", ".join(saved.metadata.feature_names)
-    st.caption(f"The file needs these columns: {common.plain(names)}")
+    st.caption(f"The file needs these columns: {plain_text.plain(names)}")
     upload = st.file_uploader(
         "New patients (CSV; for an image model a zip of images, in class folders to judge it)",
         type=["csv", "txt", "tsv", "zip"],
         key="pred_patients",
-        help=common.upload_limit_help(),
+        help=data_source.upload_limit_help(),
     )
     if upload is not None:
         st.session_state[K_PATIENTS] = (upload.name, upload.getvalue())
@@ -110,7 +110,9 @@ def _patients(saved: model_file.SavedModel) -> None:
     name, raw = kept
     if upload is None:  # the uploader forgets its file when the person visits another page; we do not
         left, right = st.columns([4, 1])
-        left.caption(f"Patients: {common.plain(name)} (uploaded before; upload another file to replace it)")
+        left.caption(
+            f"Patients: {plain_text.plain(name)} (uploaded before; upload another file to replace it)"
+        )
         if right.button("Remove", key="pred_forget", icon=":material/delete:"):
             st.session_state.pop(K_PATIENTS, None)
             st.rerun()
@@ -122,16 +124,16 @@ def _patients(saved: model_file.SavedModel) -> None:
         else:
             result = predict.predict_file(saved, raw, name=name)
     except DataError as exc:
-        common.show_error(exc)
+        plain_text.show_error(exc)
         return
-    st.success(common.plain(result.summary()))
+    st.success(plain_text.plain(result.summary()))
     for notice in result.notices:
-        st.info(common.plain(notice))
+        st.info(plain_text.plain(notice))
     if check is not None:  # a labelled zip: judged like a hold-out
         st.text(check.text())
     shown = result.frame.head(MAX_SHOWN_ROWS)
     st.dataframe(shown, hide_index=True)
-    st.caption(common.plain(sentences.predictions_sentence(
+    st.caption(plain_text.plain(sentences.predictions_sentence(
         result.scores, result.decisions, result.threshold, result.class_names
     )))  # fmt: skip
     if len(result.frame) > MAX_SHOWN_ROWS:
@@ -139,7 +141,7 @@ def _patients(saved: model_file.SavedModel) -> None:
             f"Showing the first {MAX_SHOWN_ROWS:,} of {len(result.frame):,} rows; the download has all."
         )
     export_id = _export_id(raw, saved)
-    common.show_command(
+    command_block.show_command(
         command_lines.predict_command(st.session_state.get(K_MODEL_NAME, MODEL_NAME), name, "predictions.csv")
     )
     st.download_button(
@@ -164,9 +166,9 @@ def _export_id(raw: bytes, saved: Any) -> str:
 
 def main() -> None:
     st.title("Predict new patients")
-    has_session = st.session_state.get(common.K_TRAIN_RESULT) is not None
+    has_session = st.session_state.get(session_state.K_TRAIN_RESULT) is not None
     options = [SESSION, UPLOAD] if has_session else [UPLOAD]
-    keep = common.persist("pred_source", K_SOURCE_CHOICE, options[0])
+    keep = kept_inputs.persist("pred_source", K_SOURCE_CHOICE, options[0])
     if st.session_state["pred_source"] not in options:  # the kept choice no longer exists (no model now)
         st.session_state["pred_source"] = options[0]
     source = st.radio("Model", options, horizontal=True, **keep)
@@ -174,7 +176,7 @@ def main() -> None:
     try:
         saved = _session_model() if source == SESSION else _uploaded_model()
     except DataError as exc:
-        common.show_error(exc)
+        plain_text.show_error(exc)
         return
     if saved is None:
         st.info("Upload a model downloaded from the Report page, or train one on the Train page.")

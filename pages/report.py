@@ -24,7 +24,18 @@ from imbalance_core.evaluation import thresholds
 from imbalance_core.intake.identifiers import join_key
 from imbalance_core.share import model_file, predict, report, report_html, report_likelihood
 from imbalance_core.share import report_sentences as sentences
-from pages import calibration_view, common, decision_view, image_view, validation_view
+from pages import (
+    calibration_view,
+    command_block,
+    core_cache,
+    decision_view,
+    image_view,
+    kept_inputs,
+    plain_text,
+    session_state,
+    threshold_state,
+    validation_view,
+)
 
 TRAIN_PAGE = "pages/train.py"
 K_EXPORTS = "report_exports"  # {"key": inputs key, "pdf": bytes, ...} of the last prepared downloads
@@ -40,7 +51,7 @@ CURRENT = "current"
 # --- pure helpers -----------------------------------------------------------------------------------------
 def _committed_rule() -> tuple[float, float] | None:
     """The Threshold page's rule-out / rule-in pair when that mode is on (the report then states it)."""
-    rule = common.current_rule() if common.rule_mode() else None
+    rule = threshold_state.current_rule() if threshold_state.rule_mode() else None
     return None if rule is None else (float(rule["low"]), float(rule["high"]))
 
 
@@ -102,7 +113,7 @@ def holdout_frame(data: Any, result: Any, threshold: float | None) -> pd.DataFra
     codes = (scores >= threshold).astype(int) if scores.ndim == 1 else np.argmax(scores, axis=1)
     out = predict.results_first(frame, scores, names[codes], tuple(result.class_names))
     out.insert(0, "true_class", names[np.asarray(result.y_test, dtype=int)])
-    table = common.current_table()  # the file's ID column, else the 1-based input row (issue 24)
+    table = session_state.current_table()  # the file's ID column, else the 1-based input row (issue 24)
     key, values = join_key(table.frame if table is not None else None, data, result.test_index)
     out = out.drop(columns=[key], errors="ignore")
     out.insert(0, key, values)
@@ -120,7 +131,7 @@ def _pca(data: Any, result: Any) -> report.PcaView | None:
     """The report's PCA picture for ``result``'s settings, once per (data, settings) in this session."""
     settings = result.settings
     cache = st.session_state.setdefault(K_PCA, {})
-    key = (common.data_key(), settings)
+    key = (session_state.data_key(), settings)
     if key not in cache:
         seconds = float(result.timings.get("final_fit", 0.0))
         expect = (
@@ -129,7 +140,7 @@ def _pca(data: Any, result: Any) -> report.PcaView | None:
         try:
             cache.clear()
             with st.spinner(f"Resampling the training part for the PCA picture{expect}…", show_time=True):
-                view = common.resample_view(data, settings)
+                view = core_cache.resample_view(data, settings)
             cache[key] = report.pca_view(data, settings, seed=settings.seed, view=view)
         except DataError:
             cache[key] = None
@@ -144,13 +155,13 @@ def _apply_choice(result: Any) -> None:
         prevalence = float(st.session_state.get("rep_prevalence", 0.0)) / 100.0 or None
         request = thresholds.parse_pick(choice)
         pick = thresholds.run_pick(request, result.y_train, result.oof_scores, prevalence)
-        common.set_threshold(pick.threshold, f"suggestion on the Report page: {pick.label}")
+        threshold_state.set_threshold(pick.threshold, f"suggestion on the Report page: {pick.label}")
         st.session_state["rep_choice"] = CURRENT
 
 
 def _apply_manual() -> None:
     """Typed-threshold callback: the typed value becomes the model's current threshold."""
-    common.set_threshold(float(st.session_state["rep_manual"]), "typed on the Report page")
+    threshold_state.set_threshold(float(st.session_state["rep_manual"]), "typed on the Report page")
 
 
 def _threshold_inputs(result: Any) -> tuple[float, str, float]:
@@ -158,17 +169,19 @@ def _threshold_inputs(result: Any) -> tuple[float, str, float]:
 
     Choosing a suggestion or typing a value here changes the model's one current threshold, so the PDF,
     the model download and the Predict page keep agreeing. The prevalence and the typed value persist
-    across page changes for the same data (``common.persist``).
+    across page changes for the same data (``kept_inputs.persist``).
     """
     hold_prev = float(np.mean(result.y_test))
-    default_pct = round(100 * float(st.session_state.get(common.K_PREVALENCE, hold_prev)), 2)
+    default_pct = round(100 * float(st.session_state.get(session_state.K_PREVALENCE, hold_prev)), 2)
     c1, c2 = st.columns([3, 1])
     prevalence_pct = c2.number_input(
         "Deployment prevalence (%)", min_value=0.01, max_value=99.99, step=0.5, format="%.2f",
-        **common.persist("rep_prevalence", K_REP_PREVALENCE, default_pct, scope=common.data_key()),
+        **kept_inputs.persist(
+            "rep_prevalence", K_REP_PREVALENCE, default_pct, scope=session_state.data_key()
+        ),
     )  # fmt: skip
     prevalence = prevalence_pct / 100.0
-    current = common.current_threshold()
+    current = threshold_state.current_threshold()
     if st.session_state.get("rep_choice") not in threshold_choices():
         st.session_state["rep_choice"] = CURRENT
     choice = c1.selectbox(
@@ -182,7 +195,7 @@ def _threshold_inputs(result: Any) -> tuple[float, str, float]:
             key="rep_manual",
             value=float(current.value) if current is not None else 0.5,
         )  # fmt: skip
-    current = common.current_threshold()
+    current = threshold_state.current_threshold()
     if current is None:
         raise DataError("No threshold could be set for this model.")
     return current.value, report_reason(result, current, prevalence), prevalence
@@ -192,24 +205,24 @@ def table_frame(block: report.TableBlock) -> pd.DataFrame:
     """A report table as ``st.table`` shows it: the same strings, markdown-escaped, first column as index.
 
     ``st.table`` renders every cell, header and index value as markdown, and the cells hold class and
-    column names from the data, so each string goes through :func:`common.plain`.
+    column names from the data, so each string goes through :func:`plain_text.plain`.
     """
-    header = [common.plain(h) for h in block.header]
-    rows = [[common.plain(cell) for cell in row] for row in block.rows]
+    header = [plain_text.plain(h) for h in block.header]
+    rows = [[plain_text.plain(cell) for cell in row] for row in block.rows]
     return pd.DataFrame(rows, columns=header).set_index(header[0])
 
 
 def _show_block(block: report.TableBlock) -> None:
     """A report table exactly as the PDF has it (the same strings), wrapped, without an index column."""
-    st.markdown(f"**{common.plain(block.title)}**")
+    st.markdown(f"**{plain_text.plain(block.title)}**")
     st.table(table_frame(block))
     if block.note:
-        st.caption(common.plain(block.note))
+        st.caption(plain_text.plain(block.note))
 
 
 def _sentence(text: str) -> None:
     """The plain sentence under a table (share/report_sentences.py), escaped: it may quote class names."""
-    st.caption(common.plain(text))
+    st.caption(plain_text.plain(text))
 
 
 def _binary_tables(
@@ -350,7 +363,7 @@ def _downloads(exports: dict) -> None:
         key="dl_csv",
     )
     for notice in exports.get("notices", ()):
-        st.warning(common.plain(notice))
+        st.warning(plain_text.plain(notice))
     st.caption(
         f"Export id {eid}. The model file holds the fitted pipeline without its resampling step, the "
         "threshold and metadata; load it on the Predict page or with `python -m imbalance_core predict`. "
@@ -360,8 +373,8 @@ def _downloads(exports: dict) -> None:
 
 def main() -> None:
     st.title("Report")
-    result = st.session_state.get(common.K_TRAIN_RESULT)
-    data = common.current_data()
+    result = st.session_state.get(session_state.K_TRAIN_RESULT)
+    data = session_state.current_data()
     if result is None or data is None:
         st.info("Train a model first: the report describes the trained model and its chosen threshold.")
         _link(TRAIN_PAGE, "Go to Train", ":material/model_training:")
@@ -370,7 +383,7 @@ def main() -> None:
         try:
             threshold, reason, prevalence = _threshold_inputs(result)
         except DataError as exc:
-            common.show_error(exc)
+            plain_text.show_error(exc)
             return
     else:
         threshold, reason, prevalence = None, "Multi-class: each patient gets the most probable class.", None
@@ -378,7 +391,7 @@ def main() -> None:
     picked = matching_pick(result, threshold, prevalence) if threshold is not None else None
     c1, c2 = st.columns(2)
     with_pca = c1.checkbox("Include before/after resampling PCA", value=True, key="rep_pca")
-    compare = st.session_state.get(common.K_COMPARE_RESULT)
+    compare = st.session_state.get(session_state.K_COMPARE_RESULT)
     with_compare = c2.checkbox(
         "Include the Compare leaderboard",
         value=compare is not None,
@@ -392,7 +405,7 @@ def main() -> None:
         threshold=threshold,
         threshold_reason=reason,
         prevalence=prevalence,
-        table=common.current_table(),
+        table=session_state.current_table(),
         compare=compare if with_compare else None,
         projection=_pca(data, result) if with_pca else None,
         resampling_effect=calibration_view.cached_effect(result),  # "did resampling help?", if computed
@@ -405,7 +418,16 @@ def main() -> None:
     )
     key = (
         repr(
-            (common.data_key(), settings, threshold, reason, prevalence, with_pca, with_compare, id(compare))
+            (
+                session_state.data_key(),
+                settings,
+                threshold,
+                reason,
+                prevalence,
+                with_pca,
+                with_compare,
+                id(compare),
+            )
         )
         + str(inputs.resampling_effect is not None)
         + repr(inputs.rule)
@@ -416,14 +438,14 @@ def main() -> None:
     try:
         content = _content(inputs, key)
     except DataError as exc:
-        common.show_error(exc)
+        plain_text.show_error(exc)
         return
-    st.subheader(common.plain(content.subtitle))
+    st.subheader(plain_text.plain(content.subtitle))
     if result.is_binary:
-        st.caption(f"How the threshold was chosen: {common.plain(reason)}")
+        st.caption(f"How the threshold was chosen: {plain_text.plain(reason)}")
         _binary_tables(content, result, threshold, prevalence, pretest)
     else:
-        st.caption(common.plain(reason))
+        st.caption(plain_text.plain(reason))
         _multiclass_tables(content, result)
     with st.expander("Data and method as written in the report"):
         _show_block(content.table("Data set"))
@@ -436,13 +458,13 @@ def main() -> None:
         try:
             _prepare_exports(inputs, key)
         except DataError as exc:
-            common.show_error(exc)
+            plain_text.show_error(exc)
         exports = st.session_state.get(K_EXPORTS)
     if exports and exports.get("key") == key:
         _downloads(exports)
     elif exports:
         st.caption("The settings changed since the downloads were prepared: press the button again.")
-    common.equivalent_command(  # the report's twin (issue 23); the Compare leaderboard has its own
+    command_block.equivalent_command(  # the report's twin (issue 23); the Compare leaderboard has its own
         lambda file_arg, spec: command_lines.report_command(
             file_arg, spec, settings, threshold, prevalence, inputs.rule, pretest=pretest
         )

@@ -15,7 +15,7 @@ import streamlit as st
 
 from imbalance_core.errors import DataError
 from imbalance_core.evaluation import sample_size
-from pages import common
+from pages import plain_text
 
 __all__ = ["sample_size_note"]
 
@@ -27,10 +27,10 @@ def sample_size_note(data: Any) -> None:
     try:
         found = sample_size.adequacy(data)
     except DataError as exc:
-        st.caption(common.plain(f"Sample size: {exc}"))
+        st.caption(plain_text.plain(f"Sample size: {exc}"))
         return
     st.subheader("Is the data set big enough?", anchor=False)
-    (st.success if found.adequate else st.warning)(common.plain(found.sentence()))
+    (st.success if found.adequate else st.warning)(plain_text.plain(found.sentence()))
     with st.expander("How the minimum sample size is computed"):
         c = found.criteria
         rows = [

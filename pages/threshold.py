@@ -13,7 +13,7 @@ explorer's payload (built from the stored hold-out and out-of-fold scores, cache
 in the browser while dragging; the committed threshold comes back on release and drives what is drawn
 server-side below it (calibration, decision curve, the equivalent CLI command).
 
-Every input keeps the person's value when they visit another page and come back (``common.persist``):
+Every input keeps the person's value when they visit another page and come back (``kept_inputs.persist``):
 costs, target sensitivity and beta for the whole session, the class and the deployment prevalence for as
 long as the data stay the same. The committed threshold is kept for the same model only: after a retrain
 with other settings (or on other data) the old cut-off means something else on the new scores, so the
@@ -36,7 +36,15 @@ from imbalance_core.evaluation import threshold_sentences as sentences
 from imbalance_core.evaluation import threshold_uncertainty as uncertainty
 from imbalance_core.evaluation.formatting import percent
 from imbalance_core.figures import curves as curve_figures
-from pages import calibration_view, common, image_view
+from pages import (
+    calibration_view,
+    command_block,
+    image_view,
+    kept_inputs,
+    plain_text,
+    session_state,
+    threshold_state,
+)
 from pages.widgets.threshold_explorer import (
     committed_pick,
     committed_rule,
@@ -205,7 +213,7 @@ def _store_rule() -> None:
     """Widget callback: keep the committed rule-out / rule-in pair where the sidebar and Report read it."""
     pair = committed_rule(RULE_KEY)
     if pair is not None:
-        common.set_rule(pair[0], pair[1], "chosen on the Threshold page")
+        threshold_state.set_rule(pair[0], pair[1], "chosen on the Threshold page")
 
 
 def _store_threshold() -> None:
@@ -213,7 +221,7 @@ def _store_threshold() -> None:
     value = committed_value(EXPLORER_KEY)
     if value is not None:
         picks = st.session_state.get(K_PICKS, [])
-        common.set_threshold(value, commit_origin(picks, value, committed_pick(EXPLORER_KEY)))
+        threshold_state.set_threshold(value, commit_origin(picks, value, committed_pick(EXPLORER_KEY)))
 
 
 # --- page sections ----------------------------------------------------------------------------------------
@@ -223,7 +231,7 @@ def _choose_class(result: Any) -> int:
     names = list(result.class_names)
     chosen = st.selectbox(
         "Class to judge (one vs the rest)", range(len(names)), format_func=lambda i: names[i],
-        **common.persist("thr_class", common.K_THR_CLASS, 0, scope=common.data_key()),
+        **kept_inputs.persist("thr_class", session_state.K_THR_CLASS, 0, scope=session_state.data_key()),
     )  # fmt: skip
     return int(chosen)
 
@@ -239,38 +247,38 @@ def _per_class_table(result: Any) -> None:
         )
     }
     st.dataframe(frame, hide_index=True, column_config=fmt, key="thr_per_class")
-    st.caption(common.plain(sentences.per_class_sentence(list(result.class_names), per_class, counts)))
+    st.caption(plain_text.plain(sentences.per_class_sentence(list(result.class_names), per_class, counts)))
 
 
 def _inputs(hold_out_prevalence: float, class_index: int) -> tuple[float, float, float, float]:
     """Decision inputs; the prevalence widget is per class so each class opens at its own hold-out share.
 
-    Each keeps the person's value across page changes (``common.persist``); the prevalence and its
+    Each keeps the person's value across page changes (``kept_inputs.persist``); the prevalence and its
     default (the hold-out share) belong to the data, so a value set for other data is not reused.
     """
     prevalence_pct = st.number_input(
         "Deployment prevalence (%)", min_value=0.01, max_value=99.99, step=0.5, format="%.2f",
         help=glossary.hover("Prevalence") + " PPV, NPV, the per-1,000 sentence and the lowest-cost "
         "suggestion use it; it is also the pre-test probability the explorer opens at.",
-        **common.persist(
-            f"thr_prevalence_{class_index}", f"{common.K_THR_PREVALENCE}:{class_index}",
-            round(100 * hold_out_prevalence, 2), scope=common.data_key(),
+        **kept_inputs.persist(
+            f"thr_prevalence_{class_index}", f"{session_state.K_THR_PREVALENCE}:{class_index}",
+            round(100 * hold_out_prevalence, 2), scope=session_state.data_key(),
         ),
     )  # fmt: skip
     cost = st.number_input(
         "A missed case costs as much as … false alarms", min_value=0.1, max_value=1000.0,
         step=1.0, help="FN:FP cost ratio used by the lowest-cost suggestion.",
-        **common.persist("thr_cost", common.K_THR_COST, 10.0),
+        **kept_inputs.persist("thr_cost", session_state.K_THR_COST, 10.0),
     )  # fmt: skip
     target = st.number_input(
         "Target sensitivity", min_value=0.5, max_value=0.999, step=0.01, format="%.3f",
         help="The screening suggestion: fewest false alarms that still reach this sensitivity.",
-        **common.persist("thr_target", common.K_THR_TARGET, 0.95),
+        **kept_inputs.persist("thr_target", session_state.K_THR_TARGET, 0.95),
     )  # fmt: skip
     beta = st.number_input(
         "F-beta β", min_value=0.1, max_value=10.0, step=0.5,
         help=glossary.hover("F-beta") + " β > 1 weighs sensitivity more than PPV (the Best F suggestion).",
-        **common.persist("thr_beta", common.K_THR_BETA, 2.0),
+        **kept_inputs.persist("thr_beta", session_state.K_THR_BETA, 2.0),
     )  # fmt: skip
     return prevalence_pct / 100.0, float(cost), float(target), float(beta)
 
@@ -278,7 +286,9 @@ def _inputs(hold_out_prevalence: float, class_index: int) -> tuple[float, float,
 def _threshold_line(picks: list[dict], threshold: float, is_default: bool) -> None:
     """The committed threshold and where it came from (under the explorer, once)."""
     reason = pick_reason(picks, None if is_default else threshold, committed_pick(EXPLORER_KEY))
-    st.markdown(f"**Threshold {threshold:.4f}** · {common.plain(reason)}", help=glossary.hover("Threshold"))
+    st.markdown(
+        f"**Threshold {threshold:.4f}** · {plain_text.plain(reason)}", help=glossary.hover("Threshold")
+    )
 
 
 def _calibration_tab(arrays: tuple, threshold: float) -> None:
@@ -289,13 +299,13 @@ def _calibration_tab(arrays: tuple, threshold: float) -> None:
     try:
         cal = curves.calibration(y_test, scores)
     except DataError as exc:
-        common.show_error(exc)
+        plain_text.show_error(exc)
         return
     st.plotly_chart(curve_figures.calibration_figure(cal, threshold=threshold), key="thr_cal")
     st.caption(
-        common.plain(sentences.calibration_curve_sentence(cal.mean_predicted, cal.observed, len(y_test)))
+        plain_text.plain(sentences.calibration_curve_sentence(cal.mean_predicted, cal.observed, len(y_test)))
     )
-    (st.warning if cal.distorted else st.caption)(common.plain(cal.message))
+    (st.warning if cal.distorted else st.caption)(plain_text.plain(cal.message))
 
 
 def _decision_tab(arrays: tuple, threshold: float, prevalence: float) -> None:
@@ -305,11 +315,11 @@ def _decision_tab(arrays: tuple, threshold: float, prevalence: float) -> None:
     try:
         dc = curves.decision_curve(arrays[0], arrays[1], prevalence=prevalence)
     except DataError as exc:
-        common.show_error(exc)
+        plain_text.show_error(exc)
         return
     st.plotly_chart(curve_figures.decision_curve_figure(dc, threshold=threshold), key="thr_dca")
     sentence = sentences.decision_curve_sentence(dc, threshold)
-    st.caption(common.plain(sentence), help=glossary.hover("Net benefit"))
+    st.caption(plain_text.plain(sentence), help=glossary.hover("Net benefit"))
     st.caption(
         "Net benefit of acting on the model at each threshold probability, against treating "
         f"everybody or nobody, at {percent(prevalence)} prevalence."
@@ -349,7 +359,7 @@ def _uncertainty_tab(unc: dict) -> None:
         ),
     }
     st.dataframe(frame, hide_index=True, key="thr_uncertainty_table", column_config=help_)
-    st.caption(common.plain(sentences.uncertainty_table_sentence(unc["picks"])))
+    st.caption(plain_text.plain(sentences.uncertainty_table_sentence(unc["picks"])))
     st.caption(
         f"{unc['n_boot']} resamples of the {unc['n_oof']:,} cross-validated training rows (seed "
         f"{unc['seed']}); each suggestion is picked again on every resample. The band on the slider is "
@@ -365,7 +375,7 @@ def _analyst_notes() -> None:
             "Post-test probability", "ROC AUC", "PR AUC", "MCC", "Youden", "F-beta", "Net benefit",
             "Wilson interval",
         ):  # fmt: skip
-            st.caption(common.plain(glossary.entry(term)))
+            st.caption(plain_text.plain(glossary.entry(term)))
 
 
 def _cli_line(
@@ -378,7 +388,7 @@ def _cli_line(
     """The ``evaluate`` line for this view (multi-class: ``--one-vs-rest`` the judged class; rule mode:
     ``--rule-out``/``--rule-in`` the committed pair)."""
     one_vs_rest = None if result.is_binary else str(result.class_names[class_index])
-    common.equivalent_command(
+    command_block.equivalent_command(
         lambda file_arg, spec: command_lines.evaluate_command(
             file_arg, spec, result.settings, threshold, prevalence, one_vs_rest, rule
         )
@@ -391,7 +401,7 @@ def _choose_mode() -> str:
         "Mode", list(MODES), format_func=MODES.__getitem__, horizontal=True,
         help="Two cut-offs: below the low one rule out, at or above the high one rule in, in between "
         "send for further testing.",
-        **common.persist("thr_mode", common.K_THR_MODE, "single"),
+        **kept_inputs.persist("thr_mode", session_state.K_THR_MODE, "single"),
     )  # fmt: skip
     return str(mode)
 
@@ -402,12 +412,12 @@ def _rule_targets() -> tuple[float, float]:
         "Rule-out target NPV", min_value=0.5, max_value=0.9999, step=0.005, format="%.4f",
         help="The suggested rule's rule-out zone is the largest whose NPV (at the deployment prevalence, on "
         "cross-validated training scores) reaches this.",
-        **common.persist("thr_npv_target", "threshold_npv_target", rule_zones.DEFAULT_NPV_TARGET),
+        **kept_inputs.persist("thr_npv_target", "threshold_npv_target", rule_zones.DEFAULT_NPV_TARGET),
     )  # fmt: skip
     ppv = c2.number_input(
         "Rule-in target PPV", min_value=0.01, max_value=1.0, step=0.05, format="%.3f",
         help="The suggested rule's rule-in zone is the largest whose PPV reaches this.",
-        **common.persist("thr_ppv_target", "threshold_ppv_target", rule_zones.DEFAULT_PPV_TARGET),
+        **kept_inputs.persist("thr_ppv_target", "threshold_ppv_target", rule_zones.DEFAULT_PPV_TARGET),
     )  # fmt: skip
     return float(npv), float(ppv)
 
@@ -423,12 +433,12 @@ def _rule_section(
 ) -> None:
     """Two-handle explorer, the committed rule's zones computed by the core, and the CLI line."""
     if extras.get("rule_note"):
-        st.info(common.plain(extras["rule_note"]))
-    rule = common.current_rule()
+        st.info(plain_text.plain(extras["rule_note"]))
+    rule = threshold_state.current_rule()
     committed = None if rule is None else (rule["low"], rule["high"])
     value = rule_explorer(encoded, key=RULE_KEY, committed=committed, on_change=_store_rule)
     if value is not None and value != committed:
-        common.set_rule(value[0], value[1], "chosen on the Threshold page")
+        threshold_state.set_rule(value[0], value[1], "chosen on the Threshold page")
         committed = value
     suggested = committed is None and bool(extras.get("rule_pick"))
     if suggested:
@@ -439,7 +449,7 @@ def _rule_section(
     zones = rule_zones.rule_zones(arrays[0], arrays[1], committed[0], committed[1], prevalence)
     st.subheader(SUGGESTED_RULE if suggested else COMMITTED_RULE)
     for line in zones.sentences():
-        st.markdown(common.plain(line))
+        st.markdown(plain_text.plain(line))
     _cli_line(result, threshold, prevalence, class_index, committed)
 
 
@@ -463,7 +473,7 @@ def _settings(hold_out_prevalence: float, class_index: int, mode: str) -> tuple:
 
 
 def main() -> None:
-    result = st.session_state.get(common.K_TRAIN_RESULT)
+    result = st.session_state.get(session_state.K_TRAIN_RESULT)
     if result is None:
         st.title("Decision threshold")
         st.info("Train a model first: the threshold explorer works on its hold-out scores.")
@@ -486,8 +496,8 @@ def main() -> None:
     with settings_col:
         prevalence, cost, target, beta, targets = _settings(hold_out_prevalence, class_index, mode)
     if result.is_binary:
-        st.session_state[common.K_PREVALENCE] = prevalence  # the Report page starts from it
-    key = common.model_key(result.settings)
+        st.session_state[session_state.K_PREVALENCE] = prevalence  # the Report page starts from it
+    key = threshold_state.model_key(result.settings)
     try:
         with st.spinner("Resampling the suggestions on the training scores…"):
             encoded, picks, opening, extras = explorer_payload(
@@ -495,20 +505,20 @@ def main() -> None:
                 seed=int(result.settings.seed), rule_targets=targets,
             )  # fmt: skip
     except DataError as exc:
-        common.show_error(exc)
+        plain_text.show_error(exc)
         return
     st.session_state[K_PICKS] = picks
     if mode == "rule":
-        chosen = common.committed_threshold(key)
+        chosen = threshold_state.committed_threshold(key)
         _rule_section(
             result, arrays, encoded, extras, prevalence, opening if chosen is None else chosen, class_index
         )
         return
-    committed = common.committed_threshold(key)
+    committed = threshold_state.committed_threshold(key)
     value = threshold_explorer(encoded, key=EXPLORER_KEY, committed=committed, on_change=_store_threshold)
     if value is not None and value != committed:
-        common.set_threshold(value, commit_origin(picks, value, committed_pick(EXPLORER_KEY)))
-    committed = st.session_state.get(common.K_THRESHOLD)
+        threshold_state.set_threshold(value, commit_origin(picks, value, committed_pick(EXPLORER_KEY)))
+    committed = st.session_state.get(session_state.K_THRESHOLD)
     threshold = opening if committed is None else committed  # nothing committed: the model's default
     _threshold_line(picks, threshold, committed is None)
     image_data = result.is_binary and image_view.current_images() is not None

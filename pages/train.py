@@ -1,7 +1,7 @@
 """Train page: choose resampling, weighting and classifier, train with per-fold progress, see the result.
 
 Widgets only. Training is :func:`imbalance_core.learn.training.train` behind
-:func:`pages.common.train_cached`,
+:func:`pages.model_cache.train_cached`,
 so a result is kept per (data, settings) in this session: coming back to the page or switching back to
 earlier settings shows the stored result at once, and nothing retrains unless data or settings change.
 """
@@ -37,7 +37,17 @@ from imbalance_core.learn.samplers import SAMPLERS, SamplerSpec
 from imbalance_core.learn.settings_check import fit_to_data
 from imbalance_core.learn.splitting import fixed_holdout_text
 from imbalance_core.learn.training import TrainResult, TrainSettings, weighting_overlap_notice
-from pages import calibration_view, cluster_view, common, validation_view
+from pages import (
+    calibration_view,
+    cluster_view,
+    command_block,
+    kept_inputs,
+    model_cache,
+    plain_text,
+    session_state,
+    threshold_state,
+    validation_view,
+)
 
 THRESHOLD_PAGE = "pages/threshold.py"
 #: Target minority:majority ratios offered, label -> ratio.
@@ -57,7 +67,7 @@ CLIP_SAYS = (
     "ever leaves the observed range: this switch changes nothing for them. To hold synthetic values within "
     "physiologically plausible limits, use the clinical bounds below."
 )
-#: Kept across page changes (common.keep_inputs): the fixed inputs and the per-parameter/per-class ones.
+#: Kept across page changes (kept_inputs.keep_inputs): the fixed inputs and the per-parameter/per-class ones.
 KEPT = (W_SAMPLER, W_RATIO, W_CLIP, W_USE_BOUNDS, W_WEIGHTING, W_TRADEOFF, W_CLASSIFIER, W_CV, W_TEST, W_SEED)
 KEPT += (W_GROUP,)
 KEPT_PREFIXES = ("train_param_", "train_weight_")
@@ -161,7 +171,7 @@ def fold_counts_section(result: TrainResult) -> None:
             hide_index=True,
             column_config={col: _fold_column(col) for col in frame.columns if col != "Part"},
         )
-        st.caption(common.plain(fold_counts_text(counts)))
+        st.caption(plain_text.plain(fold_counts_text(counts)))
 
 
 # --- widgets -----------------------------------------------------------------------------------------
@@ -282,7 +292,7 @@ def _bounds_editor(data: PreparedData) -> tuple[tuple[str, float, float], ...]:
     )
     if not use:
         return ()
-    last = st.session_state.get(common.K_TRAIN_SETTINGS)
+    last = st.session_state.get(session_state.K_TRAIN_SETTINGS)
     chosen = tuple(last.clip_bounds) if last is not None else ()
     edited = st.data_editor(
         bounds_frame(data, chosen),
@@ -299,7 +309,7 @@ def _bounds_editor(data: PreparedData) -> tuple[tuple[str, float, float], ...]:
     if bad:
         st.warning(
             "These ticked columns need a lower limit at or below the upper one and are left out: "
-            + common.plain(", ".join(bad))
+            + plain_text.plain(", ".join(bad))
         )
     st.caption(
         "Suggested bounds are survivable extremes, not reference ranges; a unit guessed from the values "
@@ -348,7 +358,7 @@ def settings_form(data: PreparedData, last: TrainSettings | None = None) -> Trai
             TrainSettings(sampler=sampler, ratio=RATIOS[ratio], weighting=weighting)
         )
         if overlap:
-            st.info(common.plain(overlap), icon=":material/info:")
+            st.info(plain_text.plain(overlap), icon=":material/info:")
         tradeoff = float(st.session_state[W_TRADEOFF])
         custom: tuple[float, ...] = ()
         if weighting == "tradeoff":
@@ -362,7 +372,10 @@ def settings_form(data: PreparedData, last: TrainSettings | None = None) -> Trai
             custom = tuple(
                 float(
                     col.number_input(
-                        f"Weight of {common.plain(name)}", min_value=0.0, step=0.5, key=f"train_weight_{code}"
+                        f"Weight of {plain_text.plain(name)}",
+                        min_value=0.0,
+                        step=0.5,
+                        key=f"train_weight_{code}",
                     )
                 )
                 for code, (col, name) in enumerate(zip(cols, data.class_names, strict=True))
@@ -394,7 +407,7 @@ def settings_form(data: PreparedData, last: TrainSettings | None = None) -> Trai
         # page outside `streamlit run`, as tests do for its helpers, runs it with no data.)
         if getattr(data, "holdout", None) is not None:
             st.caption(
-                common.plain(
+                plain_text.plain(
                     "Hold-out: "
                     + fixed_holdout_text(data.holdout_name, data.class_names, data.y[data.holdout])
                     + "; the test share does not apply."
@@ -491,15 +504,15 @@ def augment_settings(sampler: str) -> tuple[tuple[str, Any], ...]:
     values: dict[str, Any] = {}
     with st.expander("Augmentation settings", expanded=True):
         for name, (label, top, step, help_text) in AUGMENT_SLIDERS.items():
-            kept = common.persist(
+            kept = kept_inputs.persist(
                 f"train_augment_{name}", f"train_augment:{name}", float(getattr(CHEST_XRAY, name))
             )
             values[name] = float(st.slider(label, 0.0, top, step=step, help=help_text, **kept))
-        kept = common.persist("train_augment_flip", "train_augment:flip", bool(CHEST_XRAY.flip))
+        kept = kept_inputs.persist("train_augment_flip", "train_augment:flip", bool(CHEST_XRAY.flip))
         values["flip"] = bool(st.toggle("Horizontal flips", **kept))
         st.caption(FLIP_SAYS)
         chosen = AugmentSettings(**values)
-        st.caption(common.plain(f"Each added image: {chosen.describe()}."))
+        st.caption(plain_text.plain(f"Each added image: {chosen.describe()}."))
     return settings_pairs(chosen)
 
 
@@ -519,16 +532,16 @@ def duplicate_groups_choice(group_by: str) -> str:
 # --- results -----------------------------------------------------------------------------------------
 def _train_with_progress(settings: TrainSettings, local: bool = False) -> TrainResult | None:
     """Train (or fetch from the session cache) with a status box and a bar that moves per fold."""
-    if common.is_trained(settings):
-        return common.train_cached(settings)
+    if model_cache.is_trained(settings):
+        return model_cache.train_cached(settings)
     with st.status("Training…", expanded=True) as status:
         progress = cluster_view.progress_bar()
         try:
-            result = common.train_cached(settings, progress, local=local)
+            result = model_cache.train_cached(settings, progress, local=local)
         except DataError as exc:
             status.update(label="Training stopped", state="error", expanded=True)
             if not cluster_view.offer_local_run(exc, "train"):
-                common.show_error(exc)
+                plain_text.show_error(exc)
             return None
         status.update(label=f"Trained in {result.timings['total']:.1f} s", state="complete", expanded=False)
     return result
@@ -538,7 +551,7 @@ def _holdout_headline(result: TrainResult, chosen: ChosenThreshold | None) -> No
     """Hold-out numbers at the model's threshold: the 2x2 table and the usual measures."""
     if result.is_binary and chosen is not None:
         st.subheader(f"Hold-out test set at threshold {chosen.value:.4f}")
-        st.caption(common.plain(f"Threshold {chosen.value:.4f}: {chosen.origin}."))
+        st.caption(plain_text.plain(f"Threshold {chosen.value:.4f}: {chosen.origin}."))
         t = binary_table(result.y_test, result.test_scores, chosen.value)
         c = [*st.columns(2), *st.columns(2)]
         c[0].metric("Sensitivity", f"{t['sensitivity']:.3f}", help="Found among the sick: TP / (TP + FN)")
@@ -577,11 +590,11 @@ def _holdout_headline(result: TrainResult, chosen: ChosenThreshold | None) -> No
 def show_result(result: TrainResult) -> None:
     """CV summary, class counts before/after resampling, notices, hold-out headline, next step."""
     s = result.settings
-    chosen = model_threshold(result, common.current_threshold())
+    chosen = model_threshold(result, threshold_state.current_threshold())
     cv = cv_at_threshold(result, chosen)
     st.subheader(f"Cross-validation summary ({s.cv} folds)")
     st.caption(
-        common.plain(
+        plain_text.plain(
             "ROC AUC, PR AUC and Brier score need no threshold; the other measures are counted at "
             + threshold_words(chosen)
             + "."
@@ -624,7 +637,7 @@ def show_result(result: TrainResult) -> None:
             config={"displayModeBar": False},
         )
         st.caption(
-            common.plain(
+            plain_text.plain(
                 page_sentences.resampling_counts_sentence(
                     result.class_names,
                     result.train_counts,
@@ -637,19 +650,19 @@ def show_result(result: TrainResult) -> None:
         _holdout_headline(result, chosen)
         if result.holdout_name:
             st.caption(
-                common.plain(
+                plain_text.plain(
                     "Hold-out: " + fixed_holdout_text(result.holdout_name, result.class_names, result.y_test)
                 )
             )
     fold_counts_section(result)
     for notice in result.notices:
-        st.info(common.plain(notice), icon=":material/info:")
+        st.info(plain_text.plain(notice), icon=":material/info:")
     clipped = clipping_sentence(result)
     if clipped:
-        st.caption(common.plain(clipped))
+        st.caption(plain_text.plain(clipped))
     calibration_view.train_page_section(result)
     committed = None if chosen is None or chosen.is_default else chosen.value  # default: evaluate's own
-    common.equivalent_command(
+    command_block.equivalent_command(
         lambda file_arg, spec: command_lines.train_command(file_arg, spec, s, committed)
     )
     if result.holdout_name == "":
@@ -667,27 +680,27 @@ def show_result(result: TrainResult) -> None:
 def main() -> None:
     """Draw the page."""
     st.title("Train")
-    data = common.require_data()
+    data = session_state.require_data()
     if data is None:  # imported outside `streamlit run` (tests import the helpers): nothing to draw
         return
-    common.keep_inputs("train", KEPT, KEPT_PREFIXES, scope=common.data_key())
+    kept_inputs.keep_inputs("train", KEPT, KEPT_PREFIXES, scope=session_state.data_key())
     # the last trained settings may come from another file: what does not fit this one is reset, said
-    seed = fit_to_data(st.session_state.get(common.K_TRAIN_SETTINGS) or TrainSettings(), data)
+    seed = fit_to_data(st.session_state.get(session_state.K_TRAIN_SETTINGS) or TrainSettings(), data)
     for change in seed.changes:
-        st.info(common.plain(change), icon=":material/restart_alt:")
+        st.info(plain_text.plain(change), icon=":material/restart_alt:")
     _init_widgets(seed.settings)
     settings = settings_form(data, seed.settings)
-    common.remember_inputs("train", KEPT, KEPT_PREFIXES, scope=common.data_key())
+    kept_inputs.remember_inputs("train", KEPT, KEPT_PREFIXES, scope=session_state.data_key())
     clicked = st.button("Train", type="primary", icon=":material/play_arrow:")
     local = cluster_view.local_run_requested("train")
     misfits = fit_to_data(settings, data).changes
     result: TrainResult | None = None
-    if (clicked or local) and misfits and not common.is_trained(settings):
-        common.show_error("Not trained: " + " ".join(misfits))
-    elif clicked or local or common.is_trained(settings):
+    if (clicked or local) and misfits and not model_cache.is_trained(settings):
+        plain_text.show_error("Not trained: " + " ".join(misfits))
+    elif clicked or local or model_cache.is_trained(settings):
         result = _train_with_progress(settings, local)
-    elif common.K_TRAIN_RESULT in st.session_state:
-        result = st.session_state[common.K_TRAIN_RESULT]
+    elif session_state.K_TRAIN_RESULT in st.session_state:
+        result = st.session_state[session_state.K_TRAIN_RESULT]
         st.info("The results below are for earlier settings; press Train to train with the current ones.")
     if result is not None:
         show_result(result)

@@ -25,7 +25,7 @@ from imbalance_core.figures.calibration import calibration_curves_figure
 from imbalance_core.intake.read import read_table
 from imbalance_core.share import model_file
 from imbalance_core.share import validate as core
-from pages import common
+from pages import data_source, plain_text, session_state, threshold_state
 
 K_MODEL = "validate_model"  # (sha256 or session key, SavedModel)
 K_NEW = "validate_new_file"  # (name, bytes) of the new patients' file
@@ -42,15 +42,15 @@ PERCENT = {"sensitivity", "specificity", "ppv", "npv"}
 
 def _session_model() -> tuple[model_file.SavedModel, pd.DataFrame] | None:
     """This session's model as a model file (with its development record) and its training rows."""
-    result = st.session_state.get(common.K_TRAIN_RESULT)
-    data = common.current_data()
+    result = st.session_state.get(session_state.K_TRAIN_RESULT)
+    data = session_state.current_data()
     if result is None or data is None or not result.is_binary:
         return None
-    chosen = common.current_threshold()
+    chosen = threshold_state.current_threshold()
     if chosen is None:
         return None
     reason = chosen.origin[:1].upper() + chosen.origin[1:] + "."
-    key = ("session", common.data_key(), result.settings, chosen.value)
+    key = ("session", session_state.data_key(), result.settings, chosen.value)
     kept = st.session_state.get(K_MODEL)
     if kept is None or kept[0] != key:
         saved = model_file.build_saved_model(
@@ -63,7 +63,7 @@ def _session_model() -> tuple[model_file.SavedModel, pd.DataFrame] | None:
 
 def _uploaded_model() -> model_file.SavedModel | None:
     upload = st.file_uploader("Model file (.skops)", type=["skops"], key="val_model_file",
-                              help=common.upload_limit_help())  # fmt: skip
+                              help=data_source.upload_limit_help())  # fmt: skip
     kept = st.session_state.get(K_MODEL)
     if upload is None:
         return kept[1] if kept is not None and kept[0][0] == "upload" else None
@@ -74,7 +74,7 @@ def _uploaded_model() -> model_file.SavedModel | None:
     try:
         saved = model_file.loads(raw)
     except DataError as exc:
-        common.show_error(exc)
+        plain_text.show_error(exc)
         return None
     st.session_state[K_MODEL] = (key, saved)
     return saved
@@ -116,9 +116,9 @@ def _figures_table(v: core.LabelledValidation) -> pd.DataFrame:
 def _show_drift(d: core.DriftReport) -> None:
     st.subheader("Case mix: who are the new patients?")
     if d.case_mix is None:
-        st.info(common.plain(d.case_mix_note))
+        st.info(plain_text.plain(d.case_mix_note))
     else:
-        st.write(common.plain(d.case_mix.summary()))
+        st.write(plain_text.plain(d.case_mix.summary()))
         rows = [{"Feature": f.feature, "Verdict": f.verdict,
                  "SMD": "—" if not np.isfinite(f.smd) else f"{f.smd:+.2f}",
                  "Outside the development range": f"{f.outside_range:.1%}" if f.kind == "numeric" else "—",
@@ -128,7 +128,7 @@ def _show_drift(d: core.DriftReport) -> None:
                  "Detail": f.detail} for f in d.case_mix.features]  # fmt: skip
         st.dataframe(pd.DataFrame(rows), hide_index=True)
         auc = d.membership.auc if d.membership is not None else None
-        st.caption(common.plain(say.case_mix_sentence([f.verdict for f in d.case_mix.features], auc)))
+        st.caption(plain_text.plain(say.case_mix_sentence([f.verdict for f in d.case_mix.features], auc)))
         st.caption(
             "Verdicts: |SMD| below 0.1 similar, to 0.25 different, above very different; shares (outside "
             "the range, category changes, unseen categories) below 5 % similar, to 15 % different. "
@@ -136,19 +136,19 @@ def _show_drift(d: core.DriftReport) -> None:
         )
     st.markdown("**Membership model** (can a model tell the two files apart?)")
     if d.membership is None:
-        st.info(common.plain(d.membership_note))
+        st.info(plain_text.plain(d.membership_note))
     else:
-        st.write(common.plain(d.membership.summary()))
+        st.write(plain_text.plain(d.membership.summary()))
 
 
 def _show_prevalence(p: Any, note: str, caveat: str, observed: float | None = None) -> None:
     if p is None:
-        st.info(common.plain(note or "The prevalence could not be estimated."))
+        st.info(plain_text.plain(note or "The prevalence could not be estimated."))
         return
     if p.warning:
-        st.warning(common.plain(p.warning), icon=":material/warning:")
+        st.warning(plain_text.plain(p.warning), icon=":material/warning:")
     if caveat:
-        st.warning(common.plain(caveat), icon=":material/warning:")
+        st.warning(plain_text.plain(caveat), icon=":material/warning:")
     cols = st.columns(3)
     cols[0].metric("Expected prevalence (EM)", f"{p.em.value:.1%}",
                    help="Saerens, Latinne & Decaestecker 2002, on the model's risks")  # fmt: skip
@@ -166,7 +166,7 @@ def _show_prevalence(p: Any, note: str, caveat: str, observed: float | None = No
 def _show_updating(v: core.LabelledValidation, saved: model_file.SavedModel, key: Any) -> None:
     st.subheader("Updating (Steyerberg's order)")
     if v.updating is None:
-        st.info(common.plain(v.updating_note))
+        st.info(plain_text.plain(v.updating_note))
         return
     st.caption(
         f"Each update is judged by {v.updating.folds}-fold cross-validation within this file: every "
@@ -179,8 +179,8 @@ def _show_updating(v: core.LabelledValidation, saved: model_file.SavedModel, key
                      "Slope": _fmt(e["slope"], False), "E:O": _fmt(e["e_to_o"], False),
                      "Map (fitted on all rows)": r.calibrator.describe()})  # fmt: skip
     st.dataframe(pd.DataFrame(rows), hide_index=True)
-    st.caption(common.plain(_updating_sentence(v)))
-    st.write(common.plain(f"Recommended: {core.UPDATES[v.updating.recommended]} — {v.updating.reason}."))
+    st.caption(plain_text.plain(_updating_sentence(v)))
+    st.write(plain_text.plain(f"Recommended: {core.UPDATES[v.updating.recommended]} — {v.updating.reason}."))
     methods = {"intercept": core.UPDATES["intercept"], "logistic": core.UPDATES["logistic"]}
     default = v.updating.recommended if v.updating.recommended in methods else "intercept"
     method = st.radio(
@@ -195,7 +195,7 @@ def _show_updating(v: core.LabelledValidation, saved: model_file.SavedModel, key
         try:
             updated = core.updated_model(saved, v, method)
         except DataError as exc:
-            common.show_error(exc)
+            plain_text.show_error(exc)
             return
         name = f"model-updated-{updated.metadata.export_id}.skops"
         st.session_state[K_UPDATED] = (key, method, model_file.dumps(updated), name)
@@ -224,39 +224,39 @@ def _updating_sentence(v: core.LabelledValidation) -> str:
 
 def _show_labelled(v: core.LabelledValidation, saved: model_file.SavedModel, key: Any) -> None:
     f = v.figures
-    st.success(common.plain(
+    st.success(plain_text.plain(
         f"{f.n:,} patients, {f.events:,} with the outcome ({f.prevalence:.1%}); threshold {f.threshold:.4g}."
     ))  # fmt: skip
     st.subheader("Development vs this file")
-    st.caption(common.plain(f"Development figures: {v.development_source}."))
+    st.caption(plain_text.plain(f"Development figures: {v.development_source}."))
     st.dataframe(_figures_table(v), hide_index=True)
-    st.caption(common.plain(say.figures_sentence(v.rows)))
+    st.caption(plain_text.plain(say.figures_sentence(v.rows)))
     t = f.table
     st.markdown("**2x2 at the saved threshold**")
     st.dataframe(pd.DataFrame({"": ["Called positive", "Called negative"],
                                "Has the outcome": [t.tp, t.fn], "Does not": [t.fp, t.tn]}),
                  hide_index=True)  # fmt: skip
-    st.caption(common.plain(say.table_sentence(t)))
+    st.caption(plain_text.plain(say.table_sentence(t)))
     curves = [("raw", "This file, as saved", f.calibration)]
     if v.updating is not None and v.updating.recommended != "none":
         best = v.updating.get(v.updating.recommended)
         curves.append(("recalibrated", f"{best.name} (cross-validated)", best.figures.calibration))
     st.plotly_chart(calibration_curves_figure(curves, f.threshold), key="val_calibration")
     cal = f.calibration
-    st.caption(common.plain(say.calibration_sentence(cal.intercept, cal.slope, cal.e_to_o)))
+    st.caption(plain_text.plain(say.calibration_sentence(cal.intercept, cal.slope, cal.e_to_o)))
     st.subheader("Threshold transport")
-    st.write(common.plain(v.transport.summary()))
+    st.write(plain_text.plain(v.transport.summary()))
     _show_updating(v, saved, key)
     _show_drift(v.drift)
     st.subheader("Sample size for validation")
     if v.size is not None:
-        st.write(common.plain(v.size.summary()))
+        st.write(plain_text.plain(v.size.summary()))
         st.dataframe(pd.DataFrame([{"Figure": c.name, "Target 95 % CI width": c.width,
                                     "Patients needed": c.n_needed, "Events needed": c.events_needed,
                                     "Width this file gives": round(c.achieved_width, 3),
                                     "Met": "yes" if c.met else "no"} for c in v.size.criteria]),
                      hide_index=True)  # fmt: skip
-        st.caption(common.plain(f"Riley et al., Stat Med 2021; assumptions: {v.size.assumption}."))
+        st.caption(plain_text.plain(f"Riley et al., Stat Med 2021; assumptions: {v.size.assumption}."))
     st.subheader("Prevalence from the risks alone")
     _show_prevalence(v.prevalence, "", v.prevalence_caveat, observed=f.prevalence)
     _report_download(v, saved, key)
@@ -377,18 +377,18 @@ def main() -> None:
         return
     images = _image_model(saved)
     what = "CSV, or a zip of images in class folders" if images else "CSV"
-    new_file = _file(f"New patients ({what})", "val_new", K_NEW, common.upload_limit_help(), images)
+    new_file = _file(f"New patients ({what})", "val_new", K_NEW, data_source.upload_limit_help(), images)
     if dev_X is None:
         with st.expander("Development file (optional: for the membership model)"):
             dev_file = _file(
-                f"Development file ({what})", "val_dev", K_DEV, common.upload_limit_help(), images
+                f"Development file ({what})", "val_dev", K_DEV, data_source.upload_limit_help(), images
             )
             if dev_file is not None:
                 try:
                     dev_X = _read_development(saved, dev_file)
                     dev_tag = hashlib.sha256(dev_file[1]).hexdigest()
                 except DataError as exc:
-                    common.show_error(exc)
+                    plain_text.show_error(exc)
     else:
         st.caption("The membership model uses this session's training rows as the development patients.")
     if new_file is None:
@@ -396,7 +396,7 @@ def main() -> None:
     if _is_image_zip(saved, new_file):
         label, positive = None, ()
         st.caption(
-            common.plain(
+            plain_text.plain(
                 "A zip of images: each image's outcome is its class folder, and the positive class is the "
                 f"model's ({saved.metadata.positive_class}); features come from the model's own extractor. "
                 "Without class folders the zip is an unlabelled batch."
@@ -406,20 +406,20 @@ def main() -> None:
         try:
             frame = _columns_of(new_file)
         except DataError as exc:
-            common.show_error(exc)
+            plain_text.show_error(exc)
             return
         label, positive = _outcome_choice(saved, frame)
     try:
         key, result = _compute(saved, new_file, label, positive, dev_X, dev_tag)
     except DataError as exc:
-        common.show_error(exc)
+        plain_text.show_error(exc)
         return
     for notice in result.notices:
-        st.info(common.plain(notice))
+        st.info(plain_text.plain(notice))
     if isinstance(result, core.LabelledValidation):
         _show_labelled(result, saved, key)
     else:
-        st.success(common.plain(f"{result.n:,} patients without outcomes."))
+        st.success(plain_text.plain(f"{result.n:,} patients without outcomes."))
         st.subheader("Expected prevalence of this batch")
         _show_prevalence(result.prevalence, result.prevalence_note, result.prevalence_caveat)
         _show_drift(result.drift)

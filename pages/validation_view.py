@@ -37,7 +37,7 @@ from imbalance_core.learn.internal_validation import (
 from imbalance_core.learn.learning_curve import LearningCurve, learning_curve
 from imbalance_core.learn.training import TrainSettings
 from imbalance_core.learn.tuning import GRIDS, RATIO_GRID, TuneSpec
-from pages import cluster_view, common
+from pages import cluster_view, plain_text, session_state, threshold_state
 
 W_METHOD, W_BOOT, W_TUNE = "validation_method", "validation_b", "validation_tune"
 W_RUN, W_CURVE = "validation_run", "validation_curve_run"
@@ -78,7 +78,7 @@ def validation_settings(data: Any, settings: TrainSettings) -> tuple[ValidationS
         "every bootstrap sample or fold (nested), so the tuning's optimism is counted.",
     )
     reason = auto.reason if key == "auto" else choice.reason
-    st.caption(common.plain(reason))
+    st.caption(plain_text.plain(reason))
     validation = ValidationSettings(
         method=choice.method,
         n_boot=n_boot,
@@ -92,10 +92,10 @@ def command_line(settings: TrainSettings, validation: ValidationSettings) -> str
     """The ``evaluate`` line that runs this validation (None before data are loaded)."""
     from imbalance_core.cli import command_lines
 
-    spec, table = common.current_spec(), common.current_table()
+    spec, table = session_state.current_spec(), session_state.current_table()
     if spec is None or table is None:
         return None
-    file_arg = command_lines.file_argument(st.session_state.get(common.K_SOURCE, ""), table.name)
+    file_arg = command_lines.file_argument(st.session_state.get(session_state.K_SOURCE, ""), table.name)
     args = [*command_lines.PROGRAM, "evaluate", *command_lines.task_args(file_arg, spec)]
     args += [*command_lines.training_args(settings), "--validation", validation.method]
     if validation.method == "bootstrap":
@@ -108,7 +108,7 @@ def command_line(settings: TrainSettings, validation: ValidationSettings) -> str
 def _run(data: Any, settings: TrainSettings, validation: ValidationSettings, reason: str, local: bool):
     """Run (or fetch) the validation with a progress bar and time left; None after an error."""
     results: dict = st.session_state.setdefault(K_RESULTS, {})
-    key = (common.data_key(), settings, validation)
+    key = (session_state.data_key(), settings, validation)
     if key in results:
         return results[key]
     scheduler = "" if local else cluster_view.configured_scheduler()
@@ -121,7 +121,7 @@ def _run(data: Any, settings: TrainSettings, validation: ValidationSettings, rea
         except DataError as exc:
             status.update(label="Validation stopped", state="error", expanded=True)
             if not cluster_view.offer_local_run(exc, PAGE):
-                common.show_error(exc)
+                plain_text.show_error(exc)
             return None
         status.update(label=f"Validated in {result.seconds:.0f} s on {result.where}", state="complete",
                       expanded=False)  # fmt: skip
@@ -134,7 +134,9 @@ def _run(data: Any, settings: TrainSettings, validation: ValidationSettings, rea
 def latest(settings: TrainSettings) -> InternalValidation | None:
     """The most recent validation run for the current data and ``settings`` in this session (Report page)."""
     results: dict = st.session_state.get(K_RESULTS, {})
-    found = [v for (data_key, s, _), v in results.items() if data_key == common.data_key() and s == settings]
+    found = [
+        v for (data_key, s, _), v in results.items() if data_key == session_state.data_key() and s == settings
+    ]
     return found[-1] if found else None
 
 
@@ -184,37 +186,39 @@ def _apply_tuning(classifier: str, params: dict[str, Any], ratio: float | None) 
 
 def show(result: InternalValidation) -> None:
     """Draw one validation result: table, sentences, stability figures, tuning."""
-    st.caption(common.plain(result.describe() + " Threshold rule: " + result.threshold_rule() + "."))
+    st.caption(plain_text.plain(result.describe() + " Threshold rule: " + result.threshold_rule() + "."))
     if result.caution():
-        st.warning(common.plain(result.caution()))
+        st.warning(plain_text.plain(result.caution()))
     st.dataframe(measures_table(result), hide_index=True)
     auc = result.measure("roc_auc")
     st.caption(
-        common.plain(
+        plain_text.plain(
             page_sentences.validation_measures_sentence(
                 "ROC AUC", auc.apparent, auc.corrected, result.method == "bootstrap"
             )
         )
     )
-    st.markdown(common.plain(slope_sentence(result)))
-    st.caption(common.plain(OTHER_SECTIONS))
+    st.markdown(plain_text.plain(slope_sentence(result)))
+    st.caption(plain_text.plain(OTHER_SECTIONS))
     stability = result.stability()
-    chosen = common.current_threshold()
+    chosen = threshold_state.current_threshold()
     if stability is not None and chosen is not None and not chosen.is_default:
         # the person moved the threshold (Threshold page): judge the decisions at that one
         y = np.asarray(result.final_y, dtype=float)
         stability = prediction_stability(y, result.final_risks, result.replicate_risks, chosen.value)
         st.caption(
-            common.plain(f"Decisions judged at the current threshold {chosen.value:.3g} ({chosen.origin}).")
+            plain_text.plain(
+                f"Decisions judged at the current threshold {chosen.value:.3g} ({chosen.origin})."
+            )
         )
     elif stability is not None:
-        st.caption(common.plain(
+        st.caption(plain_text.plain(
             f"Decisions judged at {stability.threshold:.3g}, the threshold the rule picks for the model "
             "developed on all patients (the model above, trained on its training part, has its own)."
         ))  # fmt: skip
     if stability is not None:
         st.markdown("**Prediction stability** (Riley & Collins, BMJ 2023)")
-        st.info(common.plain(stability.sentence()), icon=":material/balance:")
+        st.info(plain_text.plain(stability.sentence()), icon=":material/balance:")
         c = st.columns(3)
         c[0].metric("Mean absolute prediction error", f"{stability.mape:.3f}")
         c[1].metric("Decisions that flip (per patient and model)", f"{stability.flip_share:.1%}")
@@ -225,7 +229,9 @@ def show(result: InternalValidation) -> None:
         right.plotly_chart(
             calibration_instability_figure(stability), key="validation_calib_instability", config=bar
         )
-        left.caption(common.plain(page_sentences.instability_sentence(stability.mape, stability.flip_share)))
+        left.caption(
+            plain_text.plain(page_sentences.instability_sentence(stability.mape, stability.flip_share))
+        )
         right.caption(
             f"Each thin line is one of {len(stability.curves)} bootstrap models' calibration curves on all "
             "patients; the wider their spread around the diagonal, the less any one model's risks can be "
@@ -233,8 +239,13 @@ def show(result: InternalValidation) -> None:
         )
     if result.final_tuning is not None:
         chosen = result.final_tuning.chosen
-        st.markdown(common.plain(f"**Tuning** chose {chosen.label()} on all patients (nested inside every "
-                                 "sample, so the figures above include its optimism)."))  # fmt: skip
+        st.markdown(
+            "**Tuning** chose "
+            + plain_text.plain(
+                f"{chosen.label()} on all patients (nested inside every sample, so the figures above include "
+                "its optimism)."
+            )
+        )
         st.button(
             "Use the tuned settings",
             key="validation_use_tuned",
@@ -247,7 +258,7 @@ def show(result: InternalValidation) -> None:
 def _curve(data: Any, settings: TrainSettings) -> None:
     """'Would more patients help?': drawn on request, kept per (data, settings)."""
     curves: dict = st.session_state.setdefault(K_CURVES, {})
-    key = (common.data_key(), settings)
+    key = (session_state.data_key(), settings)
     result: LearningCurve | None = curves.get(key)
     if result is None and st.button("Draw the learning curve", key=W_CURVE, icon=":material/show_chart:"):
         with st.status("Fitting at 20-100 % of the patients…", expanded=True) as status:
@@ -256,19 +267,19 @@ def _curve(data: Any, settings: TrainSettings) -> None:
                                         scheduler=cluster_view.configured_scheduler())  # fmt: skip
             except DataError as exc:
                 status.update(label="Stopped", state="error")
-                common.show_error(exc)
+                plain_text.show_error(exc)
                 return
             status.update(label="Done", state="complete", expanded=False)
         curves[key] = result
     if result is not None:
         st.plotly_chart(learning_curve_figure(result), key="validation_learning_curve",
                         config={"displayModeBar": False})  # fmt: skip
-        st.markdown(common.plain(result.sentence()))
+        st.markdown(plain_text.plain(result.sentence()))
 
 
 def section(settings: TrainSettings) -> None:
     """The Train page's internal-validation section for the trained ``settings``."""
-    data = common.require_data()
+    data = session_state.require_data()
     st.subheader("Internal validation")
     if len(data.class_names) != 2:
         st.caption("Internal validation covers two-class tasks (positive vs the rest).")
@@ -286,7 +297,7 @@ def section(settings: TrainSettings) -> None:
     else:
         local = cluster_view.local_run_requested(PAGE)
         results: dict = st.session_state.get(K_RESULTS, {})
-        key = (common.data_key(), settings, validation)
+        key = (session_state.data_key(), settings, validation)
         if key in results or local or st.button("Run internal validation", key=W_RUN, type="primary",
                                                 icon=":material/replay:"):  # fmt: skip
             result = _run(data, settings, validation, reason, local)
@@ -295,7 +306,7 @@ def section(settings: TrainSettings) -> None:
         else:
             grid = GRIDS.get(settings.classifier, {})
             if validation.tune is not None:
-                st.caption(common.plain(
+                st.caption(plain_text.plain(
                     "Tuning grid: " + "; ".join(f"{k} in {', '.join(map(str, v))}" for k, v in grid.items())
                     + f"; sampler ratio in {', '.join(RATIO_LABELS[r] for r in RATIO_GRID)} where it applies "
                     "(a seeded random 8 of the grid, 3-fold CV inside, PR AUC)."))  # fmt: skip

@@ -7,13 +7,19 @@ value where it is typed and raises :class:`argparse.ArgumentTypeError`, which ar
 
 Checks that need the data (one class weight per class, folds against the rarest class) happen in the
 core, :func:`imbalance_core.learn.settings_check.check_settings`, so the pages get the same sentence.
+
+:func:`parse_keys` reads a comma-separated list of registry keys (``--samplers``, ``--techniques``);
+it lives here, below every command, so the commands that take such lists need not import each other.
 """
 
 from __future__ import annotations
 
 import argparse
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from imbalance_core.errors import DataError
 
 #: numpy's random seeds (``RandomState``, ``train_test_split``) must lie in [0, 2**32 - 1].
 MAX_SEED = 2**32 - 1
@@ -113,3 +119,12 @@ def clip_bound(text: str) -> tuple[str, float, float]:
     if not column or lo >= hi:
         raise argparse.ArgumentTypeError(f"needs a column name and LOW below HIGH, e.g. {example}.")
     return column, lo, hi
+
+
+def parse_keys(text: str, registry: Mapping[str, Any], what: str) -> list[str]:
+    """Comma-separated registry keys, in order, duplicates dropped; DataError names the valid keys."""
+    keys = list(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+    unknown = [k for k in keys if k not in registry]
+    if unknown or not keys:
+        raise DataError(f"Unknown or missing {what}; choose from: {', '.join(registry)}.")
+    return keys

@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Mapping
-from typing import Any
 
 from imbalance_core.cli import arguments
+from imbalance_core.cli.arguments import parse_keys
 from imbalance_core.cli.options import (
     add_common_training_args,
     add_data_args,
@@ -26,21 +25,11 @@ from imbalance_core.cli.options import (
     load_prepared,
     settings_from_args,
 )
-from imbalance_core.errors import DataError
 from imbalance_core.learn.classifiers import CLASSIFIERS
 from imbalance_core.learn.compare import CompareRow, run_grid
 from imbalance_core.learn.samplers import SAMPLERS
 from imbalance_core.learn.summary import row_json
 from imbalance_core.learn.tuning import SCORINGS, TuneSpec
-
-
-def parse_keys(text: str, registry: Mapping[str, Any], what: str) -> list[str]:
-    """Comma-separated registry keys, in order, duplicates dropped; DataError names the valid keys."""
-    keys = list(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
-    unknown = [k for k in keys if k not in registry]
-    if unknown or not keys:
-        raise DataError(f"Unknown or missing {what}; choose from: {', '.join(registry)}.")
-    return keys
 
 
 def format_table(rows: list[CompareRow]) -> str:

@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 
 from imbalance_core.cli import arguments
-from imbalance_core.cli.compare import parse_keys
+from imbalance_core.cli.arguments import parse_keys
 from imbalance_core.cli.output import write_bytes
 from imbalance_core.errors import DataError
 from imbalance_core.images.augment import CHEST_XRAY, AugmentSettings

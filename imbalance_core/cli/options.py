@@ -14,6 +14,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from imbalance_core.cli import arguments
+from imbalance_core.cli.images import (
+    add_augment_args,
+    augment_from_args,
+    duplicate_grouped,
+    image_source_table,
+)
 from imbalance_core.errors import DataError
 from imbalance_core.evaluation import subgroups
 from imbalance_core.evaluation.thresholds import (
@@ -207,8 +213,6 @@ def add_model_args(parser: argparse.ArgumentParser, classifier_help: str | None 
 
 def add_common_training_args(parser: argparse.ArgumentParser) -> None:
     """Every training setting except the sampler and classifier (whose flags differ per command)."""
-    from imbalance_core.cli.images import add_augment_args  # images imports compare, which imports us
-
     add_augment_args(parser)
     g = parser.add_argument_group("training")
     g.add_argument(
@@ -485,14 +489,10 @@ def load_prepared(args: argparse.Namespace) -> PreparedData:
     An image zip (or ``pneumoniamnist``) is read as its feature table (``--extractor``, else the default;
     label ``class``; a zip's test/ folder is the hold-out, as on the pages).
     """
-    from imbalance_core.cli.images import augment_from_args, image_source_table  # (import cycle)
-
     table = image_source_table(args.file, getattr(args, "extractor", None), augment_from_args(args))
     table = table or read_table(args.file)
     data = prepare(table, spec_from_args(args, table))
     if str(getattr(args, "group_by", "") or "") == DUPLICATE_GROUPS:  # image zips: duplicates kept together
-        from imbalance_core.cli.images import duplicate_grouped
-
         data = duplicate_grouped(args.file, data)
     if not args.positive and not args.multiclass:  # say which class was taken as the disease, and why
         for notice in (n for n in data.notices if "positive class" in n):

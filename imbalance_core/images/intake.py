@@ -29,7 +29,7 @@ import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 from imbalance_core.errors import DataError
-from imbalance_core.intake.label_guess import reads_negative, reads_positive
+from imbalance_core.intake.label_values import reads_negative, reads_positive
 from imbalance_core.intake.zip_safety import ZipLimits, check_zip
 
 #: Default cap on the number of image files in one zip (memory: 10,000 x 224 x 224 grey is 0.5 GB).
@@ -304,7 +304,7 @@ def choose_positive(class_names: list[str], counts: dict[str, int], positive: st
 
     Given ``positive`` (a folder name, any case) wins. Otherwise the disease is the positive class: a
     folder named like the healthy class (NORMAL, healthy, negative, benign, control, no_finding, not...)
-    is never the positive — :func:`imbalance_core.intake.label_guess.reads_negative`, the rule tables'
+    is never the positive — :func:`imbalance_core.intake.label_values.reads_negative`, the rule tables'
     labels follow — even when it is the rarer folder (PneumoniaMNIST: 388 normal vs 3,494
     pneumonia training images). Only when no name says which is the disease is the rarer class taken.
     """

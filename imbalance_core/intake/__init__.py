@@ -3,7 +3,8 @@
 The first room of the data's journey. :mod:`.read` turns a CSV (any delimiter, encoding, decimal mark,
 NA markers, detection limits; :mod:`.units` says which unit suffixes are stripped, :mod:`.row_shape`
 refuses rows with too many fields) into a validated :class:`~.read.LoadedTable`; :mod:`.label_guess`
-proposes the label column and positive class a clinician would pick, with reasons; :mod:`.task` turns
+proposes the label column and positive class a clinician would pick, with reasons (the
+value word rules in :mod:`.label_values`); :mod:`.task` turns
 a table plus a :class:`~.task.TaskSpec` (label, positive classes or codes, grouping, columns) into
 :class:`~.task.PreparedData` (features ``X``, integer label ``y``); :mod:`.profile` describes balance,
 quality and sample size; :mod:`.identifiers` finds patient IDs that repeat (by name or behaviour) and
@@ -20,6 +21,7 @@ __all__ = [
     "bundled",
     "identifiers",
     "label_guess",
+    "label_values",
     "memory_room",
     "profile",
     "read",

@@ -20,7 +20,7 @@ Label column (:func:`guess_label`)
        (:attr:`LabelGuess.problems`) instead of being passed over in silence.
     3. Ties: two classes before many, the last column before others, then the first.
 
-Positive class (:func:`guess_positive`)
+Positive class (:func:`~imbalance_core.intake.label_values.guess_positive`)
     The value that reads as disease (yes, 1, true, positive, present, abnormal, a disease word)
     or, when the other values read as healthy (no, 0, negative, normal, none, ``-``, healthy,
     not..., non..., blood donor, control), every value that does not. Only when the values say
@@ -38,6 +38,7 @@ import pandas as pd
 
 from imbalance_core.errors import DataError
 from imbalance_core.intake import task
+from imbalance_core.intake.label_values import guess_positive, quote_values
 from imbalance_core.intake.read import LoadedTable
 
 #: Names (whole name or one of its words) of an outcome or diagnosis column: the strongest label names.
@@ -70,34 +71,6 @@ BOOKKEEPING_WORDS = frozenset(
 )  # fmt: skip
 #: Demographic columns: few values, but rarely what the model should predict.
 DEMOGRAPHIC_WORDS = frozenset({"sex", "gender", "age", "race", "ethnicity", "married", "smoker", "smoking"})
-
-#: Label values (whole value, lower case) that read as "no disease".
-NEGATIVE_VALUES = frozenset(
-    {
-        "no", "n", "0", "false", "f", "negative", "neg", "none", "normal", "healthy", "-", ".",
-        "absent", "control", "controls", "benign", "b", "alive", "survived", "nil", "notckd",
-        "well", "ok", "unaffected", "nondiabetic", "non-diabetic", "nofinding", "nofindings",
-    }
-)  # fmt: skip
-#: Words inside a label value that read as "no disease" ("0=Blood Donor", "normal sinus rhythm").
-NEGATIVE_WORDS = frozenset({"normal", "healthy", "donor", "donors", "control", "negative", "benign", "none"})
-#: Leading words or prefixes that negate ("not ckd", "notckd", "non-diabetic", "no disease").
-NEGATING_PREFIXES = ("not", "non", "no ", "no_", "no-", "without", "absence")
-#: Label values (whole value, lower case) that read as disease.
-POSITIVE_VALUES = frozenset(
-    {
-        "yes", "y", "1", "true", "t", "positive", "pos", "+", "present", "abnormal", "disease",
-        "diseased", "sick", "case", "died", "dead", "death", "deceased", "malignant", "m", "ckd",
-        "affected", "event", "ill",
-    }
-)  # fmt: skip
-#: Words inside a label value that read as disease.
-POSITIVE_WORDS = frozenset(
-    {
-        "disease", "positive", "abnormal", "malignant", "cancer", "tumour", "tumor", "died", "death",
-        "dead", "patient", "hepatitis", "fibrosis", "cirrhosis", "infection", "sepsis", "present",
-    }
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -237,92 +210,6 @@ def label_candidates(table: LoadedTable) -> tuple[LabelCandidate, ...]:
     return tuple(found[i] for i in order)
 
 
-# --------------------------------------------------------------------------- positive class
-
-
-def _core(text: str) -> str:
-    """A label value without a leading short code: "0=Blood Donor" -> "blood donor"."""
-    return re.sub(r"^\s*[0-9a-z]{0,3}\s*=\s*", "", text)
-
-
-def _in(text: str, values: frozenset[str], binary: bool) -> bool:
-    """Whole-value match; one-letter values (n, f, b, y, t, m) count only in a two-class label, since
-    in a multi-class label letters are codes (a thyroid export's 'F' is a hypothyroid diagnosis)."""
-    return text in values and (binary or len(text) > 1 or text in "01-+.")
-
-
-def reads_negative(value: str, binary: bool = True) -> bool:
-    """True when a label value reads as "no disease" (no, 0, normal, healthy, not..., blood donor)."""
-    text = str(value).strip().casefold()
-    core = _core(text)
-    if _in(text, NEGATIVE_VALUES, binary) or _in(core, NEGATIVE_VALUES, binary):
-        return True
-    words = [w for w in re.split(r"[^a-z0-9]+", core) if w]
-    if "abnormal" in words:
-        return False
-    return any(w in NEGATIVE_WORDS for w in words) or core.startswith(NEGATING_PREFIXES)
-
-
-def reads_positive(value: str, binary: bool = True) -> bool:
-    """True when a label value reads as disease (yes, 1, true, positive, present, abnormal, a disease)."""
-    text = str(value).strip().casefold()
-    if reads_negative(text, binary):
-        return False
-    core = _core(text)
-    words = re.split(r"[^a-z0-9]+", core)
-    return (
-        _in(text, POSITIVE_VALUES, binary)
-        or _in(core, POSITIVE_VALUES, binary)
-        or any(w in POSITIVE_WORDS for w in words)
-    )
-
-
-def _quote(values: list[str], limit: int = 4) -> str:
-    shown = ", ".join(f"'{v}'" for v in values[:limit])
-    return shown + (f" and {len(values) - limit} more" if len(values) > limit else "")
-
-
-def guess_positive(counts: dict[str, int]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(positive label values, reasons) for cleaned label values and their row counts.
-
-    Values that read as healthy make every other value positive; else values that read as disease
-    are positive; else the rarest class. A positive class that is the majority is said so.
-    """
-    classes = list(counts)
-    if len(classes) < 2:
-        raise DataError("The label has only one class; a classifier needs at least two.")
-    binary = len(classes) == 2
-    negative = [c for c in classes if reads_negative(c, binary)]
-    positive_looking = [c for c in classes if reads_positive(c, binary)]
-    if negative and len(negative) < len(classes):
-        positive = [c for c in classes if c not in negative]
-        reasons = [
-            f"{_quote(negative)} {'reads' if len(negative) == 1 else 'read'} as no disease "
-            f"(no / 0 / negative / normal / none / healthy / not ...), so "
-            f"{_quote(positive)} {'is' if len(positive) == 1 else 'are'} the positive class."
-        ]
-    elif positive_looking and len(positive_looking) < len(classes):
-        positive = positive_looking
-        reasons = [
-            f"{_quote(positive)} {'reads' if len(positive) == 1 else 'read'} as disease "
-            "(yes / 1 / true / positive / present / abnormal / a disease), so "
-            f"{'it is' if len(positive) == 1 else 'they are'} the positive class."
-        ]
-    else:
-        positive = [task._rarest(counts)]
-        reasons = [
-            f"The label values do not say which one is the disease, so the rarest class '{positive[0]}' "
-            "was taken as positive. Check it and choose the disease class if it is another."
-        ]
-    n_pos, total = sum(counts[c] for c in positive), sum(counts.values())
-    if 2 * n_pos > total:
-        reasons.append(
-            f"The positive class is the majority here ({n_pos:,} of {total:,} rows): the disease is "
-            "common in this cohort, so it was not replaced by the rarer class."
-        )
-    return tuple(positive), tuple(reasons)
-
-
 # --------------------------------------------------------------------------- the guess
 
 
@@ -348,8 +235,8 @@ def _label_reason(best: LabelCandidate, passed_over: list[LabelCandidate], n_cla
     ]
     if predictors:
         reasons.append(
-            f"Columns named after a disease ({_quote(predictors, 3)}) were read as predictors (comorbidity "
-            "flags): an outcome column comes first."
+            f"Columns named after a disease ({quote_values(predictors, 3)}) were read as predictors "
+            "(comorbidity flags): an outcome column comes first."
         )
     flags = [
         c.column
@@ -360,7 +247,7 @@ def _label_reason(best: LabelCandidate, passed_over: list[LabelCandidate], n_cla
     ]
     if flags:
         reasons.append(
-            f"Passed over as bookkeeping (measured/flag/source/ID/date columns): {_quote(flags, 3)}."
+            f"Passed over as bookkeeping (measured/flag/source/ID/date columns): {quote_values(flags, 3)}."
         )
     return tuple(reasons)
 
@@ -440,7 +327,5 @@ __all__ = [
     "guess_positive",
     "label_candidates",
     "name_words",
-    "reads_negative",
-    "reads_positive",
     "spec_for",
 ]

@@ -17,6 +17,7 @@ import pandas as pd
 from imbalance_core.errors import DataError
 from imbalance_core.intake.after_outcome import after_outcome_columns
 from imbalance_core.intake.identifiers import RepeatedId, find_repeated_ids, group_codes
+from imbalance_core.intake.label_values import guess_positive, rarest_class, reads_negative
 from imbalance_core.intake.read import LoadedTable
 
 #: A numeric label with more distinct values than this is continuous, not a class label; a multi-class
@@ -300,8 +301,6 @@ def label_marks(
     'negative' class already there, a '-' more likely means "not recorded". ``none_marks`` /
     ``missing_marks`` override the default; a mark they name that the label does not hold is a DataError.
     """
-    from imbalance_core.intake.label_guess import reads_negative  # label_guess imports this module
-
     found = table.none_mark_rows.get(label, {})
     asked = tuple(dict.fromkeys(str(m).strip() for m in (*none_marks, *missing_marks)))
     unknown = [m for m in asked if m not in found]
@@ -407,18 +406,11 @@ def _counts(values: pd.Series) -> dict[str, int]:
     return {str(c): int(n) for c, n in zip(values.cat.categories, counts, strict=True) if n}
 
 
-def _rarest(counts: dict[str, int]) -> str:
-    """The class with the fewest rows (ties: the later name, so '1' beats '0')."""
-    return min(sorted(counts, reverse=True), key=lambda k: counts[k])
-
-
 def default_positive(counts: dict[str, int]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(positive values, reasons) when none were chosen: the disease, never a value that reads as healthy
     (NORMAL, no, 0, negative, benign...), else one that reads as disease, else the rarest — the rule of
-    :func:`imbalance_core.intake.label_guess.guess_positive`, so the CLI without ``--positive`` and an
+    :func:`imbalance_core.intake.label_values.guess_positive`, so the CLI without ``--positive`` and an
     image zip's folders (PneumoniaMNIST: NORMAL is the rarer class) agree with the Data page's guess."""
-    from imbalance_core.intake.label_guess import guess_positive  # label_guess imports this module
-
     return guess_positive(counts)
 
 
@@ -427,7 +419,7 @@ def default_spec(table: LoadedTable, label: str) -> TaskSpec:
     counts = label_classes(table, label)
     if len(counts) < 2:
         raise DataError(_one_class_message(label))
-    return TaskSpec(label=label, positive=(_rarest(counts),))
+    return TaskSpec(label=label, positive=(rarest_class(counts),))
 
 
 def _one_class_message(label: str) -> str:

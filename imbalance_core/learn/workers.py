@@ -14,7 +14,7 @@ unpickled.
 
 Progress (the fold messages of :func:`imbalance_core.learn.training.train`) travels back on one queue shared
 by the workers and is read by one thread of the server (:class:`TrainingPool`). Nothing here imports
-Streamlit; ``pages/common.train_cached`` submits and polls.
+Streamlit; ``pages/model_cache.train_cached`` submits and polls.
 """
 
 from __future__ import annotations

@@ -195,7 +195,7 @@ def start_background_warmup(
     """Start the warm-up thread unless it is switched off, already ran or runs; True if started now.
 
     on_done: called on the warm-up thread after a successful warm-up (the app freezes the objects
-    UMAP's import and compilation left, see ``pages.common.freeze_long_lived``).
+    UMAP's import and compilation left, see ``pages.gc_freeze.freeze_long_lived``).
     """
     global _thread, _started_at, _cached_at_start
     if not warmup_wanted(os.environ if environ is None else environ):

@@ -159,7 +159,10 @@ def test_person_not_on_the_list_is_refused(page, login_app, output_dir) -> None:
 
 #: Module names in pages/ that Streamlit's multipage fallback would list (and run) as pages.
 SIGN_IN = "button:has-text('Sign in')"
-MODULE_NAMES = ("app", "auth", "common", "calibration_view", "cluster_view", "decision_view", "image_view")
+MODULE_NAMES = (
+    "app", "auth", "session_state", "core_cache", "data_source", "model_cache", "threshold_state", "sidebar",
+    "calibration_view", "cluster_view", "decision_view", "image_view",
+)  # fmt: skip
 
 
 def _write_login_folder(folder, provider: str) -> None:
@@ -229,7 +232,7 @@ def test_first_request_after_a_start_to_any_page_address_shows_only_the_sign_in(
         context = browser.new_context()
         pg = context.new_page()
         try:
-            body = _first_look(pg, f"{server_url}/common", SIGN_IN)
+            body = _first_look(pg, f"{server_url}/session_state", SIGN_IN)
             assert pg.get_by_role("button", name="Sign in").count() == 1, body[:300]
             assert _nav_links(pg) == []
         finally:

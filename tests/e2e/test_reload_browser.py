@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from pages.common import RELOAD_NOTICE, WORK_MARK
+from pages.session_state import WORK_MARK
+from pages.sidebar import RELOAD_NOTICE
 from tests.e2e.conftest import open_page, screenshot, train_default_model, wait_for_app
 
 pytestmark = pytest.mark.e2e

@@ -17,7 +17,7 @@ from imbalance_core.images.intake import read_image_zip
 from imbalance_core.intake.task import TaskSpec, prepare
 from imbalance_core.learn.training import TrainSettings, split_indices, train
 from imbalance_core.share.report import ReportInputs, build_report_content
-from pages import common, image_view
+from pages import image_view, plain_text, session_state
 from tests.images.shapes import shapes_zip
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,18 +61,18 @@ def test_train_page_trains_on_the_test_folder_hold_out_and_says_so() -> None:
     images = read_image_zip(shapes_zip(24, 72, side=16, split=True))
     table = image_table(images, "pixels", "shapes.zip")
     at = AppTest.from_file(str(ROOT / "pages" / "train.py"), default_timeout=120)
-    at.session_state[common.K_TABLE] = table
-    at.session_state[common.K_SPEC] = SPEC
-    at.session_state[common.K_SOURCE] = "upload:x"
-    at.session_state[common.K_PREPARED] = prepare(table, SPEC)
+    at.session_state[session_state.K_TABLE] = table
+    at.session_state[session_state.K_SPEC] = SPEC
+    at.session_state[session_state.K_SOURCE] = "upload:x"
+    at.session_state[session_state.K_PREPARED] = prepare(table, SPEC)
     at.session_state[image_view.K_IMAGES] = ("upload:x", images, "pixels")
     at.run()
     assert not at.exception, at.exception
     at.number_input(key="train_cv").set_value(3).run()
     next(b for b in at.button if b.label == "Train").click().run()
     assert not at.exception, at.exception
-    result = at.session_state[common.K_TRAIN_RESULT]
+    result = at.session_state[session_state.K_TRAIN_RESULT]
     assert np.array_equal(result.test_index, np.flatnonzero(images.is_test))
     n_test, n_pos = int(images.is_test.sum()), int(images.y[images.is_test].sum())
     said = f"Hold-out: the zip's test/ folder, {n_test} images ({n_test - n_pos} / {n_pos}), never resampled"
-    assert sum(common.plain(said) in c.value for c in at.caption) == 2, [c.value for c in at.caption]
+    assert sum(plain_text.plain(said) in c.value for c in at.caption) == 2, [c.value for c in at.caption]

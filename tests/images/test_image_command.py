@@ -18,7 +18,7 @@ from imbalance_core.images.features import image_table
 from imbalance_core.images.intake import read_image_zip
 from imbalance_core.intake.task import TaskSpec, prepare
 from imbalance_core.learn.training import TrainSettings, train
-from pages import common, image_view
+from pages import image_view, session_state
 from tests.images.shapes import shapes_zip
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "threshold.py")
@@ -35,13 +35,13 @@ def test_threshold_page_command_for_an_image_zip_reproduces_its_counts(tmp_path,
     threshold = float(sorted(result.test_scores)[len(result.test_scores) // 2])
     at = AppTest.from_file(PAGE, default_timeout=60)
     for key, value in (
-        (common.K_TABLE, table),
-        (common.K_SPEC, SPEC),
-        (common.K_SOURCE, "upload:x"),
-        (common.K_PREPARED, data),
+        (session_state.K_TABLE, table),
+        (session_state.K_SPEC, SPEC),
+        (session_state.K_SOURCE, "upload:x"),
+        (session_state.K_PREPARED, data),
         (image_view.K_IMAGES, ("upload:x", images, "hog")),
-        (common.K_TRAIN_RESULT, result),
-        (common.K_THRESHOLD, threshold),
+        (session_state.K_TRAIN_RESULT, result),
+        (session_state.K_THRESHOLD, threshold),
     ):
         at.session_state[key] = value
     at.run()

@@ -19,7 +19,7 @@ from imbalance_core.images.audit import DUPLICATE_GROUPS
 from imbalance_core.images.features import prepare_images
 from imbalance_core.images.intake import read_image_zip, write_image_zip
 from imbalance_core.learn import training
-from pages import common, image_view
+from pages import image_view, session_state
 from pages.data import W_UPLOAD
 from tests.images.shapes import shape_images, shapes_zip
 
@@ -85,7 +85,13 @@ def _spec():
 
 
 def _state_from(at: AppTest) -> dict:
-    keys = (common.K_TABLE, common.K_SPEC, common.K_SOURCE, common.K_PREPARED, image_view.K_IMAGES)
+    keys = (
+        session_state.K_TABLE,
+        session_state.K_SPEC,
+        session_state.K_SOURCE,
+        session_state.K_PREPARED,
+        image_view.K_IMAGES,
+    )
     keys += (image_view.K_AUDIT, image_view.K_KEEP_DUPS)
     return {k: at.session_state[k] for k in keys if k in at.session_state}
 
@@ -124,7 +130,7 @@ def test_train_page_shows_augmentation_settings_for_images_only(monkeypatch: pyt
     assert not at.exception, at.exception
     next(b for b in at.button if b.label == "Train").click().run()
     assert not at.exception, at.exception
-    trained = at.session_state[common.K_TRAIN_RESULT].settings
+    trained = at.session_state[session_state.K_TRAIN_RESULT].settings
     assert dict(trained.augment)["max_rotation"] == 25.0 and dict(trained.augment)["flip"] is True
     commands = [c.value for c in at.code]
     assert any("--augment-rotation 25" in c and "--augment-flip" in c for c in commands), commands
@@ -157,7 +163,7 @@ def test_duplicate_groups_stay_on_one_side_of_every_split_from_the_data_page(
         "10 groups of identical or nearly identical images (30 images)" in c.value for c in data_page.caption
     )
     state = _state_from(data_page)
-    groups = state[common.K_PREPARED].groups[DUPLICATE_GROUPS]
+    groups = state[session_state.K_PREPARED].groups[DUPLICATE_GROUPS]
     assert len(np.unique(groups)) == len(groups) - 20
     splits: list[tuple[np.ndarray, np.ndarray]] = []
     real_split, real_plan = training.split_indices, training.cv_plan
@@ -179,7 +185,7 @@ def test_duplicate_groups_stay_on_one_side_of_every_split_from_the_data_page(
     at.number_input(key="train_cv").set_value(3).run()
     next(b for b in at.button if b.label == "Train").click().run()
     assert not at.exception, at.exception
-    assert at.session_state[common.K_TRAIN_RESULT].settings.group_by == DUPLICATE_GROUPS
+    assert at.session_state[session_state.K_TRAIN_RESULT].settings.group_by == DUPLICATE_GROUPS
     assert len(splits) >= 4  # the hold-out and three folds
     for one, other in splits:
         assert not set(groups[one]) & set(groups[other])
@@ -192,5 +198,5 @@ def test_duplicate_groups_stay_on_one_side_of_every_split_from_the_data_page(
     at.run()
     at.number_input(key="train_cv").set_value(3).run()
     next(b for b in at.button if b.label == "Train").click().run()
-    assert at.session_state[common.K_TRAIN_RESULT].settings.group_by == ""
+    assert at.session_state[session_state.K_TRAIN_RESULT].settings.group_by == ""
     assert any(set(groups[a]) & set(groups[b]) for a, b in splits)

@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from imbalance_core.errors import DataError
-from imbalance_core.intake.label_guess import guess_label, guess_positive, reads_negative, reads_positive
+from imbalance_core.intake.label_guess import guess_label
+from imbalance_core.intake.label_values import guess_positive, reads_negative, reads_positive
 from imbalance_core.intake.read import read_table
 from imbalance_core.intake.task import TaskSpec, label_classes, prepare
 

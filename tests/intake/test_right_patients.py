@@ -23,7 +23,8 @@ from sklearn.tree import DecisionTreeClassifier
 
 from imbalance_core.intake.after_outcome import single_column_auc
 from imbalance_core.intake.identifiers import repeated_id
-from imbalance_core.intake.label_guess import guess_label, guess_positive, reads_negative
+from imbalance_core.intake.label_guess import guess_label
+from imbalance_core.intake.label_values import guess_positive, reads_negative
 from imbalance_core.intake.read import read_table
 from imbalance_core.intake.task import TaskSpec, label_marks, prepare
 from imbalance_core.learn.training import TrainSettings, cv_plan, split_indices

@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 from imbalance_core.errors import DataError
 from imbalance_core.intake import bundled, task
 from imbalance_core.learn import training, workers
-from pages import common
+from pages import session_state
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -124,7 +124,7 @@ def test_the_train_page_does_not_fit_in_the_server(monkeypatch):
     at.number_input(key="train_cv").set_value(3).run()
     next(b for b in at.button if b.label == "Train").click().run()
     assert not at.exception, at.exception
-    result = at.session_state[common.K_TRAIN_RESULT]
+    result = at.session_state[session_state.K_TRAIN_RESULT]
     assert result.settings.cv == 3 and len(result.folds) == 3
     assert any("Cross-validation summary" in s.value for s in at.subheader)
 

@@ -14,7 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from imbalance_core.evaluation import glossary, thresholds
-from pages import common, decision_view
+from pages import decision_view, session_state
 from tests.pages.test_decision_view import THRESHOLD, _app, hcv_result  # noqa: F401  (fixture)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,7 +49,7 @@ def test_the_threshold_line_names_the_current_threshold(hcv_result) -> None:  # 
     # nothing chosen yet: the documented default, said to be one
     result = hcv_result[2]
     fresh = _app(hcv_result)
-    del fresh.session_state[common.K_THRESHOLD]
+    del fresh.session_state[session_state.K_THRESHOLD]
     fresh.run()
     default = thresholds.default_for_result(result)
     line = _said(fresh, "Judged at threshold")
@@ -150,8 +150,8 @@ def test_a_multiclass_model_gets_a_sentence_not_the_panels() -> None:
     data = hcv_multiclass()
     result = training.train(data, training.TrainSettings(sampler="none", classifier="logreg", cv=2))
     at = AppTest.from_file(PAGE, default_timeout=120)
-    at.session_state[common.K_PREPARED] = data
-    at.session_state[common.K_TRAIN_RESULT] = result
+    at.session_state[session_state.K_PREPARED] = data
+    at.session_state[session_state.K_TRAIN_RESULT] = result
     at.run()
     assert not at.exception
     assert any("one yes/no decision" in i.value for i in at.info)

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from imbalance_core.learn import execution
-from pages import cluster_view, common
+from pages import cluster_view, session_state
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 DEAD = "tcp://127.0.0.1:9"  # loopback, nothing listens: refused at once, no outside connection
@@ -34,10 +34,12 @@ def test_unreachable_scheduler_offers_a_local_run(at) -> None:
     next(b for b in at.button if b.label == "Compare").click().run()
     assert not at.exception
     assert any("could not be reached" in e.value for e in at.error)
-    assert common.K_COMPARE_RESULT not in at.session_state  # nothing ran elsewhere, nothing silently here
+    assert (
+        session_state.K_COMPARE_RESULT not in at.session_state
+    )  # nothing ran elsewhere, nothing silently here
     next(b for b in at.button if b.label == "Run on this machine instead").click().run()
     assert not at.exception
-    result = at.session_state[common.K_COMPARE_RESULT]
+    result = at.session_state[session_state.K_COMPARE_RESULT]
     assert [row.sampler for row in result.rows] == ["none"] and result.settings.cv == 3
     assert not any("could not be reached" in e.value for e in at.error)
 
@@ -72,8 +74,8 @@ def test_a_scheduler_from_secrets_reaches_training_workers_started_before_it(mon
     next(b for b in app.button if b.label == "Train").click().run()
     assert not app.exception, app.exception
     assert any("could not be reached" in e.value for e in app.error)
-    assert common.K_TRAIN_RESULT not in app.session_state
+    assert session_state.K_TRAIN_RESULT not in app.session_state
     next(b for b in app.button if b.label == "Run on this machine instead").click().run()
     assert not app.exception, app.exception
-    assert app.session_state[common.K_TRAIN_RESULT].settings.cv == 3
+    assert app.session_state[session_state.K_TRAIN_RESULT].settings.cv == 3
     assert not any("could not be reached" in e.value for e in app.error)

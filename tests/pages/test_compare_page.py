@@ -11,7 +11,7 @@ from sklearn.metrics import confusion_matrix
 from streamlit.testing.v1 import AppTest
 
 from imbalance_core.evaluation.thresholds import pick_youden
-from pages import common
+from pages import session_state
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -43,7 +43,7 @@ def test_defaults_are_the_pneumonia_study_methods_with_logistic_regression(at):
 def test_leaderboard_rows_failed_pair_and_cache(at):
     at.multiselect(key="compare_samplers").set_value(["none", "smote", "smoten"]).run()
     _click_compare(at)
-    result = at.session_state[common.K_COMPARE_RESULT]
+    result = at.session_state[session_state.K_COMPARE_RESULT]
     main, board, table = (frame.value for frame in at.dataframe[:3])
     assert len(board) == 3 and len(table) == 2  # the failed pair has no hold-out line
     # the main table: the 2x2 beside PR AUC / ROC AUC / sensitivity / specificity, failed pair left out
@@ -56,7 +56,7 @@ def test_leaderboard_rows_failed_pair_and_cache(at):
     said = (
         f"Best cross-validated PR AUC: {best.label}, {best.cv['pr_auc'].mean:.3f}; on the hold-out it misses"
     )
-    captions = [c.value.replace("\\", "") for c in at.caption]  # common.plain escapes punctuation
+    captions = [c.value.replace("\\", "") for c in at.caption]  # plain_text.plain escapes punctuation
     assert any(c.startswith(said) and f"{best.fn} of {best.tp + best.fn} patients" in c for c in captions)
     assert {"CV ROC AUC", "CV PR AUC", "CV Sensitivity", "CV Specificity", "CV F1"} <= set(board.columns)
     holdout_columns = {"Sensitivity", "F1", "Balanced accuracy", "TP", "TN", "FP", "FN"}
@@ -76,13 +76,13 @@ def test_leaderboard_rows_failed_pair_and_cache(at):
     assert at.get("plotly_chart")
     # a rerun with the same choices shows the stored result without running again
     at.run()
-    assert at.session_state[common.K_COMPARE_RESULT] is result
+    assert at.session_state[session_state.K_COMPARE_RESULT] is result
     # no 0.5 anywhere until the person types a threshold
     assert not any(n.key == "compare_threshold" for n in at.number_input)
     at.radio(key="compare_threshold_mode").set_value("set").run()
     assert at.number_input(key="compare_threshold").value is None
     at.number_input(key="compare_threshold").set_value(0.2).run()
-    shown = at.session_state[common.K_COMPARE_RESULT]
+    shown = at.session_state[session_state.K_COMPARE_RESULT]
     assert shown.threshold == 0.2 and shown.rows[0].result is result.rows[0].result
     r = next(row for row in result.rows if row.error is None).result
     tn, fp, fn, tp = confusion_matrix(r.y_test, (r.test_scores >= 0.2).astype(int)).ravel()
@@ -95,7 +95,7 @@ def test_leaderboard_rows_failed_pair_and_cache(at):
 def test_rank_choice_reorders_the_table(at):
     at.multiselect(key="compare_samplers").set_value(["none", "random_under"]).run()
     _click_compare(at)
-    result = at.session_state[common.K_COMPARE_RESULT]
+    result = at.session_state[session_state.K_COMPARE_RESULT]
     at.selectbox(key="compare_rank").set_value("roc_auc").run()
     table = at.dataframe[0].value
     best = max(result.rows, key=lambda r: r.cv["roc_auc"].mean)
@@ -104,15 +104,15 @@ def test_rank_choice_reorders_the_table(at):
 
 def test_grid_wide_problem_shows_the_sentence_and_keeps_data(at):
     """Only 6 positives and 10 folds: every pair is impossible, so the page shows the sentence."""
-    data = at.session_state[common.K_PREPARED]
+    data = at.session_state[session_state.K_PREPARED]
     keep = np.sort(np.concatenate([np.flatnonzero(data.y == 0)[:80], np.flatnonzero(data.y == 1)[:6]]))
     tiny = dataclasses.replace(data, X=data.X.iloc[keep].reset_index(drop=True), y=data.y[keep])
-    at.session_state[common.K_PREPARED] = tiny
+    at.session_state[session_state.K_PREPARED] = tiny
     at.number_input(key="compare_cv").set_value(10).run()
     _click_compare(at)
     assert any("folds" in e.value for e in at.error)
-    assert at.session_state[common.K_PREPARED] is tiny
-    assert common.K_COMPARE_RESULT not in at.session_state
+    assert at.session_state[session_state.K_PREPARED] is tiny
+    assert session_state.K_COMPARE_RESULT not in at.session_state
 
 
 def test_tune_each_cell_tunes_every_pair_and_says_so_in_the_command(at):
@@ -120,7 +120,7 @@ def test_tune_each_cell_tunes_every_pair_and_says_so_in_the_command(at):
     at.multiselect(key="compare_samplers").set_value(["none"]).run()
     at.toggle(key="compare_tune").set_value(True).run()
     _click_compare(at)
-    result = at.session_state[common.K_COMPARE_RESULT]
+    result = at.session_state[session_state.K_COMPARE_RESULT]
     assert result.tune is not None and result.tune.seed == result.settings.seed
     (row,) = result.rows
     assert row.tuning is not None and row.result.settings.params == row.tuning.settings.params

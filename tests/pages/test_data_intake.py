@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pages import common
+from pages import session_state
 from pages.data import MODE_MULTI, W_GROUP_PREFIX, W_LABEL, W_MODE, W_POSITIVE, W_UPLOAD
 from tests.intake.test_label_guess import ckd_clinic, icd_codes, thyroid_export
 
@@ -46,7 +46,7 @@ def at() -> AppTest:
 def test_thyroid_upload_models_the_diagnosis_not_a_flag_and_shows_why(at: AppTest) -> None:
     frame = thyroid_export()
     _upload(at, "thyroid.csv", _csv_bytes(frame))
-    data = at.session_state[common.K_PREPARED]
+    data = at.session_state[session_state.K_PREPARED]
     assert data.label == "diagnosis"  # old rule: TBG_measured with positive 'y'
     assert (
         "negative" not in data.positive_values
@@ -60,7 +60,7 @@ def test_thyroid_upload_models_the_diagnosis_not_a_flag_and_shows_why(at: AppTes
 
 def test_ckd_clinic_positive_is_the_disease_majority(at: AppTest) -> None:
     _upload(at, "ckd.csv", _csv_bytes(ckd_clinic()))
-    data = at.session_state[common.K_PREPARED]
+    data = at.session_state[session_state.K_PREPARED]
     assert data.positive_values == ("ckd",) and data.class_counts["ckd"] == 250
     assert at.multiselect(key=W_POSITIVE).value == ["ckd"]
     assert any("majority" in t for t in _texts(at.info))
@@ -70,7 +70,7 @@ def test_positive_picker_switches_class_in_one_step(at: AppTest) -> None:
     _upload(at, "ckd.csv", _csv_bytes(ckd_clinic()))
     at.multiselect(key=W_POSITIVE).set_value(["ckd", "notckd"]).run()  # add the other class
     assert not at.exception and not at.error, _texts(at.error)  # old: "Every class is marked positive"
-    data = at.session_state[common.K_PREPARED]
+    data = at.session_state[session_state.K_PREPARED]
     assert data.positive_values == ("notckd",) and data.class_counts["notckd"] == 150
     assert at.multiselect(key=W_POSITIVE).value == ["notckd"]  # the selection shown is the one used
 
@@ -79,7 +79,7 @@ def test_removing_the_only_positive_keeps_it_shown_and_used(at: AppTest) -> None
     _upload(at, "ckd.csv", _csv_bytes(ckd_clinic()))
     at.multiselect(key=W_POSITIVE).set_value([]).run()
     assert not at.exception and not at.error
-    data = at.session_state[common.K_PREPARED]
+    data = at.session_state[session_state.K_PREPARED]
     assert data.positive_values == ("ckd",)
     assert at.multiselect(key=W_POSITIVE).value == ["ckd"]  # old: empty box ("Choose options")
     assert any("needs a positive class" in t for t in _texts(at.info))
@@ -90,18 +90,18 @@ def test_removing_the_only_positive_keeps_it_shown_and_used(at: AppTest) -> None
 def test_same_file_twice_is_a_no_op_with_a_notice(at: AppTest) -> None:
     raw = _csv_bytes(ckd_clinic())
     _upload(at, "ckd.csv", raw)
-    before = at.session_state[common.K_PREPARED]
+    before = at.session_state[session_state.K_PREPARED]
     _upload(at, "ckd.csv", raw)
-    assert at.session_state[common.K_PREPARED] is before
+    assert at.session_state[session_state.K_PREPARED] is before
     assert any("already loaded; nothing changed" in t for t in _texts(at.info))
     assert not at.error
 
 
 def test_single_class_upload_is_refused_with_a_message_and_old_data_stay(at: AppTest) -> None:
-    before = at.session_state[common.K_PREPARED]
+    before = at.session_state[session_state.K_PREPARED]
     frame = pd.DataFrame({"outcome": ["yes"] * 40, "crp": np.linspace(1, 9, 40)})
     _upload(at, "one_class.csv", _csv_bytes(frame))
-    assert at.session_state[common.K_PREPARED] is before
+    assert at.session_state[session_state.K_PREPARED] is before
     (message,) = _texts(at.error)
     assert (
         "one_class.csv" in message.replace("\\", "")
@@ -115,7 +115,7 @@ def test_empty_then_valid_upload_loads_the_valid_one(at: AppTest) -> None:
     assert len(at.error) == 1
     _upload(at, "ckd.csv", _csv_bytes(ckd_clinic()))
     assert not at.error
-    assert at.session_state[common.K_PREPARED].name == "ckd.csv"
+    assert at.session_state[session_state.K_PREPARED].name == "ckd.csv"
 
 
 def test_unusable_label_candidate_is_said_not_hidden(at: AppTest) -> None:
@@ -154,8 +154,8 @@ def test_two_sessions_same_bytes_each_see_their_own_file_name() -> None:
         (first, "smith_john_1957-03-02_labs.csv", "ward7_export.csv"),
     ):
         app.run()
-        assert app.session_state[common.K_PREPARED].name == own
-        assert app.session_state[common.K_TABLE].name == own
+        assert app.session_state[session_state.K_PREPARED].name == own
+        assert app.session_state[session_state.K_TABLE].name == own
         shown = " ".join(s.value for s in app.subheader)
         assert own in shown.replace("\\", "") and other not in shown.replace("\\", "")
 
@@ -163,14 +163,14 @@ def test_two_sessions_same_bytes_each_see_their_own_file_name() -> None:
 def test_code_label_binary_then_multiclass_needs_grouping(at: AppTest) -> None:
     frame = icd_codes()
     _upload(at, "icd.csv", _csv_bytes(frame))
-    data = at.session_state[common.K_PREPARED]
+    data = at.session_state[session_state.K_PREPARED]
     assert data.label == "dx" and int(data.y.sum()) == int((frame["dx"] != "normal").sum())
     at.radio(key=W_MODE).set_value(MODE_MULTI).run()
     (message,) = _texts(at.error)
     assert "at most 20" in message and "Group the codes" in message
-    assert not at.session_state[common.K_SPEC].multiclass  # refused: the binary task stays
+    assert not at.session_state[session_state.K_SPEC].multiclass  # refused: the binary task stays
     at.number_input(key=W_GROUP_PREFIX).set_value(1).run()
     at.radio(key=W_MODE).set_value(MODE_MULTI).run()
     assert not at.error, _texts(at.error)
-    data = at.session_state[common.K_PREPARED]
+    data = at.session_state[session_state.K_PREPARED]
     assert data.class_counts == frame["dx"].str[:1].value_counts().to_dict()

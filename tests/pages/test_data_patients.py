@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pages import common
+from pages import session_state
 from pages.data import W_UPLOAD
 from tests.intake.test_right_patients import (
     N,
@@ -42,22 +42,22 @@ def _texts(at: AppTest) -> str:
 def test_dash_is_no_diagnosis_and_one_click_makes_it_missing(at: AppTest) -> None:
     frame = dash_diagnosis_codes()
     _upload(at, "dx.csv", frame)
-    data = at.session_state[common.K_PREPARED]
+    data = at.session_state[session_state.K_PREPARED]
     assert len(data.y) == N and "Z" in data.positive_values and "-" not in data.positive_values
     assert "class of its own" in _texts(at)
     at.button(key="data_mark_-").click().run()
     assert not at.exception
-    data = at.session_state[common.K_PREPARED]
+    data = at.session_state[session_state.K_PREPARED]
     assert len(data.y) == int((frame["dx_code"] != "-").sum())
     at.button(key="data_mark_-").click().run()
-    assert len(at.session_state[common.K_PREPARED].y) == N
+    assert len(at.session_state[session_state.K_PREPARED].y) == N
 
 
 def test_guessed_id_is_said_and_undone_in_one_click(at: AppTest) -> None:
     _upload(at, "ref.csv", unnamed_record_codes())
     assert "guess" in _texts(at)
     at.button(key="data_not_id_ref").click().run()
-    data = at.session_state[common.K_PREPARED]
+    data = at.session_state[session_state.K_PREPARED]
     assert not data.repeated_ids and "ref" in data.X.columns
 
 
@@ -67,7 +67,7 @@ def test_copies_kept_together_then_dropped(at: AppTest) -> None:
     n_copies = int(frame.duplicated().sum())
     assert "kept together" in _texts(at)
     at.button(key="data_duplicates").click().run()
-    data = at.session_state[common.K_PREPARED]
+    data = at.session_state[session_state.K_PREPARED]
     assert len(data.y) == N - n_copies and data.duplicates == "drop"
 
 
@@ -75,6 +75,6 @@ def test_after_outcome_column_is_excluded_in_one_click(at: AppTest) -> None:
     _upload(at, "hf.csv", heart_failure_followup())
     assert "may be recorded after the outcome" in _texts(at)
     at.button(key="data_after_time").click().run()
-    data = at.session_state[common.K_PREPARED]
+    data = at.session_state[session_state.K_PREPARED]
     assert "time" not in data.X.columns and data.excluded["time"] == "left out by you"
     assert data.label == "DEATH_EVENT" and not data.repeated_ids  # CPK is no patient ID

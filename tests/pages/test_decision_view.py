@@ -18,7 +18,7 @@ from imbalance_core.evaluation import sample_size
 from imbalance_core.intake import bundled, task
 from imbalance_core.learn import training
 from imbalance_core.learn.classifiers import WeightedClassifier
-from pages import common, decision_view
+from pages import decision_view, session_state
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "pages" / "check_model.py")
@@ -37,12 +37,12 @@ def hcv_result():
 def _app(hcv_result) -> AppTest:
     table, spec, result, data = hcv_result
     at = AppTest.from_file(PAGE, default_timeout=120)
-    at.session_state[common.K_TABLE] = table
-    at.session_state[common.K_SPEC] = spec
-    at.session_state[common.K_SOURCE] = "bundled:hcv"
-    at.session_state[common.K_PREPARED] = data
-    at.session_state[common.K_TRAIN_RESULT] = result
-    at.session_state[common.K_THRESHOLD] = THRESHOLD
+    at.session_state[session_state.K_TABLE] = table
+    at.session_state[session_state.K_SPEC] = spec
+    at.session_state[session_state.K_SOURCE] = "bundled:hcv"
+    at.session_state[session_state.K_PREPARED] = data
+    at.session_state[session_state.K_TRAIN_RESULT] = result
+    at.session_state[session_state.K_THRESHOLD] = THRESHOLD
     return at
 
 
@@ -109,7 +109,7 @@ def test_data_page_shows_the_sample_size(hcv_result):
     at.switch_page("pages/data.py").run()
     assert not at.exception
     assert any("big enough" in s.value for s in at.subheader)
-    data = at.session_state[common.K_PREPARED]
+    data = at.session_state[session_state.K_PREPARED]
     found = sample_size.adequacy(data)
     shown = [m.value for m in (*at.success, *at.warning)]
     assert any(f"minimum of {found.criteria.minimum:,}" in v for v in shown), shown
@@ -127,9 +127,10 @@ def test_report_page_carries_the_subgroups_chosen_on_the_check_page(hcv_result):
     table, spec, result, data = hcv_result
     at = AppTest.from_file(str(ROOT / "pages" / "report.py"), default_timeout=120)
     for key, value in {
-        common.K_TABLE: table, common.K_SPEC: spec, common.K_PREPARED: data, common.K_SOURCE: "bundled:hcv",
-        common.K_TRAIN_RESULT: result, common.K_TRAIN_SETTINGS: result.settings,
-        common.K_THRESHOLD: THRESHOLD,
+        session_state.K_TABLE: table, session_state.K_SPEC: spec, session_state.K_PREPARED: data,
+        session_state.K_SOURCE: "bundled:hcv",
+        session_state.K_TRAIN_RESULT: result, session_state.K_TRAIN_SETTINGS: result.settings,
+        session_state.K_THRESHOLD: THRESHOLD,
         decision_view.K_SUBGROUP_COLUMNS: ("Sex", "a column of other data"),
     }.items():  # fmt: skip
         at.session_state[key] = value

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from pages import common
+from pages import session_state
 from pages.data import W_UPLOAD
 from tests.images.shapes import shapes_zip
 
@@ -22,7 +22,7 @@ def test_the_same_zip_from_two_sessions_works_in_both() -> None:
         at.run()
         at.file_uploader(key=W_UPLOAD).set_value(("same.zip", raw, "application/zip")).run()
         assert not at.exception, at.exception
-        data = at.session_state[common.K_PREPARED]
+        data = at.session_state[session_state.K_PREPARED]
         assert data.class_counts == {"SQUARE": 27, "DISC": 9}
-        tables.append(at.session_state[common.K_TABLE].frame)
+        tables.append(at.session_state[session_state.K_TABLE].frame)
     assert tables[0].equals(tables[1])

@@ -12,7 +12,7 @@ from imbalance_core.images.features import image_table
 from imbalance_core.images.intake import read_image_zip
 from imbalance_core.intake.task import TaskSpec, prepare
 from imbalance_core.learn import training
-from pages import common, image_view
+from pages import image_view, session_state
 from pages.data import W_UPLOAD
 from tests.images.shapes import shapes_zip
 
@@ -25,14 +25,14 @@ def test_image_zip_upload_shows_grid_and_bad_zip_keeps_data() -> None:
     raw = shapes_zip(10, 40, side=16)
     at.file_uploader(key=W_UPLOAD).set_value(("shapes.zip", raw, "application/zip")).run()
     assert not at.exception, at.exception
-    data = at.session_state[common.K_PREPARED]
+    data = at.session_state[session_state.K_PREPARED]
     assert data.class_counts == {"SQUARE": 40, "DISC": 10} and data.positive_name == "DISC"
     assert "file" in data.excluded  # the file name is not a feature
     assert any("DISC" in m.value and "10 images" in m.value for m in at.markdown)
     assert len(at.get("image")) == 2, "one example row per class"
     at.file_uploader(key=W_UPLOAD).set_value(("bad.zip", b"not a zip", "application/zip")).run()
     assert any("was not loaded" in e.value for e in at.error)
-    assert at.session_state[common.K_PREPARED].class_counts == {"SQUARE": 40, "DISC": 10}
+    assert at.session_state[session_state.K_PREPARED].class_counts == {"SQUARE": 40, "DISC": 10}
 
 
 def test_threshold_page_shows_errors_and_a_heat_map_with_caption() -> None:
@@ -42,13 +42,13 @@ def test_threshold_page_shows_errors_and_a_heat_map_with_caption() -> None:
     data = prepare(table, spec)
     result = training.train(data, training.TrainSettings(classifier="logreg", cv=3))
     at = AppTest.from_file(str(ROOT / "pages" / "threshold.py"), default_timeout=90)
-    at.session_state[common.K_TABLE] = table
-    at.session_state[common.K_SPEC] = spec
-    at.session_state[common.K_SOURCE] = "upload:x"
-    at.session_state[common.K_PREPARED] = data
+    at.session_state[session_state.K_TABLE] = table
+    at.session_state[session_state.K_SPEC] = spec
+    at.session_state[session_state.K_SOURCE] = "upload:x"
+    at.session_state[session_state.K_PREPARED] = data
     at.session_state[image_view.K_IMAGES] = ("upload:x", images, "pixels")
-    at.session_state[common.K_TRAIN_RESULT] = result
-    at.session_state[common.K_THRESHOLD] = 0.9  # high: some discs are missed
+    at.session_state[session_state.K_TRAIN_RESULT] = result
+    at.session_state[session_state.K_THRESHOLD] = 0.9  # high: some discs are missed
     at.run()
     assert not at.exception, at.exception
     n_fn = int(((result.y_test == 1) & (result.test_scores < 0.9)).sum())
@@ -67,10 +67,10 @@ def test_compare_page_runs_the_study_table_for_images() -> None:
     table = image_table(images, "pixels", "split.zip")
     spec = TaskSpec(label="class", positive=("DISC",))
     at = AppTest.from_file(str(ROOT / "pages" / "compare.py"), default_timeout=240)
-    at.session_state[common.K_TABLE] = table
-    at.session_state[common.K_SPEC] = spec
-    at.session_state[common.K_SOURCE] = "upload:y"
-    at.session_state[common.K_PREPARED] = prepare(table, spec)
+    at.session_state[session_state.K_TABLE] = table
+    at.session_state[session_state.K_SPEC] = spec
+    at.session_state[session_state.K_SOURCE] = "upload:y"
+    at.session_state[session_state.K_PREPARED] = prepare(table, spec)
     at.session_state[image_view.K_IMAGES] = ("upload:y", images, "pixels")
     at.run()
     assert not at.exception, at.exception
@@ -88,7 +88,7 @@ def test_bundled_chest_xrays_button_loads_pneumoniamnist_features() -> None:
     at.selectbox(key=image_view.W_EXTRACTOR).set_value("pixels").run()
     at.button(key="images_bundled").click().run()
     assert not at.exception, at.exception
-    data = at.session_state[common.K_PREPARED]
+    data = at.session_state[session_state.K_PREPARED]
     assert data.class_counts == {"NORMAL": 757, "PNEUMONIA": 4273} and data.positive_name == "PNEUMONIA"
     assert len(data.numeric_features) <= 784
     assert any("bundled chest X-rays are in use" in c.value for c in at.caption)
@@ -121,13 +121,13 @@ def test_predict_page_judges_a_labelled_image_zip() -> None:
     result = training.train(data, training.TrainSettings(classifier="logreg", cv=3))
     at = AppTest.from_file(str(ROOT / "pages" / "predict.py"), default_timeout=120)
     for key, value in (
-        (common.K_TABLE, table),
-        (common.K_SPEC, spec),
-        (common.K_SOURCE, "upload:p"),
-        (common.K_PREPARED, data),
-        (common.K_TRAIN_RESULT, result),
-        (common.K_TRAIN_SETTINGS, result.settings),
-        (common.K_THRESHOLD, 0.5),
+        (session_state.K_TABLE, table),
+        (session_state.K_SPEC, spec),
+        (session_state.K_SOURCE, "upload:p"),
+        (session_state.K_PREPARED, data),
+        (session_state.K_TRAIN_RESULT, result),
+        (session_state.K_TRAIN_SETTINGS, result.settings),
+        (session_state.K_THRESHOLD, 0.5),
         (K_PATIENTS, ("new.zip", shapes_zip(5, 10, side=16, seed=3))),
     ):
         at.session_state[key] = value

@@ -21,9 +21,9 @@ from streamlit.testing.v1 import AppTest
 from imbalance_core.intake import task
 from imbalance_core.intake.read import read_table
 from imbalance_core.learn import training
-from pages import common
-from pages.common import plain
+from pages import session_state
 from pages.data import W_LABEL, W_UPLOAD
+from pages.plain_text import plain
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -143,7 +143,8 @@ def test_plain_leaves_numbers_and_ordinary_sentences_alone(text):
 
 def test_show_error_escapes_the_message():
     at = AppTest.from_string(
-        "from pages import common\ncommon.show_error('No column ![x](http://example.com/x.png) here')\n"
+        "from pages import plain_text\n"
+        "plain_text.show_error('No column ![x](http://example.com/x.png) here')\n"
     ).run()
     assert at.error[0].value == plain("No column ![x](http://example.com/x.png) here")
     assert_no_live_markdown(at)
@@ -156,7 +157,7 @@ def test_data_page_with_markdown_names_in_file_columns_and_labels():
     at = AppTest.from_file(APP, default_timeout=120).run()
     at.file_uploader(key=W_UPLOAD).set_value((FILE_NAME, _csv(_evil_frame()), "text/csv")).run()
     strings = assert_no_live_markdown(at)
-    data = at.session_state[common.K_PREPARED]
+    data = at.session_state[session_state.K_PREPARED]
     assert data.label == LABEL and POS in data.positive_values
     assert _mentions(strings, FILE_NAME)  # the subheader
     assert _mentions(strings, ZERO_COL)  # the suspect-zeros warning
@@ -164,7 +165,7 @@ def test_data_page_with_markdown_names_in_file_columns_and_labels():
     at.selectbox(key=W_LABEL).set_value(ONE_COL).run()  # one class: a DataError naming the column
     strings = assert_no_live_markdown(at)
     assert at.error and plain(ONE_COL) in at.error[0].value
-    assert at.session_state[common.K_SPEC].label == LABEL
+    assert at.session_state[session_state.K_SPEC].label == LABEL
 
 
 @pytest.fixture(scope="module")
@@ -179,13 +180,13 @@ def trained():
 def _page(name: str, trained) -> AppTest:
     table, spec, data, result = trained
     at = AppTest.from_file(str(PAGES / name), default_timeout=120)
-    at.session_state[common.K_TABLE] = table
-    at.session_state[common.K_SPEC] = spec
-    at.session_state[common.K_PREPARED] = data
-    at.session_state[common.K_SOURCE] = f"upload:{table.sha256}"
-    at.session_state[common.K_TRAIN_RESULT] = result
-    at.session_state[common.K_TRAIN_SETTINGS] = result.settings
-    at.session_state[common.K_THRESHOLD] = 0.5
+    at.session_state[session_state.K_TABLE] = table
+    at.session_state[session_state.K_SPEC] = spec
+    at.session_state[session_state.K_PREPARED] = data
+    at.session_state[session_state.K_SOURCE] = f"upload:{table.sha256}"
+    at.session_state[session_state.K_TRAIN_RESULT] = result
+    at.session_state[session_state.K_TRAIN_SETTINGS] = result.settings
+    at.session_state[session_state.K_THRESHOLD] = 0.5
     return at
 
 

@@ -16,7 +16,7 @@ from sklearn.metrics import confusion_matrix
 from streamlit.testing.v1 import AppTest
 
 from imbalance_core.evaluation.thresholds import pick_youden
-from pages import common
+from pages import session_state
 from pages.calibration_view import W_RECALIBRATE
 from pages.data import W_UPLOAD
 
@@ -57,7 +57,7 @@ def trained() -> AppTest:
     """The low-prevalence file uploaded, then Platt-recalibrated logistic regression trained (3 folds)."""
     at = _app()
     _upload(at, LOW.name, LOW.read_bytes())
-    assert at.session_state[common.K_PREPARED].positive_name == "yes"
+    assert at.session_state[session_state.K_PREPARED].positive_name == "yes"
     _to_train(at)
     at.selectbox(key=W_RECALIBRATE).set_value("platt").run()
     _click(at, "Train")
@@ -65,7 +65,7 @@ def trained() -> AppTest:
 
 
 def test_train_tiles_are_at_the_models_threshold_not_half(trained: AppTest) -> None:
-    result = trained.session_state[common.K_TRAIN_RESULT]
+    result = trained.session_state[session_state.K_TRAIN_RESULT]
     assert result.test_scores.max() < 0.5  # at 0.5 nobody would be found
     t = pick_youden(result.y_train, result.oof_scores).threshold  # independent: the Youden pick
     assert any(h.value == f"Hold-out test set at threshold {t:.4f}" for h in trained.subheader)
@@ -78,7 +78,7 @@ def test_train_tiles_are_at_the_models_threshold_not_half(trained: AppTest) -> N
 
 
 def test_cv_table_is_threshold_free_plus_fold_measures_at_the_threshold(trained: AppTest) -> None:
-    result = trained.session_state[common.K_TRAIN_RESULT]
+    result = trained.session_state[session_state.K_TRAIN_RESULT]
     t = pick_youden(result.y_train, result.oof_scores).threshold
     cv = trained.dataframe[0].value
     assert list(cv["Measure"][:3]) == ["ROC AUC", "PR AUC", "Brier score"]
@@ -97,7 +97,7 @@ def test_cv_table_is_threshold_free_plus_fold_measures_at_the_threshold(trained:
 
 
 def test_sidebar_shows_the_new_models_threshold_in_the_training_run(trained: AppTest) -> None:
-    result = trained.session_state[common.K_TRAIN_RESULT]
+    result = trained.session_state[session_state.K_TRAIN_RESULT]
     t = pick_youden(result.y_train, result.oof_scores).threshold
     assert _sidebar_threshold(trained).replace("\\", "").startswith(f"Threshold {t:.4f} · default: Youden")
     assert any(x.value.startswith("Model: none + logreg") for x in trained.sidebar.text)
@@ -110,7 +110,7 @@ def test_sidebar_follows_a_retrain_in_the_same_run() -> None:
     first = _sidebar_threshold(at)
     at.selectbox(key="train_classifier").set_value("random_forest").run()
     _click(at, "Train")
-    result = at.session_state[common.K_TRAIN_RESULT]
+    result = at.session_state[session_state.K_TRAIN_RESULT]
     t = pick_youden(result.y_train, result.oof_scores).threshold
     assert _sidebar_threshold(at).startswith(f"Threshold {t:.4f}")
     assert _sidebar_threshold(at) != first
@@ -123,7 +123,7 @@ def test_compare_rows_inherit_platt_and_are_each_at_their_own_threshold(trained:
     trained.number_input(key="compare_cv").set_value(3).run()
     trained.multiselect(key="compare_samplers").set_value(["none", "random_under"]).run()
     _click(trained, "Compare")
-    shown = trained.session_state[common.K_COMPARE_RESULT]
+    shown = trained.session_state[session_state.K_COMPARE_RESULT]
     assert shown.settings.recalibrate == "platt" and shown.threshold is None
     table = trained.dataframe[2].value  # the hold-out tab (issue 26)
     for row in shown.rows:
@@ -175,4 +175,4 @@ def test_platt_carried_to_a_file_it_cannot_fit_is_reset_with_a_sentence(trained:
     trained.selectbox(key=W_RECALIBRATE).set_value("platt").run()
     _click(trained, "Train")
     assert any("Not trained: Recalibration (Platt" in e.value.replace("\\", "") for e in trained.error)
-    assert common.K_TRAIN_RESULT not in trained.session_state
+    assert session_state.K_TRAIN_RESULT not in trained.session_state

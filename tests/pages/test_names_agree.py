@@ -17,7 +17,7 @@ from imbalance_core.evaluation.formatting import percent
 from imbalance_core.intake import bundled, task
 from imbalance_core.learn import training
 from imbalance_core.share.report import fmt_pct
-from pages import common
+from pages import session_state
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "threshold.py")
 
@@ -60,11 +60,11 @@ def hcv_result():
 def test_suggested_rule_is_labelled_and_its_text_uses_the_tables_cut_offs(hcv_result):
     table, spec, result = hcv_result
     at = AppTest.from_file(PAGE, default_timeout=60)
-    at.session_state[common.K_TABLE] = table
-    at.session_state[common.K_SPEC] = spec
-    at.session_state[common.K_SOURCE] = "bundled:hcv"
-    at.session_state[common.K_TRAIN_RESULT] = result
-    at.session_state[common.K_THR_MODE] = ("", "rule")
+    at.session_state[session_state.K_TABLE] = table
+    at.session_state[session_state.K_SPEC] = spec
+    at.session_state[session_state.K_SOURCE] = "bundled:hcv"
+    at.session_state[session_state.K_TRAIN_RESULT] = result
+    at.session_state[session_state.K_THR_MODE] = ("", "rule")
     at.run()
     assert not at.exception, at.exception
     headings = [h.value for h in at.subheader]

@@ -24,7 +24,7 @@ from imbalance_core.evaluation import thresholds
 from imbalance_core.intake import bundled, task
 from imbalance_core.learn import training
 from imbalance_core.share import model_file
-from pages import common
+from pages import session_state
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 THRESHOLD_PAGE, REPORT_PAGE, PREDICT_PAGE, DATA_PAGE = (
@@ -51,8 +51,8 @@ def _app(result) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=180)
     at.run()
     assert not at.exception
-    at.session_state[common.K_TRAIN_RESULT] = result
-    at.session_state[common.K_TRAIN_SETTINGS] = result.settings
+    at.session_state[session_state.K_TRAIN_RESULT] = result
+    at.session_state[session_state.K_TRAIN_SETTINGS] = result.settings
     return at
 
 
@@ -63,24 +63,24 @@ def _payload(at: AppTest) -> dict:
 
 
 def _sidebar_script() -> None:
-    from pages import common
+    from pages import sidebar
 
-    common.sidebar_status()
+    sidebar.sidebar_status()
 
 
 def test_sidebar_shows_the_threshold_with_its_origin(hcv):
     """Before: the sidebar showed a threshold only after a commit, without saying where it came from."""
     data, result = hcv
     at = AppTest.from_function(_sidebar_script, default_timeout=60)
-    at.session_state[common.K_PREPARED] = data
-    at.session_state[common.K_TRAIN_RESULT] = result
-    at.session_state[common.K_TRAIN_SETTINGS] = result.settings
+    at.session_state[session_state.K_PREPARED] = data
+    at.session_state[session_state.K_TRAIN_RESULT] = result
+    at.session_state[session_state.K_TRAIN_SETTINGS] = result.settings
     at.run()
     text = " ".join(c.value for c in at.sidebar.caption).replace("\\", "")
     default = thresholds.default_for_result(result).value
     assert f"Threshold {default:.4f} · default: Youden on cross-validated training scores" in text
-    at.session_state[common.K_THRESHOLD] = 0.2
-    at.session_state[common.K_THRESHOLD_ORIGIN] = "chosen by hand on the Threshold page"
+    at.session_state[session_state.K_THRESHOLD] = 0.2
+    at.session_state[session_state.K_THRESHOLD_ORIGIN] = "chosen by hand on the Threshold page"
     at.run()
     text = " ".join(c.value for c in at.sidebar.caption).replace("\\", "")
     assert "Threshold 0.2000 · chosen by hand on the Threshold page" in text
@@ -120,9 +120,9 @@ def test_a_suggestion_on_the_report_page_becomes_the_threshold_everywhere(hcv):
     assert not at.exception
     prevalence = at.number_input(key="rep_prevalence").value / 100
     pick = thresholds.pick_cost(result.y_train, result.oof_scores, 10.0, prevalence)
-    assert at.session_state[common.K_THRESHOLD] == pick.threshold
+    assert at.session_state[session_state.K_THRESHOLD] == pick.threshold
     assert at.selectbox(key="rep_choice").value == "current"  # back on "current", now the cost pick
-    assert "Report page" in at.session_state[common.K_THRESHOLD_ORIGIN]
+    assert "Report page" in at.session_state[session_state.K_THRESHOLD_ORIGIN]
     _go(at, THRESHOLD_PAGE)
     assert f"**Threshold {pick.threshold:.4f}**" in " ".join(m.value for m in at.markdown)
     _go(at, PREDICT_PAGE)
@@ -136,7 +136,7 @@ def test_threshold_page_commit_reaches_report_predict_and_sidebar(hcv):
     t = payload["stops"]["threshold"][payload["stops"]["threshold"].index(0.25)]
     at.session_state["threshold_explorer"] = {"threshold": t}
     at.run()
-    assert at.session_state[common.K_THRESHOLD_ORIGIN] == "chosen by hand on the Threshold page"
+    assert at.session_state[session_state.K_THRESHOLD_ORIGIN] == "chosen by hand on the Threshold page"
     assert "Chosen by hand on the slider" in " ".join(m.value for m in at.markdown).replace("\\", "")
     _go(at, PREDICT_PAGE)
     assert at.session_state["predict_session_model"][1].metadata.threshold == t
@@ -152,7 +152,7 @@ def test_report_prevalence_and_typed_threshold_survive_a_page_change(hcv):
     _go(at, DATA_PAGE)
     _go(at, REPORT_PAGE)
     assert at.number_input(key="rep_prevalence").value == pytest.approx(3.5)
-    assert at.session_state[common.K_THRESHOLD] == pytest.approx(0.3)
+    assert at.session_state[session_state.K_THRESHOLD] == pytest.approx(0.3)
     assert "0.3000" in at.selectbox(key="rep_choice").format_func("current")
 
 
@@ -224,11 +224,11 @@ def test_twin_command_multiclass_one_vs_rest(capsys):
     data = task.prepare(table, spec)
     result = training.train(data, training.TrainSettings(sampler="none", classifier="logreg", cv=2))
     at = AppTest.from_file(str(Path(APP).parent / THRESHOLD_PAGE), default_timeout=120)
-    at.session_state[common.K_TABLE] = table
-    at.session_state[common.K_SPEC] = spec
-    at.session_state[common.K_PREPARED] = data
-    at.session_state[common.K_SOURCE] = "bundled:hcv"
-    at.session_state[common.K_TRAIN_RESULT] = result
+    at.session_state[session_state.K_TABLE] = table
+    at.session_state[session_state.K_SPEC] = spec
+    at.session_state[session_state.K_PREPARED] = data
+    at.session_state[session_state.K_SOURCE] = "bundled:hcv"
+    at.session_state[session_state.K_TRAIN_RESULT] = result
     at.run()
     for c in (1, 3):
         at.selectbox(key="thr_class").set_value(c).run()

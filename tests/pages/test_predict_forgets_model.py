@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from imbalance_core.intake import bundled, task
 from imbalance_core.learn import training
 from imbalance_core.share import model_file
-from pages import common
+from pages import session_state
 from pages.predict import FORGOTTEN, K_UPLOADED_MODEL, UPLOAD
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -39,8 +39,8 @@ def _with_upload(hcv) -> AppTest:
     _data, result, raw = hcv
     at = AppTest.from_file(APP, default_timeout=180)
     at.run()
-    at.session_state[common.K_TRAIN_RESULT] = result
-    at.session_state[common.K_TRAIN_SETTINGS] = result.settings
+    at.session_state[session_state.K_TRAIN_RESULT] = result
+    at.session_state[session_state.K_TRAIN_SETTINGS] = result.settings
     _go(at, "pages/predict.py")
     at.radio(key="pred_source").set_value(UPLOAD).run()
     at.file_uploader(key="pred_model_file").set_value(("old.skops", raw, "application/octet-stream")).run()

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from imbalance_core.intake import bundled, task
 from imbalance_core.learn import training
 from imbalance_core.share import model_file
-from pages import common
+from pages import session_state
 from pages.report import K_EXPORTS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,13 +25,13 @@ def test_holdout_csv_carries_the_row_key_and_the_model_id() -> None:
     result = training.train(data, training.TrainSettings(classifier="logreg", cv=2))
     at = AppTest.from_file(str(ROOT / "pages" / "report.py"), default_timeout=120)
     for key, value in (
-        (common.K_TABLE, table),
-        (common.K_SPEC, spec),
-        (common.K_PREPARED, data),
-        (common.K_SOURCE, "bundled:hcv"),
-        (common.K_TRAIN_RESULT, result),
-        (common.K_TRAIN_SETTINGS, result.settings),
-        (common.K_THRESHOLD, 0.3),
+        (session_state.K_TABLE, table),
+        (session_state.K_SPEC, spec),
+        (session_state.K_PREPARED, data),
+        (session_state.K_SOURCE, "bundled:hcv"),
+        (session_state.K_TRAIN_RESULT, result),
+        (session_state.K_TRAIN_SETTINGS, result.settings),
+        (session_state.K_THRESHOLD, 0.3),
     ):
         at.session_state[key] = value
     at.run()

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from imbalance_core.intake import bundled, task
 from imbalance_core.learn import training
 from imbalance_core.share import model_file
-from pages import common
+from pages import session_state
 from pages.report import K_EXPORTS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,14 +38,14 @@ def hcv_result():
 def _app(page: str, hcv_result, threshold: float | None = THRESHOLD) -> AppTest:
     table, spec, data, result = hcv_result
     at = AppTest.from_file(page, default_timeout=120)
-    at.session_state[common.K_TABLE] = table
-    at.session_state[common.K_SPEC] = spec
-    at.session_state[common.K_PREPARED] = data
-    at.session_state[common.K_SOURCE] = "bundled:hcv"
-    at.session_state[common.K_TRAIN_RESULT] = result
-    at.session_state[common.K_TRAIN_SETTINGS] = result.settings
+    at.session_state[session_state.K_TABLE] = table
+    at.session_state[session_state.K_SPEC] = spec
+    at.session_state[session_state.K_PREPARED] = data
+    at.session_state[session_state.K_SOURCE] = "bundled:hcv"
+    at.session_state[session_state.K_TRAIN_RESULT] = result
+    at.session_state[session_state.K_TRAIN_SETTINGS] = result.settings
     if threshold is not None:
-        at.session_state[common.K_THRESHOLD] = threshold
+        at.session_state[session_state.K_THRESHOLD] = threshold
     return at
 
 
@@ -109,10 +109,10 @@ def test_multiclass_result_gets_confusion_matrix_and_downloads():
     data = task.prepare(table, spec)
     result = training.train(data, training.TrainSettings(sampler="none", classifier="logreg", cv=2))
     at = AppTest.from_file(REPORT, default_timeout=120)
-    at.session_state[common.K_TABLE] = table
-    at.session_state[common.K_SPEC] = spec
-    at.session_state[common.K_PREPARED] = data
-    at.session_state[common.K_TRAIN_RESULT] = result
+    at.session_state[session_state.K_TABLE] = table
+    at.session_state[session_state.K_SPEC] = spec
+    at.session_state[session_state.K_PREPARED] = data
+    at.session_state[session_state.K_TRAIN_RESULT] = result
     at.run()
     assert not at.exception, at.exception
     k = len(data.class_names)
@@ -132,7 +132,7 @@ def test_predict_page_uses_session_model(hcv_result):
     at = _app(PREDICT, hcv_result).run()
     assert not at.exception, at.exception
     assert any(f"{THRESHOLD:.4f}" in t.value for t in at.text)
-    assert common.K_TRAIN_RESULT in at.session_state
+    assert session_state.K_TRAIN_RESULT in at.session_state
     saved = at.session_state["predict_session_model"][1]
     _, _, data, result = hcv_result
     X = data.X.iloc[result.test_index]
@@ -145,7 +145,7 @@ def test_compare_leaderboard_goes_into_the_pdf(hcv_result):
     _, _, data, result = hcv_result
     grid = compare.run_grid(data, ["none", "random_under"], ["logreg"], result.settings, n_jobs=1)
     at = _app(REPORT, hcv_result)
-    at.session_state[common.K_COMPARE_RESULT] = grid
+    at.session_state[session_state.K_COMPARE_RESULT] = grid
     at.run()
     assert at.checkbox(key="rep_compare").value is True
     at.button(key="rep_prepare").click().run()
@@ -158,7 +158,7 @@ def test_compare_leaderboard_goes_into_the_pdf(hcv_result):
 def test_report_starts_from_the_threshold_pages_deployment_prevalence(hcv_result):
     """The prevalence typed on the Threshold page is the Report's default; without one, the hold-out's."""
     at = _app(REPORT, hcv_result)
-    at.session_state[common.K_PREVALENCE] = 0.05
+    at.session_state[session_state.K_PREVALENCE] = 0.05
     at.run()
     assert not at.exception
     assert at.number_input(key="rep_prevalence").value == pytest.approx(5.0)

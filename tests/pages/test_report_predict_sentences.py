@@ -57,17 +57,17 @@ def test_multiclass_report_has_sentences():
 
     from imbalance_core.intake import bundled, task
     from imbalance_core.learn import training
-    from pages import common
+    from pages import session_state
 
     table = bundled.load_bundled("hcv")
     spec = task.TaskSpec(label="Category", multiclass=True, ignore=("0s=suspect Blood Donor",))
     data = task.prepare(table, spec)
     result = training.train(data, training.TrainSettings(sampler="none", classifier="logreg", cv=2))
     at = AppTest.from_file(REPORT, default_timeout=120)
-    at.session_state[common.K_TABLE] = table
-    at.session_state[common.K_SPEC] = spec
-    at.session_state[common.K_PREPARED] = data
-    at.session_state[common.K_TRAIN_RESULT] = result
+    at.session_state[session_state.K_TABLE] = table
+    at.session_state[session_state.K_SPEC] = spec
+    at.session_state[session_state.K_PREPARED] = data
+    at.session_state[session_state.K_TRAIN_RESULT] = result
     at.run()
     assert not at.exception, at.exception
     right = int(np.sum(np.argmax(result.test_scores, axis=1) == result.y_test))

@@ -10,7 +10,7 @@ def _sidebar_script() -> None:
 
     from imbalance_core.intake import bundled, task
     from imbalance_core.learn import training
-    from pages import common
+    from pages import session_state, sidebar, threshold_state
 
     @st.cache_resource
     def _trained():
@@ -21,16 +21,16 @@ def _sidebar_script() -> None:
         return table, spec, data, result
 
     table, spec, data, result = _trained()
-    st.session_state[common.K_PREPARED] = data
-    st.session_state[common.K_TABLE] = table
-    st.session_state[common.K_SPEC] = spec
-    st.session_state[common.K_SOURCE] = "bundled:hcv"
-    st.session_state[common.K_TRAIN_RESULT] = result
-    common.set_rule(0.05, 0.6, "test")
+    st.session_state[session_state.K_PREPARED] = data
+    st.session_state[session_state.K_TABLE] = table
+    st.session_state[session_state.K_SPEC] = spec
+    st.session_state[session_state.K_SOURCE] = "bundled:hcv"
+    st.session_state[session_state.K_TRAIN_RESULT] = result
+    threshold_state.set_rule(0.05, 0.6, "test")
     mode = st.session_state.get("want_mode")
     if mode:
-        st.session_state[common.K_THR_MODE] = ("", mode)
-    common.sidebar_status()
+        st.session_state[session_state.K_THR_MODE] = ("", mode)
+    sidebar.sidebar_status()
 
 
 def test_sidebar_states_the_rule_only_in_rule_mode():

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from pages import common
+from pages import data_source, session_state, sidebar
 from pages.data import W_UPLOAD
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,17 +24,17 @@ def _session_script() -> None:
     import pandas as pd
     import streamlit as st
 
-    from pages import common
+    from pages import data_source, sidebar
 
-    common.init_state()
-    common.mark_work_in_address()
-    common.sidebar_status()
+    data_source.init_state()
+    sidebar.mark_work_in_address()
+    sidebar.sidebar_status()
     if st.button("upload", key="up"):
         rng = np.random.default_rng(0)
         frame = pd.DataFrame({"age": rng.integers(20, 90, 120), "crp": rng.gamma(2, 3, 120)})
         frame["sepsis"] = np.where(rng.random(120) < 0.2, "yes", "no")
-        common.use_upload(frame.to_csv(index=False).encode(), "ward.csv")
-    common.mark_work_in_address()
+        data_source.use_upload(frame.to_csv(index=False).encode(), "ward.csv")
+    sidebar.mark_work_in_address()
 
 
 def _script(query: dict[str, str] | None = None) -> AppTest:
@@ -51,35 +51,35 @@ def _notices(at: AppTest) -> list[str]:
 
 def test_fresh_session_has_no_mark_and_no_notice() -> None:
     at = _script()
-    assert common.RELOAD_NOTICE not in _notices(at)
-    assert common.WORK_MARK not in at.query_params
+    assert sidebar.RELOAD_NOTICE not in _notices(at)
+    assert session_state.WORK_MARK not in at.query_params
 
 
 def test_an_upload_puts_the_mark_in_the_address() -> None:
     at = _script()
     at.button(key="up").click().run()
-    assert at.session_state[common.K_SOURCE].startswith("upload:")
-    assert at.query_params.get(common.WORK_MARK) == "1"
+    assert at.session_state[session_state.K_SOURCE].startswith("upload:")
+    assert at.query_params.get(session_state.WORK_MARK) == "1"
 
 
 def test_a_reloaded_marked_address_says_the_work_is_gone_until_new_work() -> None:
-    at = _script({common.WORK_MARK: "1"})
-    assert common.RELOAD_NOTICE in _notices(at)
-    assert common.WORK_MARK not in at.query_params  # said once per reload, not on the next one
+    at = _script({session_state.WORK_MARK: "1"})
+    assert sidebar.RELOAD_NOTICE in _notices(at)
+    assert session_state.WORK_MARK not in at.query_params  # said once per reload, not on the next one
     at.run()
-    assert common.RELOAD_NOTICE in _notices(at)  # nothing new done yet: still said
+    assert sidebar.RELOAD_NOTICE in _notices(at)  # nothing new done yet: still said
     at.button(key="up").click().run()
     at.run()
-    assert common.RELOAD_NOTICE not in _notices(at)
-    assert at.query_params.get(common.WORK_MARK) == "1"
+    assert sidebar.RELOAD_NOTICE not in _notices(at)
+    assert at.query_params.get(session_state.WORK_MARK) == "1"
 
 
 def test_the_real_app_says_it_on_its_first_run() -> None:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.query_params[common.WORK_MARK] = "1"
+    at.query_params[session_state.WORK_MARK] = "1"
     at.run()
     assert not at.exception, at.exception
-    assert common.RELOAD_NOTICE in _notices(at)
+    assert sidebar.RELOAD_NOTICE in _notices(at)
 
 
 def _small_csv() -> bytes:
@@ -90,15 +90,15 @@ def _small_csv() -> bytes:
 
 
 def test_an_upload_the_server_has_no_memory_for_is_refused_in_words(monkeypatch) -> None:
-    monkeypatch.setattr(common.memory_room, "available_memory", lambda: 200_000_000)
+    monkeypatch.setattr(data_source.memory_room, "available_memory", lambda: 200_000_000)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     at.run()
-    before = at.session_state[common.K_PREPARED].name
+    before = at.session_state[session_state.K_PREPARED].name
     at.file_uploader(key=W_UPLOAD).set_value(("ward.csv", _small_csv(), "text/csv")).run()
     assert not at.exception, at.exception
     errors = " ".join(e.value for e in at.error)
     assert "memory" in errors and "smaller extract" in errors
-    assert at.session_state[common.K_PREPARED].name == before
+    assert at.session_state[session_state.K_PREPARED].name == before
 
 
 def test_every_uploader_says_the_limit_and_what_a_413_means() -> None:

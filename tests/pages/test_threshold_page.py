@@ -23,7 +23,7 @@ from streamlit.testing.v1 import AppTest
 from imbalance_core import cli
 from imbalance_core.intake import bundled, task
 from imbalance_core.learn import training
-from pages import common
+from pages import session_state
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "threshold.py")
 
@@ -40,12 +40,12 @@ def hcv_result():
 def _app(hcv_result, threshold: float | None = None) -> AppTest:
     table, spec, result, _ = hcv_result
     at = AppTest.from_file(PAGE, default_timeout=60)
-    at.session_state[common.K_TABLE] = table
-    at.session_state[common.K_SPEC] = spec
-    at.session_state[common.K_SOURCE] = "bundled:hcv"
-    at.session_state[common.K_TRAIN_RESULT] = result
+    at.session_state[session_state.K_TABLE] = table
+    at.session_state[session_state.K_SPEC] = spec
+    at.session_state[session_state.K_SOURCE] = "bundled:hcv"
+    at.session_state[session_state.K_TRAIN_RESULT] = result
     if threshold is not None:
-        at.session_state[common.K_THRESHOLD] = threshold
+        at.session_state[session_state.K_THRESHOLD] = threshold
     return at
 
 
@@ -142,7 +142,7 @@ def test_multiclass_one_vs_rest_and_per_class_accuracy():
     result = training.train(data, training.TrainSettings(sampler="none", classifier="logreg", cv=2))
     assert not result.is_binary
     at = AppTest.from_file(PAGE, default_timeout=60)
-    at.session_state[common.K_TRAIN_RESULT] = result
+    at.session_state[session_state.K_TRAIN_RESULT] = result
     at.run()
     assert not at.exception
     names = list(result.class_names)

@@ -1,7 +1,7 @@
 """AppTest of the Threshold page's inputs surviving a visit to another page, a retrain and a new session.
 
 Streamlit deletes a widget's session-state entry in any run that does not draw it; the page keeps each
-input under a plain key (``common.persist``). These tests run the whole app (``app.py`` with
+input under a plain key (``kept_inputs.persist``). These tests run the whole app (``app.py`` with
 ``st.navigation``), set every input to a value other than its default, go to the Data page and back, and
 check the widgets and what the explorer was given: the picks must be the optimum for the person's costs,
 target and beta, recomputed here by brute force over the out-of-fold scores.
@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 from imbalance_core.intake import bundled, task
 from imbalance_core.learn import training
-from pages import common
+from pages import session_state
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 THRESHOLD_PAGE = "pages/threshold.py"
@@ -47,9 +47,9 @@ def results(hcv_data):
 
 
 def _use_result(at: AppTest, result) -> None:
-    """What ``common.train_cached`` leaves behind after training (done outside the app for speed)."""
-    at.session_state[common.K_TRAIN_RESULT] = result
-    at.session_state[common.K_TRAIN_SETTINGS] = result.settings
+    """What ``model_cache.train_cached`` leaves behind after training (done outside the app for speed)."""
+    at.session_state[session_state.K_TRAIN_RESULT] = result
+    at.session_state[session_state.K_TRAIN_SETTINGS] = result.settings
 
 
 def _go(at: AppTest, page: str) -> AppTest:
@@ -131,7 +131,12 @@ def test_fresh_session_gets_the_defaults(results):
     assert payload["beta"] == DEFAULTS["thr_beta"]
     assert payload["prevalence"] == pytest.approx(round(100 * hold_out, 2) / 100)
     assert payload["committed_threshold"] is None
-    for key in (common.K_THR_COST, common.K_THR_TARGET, common.K_THR_BETA, common.K_THRESHOLD):
+    for key in (
+        session_state.K_THR_COST,
+        session_state.K_THR_TARGET,
+        session_state.K_THR_BETA,
+        session_state.K_THRESHOLD,
+    ):
         assert key not in at.session_state
     _check_picks_follow(payload, result, 10.0, 0.95, 2.0, round(100 * hold_out, 2) / 100)
 
@@ -143,7 +148,7 @@ def test_inputs_and_threshold_survive_a_visit_to_another_page(results):
     stops = _payload(at)["stops"]["threshold"]
     chosen_t = stops[len(stops) // 3]
     _commit(at, chosen_t)
-    assert at.session_state[common.K_THRESHOLD] == chosen_t
+    assert at.session_state[session_state.K_THRESHOLD] == chosen_t
 
     _go(at, DATA_PAGE)
     assert "thr_cost" not in at.session_state  # Streamlit did drop the widget's own entry
@@ -164,7 +169,7 @@ def test_inputs_and_threshold_survive_a_visit_to_another_page(results):
     # What is drawn below the explorer and the Report page use the same threshold and prevalence.
     assert any(f"Threshold {chosen_t:.4f}" in m.value for m in at.markdown)
     assert f"--threshold {chosen_t!r} --prevalence {prevalence:.6g}" in at.code[0].value
-    assert at.session_state[common.K_PREVALENCE] == pytest.approx(prevalence)
+    assert at.session_state[session_state.K_PREVALENCE] == pytest.approx(prevalence)
 
     # A second round trip changes nothing either.
     _go(at, DATA_PAGE)
@@ -182,7 +187,7 @@ def test_same_model_again_keeps_the_threshold(results):
     _use_result(at, results[0])
     _go(at, THRESHOLD_PAGE)
     assert _payload(at)["committed_threshold"] == chosen_t
-    assert at.session_state[common.K_THRESHOLD] == chosen_t
+    assert at.session_state[session_state.K_THRESHOLD] == chosen_t
 
 
 def test_retrain_keeps_the_inputs_but_not_the_old_models_threshold(results):
@@ -200,7 +205,7 @@ def test_retrain_keeps_the_inputs_but_not_the_old_models_threshold(results):
     assert _values(at) == CHOSEN  # costs, target, beta and the deployment prevalence are kept
     payload = _payload(at)
     assert payload["committed_threshold"] is None  # the old cut-off is not carried to the new scores
-    assert common.K_THRESHOLD not in at.session_state
+    assert session_state.K_THRESHOLD not in at.session_state
     opening = payload["stops"]["threshold"][payload["initial_index"]]
     assert f"--threshold {opening!r} " in at.code[0].value
     _check_picks_follow(
@@ -227,8 +232,8 @@ def test_multiclass_class_and_per_class_prevalence_survive(hcv_data):
     result = training.train(data, training.TrainSettings(sampler="none", classifier="logreg", cv=2))
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
-    at.session_state[common.K_SPEC] = spec
-    at.session_state[common.K_PREPARED] = data
+    at.session_state[session_state.K_SPEC] = spec
+    at.session_state[session_state.K_PREPARED] = data
     _use_result(at, result)
     _go(at, THRESHOLD_PAGE)
     assert at.selectbox(key="thr_class").value == 0
@@ -252,7 +257,7 @@ def test_multiclass_class_and_per_class_prevalence_survive(hcv_data):
     # Another task on the same table (as the Data page's set_task does): class and prevalences start over,
     # the person's beta stays.
     _go(at, DATA_PAGE)
-    at.session_state[common.K_SPEC] = dataclasses.replace(spec, ignore=(result.class_names[-1],))
+    at.session_state[session_state.K_SPEC] = dataclasses.replace(spec, ignore=(result.class_names[-1],))
     _go(at, THRESHOLD_PAGE)
     assert at.selectbox(key="thr_class").value == 0
     hold_out_0 = float(np.mean(result.y_test == 0))
@@ -267,16 +272,16 @@ def test_retrain_on_the_train_page_drops_the_threshold_for_report_and_predict(re
     old_t = _payload(at)["stops"]["threshold"][7]
     _commit(at, old_t)
     _go(at, DATA_PAGE)
-    assert at.session_state[common.K_THRESHOLD] == old_t  # still the model it was chosen for
+    assert at.session_state[session_state.K_THRESHOLD] == old_t  # still the model it was chosen for
 
     _go(at, "pages/train.py")
     at.number_input(key="train_cv").set_value(3).run()
     at.selectbox(key="train_weighting").set_value("balanced").run()
     next(b for b in at.button if b.label == "Train").click().run()
     assert not at.exception
-    new_settings = at.session_state[common.K_TRAIN_SETTINGS]
+    new_settings = at.session_state[session_state.K_TRAIN_SETTINGS]
     assert new_settings != first.settings
-    assert common.K_THRESHOLD not in at.session_state  # before any visit to the Threshold page
+    assert session_state.K_THRESHOLD not in at.session_state  # before any visit to the Threshold page
     _go(at, "pages/report.py")
-    assert "threshold_model" in at.session_state and common.K_THRESHOLD not in at.session_state
+    assert "threshold_model" in at.session_state and session_state.K_THRESHOLD not in at.session_state
     assert not any(f"{old_t:.3f}" in str(option) for option in at.selectbox(key="rep_choice").options)

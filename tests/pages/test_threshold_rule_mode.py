@@ -18,7 +18,7 @@ from imbalance_core.evaluation import threshold_sentences as ts
 from imbalance_core.evaluation import threshold_uncertainty as tu
 from imbalance_core.intake import bundled, task
 from imbalance_core.learn import training
-from pages import common
+from pages import session_state
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "threshold.py")
 
@@ -35,10 +35,10 @@ def hcv_result():
 def _app(hcv_result) -> AppTest:
     table, spec, result = hcv_result
     at = AppTest.from_file(PAGE, default_timeout=60)
-    at.session_state[common.K_TABLE] = table
-    at.session_state[common.K_SPEC] = spec
-    at.session_state[common.K_SOURCE] = "bundled:hcv"
-    at.session_state[common.K_TRAIN_RESULT] = result
+    at.session_state[session_state.K_TABLE] = table
+    at.session_state[session_state.K_SPEC] = spec
+    at.session_state[session_state.K_SOURCE] = "bundled:hcv"
+    at.session_state[session_state.K_TRAIN_RESULT] = result
     return at
 
 
@@ -101,32 +101,37 @@ def test_mode_switch_mounts_two_handles_and_commits_the_rule(hcv_result):
     stops = data["stops"]["threshold"]
     low, high = stops.index(0.1), stops.index(0.6)
     at = _app(hcv_result)
-    at.session_state[common.K_THR_MODE] = ("", "rule")  # as common.persist keeps it
+    at.session_state[session_state.K_THR_MODE] = ("", "rule")  # as kept_inputs.persist keeps it
     at.run()
-    key = at.session_state[common.K_THRESHOLD_MODEL]
-    at.session_state[common.K_RULE] = {"model": key, "low": stops[low], "high": stops[high], "origin": "test"}
+    key = at.session_state[session_state.K_THRESHOLD_MODEL]
+    at.session_state[session_state.K_RULE] = {
+        "model": key,
+        "low": stops[low],
+        "high": stops[high],
+        "origin": "test",
+    }
     at.run()
     assert not at.exception
     z = rule_zones.rule_zones(result.y_test, result.test_scores, stops[low], stops[high])
-    text = " ".join(m.value.replace("\\", "") for m in at.markdown)  # common.plain escapes ':' etc.
+    text = " ".join(m.value.replace("\\", "") for m in at.markdown)  # plain_text.plain escapes ':' etc.
     assert f"Rule out: {z.rule_out.n:,} patients" in text and f"{z.missed} missed" in text
     assert f"Rule in: {z.rule_in.n:,} patients" in text
     assert "--rule-out 0.1 --rule-in 0.6" in at.code[0].value
     # Back to one cut-off: one explorer again, the rule stays in session state.
     at.radio(key="thr_mode").set_value("single").run()
     assert _data(at).get("mode") is None
-    assert at.session_state[common.K_RULE]["low"] == 0.1
+    assert at.session_state[session_state.K_RULE]["low"] == 0.1
 
 
 def test_rule_command_reproduces_the_page_zones(hcv_result, capsys):
     result = hcv_result[2]
     at = _app(hcv_result)
-    at.session_state[common.K_THR_MODE] = ("", "rule")  # as common.persist keeps it
+    at.session_state[session_state.K_THR_MODE] = ("", "rule")  # as kept_inputs.persist keeps it
     at.run()
     stops = _data(at)["stops"]
     i, j = stops["threshold"].index(0.05), stops["threshold"].index(0.45)
-    key = at.session_state[common.K_THRESHOLD_MODEL]
-    at.session_state[common.K_RULE] = {
+    key = at.session_state[session_state.K_THRESHOLD_MODEL]
+    at.session_state[session_state.K_RULE] = {
         "model": key,
         "low": stops["threshold"][i],
         "high": stops["threshold"][j],
@@ -162,7 +167,7 @@ def test_uncertainty_is_computed_once_per_view_never_on_threshold_moves(hcv_resu
     assert after_view >= 1
     stops = _data(at)["stops"]["threshold"]
     for t in (stops[100], stops[400], stops[900]):  # commits, as the explorer's release sends them
-        at.session_state[common.K_THRESHOLD] = t
+        at.session_state[session_state.K_THRESHOLD] = t
         at.run()
     at.radio(key="thr_mode").set_value("rule").run()  # the other mode reads the same cached payload
     assert not at.exception

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from imbalance_core.learn import training
 from imbalance_core.learn.training import TrainSettings
-from pages import common
+from pages import session_state
 from pages.train import CLIP_SAYS, bounds_frame, bounds_from_frame
 from tests.helpers_training import hcv
 
@@ -61,14 +61,16 @@ def test_page_bounds_reach_training_and_the_changed_count_is_reported(at):
     alt = np.asarray(data.X["ALT"], dtype=float)
     high = float(np.nanpercentile(alt, 60))
     trained = TrainSettings(sampler="smote", ratio=0.5, clip_bounds=(("ALT", 0.0, high),), cv=2)
-    at.session_state[common.K_TRAIN_SETTINGS] = trained  # the editor starts from the last trained bounds
+    at.session_state[session_state.K_TRAIN_SETTINGS] = (
+        trained  # the editor starts from the last trained bounds
+    )
     at.switch_page("pages/train.py").run()
     at.selectbox(key="train_sampler").set_value("smote").run()
     at.select_slider(key="train_ratio").set_value("1:2").run()
     at.toggle(key="train_use_bounds").set_value(True).run()
     next(b for b in at.button if b.label == "Train").click().run()
     assert not at.exception, at.exception
-    result = at.session_state[common.K_TRAIN_RESULT]
+    result = at.session_state[session_state.K_TRAIN_RESULT]
     assert result.settings.clip_bounds == (("ALT", 0.0, high),)
     # hand count on the final fit's resampled fold, run without clipping
     free = training.resample_for_view(data, TrainSettings(sampler="smote", ratio=0.5, clip=False, cv=2))

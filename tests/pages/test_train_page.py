@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from imbalance_core.evaluation.thresholds import pick_youden
 from imbalance_core.learn.training import TrainSettings, train
-from pages import common
+from pages import session_state
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -52,8 +52,8 @@ def test_train_shows_cv_summary_counts_and_holdout(at):
     at.selectbox(key="train_sampler").set_value("smote").run()
     at.select_slider(key="train_ratio").set_value("1:2").run()
     _click_train(at)
-    stored = at.session_state[common.K_TRAIN_RESULT]
-    settings = at.session_state[common.K_TRAIN_SETTINGS]
+    stored = at.session_state[session_state.K_TRAIN_RESULT]
+    settings = at.session_state[session_state.K_TRAIN_SETTINGS]
     assert settings == TrainSettings(sampler="smote", ratio=0.5, cv=3)
     cv = at.dataframe[0].value
     assert list(cv["Measure"]) == [
@@ -98,12 +98,12 @@ def test_train_shows_cv_summary_counts_and_holdout(at):
 
 def test_result_is_the_training_module_result_and_cached(at):
     _click_train(at)
-    first = at.session_state[common.K_TRAIN_RESULT]
-    alone = train(at.session_state[common.K_PREPARED], TrainSettings(cv=3))
+    first = at.session_state[session_state.K_TRAIN_RESULT]
+    alone = train(at.session_state[session_state.K_PREPARED], TrainSettings(cv=3))
     assert (first.test_scores == alone.test_scores).all()
     at.switch_page("pages/data.py").run()
     at.switch_page("pages/train.py").run()  # revisiting: no retrain, same object shown
-    assert at.session_state[common.K_TRAIN_RESULT] is first
+    assert at.session_state[session_state.K_TRAIN_RESULT] is first
     assert at.number_input(key="train_cv").value == 3  # widgets come back with the trained settings
     assert len(at.dataframe) >= 1 and not at.info
 
@@ -116,20 +116,20 @@ def test_changed_settings_say_the_result_is_old(at):
 
 def test_impossible_setting_shows_the_sentence_and_keeps_the_old_result(at):
     _click_train(at)
-    before = at.session_state[common.K_TRAIN_RESULT]
+    before = at.session_state[session_state.K_TRAIN_RESULT]
     at.selectbox(key="train_sampler").set_value("smoten").run()
     _click_train(at)
     assert any("SMOTE-N" in e.value for e in at.error)
-    assert at.session_state[common.K_TRAIN_RESULT] is before
-    assert common.K_PREPARED in at.session_state
+    assert at.session_state[session_state.K_TRAIN_RESULT] is before
+    assert session_state.K_PREPARED in at.session_state
 
 
 def _few_positives(at: AppTest, n_positive: int) -> None:
     """Replace the session's data by HCV with only ``n_positive`` positives."""
-    data = at.session_state[common.K_PREPARED]
+    data = at.session_state[session_state.K_PREPARED]
     negatives, positives = np.flatnonzero(data.y == 0)[:100], np.flatnonzero(data.y == 1)[:n_positive]
     keep = np.sort(np.concatenate([negatives, positives]))
-    at.session_state[common.K_PREPARED] = dataclasses.replace(
+    at.session_state[session_state.K_PREPARED] = dataclasses.replace(
         data, X=data.X.iloc[keep].reset_index(drop=True), y=data.y[keep]
     )
 
@@ -148,7 +148,7 @@ def test_smote_with_three_positives_shows_the_sentence(at):
     assert any("needs at" in w.value for w in at.warning)
     _click_train(at)
     assert at.error and "Traceback" not in at.error[0].value
-    assert common.K_TRAIN_RESULT not in at.session_state
+    assert session_state.K_TRAIN_RESULT not in at.session_state
 
 
 def test_irrelevant_choices_do_not_change_the_settings(at):
@@ -156,5 +156,5 @@ def test_irrelevant_choices_do_not_change_the_settings(at):
     at.slider(key="train_tradeoff").set_value(0.8).run()
     at.selectbox(key="train_weighting").set_value("balanced").run()
     _click_train(at)
-    settings = at.session_state[common.K_TRAIN_SETTINGS]
+    settings = at.session_state[session_state.K_TRAIN_SETTINGS]
     assert settings == TrainSettings(weighting="balanced", cv=3)  # t and the ratio keep their defaults

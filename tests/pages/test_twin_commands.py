@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 from imbalance_core import cli
 from imbalance_core.evaluation.thresholds import pick_youden
 from imbalance_core.share import model_file
-from pages import common
+from pages import session_state
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -67,7 +67,7 @@ def trained() -> AppTest:
 
 def test_train_page_twin_is_evaluate_with_the_pages_numbers(trained, capsys):
     out = json.loads(_run(_command(trained, "evaluate"), capsys))
-    result = trained.session_state[common.K_TRAIN_RESULT]
+    result = trained.session_state[session_state.K_TRAIN_RESULT]
     t = pick_youden(result.y_train, result.oof_scores).threshold
     assert out["threshold"] == t and out["threshold_origin"].startswith("default: Youden")
     test = out["test"]
@@ -98,7 +98,7 @@ def test_compare_page_twin_is_compare_with_the_pages_rows(trained, capsys):
     _click(trained, "Compare")
     lines = [json.loads(x) for x in _run(_command(trained, "compare"), capsys).splitlines() if x.strip()]
     table = trained.dataframe[2].value  # the hold-out tab (issue 26)
-    shown = trained.session_state[common.K_COMPARE_RESULT]
+    shown = trained.session_state[session_state.K_COMPARE_RESULT]
     assert len(lines) == len(shown.rows) == 2
     for row, line in zip(shown.rows, lines, strict=True):
         assert (line["sampler"], line["classifier"]) == (row.sampler, row.classifier)
@@ -129,7 +129,7 @@ def test_report_page_twin_is_report_with_the_pages_numbers(trained, capsys, tmp_
     argv[argv.index("--out") + 1] = str(tmp_path / "report.pdf")
     out = json.loads(_run(argv, capsys))
     assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF")
-    result = trained.session_state[common.K_TRAIN_RESULT]
+    result = trained.session_state[session_state.K_TRAIN_RESULT]
     assert out["threshold"] == pick_youden(result.y_train, result.oof_scores).threshold
     for element in trained.table:
         frame = element.value
@@ -145,8 +145,8 @@ def test_report_page_twin_is_report_with_the_pages_numbers(trained, capsys, tmp_
 
 
 def test_predict_page_twin_writes_the_pages_predictions(trained, capsys, tmp_path, monkeypatch):
-    data = trained.session_state[common.K_PREPARED]
-    result = trained.session_state[common.K_TRAIN_RESULT]
+    data = trained.session_state[session_state.K_PREPARED]
+    result = trained.session_state[session_state.K_TRAIN_RESULT]
     patients = data.X.iloc[result.test_index[:15]].reset_index(drop=True)
     _go(trained, "pages/predict.py")
     trained.file_uploader(key="pred_patients").set_value(

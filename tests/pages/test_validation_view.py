@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from imbalance_core.learn.internal_validation import ValidationSettings, validate
-from pages import common
+from pages import session_state
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -48,8 +48,8 @@ def test_running_it_shows_the_library_numbers_and_the_stability_sentence(trained
     at.button(key="validation_run").click().run()
     assert not at.exception
     table = next(d.value for d in at.dataframe if "Optimism" in d.value.columns)  # not the CV table
-    settings = at.session_state[common.K_TRAIN_SETTINGS]
-    data = at.session_state[common.K_PREPARED]
+    settings = at.session_state[session_state.K_TRAIN_SETTINGS]
+    data = at.session_state[session_state.K_PREPARED]
     direct = validate(data, settings, ValidationSettings(n_boot=20, folds=settings.cv))
     for m in direct.measures:
         row = table[table["Measure"] == m.name].iloc[0]

@@ -6,7 +6,7 @@ inside containers keyed ``committed`` and ``runs`` (CSS classes ``st-key-committ
 ``st-key-runs``) so a test can see when it reached Python.
 
 Environment: ``EXPLORER_ROWS`` (hold-out rows, default 2,000), ``EXPLORER_PREVALENCE`` (default 0.1),
-``EXPLORER_FREEZE=1`` to ``gc.freeze()`` after the first run as app.py does (``common.after_first_run``),
+``EXPLORER_FREEZE=1`` to ``gc.freeze()`` after the first run as app.py does (``gc_freeze.after_first_run``),
 ``EXPLORER_TIE=1`` to add a second suggestion ("twin") on the first one's stop; the pressed suggestion's key
 is echoed in a container keyed ``pick`` (issue 23: a tie keeps the pressed picker's name).
 """
