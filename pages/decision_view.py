@@ -62,7 +62,14 @@ def _subgroup_options(data: Any, table: Any) -> list[str]:
     return [str(c) for c in columns if str(c) != str(data.label)]
 
 
+#: Subgroup columns that do not depend on the threshold: a second tab, so neither table scrolls sideways.
+BEYOND_THRESHOLD = ("prevalence", "ROC AUC", "calibration in the large")
+
+
 def _subgroup_frame(table: subgroups.SubgroupTable) -> pd.DataFrame:
+    """One row per group: counts, the 2x2 rates at the threshold with Wilson intervals, then the
+    threshold-free columns (:data:`BEYOND_THRESHOLD`)."""
+
     def ci(p: subgroups.Proportion) -> str:
         return "—" if not np.isfinite(p.value) else f"{p.value:.3f} ({p.lo:.3f}–{p.hi:.3f})"
 
@@ -87,7 +94,7 @@ def _subgroup_frame(table: subgroups.SubgroupTable) -> pd.DataFrame:
                 "prevalence": ci(r.proportions["prevalence"]),
                 "ROC AUC": trio(r.roc_auc, ".3f"),
                 "calibration in the large": trio(r.calibration_in_the_large, "+.2f"),
-            }  # the 2x2 rates first: at 1,400 px the last columns scroll sideways
+            }
             for r in table.rows
         ]
     )
@@ -131,13 +138,24 @@ def subgroup_section(data: Any, table: Any, result: Any, threshold: float) -> No
         name: st.column_config.TextColumn(help=glossary.hover(term)) for name, term in _COLUMN_TERMS.items()
     }
     columns["events"] = st.column_config.NumberColumn(help="Patients with the disease in the group.")
-    st.dataframe(
-        _subgroup_frame(found),
-        hide_index=True,
-        width="stretch",
-        column_config=columns,
-        key="dec_subgroup_table",
-    )
+    frame = _subgroup_frame(found)
+    at_threshold, beyond = st.tabs(["At the threshold", "Prevalence, discrimination, calibration"])
+    with at_threshold:  # the 2x2 rates: the columns a clinician reads, whole at 1,400 px
+        st.dataframe(
+            frame[[c for c in frame.columns if c not in BEYOND_THRESHOLD]],
+            hide_index=True,
+            width="stretch",
+            column_config=columns,
+            key="dec_subgroup_table",
+        )
+    with beyond:
+        st.dataframe(
+            frame[["group", "n", "events", *BEYOND_THRESHOLD]],
+            hide_index=True,
+            width="stretch",
+            column_config=columns,
+            key="dec_subgroup_beyond",
+        )
     st.markdown(
         plain_text.plain(
             check_sentences.subgroup_sentence(found.rows, threshold, *_overall_counts(result, threshold))

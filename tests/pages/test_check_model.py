@@ -76,7 +76,11 @@ def test_every_table_and_figure_has_its_sentence_with_hand_counts(hcv_result) ->
     assert f"misses {missed} of {cases} patients with the disease in group {worst}" in text
     assert f"against {round(100 * overall)} % overall" in text
     table = next(d.value for d in at.dataframe if "sensitivity" in d.value.columns)
-    cells = [str(v).lower() for v in table.to_numpy().ravel()]
+    beyond = next(d.value for d in at.dataframe if "ROC AUC" in d.value.columns)
+    # two narrow tables (neither scrolls sideways at 1,400 px): the 2x2 rates, then the threshold-free columns
+    assert "ROC AUC" not in table.columns and "sensitivity" not in beyond.columns
+    assert list(beyond["group"]) == list(table["group"])
+    cells = [str(v).lower() for v in (*table.to_numpy().ravel(), *beyond.to_numpy().ravel())]
     assert not [c for c in cells if "nan" in c], cells  # 3 cases in one group: no interval, said so
     assert _said(at, f"At {THRESHOLD:.4g}, sensitivity ")  # under the forest plot
     at.radio(key=decision_view.W_METRIC).set_value("npv").run()
