@@ -21,6 +21,7 @@ from pages.session_state import (
     K_GUESS,
     K_LAST_ERROR,
     K_PREPARED,
+    K_PRETEST,
     K_PREVALENCE,
     K_RELOADED,
     K_SOURCE,
@@ -162,5 +163,5 @@ def _set_data(table: LoadedTable, source: str, spec: TaskSpec, prepared: Prepare
 
 def _forget_results() -> None:
     """Results shown on later pages describe the old data: remove them (the cache keeps them keyed)."""
-    for key in (K_TRAIN_RESULT, K_THRESHOLD, K_THRESHOLD_ORIGIN, K_COMPARE_RESULT, K_PREVALENCE):
+    for key in (K_TRAIN_RESULT, K_THRESHOLD, K_THRESHOLD_ORIGIN, K_COMPARE_RESULT, K_PREVALENCE, K_PRETEST):
         st.session_state.pop(key, None)

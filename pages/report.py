@@ -94,14 +94,19 @@ def report_reason(result: Any, chosen: thresholds.ChosenThreshold, prevalence: f
 
 
 def pretest_input(prevalence: float | None) -> float | None:
-    """The pre-test probability for the report's post-test figures; blank = the deployment prevalence."""
+    """The pre-test probability for the report's post-test figures: the one typed in the Threshold
+    explorer when there is one (said so), else blank = the deployment prevalence."""
     shown = "the deployment prevalence" if prevalence is None else f"{prevalence:.2%}"
+    typed = st.session_state.get(session_state.K_PRETEST)
     pct = st.number_input(
         "Pre-test probability (%) for the post-test figures", min_value=0.01, max_value=99.99, step=1.0,
-        format="%.2f", value=None, placeholder=f"blank = {shown}", key="rep_pretest",
+        format="%.2f", value=None if typed is None else round(100 * float(typed), 2),
+        placeholder=f"blank = {shown}", key="rep_pretest",
         help="A clinician's probability of disease before the test, for 'a positive result raises it to …'. "
         "Blank: the deployment prevalence.",
     )  # fmt: skip
+    if typed is not None and pct is not None and abs(pct - 100 * float(typed)) < 0.005:
+        st.caption(f"{100 * float(typed):.2f} % is the pre-test probability typed on the Threshold page.")
     return None if pct is None else float(pct) / 100.0
 
 

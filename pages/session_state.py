@@ -32,6 +32,7 @@ K_TRAIN_JOBS = "train_jobs"  # {(data_key, settings): TrainingJob} submitted to 
 K_THRESHOLD = "threshold"  # committed decision threshold (float) from the Threshold page
 K_COMPARE_RESULT = "compare_result"  # CompareResult of the latest Compare run
 K_PREVALENCE = "deployment_prevalence"  # deployment prevalence (fraction) last set on the Threshold page
+K_PRETEST = "typed_pretest"  # pre-test probability (fraction) last typed in the Threshold explorer
 # Threshold page inputs kept across page changes (see persist); each holds (scope, value).
 K_THR_CLASS = "threshold_class"  # class judged one vs the rest (index), scope: data_key()
 K_THR_PREVALENCE = "threshold_prevalence_pct"  # + ":<class index>": deployment prevalence (%), scope: data

@@ -52,6 +52,7 @@ from pages.widgets.threshold_explorer import (
     encode_payload,
     rule_explorer,
     threshold_explorer,
+    typed_pretest,
 )
 
 EXPLORER_KEY = "threshold_explorer"
@@ -515,7 +516,13 @@ def main() -> None:
         )
         return
     committed = threshold_state.committed_threshold(key)
-    value = threshold_explorer(encoded, key=EXPLORER_KEY, committed=committed, on_change=_store_threshold)
+    value = threshold_explorer(
+        encoded, key=EXPLORER_KEY, committed=committed, on_change=_store_threshold,
+        pretest=st.session_state.get(session_state.K_PRETEST),
+    )  # fmt: skip
+    typed = typed_pretest(EXPLORER_KEY)
+    if typed is not None and result.is_binary:
+        st.session_state[session_state.K_PRETEST] = typed  # the Report page's post-test figures start from it
     if value is not None and value != committed:
         threshold_state.set_threshold(value, commit_origin(picks, value, committed_pick(EXPLORER_KEY)))
     committed = st.session_state.get(session_state.K_THRESHOLD)

@@ -190,10 +190,15 @@ function init(root) {
     (keyNames.has(key) ? inst.metricsBox : inst.metricsMore).appendChild(box);
     inst.metricCells.push({ name, val, ci, term });
   }
-  // The clinician's own pre-test probability: redraws the post-test numbers only (nothing goes to Python).
+  // The clinician's own pre-test probability: redraws the post-test numbers at once, in the browser.
   inst.pretest.addEventListener("input", () => {
     inst.pretestTyped = true;
     renderPost(inst);
+  });
+  // On Enter or leaving the box (not on every key): the typed value goes to Python for the Report page.
+  inst.pretest.addEventListener("change", () => {
+    const raw = Number(inst.pretest.value);
+    if (raw > 0 && raw < 100 && inst.setStateValue) inst.setStateValue("pretest", raw / 100);
   });
 
   const range = inst.range;

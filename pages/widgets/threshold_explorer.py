@@ -90,11 +90,13 @@ def encode_payload(payload: Mapping[str, Any]) -> bytes:
     return json.dumps(payload, separators=(",", ":"), allow_nan=False).encode("utf-8")
 
 
-def _with_anchor(encoded: bytes, committed: float | None) -> bytes:
-    """Append ``committed_threshold`` to an encoded JSON object without re-encoding the rest."""
+def _with_anchor(encoded: bytes, committed: float | None, pretest: float | None = None) -> bytes:
+    """Append ``committed_threshold`` (and, when one was typed before, ``pretest_default``: the later key
+    wins in JSON.parse) to an encoded JSON object without re-encoding the rest."""
     if not encoded.endswith(b"}"):
         raise ValueError("the encoded payload must be a JSON object")
-    return encoded[:-1] + b',"committed_threshold":' + json.dumps(committed).encode() + b"}"
+    extra = b"" if pretest is None else b',"pretest_default":' + json.dumps(float(pretest)).encode()
+    return encoded[:-1] + b',"committed_threshold":' + json.dumps(committed).encode() + extra + b"}"
 
 
 def threshold_explorer(
@@ -103,6 +105,7 @@ def threshold_explorer(
     key: str,
     committed: float | None = None,
     on_change: Callable[[], None] | None = None,
+    pretest: float | None = None,
 ) -> float | None:
     """Mount the explorer and return the threshold the person last committed (None before any commit).
 
@@ -121,16 +124,22 @@ def threshold_explorer(
         large payload as a short reference to the copy the browser already has.
     on_change
         Called (as a Streamlit widget callback, before the rerun) when a new threshold is committed.
+    pretest
+        The pre-test probability typed before (:func:`typed_pretest`), shown when mounted afresh instead
+        of the payload's default; like ``committed``, read only then.
     """
     anchor_key = f"{key}__opened_at"
+    pretest_key = f"{key}__pretest_at_open"
     if key not in st.session_state:  # no widget state yet: mounted afresh (first visit or page revisited)
         st.session_state[anchor_key] = committed
+        st.session_state[pretest_key] = pretest
     encoded = payload if isinstance(payload, bytes) else encode_payload(payload)
-    data = _with_anchor(encoded, st.session_state.get(anchor_key))
+    data = _with_anchor(encoded, st.session_state.get(anchor_key), st.session_state.get(pretest_key))
     callback = on_change or _ignore
     result = _MOUNT(
-        key=key, data=data, on_threshold_change=callback, on_pick_change=callback, height="content"
-    )
+        key=key, data=data, on_threshold_change=callback, on_pick_change=callback,
+        on_pretest_change=_ignore, height="content",
+    )  # fmt: skip
     value = result.get("threshold")
     return float(value) if isinstance(value, int | float) else None
 
@@ -170,6 +179,14 @@ def _pair(value: Any) -> tuple[float, float] | None:
     if isinstance(value, list | tuple) and len(value) == 2 and all(isinstance(v, int | float) for v in value):
         return float(value[0]), float(value[1])
     return None
+
+
+def typed_pretest(key: str) -> float | None:
+    """The pre-test probability (0-1) last typed in the explorer under ``key`` (sent when the box loses
+    focus or Enter is pressed), or None when none was typed: the Report page starts from it."""
+    state = st.session_state.get(key)
+    value = state.get("pretest") if isinstance(state, Mapping) else None
+    return float(value) if isinstance(value, int | float) and 0 < value < 1 else None
 
 
 def committed_rule(key: str) -> tuple[float, float] | None:

@@ -183,6 +183,21 @@ def test_decision_at_a_glance(browser, app_url: str, output_dir: Path) -> None:
         assert not re.search(r"\bnan\b", main, re.I)
         page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
         screenshot(page, output_dir / "threshold_glance_full.png")
+
+        # 5. The typed pre-test probability goes to Python on Enter: the Report page starts from it, and
+        # the explorer shows it again when the Threshold page is revisited.
+        box = page.locator('[data-testid="te-pretest"]')
+        box.press("Enter")
+        box.evaluate("(el) => el.blur()")
+        wait_for_app(page)
+        open_page(page, "Report")
+        field = page.locator('input[aria-label^="Pre-test probability"]')
+        field.wait_for()
+        assert field.input_value() == "30.00"
+        assert "typed on the Threshold page" in page.locator('[data-testid="stMain"]').inner_text()
+        open_page(page, "Threshold")
+        page.wait_for_selector('[data-testid="te-lrp"]:not(:empty)')
+        assert page.locator('[data-testid="te-pretest"]').input_value() == "30"
     finally:
         context.close()
 
