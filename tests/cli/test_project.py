@@ -219,7 +219,7 @@ def test_html_is_the_page_figure_with_plotly_inline(output_dir):
     assert status == 0 and str(path) in text
     page = path.read_text(encoding="utf-8")
     assert "<script src=" not in page and "plotly.js v" in page  # inline, no CDN
-    assert "Before resampling\\u003cbr\\u003e456 real training rows" in page  # the title on two lines (issue 26)
+    assert "Before resampling\\u003cbr\\u003e456 real training rows" in page  # two-line title (issue 26)
     assert "removed by the sampler" in page
 
 
