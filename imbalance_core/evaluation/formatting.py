@@ -29,3 +29,22 @@ def percent(share: Any, digits: int | None = None) -> str:
     places = digits if digits is not None else (2 if abs(x) < 0.01 else 1)
     value = (Decimal(x) * 100).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     return f"{value} %"
+
+
+#: What a sentence says in place of a number that cannot be estimated (never "nan").
+NOT_ESTIMABLE = "not estimable"
+
+
+def is_number(value: Any) -> bool:
+    """True when ``value`` is a finite real number (not None, NaN, infinite, a bool or text)."""
+    if value is None or isinstance(value, bool | str):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def share_text(share: Any, digits: int | None = None, missing: str = NOT_ESTIMABLE) -> str:
+    """:func:`percent` for sentences: ``missing`` (a word) instead of "—" when the share is undefined."""
+    return percent(share, digits) if is_number(share) else missing

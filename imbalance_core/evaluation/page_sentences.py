@@ -11,8 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
-#: Said for a number that cannot be estimated (no patients of a class, one class in a fold, ...).
-NOT_ESTIMABLE = "not estimable"
+from imbalance_core.evaluation.formatting import NOT_ESTIMABLE, percent, share_text
 
 
 def _num(value: float | None, digits: int = 3) -> str:
@@ -190,8 +189,9 @@ def loadings_sentence(explained: Sequence[float]) -> str:
     if not values:
         return "The share of variation the components explain could not be computed."
     return (
-        f"The {len(values)} component{'s' if len(values) != 1 else ''} shown explain {sum(values):.1%} of "
-        f"the variation in the standardised features (PC1 {values[0]:.1%}); the rest is not on the map."
+        f"The {len(values)} component{'s' if len(values) != 1 else ''} shown explain "
+        f"{percent(sum(values))} of the variation in the standardised features (PC1 {percent(values[0])}); "
+        "the rest is not on the map."
     )
 
 
@@ -209,7 +209,7 @@ def class_balance_sentence(counts: Mapping[str, int], positive: str | None) -> s
         return f"No patient is in class {name}."
     one_in = total / n
     who = "have the disease" if positive in counts else "are in the smallest class"
-    return f"{n:,} of {total:,} patients ({n / total:.1%}) {who} ({name}): about 1 in {one_in:,.0f}."
+    return f"{n:,} of {total:,} patients ({percent(n / total)}) {who} ({name}): about 1 in {one_in:,.0f}."
 
 
 def quality_sentence(missing: Mapping[str, int], rows: int) -> str:
@@ -247,7 +247,7 @@ def validation_measures_sentence(
 def instability_sentence(mape: float | None, flip_share: float | None) -> str:
     """'On average a patient's risk moves by 0.031 between models trained on other samples; 4.2 % of
     decisions flip.'"""
-    flips = NOT_ESTIMABLE if _num(flip_share) == NOT_ESTIMABLE else f"{float(flip_share):.1%}"
+    flips = share_text(flip_share)
     return (
         f"Each dot is one patient's risk under one bootstrap model against the final model's; on average a "
         f"risk moves by {_num(mape)}, and {flips} of decisions flip at the threshold."

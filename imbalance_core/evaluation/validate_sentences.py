@@ -14,25 +14,20 @@ An interval that contains the ideal value (slope 1, E:O 1, intercept 0) is "cons
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 from imbalance_core.evaluation.calibration import Estimate
 from imbalance_core.evaluation.external import SideBySide, Table2x2
+from imbalance_core.evaluation.formatting import NOT_ESTIMABLE, is_number, percent, share_text
 
-NOT_ESTIMABLE = "not estimable"
-
-
-def _finite(value: float | None) -> bool:
-    return value is not None and isinstance(value, (int, float)) and math.isfinite(value)
+_finite = is_number
 
 
 def _num(value: float | None, digits: int = 2) -> str:
     return f"{value:.{digits}f}" if _finite(value) else NOT_ESTIMABLE
 
 
-def _pct(value: float | None) -> str:
-    return f"{value:.1%}" if _finite(value) else NOT_ESTIMABLE
+_pct = share_text  # the one percentage formatter (issue 23)
 
 
 def _ci(e: Estimate | None, digits: int = 2) -> str:
@@ -63,14 +58,14 @@ def table_sentence(t: Table2x2) -> str:
     if sick:
         parts.append(
             f"Of the {_of(sick, 'patients')} with the outcome, the model flagged {t.tp:,} "
-            f"(sensitivity {t.tp / sick:.1%}) and missed {t.fn:,}"
+            f"(sensitivity {percent(t.tp / sick)}) and missed {t.fn:,}"
         )
     else:
         parts.append("No patient in this file has the outcome, so sensitivity cannot be judged")
     if healthy:
         parts.append(
             f"of the {_of(healthy, 'patients')} without it, {t.fp:,} were flagged wrongly "
-            f"(specificity {t.tn / healthy:.1%})"
+            f"(specificity {percent(t.tn / healthy)})"
         )
     else:
         parts.append("no patient is without the outcome, so specificity cannot be judged")
@@ -117,7 +112,7 @@ def figures_sentence(rows: Sequence[SideBySide]) -> str:
         return "The ROC AUC is not estimable on this file (it needs patients with and without the outcome)."
     text = (
         "On this file the model ranks a random patient with the outcome above one without "
-        f"{auc.external.value:.0%} of the time (ROC AUC {_ci(auc.external)})"
+        f"{percent(auc.external.value, 0)} of the time (ROC AUC {_ci(auc.external)})"
     )
     dev = auc.development
     if dev is None or not _finite(dev.value):
@@ -132,7 +127,7 @@ def figures_sentence(rows: Sequence[SideBySide]) -> str:
         change = (
             "unchanged"
             if abs(sens.difference) < 0.005
-            else (f"{abs(sens.difference):.1%} {'lower' if sens.difference < 0 else 'higher'}")
+            else (f"{percent(abs(sens.difference))} {'lower' if sens.difference < 0 else 'higher'}")
         )
         text += (
             f" At the saved threshold sensitivity is {_pct(sens.external.value)} "

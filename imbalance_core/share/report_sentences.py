@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from imbalance_core.evaluation.formatting import share_text
+
 #: Said instead of a number that cannot be computed.
 UNKNOWN = "not known"
 
@@ -25,9 +27,9 @@ def _ok(x: Any) -> bool:
         return False
 
 
-def pct(x: Any, digits: int = 1) -> str:
-    """A share as '12.5 %' ('not known' when missing or not finite)."""
-    return f"{100 * float(x):.{digits}f} %" if _ok(x) else UNKNOWN
+def pct(x: Any, digits: int | None = None) -> str:
+    """A share as '12.5 %' by the one percentage formatter ('not known' when missing or not finite)."""
+    return share_text(x, digits, missing=UNKNOWN)
 
 
 def count(n: int, noun: str) -> str:

@@ -97,7 +97,7 @@ def test_resampling_and_holdout_counts_sentences():
 
 def test_data_page_sentences():
     text = ps.class_balance_sentence({"healthy": 563, "sick": 45}, "sick")
-    assert text == "45 of 608 patients (7.4%) have the disease (sick): about 1 in 14."
+    assert text == "45 of 608 patients (7.4 %) have the disease (sick): about 1 in 14."
     assert "None of the 3 columns" in ps.quality_sentence({"a": 0, "b": 0, "c": 0}, 10)
     text = ps.quality_sentence({"a": 0, "ALP": 18, "c": 2}, 615)
     assert text.startswith("2 of 3 columns have missing values; most in ALP (18 of 615 rows).")
@@ -107,4 +107,4 @@ def test_explore_sentences():
     text = ps.projection_sentence(real=425, removed=0, synthetic=335, after=760, sampler_name="SMOTE")
     assert "after SMOTE, 760 rows — 335 synthetic, none removed" in text
     assert "nothing added or removed" in ps.projection_sentence(10, 0, 0, 10, "No resampling")
-    assert ps.loadings_sentence([0.301, 0.151]).startswith("The 2 components shown explain 45.2% of")
+    assert ps.loadings_sentence([0.301, 0.151]).startswith("The 2 components shown explain 45.2 % of")

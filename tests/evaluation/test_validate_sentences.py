@@ -41,7 +41,7 @@ def test_table_sentence_matches_a_hand_count() -> None:
     text = vs.table_sentence(t)
     assert f"Of the {tp + fn:,} patients with the outcome, the model flagged {tp:,}" in text
     assert f"missed {fn:,}" in text and f"{fp:,} were flagged wrongly" in text
-    assert f"sensitivity {tp / (tp + fn):.1%}" in text
+    assert f"sensitivity {100 * tp / (tp + fn):.1f} %" in text
 
 
 def test_table_sentence_without_one_class_says_so() -> None:
@@ -80,7 +80,7 @@ def test_figures_sentence_gives_the_difference_from_development() -> None:
     text = vs.figures_sentence(rows)
     assert f"ROC AUC {figures.auc.value:.2f}" in text and "0.07 lower than in development" in text
     sens = figures.table.rate("sensitivity").value
-    assert f"sensitivity is {sens:.1%}" in text
+    assert f"sensitivity is {100 * sens:.1f} %" in text
     assert "records no development AUC" in vs.figures_sentence(side_by_side({}, figures))
 
 

@@ -47,7 +47,7 @@ def test_starts_on_bundled_hcv_binary_task(at: AppTest) -> None:
     # the sentence under the class chart, counted here from the raw file (issue 26)
     captions = [c.value.replace("\\", "") for c in at.caption]
     total = disease + donors
-    said = f"{disease} of {total} patients ({disease / total:.1%}) have the disease"
+    said = f"{disease} of {total} patients ({100 * disease / total:.1f} %) have the disease"
     assert any(c.startswith(said) for c in captions), captions
 
 

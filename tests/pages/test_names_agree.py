@@ -5,6 +5,7 @@ formatter prints every percentage (4.8 % vs 4.9 % before)."""
 from __future__ import annotations
 
 import json
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from imbalance_core.evaluation import rule_zones
-from imbalance_core.evaluation.formatting import percent
+from imbalance_core.evaluation.formatting import percent, share_text
 from imbalance_core.intake import bundled, task
 from imbalance_core.learn import training
 from imbalance_core.share.report import fmt_pct
@@ -96,3 +97,25 @@ def test_one_percentage_formatter(share):
         y, s = np.array([0, 1, 0, 1]), np.array([0.1, 0.9, 0.2, 0.8])
         zones = rule_zones.rule_zones(y, s, 0.3, 0.7, share)
         assert f"At {percent(share)} prevalence" in zones.sentences()[-1]
+
+
+SENTENCE_MODULES = sorted(
+    [
+        *Path("imbalance_core/evaluation").glob("*sentences.py"),
+        Path("imbalance_core/share/report_sentences.py"),
+    ]
+)
+
+
+@pytest.mark.parametrize("path", SENTENCE_MODULES, ids=lambda p: p.name)
+def test_sentence_modules_print_shares_with_the_one_formatter(path: Path) -> None:
+    """Every sentence module formats a share through formatting.percent (issue 23), never ``:.1%`` (which
+    rounds differently and prints "4.9%" without the space) or its own ``100 * x:.1f} %``."""
+    source = path.read_text(encoding="utf-8")
+    assert not re.findall(r":\.\d%\}", source), path
+    assert not re.findall(r"100 \* [^{}]*:\.\df\} ?%", source), path
+
+
+def test_share_text_says_why_instead_of_nan() -> None:
+    assert share_text(0.04875) == "4.9 %" and share_text(float("nan")) == "not estimable"
+    assert share_text(None, missing="not known") == "not known" and share_text(True) == "not estimable"
