@@ -258,7 +258,7 @@ def run_quantize(args: argparse.Namespace) -> int:
         path = quantize_cnn(Path(args.out), int(args.calibration), int(args.seed))
     except ImportError:
         raise DataError(
-            "images-quantize needs the onnx package (pip install -r requirements-dev.txt)."
+            "images-quantize needs the onnx package (pip install -r requirements.txt)."
         ) from None
     except OSError:
         raise DataError("The int8 model could not be written there; check the path.") from None
