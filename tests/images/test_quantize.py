@@ -27,6 +27,7 @@ def _optimized_ops(model: bytes, folder: Path) -> collections.Counter:
     options = ort.SessionOptions()
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.optimized_model_filepath = str(folder / "optimized.onnx")
+    options.log_severity_level = 3
     ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
     return collections.Counter(n.op_type for n in onnx.load(str(folder / "optimized.onnx")).graph.node)
 
@@ -38,18 +39,15 @@ def test_the_cli_writes_the_same_int8_model_every_time(tmp_path: Path, capsys) -
     assert out.read_bytes() == quantize_cnn_bytes()
 
 
-def test_every_convolution_runs_as_an_integer_kernel(tmp_path: Path) -> None:
+def test_every_convolution_but_the_stem_runs_as_an_integer_kernel(tmp_path: Path) -> None:
     """No float op left between a DequantizeLinear and a QuantizeLinear: before the pre-processing step the
     17 Pad nodes stayed float (36 DQ + 18 Q after optimisation) and int8 was slower than float32."""
     ops = _optimized_ops(quantize_cnn_bytes(), tmp_path)
-    n_conv = sum(
-        1
-        for n in onnx.load(str(extractors.MODEL_PATH)).graph.node
-        if n.op_type == "Conv"  # every convolution of the float model, counted independently
-    )
-    assert ops["QLinearConv"] == n_conv
-    assert ops["Conv"] == 0 and ops["Pad"] == 0
-    assert ops["QuantizeLinear"] == 1  # the input
+    float_model = onnx.load(str(extractors.MODEL_PATH)).graph
+    n_conv = sum(1 for n in float_model.node if n.op_type == "Conv")  # counted independently
+    assert ops["QLinearConv"] == n_conv - 1
+    assert ops["Conv"] == 1 and ops["Pad"] == 0  # the stem stays float32
+    assert ops["QuantizeLinear"] == 1  # after the stem
     assert ops["DequantizeLinear"] <= 2  # the two outputs (maps; feat's mean is taken in float)
 
 
@@ -60,10 +58,10 @@ def test_the_default_extractor_is_int8_close_to_float32() -> None:
     np.testing.assert_array_equal(default, int8)
     float32 = cnn_outputs(images, precision="float32")[0]
     cosine = (default * float32).sum(1) / np.linalg.norm(default, axis=1) / np.linalg.norm(float32, axis=1)
-    assert np.median(cosine) > 0.9 and cosine.min() > 0.75
+    assert np.median(cosine) > 0.97 and cosine.min() > 0.9
     moving = (float32.std(0) > 0) & (default.std(0) > 0)
     corr = [np.corrcoef(default[:, j], float32[:, j])[0, 1] for j in np.flatnonzero(moving)]
-    assert np.mean(corr) > 0.7
+    assert np.mean(corr) > 0.9
     assert not np.allclose(default, float32, atol=1e-3)  # it really is another model
 
 
