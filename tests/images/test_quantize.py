@@ -39,6 +39,13 @@ def test_the_cli_writes_the_same_int8_model_every_time(tmp_path: Path, capsys) -
     assert out.read_bytes() == quantize_cnn_bytes()
 
 
+def test_no_calibration_images_is_a_sentence_not_a_traceback(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "int8.onnx"
+    assert main(["images-quantize", str(out), "--calibration", "0"]) == 2
+    assert capsys.readouterr().err.strip() == "error: --calibration needs at least 1 image."
+    assert not out.exists()
+
+
 def test_every_convolution_but_the_stem_runs_as_an_integer_kernel(tmp_path: Path) -> None:
     """No float op left between a DequantizeLinear and a QuantizeLinear: before the pre-processing step the
     17 Pad nodes stayed float (36 DQ + 18 Q after optimisation) and int8 was slower than float32."""
