@@ -34,9 +34,11 @@ import numpy as np
 from imbalance_core.images.bundled import load_pneumoniamnist
 from imbalance_core.images.extractors import MODEL_PATH, checked_model_path, cnn_input, session_options
 
-#: Calibration images (PneumoniaMNIST training part) and their batch.
+#: Calibration images (PneumoniaMNIST training part) and their batch. One image a batch: the calibration
+#: session returns every tensor's min and max, so the model is the same byte for byte as with batch 8,
+#: but the build's peak memory is 361 MB instead of 1,077 MB.
 CALIBRATION = 64
-_BATCH = 8
+_BATCH = 1
 
 
 def calibration_batches(n: int = CALIBRATION, seed: int = 0) -> list[np.ndarray]:
