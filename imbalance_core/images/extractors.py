@@ -47,8 +47,8 @@ BATCH = 32
 THREADS = max(1, min(4, os.cpu_count() or 1))
 #: How the ``efficientnet_lite0`` extractor runs the network (issue 29): ``int8`` — onnxruntime's static
 #: quantisation of the bundled model, built at first use (:mod:`imbalance_core.images.quantize`); about
-#: 2x the images per second of ``float32`` on a 2-core AVX-512/VNNI machine (140 vs 72 at 224 x 224,
-#: under load), the same hold-out ROC AUC on PneumoniaMNIST (0.9406; 0.01 lower would be allowed).
+#: 2x the images per second of ``float32`` on a 2-core AVX-512/VNNI machine (140 vs 72 and 332 vs 176
+#: at 224 x 224 in two runs under load), the same hold-out ROC AUC on PneumoniaMNIST (0.9406).
 CNN_PRECISION = "int8"
 HOG_SIDE = 64
 PIXELS_SIDE = 28
@@ -245,7 +245,7 @@ _SPECS = (
         "CNN features (EfficientNet-Lite0, ImageNet)",
         "The 1,280 averaged feature maps of an ImageNet-pretrained network, run on the image scaled to "
         "224 x 224; the network is not fine-tuned on X-rays.",
-        "about 7-10 ms an image (int8), after a few seconds once to build it",
+        "about 3-8 ms an image (int8), after a few seconds once to build it",
         1280,
         _cnn_feat,
         BATCH,
