@@ -187,9 +187,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     a.set_defaults(func=run_audit)
     z = sub.add_parser(
         "images-quantize",
-        help="build the int8 EfficientNet-Lite0 from the bundled model (a reproducible step; needs onnx)",
+        help="write the int8 EfficientNet-Lite0 the CNN extractor runs, built from the bundled model",
         description="onnxruntime static quantisation of the bundled CNN, calibrated on bundled "
-        "PneumoniaMNIST training images; bench/images.py --int8 compares it with float32.",
+        "PneumoniaMNIST training images (the defaults give the extractor's own model); "
+        "bench/images.py compares it with float32.",
     )
     z.add_argument("out", metavar="OUT", help="the .onnx file to write")
     z.add_argument("--calibration", type=int, default=64, help="calibration images (default 64)")
@@ -252,14 +253,14 @@ def run_audit(args: argparse.Namespace) -> int:
 
 def run_quantize(args: argparse.Namespace) -> int:
     """Write the int8 model."""
+    if int(args.calibration) < 1:
+        raise DataError("--calibration needs at least 1 image.")
     try:
         from imbalance_core.images.quantize import quantize_cnn
 
         path = quantize_cnn(Path(args.out), int(args.calibration), int(args.seed))
     except ImportError:
-        raise DataError(
-            "images-quantize needs the onnx package (pip install -r requirements-dev.txt)."
-        ) from None
+        raise DataError("images-quantize needs the onnx package (pip install -r requirements.txt).") from None
     except OSError:
         raise DataError("The int8 model could not be written there; check the path.") from None
     print(f"int8 model written to {path} ({path.stat().st_size / 2**20:.1f} MB)")
