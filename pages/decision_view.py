@@ -148,6 +148,11 @@ def subgroup_section(data: Any, table: Any, result: Any, threshold: float) -> No
             column_config=columns,
             key="dec_subgroup_table",
         )
+        st.markdown(
+            plain_text.plain(
+                check_sentences.subgroup_sentence(found.rows, threshold, *_overall_counts(result, threshold))
+            )
+        )
     with beyond:
         st.dataframe(
             frame[["group", "n", "events", *BEYOND_THRESHOLD]],
@@ -156,11 +161,7 @@ def subgroup_section(data: Any, table: Any, result: Any, threshold: float) -> No
             column_config=columns,
             key="dec_subgroup_beyond",
         )
-    st.markdown(
-        plain_text.plain(
-            check_sentences.subgroup_sentence(found.rows, threshold, *_overall_counts(result, threshold))
-        )
-    )
+        st.markdown(plain_text.plain(check_sentences.subgroup_auc_sentence(found.rows)))
     for gap in found.gaps:
         (st.warning if gap.separated else st.caption)(plain_text.plain(gap.sentence()))
     if any(r.too_few for r in found.rows):

@@ -102,6 +102,29 @@ def subgroup_sentence(rows: Sequence[SubgroupRow], threshold: float, overall_tp:
     )
 
 
+def subgroup_auc_sentence(rows: Sequence[SubgroupRow]) -> str:
+    """Under the threshold-free subgroup table: where the model ranks patients best and worst.
+
+    "ROC AUC (any threshold) ranges from 0.69 in group f to 0.91 in group m." Groups whose AUC cannot be
+    computed (one class only) are named as such.
+    """
+    known = [r for r in rows if math.isfinite(r.roc_auc[0])]
+    missing = [r.group for r in rows if not math.isfinite(r.roc_auc[0])]
+    tail = f" It can't be computed in {_groups(missing)}: both classes are needed." if missing else ""
+    if not known:
+        return (
+            "ROC AUC can't be computed in any group: each needs patients with and without the disease." + tail
+        )
+    low = min(known, key=lambda r: r.roc_auc[0])
+    high = max(known, key=lambda r: r.roc_auc[0])
+    if low is high:
+        return f"ROC AUC (any threshold) is {low.roc_auc[0]:.2f} in group {low.group}." + tail
+    return (
+        f"ROC AUC (any threshold) ranges from {low.roc_auc[0]:.2f} in group {low.group} to "
+        f"{high.roc_auc[0]:.2f} in group {high.group}." + tail
+    )
+
+
 def subgroup_plot_sentence(rows: Sequence[SubgroupRow], metric: str, threshold: float) -> str:
     """Under the forest plot of one metric: its lowest and highest group and whether they differ."""
     name = METRIC_NAMES.get(metric, metric)

@@ -17,11 +17,11 @@ from tests.e2e.conftest import open_page, screenshot, train_default_model, wait_
 
 pytestmark = pytest.mark.e2e
 
-#: For every chart or table on the page: the text of the next element (its sentence), or '' if none.
+#: For every chart or table drawn on the page: the text of the next element (its sentence), or '' if none.
 SENTENCES_AFTER = """() => {
   const main = document.querySelector('[data-testid="stMain"]');
   const found = main.querySelectorAll('[data-testid="stPlotlyChart"], [data-testid="stDataFrame"]');
-  return [...found].map(el => {
+  return [...found].filter(el => el.offsetParent !== null).map(el => {  // drawn (not in a hidden tab)
     const box = el.closest('[data-testid="stElementContainer"]');
     const next = box && box.nextElementSibling;
     const md = next && next.querySelector('[data-testid="stMarkdown"]');
@@ -89,6 +89,10 @@ def test_check_model_page_has_a_sentence_under_every_figure(page, app_url: str, 
     assert starts[0].startswith("At ") and "misses" in found[0]["sentence"]
     assert found[2]["sentence"].startswith("Shuffling ")
     assert "can move this patient" in found[3]["sentence"]
+    page.get_by_role("tab", name="Prevalence, discrimination, calibration").click()
+    page.wait_for_timeout(500)
+    beyond = [f for f in page.evaluate(SENTENCES_AFTER) if f["sentence"].startswith("ROC AUC")]
+    assert len(beyond) == 1 and beyond[0]["what"] == "table", beyond  # the second tab's table, its sentence
     page.set_viewport_size({"width": 1400, "height": 900})
     page.get_by_text("Judged at threshold").first.scroll_into_view_if_needed()
     page.wait_for_timeout(500)

@@ -109,6 +109,7 @@ def test_upload_zip_train_and_see_false_negatives_with_a_heat_map(
     pg.wait_for_selector("text=Cross-validation summary", timeout=180_000)
     wait_for_app(pg)
     open_page(pg, "Threshold")
+    pg.get_by_role("tab", name="Images").click(timeout=120_000)  # below the decision, in its own tab
     pg.wait_for_selector("h3:has-text('Images the model got wrong')", timeout=120_000)
     wait_for_app(pg)
     pg.wait_for_selector("text=Where the model's evidence came from", timeout=120_000)

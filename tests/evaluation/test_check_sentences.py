@@ -145,3 +145,21 @@ def test_threshold_line_says_where_the_threshold_came_from() -> None:
     )
     default = cs.threshold_line(0.046, "default: Youden", True)
     assert default.startswith("Judged at threshold 0.046, the model's default (Youden) until you move it")
+
+
+def test_subgroup_auc_sentence_against_sklearn_per_group() -> None:
+    from sklearn.metrics import roc_auc_score
+
+    table = _table(WARDS, Y, S)
+    w, y, s = np.array(WARDS), np.array(Y), np.array(S)
+    auc = {g: roc_auc_score(y[w == g], s[w == g]) for g in ("A", "B")}  # C has no case: no AUC
+    low, high = min(auc, key=auc.get), max(auc, key=auc.get)
+    text = cs.subgroup_auc_sentence(table.rows)
+    assert text.startswith(
+        f"ROC AUC (any threshold) ranges from {auc[low]:.2f} in group {low} to "
+        f"{auc[high]:.2f} in group {high}."
+    )
+    assert "can't be computed in group C: both classes are needed" in text
+    assert "nan" not in text.lower()
+    only_c = _table(["C", "C"], [0, 0], [0.8, 0.1])
+    assert cs.subgroup_auc_sentence(only_c.rows).startswith("ROC AUC can't be computed in any group")
