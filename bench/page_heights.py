@@ -60,7 +60,7 @@ README_SETUP: dict[str, tuple[str, str]] = {"Explore": ("Resampling method", "SM
 
 #: Pages measured a second time after pressing their main button: title -> (button label, text drawn after).
 #: Compare's leaderboard and hold-out table appear only after the grid ran.
-ACTIONS: dict[str, tuple[str, str]] = {"Compare": ("Compare", "Hold-out test set")}
+ACTIONS: dict[str, tuple[str, str]] = {"Compare": ("Compare", "Leaderboard")}
 
 #: Largest full-page screenshot drawn (px); a taller page is cut there and said so.
 MAX_SHOT_HEIGHT = 16_000
