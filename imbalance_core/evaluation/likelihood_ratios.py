@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from imbalance_core.evaluation.formatting import percent
 from imbalance_core.evaluation.intervals import Z95, Interval
 
 #: Added to every cell when a count the log method divides by is zero (Haldane's correction).
@@ -140,15 +141,21 @@ class PostTest:
 
     def sentence(self) -> str:
         """The result in a clinician's words."""
-        parts = [f"For a patient whose chance of disease is {self.pre_test:.1%} before the test"]
+        parts = [f"For a patient whose chance of disease is {percent(self.pre_test)} before the test"]
         if self.after_positive is not None:
             p = self.after_positive
-            parts.append(f"a positive result raises it to {p.value:.1%} (95 % CI {p.lo:.1%} to {p.hi:.1%})")
+            parts.append(
+                f"a positive result raises it to {percent(p.value)} "
+                f"(95 % CI {percent(p.lo)} to {percent(p.hi)})"
+            )
         else:
             parts.append(f"after a positive result: {self.reason_positive}")
         if self.after_negative is not None:
             n = self.after_negative
-            parts.append(f"a negative result lowers it to {n.value:.1%} (95 % CI {n.lo:.1%} to {n.hi:.1%})")
+            parts.append(
+                f"a negative result lowers it to {percent(n.value)} "
+                f"(95 % CI {percent(n.lo)} to {percent(n.hi)})"
+            )
         else:
             parts.append(f"after a negative result: {self.reason_negative}")
         return parts[0] + ", " + "; ".join(parts[1:]) + "."

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from imbalance_core.evaluation import likelihood_ratios as lr
+from imbalance_core.evaluation.formatting import percent
 from imbalance_core.evaluation.intervals import Interval
 
 METHOD = (
@@ -117,7 +118,7 @@ def fagan_rows(summary: PostTestSummary) -> tuple[tuple[str, str, str], ...]:
     rows = []
     for p in grid:
         post = lr.post_test(p, summary.ratios)
-        label = f"{p:.1%}" + (" (this report)" if p == own else "")
+        label = f"{percent(p)}" + (" (this report)" if p == own else "")
         rows.append((label, _carried(post.after_positive), _carried(post.after_negative)))
     return tuple(rows)
 
@@ -125,7 +126,7 @@ def fagan_rows(summary: PostTestSummary) -> tuple[tuple[str, str, str], ...]:
 def _carried(iv: Interval | None) -> str:
     if iv is None:
         return "not estimable"
-    return f"{iv.value:.1%} ({iv.lo:.1%} to {iv.hi:.1%})"
+    return f"{percent(iv.value)} ({percent(iv.lo)} to {percent(iv.hi)})"
 
 
 __all__ = ["FAGAN_PRETESTS", "METHOD", "PostTestSummary", "fagan_rows", "lr_text", "ratio_text", "summarise"]

@@ -82,7 +82,7 @@ def test_text_output_has_one_likelihood_line(capsys):
     assert code == 0
     lines = [line for line in out.splitlines() if "likelihood ratios: LR+" in line]
     assert len(lines) == 1
-    assert "chance of disease is 10.0% before the test" in lines[0] and "nan" not in lines[0]
+    assert "chance of disease is 10.0 % before the test" in lines[0] and "nan" not in lines[0]
 
 
 @pytest.mark.parametrize("bad", ["0", "1", "1.5", "nan", "ten"])

@@ -20,9 +20,9 @@ def test_report_page_lr_tables_sentences_and_pretest(page, app_url, output_dir):
     box = page.get_by_role("spinbutton", name="Pre-test probability (%) for the post-test figures")
     box.fill("10")
     box.press("Enter")
-    page.wait_for_selector("text=chance of disease is 10.0% before the test", timeout=60_000)
+    page.wait_for_selector("text=chance of disease is 10.0 % before the test", timeout=60_000)
     wait_for_app(page)
     body = page.inner_text('[data-testid="stMain"]')
-    assert "10.0% (this report)" in body
+    assert "10.0 % (this report)" in body
     assert not re.search(r"\bnan\b", body.lower())
     screenshot(page, output_dir / "report-page-lr.png")

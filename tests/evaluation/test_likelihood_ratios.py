@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 
+from imbalance_core.evaluation.formatting import percent
 from imbalance_core.evaluation.likelihood_ratios import (
     likelihood_ratios,
     post_test,
@@ -79,7 +80,7 @@ def test_post_test_carries_the_lr_interval_and_reads_as_a_sentence():
     assert pos.value == pytest.approx(post_test_probability(0.05, lr.positive.value))
     assert pos.lo < pos.value < pos.hi and neg.lo < neg.value < neg.hi < 0.05 < pos.lo
     text = post.sentence()
-    assert "5.0% before the test" in text and f"{pos.value:.1%}" in text and f"{neg.value:.1%}" in text
+    assert "5.0 % before the test" in text and percent(pos.value) in text and percent(neg.value) in text
     blank = post_test(0.05, likelihood_ratios(tp=0, fp=0, tn=50, fn=12))
     assert blank.after_positive is None and "nobody is flagged" in blank.sentence()
     data = to_json(lr, post)

@@ -48,7 +48,7 @@ def test_fagan_rows_include_the_report_pretest_in_order():
     s = summarise(tp=48, fp=120, tn=1096, fn=14, pretest=0.07, source="x")
     rows = fagan_rows(s)
     labels = [r[0] for r in rows]
-    assert labels == ["1.0%", "5.0%", "7.0% (this report)", "10.0%", "25.0%", "50.0%"]
+    assert labels == ["1.0 %", "5.0 %", "7.0 % (this report)", "10.0 %", "25.0 %", "50.0 %"]
     # a positive result raises and a negative result lowers every pre-test probability
     for label, pos, neg in rows:
         p = float(label.split("%")[0])

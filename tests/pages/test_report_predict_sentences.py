@@ -7,6 +7,7 @@ import re
 import numpy as np
 from sklearn.metrics import confusion_matrix
 
+from imbalance_core.evaluation.formatting import percent
 from imbalance_core.evaluation.likelihood_ratios import likelihood_ratios, post_test_probability
 from pages.predict import K_PATIENTS
 from tests.pages.test_report_page import PREDICT, REPORT, THRESHOLD, _app, hcv_result  # noqa: F401
@@ -33,8 +34,8 @@ def test_report_page_sentences_and_pretest(hcv_result):  # noqa: F811
     assert not at.exception, at.exception
     text = _captions(at)
     lr = likelihood_ratios(tp, fp, tn, fn)
-    assert "chance of disease is 10.0% before the test" in text
-    assert f"raises it to {post_test_probability(0.1, lr.positive.value):.1%}" in text
+    assert "chance of disease is 10.0 % before the test" in text
+    assert f"raises it to {percent(post_test_probability(0.1, lr.positive.value))}" in text
     assert not re.search(r"\bnan\b", text.lower())
 
 

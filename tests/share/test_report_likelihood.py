@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from sklearn.metrics import confusion_matrix
 
 from imbalance_core.evaluation import thresholds
+from imbalance_core.evaluation.formatting import percent
 from imbalance_core.learn import training
 from imbalance_core.share import report, report_likelihood
 from tests.helpers_training import hcv
@@ -51,10 +52,10 @@ def test_lr_table_equals_the_hand_computation_on_the_holdout_counts(built):
     assert rows[0][1] == expected == content.key_numbers["lr_pos"]
     odds = 0.1 / 0.9 * lr_pos
     fagan = dict((r[0], r[1]) for r in content.table(report_likelihood.FAGAN_TITLE).rows)
-    assert fagan["10.0% (this report)"].startswith(f"{odds / (1 + odds):.1%} (")
+    assert fagan["10.0 % (this report)"].startswith(f"{percent(odds / (1 + odds))} (")
     text = " ".join(_section(content, "Results on the hold-out set").paragraphs)
-    assert "chance of disease is 10.0% before the test, a positive result raises it to" in text
-    assert f"{odds / (1 + odds):.1%}" in text and "chosen for this report" in text
+    assert "chance of disease is 10.0 % before the test, a positive result raises it to" in text
+    assert percent(odds / (1 + odds)) in text and "chosen for this report" in text
 
 
 def test_threshold_section_names_the_picker_and_its_band(built):
@@ -83,7 +84,7 @@ def test_pdf_has_the_lr_tables_and_no_nan(built):
 def test_default_pretest_is_the_deployment_prevalence_and_zero_counts_are_words():
     row = {"tp": 0, "fp": 0, "tn": 50, "fn": 12, "prevalence_deploy": 0.04}
     part = report_likelihood.likelihood_part(row, None, 0.04)
-    assert "the deployment prevalence" in part.paragraphs[1] and "4.0%" in part.paragraphs[1]
+    assert "the deployment prevalence" in part.paragraphs[1] and "4.0 %" in part.paragraphs[1]
     cells = [c for t in part.tables for r in t.rows for c in r] + list(part.paragraphs)
     assert part.key_numbers["lr_pos"] == "not estimable"
     assert not [c for c in cells if "nan" in c.lower()]
