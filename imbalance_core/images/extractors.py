@@ -50,6 +50,8 @@ THREADS = max(1, min(4, os.cpu_count() or 1))
 #: 2x the images per second of ``float32`` on a 2-core AVX-512/VNNI machine (140 vs 72 and 332 vs 176
 #: at 224 x 224 in two runs under load), the same hold-out ROC AUC on PneumoniaMNIST (0.9406).
 CNN_PRECISION = "int8"
+#: Registry key of the CNN extractor.
+CNN_KEY = "efficientnet_lite0"
 HOG_SIDE = 64
 PIXELS_SIDE = 28
 #: Feature sets kept in the in-memory cache (the least recently used is dropped first).
@@ -241,7 +243,7 @@ _SPECS = (
         _hog,
     ),
     ExtractorSpec(
-        "efficientnet_lite0",
+        CNN_KEY,
         "CNN features (EfficientNet-Lite0, ImageNet)",
         "The 1,280 averaged feature maps of an ImageNet-pretrained network, run on the image scaled to "
         "224 x 224; the network is not fine-tuned on X-rays.",
@@ -271,15 +273,28 @@ def get_extractor(key: str) -> ExtractorSpec:
     return EXTRACTORS[key]
 
 
-def compute_features(images: np.ndarray, key: str, progress: Progress | None = None) -> np.ndarray:
-    """Features of ``images`` (uint8 (n, h, w, c)) by extractor ``key``, in batches, with progress."""
+def compute_features(
+    images: np.ndarray, key: str, progress: Progress | None = None, precision: str = CNN_PRECISION
+) -> np.ndarray:
+    """Features of ``images`` (uint8 (n, h, w, c)) by extractor ``key``, in batches, with progress.
+
+    ``precision`` matters for the CNN only: a model saved before the int8 network became the default
+    must be scored with the float32 network it was trained with (images.predict.cnn_precision_of).
+    """
     spec = get_extractor(key)
+    run = spec.run
+    if key == CNN_KEY and precision != CNN_PRECISION:
+        cnn_model(precision)  # an unknown precision is refused here, before any image is run
+
+        def run(batch: np.ndarray) -> np.ndarray:
+            return np.asarray(cnn_outputs(batch, precision=precision)[0], dtype=np.float32)
+
     n = len(images)
     out = np.empty((n, spec.n_features), dtype=np.float32)
     started = time.perf_counter()
     for start in range(0, n, spec.batch):
         stop = min(n, start + spec.batch)
-        out[start:stop] = spec.run(images[start:stop])
+        out[start:stop] = run(images[start:stop])
         if progress is not None:
             elapsed = max(time.perf_counter() - started, 1e-9)
             rate = stop / elapsed

@@ -24,7 +24,7 @@ import pandas as pd
 
 from imbalance_core.errors import DataError
 from imbalance_core.evaluation.intervals import Interval, delong_roc_auc, wilson
-from imbalance_core.images.extractors import EXTRACTORS, compute_features
+from imbalance_core.images.extractors import CNN_KEY, CNN_PRECISION, EXTRACTORS, compute_features
 from imbalance_core.images.features import FILE, LABEL, feature_names
 from imbalance_core.images.intake import read_unlabelled_zip
 from imbalance_core.share.model_file import SavedModel
@@ -42,6 +42,24 @@ def extractor_of(names: tuple[str, ...]) -> str:
     if len(prefixes) == 1 and (key := prefixes.pop()) in EXTRACTORS:
         return key
     raise DataError("This model was not trained on image features; score a table of patients instead.")
+
+
+#: The model-file format version from which CNN features come from the int8 network (share.model_file).
+INT8_CNN_SINCE = 2
+
+
+def cnn_precision_of(saved: SavedModel) -> str:
+    """The CNN precision a saved model was trained with: float32 for files written before the int8
+    network became the default (format version 1), else :data:`CNN_PRECISION`. Without this a model
+    saved earlier would silently get slightly different features (cosine about 0.99) and scores."""
+    return "float32" if saved.metadata.format_version < INT8_CNN_SINCE else CNN_PRECISION
+
+
+def saved_model_features(saved: SavedModel, images: np.ndarray) -> tuple[str, np.ndarray]:
+    """(extractor key, features) of ``images`` exactly as the saved model was trained on them."""
+    key = extractor_of(tuple(saved.metadata.feature_names))
+    precision = cnn_precision_of(saved) if key == CNN_KEY else CNN_PRECISION
+    return key, compute_features(images, key, precision=precision)
 
 
 def folders_of(names: tuple[str, ...]) -> list[str] | None:
@@ -161,9 +179,8 @@ def _labels(folders: list[str] | None, class_names: tuple[str, ...]) -> np.ndarr
 
 def predict_image_zip(saved: SavedModel, raw: bytes, with_features: bool = False) -> ImagePrediction:
     """Scores and decisions for every image in the zip ``raw`` (see the module docstring)."""
-    key = extractor_of(saved.metadata.feature_names)
     images = read_unlabelled_zip(raw)
-    feats = compute_features(images.images, key)
+    key, feats = saved_model_features(saved, images.images)
     columns = list(feature_names(key, feats.shape[1]))
     features = pd.DataFrame(feats.astype(float), columns=columns)
     result = predict_frame(saved, features, tuple(images.notices))

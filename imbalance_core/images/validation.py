@@ -21,10 +21,9 @@ import numpy as np
 import pandas as pd
 
 from imbalance_core.errors import DataError
-from imbalance_core.images.extractors import compute_features
 from imbalance_core.images.features import feature_names
 from imbalance_core.images.intake import read_unlabelled_zip
-from imbalance_core.images.predict import extractor_of, folders_of
+from imbalance_core.images.predict import extractor_of, folders_of, saved_model_features
 from imbalance_core.share.model_file import SavedModel
 from imbalance_core.share.predict import features_for_model
 from imbalance_core.share.validate import NewPatients
@@ -74,9 +73,8 @@ def outcomes_from_folders(folders: list[str] | None, class_names: tuple[str, ...
 
 def _features(saved: SavedModel, raw: bytes) -> tuple[pd.DataFrame, list[str] | None, tuple[str, ...]]:
     """The model's features of every image in the zip, each image's folder, and the notices."""
-    key = extractor_of(tuple(saved.metadata.feature_names))
     images = read_unlabelled_zip(raw)
-    feats = compute_features(images.images, key)
+    key, feats = saved_model_features(saved, images.images)
     frame = pd.DataFrame(feats.astype(float), columns=list(feature_names(key, feats.shape[1])))
     X, found = features_for_model(frame, saved)
     return X, folders_of(tuple(images.names)), tuple(images.notices) + tuple(found)
