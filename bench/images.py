@@ -149,7 +149,7 @@ def _old_cnn_input(images: np.ndarray) -> np.ndarray:
     """The CNN input as computed before issue 29's fast path (RGB copy, float arithmetic, transpose)."""
     from PIL import Image
 
-    from imbalance_core.images.extractors import CNN_SIDE, IMAGENET_MEAN, IMAGENET_STD
+    from imbalance_core.images.cnn_runtime import CNN_SIDE, IMAGENET_MEAN, IMAGENET_STD
 
     arr = np.asarray(images, dtype=np.uint8)
     rgb = np.repeat(arr, 3, axis=3) if arr.shape[-1] == 1 else arr
@@ -169,7 +169,7 @@ def cnn_sweep(n: int, rounds: int, per_class: int) -> None:
     figure least disturbed by other processes; the load average is printed with each):
 
     * preprocessing: the old per-pixel input vs the lookup-table input (ms an image, 224 and 28 pixels);
-    * onnxruntime: default SessionOptions vs the tuned ones (``extractors.session_options``) x batch
+    * onnxruntime: default SessionOptions vs the tuned ones (``cnn_runtime.session_options``) x batch
       1, 8, 16, 32, 64 — session time only, then end to end (preprocessing + session) at each batch;
     * the hold-out ROC AUC of logistic regression on the features of the old and new path (same images).
     """
@@ -179,7 +179,7 @@ def cnn_sweep(n: int, rounds: int, per_class: int) -> None:
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    from imbalance_core.images.extractors import MODEL_PATH, cnn_input, session_options
+    from imbalance_core.images.cnn_runtime import MODEL_PATH, cnn_input, session_options
 
     rng = np.random.default_rng(0)
     big = rng.integers(0, 256, (n, 224, 224, 1), dtype=np.uint8)

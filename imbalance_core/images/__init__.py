@@ -9,7 +9,9 @@ content hash; :mod:`.features` turns an image set into the feature table + label
 augmentation as an over-sampler of minority training-fold images only; :mod:`.study` trains on a fixed
 hold-out (the zip's ``test/`` folder) and builds the chest X-ray study's technique table;
 :mod:`.saliency` computes class-activation maps (exact for CNN + linear head, occlusion otherwise) and
-picks the FN/FP images; :mod:`.predict` scores a zip of new patients' images with a saved model.
+picks the FN/FP images; :mod:`.predict` scores a zip of new patients' images with a saved model;
+:mod:`.cnn_runtime` holds the bundled CNN's file check, session settings and input step, shared by
+:mod:`.extractors` and :mod:`.quantize` (the int8 network).
 
 The room sits just under the CLI: it may use every other room of the core (it trains through
 :mod:`imbalance_core.learn.training`'s public pieces); nothing in the core below imports it.

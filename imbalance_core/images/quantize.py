@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from imbalance_core.images.bundled import load_pneumoniamnist
-from imbalance_core.images.extractors import MODEL_PATH, checked_model_path, cnn_input, session_options
+from imbalance_core.images.cnn_runtime import MODEL_PATH, checked_model_path, cnn_input, session_options
 
 #: Calibration images (PneumoniaMNIST training part) and their batch. One image a batch: the calibration
 #: session returns every tensor's min and max, so the model is the same byte for byte as with batch 8,

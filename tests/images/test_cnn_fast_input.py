@@ -7,19 +7,19 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from imbalance_core.images import extractors
+from imbalance_core.images import cnn_runtime, extractors
 
 
 def _per_pixel(images: np.ndarray) -> np.ndarray:
     """The input as computed before: RGB copy, PIL bilinear resize of the RGB image, float arithmetic."""
     arr = np.asarray(images, dtype=np.uint8)
     rgb = np.repeat(arr, 3, axis=3) if arr.shape[-1] == 1 else arr
-    side = extractors.CNN_SIDE
+    side = cnn_runtime.CNN_SIDE
     if rgb.shape[1:3] != (side, side):
         rgb = np.stack(
             [np.asarray(Image.fromarray(im).resize((side, side), Image.Resampling.BILINEAR)) for im in rgb]
         )
-    x = (rgb.astype(np.float32) / 255.0 - extractors.IMAGENET_MEAN) / extractors.IMAGENET_STD
+    x = (rgb.astype(np.float32) / 255.0 - cnn_runtime.IMAGENET_MEAN) / cnn_runtime.IMAGENET_STD
     return np.ascontiguousarray(x.transpose(0, 3, 1, 2))
 
 
@@ -36,7 +36,7 @@ def test_fast_input_is_bit_identical_to_the_per_pixel_one(shape) -> None:
 
 def test_session_options_are_the_tuned_ones() -> None:
     ort = pytest.importorskip("onnxruntime")
-    options = extractors.session_options()
+    options = cnn_runtime.session_options()
     assert options.graph_optimization_level == ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     assert options.execution_mode == ort.ExecutionMode.ORT_SEQUENTIAL
     assert options.inter_op_num_threads == 1 and 1 <= options.intra_op_num_threads <= 4

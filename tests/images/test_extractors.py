@@ -11,7 +11,7 @@ import pytest
 from skimage.feature import hog
 
 from imbalance_core.errors import DataError
-from imbalance_core.images import extractors
+from imbalance_core.images import cnn_runtime, extractors
 from imbalance_core.images.extractors import EXTRACTORS, compute_features, features_for, get_extractor
 from tests.fixtures.make_cnn_reference import reference_image
 from tests.images.shapes import shape_images
@@ -37,7 +37,7 @@ def test_a_model_file_with_another_checksum_is_refused(tmp_path: Path) -> None:
     fake = tmp_path / "m.onnx"
     fake.write_bytes(b"not the model")
     with pytest.raises(DataError, match="checksum"):
-        extractors.cnn_session.__wrapped__(fake)
+        cnn_runtime.cnn_session.__wrapped__(fake)
 
 
 def test_pixels_and_hog_equal_direct_computation() -> None:

@@ -16,7 +16,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from imbalance_core.cli import main
-from imbalance_core.images import extractors
+from imbalance_core.images import cnn_runtime, extractors
 from imbalance_core.images.bundled import load_pneumoniamnist
 from imbalance_core.images.extractors import cnn_outputs, compute_features
 from imbalance_core.images.quantize import int8_session, quantize_cnn_bytes
@@ -50,7 +50,7 @@ def test_every_convolution_but_the_stem_runs_as_an_integer_kernel(tmp_path: Path
     """No float op left between a DequantizeLinear and a QuantizeLinear: before the pre-processing step the
     17 Pad nodes stayed float (36 DQ + 18 Q after optimisation) and int8 was slower than float32."""
     ops = _optimized_ops(quantize_cnn_bytes(), tmp_path)
-    float_model = onnx.load(str(extractors.MODEL_PATH)).graph
+    float_model = onnx.load(str(cnn_runtime.MODEL_PATH)).graph
     n_conv = sum(1 for n in float_model.node if n.op_type == "Conv")  # counted independently
     assert ops["QLinearConv"] == n_conv - 1
     assert ops["Conv"] == 1 and ops["Pad"] == 0  # the stem stays float32
