@@ -103,16 +103,30 @@ def test_picker_choice_changes_threshold_without_retraining(hcv_result, monkeypa
     assert "Youden" in at.caption[0].value or any("Youden" in c.value for c in at.caption)
 
 
-def test_multiclass_result_gets_confusion_matrix_and_downloads():
+@pytest.fixture(scope="module")
+def hcv_multiclass():
+    """The bundled HCV data as a multi-class task and a logistic model on it (trained once per module)."""
     table = bundled.load_bundled("hcv")
     spec = task.TaskSpec(label="Category", multiclass=True, ignore=("0s=suspect Blood Donor",))
     data = task.prepare(table, spec)
     result = training.train(data, training.TrainSettings(sampler="none", classifier="logreg", cv=2))
+    return table, spec, data, result
+
+
+def multiclass_report_app(hcv_multiclass) -> AppTest:
+    """The Report page with the multi-class model in session state (not yet run)."""
+    table, spec, data, result = hcv_multiclass
     at = AppTest.from_file(REPORT, default_timeout=120)
     at.session_state[session_state.K_TABLE] = table
     at.session_state[session_state.K_SPEC] = spec
     at.session_state[session_state.K_PREPARED] = data
     at.session_state[session_state.K_TRAIN_RESULT] = result
+    return at
+
+
+def test_multiclass_result_gets_confusion_matrix_and_downloads(hcv_multiclass):
+    _, _, data, result = hcv_multiclass
+    at = multiclass_report_app(hcv_multiclass)
     at.run()
     assert not at.exception, at.exception
     k = len(data.class_names)

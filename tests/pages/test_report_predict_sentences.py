@@ -10,7 +10,15 @@ from sklearn.metrics import confusion_matrix
 from imbalance_core.evaluation.formatting import percent
 from imbalance_core.evaluation.likelihood_ratios import likelihood_ratios, post_test_probability
 from pages.predict import K_PATIENTS
-from tests.pages.test_report_page import PREDICT, REPORT, THRESHOLD, _app, hcv_result  # noqa: F401
+from tests.pages.test_report_page import (  # noqa: F401
+    PREDICT,
+    REPORT,
+    THRESHOLD,
+    _app,
+    hcv_multiclass,
+    hcv_result,
+    multiclass_report_app,
+)
 
 
 def _captions(at) -> str:
@@ -53,22 +61,9 @@ def test_predict_page_says_what_the_table_shows(hcv_result):  # noqa: F811
     assert not re.search(r"\bnan\b", text.lower())
 
 
-def test_multiclass_report_has_sentences():
-    from streamlit.testing.v1 import AppTest
-
-    from imbalance_core.intake import bundled, task
-    from imbalance_core.learn import training
-    from pages import session_state
-
-    table = bundled.load_bundled("hcv")
-    spec = task.TaskSpec(label="Category", multiclass=True, ignore=("0s=suspect Blood Donor",))
-    data = task.prepare(table, spec)
-    result = training.train(data, training.TrainSettings(sampler="none", classifier="logreg", cv=2))
-    at = AppTest.from_file(REPORT, default_timeout=120)
-    at.session_state[session_state.K_TABLE] = table
-    at.session_state[session_state.K_SPEC] = spec
-    at.session_state[session_state.K_PREPARED] = data
-    at.session_state[session_state.K_TRAIN_RESULT] = result
+def test_multiclass_report_has_sentences(hcv_multiclass):  # noqa: F811
+    result = hcv_multiclass[3]
+    at = multiclass_report_app(hcv_multiclass)
     at.run()
     assert not at.exception, at.exception
     right = int(np.sum(np.argmax(result.test_scores, axis=1) == result.y_test))
