@@ -262,13 +262,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_threshold_args(p, default=None)
     add_pick_args(p)
     add_rule_args(p)
-    p.add_argument(
-        "--pretest",
-        type=arguments.number("--pretest", 0, 1, "0.1 for 10 %", open_interval=True),
-        metavar="P",
-        help="pre-test probability of disease for the post-test probabilities after a positive and a "
-        "negative result (likelihood ratios; default: --prevalence, else the hold-out's own prevalence)",
-    )
+    arguments.add_pretest(p)
     p.add_argument(
         "--scores-out",
         metavar="CSV",
