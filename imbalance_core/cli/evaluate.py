@@ -44,6 +44,7 @@ from imbalance_core.cli.options import (
 )
 from imbalance_core.cli.validation_args import add_validation_args, add_validation_output, tuned_settings
 from imbalance_core.errors import DataError
+from imbalance_core.evaluation.formatting import percent
 from imbalance_core.intake.identifiers import id_column, join_key
 from imbalance_core.intake.read import read_table
 from imbalance_core.intake.task import PreparedData
@@ -150,7 +151,7 @@ def format_text(payload: Mapping[str, Any]) -> str:
         lines.append(f"  threshold chosen by {payload['pick']['key']}: {payload['pick']['reason']}")
     if "ppv_at_prevalence" in test:
         lines.append(
-            f"  at a prevalence of {payload['prevalence']:.1%}: "
+            f"  at a prevalence of {percent(payload['prevalence'])}: "
             f"PPV {_fmt(test['ppv_at_prevalence'])}, NPV {_fmt(test['npv_at_prevalence'])}"
         )
     if payload.get("likelihood_ratios"):

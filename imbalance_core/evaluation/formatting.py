@@ -64,6 +64,16 @@ def decimal_text(value: Any, digits: int, missing: str = NOT_ESTIMABLE) -> str:
     return f"{float(value):.{digits}f}" if is_number(value) else missing
 
 
+def signed_percent(change: Any, digits: int | None = None) -> str:
+    """A change of a share with its sign, by :func:`percent`'s rule: "+2.3 %", "-0.50 %"; "—" when undefined.
+
+    >>> signed_percent(0.023), signed_percent(-0.005), signed_percent(None)
+    ('+2.3 %', '-0.50 %', '—')
+    """
+    text = percent(change, digits)
+    return text if text == "—" or text.startswith("-") else "+" + text
+
+
 def share_text(share: Any, digits: int | None = None, missing: str = NOT_ESTIMABLE) -> str:
     """:func:`percent` for sentences: ``missing`` (a word) instead of "—" when the share is undefined."""
     return percent(share, digits) if is_number(share) else missing
