@@ -87,6 +87,23 @@ tradeoff = number("--tradeoff", 0, 1, "0.5")
 seed = integer("--seed", 0, MAX_SEED, "42")
 folds = integer("--cv", 2, MAX_FOLDS, "5")
 jobs = integer("--jobs", 1, 1024, "4", also=(-1,))
+pretest = number("--pretest", 0, 1, "0.1 for 10 %", open_interval=True)
+
+#: ``--pretest``'s help, the same in every command that takes it. The fallback when the flag is absent is
+#: the same everywhere too (evaluate's add_likelihood_ratios, share/report_likelihood.pretest_and_source).
+PRETEST_HELP = (
+    "pre-test probability of disease for the post-test probabilities after a positive and a negative "
+    "result (likelihood ratios; default: the deployment prevalence --prevalence, else the hold-out's own "
+    "prevalence)"
+)
+
+
+def add_pretest(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    """Add ``--pretest P`` (0 < P < 1, default None: fall back to the prevalence) to a command or group.
+
+    Declared once so ``evaluate`` and ``report`` accept and refuse the same values with the same help.
+    """
+    parser.add_argument("--pretest", type=pretest, metavar="P", help=PRETEST_HELP)
 
 
 def class_weights(text: str) -> str:

@@ -44,6 +44,7 @@ from imbalance_core.cli.options import (
 )
 from imbalance_core.cli.validation_args import add_validation_args, add_validation_output, tuned_settings
 from imbalance_core.errors import DataError
+from imbalance_core.evaluation.formatting import percent
 from imbalance_core.intake.identifiers import id_column, join_key
 from imbalance_core.intake.read import read_table
 from imbalance_core.intake.task import PreparedData
@@ -150,7 +151,7 @@ def format_text(payload: Mapping[str, Any]) -> str:
         lines.append(f"  threshold chosen by {payload['pick']['key']}: {payload['pick']['reason']}")
     if "ppv_at_prevalence" in test:
         lines.append(
-            f"  at a prevalence of {payload['prevalence']:.1%}: "
+            f"  at a prevalence of {percent(payload['prevalence'])}: "
             f"PPV {_fmt(test['ppv_at_prevalence'])}, NPV {_fmt(test['npv_at_prevalence'])}"
         )
     if payload.get("likelihood_ratios"):
@@ -262,13 +263,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_threshold_args(p, default=None)
     add_pick_args(p)
     add_rule_args(p)
-    p.add_argument(
-        "--pretest",
-        type=arguments.number("--pretest", 0, 1, "0.1 for 10 %", open_interval=True),
-        metavar="P",
-        help="pre-test probability of disease for the post-test probabilities after a positive and a "
-        "negative result (likelihood ratios; default: --prevalence, else the hold-out's own prevalence)",
-    )
+    arguments.add_pretest(p)
     p.add_argument(
         "--scores-out",
         metavar="CSV",

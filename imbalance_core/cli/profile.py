@@ -26,6 +26,7 @@ from imbalance_core.cli.options import (
     add_zero_missing_arg,
     marks_from_args,
 )
+from imbalance_core.evaluation.formatting import percent
 from imbalance_core.intake import label_guess
 from imbalance_core.intake.profile import DataProfile, profile
 from imbalance_core.intake.read import LoadedTable, read_table
@@ -198,7 +199,7 @@ def format_text(result: DataProfile) -> str:
         f"{result.name}: {result.rows} rows used of {result.rows_read}, {result.columns} columns, "
         f"label '{result.label}'",
         "classes:",
-        *(f"  {name}: {n} ({result.shares[name]:.1%})" for name, n in result.task_classes.items()),
+        *(f"  {name}: {n} ({percent(result.shares[name])})" for name, n in result.task_classes.items()),
         f"imbalance ratio (majority:minority): {result.imbalance_ratio:.2f}:1",
     ]
     if result.positive:

@@ -36,6 +36,7 @@ from imbalance_core.cli.options import (
 )
 from imbalance_core.cli.output import write_bytes
 from imbalance_core.errors import DataError
+from imbalance_core.evaluation.formatting import percent
 from imbalance_core.figures.projection import resampled_projection_figure
 from imbalance_core.learn.samplers import SAMPLERS
 from imbalance_core.learn.training import TrainSettings, resample_for_view
@@ -184,7 +185,7 @@ def format_text(payload: dict[str, Any]) -> str:
     for comp in payload["components"]:
         if "explained_variance_ratio" in comp:
             top = ", ".join(f"{ld['feature']} ({ld['weight']:+.2f})" for ld in comp["loadings"])
-            lines.append(f"{comp['axis']}: {comp['explained_variance_ratio']:.1%} of the variance; "
+            lines.append(f"{comp['axis']}: {percent(comp['explained_variance_ratio'])} of the variance; "
                          f"top loadings {top}")  # fmt: skip
     lines += [f"note: {n}" for n in payload["notices"]]
     lines += [f"wrote {what}: {path}" for what, path in payload["files"].items()]

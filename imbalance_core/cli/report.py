@@ -54,13 +54,7 @@ def add_report_args(parser: argparse.ArgumentParser) -> None:
         metavar="P",
         help="deployment prevalence for PPV/NPV, e.g. 0.05 (default: the hold-out's own)",
     )
-    g.add_argument(
-        "--pretest",
-        type=arguments.number("--pretest", 0, 1, "0.1 for 10 %", open_interval=True),
-        metavar="P",
-        help="pre-test probability for the report's post-test probabilities (likelihood ratios; default: "
-        "the deployment prevalence)",
-    )
+    arguments.add_pretest(g)
     g.add_argument("--no-pca", action="store_true", help="leave out the before/after resampling PCA figure")
     o = parser.add_argument_group("output")
     o.add_argument("--out", required=True, metavar="PDF", help="where to write the PDF report")

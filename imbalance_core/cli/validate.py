@@ -17,6 +17,7 @@ import sys
 from imbalance_core.cli.output import write_bytes
 from imbalance_core.errors import DataError
 from imbalance_core.evaluation.calibration import Estimate
+from imbalance_core.evaluation.formatting import decimal_text, is_number, percent, signed_percent
 from imbalance_core.share import model_file
 from imbalance_core.share import validate as core
 
@@ -76,11 +77,18 @@ def _split(values: list[str]) -> tuple[str, ...]:
 
 
 def _fmt(e: Estimate | None, pct: bool = False) -> str:
-    if e is None or e.value != e.value:
+    """An estimate with its interval: a share by formatting.percent, else 3 decimals; "—" for no number."""
+    if e is None or not is_number(e.value):
         return "—"
-    if pct:
-        return f"{e.value:.1%} ({e.low:.1%} to {e.high:.1%})"
-    return f"{e.value:.3f} ({e.low:.3f} to {e.high:.3f})"
+    text = percent if pct else (lambda x: decimal_text(x, 3, missing="—"))
+    return f"{text(e.value)} ({text(e.low)} to {text(e.high)})"
+
+
+def _diff(difference: float, pct: bool) -> str:
+    """External minus development: a signed share (formatting.signed_percent) or 3 decimals."""
+    if not is_number(difference):
+        return "—"
+    return signed_percent(difference) if pct else f"{difference:+.3f}"
 
 
 PERCENT = {"sensitivity", "specificity", "ppv", "npv"}
@@ -93,7 +101,9 @@ def _print_drift(d: core.DriftReport) -> None:
     else:
         print(f"  {d.case_mix.summary()}")
         for f in d.case_mix.features[:10]:
-            smd = f"SMD {f.smd:+.2f}" if f.smd == f.smd else f"largest share change {f.largest_shift:.1%}"
+            smd = (
+                f"SMD {f.smd:+.2f}" if f.smd == f.smd else f"largest share change {percent(f.largest_shift)}"
+            )
             print(f"  {f.feature:<24} {f.verdict:<15} {smd}{'; ' + f.detail if f.detail else ''}")
     print("Membership model:")
     print(f"  {d.membership.summary() if d.membership else d.membership_note}")
@@ -117,18 +127,13 @@ def _print_prevalence(p: object, note: str = "", caveat: str = "") -> None:
 def _print_labelled(v: core.LabelledValidation) -> None:
     f = v.figures
     t = f.table
-    print(
-        f"{v.name}: {f.n:,} patients, {f.events:,} positive ({f.prevalence:.1%}); threshold {f.threshold:.4g}"
-    )
+    prevalence = percent(f.prevalence)
+    print(f"{v.name}: {f.n:,} patients, {f.events:,} positive ({prevalence}); threshold {f.threshold:.4g}")
     print(f"2x2 at the saved threshold: TP {t.tp}, FP {t.fp}, TN {t.tn}, FN {t.fn}")
     print(f"\n{'figure':<28} {'development (' + v.development_source + ')':<34} {'this file':<34} difference")
     for r in v.rows:
         pct = r.key in PERCENT
-        diff = (
-            "—"
-            if r.difference != r.difference
-            else (f"{r.difference:+.1%}" if pct else f"{r.difference:+.3f}")
-        )
+        diff = _diff(r.difference, pct)
         print(f"{r.name:<28} {_fmt(r.development, pct):<34} {_fmt(r.external, pct):<34} {diff}")
     print(f"\nThreshold transport: {v.transport.summary()}")
     print("\nUpdating (figures from cross-validation within this file, test folds only):")

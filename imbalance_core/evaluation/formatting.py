@@ -13,6 +13,8 @@ import math
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+import numpy as np
+
 
 def percent(share: Any, digits: int | None = None) -> str:
     """``share`` (a fraction) as "4.9 %": one decimal, two below 1 % (as the explorer always showed);
@@ -36,13 +38,40 @@ NOT_ESTIMABLE = "not estimable"
 
 
 def is_number(value: Any) -> bool:
-    """True when ``value`` is a finite real number (not None, NaN, infinite, a bool or text)."""
-    if value is None or isinstance(value, bool | str):
+    """True when ``value`` is a finite real number (Python or numpy, float or int).
+
+    Not None, NaN, infinite, a bool (Python's or numpy's: a sentence never reads True as 1) or text
+    (``"0.25"`` or ``b"0.25"``: a caller converts what it read). The one check of every sentence module.
+    """
+    if value is None or isinstance(value, bool | np.bool_ | str | bytes):
         return False
     try:
         return math.isfinite(float(value))
     except (TypeError, ValueError):
         return False
+
+
+def all_numbers(*values: Any) -> bool:
+    """True when every value passes :func:`is_number` (an interval's two ends, a row of counts)."""
+    return all(is_number(v) for v in values)
+
+
+def decimal_text(value: Any, digits: int, missing: str = NOT_ESTIMABLE) -> str:
+    """``value`` with ``digits`` decimals ("0.812"), or ``missing`` (a word) when :func:`is_number` says no.
+
+    The one fixed-point formatter of the sentence modules, so none prints ``nan`` or reads True as 1.
+    """
+    return f"{float(value):.{digits}f}" if is_number(value) else missing
+
+
+def signed_percent(change: Any, digits: int | None = None) -> str:
+    """A change of a share with its sign, by :func:`percent`'s rule: "+2.3 %", "-0.50 %"; "—" when undefined.
+
+    >>> signed_percent(0.023), signed_percent(-0.005), signed_percent(None)
+    ('+2.3 %', '-0.50 %', '—')
+    """
+    text = percent(change, digits)
+    return text if text == "—" or text.startswith("-") else "+" + text
 
 
 def share_text(share: Any, digits: int | None = None, missing: str = NOT_ESTIMABLE) -> str:

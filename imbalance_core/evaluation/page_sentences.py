@@ -8,21 +8,9 @@ tested on their own. A number that cannot be estimated is said in words ("not es
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 
-from imbalance_core.evaluation.formatting import NOT_ESTIMABLE, percent, share_text
-
-
-def _num(value: float | None, digits: int = 3) -> str:
-    """``value`` with ``digits`` decimals, or "not estimable" when it is missing or not finite."""
-    if value is None:
-        return NOT_ESTIMABLE
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return NOT_ESTIMABLE
-    return f"{number:.{digits}f}" if math.isfinite(number) else NOT_ESTIMABLE
+from imbalance_core.evaluation.formatting import NOT_ESTIMABLE, decimal_text, is_number, percent, share_text
 
 
 def _range(values: Sequence[int]) -> str:
@@ -124,17 +112,17 @@ def cv_summary_sentence(
 
 def _listed(pairs: Sequence[tuple[str, float | None]]) -> str:
     """'ROC AUC averaged 0.832 and PR AUC 0.412'."""
-    words = [f"{name} {_num(value)}" for name, value in pairs]
-    words[0] = f"{pairs[0][0]} averaged {_num(pairs[0][1])}"
+    words = [f"{name} {decimal_text(value, 3)}" for name, value in pairs]
+    words[0] = f"{pairs[0][0]} averaged {decimal_text(pairs[0][1], 3)}"
     return " and ".join(words)
 
 
 def holdout_sentence(tp: int, fn: int, fp: int, tn: int, threshold: float) -> str:
     """'At 0.046, of the 200 hold-out patients the model finds 29 of 40 with the disease (misses 11) and
     flags 60 of 160 without it.'"""
-    pos, neg = tp + fn, fp + tn
+    pos, neg, at = tp + fn, fp + tn, decimal_text(threshold, 4)
     return (
-        f"At {_num(threshold, 4)}, of the {tp + fn + fp + tn:,} hold-out patients the model finds {tp:,} of "
+        f"At {at}, of the {tp + fn + fp + tn:,} hold-out patients the model finds {tp:,} of "
         f"{pos:,} with the disease (misses {fn:,}) and flags {fp:,} of {neg:,} without it."
     )
 
@@ -147,7 +135,7 @@ def compare_best_sentence(
 ) -> str:
     """'Best PR AUC: SMOTE + Logistic regression, 0.410; it misses 6 of 40 patients with the disease at its
     threshold.' (fn / positives None: multi-class or not counted -> the second part is left out)."""
-    text = f"Best cross-validated PR AUC: {label}, {_num(pr_auc)}"
+    text = f"Best cross-validated PR AUC: {label}, {decimal_text(pr_auc, 3)}"
     if fn is None or positives is None:
         return text + "."
     where = "at its own threshold" if threshold_is_own else "at the threshold set for every model"
@@ -185,7 +173,7 @@ def projection_sentence(real: int, removed: int, synthetic: int, after: int, sam
 
 def loadings_sentence(explained: Sequence[float]) -> str:
     """'The 2 components shown explain 45.2 % of the variation (PC1 30.1 %).'"""
-    values = [float(v) for v in explained if v is not None and math.isfinite(float(v))]
+    values = [float(v) for v in explained if is_number(v)]
     if not values:
         return "The share of variation the components explain could not be computed."
     return (
@@ -236,10 +224,11 @@ def validation_measures_sentence(
     """'Corrected for optimism, ROC AUC is 0.812 instead of the apparent 0.845: expect about that on new
     patients like these.'"""
     word = "Corrected for optimism" if bootstrap else "Validated on rows each model never saw"
-    if _num(corrected) == NOT_ESTIMABLE:
+    if not is_number(corrected):
         return f"{word}, {name} is {NOT_ESTIMABLE} here."
+    now, before = decimal_text(corrected, 3), decimal_text(apparent, 3)
     return (
-        f"{word}, {name} is {_num(corrected)} instead of the apparent {_num(apparent)}: expect about that on "
+        f"{word}, {name} is {now} instead of the apparent {before}: expect about that on "
         "new patients like these."
     )
 
@@ -250,5 +239,5 @@ def instability_sentence(mape: float | None, flip_share: float | None) -> str:
     flips = share_text(flip_share)
     return (
         f"Each dot is one patient's risk under one bootstrap model against the final model's; on average a "
-        f"risk moves by {_num(mape)}, and {flips} of decisions flip at the threshold."
+        f"risk moves by {decimal_text(mape, 3)}, and {flips} of decisions flip at the threshold."
     )

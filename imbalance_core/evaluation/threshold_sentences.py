@@ -15,25 +15,12 @@ from typing import Any
 
 import numpy as np
 
-from imbalance_core.evaluation.formatting import percent
-
-
-def _ok(*values: Any) -> bool:
-    """True when every value is a finite number."""
-    for v in values:
-        if v is None:
-            return False
-        try:
-            if not math.isfinite(float(v)):
-                return False
-        except (TypeError, ValueError):
-            return False
-    return True
+from imbalance_core.evaluation.formatting import all_numbers, is_number, percent
 
 
 def threshold_text(t: float) -> str:
     """A threshold as the explorer writes it: 4 decimals, or 3 significant digits below 0.01."""
-    if not _ok(t):
+    if not is_number(t):
         return "an undefined threshold"
     if 0 < abs(t) < 1e-4:  # e.g. 5.9e-26 from a score that is 0 in all but name
         return "below 0.0001" if t > 0 else "above -0.0001"
@@ -47,7 +34,7 @@ def _count(v: float) -> str:
 def per_thousand(threshold: float, flagged: float, true_pos: float, missed: float) -> str:
     """Natural frequencies at one threshold: flagged, true positives among them, missed cases per 1,000."""
     at = threshold_text(threshold)
-    if not _ok(flagged, true_pos, missed):
+    if not all_numbers(flagged, true_pos, missed):
         return f"At {at}, the numbers per 1,000 patients cannot be worked out: a class has no patients here."
     tp, miss = round(true_pos), round(missed)
     have = "has" if tp == 1 else "have"
@@ -60,12 +47,12 @@ def per_thousand(threshold: float, flagged: float, true_pos: float, missed: floa
 
 def roc_sentence(auc: float, lo: float, hi: float) -> str:
     """What the area under the ROC curve means for two patients."""
-    if not _ok(auc):
+    if not is_number(auc):
         return (
             "The area under the ROC curve cannot be estimated: the hold-out needs patients with and without "
             "the disease."
         )
-    ci = f" (95 % CI {lo:.2f} to {hi:.2f})" if _ok(lo, hi) else " (no interval: too few patients)"
+    ci = f" (95 % CI {lo:.2f} to {hi:.2f})" if all_numbers(lo, hi) else " (no interval: too few patients)"
     pairs = round(100 * auc)
     return (
         f"Area under the ROC curve {auc:.2f}{ci}: of 100 pairs of one patient with and one without the "
@@ -76,11 +63,11 @@ def roc_sentence(auc: float, lo: float, hi: float) -> str:
 
 def pr_sentence(ap: float, lo: float, hi: float, base_rate: float) -> str:
     """Average precision against the precision of flagging at random (the share with the disease)."""
-    if not _ok(ap, base_rate):
+    if not all_numbers(ap, base_rate):
         return (
             "The precision-recall summary cannot be estimated: the hold-out needs patients with the disease."
         )
-    ci = f" (95 % CI {lo:.2f} to {hi:.2f})" if _ok(lo, hi) else ""
+    ci = f" (95 % CI {lo:.2f} to {hi:.2f})" if all_numbers(lo, hi) else ""
     return (
         f"Average precision {ap:.2f}{ci}, against {base_rate:.2f} for flagging patients at random (the share "
         "with the disease in the hold-out): the higher the curve, the fewer false alarms for each case found."
@@ -102,7 +89,9 @@ def histogram_sentence(threshold: float, n_pos_above: int, n_pos: int, n_neg_abo
 def _estimate(est: Any) -> tuple[float, float, float] | None:
     """(value, low, high) of a calibration Estimate, or None when it has no number."""
     value = getattr(est, "value", math.nan)
-    return (value, getattr(est, "low", math.nan), getattr(est, "high", math.nan)) if _ok(value) else None
+    return (
+        (value, getattr(est, "low", math.nan), getattr(est, "high", math.nan)) if is_number(value) else None
+    )
 
 
 def calibration_sentence(metrics: Any) -> str:
@@ -117,7 +106,7 @@ def calibration_sentence(metrics: Any) -> str:
         parts.append(f"expected against observed cases cannot be estimated ({why or 'too few cases'})")
     else:
         v, lo, hi = eo
-        if _ok(lo, hi) and lo <= 1 <= hi:
+        if all_numbers(lo, hi) and lo <= 1 <= hi:
             how = "about as many cases as occurred"
         elif v > 1:
             how = f"{v:.2f} times as many cases as occurred (too high)"
@@ -128,7 +117,7 @@ def calibration_sentence(metrics: Any) -> str:
         parts.append("the spread of the risks cannot be judged (the calibration slope is not estimable)")
     else:
         v, lo, hi = slope
-        if _ok(lo, hi) and lo <= 1 <= hi:
+        if all_numbers(lo, hi) and lo <= 1 <= hi:
             parts.append(f"their spread fits (slope {v:.2f}, 1 is ideal)")
         elif v < 1:
             parts.append(f"they are too extreme (slope {v:.2f}: high risks too high, low risks too low)")
@@ -143,7 +132,7 @@ def calibration_sentence(metrics: Any) -> str:
 
 def calibration_curve_sentence(mean_predicted: float, observed: float, n: int) -> str:
     """The binned calibration curve (multi-class, one class against the rest): average risk vs share."""
-    if not _ok(mean_predicted, observed) or n <= 0:
+    if not all_numbers(mean_predicted, observed) or n <= 0:
         return "The calibration curve cannot be drawn: the hold-out has no patients of this class."
     return (
         f"The model's scores average {percent(mean_predicted)} while {percent(observed)} of the {n:,} "
@@ -153,7 +142,7 @@ def calibration_curve_sentence(mean_predicted: float, observed: float, n: int) -
 
 def calibration_table_sentence(rows: Sequence[tuple[str, Any]]) -> str:
     """Which of the risk sets in the table is best calibrated by ICI (smaller is better)."""
-    scored = [(name, m.ici.value) for name, m in rows if _ok(getattr(m.ici, "value", math.nan))]
+    scored = [(name, m.ici.value) for name, m in rows if is_number(getattr(m.ici, "value", math.nan))]
     if not scored:
         return "No risk set has an estimable ICI (mean distance from the diagonal) on these data."
     if len(scored) == 1:
@@ -175,11 +164,11 @@ def decision_curve_sentence(curve: Any, threshold: float) -> str:
     ``curve`` is a :class:`~imbalance_core.evaluation.curves.DecisionCurve`.
     """
     pts = np.asarray(curve.thresholds, dtype=float)
-    if pts.size == 0 or not _ok(threshold):
+    if pts.size == 0 or not is_number(threshold):
         return "The decision curve has no threshold probabilities to read."
     i = int(np.argmin(np.abs(pts - threshold)))
     nb, all_ = float(curve.net_benefit[i]), float(curve.treat_all[i])
-    if not _ok(nb, all_):
+    if not all_numbers(nb, all_):
         return "Net benefit cannot be worked out at this threshold: the hold-out lacks one of the classes."
     better = "more" if nb > max(all_, 0.0) else "no more"
     everybody = (
@@ -208,18 +197,18 @@ def uncertainty_sentence(entry: Mapping[str, Any] | None, n_boot: int, seed: int
     label = entry.get("label", "This suggestion")
     head = (
         f"{label}: sensitivity at this rule {value:.2f}"
-        + (f" (Wilson 95 % CI {w_lo:.2f} to {w_hi:.2f})" if _ok(w_lo, w_hi) else "")
-        if _ok(value)
+        + (f" (Wilson 95 % CI {w_lo:.2f} to {w_hi:.2f})" if all_numbers(w_lo, w_hi) else "")
+        if is_number(value)
         else f"{label}: sensitivity at this rule cannot be estimated (no patients with the disease)"
     )
     spread = (
         f"; the resampled picks deliver sensitivities of {s_lo:.2f} to {s_hi:.2f} (not a confidence interval)"
-        if _ok(s_lo, s_hi)
+        if all_numbers(s_lo, s_hi)
         else ""
     )
     band = (
         f"; its threshold's 95 % interval is {threshold_text(lo_t)} to {threshold_text(hi_t)}"
-        if _ok(lo_t, hi_t)
+        if all_numbers(lo_t, hi_t)
         else "; its threshold's interval cannot be estimated (too few resampled picks)"
     )
     return f"{head}{spread}{band} ({n_boot} resamples, seed {seed})."
@@ -230,7 +219,7 @@ def uncertainty_table_sentence(picks: Mapping[str, Mapping[str, Any]]) -> str:
     widths = {
         e.get("label", k): e["threshold_hi"] - e["threshold_lo"]
         for k, e in picks.items()
-        if _ok(e.get("threshold_lo"), e.get("threshold_hi"))
+        if all_numbers(e.get("threshold_lo"), e.get("threshold_hi"))
     }
     if not widths:
         return "No suggestion's threshold interval could be estimated on these data."
@@ -246,9 +235,9 @@ def uncertainty_table_sentence(picks: Mapping[str, Mapping[str, Any]]) -> str:
 
 def per_class_sentence(names: Sequence[str], accuracies: Sequence[float], counts: Sequence[int]) -> str:
     """The best and worst recognised class of a multi-class model (share predicted as itself)."""
-    rows = [(str(n), float(a), int(c)) for n, a, c in zip(names, accuracies, counts, strict=True)]
-    known = [r for r in rows if r[2] > 0 and _ok(r[1])]
-    missing = [r[0] for r in rows if r[2] <= 0 or not _ok(r[1])]
+    rows = [(str(n), a, int(c)) for n, a, c in zip(names, accuracies, counts, strict=True)]
+    known = [(n, float(a), c) for n, a, c in rows if c > 0 and is_number(a)]
+    missing = [n for n, a, c in rows if c <= 0 or not is_number(a)]
     if not known:
         return "No class has patients in the hold-out, so no per-class accuracy can be given."
     best = max(known, key=lambda r: r[1])

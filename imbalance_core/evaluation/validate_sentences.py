@@ -18,30 +18,23 @@ from collections.abc import Sequence
 
 from imbalance_core.evaluation.calibration import Estimate
 from imbalance_core.evaluation.external import SideBySide, Table2x2
-from imbalance_core.evaluation.formatting import NOT_ESTIMABLE, is_number, percent, share_text
-
-_finite = is_number
-
-
-def _num(value: float | None, digits: int = 2) -> str:
-    return f"{value:.{digits}f}" if _finite(value) else NOT_ESTIMABLE
-
+from imbalance_core.evaluation.formatting import NOT_ESTIMABLE, decimal_text, is_number, percent, share_text
 
 _pct = share_text  # the one percentage formatter (issue 23)
 
 
 def _ci(e: Estimate | None, digits: int = 2) -> str:
     """ "0.81 (95 % CI 0.77 to 0.85)", the value alone when the interval is missing, or "not estimable"."""
-    if e is None or not _finite(e.value):
+    if e is None or not is_number(e.value):
         return NOT_ESTIMABLE
-    if _finite(e.low) and _finite(e.high):
+    if is_number(e.low) and is_number(e.high):
         return f"{e.value:.{digits}f} (95 % CI {e.low:.{digits}f} to {e.high:.{digits}f})"
     return f"{e.value:.{digits}f}"
 
 
 def _contains(e: Estimate | None, ideal: float) -> bool | None:
     """True when the interval holds ``ideal``; None when it cannot be told."""
-    if e is None or not (_finite(e.low) and _finite(e.high)):
+    if e is None or not (is_number(e.low) and is_number(e.high)):
         return None
     return e.low <= ideal <= e.high
 
@@ -74,7 +67,7 @@ def table_sentence(t: Table2x2) -> str:
 
 def calibration_sentence(intercept: Estimate | None, slope: Estimate | None, e_to_o: Estimate | None) -> str:
     """What the calibration figures (and the curve drawn from the same risks) say about the risks."""
-    if e_to_o is None or not _finite(e_to_o.value):
+    if e_to_o is None or not is_number(e_to_o.value):
         level = "Whether the risks are too high or too low on average is not estimable here"
     elif _contains(e_to_o, 1.0):
         level = f"On average the risks match what happened (E:O {_ci(e_to_o)}, consistent with 1)"
@@ -88,7 +81,7 @@ def calibration_sentence(intercept: Estimate | None, slope: Estimate | None, e_t
             f"The risks run too low on average: the model expects only {e_to_o.value:.2f} times the events "
             f"that happened (E:O {_ci(e_to_o)})"
         )
-    if slope is None or not _finite(slope.value):
+    if slope is None or not is_number(slope.value):
         spread = "the calibration slope is not estimable"
     elif _contains(slope, 1.0):
         spread = f"their spread fits (slope {_ci(slope)}, consistent with 1)"
@@ -99,7 +92,7 @@ def calibration_sentence(intercept: Estimate | None, slope: Estimate | None, e_t
     else:
         spread = f"they are too modest — risks bunch too close together (slope {_ci(slope)}, above 1)"
     tail = ""
-    if intercept is not None and _finite(intercept.value) and _contains(intercept, 0.0) is False:
+    if intercept is not None and is_number(intercept.value) and _contains(intercept, 0.0) is False:
         tail = f" The calibration intercept is {_ci(intercept)} (0 is ideal)."
     return f"{level}; {spread}.{tail}"
 
@@ -108,14 +101,14 @@ def figures_sentence(rows: Sequence[SideBySide]) -> str:
     """The development-vs-this-file table in one or two sentences: discrimination and the change."""
     by_key = {r.key: r for r in rows}
     auc = by_key.get("auc")
-    if auc is None or not _finite(auc.external.value):
+    if auc is None or not is_number(auc.external.value):
         return "The ROC AUC is not estimable on this file (it needs patients with and without the outcome)."
     text = (
         "On this file the model ranks a random patient with the outcome above one without "
         f"{percent(auc.external.value, 0)} of the time (ROC AUC {_ci(auc.external)})"
     )
     dev = auc.development
-    if dev is None or not _finite(dev.value):
+    if dev is None or not is_number(dev.value):
         text += "; the model file records no development AUC to compare with."
     elif abs(auc.difference) < 0.005:
         text += f", the same as in development ({dev.value:.2f})."
@@ -123,7 +116,7 @@ def figures_sentence(rows: Sequence[SideBySide]) -> str:
         word = "lower" if auc.difference < 0 else "higher"
         text += f", {abs(auc.difference):.2f} {word} than in development ({dev.value:.2f})."
     sens = by_key.get("sensitivity")
-    if sens is not None and sens.development is not None and _finite(sens.difference):
+    if sens is not None and sens.development is not None and is_number(sens.difference):
         change = (
             "unchanged"
             if abs(sens.difference) < 0.005
@@ -147,14 +140,13 @@ def updating_sentence(
 
     ``recommended``: the update's display name, or "" when the original model needs none.
     """
+    slope_0, slope_1 = decimal_text(slope_before, 2), decimal_text(slope_after, 2)
+    eo_0, eo_1 = decimal_text(eo_before, 2), decimal_text(eo_after, 2)
     if not recommended:
-        return (
-            f"No update is needed: the saved risks already fit this file (slope {_num(slope_before)}, "
-            f"E:O {_num(eo_before)})."
-        )
+        return f"No update is needed: the saved risks already fit this file (slope {slope_0}, E:O {eo_0})."
     return (
-        f"{recommended} moves the calibration slope from {_num(slope_before)} to {_num(slope_after)} and "
-        f"E:O from {_num(eo_before)} to {_num(eo_after)} (1 is ideal for both; figures from "
+        f"{recommended} moves the calibration slope from {slope_0} to {slope_1} and "
+        f"E:O from {eo_0} to {eo_1} (1 is ideal for both; figures from "
         "cross-validation within this file, so they are not flattered by fitting and judging on the same "
         "patients)."
     )
@@ -175,7 +167,7 @@ def case_mix_sentence(verdicts: Sequence[str], membership_auc: float | None = No
                 f"Of {len(judged):,} compared features, {very:,} look very different and {diff:,} different "
                 "from the development patients"
             )
-    if _finite(membership_auc):
+    if is_number(membership_auc):
         how = "hard" if membership_auc < 0.6 else ("fairly easy" if membership_auc < 0.75 else "easy")
         text += (
             f"; a model tells the two files apart with ROC AUC {membership_auc:.2f} ({how} to tell apart; "

@@ -8,23 +8,15 @@ words: no sentence ever contains 'nan'.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from imbalance_core.evaluation.formatting import share_text
+from imbalance_core.evaluation.formatting import all_numbers, is_number, share_text
 
 #: Said instead of a number that cannot be computed.
 UNKNOWN = "not known"
-
-
-def _ok(x: Any) -> bool:
-    try:
-        return x is not None and math.isfinite(float(x))
-    except (TypeError, ValueError):
-        return False
 
 
 def pct(x: Any, digits: int | None = None) -> str:
@@ -39,12 +31,12 @@ def count(n: int, noun: str) -> str:
 
 def threshold_text(t: Any) -> str:
     """A threshold as the report prints it (4 significant figures); 'not set' when missing."""
-    return f"{float(t):.4g}" if _ok(t) else "not set"
+    return f"{float(t):.4g}" if is_number(t) else "not set"
 
 
 def in_words(share: Any) -> str:
     """'about 6 in 10' for 0.58, 'about 1 in 67' for 0.015; '' when not finite or 0 / 1."""
-    if not _ok(share) or not 0 < float(share) < 1:
+    if not is_number(share) or not 0 < float(share) < 1:
         return ""
     s = float(share)
     if s >= 0.1:
@@ -75,7 +67,7 @@ def two_by_two_sentence(tp: int, fp: int, fn: int, tn: int, threshold: Any, posi
 
 def per_thousand_sentence(flagged: Any, true_pos: Any, missed: Any, prevalence: Any) -> str:
     """Under the 'Of 1,000 patients' table (natural frequencies at the deployment prevalence)."""
-    if not all(_ok(v) for v in (flagged, true_pos, missed)):
+    if not all_numbers(flagged, true_pos, missed):
         return "The natural frequencies are not known for this threshold."
     return (
         f"Of 1,000 patients at a prevalence of {pct(prevalence)}, the model flags {float(flagged):,.0f}; "
@@ -88,7 +80,7 @@ def accuracy_sentence(row: Mapping[str, Any]) -> str:
     """Under the diagnostic-accuracy table: sensitivity and specificity in words, PPV at deployment."""
     sens, spec = row.get("sensitivity"), row.get("specificity")
     parts = []
-    if _ok(sens):
+    if is_number(sens):
         words = in_words(sens)
         parts.append(
             f"the model finds {pct(sens)} of patients with the disease"
@@ -97,7 +89,7 @@ def accuracy_sentence(row: Mapping[str, Any]) -> str:
         )
     else:
         parts.append("sensitivity is not known (no patient with the disease in the hold-out set)")
-    if _ok(spec):
+    if is_number(spec):
         alarm = in_words(1 - float(spec))
         parts.append(
             f"it clears {pct(spec)} of those without it"
@@ -108,7 +100,7 @@ def accuracy_sentence(row: Mapping[str, Any]) -> str:
     prev = row.get("prevalence_deploy")
     tail = (
         f" At a prevalence of {pct(prev)}, {pct(ppv)} of flagged patients have the disease."
-        if _ok(ppv)
+        if is_number(ppv)
         else " Nobody is flagged, so the chance that a flagged patient has the disease is not known."
     )
     return "On the hold-out set " + "; ".join(parts) + "." + tail
@@ -116,7 +108,7 @@ def accuracy_sentence(row: Mapping[str, Any]) -> str:
 
 def _ci_words(row: Mapping[str, Any], key: str) -> str:
     lo, hi = row.get(f"{key}_lo"), row.get(f"{key}_hi")
-    if not (_ok(lo) and _ok(hi)):
+    if not all_numbers(lo, hi):
         return ""
     return f", 95 % CI {pct(lo)} to {pct(hi)}"
 
@@ -142,7 +134,7 @@ def confusion_sentence(matrix: Any, names: Sequence[str]) -> str:
 
 def per_class_sentence(sensitivities: Mapping[str, Any]) -> str:
     """Under the per-class accuracy table: the class found best and worst."""
-    known = {k: float(v) for k, v in sensitivities.items() if _ok(v)}
+    known = {k: float(v) for k, v in sensitivities.items() if is_number(v)}
     if not known:
         return "No class has patients in the hold-out set, so no per-class accuracy is known."
     best = max(known, key=known.__getitem__)
@@ -164,7 +156,7 @@ def predictions_sentence(scores: Any, decisions: Any, threshold: Any, class_name
     n = int(d.size)
     if n == 0:
         return "No patients were scored."
-    if not _ok(threshold):  # multi-class: most probable class
+    if not is_number(threshold):  # multi-class: most probable class
         counts = np.bincount(d.astype(int), minlength=len(class_names))
         top = int(np.argmax(counts))
         return (
@@ -195,7 +187,7 @@ def model_sentence(meta: Any) -> str:
     head = f"The model ({what}) was trained on '{data}' with {count(n_features, 'feature')}"
     threshold = getattr(meta, "threshold", None)
     positive = getattr(meta, "positive_class", None)
-    if _ok(threshold) and positive:
+    if is_number(threshold) and positive:
         return (
             head
             + f"; it calls a patient '{positive}' when the score is at or above {threshold_text(threshold)}."

@@ -70,7 +70,7 @@ def test_text_output_shows_the_reason_and_deployment_figures(capsys):
     code, out, _ = _run(capsys, "--pick", "youden", "--prevalence", "0.05")
     assert code == 0
     assert "threshold chosen by youden: Highest Youden J" in out
-    assert "at a prevalence of 5.0%: PPV" in out
+    assert "at a prevalence of 5.0 %: PPV" in out  # formatting.percent, as on the pages
 
 
 @pytest.mark.parametrize(
