@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from imbalance_core.evaluation.formatting import percent
 from imbalance_core.share.report_blocks import Section, TableBlock
 
 
@@ -52,7 +53,8 @@ def validation_section(validation: Any, number: int) -> Section:
         paragraphs.append(
             f"Prediction stability (Riley & Collins, BMJ 2023), {stability.n_models} bootstrap models: "
             + stability.sentence()
-            + f" {stability.share_any_flip:.1%} of patients are classified differently by at least one model."
+            + f" {percent(stability.share_any_flip)} of patients are classified differently by at least "
+            "one model."
         )
     if validation.final_tuning is not None:
         paragraphs.append(

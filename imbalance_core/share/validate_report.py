@@ -19,6 +19,7 @@ import numpy as np
 
 from imbalance_core.evaluation.calibration import Estimate
 from imbalance_core.evaluation.case_mix import usual_range_sentence
+from imbalance_core.evaluation.formatting import percent, signed_percent
 from imbalance_core.share.model_file import SavedModel, new_export_id
 from imbalance_core.share.report_blocks import FigureData, ReportContent, Section, TableBlock
 from imbalance_core.share.validate import UPDATES, LabelledValidation
@@ -30,14 +31,14 @@ CALIBRATION_FIGURE = "external_calibration"
 def _fmt(e: Estimate | None, pct: bool) -> str:
     if e is None or not np.isfinite(e.value):
         return "—"
-    f = (lambda x: f"{x:.1%}") if pct else (lambda x: f"{x:.3f}")
+    f = percent if pct else (lambda x: f"{x:.3f}")
     if not (np.isfinite(e.low) and np.isfinite(e.high)):
         return f(e.value)
     return f"{f(e.value)} ({f(e.low)} to {f(e.high)})"
 
 
 def _diff(x: float, pct: bool) -> str:
-    return "—" if not np.isfinite(x) else (f"{x:+.1%}" if pct else f"{x:+.3f}")
+    return "—" if not np.isfinite(x) else (signed_percent(x) if pct else f"{x:+.3f}")
 
 
 def _sections(v: LabelledValidation, saved: SavedModel) -> list[Section]:
@@ -52,7 +53,7 @@ def _sections(v: LabelledValidation, saved: SavedModel) -> list[Section]:
         Section(
             "1. Performance: development vs this file (TRIPOD+AI 23a; TRIPOD 16, 19a)",
             (
-                f"{f.n:,} patients in {v.name}, {f.events:,} with the outcome ({f.prevalence:.1%}). "
+                f"{f.n:,} patients in {v.name}, {f.events:,} with the outcome ({percent(f.prevalence)}). "
                 f"Development figures: {v.development_source}. Threshold {f.threshold:.4g} "
                 f"({saved.metadata.threshold_reason.rstrip('.')}). Intervals: DeLong (ROC AUC), "
                 "stratified bootstrap (PR AUC, Brier), Wald (intercept, slope), Poisson (E:O), Wilson "
@@ -100,8 +101,8 @@ def _sections(v: LabelledValidation, saved: SavedModel) -> list[Section]:
     if d.case_mix is not None:
         mix_rows = tuple(
             (x.feature, x.verdict, "—" if not np.isfinite(x.smd) else f"{x.smd:+.2f}",
-             f"{x.outside_range:.1%}" if x.kind == "numeric" else "—",
-             _usual(x), f"{x.unseen:.1%}" if x.kind == "categorical" else "—", x.detail)
+             percent(x.outside_range) if x.kind == "numeric" else "—",
+             _usual(x), percent(x.unseen) if x.kind == "categorical" else "—", x.detail)
             for x in d.case_mix.features
         )  # fmt: skip
         paragraphs.append(usual_range_sentence(d.case_mix.features))
@@ -119,8 +120,9 @@ def _sections(v: LabelledValidation, saved: SavedModel) -> list[Section]:
     size_par = [v.size.summary(), f"Assumptions: {v.size.assumption}."] if v.size else ["Not computed."]
     if v.prevalence is not None:
         size_par.append(
-            f"Prevalence from the risks alone (EM): {v.prevalence.em.value:.1%} (95 % CI "
-            f"{v.prevalence.em.low:.1%} to {v.prevalence.em.high:.1%}); observed {f.prevalence:.1%}."
+            f"Prevalence from the risks alone (EM): {percent(v.prevalence.em.value)} (95 % CI "
+            f"{percent(v.prevalence.em.low)} to {percent(v.prevalence.em.high)}); observed "
+            f"{percent(f.prevalence)}."
         )
         if v.prevalence_caveat:
             size_par.append(v.prevalence_caveat)
@@ -134,7 +136,7 @@ def _usual(x: Any) -> str:
     """The 'outside the usual range' cell: a share, '—' for categories, words for an older model file."""
     if x.kind != "numeric":
         return "—"
-    return f"{x.outside_usual:.1%}" if np.isfinite(x.outside_usual) else "not recorded"
+    return percent(x.outside_usual) if np.isfinite(x.outside_usual) else "not recorded"
 
 
 def _calibration_png(v: LabelledValidation) -> bytes:

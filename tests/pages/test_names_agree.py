@@ -103,6 +103,8 @@ SENTENCE_MODULES = sorted(
     [
         *Path("imbalance_core/evaluation").glob("*sentences.py"),
         Path("imbalance_core/share/report_sentences.py"),
+        Path("imbalance_core/share/report_validation.py"),  # the internal-validation report section
+        Path("imbalance_core/share/validate_report.py"),  # the external-validation PDF
     ]
 )
 
