@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 
 import numpy as np
+import onnx
+import onnx.numpy_helper
 import pytest
 import streamlit
 from sklearn.linear_model import LogisticRegression
@@ -72,7 +74,7 @@ def test_this_machine_is_judged_by_its_own_flags() -> None:
 
 
 def test_the_note_says_which_build_runs() -> None:
-    assert "7-bit weights (reduce_range)" in quantize.build_note(True)
+    assert "7-bit weights in its 1 x 1 convolutions (reduce_range)" in quantize.build_note(True)
     assert "full 8-bit weights" in quantize.build_note(False)
 
 
@@ -226,12 +228,41 @@ def test_the_build_reports_its_steps_in_order(reduced) -> None:
     assert len(calibrating) == quantize.CALIBRATION and calibrating[-1] == "Calibrating on image 64 of 64"
 
 
-def test_reduce_range_build_is_deterministic_and_differs(reduced) -> None:
-    """Same flags, same sha256 (the CLI's model equals the app's); 7-bit weights give another model."""
+def test_reduce_range_build_is_deterministic_and_differs(
+    reduced, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """Same flags, same sha256 (the CLI's ``--reduce-range on`` model equals the app's); 7-bit weights
+    give another model than 8-bit ones."""
     model, _ = reduced
-    again = quantize.quantize_cnn_bytes(reduce_range=True)
-    assert hashlib.sha256(model).hexdigest() == hashlib.sha256(again).hexdigest()
+    out = tmp_path / "seven.onnx"
+    assert main(["images-quantize", str(out), "--reduce-range", "on"]) == 0
+    assert "reduce_range): on" in capsys.readouterr().err
+    assert hashlib.sha256(model).hexdigest() == hashlib.sha256(out.read_bytes()).hexdigest()
     assert hashlib.sha256(model).digest() != hashlib.sha256(quantize.quantize_cnn_bytes()).digest()
+
+
+def _weight_ranges(model: bytes) -> dict[int, list[int]]:
+    """Largest |int8 weight| of every quantised convolution, by its ``group`` (1: matrix product)."""
+    graph = onnx.load_from_string(model).graph
+    inits = {i.name: i for i in graph.initializer}
+    dq = {n.output[0]: n.input[0] for n in graph.node if n.op_type == "DequantizeLinear"}
+    out: dict[int, list[int]] = {}
+    for node in graph.node:
+        if node.op_type == "Conv" and node.input[1] in dq:
+            group = next((a.i for a in node.attribute if a.name == "group"), 1)
+            weights = onnx.numpy_helper.to_array(inits[dq[node.input[1]]]).astype(int)
+            out.setdefault(1 if group == 1 else 2, []).append(int(np.abs(weights).max()))
+    return out
+
+
+def test_only_the_matrix_product_convolutions_get_7_bit_weights(reduced) -> None:
+    """Counted on the quantised graph itself: 1 x 1 convolutions within [-64, 64] (7 bits), depthwise
+    ones still using the int8 range; without the flag every kind uses it."""
+    seven = _weight_ranges(reduced[0])
+    assert len(seven[1]) == 32 and len(seven[2]) == 16
+    assert max(seven[1]) <= 64 and max(seven[2]) == 127
+    eight = _weight_ranges(quantize.quantize_cnn_bytes())
+    assert max(eight[1]) == 127 and max(eight[2]) == 127
 
 
 def test_reduce_range_features_stay_close_to_float32(reduced) -> None:
