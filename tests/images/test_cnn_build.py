@@ -306,3 +306,16 @@ def test_reduce_range_hold_out_auc_is_within_001_of_float32(reduced) -> None:
     print(f"hold-out ROC AUC: {aucs}")
     assert aucs["float32"] > 0.9
     assert abs(aucs["int8 7-bit"] - aucs["float32"]) <= 0.01, aucs
+
+
+def _settings() -> None:  # pragma: no cover - runs inside AppTest
+    from pages.image_view import bundled_button
+
+    bundled_button()
+
+
+def test_the_image_settings_say_which_weights_this_cpu_gets() -> None:
+    at = AppTest.from_function(_settings, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    assert quantize.build_note() in at.selectbox[0].help
