@@ -111,6 +111,17 @@ def prepare_cnn(extractor: str) -> None:
         bar.empty()
 
 
+def prepare_cnn_for(saved: Any) -> None:
+    """:func:`prepare_cnn` for a saved image model (Predict, Validate): the status shows only when the
+    model's features come from the int8 network and it is not built yet. DataError for a model not
+    trained on image features (as scoring it would raise)."""
+    from imbalance_core.images.predict import cnn_precision_of, extractor_of
+
+    key = extractor_of(tuple(saved.metadata.feature_names))
+    if key == CNN_KEY and cnn_precision_of(saved) == "int8":
+        prepare_cnn(key)
+
+
 def _table(images: ImageSet, extractor: str, name: str) -> LoadedTable:
     """The feature table under this session's name, with a progress bar (images/s, time left)."""
     prepare_cnn(extractor)

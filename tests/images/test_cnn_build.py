@@ -319,3 +319,60 @@ def test_the_image_settings_say_which_weights_this_cpu_gets() -> None:
     at.run()
     assert not at.exception, at.exception
     assert quantize.build_note() in at.selectbox[0].help
+
+
+def _saved_models_page() -> None:  # pragma: no cover - runs inside AppTest
+    from types import SimpleNamespace
+
+    from pages.image_view import prepare_cnn_for
+
+    def saved(prefix: str, version: int) -> SimpleNamespace:
+        names = [f"{prefix}_{i}" for i in range(3)]
+        return SimpleNamespace(metadata=SimpleNamespace(feature_names=names, format_version=version))
+
+    prepare_cnn_for(saved("hog", 2))  # not the CNN
+    prepare_cnn_for(saved("efficientnet_lite0", 1))  # saved before int8: scored by the float32 network
+    prepare_cnn_for(saved("efficientnet_lite0", 2))  # int8: the status, once
+
+
+def test_predict_and_validate_say_so_only_for_int8_cnn_models(
+    spy: _SpyBuild, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[str] = []
+    real = streamlit.progress
+
+    def recording(value, text=None, **kwargs):
+        shown.append(text)
+        return real(value, text=text, **kwargs)
+
+    monkeypatch.setattr(streamlit, "progress", recording)
+    at = AppTest.from_function(_saved_models_page, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    assert shown == [PREPARING] and len(spy.calls) == 1
+
+
+def test_the_predict_page_still_scores_an_image_zip(tmp_path: Path) -> None:
+    """The Predict page's zip path with the status call in front: a pixels model scores every image."""
+    from imbalance_core.images.features import image_table
+    from imbalance_core.images.intake import read_image_zip
+    from imbalance_core.intake.task import TaskSpec, prepare
+    from imbalance_core.learn import training
+    from imbalance_core.share import model_file
+    from pages.predict import UPLOAD
+
+    raw = shapes_zip(12, 36, side=16)
+    data = prepare(image_table(read_image_zip(raw), "pixels", "s.zip"), TaskSpec("class", ("DISC",)))
+    result = training.train(data, training.TrainSettings(classifier="logreg", cv=3))
+    saved = model_file.dumps(
+        model_file.build_saved_model(result.pipeline, data, 0.5, "test", result.settings, result=result)
+    )
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "app.py"), default_timeout=180)
+    at.run()
+    at.switch_page("pages/predict.py")
+    at.run()
+    at.radio(key="pred_source").set_value(UPLOAD).run()
+    at.file_uploader(key="pred_model_file").set_value(("m.skops", saved, "application/octet-stream")).run()
+    at.file_uploader(key="pred_patients").set_value(("new.zip", raw, "application/zip")).run()
+    assert not at.exception, at.exception
+    assert len(at.dataframe[-1].value) == 48
