@@ -11,14 +11,19 @@ study table's run time on the bundled PneumoniaMNIST.
 * audit: :func:`imbalance_core.images.audit.audit_images` on the first ``--audit-images`` (5,000)
   PneumoniaMNIST images (duplicates, properties, border-only check with ``--audit-extractor``), wall time.
 
+* first use (unless ``--skip-first-use``; first, so nothing has built it yet): wall time of the int8
+  network's build as a person meets it (``cnn_model("int8", progress)``), its progress steps, peak memory
+  so far and which weights this CPU gets (7-bit in the 1 x 1 convolutions without VNNI);
 * int8 check (unless ``--skip-int8``): the CNN extractor's float32 and int8 models in the same run —
   images/s session only and end to end, interleaved rounds — and both hold-out ROC AUCs (624 test images);
+  plus the 7-bit build (``reduce_range``, what a CPU without VNNI runs) forced on this machine;
 * cnn sweep (``--cnn-sweep``): the CNN path's knobs — old vs lookup-table input, default vs tuned
   onnxruntime SessionOptions, batch 1-64 — best of ``--sweep-rounds`` interleaved rounds, and the hold-out
   ROC AUC of the old and the new path on the same images.
 
 Run: ``.venv/bin/python bench/images.py [--speed-images 64] [--images 5000] [--side 224]
-[--memory-extractors hog,pixels] [--study hog] [--skip-study] [--skip-int8] [--cnn-sweep]``.
+[--memory-extractors hog,pixels] [--study hog] [--skip-study] [--skip-first-use] [--skip-int8]
+[--cnn-sweep]``.
 Prints one line per figure.
 Figures depend on what else runs: the load average is printed with them.
 """
@@ -89,6 +94,21 @@ def memory(keys: list[str], n: int, side: int) -> None:
         print(out.stdout.strip() or f"memory {key}: failed: {out.stderr.strip()[-300:]}")
 
 
+def first_use() -> None:
+    """The int8 network's first use in this process, timed as the page and the CLI meet it."""
+    from imbalance_core.images.extractors import cnn_model, cnn_note
+
+    steps: list[str] = []
+    t0 = time.perf_counter()
+    cnn_model("int8", lambda message, fraction: steps.append(message))
+    seconds = time.perf_counter() - t0
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"first use: int8 network built in {seconds:.1f} s, {len(steps)} progress reports, peak memory so "
+        f"far {peak_mb:.0f} MB (load {os.getloadavg()[0]:.1f}, UNDER LOAD); {cnn_note()}"
+    )
+
+
 def int8(n_speed: int, per_class: int, rounds: int = 3) -> None:
     """float32 vs int8 EfficientNet-Lite0 in one run (the extractor's two precisions, ``cnn_model``):
     images/s at 224 x 224 — session only and end to end (input preparation + session), batch
@@ -108,7 +128,13 @@ def int8(n_speed: int, per_class: int, rounds: int = 3) -> None:
         f"int8 build (once per process; pre-process, calibrate on 64 images, quantise): "
         f"{time.perf_counter() - t0:.1f} s, {size / 2**20:.1f} MB (load {os.getloadavg()[0]:.1f})"
     )
-    sessions = {"float32": cnn_model("float32"), "int8": cnn_model("int8")}
+    from imbalance_core.images.quantize import int8_session
+
+    sessions = {
+        "float32": cnn_model("float32"),
+        "int8": cnn_model("int8"),
+        "int8 7-bit (reduce_range forced)": int8_session(reduce_range=True),
+    }
     noise = np.random.default_rng(0).integers(0, 256, (n_speed, 224, 224, 1), dtype=np.uint8)
     x = cnn_input(noise)
     for session in sessions.values():
@@ -300,6 +326,7 @@ def main() -> None:
     p.add_argument("--audit-extractor", default="hog")
     p.add_argument("--skip-speed", action="store_true")
     p.add_argument("--skip-memory", action="store_true")
+    p.add_argument("--skip-first-use", action="store_true", help="skip timing the int8 network's build")
     p.add_argument("--skip-int8", action="store_true", help="skip float32 vs int8 CNN speed and AUC")
     p.add_argument("--int8-per-class", type=int, default=300)
     p.add_argument("--cnn-sweep", action="store_true", help="CNN input, session options and batch sweep")
@@ -310,6 +337,8 @@ def main() -> None:
         _memory_child(args.child, args.images, args.side)
         return
     print(f"cores: {os.cpu_count()}; load average {os.getloadavg()[0]:.1f}")
+    if not args.skip_first_use:
+        first_use()
     if not args.skip_speed:
         speed(args.speed_images, 224)
     if not args.skip_memory:

@@ -21,7 +21,15 @@ import streamlit as st
 
 from imbalance_core.errors import DataError
 from imbalance_core.images.bundled import load_pneumoniamnist
-from imbalance_core.images.extractors import DEFAULT_EXTRACTOR, EXTRACTORS
+from imbalance_core.images.extractors import (
+    CNN_KEY,
+    DEFAULT_EXTRACTOR,
+    EXTRACTORS,
+    PREPARING,
+    cnn_model,
+    cnn_note,
+    cnn_ready,
+)
 from imbalance_core.images.intake import ImageSet, read_image_zip
 from imbalance_core.intake.read import LoadedTable
 from imbalance_core.intake.task import PreparedData, TaskSpec
@@ -91,8 +99,32 @@ def _table_shared(image_sha: str, extractor: str, images: ImageSet, progress) ->
     return _table_box(image_sha, extractor).get(lambda: image_table(images, extractor, "images", progress))
 
 
+def prepare_cnn(extractor: str) -> None:
+    """Before the first CNN run in this server process: a status line while the int8 network is built
+    (3-8 s, once; a second session asking meanwhile waits for the same build). Nothing otherwise."""
+    if extractor != CNN_KEY or cnn_ready():
+        return
+    bar = st.progress(0.0, text=PREPARING)
+    try:
+        cnn_model(progress=lambda message, f: bar.progress(f, text=f"{PREPARING} {message}."))
+    finally:
+        bar.empty()
+
+
+def prepare_cnn_for(saved: Any) -> None:
+    """:func:`prepare_cnn` for a saved image model (Predict, Validate): the status shows only when the
+    model's features come from the int8 network and it is not built yet. DataError for a model not
+    trained on image features (as scoring it would raise)."""
+    from imbalance_core.images.predict import cnn_precision_of, extractor_of
+
+    key = extractor_of(tuple(saved.metadata.feature_names))
+    if key == CNN_KEY and cnn_precision_of(saved) == "int8":
+        prepare_cnn(key)
+
+
 def _table(images: ImageSet, extractor: str, name: str) -> LoadedTable:
     """The feature table under this session's name, with a progress bar (images/s, time left)."""
+    prepare_cnn(extractor)
     bar = st.progress(0.0, text="Extracting image features…")
 
     def progress(done: int, total: int, rate: float, left: float) -> None:
@@ -173,7 +205,9 @@ def bundled_button() -> None:
         key=W_EXTRACTOR,
         format_func=lambda k: EXTRACTORS[k].name,
         help="How an image becomes numbers; applies to the next image zip or the bundled X-rays. "
-        + " ".join(f"{s.name}: {s.explanation} ({s.cost})." for s in EXTRACTORS.values()),
+        + " ".join(f"{s.name}: {s.explanation} ({s.cost})." for s in EXTRACTORS.values())
+        + " "
+        + cnn_note(),
     )
     if st.button("Use the bundled chest X-rays (PneumoniaMNIST)", key="images_bundled"):
         _use(_bundled_images(), "PneumoniaMNIST (bundled)", "images:pneumoniamnist")

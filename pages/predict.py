@@ -119,6 +119,9 @@ def _patients(saved: model_file.SavedModel) -> None:
     try:
         check = None
         if name.lower().endswith(".zip"):  # new patients' images: file, [class], score, decision (issue 29)
+            from pages.image_view import prepare_cnn_for  # "Preparing the image network", first use
+
+            prepare_cnn_for(saved)
             scored = predict_image_zip(saved, raw)
             result, check = scored.result, scored.check
         else:

@@ -317,7 +317,9 @@ def _compute(
     with st.spinner("Scoring, validating, updating…"):
         if _is_image_zip(saved, new_file):
             from imbalance_core.images.validation import read_new_images
+            from pages.image_view import prepare_cnn_for
 
+            prepare_cnn_for(saved)  # "Preparing the image network" on its first use
             new = read_new_images(saved, new_file[1], name=new_file[0])
         else:
             new = core.read_new_patients(saved, new_file[1], name=new_file[0], label=label, positive=positive)

@@ -3,7 +3,7 @@
     python -m imbalance_core images-features ZIP --extractor KEY --out features.csv
     python -m imbalance_core images-study ZIP [--extractor KEY] [--techniques K1,...] [--cv K] [--json]
     python -m imbalance_core images-audit ZIP [--extractor KEY] [--no-border] [--json]
-    python -m imbalance_core images-quantize OUT.onnx [--calibration N]
+    python -m imbalance_core images-quantize OUT.onnx [--calibration N] [--reduce-range auto|on|off]
 
 ``ZIP`` is a zip of class folders (optionally ``train/`` + ``test/`` inside) or the word
 ``pneumoniamnist`` for the bundled demo. ``images-features`` writes one row per image: ``class``,
@@ -27,7 +27,7 @@ from imbalance_core.cli.output import write_bytes
 from imbalance_core.errors import DataError
 from imbalance_core.images.augment import CHEST_XRAY, AugmentSettings
 from imbalance_core.images.bundled import load_pneumoniamnist
-from imbalance_core.images.extractors import DEFAULT_EXTRACTOR, EXTRACTORS
+from imbalance_core.images.extractors import CNN_KEY, DEFAULT_EXTRACTOR, EXTRACTORS, cnn_model, cnn_ready
 from imbalance_core.images.features import feature_table, image_table
 from imbalance_core.images.intake import ImageSet, read_image_zip
 from imbalance_core.images.study import (
@@ -78,7 +78,9 @@ def image_source_table(
                 f"--extractor applies to image zips and '{BUNDLED_WORD}' only; leave it out for a table."
             )
         return None
-    return image_table(load_images(text), extractor or DEFAULT_EXTRACTOR, Path(text).name, _progress, augment)
+    images = load_images(text)
+    prepare_cnn(extractor or DEFAULT_EXTRACTOR)
+    return image_table(images, extractor or DEFAULT_EXTRACTOR, Path(text).name, _progress, augment)
 
 
 def add_augment_args(parser: argparse.ArgumentParser) -> None:
@@ -110,6 +112,13 @@ def augment_from_args(args: argparse.Namespace) -> AugmentSettings:
         brightness=float(getattr(args, "augment_brightness", CHEST_XRAY.brightness)),
         contrast=float(getattr(args, "augment_contrast", CHEST_XRAY.contrast)),
     )
+
+
+def prepare_cnn(extractor: str | None) -> None:
+    """One line on stderr before the int8 CNN is built (first CNN use in this run, 3-8 s), then build it."""
+    if extractor == CNN_KEY and not cnn_ready():
+        print("Preparing the image network (int8, first use in this run, about 5 s) ...", file=sys.stderr)
+        cnn_model()
 
 
 def _progress(done: int, total: int, rate: float, left: float) -> None:
@@ -195,6 +204,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     z.add_argument("out", metavar="OUT", help="the .onnx file to write")
     z.add_argument("--calibration", type=int, default=64, help="calibration images (default 64)")
     z.add_argument("--seed", type=int, default=0, help="which calibration images")
+    z.add_argument(
+        "--reduce-range",
+        choices=["auto", "on", "off"],
+        default="auto",
+        help="7-bit weights, for x86 CPUs without VNNI (default auto: as the extractor on this machine)",
+    )
     z.set_defaults(func=run_quantize)
 
 
@@ -203,6 +218,7 @@ def run_features(args: argparse.Namespace) -> int:
     images = load_images(args.zip, args.positive)
     for notice in images.notices:
         print(f"note: {notice}", file=sys.stderr)
+    prepare_cnn(args.extractor)
     table = feature_table(images, args.extractor, _progress)
     write_bytes(args.out, table.to_csv(index=False).encode(), "feature table")
     print(f"{len(table)} images x {table.shape[1] - 2} features written to {args.out}")
@@ -219,6 +235,7 @@ def run_study(args: argparse.Namespace) -> int:
         keys = parse_keys(args.rank_extractors, EXTRACTORS, "extractors")
         print(format_ranking(rank_extractors(images, keys, args.classifier, int(args.cv), int(args.seed))))
         return 0
+    prepare_cnn(args.extractor)
     result = study_table(
         images,
         args.extractor,
@@ -246,6 +263,7 @@ def run_audit(args: argparse.Namespace) -> int:
         images = read_image_zip(raw, positive=args.positive, source=Path(args.zip).name)
     else:
         images = load_pneumoniamnist()
+    prepare_cnn(args.extractor)
     result = audit_images(images, raw, args.extractor, int(args.seed), border=not args.no_border)
     print(json.dumps(result.as_dict(), allow_nan=True) if args.json else format_audit(result))
     return 0
@@ -256,14 +274,19 @@ def run_quantize(args: argparse.Namespace) -> int:
     if int(args.calibration) < 1:
         raise DataError("--calibration needs at least 1 image.")
     try:
-        from imbalance_core.images.quantize import quantize_cnn
+        from imbalance_core.images.quantize import build_note, default_reduce_range, quantize_cnn
 
-        path = quantize_cnn(Path(args.out), int(args.calibration), int(args.seed))
+        reduce = default_reduce_range() if args.reduce_range == "auto" else args.reduce_range == "on"
+        path = quantize_cnn(Path(args.out), int(args.calibration), int(args.seed), reduce_range=reduce)
     except ImportError:
         raise DataError("images-quantize needs the onnx package (pip install -r requirements.txt).") from None
     except OSError:
         raise DataError("The int8 model could not be written there; check the path.") from None
     print(f"int8 model written to {path} ({path.stat().st_size / 2**20:.1f} MB)")
+    if args.reduce_range == "auto":
+        print(build_note(reduce), file=sys.stderr)
+    else:
+        print(f"7-bit weights (reduce_range): {args.reduce_range}", file=sys.stderr)
     return 0
 
 

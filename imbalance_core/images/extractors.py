@@ -30,7 +30,8 @@ from PIL import Image
 
 from imbalance_core.errors import DataError
 from imbalance_core.images.cnn_runtime import cnn_input, cnn_session
-from imbalance_core.images.quantize import int8_session
+from imbalance_core.images.quantize import Progress as BuildProgress
+from imbalance_core.images.quantize import build_note, int8_ready, int8_session
 
 #: Images per onnxruntime call (and per progress report).
 BATCH = 32
@@ -85,15 +86,30 @@ def _resize_grey(grey: np.ndarray, side: int) -> np.ndarray:
     )
 
 
-def cnn_model(precision: str = CNN_PRECISION) -> Any:
+#: What a page or the CLI says while the int8 network is built (once per process, 3-8 s).
+PREPARING = "Preparing the image network (first use since the app started, about 5 s) …"
+
+
+def cnn_ready(precision: str = CNN_PRECISION) -> bool:
+    """False only while the first use of the int8 network still has to build it (say so first)."""
+    return precision != "int8" or int8_ready()
+
+
+def cnn_note() -> str:
+    """How this machine runs the CNN (int8, with or without 7-bit weights), for the settings text."""
+    return build_note()
+
+
+def cnn_model(precision: str = CNN_PRECISION, progress: BuildProgress | None = None) -> Any:
     """The session that runs the CNN: ``int8`` (the default, built from the bundled model on first use
-    by :mod:`imbalance_core.images.quantize`) or ``float32`` (the bundled model as it is)."""
+    by :mod:`imbalance_core.images.quantize`, reporting ``progress(message, fraction)``) or ``float32``
+    (the bundled model as it is)."""
     if precision == "float32":
         return cnn_session()
     if precision != "int8":
         raise DataError("The CNN runs in 'int8' or 'float32'.")
     try:
-        return int8_session()
+        return int8_session(progress)
     except ImportError:
         raise DataError(
             "The fast (int8) CNN needs the onnx package; reinstall the app's requirements."
