@@ -15,7 +15,7 @@ from imbalance_core.learn import training
 from pages import image_view, session_state
 from pages.data import W_UPLOAD
 from tests.images.shapes import shapes_zip
-from tests.pages.seating import seat_model
+from tests.pages.seating import seat_data, seat_model
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -72,11 +72,14 @@ def test_compare_page_runs_the_study_table_for_images() -> None:
     table = image_table(images, "pixels", "split.zip")
     spec = TaskSpec(label="class", positive=("DISC",))
     at = AppTest.from_file(str(ROOT / "pages" / "compare.py"), default_timeout=240)
-    at.session_state[session_state.K_TABLE] = table
-    at.session_state[session_state.K_SPEC] = spec
-    at.session_state[session_state.K_SOURCE] = "upload:y"
-    at.session_state[session_state.K_PREPARED] = prepare(table, spec)
-    at.session_state[image_view.K_IMAGES] = ("upload:y", images, "pixels")
+    seat_data(
+        at,
+        table=table,
+        spec=spec,
+        source="upload:y",
+        data=prepare(table, spec),
+        extra={image_view.K_IMAGES: ("upload:y", images, "pixels")},
+    )
     at.run()
     assert not at.exception, at.exception
     at.button(key="images_study_run").click().run()

@@ -181,7 +181,6 @@ def trained():
 def _page(name: str, trained) -> AppTest:
     table, spec, data, result = trained
     at = AppTest.from_file(str(PAGES / name), default_timeout=120)
-    at.session_state[session_state.K_TABLE] = table
     source = f"upload:{table.sha256}"
     return seat_model(at, result, table=table, spec=spec, source=source, data=data, threshold=0.5)
 
