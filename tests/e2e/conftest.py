@@ -203,3 +203,35 @@ def train_default_model(pg, app_url: str) -> None:
     pg.locator('[data-testid="stBaseButton-primary"]', has_text="Train").first.click()
     pg.wait_for_selector("text=Cross-validation summary", timeout=180_000)
     wait_for_app(pg)
+
+
+def choose_in_multiselect(pg, label: str, option: str | None = None, attempts: int = 3) -> str:
+    """Open the multiselect labelled ``label``, choose ``option`` (typed, exact name) or else the first
+    one offered ("Select all" is no option); close the list, wait for the run; the chosen option's name.
+
+    The list may close when a rerun redraws the box between the click and the choice: it is opened
+    again, up to ``attempts`` times, and the test fails with a sentence if the option never appears.
+    """
+    chooser = pg.locator('[data-testid="stMultiSelect"]').filter(has_text=label).first
+    chooser.scroll_into_view_if_needed()
+    for _attempt in range(attempts):
+        chooser.locator("input").first.click()
+        if option is None:
+            pg.get_by_role("option").first.wait_for(timeout=10_000)
+            texts = [t.strip() for t in pg.get_by_role("option").all_inner_texts()]
+            option = next(t for t in texts if t and t != "Select all")
+        else:
+            pg.keyboard.type(option)
+        choice = pg.get_by_role("option", name=option, exact=True)
+        try:
+            name = choice.inner_text(timeout=10_000).strip()
+            choice.click(timeout=10_000)
+            break
+        except Exception:  # Playwright timeout: try again
+            pg.keyboard.press("Escape")
+            wait_for_app(pg)
+    else:
+        pytest.fail(f"the option {option!r} of the multiselect {label!r} could not be chosen")
+    pg.keyboard.press("Escape")
+    wait_for_app(pg)
+    return name

@@ -13,7 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import open_page, screenshot, train_default_model, wait_for_app
+from tests.e2e.conftest import (
+    choose_in_multiselect,
+    open_page,
+    screenshot,
+    train_default_model,
+    wait_for_app,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -31,31 +37,6 @@ SENTENCES_AFTER = """() => {
 }"""
 
 
-def _choose(page, label: str, option: str | None = None) -> str:
-    """Open the multiselect labelled ``label`` and choose ``option`` (or the first offered); its name."""
-    chooser = page.locator('[data-testid="stMultiSelect"]').filter(has_text=label).first
-    chooser.scroll_into_view_if_needed()
-    for _attempt in range(3):  # the list may close when a rerun redraws the box: open it again
-        chooser.locator("input").first.click()
-        if option is None:  # the first feature offered ("Select all" is no feature)
-            page.get_by_role("option").first.wait_for(timeout=10_000)
-            texts = [t.strip() for t in page.get_by_role("option").all_inner_texts()]
-            option = next(t for t in texts if t and t != "Select all")
-        else:
-            page.keyboard.type(option)
-        choice = page.get_by_role("option", name=option, exact=True)
-        try:
-            name = choice.inner_text(timeout=10_000).strip()
-            choice.click(timeout=10_000)
-            break
-        except Exception:  # Playwright timeout: try again
-            page.keyboard.press("Escape")
-            wait_for_app(page)
-    page.keyboard.press("Escape")
-    wait_for_app(page)
-    return name
-
-
 def test_check_model_page_has_a_sentence_under_every_figure(page, app_url: str, output_dir: Path) -> None:
     train_default_model(page, app_url)
     open_page(page, "Check the model")
@@ -64,14 +45,14 @@ def test_check_model_page_has_a_sentence_under_every_figure(page, app_url: str, 
     line.wait_for(timeout=120_000)
     assert "Threshold page" in line.inner_text()
     wait_for_app(page)
-    _choose(page, "Group the hold-out", "Sex")
+    choose_in_multiselect(page, "Group the hold-out", "Sex")
     page.get_by_text("Sensitivity by Sex", exact=False).first.wait_for(timeout=60_000)
     page.get_by_role("button", name="Compute permutation importance").click()
     page.get_by_text("Permutation importance (drop in", exact=False).first.wait_for(timeout=120_000)
     wait_for_app(page)
     page.get_by_text("Shuffling ", exact=False).first.wait_for()
     # the what-if: a feature beyond the eighth, chosen by name, gets its own value box
-    extra = _choose(page, "More features to edit")
+    extra = choose_in_multiselect(page, "More features to edit")
     box = page.get_by_role("spinbutton", name=extra, exact=True).first
     box.wait_for(timeout=30_000)
     box.fill("1000")

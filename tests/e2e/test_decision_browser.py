@@ -14,7 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import open_page, screenshot, train_default_model, wait_for_app
+from tests.e2e.conftest import (
+    choose_in_multiselect,
+    open_page,
+    screenshot,
+    train_default_model,
+    wait_for_app,
+)
 
 pytestmark = pytest.mark.e2e
 FEATURE = "AST"
@@ -36,20 +42,7 @@ def test_what_if_edit_updates_score_and_decision(page, app_url: str, output_dir:
     page.get_by_text("Judged at threshold").first.wait_for(timeout=120_000)
     wait_for_app(page)
     # subgroups by sex
-    chooser = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Group the hold-out").first
-    chooser.scroll_into_view_if_needed()
-    for _attempt in range(3):  # the list may close when a rerun redraws the box: open it again
-        chooser.locator("input").first.click()
-        page.keyboard.type("Sex")
-        option = page.get_by_role("option", name="Sex", exact=True)
-        try:
-            option.click(timeout=10_000)
-            break
-        except Exception:  # Playwright timeout: try again
-            page.keyboard.press("Escape")
-            wait_for_app(page)
-    page.keyboard.press("Escape")
-    wait_for_app(page)
+    choose_in_multiselect(page, "Group the hold-out", "Sex")
     table = page.locator('[data-testid="stDataFrame"]').last
     table.wait_for()
     page.get_by_text("Sensitivity by Sex", exact=False).first.wait_for(timeout=60_000)

@@ -83,7 +83,7 @@ def test_platt_on_separated_scores_trains_on_the_page_and_says_why_penalised(at,
     import pandas as pd
 
     from imbalance_core.intake import read, task
-    from pages import session_state
+    from tests.pages.seating import seat_data
 
     rng = np.random.default_rng(0)
     y = (rng.random(240) < 0.25).astype(int)
@@ -93,10 +93,7 @@ def test_platt_on_separated_scores_trains_on_the_page_and_says_why_penalised(at,
     )
     table = read.read_table(path)
     spec = task.TaskSpec(label="outcome", positive=("1",))
-    at.session_state[session_state.K_TABLE] = table
-    at.session_state[session_state.K_SOURCE] = "upload:separated"
-    at.session_state[session_state.K_SPEC] = spec
-    at.session_state[session_state.K_PREPARED] = task.prepare(table, spec)
+    seat_data(at, table=table, spec=spec, source="upload:separated", data=task.prepare(table, spec))
     at.switch_page("pages/train.py").run()
     at.number_input(key="train_cv").set_value(3).run()
     at.selectbox(key="train_classifier").set_value("logreg").run()

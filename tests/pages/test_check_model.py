@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from imbalance_core.evaluation import glossary, thresholds
 from pages import decision_view, session_state
+from tests.pages.seating import seat_model
 from tests.pages.test_decision_view import THRESHOLD, _app, hcv_result  # noqa: F401  (fixture)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -154,8 +155,7 @@ def test_a_multiclass_model_gets_a_sentence_not_the_panels() -> None:
     data = hcv_multiclass()
     result = training.train(data, training.TrainSettings(sampler="none", classifier="logreg", cv=2))
     at = AppTest.from_file(PAGE, default_timeout=120)
-    at.session_state[session_state.K_PREPARED] = data
-    at.session_state[session_state.K_TRAIN_RESULT] = result
+    seat_model(at, result, data=data, settings=False)
     at.run()
     assert not at.exception
     assert any("one yes/no decision" in i.value for i in at.info)

@@ -15,10 +15,10 @@ from sklearn.metrics import confusion_matrix
 from streamlit.testing.v1 import AppTest
 
 from imbalance_core.evaluation import sample_size
-from imbalance_core.intake import bundled, task
 from imbalance_core.learn import training
 from imbalance_core.learn.classifiers import WeightedClassifier
 from pages import decision_view, session_state
+from tests.pages.seating import seat_model, train_on_bundled
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "pages" / "check_model.py")
@@ -27,23 +27,25 @@ THRESHOLD = 0.35
 
 @pytest.fixture(scope="module")
 def hcv_result():
-    table = bundled.load_bundled("hcv")
-    spec = bundled.BUNDLED["hcv"].default_spec
-    data = task.prepare(table, spec)
-    result = training.train(data, training.TrainSettings(sampler="smote", classifier="logreg", cv=3))
+    table, spec, data, result = train_on_bundled(
+        training.TrainSettings(sampler="smote", classifier="logreg", cv=3)
+    )
     return table, spec, result, data
 
 
 def _app(hcv_result) -> AppTest:
     table, spec, result, data = hcv_result
     at = AppTest.from_file(PAGE, default_timeout=120)
-    at.session_state[session_state.K_TABLE] = table
-    at.session_state[session_state.K_SPEC] = spec
-    at.session_state[session_state.K_SOURCE] = "bundled:hcv"
-    at.session_state[session_state.K_PREPARED] = data
-    at.session_state[session_state.K_TRAIN_RESULT] = result
-    at.session_state[session_state.K_THRESHOLD] = THRESHOLD
-    return at
+    return seat_model(
+        at,
+        result,
+        table=table,
+        spec=spec,
+        source="bundled:hcv",
+        data=data,
+        threshold=THRESHOLD,
+        settings=False,
+    )
 
 
 @pytest.fixture
@@ -126,14 +128,16 @@ def test_report_page_carries_the_subgroups_chosen_on_the_check_page(hcv_result):
 
     table, spec, result, data = hcv_result
     at = AppTest.from_file(str(ROOT / "pages" / "report.py"), default_timeout=120)
-    for key, value in {
-        session_state.K_TABLE: table, session_state.K_SPEC: spec, session_state.K_PREPARED: data,
-        session_state.K_SOURCE: "bundled:hcv",
-        session_state.K_TRAIN_RESULT: result, session_state.K_TRAIN_SETTINGS: result.settings,
-        session_state.K_THRESHOLD: THRESHOLD,
-        decision_view.K_SUBGROUP_COLUMNS: ("Sex", "a column of other data"),
-    }.items():  # fmt: skip
-        at.session_state[key] = value
+    seat_model(
+        at,
+        result,
+        table=table,
+        spec=spec,
+        source="bundled:hcv",
+        data=data,
+        threshold=THRESHOLD,
+        extra={decision_view.K_SUBGROUP_COLUMNS: ("Sex", "a column of other data")},
+    )
     at.run()
     assert not at.exception
     at.button(key="rep_prepare").click().run()

@@ -17,6 +17,7 @@ from imbalance_core.intake import bundled, task
 from imbalance_core.learn.training import TrainSettings, resample_for_view
 from imbalance_core.maps.projection import UMAP_EPOCHS
 from pages import session_state
+from tests.pages.seating import seat_data
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "explore.py")
 
@@ -31,10 +32,7 @@ def hcv():
 def _app(hcv, settings: TrainSettings | None = None) -> AppTest:
     table, spec, data = hcv
     at = AppTest.from_file(PAGE, default_timeout=60)
-    at.session_state[session_state.K_TABLE] = table
-    at.session_state[session_state.K_SPEC] = spec
-    at.session_state[session_state.K_SOURCE] = "bundled:hcv"
-    at.session_state[session_state.K_PREPARED] = data
+    seat_data(at, table=table, spec=spec, source="bundled:hcv", data=data)
     if settings is not None:
         at.session_state[session_state.K_TRAIN_SETTINGS] = settings
     return at

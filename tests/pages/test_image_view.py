@@ -15,6 +15,7 @@ from imbalance_core.learn import training
 from pages import image_view, session_state
 from pages.data import W_UPLOAD
 from tests.images.shapes import shapes_zip
+from tests.pages.seating import seat_data, seat_model
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,13 +43,17 @@ def test_threshold_page_shows_errors_and_a_heat_map_with_caption() -> None:
     data = prepare(table, spec)
     result = training.train(data, training.TrainSettings(classifier="logreg", cv=3))
     at = AppTest.from_file(str(ROOT / "pages" / "threshold.py"), default_timeout=90)
-    at.session_state[session_state.K_TABLE] = table
-    at.session_state[session_state.K_SPEC] = spec
-    at.session_state[session_state.K_SOURCE] = "upload:x"
-    at.session_state[session_state.K_PREPARED] = data
-    at.session_state[image_view.K_IMAGES] = ("upload:x", images, "pixels")
-    at.session_state[session_state.K_TRAIN_RESULT] = result
-    at.session_state[session_state.K_THRESHOLD] = 0.9  # high: some discs are missed
+    seat_model(
+        at,
+        result,
+        table=table,
+        spec=spec,
+        source="upload:x",
+        data=data,
+        settings=False,
+        threshold=0.9,  # high: some discs are missed
+        extra={image_view.K_IMAGES: ("upload:x", images, "pixels")},
+    )
     at.run()
     assert not at.exception, at.exception
     n_fn = int(((result.y_test == 1) & (result.test_scores < 0.9)).sum())
@@ -67,11 +72,14 @@ def test_compare_page_runs_the_study_table_for_images() -> None:
     table = image_table(images, "pixels", "split.zip")
     spec = TaskSpec(label="class", positive=("DISC",))
     at = AppTest.from_file(str(ROOT / "pages" / "compare.py"), default_timeout=240)
-    at.session_state[session_state.K_TABLE] = table
-    at.session_state[session_state.K_SPEC] = spec
-    at.session_state[session_state.K_SOURCE] = "upload:y"
-    at.session_state[session_state.K_PREPARED] = prepare(table, spec)
-    at.session_state[image_view.K_IMAGES] = ("upload:y", images, "pixels")
+    seat_data(
+        at,
+        table=table,
+        spec=spec,
+        source="upload:y",
+        data=prepare(table, spec),
+        extra={image_view.K_IMAGES: ("upload:y", images, "pixels")},
+    )
     at.run()
     assert not at.exception, at.exception
     at.button(key="images_study_run").click().run()
@@ -120,17 +128,16 @@ def test_predict_page_judges_a_labelled_image_zip() -> None:
     data = prepare(table, spec)
     result = training.train(data, training.TrainSettings(classifier="logreg", cv=3))
     at = AppTest.from_file(str(ROOT / "pages" / "predict.py"), default_timeout=120)
-    for key, value in (
-        (session_state.K_TABLE, table),
-        (session_state.K_SPEC, spec),
-        (session_state.K_SOURCE, "upload:p"),
-        (session_state.K_PREPARED, data),
-        (session_state.K_TRAIN_RESULT, result),
-        (session_state.K_TRAIN_SETTINGS, result.settings),
-        (session_state.K_THRESHOLD, 0.5),
-        (K_PATIENTS, ("new.zip", shapes_zip(5, 10, side=16, seed=3))),
-    ):
-        at.session_state[key] = value
+    seat_model(
+        at,
+        result,
+        table=table,
+        spec=spec,
+        source="upload:p",
+        data=data,
+        threshold=0.5,
+        extra={K_PATIENTS: ("new.zip", shapes_zip(5, 10, side=16, seed=3))},
+    )
     at.run()
     assert not at.exception, at.exception
     frame = at.dataframe[-1].value

@@ -24,6 +24,7 @@ from imbalance_core.learn import training
 from pages import session_state
 from pages.data import W_LABEL, W_UPLOAD
 from pages.plain_text import plain
+from tests.pages.seating import seat_model
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -180,14 +181,8 @@ def trained():
 def _page(name: str, trained) -> AppTest:
     table, spec, data, result = trained
     at = AppTest.from_file(str(PAGES / name), default_timeout=120)
-    at.session_state[session_state.K_TABLE] = table
-    at.session_state[session_state.K_SPEC] = spec
-    at.session_state[session_state.K_PREPARED] = data
-    at.session_state[session_state.K_SOURCE] = f"upload:{table.sha256}"
-    at.session_state[session_state.K_TRAIN_RESULT] = result
-    at.session_state[session_state.K_TRAIN_SETTINGS] = result.settings
-    at.session_state[session_state.K_THRESHOLD] = 0.5
-    return at
+    source = f"upload:{table.sha256}"
+    return seat_model(at, result, table=table, spec=spec, source=source, data=data, threshold=0.5)
 
 
 def test_train_page_class_weight_labels_and_notices(trained):

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from imbalance_core.intake import bundled, task
 from imbalance_core.learn import training
 from imbalance_core.share import model_file
-from pages import session_state
+from tests.pages.seating import seat_model
 
 ROOT = Path(__file__).resolve().parents[2]
 REPORT = str(ROOT / "pages" / "report.py")
@@ -22,13 +22,7 @@ def _app(classifier: str, page: str = REPORT) -> tuple[AppTest, object]:
     data = task.prepare(table, spec)
     result = training.train(data, training.TrainSettings(sampler="smote", classifier=classifier, cv=2))
     at = AppTest.from_file(page, default_timeout=120)
-    at.session_state[session_state.K_TABLE] = table
-    at.session_state[session_state.K_SPEC] = spec
-    at.session_state[session_state.K_PREPARED] = data
-    at.session_state[session_state.K_SOURCE] = "bundled:hcv"
-    at.session_state[session_state.K_TRAIN_RESULT] = result
-    at.session_state[session_state.K_TRAIN_SETTINGS] = result.settings
-    at.session_state[session_state.K_THRESHOLD] = 0.5
+    seat_model(at, result, table=table, spec=spec, source="bundled:hcv", data=data, threshold=0.5)
     return at, (data, result)
 
 

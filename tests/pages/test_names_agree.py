@@ -15,10 +15,10 @@ from streamlit.testing.v1 import AppTest
 
 from imbalance_core.evaluation import rule_zones
 from imbalance_core.evaluation.formatting import percent, share_text
-from imbalance_core.intake import bundled, task
 from imbalance_core.learn import training
 from imbalance_core.share.report import fmt_pct
 from pages import session_state
+from tests.pages.seating import seat_model, train_on_bundled
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "threshold.py")
 
@@ -51,21 +51,24 @@ def test_explorer_sends_the_pressed_pickers_key_with_the_threshold():
 
 @pytest.fixture(scope="module")
 def hcv_result():
-    table = bundled.load_bundled("hcv")
-    spec = bundled.BUNDLED["hcv"].default_spec
-    data = task.prepare(table, spec)
-    result = training.train(data, training.TrainSettings(sampler="none", classifier="logreg", cv=3))
+    table, spec, _, result = train_on_bundled(
+        training.TrainSettings(sampler="none", classifier="logreg", cv=3)
+    )
     return table, spec, result
 
 
 def test_suggested_rule_is_labelled_and_its_text_uses_the_tables_cut_offs(hcv_result):
     table, spec, result = hcv_result
     at = AppTest.from_file(PAGE, default_timeout=60)
-    at.session_state[session_state.K_TABLE] = table
-    at.session_state[session_state.K_SPEC] = spec
-    at.session_state[session_state.K_SOURCE] = "bundled:hcv"
-    at.session_state[session_state.K_TRAIN_RESULT] = result
-    at.session_state[session_state.K_THR_MODE] = ("", "rule")
+    seat_model(
+        at,
+        result,
+        table=table,
+        spec=spec,
+        source="bundled:hcv",
+        settings=False,
+        extra={session_state.K_THR_MODE: ("", "rule")},
+    )
     at.run()
     assert not at.exception, at.exception
     headings = [h.value for h in at.subheader]

@@ -21,10 +21,11 @@ from streamlit.testing.v1 import AppTest
 
 from imbalance_core import cli
 from imbalance_core.evaluation import thresholds
-from imbalance_core.intake import bundled, task
+from imbalance_core.intake import task
 from imbalance_core.learn import training
 from imbalance_core.share import model_file
 from pages import session_state
+from tests.pages.seating import seat_model, train_on_bundled
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 THRESHOLD_PAGE, REPORT_PAGE, PREDICT_PAGE, DATA_PAGE = (
@@ -34,9 +35,7 @@ THRESHOLD_PAGE, REPORT_PAGE, PREDICT_PAGE, DATA_PAGE = (
 
 @pytest.fixture(scope="module")
 def hcv():
-    table = bundled.load_bundled("hcv")
-    data = task.prepare(table, bundled.BUNDLED["hcv"].default_spec)
-    result = training.train(data, training.TrainSettings(sampler="smote", classifier="logreg", cv=3))
+    _, _, data, result = train_on_bundled(training.TrainSettings(sampler="smote", classifier="logreg", cv=3))
     return data, result
 
 
@@ -51,9 +50,7 @@ def _app(result) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=180)
     at.run()
     assert not at.exception
-    at.session_state[session_state.K_TRAIN_RESULT] = result
-    at.session_state[session_state.K_TRAIN_SETTINGS] = result.settings
-    return at
+    return seat_model(at, result)
 
 
 def _payload(at: AppTest) -> dict:
@@ -72,9 +69,7 @@ def test_sidebar_shows_the_threshold_with_its_origin(hcv):
     """Before: the sidebar showed a threshold only after a commit, without saying where it came from."""
     data, result = hcv
     at = AppTest.from_function(_sidebar_script, default_timeout=60)
-    at.session_state[session_state.K_PREPARED] = data
-    at.session_state[session_state.K_TRAIN_RESULT] = result
-    at.session_state[session_state.K_TRAIN_SETTINGS] = result.settings
+    seat_model(at, result, data=data)
     at.run()
     text = " ".join(c.value for c in at.sidebar.caption).replace("\\", "")
     default = thresholds.default_for_result(result).value
@@ -219,16 +214,12 @@ def test_twin_command_binary_default_threshold(hcv, capsys):
 
 def test_twin_command_multiclass_one_vs_rest(capsys):
     """Before: the page printed --multiclass --threshold --prevalence, which the CLI ignored."""
-    table = bundled.load_bundled("hcv")
     spec = task.TaskSpec(label="Category", multiclass=True, ignore=("0s=suspect Blood Donor",))
-    data = task.prepare(table, spec)
-    result = training.train(data, training.TrainSettings(sampler="none", classifier="logreg", cv=2))
+    table, spec, data, result = train_on_bundled(
+        training.TrainSettings(sampler="none", classifier="logreg", cv=2), spec=spec
+    )
     at = AppTest.from_file(str(Path(APP).parent / THRESHOLD_PAGE), default_timeout=120)
-    at.session_state[session_state.K_TABLE] = table
-    at.session_state[session_state.K_SPEC] = spec
-    at.session_state[session_state.K_PREPARED] = data
-    at.session_state[session_state.K_SOURCE] = "bundled:hcv"
-    at.session_state[session_state.K_TRAIN_RESULT] = result
+    seat_model(at, result, table=table, spec=spec, source="bundled:hcv", data=data, settings=False)
     at.run()
     for c in (1, 3):
         at.selectbox(key="thr_class").set_value(c).run()

@@ -9,11 +9,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from imbalance_core.intake import bundled, task
 from imbalance_core.learn import training
 from imbalance_core.share import model_file
-from pages import session_state
 from pages.predict import FORGOTTEN, K_UPLOADED_MODEL, UPLOAD
+from tests.pages.seating import seat_model, train_on_bundled
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 OLD = 0.7777  # the uploaded file's own threshold
@@ -21,9 +20,7 @@ OLD = 0.7777  # the uploaded file's own threshold
 
 @pytest.fixture(scope="module")
 def hcv():
-    table = bundled.load_bundled("hcv")
-    data = task.prepare(table, bundled.BUNDLED["hcv"].default_spec)
-    result = training.train(data, training.TrainSettings(cv=3))
+    _, _, data, result = train_on_bundled(training.TrainSettings(cv=3))
     saved = model_file.build_saved_model(result.pipeline, data, OLD, "Set by hand.", result.settings)
     return data, result, model_file.dumps(saved)
 
@@ -39,8 +36,7 @@ def _with_upload(hcv) -> AppTest:
     _data, result, raw = hcv
     at = AppTest.from_file(APP, default_timeout=180)
     at.run()
-    at.session_state[session_state.K_TRAIN_RESULT] = result
-    at.session_state[session_state.K_TRAIN_SETTINGS] = result.settings
+    seat_model(at, result)
     _go(at, "pages/predict.py")
     at.radio(key="pred_source").set_value(UPLOAD).run()
     at.file_uploader(key="pred_model_file").set_value(("old.skops", raw, "application/octet-stream")).run()

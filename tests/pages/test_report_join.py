@@ -12,8 +12,8 @@ from streamlit.testing.v1 import AppTest
 from imbalance_core.intake import bundled, task
 from imbalance_core.learn import training
 from imbalance_core.share import model_file
-from pages import session_state
 from pages.report import K_EXPORTS
+from tests.pages.seating import seat_model
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -24,16 +24,7 @@ def test_holdout_csv_carries_the_row_key_and_the_model_id() -> None:
     data = task.prepare(table, spec)
     result = training.train(data, training.TrainSettings(classifier="logreg", cv=2))
     at = AppTest.from_file(str(ROOT / "pages" / "report.py"), default_timeout=120)
-    for key, value in (
-        (session_state.K_TABLE, table),
-        (session_state.K_SPEC, spec),
-        (session_state.K_PREPARED, data),
-        (session_state.K_SOURCE, "bundled:hcv"),
-        (session_state.K_TRAIN_RESULT, result),
-        (session_state.K_TRAIN_SETTINGS, result.settings),
-        (session_state.K_THRESHOLD, 0.3),
-    ):
-        at.session_state[key] = value
+    seat_model(at, result, table=table, spec=spec, source="bundled:hcv", data=data, threshold=0.3)
     at.run()
     at.button(key="rep_prepare").click().run()
     assert not at.exception, at.exception

@@ -12,11 +12,12 @@ from pypdf import PdfReader
 from sklearn.metrics import confusion_matrix
 from streamlit.testing.v1 import AppTest
 
-from imbalance_core.intake import bundled, task
+from imbalance_core.intake import task
 from imbalance_core.learn import training
 from imbalance_core.share import model_file
 from pages import session_state
 from pages.report import K_EXPORTS
+from tests.pages.seating import seat_model, train_on_bundled
 
 ROOT = Path(__file__).resolve().parents[2]
 REPORT = str(ROOT / "pages" / "report.py")
@@ -26,27 +27,15 @@ THRESHOLD = 0.3
 
 @pytest.fixture(scope="module")
 def hcv_result():
-    table = bundled.load_bundled("hcv")
-    spec = bundled.BUNDLED["hcv"].default_spec
-    data = task.prepare(table, spec)
-    result = training.train(
-        data, training.TrainSettings(sampler="smote", classifier="logreg", cv=2, ratio=0.5)
-    )
-    return table, spec, data, result
+    return train_on_bundled(training.TrainSettings(sampler="smote", classifier="logreg", cv=2, ratio=0.5))
 
 
 def _app(page: str, hcv_result, threshold: float | None = THRESHOLD) -> AppTest:
     table, spec, data, result = hcv_result
     at = AppTest.from_file(page, default_timeout=120)
-    at.session_state[session_state.K_TABLE] = table
-    at.session_state[session_state.K_SPEC] = spec
-    at.session_state[session_state.K_PREPARED] = data
-    at.session_state[session_state.K_SOURCE] = "bundled:hcv"
-    at.session_state[session_state.K_TRAIN_RESULT] = result
-    at.session_state[session_state.K_TRAIN_SETTINGS] = result.settings
-    if threshold is not None:
-        at.session_state[session_state.K_THRESHOLD] = threshold
-    return at
+    return seat_model(
+        at, result, table=table, spec=spec, source="bundled:hcv", data=data, threshold=threshold
+    )
 
 
 def _table(at: AppTest, first_header: str):
@@ -106,22 +95,15 @@ def test_picker_choice_changes_threshold_without_retraining(hcv_result, monkeypa
 @pytest.fixture(scope="module")
 def hcv_multiclass():
     """The bundled HCV data as a multi-class task and a logistic model on it (trained once per module)."""
-    table = bundled.load_bundled("hcv")
     spec = task.TaskSpec(label="Category", multiclass=True, ignore=("0s=suspect Blood Donor",))
-    data = task.prepare(table, spec)
-    result = training.train(data, training.TrainSettings(sampler="none", classifier="logreg", cv=2))
-    return table, spec, data, result
+    return train_on_bundled(training.TrainSettings(sampler="none", classifier="logreg", cv=2), spec=spec)
 
 
 def multiclass_report_app(hcv_multiclass) -> AppTest:
     """The Report page with the multi-class model in session state (not yet run)."""
     table, spec, data, result = hcv_multiclass
     at = AppTest.from_file(REPORT, default_timeout=120)
-    at.session_state[session_state.K_TABLE] = table
-    at.session_state[session_state.K_SPEC] = spec
-    at.session_state[session_state.K_PREPARED] = data
-    at.session_state[session_state.K_TRAIN_RESULT] = result
-    return at
+    return seat_model(at, result, table=table, spec=spec, data=data, settings=False)
 
 
 def test_multiclass_result_gets_confusion_matrix_and_downloads(hcv_multiclass):

@@ -11,6 +11,7 @@ def _sidebar_script() -> None:
     from imbalance_core.intake import bundled, task
     from imbalance_core.learn import training
     from pages import session_state, sidebar, threshold_state
+    from tests.pages import seating
 
     @st.cache_resource
     def _trained():
@@ -21,11 +22,9 @@ def _sidebar_script() -> None:
         return table, spec, data, result
 
     table, spec, data, result = _trained()
-    st.session_state[session_state.K_PREPARED] = data
-    st.session_state[session_state.K_TABLE] = table
-    st.session_state[session_state.K_SPEC] = spec
-    st.session_state[session_state.K_SOURCE] = "bundled:hcv"
-    st.session_state[session_state.K_TRAIN_RESULT] = result
+    seating.seat_model(
+        st.session_state, result, table=table, spec=spec, source="bundled:hcv", data=data, settings=False
+    )
     threshold_state.set_rule(0.05, 0.6, "test")
     mode = st.session_state.get("want_mode")
     if mode:

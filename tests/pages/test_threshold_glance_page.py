@@ -20,7 +20,7 @@ from imbalance_core.evaluation import glossary
 from imbalance_core.evaluation.likelihood_ratios import likelihood_ratios
 from imbalance_core.intake import bundled, task
 from imbalance_core.learn import training
-from pages import session_state
+from tests.pages.seating import seat_model
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "threshold.py")
 SETTINGS = ("thr_prevalence_1", "thr_cost", "thr_target", "thr_beta")
@@ -33,10 +33,7 @@ def app() -> AppTest:
     data = task.prepare(table, spec)
     result = training.train(data, training.TrainSettings(sampler="none", classifier="logreg", cv=3))
     at = AppTest.from_file(PAGE, default_timeout=90)
-    at.session_state[session_state.K_TABLE] = table
-    at.session_state[session_state.K_SPEC] = spec
-    at.session_state[session_state.K_SOURCE] = "bundled:hcv"
-    at.session_state[session_state.K_TRAIN_RESULT] = result
+    seat_model(at, result, table=table, spec=spec, source="bundled:hcv", settings=False)
     at.run()
     assert not at.exception
     return at

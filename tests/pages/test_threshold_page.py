@@ -23,30 +23,25 @@ from streamlit.testing.v1 import AppTest
 from imbalance_core import cli
 from imbalance_core.intake import bundled, task
 from imbalance_core.learn import training
-from pages import session_state
+from tests.pages.seating import seat_model, train_on_bundled
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "threshold.py")
 
 
 @pytest.fixture(scope="module")
 def hcv_result():
-    table = bundled.load_bundled("hcv")
-    spec = bundled.BUNDLED["hcv"].default_spec
-    data = task.prepare(table, spec)
-    result = training.train(data, training.TrainSettings(sampler="none", classifier="logreg", cv=3))
+    table, spec, data, result = train_on_bundled(
+        training.TrainSettings(sampler="none", classifier="logreg", cv=3)
+    )
     return table, spec, result, data
 
 
 def _app(hcv_result, threshold: float | None = None) -> AppTest:
     table, spec, result, _ = hcv_result
     at = AppTest.from_file(PAGE, default_timeout=60)
-    at.session_state[session_state.K_TABLE] = table
-    at.session_state[session_state.K_SPEC] = spec
-    at.session_state[session_state.K_SOURCE] = "bundled:hcv"
-    at.session_state[session_state.K_TRAIN_RESULT] = result
-    if threshold is not None:
-        at.session_state[session_state.K_THRESHOLD] = threshold
-    return at
+    return seat_model(
+        at, result, table=table, spec=spec, source="bundled:hcv", threshold=threshold, settings=False
+    )
 
 
 def _explorer_data(at: AppTest) -> dict:
@@ -142,7 +137,7 @@ def test_multiclass_one_vs_rest_and_per_class_accuracy():
     result = training.train(data, training.TrainSettings(sampler="none", classifier="logreg", cv=2))
     assert not result.is_binary
     at = AppTest.from_file(PAGE, default_timeout=60)
-    at.session_state[session_state.K_TRAIN_RESULT] = result
+    seat_model(at, result, settings=False)
     at.run()
     assert not at.exception
     names = list(result.class_names)

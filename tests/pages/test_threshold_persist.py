@@ -20,6 +20,7 @@ from streamlit.testing.v1 import AppTest
 from imbalance_core.intake import bundled, task
 from imbalance_core.learn import training
 from pages import session_state
+from tests.pages.seating import seat_model
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 THRESHOLD_PAGE = "pages/threshold.py"
@@ -48,8 +49,7 @@ def results(hcv_data):
 
 def _use_result(at: AppTest, result) -> None:
     """What ``model_cache.train_cached`` leaves behind after training (done outside the app for speed)."""
-    at.session_state[session_state.K_TRAIN_RESULT] = result
-    at.session_state[session_state.K_TRAIN_SETTINGS] = result.settings
+    seat_model(at, result)
 
 
 def _go(at: AppTest, page: str) -> AppTest:

@@ -16,30 +16,25 @@ from imbalance_core import cli
 from imbalance_core.evaluation import rule_zones
 from imbalance_core.evaluation import threshold_sentences as ts
 from imbalance_core.evaluation import threshold_uncertainty as tu
-from imbalance_core.intake import bundled, task
 from imbalance_core.learn import training
 from pages import session_state
+from tests.pages.seating import seat_model, train_on_bundled
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "threshold.py")
 
 
 @pytest.fixture(scope="module")
 def hcv_result():
-    table = bundled.load_bundled("hcv")
-    spec = bundled.BUNDLED["hcv"].default_spec
-    data = task.prepare(table, spec)
-    result = training.train(data, training.TrainSettings(sampler="none", classifier="logreg", cv=3))
+    table, spec, _, result = train_on_bundled(
+        training.TrainSettings(sampler="none", classifier="logreg", cv=3)
+    )
     return table, spec, result
 
 
 def _app(hcv_result) -> AppTest:
     table, spec, result = hcv_result
     at = AppTest.from_file(PAGE, default_timeout=60)
-    at.session_state[session_state.K_TABLE] = table
-    at.session_state[session_state.K_SPEC] = spec
-    at.session_state[session_state.K_SOURCE] = "bundled:hcv"
-    at.session_state[session_state.K_TRAIN_RESULT] = result
-    return at
+    return seat_model(at, result, table=table, spec=spec, source="bundled:hcv", settings=False)
 
 
 def _data(at: AppTest) -> dict:

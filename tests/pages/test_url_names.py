@@ -18,8 +18,8 @@ from streamlit.testing.v1 import AppTest
 from imbalance_core.intake import task
 from imbalance_core.intake.read import read_table
 from imbalance_core.learn import training
-from pages import session_state
 from pages.plain_text import plain
+from tests.pages.seating import seat_model
 from tests.pages.test_markdown_escape import PAGES, rendered_markdown
 
 URL_COL = "https://evil.example/track?col=1"
@@ -70,14 +70,8 @@ def trained():
 def _page(name: str, trained) -> AppTest:
     table, spec, data, result = trained
     at = AppTest.from_file(str(PAGES / name), default_timeout=120)
-    at.session_state[session_state.K_TABLE] = table
-    at.session_state[session_state.K_SPEC] = spec
-    at.session_state[session_state.K_PREPARED] = data
-    at.session_state[session_state.K_SOURCE] = f"upload:{table.sha256}"
-    at.session_state[session_state.K_TRAIN_RESULT] = result
-    at.session_state[session_state.K_TRAIN_SETTINGS] = result.settings
-    at.session_state[session_state.K_THRESHOLD] = 0.5
-    return at
+    source = f"upload:{table.sha256}"
+    return seat_model(at, result, table=table, spec=spec, source=source, data=data, threshold=0.5)
 
 
 # The Threshold page shows no column name since the what-if moved to Check the model (issue 26).
