@@ -59,7 +59,7 @@ EXPLORER_KEY = "threshold_explorer"
 #: Headings of the rule's zones: a suggestion is never called committed (issue 23).
 SUGGESTED_RULE, COMMITTED_RULE = "The suggested rule (not committed)", "The committed rule"
 RULE_KEY = "threshold_rule_explorer"  # the same component in two-handle mode (mounted afresh on a switch)
-MODES = {"single": "Single cut-off", "rule": "Rule-out and rule-in (two cut-offs)"}
+MODES = {"single": "Single cut-off", "rule": "Rule-out and rule-in"}  # short: one line beside the title
 TRAIN_PAGE = "pages/train.py"
 #: Glossary terms the explorer shows with hover help (sent in the payload, set as title attributes).
 HELP_TERMS = (

@@ -113,10 +113,12 @@ def features_for_model(frame: pd.DataFrame, saved: SavedModel) -> tuple[pd.DataF
     present = [str(c) for c in frame.columns]
     missing = [c for c in meta.feature_names if c not in present]
     if missing:
-        raise DataError(
-            f"The file lacks {len(missing)} column(s) the model needs: {_names(missing)}. "
-            "Use the same column names as the training data."
+        what = (
+            f"the column {_names(missing)} that the model needs"
+            if len(missing) == 1
+            else f"{len(missing)} columns the model needs: {_names(missing)}"
         )
+        raise DataError(f"The file lacks {what}. Use the same column names as the training data.")
     notices: list[str] = []
     extra = [c for c in present if c not in meta.feature_names]
     if extra:
@@ -245,6 +247,78 @@ def results_first(
     front[DECISION_COLUMN] = decisions
     rest = frame.drop(columns=[c for c in front.columns if c in frame.columns])
     return pd.concat([front, rest], axis=1)
+
+
+#: Columns of the patients' file shown on screen beside the results: the ones the model did not read
+#: (identifiers such as a patient number), at most this many; the download has every column.
+MAX_SCREEN_EXTRA = 3
+
+
+@dataclass(frozen=True)
+class ScreenTable:
+    """The predictions as a person reads them on screen: narrow enough not to scroll sideways.
+
+    frame: score(s) and decision first (as in the download), the row number in the file, then the
+        patient's own identifying columns (the ones the model did not read, at most
+        :data:`MAX_SCREEN_EXTRA`); column names as in the download.
+    headers: column name -> the header shown for it; the decision's header states the threshold.
+    note: one sentence under the table saying what it shows, what is left for the download, and the
+        spread of the scores (it does not repeat the count of flagged patients said above it).
+    """
+
+    frame: pd.DataFrame
+    headers: dict[str, str]
+    note: str
+
+
+def screen_table(result: PredictionResult, feature_names: tuple[str, ...]) -> ScreenTable:
+    """The on-screen table of ``result`` (see :class:`ScreenTable`).
+
+    Why: the full frame (scores, decision, row, model id, every input column) is 17 columns wide for the
+    bundled HCV file and scrolled sideways at 1,400 px, cutting the decision's text. The model's own
+    features are what the person uploaded; the download keeps them.
+    """
+    frame = result.frame
+    own = {SCORE_COLUMN, DECISION_COLUMN, ROW_COLUMN, MODEL_ID_COLUMN}
+    score_cols = [c for c in frame.columns if c == SCORE_COLUMN or str(c).startswith(f"{SCORE_COLUMN}_")]
+    features = set(feature_names)
+    rest = [c for c in frame.columns if c not in own and c not in score_cols]
+    extra = [c for c in rest if str(c) not in features]
+    shown_extra = extra[:MAX_SCREEN_EXTRA]
+    binary = result.threshold is not None
+    headers: dict[str, str] = {}
+    if binary:
+        headers[SCORE_COLUMN] = f"Score ('{result.class_names[1]}')"
+        headers[DECISION_COLUMN] = f"Decision (positive at or above {result.threshold:.4f})"
+    else:
+        headers.update({str(c): f"Probability {str(c)[len(SCORE_COLUMN) + 1 :]}" for c in score_cols})
+        headers[DECISION_COLUMN] = "Most probable class"
+    headers[ROW_COLUMN] = "Row in file"
+    table = frame[[*score_cols, DECISION_COLUMN, ROW_COLUMN, *shown_extra]]
+    what = (
+        "Each row is one patient: the score and the decision at the saved threshold, and its row in the file"
+        if binary
+        else "Each row is one patient: the probability of each class, the most probable class, and its row "
+        "in the file"
+    )
+    if shown_extra:
+        what += f", with the file's own {_names([str(c) for c in shown_extra])}"
+    what += "."
+    scores = np.asarray(result.scores, dtype=float)
+    finite = scores[np.isfinite(scores)] if scores.ndim == 1 else np.array([])
+    if binary and result.n_rows:  # the share is what the count above the table does not say
+        what += (
+            f" {result.n_positive:,} of {plural(result.n_rows, 'patient')} "
+            f"({result.n_positive / result.n_rows:.1%}) are flagged"
+        )
+        what += (
+            f"; scores run from {finite.min():.3g} to {finite.max():.3g} (median {np.median(finite):.3g})."
+            if finite.size
+            else "."
+        )
+    if len(rest) > len(shown_extra):
+        what += f" The download has all {len(frame.columns):,} columns, the patients' values too."
+    return ScreenTable(frame=table.reset_index(drop=True), headers=headers, note=what)
 
 
 def predict_file(
