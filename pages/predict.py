@@ -137,7 +137,7 @@ def _patients(saved: model_file.SavedModel) -> None:
             result.scores, result.decisions, result.threshold, result.class_names
         )))  # fmt: skip
     else:  # a CSV: row, identifiers, score, decision on screen (no sideways scroll); the download has all
-        screen = predict.screen_table(result, saved.metadata.feature_names)
+        screen = predict.screen_table(result, saved)
         headers = {c: st.column_config.Column(h) for c, h in screen.headers.items()}
         st.dataframe(screen.frame.head(MAX_SHOWN_ROWS), hide_index=True, column_config=headers)
         st.caption(plain_text.plain(screen.note))

@@ -271,7 +271,39 @@ class ScreenTable:
     note: str
 
 
-def screen_table(result: PredictionResult, feature_names: tuple[str, ...]) -> ScreenTable:
+#: The on-screen column that names, per patient, the values filled in or never seen in training.
+FLAGS_COLUMN = "model_input_flags"
+
+
+def input_flags(saved: SavedModel, frame: pd.DataFrame) -> pd.Series:
+    """Per row of ``frame``: which of the model's inputs were filled in (missing, or a zero read as "not
+    measured") and which text values the model never saw in training, e.g. ``"filled: ALT; unknown: Sex"``;
+    ``""`` for a row scored on its own values.
+
+    Why: the notices count such cells per column; a person deciding about one patient needs to know
+    whether that patient's score rests on values the model made up.
+    """
+    X, _ = features_for_model(frame, saved)
+    filled = X.isna()
+    unknown = pd.DataFrame(False, index=X.index, columns=X.columns)
+    for col, known in known_categories(saved).items():
+        if col in X.columns:
+            unknown[col] = X[col].notna() & ~X[col].astype(str).isin(known)
+    names = np.asarray([str(c) for c in X.columns], dtype=object)
+
+    def _one(f_row: np.ndarray, u_row: np.ndarray) -> str:
+        parts = []
+        if f_row.any():
+            parts.append("filled: " + ", ".join(names[f_row]))
+        if u_row.any():
+            parts.append("unknown: " + ", ".join(names[u_row]))
+        return "; ".join(parts)
+
+    f, u = filled.to_numpy(), unknown.to_numpy()
+    return pd.Series([_one(f[i], u[i]) for i in range(len(X))], index=frame.index, dtype=object)
+
+
+def screen_table(result: PredictionResult, saved: SavedModel) -> ScreenTable:
     """The on-screen table of ``result`` (see :class:`ScreenTable`).
 
     Why: the full frame (scores, decision, row, model id, every input column) is 17 columns wide for the
@@ -281,7 +313,7 @@ def screen_table(result: PredictionResult, feature_names: tuple[str, ...]) -> Sc
     frame = result.frame
     own = {SCORE_COLUMN, DECISION_COLUMN, ROW_COLUMN, MODEL_ID_COLUMN}
     score_cols = [c for c in frame.columns if c == SCORE_COLUMN or str(c).startswith(f"{SCORE_COLUMN}_")]
-    features = set(feature_names)
+    features = set(saved.metadata.feature_names)
     rest = [c for c in frame.columns if c not in own and c not in score_cols]
     extra = [c for c in rest if str(c) not in features]
     shown_extra = extra[:MAX_SCREEN_EXTRA]
@@ -294,7 +326,12 @@ def screen_table(result: PredictionResult, feature_names: tuple[str, ...]) -> Sc
         headers.update({str(c): f"Probability {str(c)[len(SCORE_COLUMN) + 1 :]}" for c in score_cols})
         headers[DECISION_COLUMN] = "Most probable class"
     headers[ROW_COLUMN] = "Row in file"
-    table = frame[[*score_cols, DECISION_COLUMN, ROW_COLUMN, *shown_extra]]
+    table = frame[[*score_cols, DECISION_COLUMN, ROW_COLUMN, *shown_extra]].copy()
+    flags = input_flags(saved, frame)
+    n_flagged_rows = int((flags != "").sum())
+    if n_flagged_rows:  # beside the decision it qualifies
+        table.insert(len(score_cols) + 1, FLAGS_COLUMN, flags)
+        headers[FLAGS_COLUMN] = "Values filled in or unknown"
     what = (
         "Each row is one patient: the score and the decision at the saved threshold, and its row in the file"
         if binary
@@ -315,6 +352,11 @@ def screen_table(result: PredictionResult, feature_names: tuple[str, ...]) -> Sc
             f"; scores run from {finite.min():.3g} to {finite.max():.3g} (median {np.median(finite):.3g})."
             if finite.size
             else "."
+        )
+    if n_flagged_rows:
+        what += (
+            f" The score of {plural(n_flagged_rows, 'patient')} rests partly on values filled in or never "
+            "seen in training (named per patient)."
         )
     if len(rest) > len(shown_extra):
         what += f" The download has all {len(frame.columns):,} columns, the patients' values too."

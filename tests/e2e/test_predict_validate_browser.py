@@ -111,6 +111,9 @@ def test_predict_and_validate_with_files_at_1400(browser, app_url: str, output_d
         assert "never seen in training" in text and "'Sex' (3)" in text and "'ALT' (3)" in text
         assert re.search(r"\d+ of 60 patients \(\d+\.\d%\) are flagged; scores run from", text)
         assert "The download has all" in text
+        # which patients' scores rest on filled-in or unknown values (6 awkward rows at least)
+        found = re.search(r"The score of (\d+) patients rests partly on values filled in", text)
+        assert found and int(found[1]) >= 6, text
         assert not re.search(r"\bnan\b", text.lower()) and "Traceback" not in text
         screenshot(page, output_dir / "predict_new_patients_1400.png")
         page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
