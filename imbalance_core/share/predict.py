@@ -299,8 +299,18 @@ def input_flags(saved: SavedModel, frame: pd.DataFrame) -> pd.Series:
             parts.append("unknown: " + ", ".join(names[u_row]))
         return "; ".join(parts)
 
-    f, u = filled.to_numpy(), unknown.to_numpy()
-    return pd.Series([_one(f[i], u[i]) for i in range(len(X))], index=frame.index, dtype=object)
+    both = np.hstack([filled.to_numpy(), unknown.to_numpy()])
+    k = filled.shape[1]
+    texts = np.full(len(X), "", dtype=object)
+    rows = np.flatnonzero(both.any(axis=1)) if both.size else np.array([], dtype=int)
+    # one sentence per distinct pattern, not per row (100,000 rows share a handful of patterns)
+    said: dict[bytes, str] = {}
+    for i, key in zip(rows, np.packbits(both[rows], axis=1), strict=True):
+        tag = key.tobytes()
+        if tag not in said:
+            said[tag] = _one(both[i, :k], both[i, k:])
+        texts[i] = said[tag]
+    return pd.Series(texts, index=frame.index, dtype=object)
 
 
 def screen_table(result: PredictionResult, saved: SavedModel) -> ScreenTable:
