@@ -35,6 +35,7 @@ from imbalance_core.evaluation import curves, glossary, metrics, rule_zones, thr
 from imbalance_core.evaluation import threshold_sentences as sentences
 from imbalance_core.evaluation import threshold_uncertainty as uncertainty
 from imbalance_core.evaluation.formatting import percent
+from imbalance_core.evaluation.one_vs_rest import default_judged_class
 from imbalance_core.figures import curves as curve_figures
 from pages import (
     calibration_view,
@@ -230,9 +231,10 @@ def _choose_class(result: Any) -> int:
     if result.is_binary:
         return 1
     names = list(result.class_names)
+    first = default_judged_class(result.y_train, len(names))  # not the reference group (blood donors)
     chosen = st.selectbox(
         "Class to judge (one vs the rest)", range(len(names)), format_func=lambda i: names[i],
-        **kept_inputs.persist("thr_class", session_state.K_THR_CLASS, 0, scope=session_state.data_key()),
+        **kept_inputs.persist("thr_class", session_state.K_THR_CLASS, first, scope=session_state.data_key()),
     )  # fmt: skip
     return int(chosen)
 
