@@ -10,7 +10,8 @@ too — and prints per page:
   fits in the first screen);
 - ``screens``: that height in 900-px screens;
 - ``page hscroll``: whether the page itself scrolls sideways;
-- ``Compare (after Compare)``: the Compare page again once its grid ran (``--no-actions`` skips it);
+- ``Compare (after Compare)``: the Compare page again once its grid ran and its last element (the
+  leaderboard chart and the equivalent command) is drawn (``--no-actions`` skips it);
 - ``cut sideways``: elements inside the page that scroll sideways on their own (a table or chart whose
   right part is hidden), with the kind of element (``stDataFrame`` ...).
 
@@ -22,6 +23,7 @@ Run::
     .venv/bin/python bench/page_heights.py                         # the table
     .venv/bin/python bench/page_heights.py --shots /tmp/shots      # + <page>_screen.png, <page>_full.png
     .venv/bin/python bench/page_heights.py --readme-shots docs/img # + the README's pictures
+    .venv/bin/python bench/page_heights.py --pages Compare --shots /tmp/shots  # one page, after its run
 """
 
 from __future__ import annotations
@@ -58,9 +60,26 @@ README_SHOTS: tuple[tuple[str, str], ...] = (
 #: see it at its best: title -> (select box label, option). Explore then shows SMOTE's synthetic patients.
 README_SETUP: dict[str, tuple[str, str]] = {"Explore": ("Resampling method", "SMOTE")}
 
-#: Pages measured a second time after pressing their main button: title -> (button label, text drawn after).
-#: Compare's leaderboard and hold-out table appear only after the grid ran.
-ACTIONS: dict[str, tuple[str, str]] = {"Compare": ("Compare", "Leaderboard")}
+#: Pages measured a second time after pressing their main button: title -> (button label, JavaScript that
+#: is true once the LAST element the run draws is on the page). Compare's leaderboard, its tabs, the chart
+#: and the equivalent command appear only after the grid ran; its "Leaderboard" heading comes first, so
+#: waiting for it measured the page half drawn (and the word also matches text drawn before a run).
+ACTIONS: dict[str, tuple[str, str]] = {
+    "Compare": (
+        "Compare",
+        """() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  if (!main) return false;
+  const chart = main.querySelector('[data-testid="stPlotlyChart"] .main-svg');
+  const code = [...main.querySelectorAll('[data-testid="stCode"], pre')]
+    .some(e => e.innerText.includes('imbalance_core compare'));
+  return !!chart && code;
+}""",
+    )
+}
+
+#: How long a page's main action (Compare's grid) may run before the measurement gives up (s).
+ACTION_TIMEOUT_S = 600
 
 #: Largest full-page screenshot drawn (px); a taller page is cut there and said so.
 MAX_SHOT_HEIGHT = 16_000
@@ -192,11 +211,12 @@ def measure(pg, title: str, shots: Path | None, act: bool) -> list[PageSize]:
     settle(pg)
     sizes = [record(pg, title, time.perf_counter() - started, shots)]
     if act and title in ACTIONS:
-        label, drawn = ACTIONS[title]
+        label, done_js = ACTIONS[title]
         started = time.perf_counter()
         pg.locator('[data-testid="stBaseButton-primary"]', has_text=label).first.click()
-        pg.get_by_text(drawn).first.wait_for(timeout=300_000)
-        settle(pg)
+        # the run's last element (not its first heading), then until the height stops changing
+        pg.wait_for_function(done_js, timeout=ACTION_TIMEOUT_S * 1000)
+        settle(pg, timeout=ACTION_TIMEOUT_S)
         sizes.append(record(pg, f"{title} (after {label})", time.perf_counter() - started, shots))
     return sizes
 
@@ -223,6 +243,10 @@ def main() -> None:
         help="folder for the README's pictures (" + ", ".join(f for _, f in README_SHOTS) + ")",
     )
     parser.add_argument(
+        "--pages",
+        help="comma-separated navigation titles to measure (default: every page), e.g. --pages Compare",
+    )
+    parser.add_argument(
         "--no-actions",
         action="store_true",
         help="do not press Compare's button (measure pages as opened only)",
@@ -246,8 +270,12 @@ def main() -> None:
             print(f"default model trained on the bundled data in {time.perf_counter() - t0:.0f} s")
             titles = nav_titles(pg)
             print(f"pages in the navigation: {', '.join(titles)}")
+            wanted = [t.strip() for t in args.pages.split(",")] if args.pages else titles
+            unknown = [t for t in wanted if t not in titles]
+            if unknown:
+                print(f"not in the navigation, not measured: {', '.join(unknown)}")
             sizes = []
-            for title in titles:
+            for title in [t for t in wanted if t in titles]:
                 for size in measure(pg, title, args.shots, not args.no_actions):
                     sizes.append(size)
                     print(f"  {size.title}: {size.height:,} px (drawn in {size.seconds:.1f} s)", flush=True)

@@ -134,11 +134,16 @@ def _patients(saved: model_file.SavedModel) -> None:
         st.info(plain_text.plain(notice))
     if check is not None:  # a labelled zip: judged like a hold-out
         st.text(check.text())
-    shown = result.frame.head(MAX_SHOWN_ROWS)
-    st.dataframe(shown, hide_index=True)
-    st.caption(plain_text.plain(sentences.predictions_sentence(
-        result.scores, result.decisions, result.threshold, result.class_names
-    )))  # fmt: skip
+    if name.lower().endswith(".zip"):  # images: file, [class], score, decision (already narrow)
+        st.dataframe(result.frame.head(MAX_SHOWN_ROWS), hide_index=True)
+        st.caption(plain_text.plain(sentences.predictions_sentence(
+            result.scores, result.decisions, result.threshold, result.class_names
+        )))  # fmt: skip
+    else:  # a CSV: row, identifiers, score, decision on screen (no sideways scroll); the download has all
+        screen = predict.screen_table(result, saved)
+        headers = {c: st.column_config.Column(h) for c, h in screen.headers.items()}
+        st.dataframe(screen.frame.head(MAX_SHOWN_ROWS), hide_index=True, column_config=headers)
+        st.caption(plain_text.plain(screen.note))
     if len(result.frame) > MAX_SHOWN_ROWS:
         st.caption(
             f"Showing the first {MAX_SHOWN_ROWS:,} of {len(result.frame):,} rows; the download has all."

@@ -35,6 +35,7 @@ from imbalance_core.evaluation import curves, glossary, metrics, rule_zones, thr
 from imbalance_core.evaluation import threshold_sentences as sentences
 from imbalance_core.evaluation import threshold_uncertainty as uncertainty
 from imbalance_core.evaluation.formatting import percent
+from imbalance_core.evaluation.one_vs_rest import default_judged_class
 from imbalance_core.figures import curves as curve_figures
 from pages import (
     calibration_view,
@@ -59,7 +60,7 @@ EXPLORER_KEY = "threshold_explorer"
 #: Headings of the rule's zones: a suggestion is never called committed (issue 23).
 SUGGESTED_RULE, COMMITTED_RULE = "The suggested rule (not committed)", "The committed rule"
 RULE_KEY = "threshold_rule_explorer"  # the same component in two-handle mode (mounted afresh on a switch)
-MODES = {"single": "Single cut-off", "rule": "Rule-out and rule-in (two cut-offs)"}
+MODES = {"single": "Single cut-off", "rule": "Rule-out and rule-in"}  # short: one line beside the title
 TRAIN_PAGE = "pages/train.py"
 #: Glossary terms the explorer shows with hover help (sent in the payload, set as title attributes).
 HELP_TERMS = (
@@ -230,9 +231,10 @@ def _choose_class(result: Any) -> int:
     if result.is_binary:
         return 1
     names = list(result.class_names)
+    first = default_judged_class(result.y_train, len(names))  # not the reference group (blood donors)
     chosen = st.selectbox(
         "Class to judge (one vs the rest)", range(len(names)), format_func=lambda i: names[i],
-        **kept_inputs.persist("thr_class", session_state.K_THR_CLASS, 0, scope=session_state.data_key()),
+        **kept_inputs.persist("thr_class", session_state.K_THR_CLASS, first, scope=session_state.data_key()),
     )  # fmt: skip
     return int(chosen)
 

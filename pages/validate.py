@@ -125,10 +125,15 @@ def _show_drift(d: core.DriftReport) -> None:
                  "Largest change in a category's share": "—" if not np.isfinite(f.largest_shift)
                  else f"{f.largest_shift:.1%}",
                  "Unseen categories": f"{f.unseen:.1%}" if f.kind == "categorical" else "—",
-                 "Detail": f.detail} for f in d.case_mix.features]  # fmt: skip
-        st.dataframe(pd.DataFrame(rows), hide_index=True)
-        auc = d.membership.auc if d.membership is not None else None
-        st.caption(plain_text.plain(say.case_mix_sentence([f.verdict for f in d.case_mix.features], auc)))
+                 } for f in d.case_mix.features]  # fmt: skip
+        # Every feature in view (no inner scroll) and no long text column (no sideways scroll at 1,400 px):
+        # the details follow as lines.
+        st.dataframe(pd.DataFrame(rows), hide_index=True, height="content", key="val_case_mix")
+        details = [f"{f.feature}: {f.detail}" for f in d.case_mix.features if f.detail]
+        if details:
+            st.caption(plain_text.plain("Details: " + "; ".join(details) + "."))
+        # The membership model's AUC is said once, under its own heading below.
+        st.caption(plain_text.plain(say.case_mix_sentence([f.verdict for f in d.case_mix.features])))
         st.caption(
             "Verdicts: |SMD| below 0.1 similar, to 0.25 different, above very different; shares (outside "
             "the range, category changes, unseen categories) below 5 % similar, to 15 % different. "
@@ -141,7 +146,7 @@ def _show_drift(d: core.DriftReport) -> None:
         st.write(plain_text.plain(d.membership.summary()))
 
 
-def _show_prevalence(p: Any, note: str, caveat: str, observed: float | None = None) -> None:
+def _show_prevalence(p: Any, note: str, caveat: str, threshold: float, observed: float | None = None) -> None:
     if p is None:
         st.info(plain_text.plain(note or "The prevalence could not be estimated."))
         return
@@ -159,7 +164,7 @@ def _show_prevalence(p: Any, note: str, caveat: str, observed: float | None = No
     if observed is not None:
         st.caption(f"Observed in this file: {observed:.1%} (the estimate did not use the outcomes).")
     if p.ppv is not None and not p.at_edge:
-        st.write(f"At that prevalence and the saved threshold: PPV {_fmt(p.ppv, True)}, "
+        st.write(f"At that prevalence and the saved threshold {threshold:.4f}: PPV {_fmt(p.ppv, True)}, "
                  f"NPV {_fmt(p.npv, True)}.")  # fmt: skip
 
 
@@ -176,9 +181,11 @@ def _show_updating(v: core.LabelledValidation, saved: model_file.SavedModel, key
     for r in v.updating.results:
         e = r.figures.estimates()
         rows.append({"Update": r.name, "AUC": _fmt(e["auc"], False), "Intercept": _fmt(e["intercept"], False),
-                     "Slope": _fmt(e["slope"], False), "E:O": _fmt(e["e_to_o"], False),
-                     "Map (fitted on all rows)": r.calibrator.describe()})  # fmt: skip
-    st.dataframe(pd.DataFrame(rows), hide_index=True)
+                     "Slope": _fmt(e["slope"], False), "E:O": _fmt(e["e_to_o"], False)})  # fmt: skip
+    st.dataframe(pd.DataFrame(rows), hide_index=True, key="val_updating")
+    # The maps are long formulas: as lines under the table, not a column that scrolls it sideways.
+    maps = "; ".join(f"{r.name}: {r.calibrator.describe()}" for r in v.updating.results)
+    st.caption(plain_text.plain(f"Maps fitted on all rows: {maps}."))
     st.caption(plain_text.plain(_updating_sentence(v)))
     st.write(plain_text.plain(f"Recommended: {core.UPDATES[v.updating.recommended]} — {v.updating.reason}."))
     methods = {"intercept": core.UPDATES["intercept"], "logistic": core.UPDATES["logistic"]}
@@ -225,14 +232,17 @@ def _updating_sentence(v: core.LabelledValidation) -> str:
 def _show_labelled(v: core.LabelledValidation, saved: model_file.SavedModel, key: Any) -> None:
     f = v.figures
     st.success(plain_text.plain(
-        f"{f.n:,} patients, {f.events:,} with the outcome ({f.prevalence:.1%}); threshold {f.threshold:.4g}."
+        f"{f.n:,} patients, {f.events:,} with the outcome ({f.prevalence:.1%}); threshold {f.threshold:.4f}."
     ))  # fmt: skip
     st.subheader("Development vs this file")
-    st.caption(plain_text.plain(f"Development figures: {v.development_source}."))
+    st.caption(plain_text.plain(
+        f"Development figures: {v.development_source}. Sensitivity, specificity, PPV and NPV at the saved "
+        f"threshold {f.threshold:.4f}."
+    ))  # fmt: skip
     st.dataframe(_figures_table(v), hide_index=True)
     st.caption(plain_text.plain(say.figures_sentence(v.rows)))
     t = f.table
-    st.markdown("**2x2 at the saved threshold**")
+    st.markdown(f"**2x2 at the saved threshold {f.threshold:.4f}**")
     st.dataframe(pd.DataFrame({"": ["Called positive", "Called negative"],
                                "Has the outcome": [t.tp, t.fn], "Does not": [t.fp, t.tn]}),
                  hide_index=True)  # fmt: skip
@@ -256,9 +266,9 @@ def _show_labelled(v: core.LabelledValidation, saved: model_file.SavedModel, key
                                     "Width this file gives": round(c.achieved_width, 3),
                                     "Met": "yes" if c.met else "no"} for c in v.size.criteria]),
                      hide_index=True)  # fmt: skip
-        st.caption(plain_text.plain(f"Riley et al., Stat Med 2021; assumptions: {v.size.assumption}."))
+        st.caption(plain_text.plain(f"Assumptions: {v.size.assumption}."))  # the source is named in it
     st.subheader("Prevalence from the risks alone")
-    _show_prevalence(v.prevalence, "", v.prevalence_caveat, observed=f.prevalence)
+    _show_prevalence(v.prevalence, "", v.prevalence_caveat, f.threshold, observed=f.prevalence)
     _report_download(v, saved, key)
 
 
@@ -423,7 +433,9 @@ def main() -> None:
     else:
         st.success(plain_text.plain(f"{result.n:,} patients without outcomes."))
         st.subheader("Expected prevalence of this batch")
-        _show_prevalence(result.prevalence, result.prevalence_note, result.prevalence_caveat)
+        _show_prevalence(
+            result.prevalence, result.prevalence_note, result.prevalence_caveat, saved.metadata.threshold
+        )
         _show_drift(result.drift)
     _command(saved, new_file[0], label, positive, dev_tag)
 

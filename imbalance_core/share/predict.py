@@ -113,10 +113,12 @@ def features_for_model(frame: pd.DataFrame, saved: SavedModel) -> tuple[pd.DataF
     present = [str(c) for c in frame.columns]
     missing = [c for c in meta.feature_names if c not in present]
     if missing:
-        raise DataError(
-            f"The file lacks {len(missing)} column(s) the model needs: {_names(missing)}. "
-            "Use the same column names as the training data."
+        what = (
+            f"the column {_names(missing)} that the model needs"
+            if len(missing) == 1
+            else f"{len(missing)} columns the model needs: {_names(missing)}"
         )
+        raise DataError(f"The file lacks {what}. Use the same column names as the training data.")
     notices: list[str] = []
     extra = [c for c in present if c not in meta.feature_names]
     if extra:
@@ -245,6 +247,130 @@ def results_first(
     front[DECISION_COLUMN] = decisions
     rest = frame.drop(columns=[c for c in front.columns if c in frame.columns])
     return pd.concat([front, rest], axis=1)
+
+
+#: Columns of the patients' file shown on screen beside the results: the ones the model did not read
+#: (identifiers such as a patient number), at most this many; the download has every column.
+MAX_SCREEN_EXTRA = 3
+
+
+@dataclass(frozen=True)
+class ScreenTable:
+    """The predictions as a person reads them on screen: narrow enough not to scroll sideways.
+
+    frame: score(s) and decision first (as in the download), the row number in the file, then the
+        patient's own identifying columns (the ones the model did not read, at most
+        :data:`MAX_SCREEN_EXTRA`); column names as in the download.
+    headers: column name -> the header shown for it; the decision's header states the threshold.
+    note: one sentence under the table saying what it shows, what is left for the download, and the
+        spread of the scores (it does not repeat the count of flagged patients said above it).
+    """
+
+    frame: pd.DataFrame
+    headers: dict[str, str]
+    note: str
+
+
+#: The on-screen column that names, per patient, the values filled in or never seen in training.
+FLAGS_COLUMN = "model_input_flags"
+
+
+def input_flags(saved: SavedModel, frame: pd.DataFrame) -> pd.Series:
+    """Per row of ``frame``: which of the model's inputs were filled in (missing, or a zero read as "not
+    measured") and which text values the model never saw in training, e.g. ``"filled: ALT; unknown: Sex"``;
+    ``""`` for a row scored on its own values.
+
+    Why: the notices count such cells per column; a person deciding about one patient needs to know
+    whether that patient's score rests on values the model made up.
+    """
+    X, _ = features_for_model(frame, saved)
+    filled = X.isna()
+    unknown = pd.DataFrame(False, index=X.index, columns=X.columns)
+    for col, known in known_categories(saved).items():
+        if col in X.columns:
+            unknown[col] = X[col].notna() & ~X[col].astype(str).isin(known)
+    names = np.asarray([str(c) for c in X.columns], dtype=object)
+
+    def _one(f_row: np.ndarray, u_row: np.ndarray) -> str:
+        parts = []
+        if f_row.any():
+            parts.append("filled: " + ", ".join(names[f_row]))
+        if u_row.any():
+            parts.append("unknown: " + ", ".join(names[u_row]))
+        return "; ".join(parts)
+
+    both = np.hstack([filled.to_numpy(), unknown.to_numpy()])
+    k = filled.shape[1]
+    texts = np.full(len(X), "", dtype=object)
+    rows = np.flatnonzero(both.any(axis=1)) if both.size else np.array([], dtype=int)
+    # one sentence per distinct pattern, not per row (100,000 rows share a handful of patterns)
+    said: dict[bytes, str] = {}
+    for i, key in zip(rows, np.packbits(both[rows], axis=1), strict=True):
+        tag = key.tobytes()
+        if tag not in said:
+            said[tag] = _one(both[i, :k], both[i, k:])
+        texts[i] = said[tag]
+    return pd.Series(texts, index=frame.index, dtype=object)
+
+
+def screen_table(result: PredictionResult, saved: SavedModel) -> ScreenTable:
+    """The on-screen table of ``result`` (see :class:`ScreenTable`).
+
+    Why: the full frame (scores, decision, row, model id, every input column) is 17 columns wide for the
+    bundled HCV file and scrolled sideways at 1,400 px, cutting the decision's text. The model's own
+    features are what the person uploaded; the download keeps them.
+    """
+    frame = result.frame
+    own = {SCORE_COLUMN, DECISION_COLUMN, ROW_COLUMN, MODEL_ID_COLUMN}
+    score_cols = [c for c in frame.columns if c == SCORE_COLUMN or str(c).startswith(f"{SCORE_COLUMN}_")]
+    features = set(saved.metadata.feature_names)
+    rest = [c for c in frame.columns if c not in own and c not in score_cols]
+    extra = [c for c in rest if str(c) not in features]
+    shown_extra = extra[:MAX_SCREEN_EXTRA]
+    binary = result.threshold is not None
+    headers: dict[str, str] = {}
+    if binary:
+        headers[SCORE_COLUMN] = f"Score ('{result.class_names[1]}')"
+        headers[DECISION_COLUMN] = f"Decision (positive at or above {result.threshold:.4f})"
+    else:
+        headers.update({str(c): f"Probability {str(c)[len(SCORE_COLUMN) + 1 :]}" for c in score_cols})
+        headers[DECISION_COLUMN] = "Most probable class"
+    headers[ROW_COLUMN] = "Row in file"
+    table = frame[[*score_cols, DECISION_COLUMN, ROW_COLUMN, *shown_extra]].copy()
+    flags = input_flags(saved, frame)
+    n_flagged_rows = int((flags != "").sum())
+    if n_flagged_rows:  # beside the decision it qualifies
+        table.insert(len(score_cols) + 1, FLAGS_COLUMN, flags)
+        headers[FLAGS_COLUMN] = "Values filled in or unknown"
+    what = (
+        "Each row is one patient: the score and the decision at the saved threshold, and its row in the file"
+        if binary
+        else "Each row is one patient: the probability of each class, the most probable class, and its row "
+        "in the file"
+    )
+    if shown_extra:
+        what += f", with the file's own {_names([str(c) for c in shown_extra])}"
+    what += "."
+    scores = np.asarray(result.scores, dtype=float)
+    finite = scores[np.isfinite(scores)] if scores.ndim == 1 else np.array([])
+    if binary and result.n_rows:  # the share is what the count above the table does not say
+        what += (
+            f" {result.n_positive:,} of {plural(result.n_rows, 'patient')} "
+            f"({result.n_positive / result.n_rows:.1%}) are flagged"
+        )
+        what += (
+            f"; scores run from {finite.min():.3g} to {finite.max():.3g} (median {np.median(finite):.3g})."
+            if finite.size
+            else "."
+        )
+    if n_flagged_rows:
+        what += (
+            f" The score of {plural(n_flagged_rows, 'patient')} rests partly on values filled in or never "
+            "seen in training (named per patient)."
+        )
+    if len(rest) > len(shown_extra):
+        what += f" The download has all {len(frame.columns):,} columns, the patients' values too."
+    return ScreenTable(frame=table.reset_index(drop=True), headers=headers, note=what)
 
 
 def predict_file(

@@ -236,7 +236,8 @@ def test_multiclass_class_and_per_class_prevalence_survive(hcv_data):
     at.session_state[session_state.K_PREPARED] = data
     _use_result(at, result)
     _go(at, THRESHOLD_PAGE)
-    assert at.selectbox(key="thr_class").value == 0
+    assert at.selectbox(key="thr_class").value == 1  # a disease, not the blood donors (the largest class)
+    at.selectbox(key="thr_class").set_value(0).run()
     at.number_input(key="thr_prevalence_0").set_value(3.0).run()
     k = 2
     at.selectbox(key="thr_class").set_value(k).run()
@@ -259,7 +260,8 @@ def test_multiclass_class_and_per_class_prevalence_survive(hcv_data):
     _go(at, DATA_PAGE)
     at.session_state[session_state.K_SPEC] = dataclasses.replace(spec, ignore=(result.class_names[-1],))
     _go(at, THRESHOLD_PAGE)
-    assert at.selectbox(key="thr_class").value == 0
+    assert at.selectbox(key="thr_class").value == 1  # the default again
+    at.selectbox(key="thr_class").set_value(0).run()
     hold_out_0 = float(np.mean(result.y_test == 0))
     assert at.number_input(key="thr_prevalence_0").value == round(100 * hold_out_0, 2)
     assert at.number_input(key="thr_beta").value == 3.0
