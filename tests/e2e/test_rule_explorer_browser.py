@@ -205,7 +205,7 @@ def test_real_app_rule_mode_commits_to_sidebar_and_command(page, app_url, output
     wait_for_app(page)
     page.wait_for_selector('[data-testid="te-tp"]:not(:empty)')
     screenshot(page, output_dir / "threshold_page_single_band.png")
-    page.get_by_text("Rule-out and rule-in (two cut-offs)").click()
+    page.get_by_text("Rule-out and rule-in", exact=True).click()
     wait_for_app(page)
     page.wait_for_selector('[data-testid="te-z-in-n"]:not(:empty)')
     hi = page.locator(HIGH)
