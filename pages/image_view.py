@@ -20,6 +20,7 @@ import pandas as pd
 import streamlit as st
 
 from imbalance_core.errors import DataError
+from imbalance_core.evaluation.threshold_sentences import threshold_text
 from imbalance_core.images.bundled import load_pneumoniamnist
 from imbalance_core.images.extractors import (
     CNN_KEY,
@@ -380,8 +381,11 @@ def duplicates_toggle(result: AuditResult, images: ImageSet) -> None:
         )
 
 
-def threshold_panel(result, threshold: float | None) -> None:
-    """False negatives and false positives at the committed threshold, and a heat map for one of them."""
+def threshold_panel(result, threshold: float | None, committed: bool = True) -> None:
+    """False negatives and false positives at the page's threshold, and a heat map for one of them.
+
+    committed: False when nothing was committed yet and ``threshold`` is the model's default (said so).
+    """
     from imbalance_core.images.saliency import CAPTION, errors_at, overlay, saliency  # lazy: see above
 
     current = current_images()
@@ -393,7 +397,8 @@ def threshold_panel(result, threshold: float | None) -> None:
     picks = errors_at(rows[result.test_index], result.y_test, result.test_scores, threshold)
     st.subheader("Images the model got wrong", anchor=False)
     st.caption(
-        f"At the committed threshold {threshold:.3f}: {len(picks.false_negatives)} false negatives "
+        f"At the {'committed' if committed else 'default (nothing committed yet)'} threshold "
+        f"{threshold_text(threshold)}: {len(picks.false_negatives)} false negatives "
         f"({plain_text.plain(images.class_names[1])} called "
         f"{plain_text.plain(images.class_names[0])}; lowest score "
         f"first) and {len(picks.false_positives)} false positives (highest score first), hold-out images."

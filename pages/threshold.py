@@ -290,7 +290,8 @@ def _threshold_line(picks: list[dict], threshold: float, is_default: bool) -> No
     """The committed threshold and where it came from (under the explorer, once)."""
     reason = pick_reason(picks, None if is_default else threshold, committed_pick(EXPLORER_KEY))
     st.markdown(
-        f"**Threshold {threshold:.4f}** · {plain_text.plain(reason)}", help=glossary.hover("Threshold")
+        f"**Threshold {sentences.threshold_text(threshold)}** · {plain_text.plain(reason)}",
+        help=glossary.hover("Threshold"),
     )
 
 
@@ -548,7 +549,8 @@ def main() -> None:
             _per_class_table(result)
     if "Images" in tabs:
         with tabs["Images"]:
-            image_view.threshold_panel(result, threshold)  # FN/FP thumbnails, heat map (issue 16)
+            # FN/FP thumbnails, heat map (issue 16)
+            image_view.threshold_panel(result, threshold, committed is not None)
     _analyst_notes()
 
 

@@ -52,7 +52,7 @@ def _wait_images(pg, n: int) -> None:
 
 def _panel_counts(pg) -> tuple[float, int, int]:
     """(threshold, false negatives) the thumbnails caption states, and the FN thumbnails drawn."""
-    caption = pg.get_by_text(re.compile(r"^At the committed threshold")).first.inner_text()
+    caption = pg.get_by_text(re.compile(r"^At the (committed|default) ")).first.inner_text()
     found = re.search(r"threshold ([0-9.]+): (\d+) false negatives", caption)
     assert found, caption
     shown = pg.evaluate(FN_THUMBS)
