@@ -183,6 +183,16 @@ def decision_curve_sentence(curve: Any, threshold: float) -> str:
     )
 
 
+def _spread_text(low: float, high: float) -> str:
+    """The resampled picks' sensitivities: a range, or one value when both ends round alike ("0.84 to
+    0.84" read as a typo)."""
+    if f"{low:.2f}" == f"{high:.2f}":
+        return f"; the resampled picks all deliver a sensitivity of {low:.2f} (not a confidence interval)"
+    return (
+        f"; the resampled picks deliver sensitivities of {low:.2f} to {high:.2f} (not a confidence interval)"
+    )
+
+
 def uncertainty_sentence(entry: Mapping[str, Any] | None, n_boot: int, seed: int) -> str:
     """How far the committed suggestion's threshold moves between resampled training sets, in words.
 
@@ -201,11 +211,7 @@ def uncertainty_sentence(entry: Mapping[str, Any] | None, n_boot: int, seed: int
         if is_number(value)
         else f"{label}: sensitivity at this rule cannot be estimated (no patients with the disease)"
     )
-    spread = (
-        f"; the resampled picks deliver sensitivities of {s_lo:.2f} to {s_hi:.2f} (not a confidence interval)"
-        if all_numbers(s_lo, s_hi)
-        else ""
-    )
+    spread = _spread_text(s_lo, s_hi) if all_numbers(s_lo, s_hi) else ""
     band = (
         f"; its threshold's 95 % interval is {threshold_text(lo_t)} to {threshold_text(hi_t)}"
         if all_numbers(lo_t, hi_t)

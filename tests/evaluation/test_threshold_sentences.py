@@ -129,6 +129,13 @@ def test_uncertainty_sentences():
     text = _no_nan(ts.uncertainty_sentence(entry, 200, 0))
     assert "Youden: sensitivity at this rule 0.80 (Wilson 95 % CI 0.66 to 0.90)" in text
     assert "0.0310 to 0.0800" in text and "200 resamples, seed 0" in text
+    assert "deliver sensitivities of 0.70 to 0.90" in text
+    narrow = {
+        **entry,
+        "holdout": {"sensitivity": {**entry["holdout"]["sensitivity"], "lo": 0.8412, "hi": 0.8449}},
+    }
+    text = ts.uncertainty_sentence(narrow, 200, 0)
+    assert "all deliver a sensitivity of 0.84" in text and "0.84 to 0.84" not in text
     hollow = {"label": "F2", "threshold_lo": None, "threshold_hi": None, "holdout": {"sensitivity": {}}}
     assert "cannot be estimated" in _no_nan(ts.uncertainty_sentence(hollow, 200, 0))
     assert "Chosen by hand" in ts.uncertainty_sentence(None, 200, 0)
