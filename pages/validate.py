@@ -20,11 +20,13 @@ import streamlit as st
 
 from imbalance_core.errors import DataError
 from imbalance_core.evaluation import validate_sentences as say
-from imbalance_core.evaluation.calibration import Estimate
+from imbalance_core.evaluation.formatting import percent
+from imbalance_core.evaluation.threshold_sentences import threshold_text
 from imbalance_core.figures.calibration import calibration_curves_figure
 from imbalance_core.intake.read import read_table
 from imbalance_core.share import model_file
 from imbalance_core.share import validate as core
+from imbalance_core.share.validate_report import DIFFERENCE_HEADER, difference_text, estimate_text
 from pages import data_source, plain_text, session_state, threshold_state
 
 K_MODEL = "validate_model"  # (sha256 or session key, SavedModel)
@@ -89,27 +91,13 @@ def _file(label: str, key: str, store: str, help_text: str, images: bool = False
     return st.session_state.get(store)
 
 
-def _fmt(e: Estimate | None, pct: bool) -> str:
-    if e is None or not np.isfinite(e.value):
-        return "—"
-    lo = "—" if not np.isfinite(e.low) else (f"{e.low:.1%}" if pct else f"{e.low:.3f}")
-    hi = "—" if not np.isfinite(e.high) else (f"{e.high:.1%}" if pct else f"{e.high:.3f}")
-    value = f"{e.value:.1%}" if pct else f"{e.value:.3f}"
-    return f"{value} ({lo} to {hi})"
-
-
-def _diff(value: float, pct: bool) -> str:
-    if not np.isfinite(value):
-        return "—"
-    return f"{value:+.1%}" if pct else f"{value:+.3f}"
-
-
 def _figures_table(v: core.LabelledValidation) -> pd.DataFrame:
     rows = []
     for r in v.rows:
         pct = r.key in PERCENT
-        rows.append({"Figure": r.name, "Development": _fmt(r.development, pct),
-                     "This file": _fmt(r.external, pct), "Difference": _diff(r.difference, pct)})  # fmt: skip
+        rows.append({"Figure": r.name, "Development": estimate_text(r.development, pct),
+                     "This file": estimate_text(r.external, pct),
+                     DIFFERENCE_HEADER: difference_text(r.difference, pct)})  # fmt: skip
     return pd.DataFrame(rows)
 
 
@@ -121,10 +109,10 @@ def _show_drift(d: core.DriftReport) -> None:
         st.write(plain_text.plain(d.case_mix.summary()))
         rows = [{"Feature": f.feature, "Verdict": f.verdict,
                  "SMD": "—" if not np.isfinite(f.smd) else f"{f.smd:+.2f}",
-                 "Outside the development range": f"{f.outside_range:.1%}" if f.kind == "numeric" else "—",
+                 "Outside the development range": percent(f.outside_range) if f.kind == "numeric" else "—",
                  "Largest change in a category's share": "—" if not np.isfinite(f.largest_shift)
-                 else f"{f.largest_shift:.1%}",
-                 "Unseen categories": f"{f.unseen:.1%}" if f.kind == "categorical" else "—",
+                 else percent(f.largest_shift),
+                 "Unseen categories": percent(f.unseen) if f.kind == "categorical" else "—",
                  } for f in d.case_mix.features]  # fmt: skip
         # Every feature in view (no inner scroll) and no long text column (no sideways scroll at 1,400 px):
         # the details follow as lines.
@@ -155,17 +143,17 @@ def _show_prevalence(p: Any, note: str, caveat: str, threshold: float, observed:
     if caveat:
         st.warning(plain_text.plain(caveat), icon=":material/warning:")
     cols = st.columns(3)
-    cols[0].metric("Expected prevalence (EM)", f"{p.em.value:.1%}",
+    cols[0].metric("Expected prevalence (EM)", percent(p.em.value),
                    help="Saerens, Latinne & Decaestecker 2002, on the model's risks")  # fmt: skip
-    cols[0].caption(f"95 % CI {p.em.low:.1%} to {p.em.high:.1%} ({p.em.method})")
+    cols[0].caption(f"95 % CI {percent(p.em.low)} to {percent(p.em.high)} ({p.em.method})")
     cols[1].metric("Adjusted classify-and-count",
-                   "—" if not np.isfinite(p.adjusted_count) else f"{p.adjusted_count:.1%}")  # fmt: skip
-    cols[2].metric("Developed at", f"{p.train_prevalence:.1%}")
+                   "—" if not np.isfinite(p.adjusted_count) else percent(p.adjusted_count))  # fmt: skip
+    cols[2].metric("Developed at", percent(p.train_prevalence))
     if observed is not None:
-        st.caption(f"Observed in this file: {observed:.1%} (the estimate did not use the outcomes).")
+        st.caption(f"Observed in this file: {percent(observed)} (the estimate did not use the outcomes).")
     if p.ppv is not None and not p.at_edge:
-        st.write(f"At that prevalence and the saved threshold {threshold:.4f}: PPV {_fmt(p.ppv, True)}, "
-                 f"NPV {_fmt(p.npv, True)}.")  # fmt: skip
+        st.write(f"At that prevalence and the saved threshold {threshold_text(threshold)}: PPV "
+                 f"{estimate_text(p.ppv, True)}, NPV {estimate_text(p.npv, True)}.")  # fmt: skip
 
 
 def _show_updating(v: core.LabelledValidation, saved: model_file.SavedModel, key: Any) -> None:
@@ -180,8 +168,9 @@ def _show_updating(v: core.LabelledValidation, saved: model_file.SavedModel, key
     rows = []
     for r in v.updating.results:
         e = r.figures.estimates()
-        rows.append({"Update": r.name, "AUC": _fmt(e["auc"], False), "Intercept": _fmt(e["intercept"], False),
-                     "Slope": _fmt(e["slope"], False), "E:O": _fmt(e["e_to_o"], False)})  # fmt: skip
+        named = (("AUC", "auc"), ("Intercept", "intercept"), ("Slope", "slope"), ("E:O", "e_to_o"))
+        cells = {name: estimate_text(e[key], False) for name, key in named}
+        rows.append({"Update": r.name, **cells})  # fmt: skip
     st.dataframe(pd.DataFrame(rows), hide_index=True, key="val_updating")
     # The maps are long formulas: as lines under the table, not a column that scrolls it sideways.
     maps = "; ".join(f"{r.name}: {r.calibrator.describe()}" for r in v.updating.results)
@@ -232,7 +221,8 @@ def _updating_sentence(v: core.LabelledValidation) -> str:
 def _show_labelled(v: core.LabelledValidation, saved: model_file.SavedModel, key: Any) -> None:
     f = v.figures
     st.success(plain_text.plain(
-        f"{f.n:,} patients, {f.events:,} with the outcome ({f.prevalence:.1%}); threshold {f.threshold:.4f}."
+        f"{f.n:,} patients, {f.events:,} with the outcome ({percent(f.prevalence)}); threshold "
+        f"{threshold_text(f.threshold)}."
     ))  # fmt: skip
     st.subheader("Development vs this file")
     st.caption(plain_text.plain(

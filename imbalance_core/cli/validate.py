@@ -16,10 +16,10 @@ import sys
 
 from imbalance_core.cli.output import write_bytes
 from imbalance_core.errors import DataError
-from imbalance_core.evaluation.calibration import Estimate
-from imbalance_core.evaluation.formatting import decimal_text, is_number, percent, signed_percent
+from imbalance_core.evaluation.formatting import percent
 from imbalance_core.share import model_file
 from imbalance_core.share import validate as core
+from imbalance_core.share.validate_report import difference_text, estimate_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -76,21 +76,6 @@ def _split(values: list[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _fmt(e: Estimate | None, pct: bool = False) -> str:
-    """An estimate with its interval: a share by formatting.percent, else 3 decimals; "—" for no number."""
-    if e is None or not is_number(e.value):
-        return "—"
-    text = percent if pct else (lambda x: decimal_text(x, 3, missing="—"))
-    return f"{text(e.value)} ({text(e.low)} to {text(e.high)})"
-
-
-def _diff(difference: float, pct: bool) -> str:
-    """External minus development: a signed share (formatting.signed_percent) or 3 decimals."""
-    if not is_number(difference):
-        return "—"
-    return signed_percent(difference) if pct else f"{difference:+.3f}"
-
-
 PERCENT = {"sensitivity", "specificity", "ppv", "npv"}
 
 
@@ -118,7 +103,8 @@ def _print_prevalence(p: object, note: str = "", caveat: str = "") -> None:
     print(f"  {p.summary()}")
     if p.ppv is not None and not p.at_edge:
         print(
-            f"  At that prevalence and the saved threshold: PPV {_fmt(p.ppv, True)}, NPV {_fmt(p.npv, True)}."
+            f"  At that prevalence and the saved threshold: PPV {estimate_text(p.ppv, True)}, "
+            f"NPV {estimate_text(p.npv, True)}."
         )
     if p.warning:
         print(f"  warning: {p.warning}")
@@ -133,8 +119,9 @@ def _print_labelled(v: core.LabelledValidation) -> None:
     print(f"\n{'figure':<28} {'development (' + v.development_source + ')':<34} {'this file':<34} difference")
     for r in v.rows:
         pct = r.key in PERCENT
-        diff = _diff(r.difference, pct)
-        print(f"{r.name:<28} {_fmt(r.development, pct):<34} {_fmt(r.external, pct):<34} {diff}")
+        diff = difference_text(r.difference, pct)
+        development, external = estimate_text(r.development, pct), estimate_text(r.external, pct)
+        print(f"{r.name:<28} {development:<34} {external:<34} {diff}")
     print(f"\nThreshold transport: {v.transport.summary()}")
     print("\nUpdating (figures from cross-validation within this file, test folds only):")
     if v.updating is None:
@@ -142,8 +129,9 @@ def _print_labelled(v: core.LabelledValidation) -> None:
     else:
         for r in v.updating.results:
             e = r.figures.estimates()
-            print(f"  {r.name:<44} intercept {_fmt(e['intercept'])}, slope {_fmt(e['slope'])}, "
-                  f"E:O {_fmt(e['e_to_o'])}; {r.calibrator.describe()}")  # fmt: skip
+            intercept, slope = estimate_text(e["intercept"], False), estimate_text(e["slope"], False)
+            print(f"  {r.name:<44} intercept {intercept}, slope {slope}, "
+                  f"E:O {estimate_text(e['e_to_o'], False)}; {r.calibrator.describe()}")  # fmt: skip
         print(f"  Recommended: {core.UPDATES[v.updating.recommended]} — {v.updating.reason}.")
     _print_drift(v.drift)
     print("\nSample size for validation (Riley et al. 2021):")

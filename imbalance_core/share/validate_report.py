@@ -19,7 +19,7 @@ import numpy as np
 
 from imbalance_core.evaluation.calibration import Estimate
 from imbalance_core.evaluation.case_mix import usual_range_sentence
-from imbalance_core.evaluation.formatting import percent, signed_percent
+from imbalance_core.evaluation.formatting import decimal_text, is_number, percent, signed_percent
 from imbalance_core.share.model_file import SavedModel, new_export_id
 from imbalance_core.share.report_blocks import FigureData, ReportContent, Section, TableBlock
 from imbalance_core.share.validate import UPDATES, LabelledValidation
@@ -28,24 +28,32 @@ PERCENT = {"sensitivity", "specificity", "ppv", "npv"}
 CALIBRATION_FIGURE = "external_calibration"
 
 
-def _fmt(e: Estimate | None, pct: bool) -> str:
-    if e is None or not np.isfinite(e.value):
+#: Header of the difference column: a difference of two rates is in percentage points, not per cent.
+DIFFERENCE_HEADER = "Difference (rates in pp)"
+
+
+def estimate_text(e: Estimate | None, pct: bool) -> str:
+    """A figure with its 95 % interval: rates through formatting.percent, the rest with 3 decimals; "—"
+    for a figure or an interval end that cannot be estimated. The page, the PDF and the CLI use it."""
+    if e is None or not is_number(e.value):
         return "—"
-    f = percent if pct else (lambda x: f"{x:.3f}")
-    if not (np.isfinite(e.low) and np.isfinite(e.high)):
-        return f(e.value)
-    return f"{f(e.value)} ({f(e.low)} to {f(e.high)})"
+    text = percent if pct else (lambda x: decimal_text(x, 3, missing="—"))
+    return f"{text(e.value)} ({text(e.low)} to {text(e.high)})"
 
 
-def _diff(x: float, pct: bool) -> str:
-    return "—" if not np.isfinite(x) else (signed_percent(x) if pct else f"{x:+.3f}")
+def difference_text(x: float, pct: bool) -> str:
+    """This file minus development: rates in percentage points ("+11.8 pp", by formatting.percent's
+    rounding), the rest with 3 decimals; "—" when undefined."""
+    if not is_number(x):
+        return "—"
+    return signed_percent(x).removesuffix(" %") + " pp" if pct else f"{x:+.3f}"
 
 
 def _sections(v: LabelledValidation, saved: SavedModel) -> list[Section]:
     f = v.figures
     rows = tuple(
-        (r.name, _fmt(r.development, r.key in PERCENT), _fmt(r.external, r.key in PERCENT),
-         _diff(r.difference, r.key in PERCENT))
+        (r.name, estimate_text(r.development, r.key in PERCENT), estimate_text(r.external, r.key in PERCENT),
+         difference_text(r.difference, r.key in PERCENT))
         for r in v.rows
     )  # fmt: skip
     t = f.table
@@ -63,7 +71,7 @@ def _sections(v: LabelledValidation, saved: SavedModel) -> list[Section]:
             (
                 TableBlock(
                     "Development vs this file",
-                    ("Figure", "Development", "This file", "Difference"),
+                    ("Figure", "Development", "This file", DIFFERENCE_HEADER),
                     rows,
                     widths=(2.2, 2.2, 2.2, 1.0),
                 ),
@@ -83,7 +91,7 @@ def _sections(v: LabelledValidation, saved: SavedModel) -> list[Section]:
         up_rows = []
         for r in v.updating.results:
             e = r.figures.estimates()
-            cells = [_fmt(e[k], False) for k in ("auc", "intercept", "slope", "e_to_o")]
+            cells = [estimate_text(e[k], False) for k in ("auc", "intercept", "slope", "e_to_o")]
             up_rows.append((r.name, *cells, r.calibrator.describe()))
         sections.append(Section(
             "2. Model updating (TRIPOD+AI 12f, 24; TRIPOD 10e, 17)",

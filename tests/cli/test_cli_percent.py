@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 
 from imbalance_core.cli import main
-from imbalance_core.cli.validate import _diff, _fmt
 from imbalance_core.evaluation.calibration import Estimate
 from imbalance_core.evaluation.formatting import signed_percent
+from imbalance_core.share.validate_report import difference_text as _diff
+from imbalance_core.share.validate_report import estimate_text as _fmt
 
 CLI = Path(__file__).resolve().parents[2] / "imbalance_core" / "cli"
 CLI_MODULES = sorted(CLI.glob("*.py"))
@@ -87,7 +88,7 @@ def test_validate_figures_and_differences_like_the_pages() -> None:
     assert _fmt(Estimate(0.005, nan, 0.0125, "Wilson"), True) == "0.50 % (— to 1.3 %)"
     assert _fmt(Estimate(0.81234, nan, math.inf, "boot"), False) == "0.812 (— to —)"
     assert _fmt(Estimate(nan, 0.1, 0.2, "x"), True) == "—" and _fmt(None, True) == "—"
-    assert _diff(0.023, True) == "+2.3 %" and _diff(-0.005, True) == "-0.50 %"
+    assert _diff(0.023, True) == "+2.3 pp" and _diff(-0.005, True) == "-0.50 pp"  # percentage points
     assert _diff(0.1, False) == "+0.100" and _diff(nan, True) == "—" and _diff(nan, False) == "—"
 
 

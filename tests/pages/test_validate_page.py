@@ -57,6 +57,11 @@ def test_labelled_file_shows_development_beside_external_and_updates(model_and_f
     row = figures[figures["Figure"] == "ROC AUC"].iloc[0]
     assert row["This file"].startswith(f"{auc:.3f}")
     assert row["Development"] != "—"
+    # A difference of two rates is in percentage points: hand computation from the two columns' values.
+    sens = figures[figures["Figure"] == "Sensitivity"].iloc[0]
+    dev, ext = (float(sens[c].split(" %")[0]) for c in ("Development", "This file"))
+    points = sens["Difference (rates in pp)"]
+    assert points.endswith(" pp") and abs(float(points.removesuffix(" pp")) - (ext - dev)) <= 0.11
     text = _texts(at)
     assert "Threshold transport" in " ".join(s.value for s in at.subheader)
     assert "Recommended:" in text

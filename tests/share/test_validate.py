@@ -148,3 +148,16 @@ def test_a_model_file_saved_before_validation_fields_still_validates(young_model
     assert all(r.development is None for r in v.rows)
     assert v.drift.case_mix is None and "save the model again" in v.drift.case_mix_note
     assert v.prevalence is None  # no development prevalence to start EM from
+
+
+def test_a_difference_of_two_rates_is_in_percentage_points_and_no_cell_says_nan() -> None:
+    from imbalance_core.evaluation.calibration import Estimate
+    from imbalance_core.share.validate_report import difference_text, estimate_text
+
+    assert difference_text(0.118, True) == "+11.8 pp"
+    assert difference_text(-0.005, True) == "-0.50 pp"  # two decimals below 1, as formatting.percent
+    assert difference_text(0.1234, False) == "+0.123"
+    assert difference_text(float("nan"), True) == "—"
+    assert estimate_text(Estimate(0.5, 0.4, 0.6, "Wilson"), True) == "50.0 % (40.0 % to 60.0 %)"
+    assert estimate_text(Estimate(0.5, float("nan"), 0.6, "none"), False) == "0.500 (— to 0.600)"
+    assert estimate_text(None, True) == "—"
