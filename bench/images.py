@@ -13,10 +13,10 @@ study table's run time on the bundled PneumoniaMNIST.
 
 * first use (unless ``--skip-first-use``; first, so nothing has built it yet): wall time of the int8
   network's build as a person meets it (``cnn_model("int8", progress)``), its progress steps, peak memory
-  so far and which weights this CPU gets (7-bit in the 1 x 1 convolutions without VNNI);
+  so far and which weights the network has (7-bit in the 1 x 1 convolutions, on every machine);
 * int8 check (unless ``--skip-int8``): the CNN extractor's float32 and int8 models in the same run —
   images/s session only and end to end, interleaved rounds — and both hold-out ROC AUCs (624 test images);
-  plus the 7-bit build (``reduce_range``, what a CPU without VNNI runs) forced on this machine;
+  plus the 8-bit build (``reduce_range`` off: the network of version-2 model files);
 * cnn sweep (``--cnn-sweep``): the CNN path's knobs — old vs lookup-table input, default vs tuned
   onnxruntime SessionOptions, batch 1-64 — best of ``--sweep-rounds`` interleaved rounds, and the hold-out
   ROC AUC of the old and the new path on the same images.
@@ -133,7 +133,7 @@ def int8(n_speed: int, per_class: int, rounds: int = 3) -> None:
     sessions = {
         "float32": cnn_model("float32"),
         "int8": cnn_model("int8"),
-        "int8 7-bit (reduce_range forced)": int8_session(reduce_range=True),
+        "int8 8-bit (version-2 model files)": int8_session(reduce_range=False),
     }
     noise = np.random.default_rng(0).integers(0, 256, (n_speed, 224, 224, 1), dtype=np.uint8)
     x = cnn_input(noise)

@@ -24,6 +24,7 @@ from imbalance_core.evaluation.threshold_sentences import threshold_text
 from imbalance_core.images.bundled import load_pneumoniamnist
 from imbalance_core.images.extractors import (
     CNN_KEY,
+    CNN_PRECISION,
     DEFAULT_EXTRACTOR,
     EXTRACTORS,
     PREPARING,
@@ -100,14 +101,14 @@ def _table_shared(image_sha: str, extractor: str, images: ImageSet, progress) ->
     return _table_box(image_sha, extractor).get(lambda: image_table(images, extractor, "images", progress))
 
 
-def prepare_cnn(extractor: str) -> None:
+def prepare_cnn(extractor: str, precision: str = CNN_PRECISION) -> None:
     """Before the first CNN run in this server process: a status line while the int8 network is built
     (3-8 s, once; a second session asking meanwhile waits for the same build). Nothing otherwise."""
-    if extractor != CNN_KEY or cnn_ready():
+    if extractor != CNN_KEY or cnn_ready(precision):
         return
     bar = st.progress(0.0, text=PREPARING)
     try:
-        cnn_model(progress=lambda message, f: bar.progress(f, text=f"{PREPARING} {message}."))
+        cnn_model(precision, progress=lambda message, f: bar.progress(f, text=f"{PREPARING} {message}."))
     finally:
         bar.empty()
 
@@ -119,8 +120,8 @@ def prepare_cnn_for(saved: Any) -> None:
     from imbalance_core.images.predict import cnn_precision_of, extractor_of
 
     key = extractor_of(tuple(saved.metadata.feature_names))
-    if key == CNN_KEY and cnn_precision_of(saved) == "int8":
-        prepare_cnn(key)
+    if key == CNN_KEY:
+        prepare_cnn(key, cnn_precision_of(saved))
 
 
 def _table(images: ImageSet, extractor: str, name: str) -> LoadedTable:

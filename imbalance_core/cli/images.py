@@ -3,7 +3,7 @@
     python -m imbalance_core images-features ZIP --extractor KEY --out features.csv
     python -m imbalance_core images-study ZIP [--extractor KEY] [--techniques K1,...] [--cv K] [--json]
     python -m imbalance_core images-audit ZIP [--extractor KEY] [--no-border] [--json]
-    python -m imbalance_core images-quantize OUT.onnx [--calibration N] [--reduce-range auto|on|off]
+    python -m imbalance_core images-quantize OUT.onnx [--calibration N] [--reduce-range on|off]
 
 ``ZIP`` is a zip of class folders (optionally ``train/`` + ``test/`` inside) or the word
 ``pneumoniamnist`` for the bundled demo. ``images-features`` writes one row per image: ``class``,
@@ -206,9 +206,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     z.add_argument("--seed", type=int, default=0, help="which calibration images")
     z.add_argument(
         "--reduce-range",
-        choices=["auto", "on", "off"],
-        default="auto",
-        help="7-bit weights, for x86 CPUs without VNNI (default auto: as the extractor on this machine)",
+        choices=["on", "off"],
+        default="on",
+        help="7-bit weights in the 1 x 1 convolutions (default on: the extractor's own network, the same "
+        "on every machine); off: 8-bit weights, the network of models saved with file format version 2",
     )
     z.set_defaults(func=run_quantize)
 
@@ -274,19 +275,20 @@ def run_quantize(args: argparse.Namespace) -> int:
     if int(args.calibration) < 1:
         raise DataError("--calibration needs at least 1 image.")
     try:
-        from imbalance_core.images.quantize import build_note, default_reduce_range, quantize_cnn
+        from imbalance_core.images.quantize import build_note, quantize_cnn
 
-        reduce = default_reduce_range() if args.reduce_range == "auto" else args.reduce_range == "on"
+        reduce = args.reduce_range == "on"
         path = quantize_cnn(Path(args.out), int(args.calibration), int(args.seed), reduce_range=reduce)
     except ImportError:
         raise DataError("images-quantize needs the onnx package (pip install -r requirements.txt).") from None
     except OSError:
         raise DataError("The int8 model could not be written there; check the path.") from None
     print(f"int8 model written to {path} ({path.stat().st_size / 2**20:.1f} MB)")
-    if args.reduce_range == "auto":
-        print(build_note(reduce), file=sys.stderr)
+    if reduce:
+        print(build_note(), file=sys.stderr)
     else:
-        print(f"7-bit weights (reduce_range): {args.reduce_range}", file=sys.stderr)
+        print("8-bit weights everywhere (reduce_range off): the network models saved with file format "
+              "version 2 were trained on.", file=sys.stderr)  # fmt: skip
     return 0
 
 

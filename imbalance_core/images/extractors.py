@@ -90,26 +90,33 @@ def _resize_grey(grey: np.ndarray, side: int) -> np.ndarray:
 PREPARING = "Preparing the image network (first use since the app started, about 5 s) …"
 
 
+#: The CNN precisions: ``int8`` (the default: 7-bit weights in the 1 x 1 convolutions, the same network
+#: on every machine), ``int8-8bit`` (the 8-bit network models saved with file format version 2 were
+#: trained on) and ``float32`` (the bundled file as it is: models saved with version 1).
+PRECISIONS = {"int8": True, "int8-8bit": False}
+
+
 def cnn_ready(precision: str = CNN_PRECISION) -> bool:
-    """False only while the first use of the int8 network still has to build it (say so first)."""
-    return precision != "int8" or int8_ready()
+    """False only while the first use of an int8 network still has to build it (say so first)."""
+    return precision not in PRECISIONS or int8_ready(PRECISIONS[precision])
 
 
 def cnn_note() -> str:
-    """How this machine runs the CNN (int8, with or without 7-bit weights), for the settings text."""
+    """How the CNN runs (int8, 7-bit weights in the 1 x 1 convolutions, on every machine), for the
+    settings text."""
     return build_note()
 
 
 def cnn_model(precision: str = CNN_PRECISION, progress: BuildProgress | None = None) -> Any:
-    """The session that runs the CNN: ``int8`` (the default, built from the bundled model on first use
-    by :mod:`imbalance_core.images.quantize`, reporting ``progress(message, fraction)``) or ``float32``
-    (the bundled model as it is)."""
+    """The session that runs the CNN: ``int8`` (the default) or ``int8-8bit``, built from the bundled model
+    on first use by :mod:`imbalance_core.images.quantize` (reporting ``progress(message, fraction)``), or
+    ``float32`` (the bundled model as it is); see :data:`PRECISIONS`."""
     if precision == "float32":
         return cnn_session()
-    if precision != "int8":
-        raise DataError("The CNN runs in 'int8' or 'float32'.")
+    if precision not in PRECISIONS:
+        raise DataError("The CNN runs in 'int8', 'int8-8bit' or 'float32'.")
     try:
-        return int8_session(progress)
+        return int8_session(progress, reduce_range=PRECISIONS[precision])
     except ImportError:
         raise DataError(
             "The fast (int8) CNN needs the onnx package; reinstall the app's requirements."

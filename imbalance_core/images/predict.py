@@ -44,15 +44,21 @@ def extractor_of(names: tuple[str, ...]) -> str:
     raise DataError("This model was not trained on image features; score a table of patients instead.")
 
 
-#: The model-file format version from which CNN features come from the int8 network (share.model_file).
+#: The model-file format versions from which CNN features come from the int8 network, and from the int8
+#: network with 7-bit weights in its 1 x 1 convolutions (share.model_file).
 INT8_CNN_SINCE = 2
+SEVEN_BIT_CNN_SINCE = 3
 
 
 def cnn_precision_of(saved: SavedModel) -> str:
-    """The CNN precision a saved model was trained with: float32 for files written before the int8
-    network became the default (format version 1), else :data:`CNN_PRECISION`. Without this a model
-    saved earlier would silently get slightly different features (cosine about 0.99) and scores."""
-    return "float32" if saved.metadata.format_version < INT8_CNN_SINCE else CNN_PRECISION
+    """The CNN precision a saved model was trained with: ``float32`` for files written before the int8
+    network became the default (format version 1), ``int8-8bit`` for version 2 (8-bit weights
+    everywhere), else :data:`CNN_PRECISION`. Without this a model saved earlier would silently get
+    slightly different features (cosine about 0.99 for float32) and scores."""
+    version = saved.metadata.format_version
+    if version < INT8_CNN_SINCE:
+        return "float32"
+    return "int8-8bit" if version < SEVEN_BIT_CNN_SINCE else CNN_PRECISION
 
 
 def saved_model_features(saved: SavedModel, images: np.ndarray) -> tuple[str, np.ndarray]:

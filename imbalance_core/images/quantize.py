@@ -24,15 +24,17 @@ faster, AUC 0.9369, per-feature correlation with float32 0.81 instead of 0.95.
 CPUs without VNNI: on x86-64 without the VNNI dot-product instruction (AVX2, AVX-512 without VNNI,
 SSE4.1), onnxruntime's uint8 x int8 matrix kernels add pairs of products in 16 bits, which can saturate;
 onnxruntime 1.31's ``quantize_static`` docstring ("Choosing parameters for CPU inference") advises
-``reduce_range=True`` (7-bit weights) there and ``reduce_range=False`` with VNNI and on ARM. The build
-asks :func:`needs_reduce_range` (``/proc/cpuinfo`` flags ``avx512_vnni`` / ``avx_vnni``) and then gives
-7-bit weights to the convolutions that run as that matrix product (the 32 with ``group == 1``:
-:func:`gemm_convolution_weights`); the 16 depthwise ones keep 8 bits, as MLAS's depthwise kernel widens
-both operands to 16 bits and sums in 32 (``qdwconv_avx2.cpp``), so it cannot saturate this way. Measured
-against float32 on the 1,224 PneumoniaMNIST images (one run each, under load): mean per-feature
-correlation 0.93 (8-bit everywhere 0.95; onnxruntime's global ``reduce_range=True`` 0.79), hold-out ROC
-AUC 0.9395 (float32 0.9406, 8-bit 0.9406, global 0.9460). The choice is part of the cache key and of
-:func:`build_note`, the sentence pages and the CLI show.
+``reduce_range=True`` (7-bit weights) there and ``reduce_range=False`` with VNNI and on ARM. A saved
+model must get the same features wherever it is scored, so every machine builds the network a CPU without
+VNNI needs (:data:`REDUCE_RANGE`): 7-bit weights in the convolutions that run as that matrix product
+(the 32 with ``group == 1``: :func:`gemm_convolution_weights`); the 16 depthwise ones keep 8 bits, as
+MLAS's depthwise kernel widens both operands to 16 bits and sums in 32 (``qdwconv_avx2.cpp``), so it cannot
+saturate this way. With exact integer arithmetic on both kinds of CPU the features agree; a machine-
+dependent choice would have given a model trained on one CPU other features on another. Measured against
+float32 on the 1,224 PneumoniaMNIST images (one run each, under load): mean per-feature correlation 0.93
+(8-bit everywhere 0.95; onnxruntime's global ``reduce_range=True`` 0.79), hold-out ROC AUC 0.9395 (float32
+0.9406, 8-bit 0.9406, global 0.9460). Models saved with file format version 2 were trained on the 8-bit
+network and are scored with it (``images.predict.cnn_precision_of``; ``int8_session(reduce_range=False)``).
 
 First use: the build reports ``progress(message, fraction)`` (the training progress style) and
 :func:`int8_ready` tells a page or the CLI whether to say "preparing the image network" first.
@@ -40,8 +42,6 @@ First use: the build reports ``progress(message, fraction)`` (the training progr
 
 from __future__ import annotations
 
-import functools
-import platform
 import tempfile
 import threading
 from collections.abc import Callable
@@ -60,53 +60,17 @@ CALIBRATION = 64
 _BATCH = 1
 #: ``progress(message, fraction)`` as training reports it (learn.training.Progress).
 Progress = Callable[[str, float], None]
-#: x86 ``/proc/cpuinfo`` flags of the VNNI dot-product instruction (AVX-512 VNNI; AVX-VNNI on newer cores).
-VNNI_FLAGS = frozenset({"avx512_vnni", "avx_vnni"})
-_X86 = frozenset({"x86_64", "amd64", "i386", "i686", "x86"})
+#: 7-bit weights in the matrix-product convolutions on every machine (see the module docstring).
+REDUCE_RANGE = True
 
 
-def cpu_has_vnni(cpuinfo: str) -> bool:
-    """True if a ``/proc/cpuinfo`` text lists a VNNI flag on its ``flags`` lines (x86 only)."""
-    for line in cpuinfo.splitlines():
-        name, _, value = line.partition(":")
-        if name.strip() == "flags" and VNNI_FLAGS & set(value.split()):
-            return True
-    return False
-
-
-def needs_reduce_range(machine: str | None = None, cpuinfo: str | None = None) -> bool:
-    """Whether the int8 build should use 7-bit weights (``reduce_range``): on x86 without VNNI only.
-
-    ``machine`` is ``platform.machine()`` and ``cpuinfo`` the text of ``/proc/cpuinfo`` (both read when
-    not given). ARM and other CPUs: False (onnxruntime's advice; their int8 kernels do not saturate this
-    way). x86 whose flags cannot be read (no ``/proc``: macOS, Windows): True, the safe side — 7-bit
-    weights cost little accuracy (tests/images/test_quantize.py), saturation can cost much more.
-    """
-    machine = (platform.machine() if machine is None else machine).lower()
-    if machine not in _X86:
-        return False
-    if cpuinfo is None:
-        try:
-            cpuinfo = Path("/proc/cpuinfo").read_text(errors="replace")
-        except OSError:
-            return True
-    return not cpu_has_vnni(cpuinfo)
-
-
-@functools.cache
-def default_reduce_range() -> bool:
-    """:func:`needs_reduce_range` for this machine, read once per process."""
-    return needs_reduce_range()
-
-
-def build_note(reduce_range: bool | None = None) -> str:
-    """One sentence for the image settings and the CLI: how this machine's int8 network is built."""
-    if default_reduce_range() if reduce_range is None else reduce_range:
-        return (
-            "The CNN runs as int8 with 7-bit weights in its 1 x 1 convolutions (reduce_range), because "
-            "this CPU lacks the VNNI instruction and full 8-bit weights could overflow there."
-        )
-    return "The CNN runs as int8 with full 8-bit weights (this CPU has VNNI, or is not x86)."
+def build_note() -> str:
+    """One sentence for the image settings and the CLI: how the int8 network is built, on every machine."""
+    return (
+        "The CNN runs as int8 with 7-bit weights in its 1 x 1 convolutions (onnxruntime's reduce_range, "
+        "needed on CPUs without the VNNI instruction), the same network on every machine so a saved model "
+        "gives the same features wherever it is used."
+    )
 
 
 def calibration_batches(n: int = CALIBRATION, seed: int = 0) -> list[np.ndarray]:
@@ -153,13 +117,13 @@ def quantize_cnn_bytes(
     n: int = CALIBRATION,
     seed: int = 0,
     source: Path = MODEL_PATH,
-    reduce_range: bool = False,
+    reduce_range: bool = REDUCE_RANGE,
     progress: Progress | None = None,
 ) -> bytes:
     """The int8 model (see the module docstring) as ONNX bytes. Needs the ``onnx`` package.
 
-    ``reduce_range``: 7-bit weights in the matrix-product convolutions (for x86 CPUs without VNNI;
-    :func:`needs_reduce_range`, :func:`gemm_convolution_weights`). The same
+    ``reduce_range``: 7-bit weights in the matrix-product convolutions (:data:`REDUCE_RANGE`,
+    :func:`gemm_convolution_weights`); False: the 8-bit network of version-2 model files. The same
     arguments give the same bytes. ``progress(message, fraction)`` is called at each step and after
     every calibration image (fractions 0 to 0.9; the session load is the rest, see :func:`int8_session`).
     """
@@ -215,7 +179,11 @@ def quantize_cnn_bytes(
 
 
 def quantize_cnn(
-    out: Path, n: int = CALIBRATION, seed: int = 0, source: Path = MODEL_PATH, reduce_range: bool = False
+    out: Path,
+    n: int = CALIBRATION,
+    seed: int = 0,
+    source: Path = MODEL_PATH,
+    reduce_range: bool = REDUCE_RANGE,
 ) -> Path:
     """Write the int8 model to ``out`` (the ``images-quantize`` command) and return its path."""
     Path(out).write_bytes(quantize_cnn_bytes(n, seed, source, reduce_range))
@@ -228,20 +196,20 @@ _SESSIONS: dict[bool, Any] = {}
 
 
 def int8_ready(reduce_range: bool | None = None) -> bool:
-    """True if the int8 network (this machine's flags unless ``reduce_range`` is given) is built: a
+    """True if the int8 network (:data:`REDUCE_RANGE` unless ``reduce_range`` is given) is built: a
     page or the CLI says "preparing the image network" only when this is False."""
-    return (default_reduce_range() if reduce_range is None else reduce_range) in _SESSIONS
+    return (REDUCE_RANGE if reduce_range is None else reduce_range) in _SESSIONS
 
 
 def int8_session(progress: Progress | None = None, reduce_range: bool | None = None) -> Any:
     """The onnxruntime session of the int8 model, built once per process from the checked bundled model
     (a few seconds) and kept in memory.
 
-    ``reduce_range``: None for this machine's choice (:func:`default_reduce_range`). Concurrent first
-    callers (two sessions of one server) wait for the one build: the first builds and gets the progress
-    reports, the others are told once that another session is preparing it.
+    ``reduce_range``: None for :data:`REDUCE_RANGE`; False for the 8-bit network of version-2 model
+    files. Concurrent first callers (two sessions of one server) wait for the one build: the first
+    builds and gets the progress reports, the others are told once that another session is preparing it.
     """
-    flag = default_reduce_range() if reduce_range is None else bool(reduce_range)
+    flag = REDUCE_RANGE if reduce_range is None else bool(reduce_range)
     if flag in _SESSIONS:
         return _SESSIONS[flag]
     report = progress or _quiet

@@ -43,9 +43,10 @@ from imbalance_core.share.model_checks import check_array_sizes, check_structure
 
 #: Marker stored in every file so a skops file of some other program is recognised as foreign.
 FORMAT = "imbalance-lab-model"
-#: 2: models on CNN image features were trained on the int8 network (issue 29); files of version 1 with
-#: CNN features are scored with the float32 network they were trained with (images.predict.cnn_precision_of).
-FORMAT_VERSION = 2
+#: 2: models on CNN image features were trained on the int8 network (issue 29); 3: on the int8 network
+#: with 7-bit weights in its 1 x 1 convolutions, the same on every machine. Files of an earlier version
+#: with CNN features are scored with the network they were trained with (images.predict.cnn_precision_of).
+FORMAT_VERSION = 3
 #: File name extension of exported models.
 EXTENSION = ".skops"
 #: Packages whose versions are recorded (a model is only guaranteed to load with the same versions).

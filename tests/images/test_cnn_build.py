@@ -1,11 +1,10 @@
 """The int8 CNN's first use: progress while it is built, one build for concurrent callers, and 7-bit
-weights (``reduce_range``) on x86 CPUs without VNNI — detected from /proc/cpuinfo, visible, deterministic,
-and as good as the 8-bit build against float32."""
+weights (``reduce_range``, what x86 CPUs without VNNI need) on every machine — visible, deterministic, the
+extractor's own network, and as good as the 8-bit build against float32."""
 
 from __future__ import annotations
 
 import hashlib
-import platform
 import threading
 import time
 from pathlib import Path
@@ -27,55 +26,15 @@ from imbalance_core.images.bundled import load_pneumoniamnist
 from imbalance_core.images.extractors import PREPARING, cnn_outputs
 from tests.images.shapes import shapes_zip
 
-# ------------------------------------------------------------------ VNNI detection on sample cpuinfo texts
-
-_ICE_LAKE = """processor\t: 0
-vendor_id\t: GenuineIntel
-model name\t: Intel(R) Xeon(R) Platinum 8375C CPU @ 2.90GHz
-flags\t\t: fpu vme sse4_1 sse4_2 avx avx2 avx512f avx512bw avx512_vnni avx512_bitalg
-vmx flags\t: vnmi preemption_timer invvpid ept_x_only
-bugs\t\t: spectre_v1 spectre_v2
-"""
-_ALDER_LAKE = "processor\t: 0\nflags\t\t: fpu sse4_2 avx avx2 fma avx_vnni sha_ni\n"
-_HASWELL = "processor\t: 0\nflags\t\t: fpu sse4_1 sse4_2 avx avx2 fma bmi2\nbugs\t\t: mds\n"
-#: Skylake-X: AVX-512 but no VNNI — the case onnxruntime's advice is about (pairs saturate in 16 bits).
-_SKYLAKE_X = "processor\t: 0\nflags\t\t: fpu avx2 avx512f avx512bw avx512vl avx512cd\n"
-#: The flag named only where it does not describe the CPU's instructions (a "vmx flags" / "bugs" line).
-_MISLEADING = "processor\t: 0\nflags\t\t: fpu avx2\nvmx flags\t: avx512_vnni\nbugs\t\t: avx_vnni\n"
-_GRAVITON = "processor\t: 0\nFeatures\t: fp asimd evtstrm aes pmull sha1 sha2 crc32 atomics asimddp\n"
+# ------------------------------------------------------------------ one network on every machine
 
 
-@pytest.mark.parametrize(
-    ("machine", "cpuinfo", "reduce"),
-    [
-        ("x86_64", _ICE_LAKE, False),
-        ("x86_64", _ALDER_LAKE, False),
-        ("AMD64", _ALDER_LAKE, False),  # Windows spells it so
-        ("x86_64", _HASWELL, True),
-        ("x86_64", _SKYLAKE_X, True),
-        ("x86_64", _MISLEADING, True),
-        ("x86_64", "", True),  # nothing readable: the safe side
-        ("aarch64", _GRAVITON, False),
-        ("arm64", "", False),  # Apple silicon: no /proc, not x86
-    ],
-)
-def test_reduce_range_only_on_x86_without_vnni(machine: str, cpuinfo: str, reduce: bool) -> None:
-    assert quantize.needs_reduce_range(machine, cpuinfo) is reduce
-
-
-def test_this_machine_is_judged_by_its_own_flags() -> None:
-    """Independent reading: every flag word of /proc/cpuinfo, whatever line."""
-    text = Path("/proc/cpuinfo").read_text()
-    words = {w for line in text.splitlines() if line.startswith("flags") for w in line.split()}
-    expected = platform.machine() == "x86_64" and not ({"avx512_vnni", "avx_vnni"} & words)
-    assert quantize.default_reduce_range() is expected
+def test_every_machine_builds_the_7_bit_network_and_says_so() -> None:
+    """Not chosen by this CPU's flags: a model trained on a CPU with VNNI must get the same features on
+    one without (where 8-bit weights could saturate), so the default is the 7-bit network everywhere."""
+    assert quantize.REDUCE_RANGE is True
     note = quantize.build_note()
-    assert ("7-bit" in note) is expected and "int8" in note
-
-
-def test_the_note_says_which_build_runs() -> None:
-    assert "7-bit weights in its 1 x 1 convolutions (reduce_range)" in quantize.build_note(True)
-    assert "full 8-bit weights" in quantize.build_note(False)
+    assert "7-bit weights in its 1 x 1 convolutions" in note and "same network on every machine" in note
 
 
 # ------------------------------------------------------------------ one build for concurrent callers
@@ -209,7 +168,7 @@ def test_the_page_shows_a_plain_status_while_building(
 
 @pytest.fixture(scope="module")
 def reduced() -> tuple[bytes, list[tuple[str, float]]]:
-    """The int8 network with 7-bit weights forced on this (VNNI) machine, and its progress reports."""
+    """The int8 network with 7-bit weights (the default on every machine), and its progress reports."""
     seen: list[tuple[str, float]] = []
     return quantize.quantize_cnn_bytes(reduce_range=True, progress=lambda m, f: seen.append((m, f))), seen
 
@@ -232,13 +191,14 @@ def test_reduce_range_build_is_deterministic_and_differs(
     reduced, tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
     """Same flags, same sha256 (the CLI's ``--reduce-range on`` model equals the app's); 7-bit weights
-    give another model than 8-bit ones."""
+    give another model than the 8-bit ones of version-2 model files."""
     model, _ = reduced
     out = tmp_path / "seven.onnx"
     assert main(["images-quantize", str(out), "--reduce-range", "on"]) == 0
-    assert "reduce_range): on" in capsys.readouterr().err
+    assert quantize.build_note() in capsys.readouterr().err
     assert hashlib.sha256(model).hexdigest() == hashlib.sha256(out.read_bytes()).hexdigest()
-    assert hashlib.sha256(model).digest() != hashlib.sha256(quantize.quantize_cnn_bytes()).digest()
+    eight = quantize.quantize_cnn_bytes(reduce_range=False)
+    assert hashlib.sha256(model).digest() != hashlib.sha256(eight).digest()
 
 
 def _weight_ranges(model: bytes) -> dict[int, list[int]]:
@@ -261,7 +221,7 @@ def test_only_the_matrix_product_convolutions_get_7_bit_weights(reduced) -> None
     seven = _weight_ranges(reduced[0])
     assert len(seven[1]) == 32 and len(seven[2]) == 16
     assert max(seven[1]) <= 64 and max(seven[2]) == 127
-    eight = _weight_ranges(quantize.quantize_cnn_bytes())
+    eight = _weight_ranges(quantize.quantize_cnn_bytes(reduce_range=False))
     assert max(eight[1]) == 127 and max(eight[2]) == 127
 
 
@@ -271,19 +231,20 @@ def test_reduce_range_features_stay_close_to_float32(reduced) -> None:
     images = load_pneumoniamnist(per_class=32).images[:64]
     x = cnn_runtime.cnn_input(images)
     seven = _session(reduced[0]).run(["feat"], {"x": x})[0]
-    eight = cnn_outputs(images, precision="int8")[0] if not quantize.default_reduce_range() else None
+    eight = cnn_outputs(images, precision="int8-8bit")[0]
     float32 = cnn_outputs(images, precision="float32")[0]
+    np.testing.assert_array_equal(cnn_outputs(images)[0], seven)  # the extractor's own network
 
     def mean_corr(a: np.ndarray) -> float:
         moving = (float32.std(0) > 0) & (a.std(0) > 0)
         return float(np.mean([np.corrcoef(a[:, j], float32[:, j])[0, 1] for j in np.flatnonzero(moving)]))
 
-    print(f"mean per-feature correlation with float32: 7-bit {mean_corr(seven):.4f}", end="")
-    print("" if eight is None else f", 8-bit {mean_corr(eight):.4f}")
+    seven_r, eight_r = mean_corr(seven), mean_corr(eight)
+    print(f"mean per-feature correlation with float32: 7-bit {seven_r:.4f}, 8-bit {eight_r:.4f}")
     assert mean_corr(seven) > 0.9
     cosine = (seven * float32).sum(1) / np.linalg.norm(seven, axis=1) / np.linalg.norm(float32, axis=1)
     assert np.median(cosine) > 0.97 and cosine.min() > 0.9
-    assert not np.array_equal(seven, eight if eight is not None else float32)
+    assert not np.array_equal(seven, eight)
 
 
 @pytest.mark.slow
@@ -314,7 +275,7 @@ def _settings() -> None:  # pragma: no cover - runs inside AppTest
     bundled_button()
 
 
-def test_the_image_settings_say_which_weights_this_cpu_gets() -> None:
+def test_the_image_settings_say_which_weights_the_network_has() -> None:
     at = AppTest.from_function(_settings, default_timeout=60)
     at.run()
     assert not at.exception, at.exception
@@ -332,7 +293,8 @@ def _saved_models_page() -> None:  # pragma: no cover - runs inside AppTest
 
     prepare_cnn_for(saved("hog", 2))  # not the CNN
     prepare_cnn_for(saved("efficientnet_lite0", 1))  # saved before int8: scored by the float32 network
-    prepare_cnn_for(saved("efficientnet_lite0", 2))  # int8: the status, once
+    prepare_cnn_for(saved("efficientnet_lite0", 2))  # 8-bit int8: the status, once
+    prepare_cnn_for(saved("efficientnet_lite0", 3))  # 7-bit int8 (today's): the status for its own build
 
 
 def test_predict_and_validate_say_so_only_for_int8_cnn_models(
@@ -349,7 +311,7 @@ def test_predict_and_validate_say_so_only_for_int8_cnn_models(
     at = AppTest.from_function(_saved_models_page, default_timeout=60)
     at.run()
     assert not at.exception, at.exception
-    assert shown == [PREPARING] and len(spy.calls) == 1
+    assert shown == [PREPARING, PREPARING] and spy.calls == [False, True]
 
 
 def test_the_predict_page_still_scores_an_image_zip(tmp_path: Path) -> None:

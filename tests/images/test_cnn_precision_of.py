@@ -1,5 +1,6 @@
 """A model saved before the int8 CNN became the default keeps the float32 network it was trained with
-(issue 29): the model file's format version says which, and the features follow it."""
+(issue 29), and one saved with 8-bit int8 weights (format version 2) keeps that network: the model
+file's format version says which, and the features follow it."""
 
 from __future__ import annotations
 
@@ -27,9 +28,10 @@ def _saved(version: int, key: str = extractors.CNN_KEY) -> model_file.SavedModel
     return model_file.SavedModel(model=None, metadata=meta)
 
 
-def test_old_files_score_with_float32_new_ones_with_the_default() -> None:
-    assert model_file.FORMAT_VERSION >= image_predict.INT8_CNN_SINCE
+def test_old_files_score_with_their_own_network_new_ones_with_the_default() -> None:
+    assert model_file.FORMAT_VERSION >= image_predict.SEVEN_BIT_CNN_SINCE > image_predict.INT8_CNN_SINCE
     assert image_predict.cnn_precision_of(_saved(1)) == "float32"
+    assert image_predict.cnn_precision_of(_saved(2)) == "int8-8bit"  # 8-bit weights everywhere
     assert image_predict.cnn_precision_of(_saved(model_file.FORMAT_VERSION)) == extractors.CNN_PRECISION
 
 
@@ -37,6 +39,7 @@ def test_old_files_score_with_float32_new_ones_with_the_default() -> None:
     ("version", "key", "expected"),
     [
         (1, extractors.CNN_KEY, "float32"),
+        (2, extractors.CNN_KEY, "int8-8bit"),
         (model_file.FORMAT_VERSION, extractors.CNN_KEY, extractors.CNN_PRECISION),
         (1, "hog", extractors.CNN_PRECISION),  # precision means nothing to other extractors
     ],
