@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from imbalance_core.evaluation.formatting import points_text
+
 ROOT = Path(__file__).resolve().parents[2]
 SCANNED = sorted(
     p
@@ -124,3 +126,21 @@ def test_the_guard_fails_on_a_planted_format(planted: str) -> None:
 )
 def test_the_guard_lets_the_rest_through(text: str) -> None:
     assert not own_percent(text)
+
+
+@pytest.mark.parametrize(
+    ("difference", "said"),
+    [
+        (0.022, "2.2 percentage points"),
+        (-0.0125, "-1.3 percentage points"),
+        (0.004, "0.40 percentage points"),
+    ],
+)
+def test_a_difference_of_shares_says_percentage_points(difference: float, said: str) -> None:
+    # by hand, half up on the float's exact decimal (0.0125 is 0.01250000000000000069...)
+    assert points_text(difference) == said
+
+
+@pytest.mark.parametrize("missing", [None, float("nan"), float("inf"), True, "0.02"])
+def test_a_difference_that_is_no_number_is_a_word(missing: object) -> None:
+    assert points_text(missing) == "not estimable" and points_text(missing, missing="unknown") == "unknown"
