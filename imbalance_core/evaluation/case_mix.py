@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from imbalance_core.errors import DataError
+from imbalance_core.evaluation.formatting import share_text
 
 #: Categories kept per categorical feature in a summary (the rest are pooled as OTHER).
 MAX_LEVELS = 50
@@ -178,7 +179,8 @@ def _numeric_drift(name: str, dev: dict[str, Any], col: pd.Series) -> FeatureDri
     smd = float(diff / pooled) if np.isfinite(pooled) and pooled > 0 else 0.0 if diff == 0 else float("nan")
     order = ("similar", "different", "very different", "not known")
     verdict = max(band(smd, SMD_BANDS), band(outside, SHARE_BANDS), key=order.index)
-    detail = f"{outside:.1%} of values outside the development range {lo:.4g} to {hi:.4g}" if outside else ""
+    outside_text = f"{share_text(outside)} of values outside the development range {lo:.4g} to {hi:.4g}"
+    detail = outside_text if outside else ""
     return FeatureDrift(name, "numeric", _num(dev.get("mean")), _num(new["mean"]), smd, outside,
                         float("nan"), 0.0, _num(dev.get("missing")), new["missing"], verdict,
                         detail, outside_usual(finite, dev))  # fmt: skip
@@ -231,12 +233,13 @@ def _category_drift(name: str, dev: dict[str, Any], col: pd.Series) -> FeatureDr
     order = ("similar", "different", "very different", "not known")
     verdict = max(band(largest, SHARE_BANDS), band(unseen, SHARE_BANDS), key=order.index)
     detail = (
-        f"'{top}': {dev_shares.get(top, 0.0):.1%} in development, {new['shares'].get(top, 0.0):.1%} now"
+        f"'{top}': {share_text(dev_shares.get(top, 0.0))} in development, "
+        f"{share_text(new['shares'].get(top, 0.0))} now"
         if top
         else ""
     )
     if unseen:
-        detail += f"; {unseen:.1%} of rows have a category never seen in development"
+        detail += f"; {share_text(unseen)} of rows have a category never seen in development"
     nan = float("nan")
     return FeatureDrift(name, "categorical", nan, nan, nan, 0.0, largest, unseen,
                         _num(dev.get("missing")), new["missing"], verdict, detail)  # fmt: skip

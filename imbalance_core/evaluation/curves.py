@@ -23,6 +23,7 @@ from sklearn.calibration import calibration_curve as _sk_calibration_curve
 from sklearn.metrics import brier_score_loss, confusion_matrix_at_thresholds
 
 from imbalance_core.errors import DataError
+from imbalance_core.evaluation.formatting import share_text
 
 #: Most points a curve keeps for drawing.
 MAX_DRAW_POINTS = 2000
@@ -164,14 +165,15 @@ def calibration(y_true: Any, probabilities: Any, n_bins: int = 10, strategy: str
     if distorted:
         direction = "above" if mean_pred > observed else "below"
         message = (
-            f"The average predicted risk ({mean_pred:.1%}) is far {direction} the observed share of "
-            f"positives ({observed:.1%}): resampling or class weights have distorted the probabilities. "
+            f"The average predicted risk ({share_text(mean_pred)}) is far {direction} the observed share "
+            f"of positives ({share_text(observed)}): resampling or class weights have distorted the "
+            "probabilities. "
             "Read the scores as a ranking, not as risks, unless the model is recalibrated."
         )
     else:
         message = (
-            f"The average predicted risk ({mean_pred:.1%}) is close to the observed share of positives "
-            f"({observed:.1%})."
+            f"The average predicted risk ({share_text(mean_pred)}) is close to the observed share of "
+            f"positives ({share_text(observed)})."
         )
     return Calibration(
         prob_pred, prob_true, counts, float(brier_score_loss(y, p)), mean_pred, observed, distorted, message

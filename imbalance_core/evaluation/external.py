@@ -25,6 +25,7 @@ import numpy as np
 
 from imbalance_core.errors import DataError
 from imbalance_core.evaluation.calibration import CalibrationMetrics, Estimate, calibration_metrics
+from imbalance_core.evaluation.formatting import percent, share_text
 from imbalance_core.evaluation.intervals import bootstrap_average_precision, delong_roc_auc, wilson
 
 #: Bootstrap resamples for PR AUC and the bootstrapped calibration measures.
@@ -82,17 +83,17 @@ class Transport:
         sens = self.saved_table.rate("sensitivity").value
         spec = self.saved_table.rate("specificity").value
         text = (
-            f"At the saved threshold {self.threshold:.4g} the model now finds {sens:.1%} of the positive "
-            f"patients (specificity {spec:.1%})"
+            f"At the saved threshold {self.threshold:.4g} the model now finds {share_text(sens)} of the "
+            f"positive patients (specificity {share_text(spec)})"
         )
         if not np.isfinite(self.dev_sensitivity) or self.kept_table is None:
             return text + "."
-        text += f"; in development it found {self.dev_sensitivity:.1%}."
+        text += f"; in development it found {percent(self.dev_sensitivity)}."
         kept_spec = self.kept_table.rate("specificity").value
         return (
             text
             + f" Keeping that sensitivity on these patients needs the threshold {self.kept_threshold:.4g} "
-            f"(specificity there {kept_spec:.1%})."
+            f"(specificity there {share_text(kept_spec)})."
         )
 
 

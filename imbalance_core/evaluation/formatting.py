@@ -77,3 +77,14 @@ def signed_percent(change: Any, digits: int | None = None) -> str:
 def share_text(share: Any, digits: int | None = None, missing: str = NOT_ESTIMABLE) -> str:
     """:func:`percent` for sentences: ``missing`` (a word) instead of "—" when the share is undefined."""
     return percent(share, digits) if is_number(share) else missing
+
+
+def points_text(difference: Any, digits: int | None = None, missing: str = NOT_ESTIMABLE) -> str:
+    """A difference of two shares in percentage points, by :func:`percent`'s rounding: 0.022 -> "2.2
+    percentage points"; ``missing`` (a word) when undefined.
+
+    Why: "2.2% points" reads as a relative change; a difference of risks is an absolute one.
+    """
+    if not is_number(difference):
+        return missing
+    return percent(difference, digits).removesuffix(" %") + " percentage points"

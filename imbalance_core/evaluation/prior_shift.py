@@ -27,6 +27,7 @@ import numpy as np
 
 from imbalance_core.errors import DataError
 from imbalance_core.evaluation.calibration import Estimate
+from imbalance_core.evaluation.formatting import percent, share_text
 from imbalance_core.evaluation.intervals import deployment_interval
 
 #: EM stops when the prevalence moves less than this, or after MAX_ITER steps.
@@ -100,12 +101,13 @@ class PrevalenceEstimate:
     def summary(self) -> str:
         """One sentence for a person."""
         text = (
-            f"Expected share of positive patients in this batch: {self.em.value:.1%} "
-            f"(95 % CI {self.em.low:.1%} to {self.em.high:.1%}; EM of Saerens et al. on the model's risks); "
-            f"the model was developed at {self.train_prevalence:.1%}."
+            f"Expected share of positive patients in this batch: {share_text(self.em.value)} "
+            f"(95 % CI {share_text(self.em.low)} to {share_text(self.em.high)}; "
+            "EM of Saerens et al. on the model's risks); "
+            f"the model was developed at {share_text(self.train_prevalence)}."
         )
         if np.isfinite(self.adjusted_count):
-            text += f" Cross-check by adjusted classify-and-count: {self.adjusted_count:.1%}."
+            text += f" Cross-check by adjusted classify-and-count: {percent(self.adjusted_count)}."
         return text
 
 

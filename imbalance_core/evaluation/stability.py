@@ -28,6 +28,7 @@ import numpy as np
 
 from imbalance_core.errors import DataError
 from imbalance_core.evaluation.calibration import smoothed_observed, thin_curve
+from imbalance_core.evaluation.formatting import decimal_text, percent, points_text
 
 #: Patients drawn in the instability plot at most (a seeded subset beyond that); curves drawn at most.
 PLOT_PATIENTS = 400
@@ -89,7 +90,7 @@ def one_in(share: float) -> str:
     if share < 0.001:
         return "fewer than 1 in 1,000"
     if share >= 0.5:
-        return f"{share:.0%}"
+        return percent(share, 0)
     return f"1 in {round(1 / share):,}"
 
 
@@ -110,8 +111,8 @@ def flip_sentence(flip_share: float, threshold: float) -> str:
 def mape_sentence(mape: float) -> str:
     """Mean absolute prediction error in words."""
     return (
-        f"On average a patient's risk differs by {mape:.3f} ({mape:.1%} points) between the final model "
-        "and such a model (mean absolute prediction error)."
+        f"On average a patient's risk differs by {decimal_text(mape, 3)} ({points_text(mape)}) between the "
+        "final model and such a model (mean absolute prediction error)."
     )
 
 

@@ -70,7 +70,7 @@ from sklearn.metrics import confusion_matrix_at_thresholds
 
 from imbalance_core.errors import DataError
 from imbalance_core.evaluation import curves
-from imbalance_core.evaluation.formatting import percent
+from imbalance_core.evaluation.formatting import percent, share_text
 from imbalance_core.evaluation.intervals import (
     Interval,
     bootstrap_average_precision,
@@ -542,10 +542,11 @@ def pick_top_share(
     i = int(best[np.argmax(cand.tp[best])])
     return _pick(
         "top",
-        f"Workload (flag at most {share:.1%})",
+        f"Workload (flag at most {percent(share)})",
         cand,
         i,
-        f"Flags {int(flagged[i]):,} of {n:,} patients ({flagged[i] / n:.1%}, at most {share:.1%} asked)",
+        f"Flags {int(flagged[i]):,} of {n:,} patients ({percent(flagged[i] / n)}, "
+        f"at most {percent(share)} asked)",
     )
 
 
@@ -579,13 +580,13 @@ def pick_ppv(
     ok = np.nan_to_num(ppv, nan=-1.0) >= target - 1e-12
     if not ok.any():
         raise DataError(
-            f"No threshold keeps PPV at or above {target:.0%} on cross-validated training scores "
-            f"(the highest reached is {np.nanmax(ppv):.1%}); ask for a lower PPV."
+            f"No threshold keeps PPV at or above {percent(target)} on cross-validated training scores "
+            f"(the highest reached is {share_text(np.nanmax(ppv))}); ask for a lower PPV."
         )
     tp_max = cand.tp[ok].max()
     best = np.flatnonzero(ok & (cand.tp == tp_max))
     i = int(best[np.argmin(cand.fp[best])])
-    where = "" if prevalence is None else f" at a prevalence of {float(prevalence):.1%}"
+    where = "" if prevalence is None else f" at a prevalence of {percent(prevalence)}"
     return _pick(
         "ppv",
         f"Highest sensitivity with PPV ≥ {target:g}",

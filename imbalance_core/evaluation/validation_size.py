@@ -30,6 +30,7 @@ import numpy as np
 
 from imbalance_core.errors import DataError
 from imbalance_core.evaluation.calibration import logit
+from imbalance_core.evaluation.formatting import share_text
 
 Z = 1.959963984540054
 #: Target 95 % interval widths (Riley et al. 2021's defaults).
@@ -188,7 +189,7 @@ def validation_size(
         crit("C statistic", width_c, n_for_c(phi, max(c, 0.5), width_c), c_width(n, phi, max(c, 0.5))),
     )
     assumption = (
-        f"prevalence {phi:.1%} and C {c:.3f} as in this file; the slope criterion takes the spread of the "
-        "model's risks in this file, assumed calibrated (Riley et al., Stat Med 2021)"
+        f"prevalence {share_text(phi)} and C {c:.3f} as in this file; the slope criterion takes the spread "
+        "of the model's risks in this file, assumed calibrated (Riley et al., Stat Med 2021)"
     )
     return ValidationSize(n, events, c, criteria, assumption)

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
 
+from imbalance_core.evaluation.formatting import percent
 from imbalance_core.figures.text import plotly_text, plotly_texts
 from imbalance_core.intake.profile import DataProfile
 
@@ -39,7 +40,7 @@ def class_distribution_figure(profile: DataProfile, by_label_value: bool = False
             x=plotly_texts(names),  # user class names: shown as written, never as markup
             y=values,
             marker_color=colours,
-            text=[f"{v:,} ({v / total:.1%})" for v in values],
+            text=[f"{v:,} ({percent(v / total)})" for v in values],
             textposition="outside",
             cliponaxis=False,
             hovertemplate="%{x}: %{y} rows<extra></extra>",

@@ -27,6 +27,7 @@ import pandas as pd
 from PIL import Image
 
 from imbalance_core.errors import DataError
+from imbalance_core.evaluation.formatting import percent
 from imbalance_core.images.extractors import compute_features
 from imbalance_core.learn.samplers import set_row_augmenter
 
@@ -44,11 +45,14 @@ class AugmentSettings:
 
     def describe(self) -> str:
         """The settings in words (notices, the saved model's notes)."""
-        parts = [f"rotation up to ±{self.max_rotation:g}°", f"shift up to ±{self.max_shift:.0%} of the side"]
+        parts = [
+            f"rotation up to ±{self.max_rotation:g}°",
+            f"shift up to ±{percent(self.max_shift)} of the side",
+        ]
         if self.brightness:
-            parts.append(f"brightness ±{self.brightness:.0%}")
+            parts.append(f"brightness ±{percent(self.brightness)}")
         if self.contrast:
-            parts.append(f"contrast ±{self.contrast:.0%}")
+            parts.append(f"contrast ±{percent(self.contrast)}")
         parts.append(
             "horizontal flips" if self.flip else "no flip (a flipped chest X-ray puts the heart on the right)"
         )

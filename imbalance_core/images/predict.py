@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from imbalance_core.errors import DataError
+from imbalance_core.evaluation.formatting import share_text
 from imbalance_core.evaluation.intervals import Interval, delong_roc_auc, wilson
 from imbalance_core.images.extractors import CNN_KEY, CNN_PRECISION, EXTRACTORS, compute_features
 from imbalance_core.images.features import FILE, LABEL, feature_names
@@ -115,7 +116,8 @@ class LabelledCheck:
         return "\n".join(
             [
                 f"Labelled zip ({n} images, {self.tp + self.fn} {self.positive} = prevalence "
-                f"{self.prevalence:.1%}) judged like a hold-out at the threshold {self.threshold:.4f}:",
+                f"{share_text(self.prevalence)}) judged like a hold-out at the threshold "
+                f"{self.threshold:.4f}:",
                 f"{'':>22} {'called ' + self.positive:>20} {'called ' + self.negative:>20}",
                 f"{self.positive:>22} {'TP ' + str(self.tp):>20} {'FN ' + str(self.fn):>20}",
                 f"{self.negative:>22} {'FP ' + str(self.fp):>20} {'TN ' + str(self.tn):>20}",

@@ -51,6 +51,7 @@ from sklearn.model_selection import RepeatedStratifiedKFold
 from threadpoolctl import threadpool_limits
 
 from imbalance_core.errors import DataError
+from imbalance_core.evaluation.formatting import percent
 from imbalance_core.evaluation.optimism import (
     MEASURES,
     MeasureOptimism,
@@ -389,7 +390,7 @@ class InternalValidation:
                 f"Repeated stratified cross-validation: {v.folds} folds x {v.repeats} repeats over all "
                 f"{self.n} patients, {what}."
             )
-        return f"Hold-out: one stratified split ({self.settings.test_size:.0%} held out), {what}."
+        return f"Hold-out: one stratified split ({percent(self.settings.test_size)} held out), {what}."
 
     def caution(self) -> str:
         """A warning when the bootstrap is used with a classifier it flatters ("" otherwise)."""

@@ -26,6 +26,7 @@ from threadpoolctl import threadpool_limits
 
 from imbalance_core.errors import DataError
 from imbalance_core.evaluation.calibration import calibration_slope
+from imbalance_core.evaluation.formatting import percent
 from imbalance_core.evaluation.sample_size import SampleSizeAdequacy, adequacy
 from imbalance_core.intake.task import PreparedData
 from imbalance_core.learn import execution, refit
@@ -118,7 +119,7 @@ class LearningCurve:
         lines = [f"would more patients help? ({self.folds}-fold CV x {self.repeats})"]
         for p in self.points:
             lines.append(
-                f"  {p.share:>4.0%} ({p.n_train:>6.0f} patients): PR AUC {p.mean['pr_auc']:.3f}, "
+                f"  {percent(p.share, 0):>5} ({p.n_train:>6.0f} patients): PR AUC {p.mean['pr_auc']:.3f}, "
                 f"ROC AUC {p.mean['roc_auc']:.3f}, slope {p.mean['cal_slope']:.3f}"
             )
         lines.append("  " + self.sentence())

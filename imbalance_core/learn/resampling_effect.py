@@ -37,6 +37,7 @@ from imbalance_core.evaluation.calibration import (
     calibration_metrics,
     estimate_text,
 )
+from imbalance_core.evaluation.formatting import share_text
 from imbalance_core.evaluation.thresholds import pick_sensitivity
 
 #: Default target sensitivity of the threshold picked on each model's out-of-fold scores.
@@ -294,7 +295,7 @@ def _operating(effect: ResamplingEffect) -> str:
     if void:
         who = " and ".join(
             f"{'the model without resampling' if s is effect.baseline else 'the resampled model'} "
-            f"(threshold {s.threshold:.3g}, flags {s.flagged_share:.1%} of the hold-out, specificity "
+            f"(threshold {s.threshold:.3g}, flags {share_text(s.flagged_share)} of the hold-out, specificity "
             f"{s.specificity:.3f})"
             for s in void
         )

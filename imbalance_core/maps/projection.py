@@ -26,6 +26,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from imbalance_core.errors import DataError
+from imbalance_core.evaluation.formatting import percent
 
 #: Above this many rows a panel draws a stratified sample instead of every row.
 MAX_POINTS = 20_000
@@ -162,7 +163,7 @@ class ResampledProjection:
     def axis_titles(self) -> tuple[str, ...]:
         """Axis labels: "PC1 (41.2 %)" for PCA, "UMAP 1" for UMAP."""
         if self.explained_variance_ratio:
-            return tuple(f"PC{i + 1} ({r:.1%})" for i, r in enumerate(self.explained_variance_ratio))
+            return tuple(f"PC{i + 1} ({percent(r)})" for i, r in enumerate(self.explained_variance_ratio))
         return tuple(f"{self.method.upper()} {i + 1}" for i in range(self.n_components))
 
 

@@ -17,6 +17,7 @@ import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 
+from imbalance_core.evaluation.formatting import percent
 from imbalance_core.figures.decision import decision_x_max
 from imbalance_core.share.report_calibration import draw_calibration_curves
 
@@ -184,7 +185,11 @@ def draw_pca(fd: Any) -> bytes:
                     linewidths=0.7,
                     label=plain(f"{name} (synthetic)"),
                 )
-        ax.set(xlabel=f"PC1 ({pv.explained[0]:.0%})", ylabel=f"PC2 ({pv.explained[1]:.0%})", title=title)
+        ax.set(
+            xlabel=f"PC1 ({percent(pv.explained[0])})",
+            ylabel=f"PC2 ({percent(pv.explained[1])})",
+            title=title,
+        )
         ax.legend(frameon=False, fontsize=6.5, loc="best")
         ax.spines[["top", "right"]].set_visible(False)
     fig.suptitle(

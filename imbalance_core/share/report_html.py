@@ -15,6 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from imbalance_core.evaluation.formatting import percent
 from imbalance_core.figures import curves as curve_figures
 from imbalance_core.share.report_blocks import FigureData, ReportContent, TableBlock
 
@@ -85,8 +86,8 @@ def _pca_figure(fd: FigureData) -> go.Figure:
     fig.update_layout(
         title="Training rows before and after resampling (PCA of the real rows)",
         template="plotly_white",
-        xaxis_title=f"PC1 ({pv.explained[0]:.0%})",
-        yaxis_title=f"PC2 ({pv.explained[1]:.0%})",
+        xaxis_title=f"PC1 ({percent(pv.explained[0])})",
+        yaxis_title=f"PC2 ({percent(pv.explained[1])})",
     )
     return fig
 

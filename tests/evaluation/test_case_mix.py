@@ -8,6 +8,7 @@ import pytest
 
 from imbalance_core.errors import DataError
 from imbalance_core.evaluation import case_mix
+from imbalance_core.evaluation.formatting import share_text
 
 TYPES = {"age": "numeric", "crp": "numeric", "ward": "categorical"}
 
@@ -49,6 +50,10 @@ def test_smd_outside_range_unseen_categories_and_verdicts() -> None:
     assert by["crp"].verdict == "similar"
     assert mix.features[0].verdict == "very different"
     assert "age" in mix.summary() and "ward" in mix.summary()
+    # the details say their shares by the one formatter (pandas' own counts), never "1.2%"
+    assert by["age"].detail.startswith(f"{share_text(expected_out)} of values outside the development range")
+    unseen = share_text(np.mean(new["ward"] == "D"))
+    assert by["ward"].detail.endswith(f"; {unseen} of rows have a category never seen in development")
 
 
 def test_no_summaries_is_a_sentence() -> None:

@@ -9,6 +9,7 @@ from sklearn.metrics import brier_score_loss, precision_recall_curve, roc_curve
 
 from imbalance_core.errors import DataError
 from imbalance_core.evaluation import curves as cv
+from imbalance_core.evaluation.formatting import share_text
 
 
 def _data(n=3000, prev=0.1, seed=0, decimals=None, shift=0.0):
@@ -86,6 +87,9 @@ def test_calibration_flags_probabilities_distorted_by_resampling():
     cal = cv.calibration(y, inflated)
     assert cal.distorted and "above" in cal.message and "resampling" in cal.message
     assert cal.mean_predicted > 1.5 * cal.observed
+    # both shares by the one formatter, from numpy's own means ("12.3 %", never "12.3%")
+    assert f"({share_text(float(np.mean(inflated)))}) is far above" in cal.message
+    assert f"positives ({share_text(float(np.mean(y)))})" in cal.message
 
 
 def test_decision_curve_matches_direct_formula():

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
 from imbalance_core.errors import DataError
 from imbalance_core.evaluation import prior_shift
+from imbalance_core.evaluation.formatting import percent
 
 PI_DEV = 0.3
 SHIFT = 1.5  # mean of x among positives (negatives: 0), unit variance
@@ -64,7 +67,8 @@ def test_adjusted_count_and_ppv_npv_at_the_estimate() -> None:
     fpr = record["fp"] / (record["fp"] + record["tn"])
     c = float(np.mean(p >= 0.5))
     assert est.called_share == pytest.approx(c)
-    assert est.adjusted_count == pytest.approx(max(0.0, (c - fpr) / (tpr - fpr)))
+    c_adj = max(0.0, (c - fpr) / (tpr - fpr))
+    assert est.adjusted_count == pytest.approx(c_adj)
     assert est.adjusted_count == pytest.approx(0.05, abs=0.03)
     pi, se, sp = est.em.value, tpr, 1 - fpr
     assert est.ppv.value == pytest.approx(se * pi / (se * pi + (1 - sp) * (1 - pi)))
@@ -72,6 +76,10 @@ def test_adjusted_count_and_ppv_npv_at_the_estimate() -> None:
     assert est.ppv.low <= est.ppv.value <= est.ppv.high
     assert est.npv.low <= est.npv.value <= est.npv.high
     assert est.warning == ""
+    said = est.summary()  # the shares by the one formatter, never "5.0%"
+    assert f"developed at {percent(PI_DEV)}." in said and f"classify-and-count: {percent(c_adj)}." in said
+    assert f"batch: {percent(est.em.value)} (95 % CI {percent(est.em.low)} to {percent(est.em.high)};" in said
+    assert not re.search(r"\d%", said)
 
 
 def test_warning_when_risks_were_resampled_without_recalibration() -> None:

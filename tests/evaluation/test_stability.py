@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from imbalance_core.errors import DataError
-from imbalance_core.evaluation.stability import flip_sentence, one_in, prediction_stability
+from imbalance_core.evaluation.stability import flip_sentence, mape_sentence, one_in, prediction_stability
 
 
 def test_figures_equal_plain_loops_over_patients_and_models():
@@ -49,3 +49,14 @@ def test_mismatched_shapes_are_refused_in_a_sentence():
         prediction_stability([0, 1], [0.2, 0.8], [[0.2, 0.8]], 0.5)
     with pytest.raises(DataError, match="finite"):
         prediction_stability([0, 1], [0.2, 0.8], [[0.2, np.nan], [0.1, 0.9]], 0.5)
+
+
+def test_the_mape_sentence_says_percentage_points_by_the_one_formatter():
+    # the float 0.0125 is 0.01250000000000000069...: 1.25... points, half up by hand -> "1.3"
+    text = mape_sentence(0.0125)
+    assert "(1.3 percentage points)" in text and "% points" not in text
+    assert "nan" not in mape_sentence(float("nan")) and "not estimable" in mape_sentence(float("nan"))
+
+
+def test_a_majority_share_uses_the_one_formatter():
+    assert one_in(0.625) == "63 %"  # 62.5 half up by hand (":.0%" rounds the float to "62%")

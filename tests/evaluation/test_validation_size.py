@@ -11,6 +11,7 @@ import statsmodels.api as sm
 
 from imbalance_core.evaluation import validation_size as vs
 from imbalance_core.evaluation.calibration import logit
+from imbalance_core.evaluation.formatting import share_text
 from imbalance_core.evaluation.intervals import delong_roc_auc
 
 
@@ -63,3 +64,4 @@ def test_report_of_a_file() -> None:
     assert size.n_needed == max(c.n_needed for c in size.criteria)
     assert not all(c.met for c in size.criteria)
     assert "needs about" in size.summary()
+    assert size.assumption.startswith(f"prevalence {share_text(float(np.mean(y)))} and C ")  # one formatter

@@ -8,6 +8,7 @@ import pytest
 from imbalance_core.errors import DataError
 from imbalance_core.evaluation import threshold_uncertainty as tu
 from imbalance_core.evaluation import thresholds as th
+from imbalance_core.evaluation.formatting import percent
 
 
 def _data(n: int = 400, seed: int = 3, ties: bool = False) -> tuple[np.ndarray, np.ndarray]:
@@ -34,7 +35,7 @@ def test_top_share_flags_the_most_patients_without_passing_the_share(share, ties
     flagged = int((s >= pick.threshold).sum())
     allowed = [tp + fp for _, tp, fp in _brute(y, s) if tp + fp <= share * len(s)]
     assert flagged == max(allowed)
-    assert pick.key == "top" and f"{share:.1%}" in pick.label
+    assert pick.key == "top" and f"flag at most {percent(share)})" in pick.label
 
 
 @pytest.mark.parametrize("ties", [False, True])
@@ -58,7 +59,10 @@ def test_ppv_pick_has_the_highest_sensitivity_keeping_ppv(target, prevalence, ti
 
 def test_ppv_out_of_reach_says_the_highest_reached():
     y, s = np.array([0, 1, 1, 0]), np.array([0.9, 0.8, 0.7, 0.1])  # PPV by cut: 0, 1/2, 2/3, 2/4
-    with pytest.raises(DataError, match=r"No threshold keeps PPV at or above 99%.*highest reached is 66.7%"):
+    # by hand: 0.99 -> "99.0 %", the best PPV 2/3 -> "66.7 %" (the one formatter's text, with its space)
+    with pytest.raises(
+        DataError, match=r"No threshold keeps PPV at or above 99\.0 %.*highest reached is 66\.7 %"
+    ):
         th.pick_ppv(y, s, 0.99)
 
 

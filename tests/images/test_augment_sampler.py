@@ -26,6 +26,13 @@ from tests.images.shapes import shapes_zip
 SETTINGS = TrainSettings(sampler="augment", ratio=0.5, cv=3, seed=1)
 
 
+def test_the_settings_in_words_use_the_one_formatter() -> None:
+    said = augment.AugmentSettings(max_shift=0.1, brightness=0.2, contrast=0.005).describe()
+    # by hand: 0.1 -> "10.0 %", 0.2 -> "20.0 %", 0.005 -> "0.50 %" (two decimals below 1 %)
+    assert "shift up to ±10.0 % of the side" in said and "brightness ±20.0 %" in said
+    assert "contrast ±0.50 %" in said
+
+
 @pytest.fixture(scope="module")
 def split_set():
     """Discs (rare, positive) vs squares, with a test/ folder: the fixed hold-out."""

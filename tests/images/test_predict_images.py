@@ -96,4 +96,4 @@ def test_labelled_zip_is_judged_like_a_hold_out(model: Path, tmp_path: Path, cap
     lo, hi = proportion_confint(tn, tn + fp, method="wilson")
     assert f"specificity {tn / (tn + fp):.3f} (95 % CI {lo:.3f} to {hi:.3f})" in out
     assert f"ROC AUC {roc_auc_score(y, pred['score']):.3f}" in out
-    assert "prevalence 30.0%" in out
+    assert "prevalence 30.0 %" in out  # 30 % of the images by construction, the one formatter's text

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from imbalance_core.evaluation.formatting import percent
 from imbalance_core.figures.classes import class_distribution_figure
 from imbalance_core.intake.bundled import BUNDLED, load_bundled
 from imbalance_core.intake.profile import MIN_MINORITY_FOR_SMOTE, guidance_for, profile
@@ -132,6 +133,8 @@ def test_class_figure_shows_counts_and_ratio(hcv_profile):
     assert list(bar.x) == list(hcv_profile.task_classes)
     assert np.array_equal(np.asarray(bar.y), np.array(list(hcv_profile.task_classes.values())))
     assert "7.1:1" in figure.layout.title.text and "533" in figure.layout.title.text
+    counts = list(hcv_profile.task_classes.values())  # each bar says its count and share, one formatter
+    assert list(bar.text) == [f"{v:,} ({percent(v / sum(counts))})" for v in counts]
     by_value = class_distribution_figure(hcv_profile, by_label_value=True)
     assert list(by_value.data[0].x) == list(hcv_profile.classes)
     colours = list(by_value.data[0].marker.color)

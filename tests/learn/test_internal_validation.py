@@ -195,8 +195,9 @@ def test_tuning_inside_a_holdout_never_sees_the_test_rows(monkeypatch):
     calls = _spy(monkeypatch)
     data = simulated(120, 2, 1, seed=6)
     settings = TrainSettings(classifier="logreg", cv=2, seed=2, sampler="random_over", ratio=0.5)
-    validate(data, settings, ValidationSettings(method="holdout", tune=TuneSpec(max_candidates=3, folds=2),
-                                                n_jobs=1))  # fmt: skip
+    spec = ValidationSettings(method="holdout", tune=TuneSpec(max_candidates=3, folds=2), n_jobs=1)
+    result = validate(data, settings, spec)
+    assert settings.test_size == 0.25 and "(25.0 % held out)" in result.describe()  # by hand, one formatter
     _, test_idx = split_indices(data, settings)
     holdout_call = calls[1]
     assert not np.isin(holdout_call["rows"], test_idx).any()

@@ -14,6 +14,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from imbalance_core.errors import DataError
+from imbalance_core.evaluation.formatting import percent
 from imbalance_core.learn.learning_curve import SHARES, learning_curve, nested_subsets
 from imbalance_core.learn.training import TrainSettings
 from tests.learn.test_internal_validation import simulated
@@ -45,6 +46,9 @@ def test_points_equal_a_plain_loop_and_subsets_are_nested():
     assert curve.points[0].n_train < curve.points[-1].n_train
     assert curve.riley is not None and curve.riley.criteria.minimum > 0
     assert "Riley minimum" in curve.sentence() and "nan" not in curve.sentence()
+    lines = curve.text().splitlines()  # the share column by the one formatter: "  50 % (   100 patients)"
+    for point, line in zip(curve.points, lines[1:], strict=False):
+        assert line.startswith(f"  {percent(point.share, 0):>5} ({point.n_train:>6.0f} patients)"), line
 
 
 def test_the_sentence_says_flattened_or_rising():

@@ -119,7 +119,7 @@ VERDICTS = {
     "baseline rule flags everyone (threshold 0, specificity 0): void, falls back to the AUCs": (
         {"sens": (-0.129, -0.2, -0.06),
          "base": _side("plain", OK_CAL, threshold=0.0, share=1.0, sens=1.0, spec=0.0)},
-        ("void for the sensitivity comparison", "rests on ROC AUC and PR AUC", "flags 100.0%"),
+        ("void for the sensitivity comparison", "rests on ROC AUC and PR AUC", "flags 100.0 %"),
         ("sensitivity lower",)),
     "baseline rule flags no one: void": (
         {"base": _side("plain", OK_CAL, threshold=0.99, share=0.0, sens=0.0, spec=1.0)},
