@@ -27,6 +27,7 @@ import streamlit as st
 from imbalance_core.cli import command_lines
 from imbalance_core.errors import DataError
 from imbalance_core.evaluation import page_sentences
+from imbalance_core.evaluation.formatting import percent
 from imbalance_core.figures.projection import resampled_projection_figure
 from imbalance_core.intake.task import PreparedData
 from imbalance_core.learn.samplers import SAMPLERS
@@ -287,7 +288,7 @@ def loadings_frame(result: ResampledProjection) -> pd.DataFrame:
     rows = []
     for i, (ratio, loads) in enumerate(zip(result.explained_variance_ratio, result.loadings, strict=True)):
         top = ", ".join(f"{ld.feature} ({ld.weight:+.2f})" for ld in loads)
-        rows.append({"Component": f"PC{i + 1}", "Explained variance": f"{ratio:.1%}", "Top loadings": top})
+        rows.append({"Component": f"PC{i + 1}", "Explained variance": percent(ratio), "Top loadings": top})
     return pd.DataFrame(rows)
 
 

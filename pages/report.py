@@ -21,6 +21,7 @@ from streamlit.errors import StreamlitAPIException
 from imbalance_core.cli import command_lines
 from imbalance_core.errors import DataError
 from imbalance_core.evaluation import thresholds
+from imbalance_core.evaluation.formatting import percent
 from imbalance_core.intake.identifiers import join_key
 from imbalance_core.share import model_file, predict, report, report_html, report_likelihood
 from imbalance_core.share import report_sentences as sentences
@@ -96,7 +97,7 @@ def report_reason(result: Any, chosen: thresholds.ChosenThreshold, prevalence: f
 def pretest_input(prevalence: float | None) -> float | None:
     """The pre-test probability for the report's post-test figures: the one typed in the Threshold
     explorer when there is one (said so), else blank = the deployment prevalence."""
-    shown = "the deployment prevalence" if prevalence is None else f"{prevalence:.2%}"
+    shown = "the deployment prevalence" if prevalence is None else percent(prevalence, 2)
     typed = st.session_state.get(session_state.K_PRETEST)
     pct = st.number_input(
         "Pre-test probability (%) for the post-test figures", min_value=0.01, max_value=99.99, step=1.0,
@@ -106,7 +107,7 @@ def pretest_input(prevalence: float | None) -> float | None:
         "Blank: the deployment prevalence.",
     )  # fmt: skip
     if typed is not None and pct is not None and abs(pct - 100 * float(typed)) < 0.005:
-        st.caption(f"{100 * float(typed):.2f} % is the pre-test probability typed on the Threshold page.")
+        st.caption(f"{percent(float(typed), 2)} is the pre-test probability typed on the Threshold page.")
     return None if pct is None else float(pct) / 100.0
 
 

@@ -19,6 +19,7 @@ import streamlit as st
 
 from imbalance_core.errors import DataError
 from imbalance_core.evaluation import page_sentences
+from imbalance_core.evaluation.formatting import percent
 from imbalance_core.evaluation.stability import prediction_stability
 from imbalance_core.figures.stability import (
     calibration_instability_figure,
@@ -221,8 +222,8 @@ def show(result: InternalValidation) -> None:
         st.info(plain_text.plain(stability.sentence()), icon=":material/balance:")
         c = st.columns(3)
         c[0].metric("Mean absolute prediction error", f"{stability.mape:.3f}")
-        c[1].metric("Decisions that flip (per patient and model)", f"{stability.flip_share:.1%}")
-        c[2].metric("Patients who flip under some model", f"{stability.share_any_flip:.1%}")
+        c[1].metric("Decisions that flip (per patient and model)", percent(stability.flip_share))
+        c[2].metric("Patients who flip under some model", percent(stability.share_any_flip))
         left, right = st.columns(2)
         bar = {"displayModeBar": False}
         left.plotly_chart(instability_figure(stability), key="validation_instability", config=bar)

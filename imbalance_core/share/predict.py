@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from imbalance_core.errors import DataError
+from imbalance_core.evaluation.formatting import percent
 from imbalance_core.intake.read import read_table
 from imbalance_core.intake.task import zeros_to_missing
 from imbalance_core.share.model_file import SavedModel, new_export_id
@@ -356,7 +357,7 @@ def screen_table(result: PredictionResult, saved: SavedModel) -> ScreenTable:
     if binary and result.n_rows:  # the share is what the count above the table does not say
         what += (
             f" {result.n_positive:,} of {plural(result.n_rows, 'patient')} "
-            f"({result.n_positive / result.n_rows:.1%}) are flagged"
+            f"({percent(result.n_positive / result.n_rows)}) are flagged"
         )
         what += (
             f"; scores run from {finite.min():.3g} to {finite.max():.3g} (median {np.median(finite):.3g})."

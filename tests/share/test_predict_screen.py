@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from imbalance_core.errors import DataError
+from imbalance_core.evaluation.formatting import percent
 from imbalance_core.learn import training
 from imbalance_core.share import model_file, predict
 from tests.helpers_training import hcv
@@ -55,7 +56,7 @@ def test_screen_note_counts_by_hand_and_points_to_the_download(trained):
     out = predict.predict_frame(saved, frame)
     note = predict.screen_table(out, saved).note
     flagged = int(np.sum(out.scores >= THRESHOLD))  # independent count: the saved rule, by hand
-    assert f"{flagged:,} of 25 patients ({flagged / 25:.1%}) are flagged" in note
+    assert f"{flagged:,} of 25 patients ({percent(flagged / 25)}) are flagged" in note
     assert f"median {np.median(out.scores):.3g}" in note
     assert f"all {len(out.frame.columns)} columns" in note
     assert "nan" not in note.lower()
@@ -88,7 +89,7 @@ def test_nan_scores_do_not_reach_the_note(trained):
         n_rows=4,
     )
     note = predict.screen_table(broken, saved).note
-    assert "0 of 4 patients (0.0%) are flagged." in note
+    assert f"0 of 4 patients ({percent(0.0)}) are flagged." in note
     assert not re.search(r"\bnan\b", note.lower())
 
 
