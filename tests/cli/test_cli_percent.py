@@ -1,6 +1,7 @@
 """The CLI's human output prints every share through formatting.percent ("10.0 %", two decimals below
 1 %), as the pages and the PDF do (issue 23's one formatter), never Python's ``:.1%`` ("10.0%", rounded
-half-to-even on the float). A guard fails on any module of imbalance_core/cli that formats a share itself.
+half-to-even on the float). The guard against a share formatted by hand, in the CLI as everywhere else, is
+tests/evaluation/test_percent_everywhere.py.
 """
 
 from __future__ import annotations
@@ -17,52 +18,6 @@ from imbalance_core.evaluation.calibration import Estimate
 from imbalance_core.evaluation.formatting import signed_percent
 from imbalance_core.share.validate_report import difference_text as _diff
 from imbalance_core.share.validate_report import estimate_text as _fmt
-
-CLI = Path(__file__).resolve().parents[2] / "imbalance_core" / "cli"
-CLI_MODULES = sorted(CLI.glob("*.py"))
-
-#: A share formatted by hand: ``{x:.1%}``, ``{x:+.0%}``, ``format(x, ".1%")``, ``{100 * x:.1f} %``,
-#: ``"%.1f%%" % (100 * x)``. (argparse's ``%%`` in help text, e.g. "top:5%%", is not a format.)
-OWN_PERCENT = (
-    re.compile(r":[<>=^]?[+\- ]?#?0?\d*[,_]?(?:\.\d+)?%\}"),
-    re.compile(r"""format\([^()]*,\s*["'][^"']*%["']\)"""),
-    re.compile(r"100 \* [^{}]*:\.\df\} ?%"),
-    re.compile(r"%\.\d+f ?%%"),
-)
-
-
-def own_percent(source: str) -> list[str]:
-    """Every place in ``source`` that formats a share without formatting.percent."""
-    return [hit for pattern in OWN_PERCENT for hit in pattern.findall(source)]
-
-
-@pytest.mark.parametrize(
-    "planted",
-    [
-        'f"({share:.1%})"',
-        'f"{d:+.1%}"',
-        'f"{x:.0%}"',
-        'f"{x:5.2%}"',
-        '"{:.1%}".format(x)',
-        'format(x, ".1%")',
-        'f"{100 * x:.1f} %"',
-        '"%.1f%%" % (100 * x)',
-    ],
-)
-def test_the_guard_finds_a_planted_share_format(planted: str) -> None:
-    source = (CLI / "evaluate.py").read_text(encoding="utf-8")
-    assert not own_percent(source)
-    assert own_percent(source + f"\nplanted = {planted}\n"), planted
-
-
-@pytest.mark.parametrize("text", ['help="top:5%%"', 'f"{x:.3f}"', "percent(x)", '"0.1 for 10 %"'])
-def test_the_guard_lets_the_rest_through(text: str) -> None:
-    assert not own_percent(text)
-
-
-@pytest.mark.parametrize("path", CLI_MODULES, ids=lambda p: p.name)
-def test_cli_modules_print_shares_with_the_one_formatter(path: Path) -> None:
-    assert not own_percent(path.read_text(encoding="utf-8")), path.name
 
 
 def _half_up(share: float) -> str:

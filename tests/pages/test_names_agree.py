@@ -5,7 +5,6 @@ formatter prints every percentage (4.8 % vs 4.9 % before)."""
 from __future__ import annotations
 
 import json
-import re
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -100,25 +99,6 @@ def test_one_percentage_formatter(share):
         y, s = np.array([0, 1, 0, 1]), np.array([0.1, 0.9, 0.2, 0.8])
         zones = rule_zones.rule_zones(y, s, 0.3, 0.7, share)
         assert f"At {percent(share)} prevalence" in zones.sentences()[-1]
-
-
-SENTENCE_MODULES = sorted(
-    [
-        *Path("imbalance_core/evaluation").glob("*sentences.py"),
-        Path("imbalance_core/share/report_sentences.py"),
-        Path("imbalance_core/share/report_validation.py"),  # the internal-validation report section
-        Path("imbalance_core/share/validate_report.py"),  # the external-validation PDF
-    ]
-)
-
-
-@pytest.mark.parametrize("path", SENTENCE_MODULES, ids=lambda p: p.name)
-def test_sentence_modules_print_shares_with_the_one_formatter(path: Path) -> None:
-    """Every sentence module formats a share through formatting.percent (issue 23), never ``:.1%`` (which
-    rounds differently and prints "4.9%" without the space) or its own ``100 * x:.1f} %``."""
-    source = path.read_text(encoding="utf-8")
-    assert not re.findall(r":\.\d%\}", source), path
-    assert not re.findall(r"100 \* [^{}]*:\.\df\} ?%", source), path
 
 
 def test_share_text_says_why_instead_of_nan() -> None:
