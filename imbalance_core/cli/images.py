@@ -20,6 +20,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from imbalance_core.cli import arguments
 from imbalance_core.cli.arguments import parse_keys
@@ -27,7 +28,14 @@ from imbalance_core.cli.output import write_bytes
 from imbalance_core.errors import DataError
 from imbalance_core.images.augment import CHEST_XRAY, AugmentSettings
 from imbalance_core.images.bundled import load_pneumoniamnist
-from imbalance_core.images.extractors import CNN_KEY, DEFAULT_EXTRACTOR, EXTRACTORS, cnn_model, cnn_ready
+from imbalance_core.images.extractors import (
+    CNN_KEY,
+    CNN_PRECISION,
+    DEFAULT_EXTRACTOR,
+    EXTRACTORS,
+    cnn_model,
+    cnn_ready,
+)
 from imbalance_core.images.features import feature_table, image_table
 from imbalance_core.images.intake import ImageSet, read_image_zip
 from imbalance_core.images.study import (
@@ -114,11 +122,24 @@ def augment_from_args(args: argparse.Namespace) -> AugmentSettings:
     )
 
 
-def prepare_cnn(extractor: str | None) -> None:
+def prepare_cnn(extractor: str | None, precision: str = CNN_PRECISION) -> None:
     """One line on stderr before the int8 CNN is built (first CNN use in this run, 3-8 s), then build it."""
-    if extractor == CNN_KEY and not cnn_ready():
+    if extractor == CNN_KEY and not cnn_ready(precision):
         print("Preparing the image network (int8, first use in this run, about 5 s) ...", file=sys.stderr)
-        cnn_model()
+        cnn_model(precision)
+
+
+def prepare_cnn_for(saved: Any) -> None:
+    """:func:`prepare_cnn` for a saved image model's own network (``predict`` / ``validate`` of a zip);
+    nothing for a model not trained on CNN features (scoring it says why)."""
+    from imbalance_core.images.predict import cnn_precision_of, extractor_of
+
+    try:
+        key = extractor_of(tuple(saved.metadata.feature_names))
+    except DataError:
+        return
+    if key == CNN_KEY:
+        prepare_cnn(key, cnn_precision_of(saved))
 
 
 def _progress(done: int, total: int, rate: float, left: float) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from imbalance_core.cli.images import read_image_bytes
+from imbalance_core.cli.images import prepare_cnn_for, read_image_bytes
 from imbalance_core.cli.output import write_bytes
 from imbalance_core.images.predict import predict_image_zip
 from imbalance_core.share import model_file, predict
@@ -42,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
     saved = model_file.load_model(args.model)
     check = None
     if str(args.file).lower().endswith(".zip"):  # new patients' images (issues 16, 29)
+        prepare_cnn_for(saved)  # "Preparing the image network" on its first use
         images = predict_image_zip(saved, read_image_bytes(args.file), args.with_features)
         result, check = images.result, images.check
     else:

@@ -146,6 +146,9 @@ def _read(saved: model_file.SavedModel, args: argparse.Namespace):
     from imbalance_core.images import validation as zips  # the image room only for zips
 
     if zips.is_zip(args.file):
+        from imbalance_core.cli.images import prepare_cnn_for
+
+        prepare_cnn_for(saved)  # "Preparing the image network" on its first use
         new = zips.read_new_images(saved, args.file, label=args.label, positive=_split(args.positive))
     else:
         new = core.read_new_patients(saved, args.file, label=args.label, positive=_split(args.positive),

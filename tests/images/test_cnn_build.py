@@ -338,3 +338,42 @@ def test_the_predict_page_still_scores_an_image_zip(tmp_path: Path) -> None:
     at.file_uploader(key="pred_patients").set_value(("new.zip", raw, "application/zip")).run()
     assert not at.exception, at.exception
     assert len(at.dataframe[-1].value) == 48
+
+
+def test_cli_predict_and_validate_of_a_zip_say_once_that_they_prepare_the_models_network(
+    spy: _SpyBuild, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """A saved CNN model scored on a zip in a fresh run: the one line, then no second one; a HOG model:
+    none (the spy stands in for the build, so the model is trained on the float32 network's features)."""
+    from imbalance_core.images.features import image_table
+    from imbalance_core.images.intake import read_image_zip
+    from imbalance_core.intake.task import TaskSpec, prepare
+    from imbalance_core.learn import training
+    from imbalance_core.share import model_file
+
+    raw = shapes_zip(10, 10, side=16)
+    zip_path = tmp_path / "new.zip"
+    zip_path.write_bytes(raw)
+
+    def saved_model(extractor: str) -> Path:
+        data = prepare(image_table(read_image_zip(raw), extractor, "s.zip"), TaskSpec("class", ("DISC",)))
+        result = training.train(data, training.TrainSettings(classifier="logreg", cv=3))
+        saved = model_file.build_saved_model(
+            result.pipeline, data, 0.5, "test", result.settings, result=result
+        )
+        path = tmp_path / f"{extractor}.skops"
+        path.write_bytes(model_file.dumps(saved))
+        return path
+
+    cnn, hog = saved_model("efficientnet_lite0"), saved_model("hog")
+    for command in (["predict", str(cnn), str(zip_path), "--out", str(tmp_path / "p.csv")],
+                    ["validate", str(cnn), str(zip_path)]):  # fmt: skip
+        monkeypatch.setattr(quantize, "_SESSIONS", {})  # a fresh run
+        capsys.readouterr()
+        assert main(command) == 0
+        assert capsys.readouterr().err.count("Preparing the image network") == 1, command
+        assert main(command) == 0
+        assert "Preparing" not in capsys.readouterr().err
+    monkeypatch.setattr(quantize, "_SESSIONS", {})
+    assert main(["predict", str(hog), str(zip_path), "--out", str(tmp_path / "h.csv")]) == 0
+    assert "Preparing" not in capsys.readouterr().err
