@@ -20,6 +20,7 @@ fitting of models here (the small logistic fits of calibration metrics and the m
 :mod:`.stability` the Riley & Collins prediction-stability figures.
 :mod:`.page_sentences` the plain sentence under each figure and table, from the numbers it shows;
 :mod:`.validate_sentences` the same for the Validate page, :mod:`.threshold_sentences` for the Threshold page.
+:mod:`.one_vs_rest` picks which class a multi-class model is judged for first (not the reference group).
 """
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "intervals",
     "likelihood_ratios",
     "metrics",
+    "one_vs_rest",
     "optimism",
     "page_sentences",
     "post_test_summary",

@@ -18,7 +18,9 @@ so the server stays responsive; :mod:`.summary` shapes results as JSON for the C
 :mod:`.internal_validation` refits the whole procedure on bootstrap samples or repeated folds (Harrell's
 optimism; :mod:`.refit` fits on repeated rows, :mod:`.tuning` tunes inside them, :mod:`.learning_curve`
 asks whether more patients would help). :mod:`.fold_counts` counts each CV fold's classes before and
-after resampling, and the hold-out's.
+after resampling, and the hold-out's. :mod:`.execution` runs tasks on this machine's cores or a Dask
+cluster; :mod:`.fit_memory` lets a worker's task reuse its large temporaries (Dask fixes malloc's
+thresholds) and hands the memory back after it.
 """
 
 __all__ = [
@@ -29,6 +31,7 @@ __all__ = [
     "encoding",
     "execution",
     "explain",
+    "fit_memory",
     "fold_counts",
     "internal_validation",
     "learning_curve",

@@ -109,7 +109,7 @@ def test_predict_and_validate_with_files_at_1400(browser, app_url: str, output_d
         text = _main(page)
         assert f"at or above the threshold {t}" in text
         assert "never seen in training" in text and "'Sex' (3)" in text and "'ALT' (3)" in text
-        assert re.search(r"\d+ of 60 patients \(\d+\.\d%\) are flagged; scores run from", text)
+        assert re.search(r"\d+ of 60 patients \(\d+\.\d+ %\) are flagged; scores run from", text)
         assert "The download has all" in text
         # which patients' scores rest on filled-in or unknown values (6 awkward rows at least)
         found = re.search(r"The score of (\d+) patients rests partly on values filled in", text)
