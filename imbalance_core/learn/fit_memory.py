@@ -37,8 +37,9 @@ M_TRIM_THRESHOLD = -1
 M_MMAP_THRESHOLD = -3
 #: glibc's default for both thresholds when no environment variable sets them.
 GLIBC_DEFAULT_THRESHOLD = 128 * 1024
-#: While a task runs: arrays up to this size come from the heap (a fit's largest temporaries are a few MB).
-MMAP_THRESHOLD = 64 * 1024 * 1024
+#: While a task runs: arrays up to this size come from the heap (a fit's largest temporaries are a few MB;
+#: 32 MiB is the largest value older glibc versions accept on 64-bit systems).
+MMAP_THRESHOLD = 32 * 1024 * 1024
 #: While a task runs: free memory at the top of the heap is kept up to this size, for the next temporary.
 TRIM_THRESHOLD = 128 * 1024 * 1024
 
