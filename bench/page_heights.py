@@ -41,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 from tests.e2e.conftest import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
+    SIDEWAYS_JS,
     start_streamlit,
     stop,
     train_default_model,
@@ -89,23 +90,6 @@ HEIGHT_JS = """() => Math.max(
   document.documentElement.scrollHeight,
   ...[...document.querySelectorAll(
     '[data-testid="stMain"], [data-testid="stAppViewContainer"], section.main')].map(e => e.scrollHeight))"""
-
-#: JavaScript: does the page scroll sideways, and which elements inside the main block do on their own.
-SIDEWAYS_JS = """() => {
-  const main = document.querySelector('[data-testid="stMain"]') || document.body;
-  const doc = document.scrollingElement;
-  const page = doc.scrollWidth > doc.clientWidth + 1 || main.scrollWidth > main.clientWidth + 1;
-  const cut = [];
-  for (const el of main.querySelectorAll('*')) {
-    const style = getComputedStyle(el);
-    if (!['auto', 'scroll'].includes(style.overflowX)) continue;
-    if (el.clientWidth === 0 || el.scrollWidth <= el.clientWidth + 1) continue;
-    const owner = el.closest('[data-testid^="st"]:not([data-testid="stMain"])');
-    const kind = owner ? owner.getAttribute('data-testid') : el.tagName.toLowerCase();
-    cut.push(kind + ' ' + el.clientWidth + '/' + el.scrollWidth);
-  }
-  return {page, cut};
-}"""
 
 
 @dataclass(frozen=True)

@@ -235,3 +235,22 @@ def choose_in_multiselect(pg, label: str, option: str | None = None, attempts: i
     pg.keyboard.press("Escape")
     wait_for_app(pg)
     return name
+
+
+#: JavaScript: does the page scroll sideways, and which elements inside the main block do on their own
+#: (a table whose right part is hidden). Browser tests and bench/page_heights.py measure it alike.
+SIDEWAYS_JS = """() => {
+  const main = document.querySelector('[data-testid="stMain"]') || document.body;
+  const doc = document.scrollingElement;
+  const page = doc.scrollWidth > doc.clientWidth + 1 || main.scrollWidth > main.clientWidth + 1;
+  const cut = [];
+  for (const el of main.querySelectorAll('*')) {
+    const style = getComputedStyle(el);
+    if (!['auto', 'scroll'].includes(style.overflowX)) continue;
+    if (el.clientWidth === 0 || el.scrollWidth <= el.clientWidth + 1) continue;
+    const owner = el.closest('[data-testid^="st"]:not([data-testid="stMain"])');
+    const kind = owner ? owner.getAttribute('data-testid') : el.tagName.toLowerCase();
+    cut.push(kind + ' ' + el.clientWidth + '/' + el.scrollWidth);
+  }
+  return {page, cut};
+}"""

@@ -21,28 +21,10 @@ import pandas as pd
 import pytest
 
 from tests.conftest import SAMPLE_DATA
-from tests.e2e.conftest import open_page, screenshot, train_default_model, wait_for_app
+from tests.e2e.conftest import SIDEWAYS_JS, open_page, screenshot, train_default_model, wait_for_app
 
 pytestmark = pytest.mark.e2e
 WIDTH, HEIGHT = 1400, 900
-
-#: Elements inside the main block that scroll sideways on their own (a table whose right part is hidden),
-#: and whether the page itself does; as bench/page_heights.py measures it.
-SIDEWAYS_JS = """() => {
-  const main = document.querySelector('[data-testid="stMain"]');
-  const doc = document.scrollingElement;
-  const page = doc.scrollWidth > doc.clientWidth + 1 || main.scrollWidth > main.clientWidth + 1;
-  const cut = [];
-  for (const el of main.querySelectorAll('*')) {
-    const style = getComputedStyle(el);
-    if (!['auto', 'scroll'].includes(style.overflowX)) continue;
-    if (el.clientWidth === 0 || el.scrollWidth <= el.clientWidth + 1) continue;
-    const owner = el.closest('[data-testid^="st"]:not([data-testid="stMain"])');
-    const kind = owner ? owner.getAttribute('data-testid') : el.tagName;
-    cut.push(kind + ' ' + el.clientWidth + '/' + el.scrollWidth);
-  }
-  return {page, cut};
-}"""
 
 
 def _upload(page, label: str, path: Path) -> None:
