@@ -117,11 +117,11 @@ def prepare_cnn_for(saved: Any) -> None:
     """:func:`prepare_cnn` for a saved image model (Predict, Validate): the status shows only when the
     model's features come from the int8 network and it is not built yet. DataError for a model not
     trained on image features (as scoring it would raise)."""
-    from imbalance_core.images.predict import cnn_precision_of, extractor_of
+    from imbalance_core.images.predict import cnn_network_of
 
-    key = extractor_of(tuple(saved.metadata.feature_names))
-    if key == CNN_KEY:
-        prepare_cnn(key, cnn_precision_of(saved))
+    precision = cnn_network_of(saved)
+    if precision is not None:
+        prepare_cnn(CNN_KEY, precision)
 
 
 def _table(images: ImageSet, extractor: str, name: str) -> LoadedTable:

@@ -132,14 +132,14 @@ def prepare_cnn(extractor: str | None, precision: str = CNN_PRECISION) -> None:
 def prepare_cnn_for(saved: Any) -> None:
     """:func:`prepare_cnn` for a saved image model's own network (``predict`` / ``validate`` of a zip);
     nothing for a model not trained on CNN features (scoring it says why)."""
-    from imbalance_core.images.predict import cnn_precision_of, extractor_of
+    from imbalance_core.images.predict import cnn_network_of
 
     try:
-        key = extractor_of(tuple(saved.metadata.feature_names))
+        precision = cnn_network_of(saved)
     except DataError:
         return
-    if key == CNN_KEY:
-        prepare_cnn(key, cnn_precision_of(saved))
+    if precision is not None:
+        prepare_cnn(CNN_KEY, precision)
 
 
 def _progress(done: int, total: int, rate: float, left: float) -> None:

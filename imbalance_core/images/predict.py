@@ -62,6 +62,13 @@ def cnn_precision_of(saved: SavedModel) -> str:
     return "int8-8bit" if version < SEVEN_BIT_CNN_SINCE else CNN_PRECISION
 
 
+def cnn_network_of(saved: SavedModel) -> str | None:
+    """The CNN precision a saved image model needs (:func:`cnn_precision_of`), or None when its features do
+    not come from the CNN. DataError when it was not trained on image features (:func:`extractor_of`)."""
+    key = extractor_of(tuple(saved.metadata.feature_names))
+    return cnn_precision_of(saved) if key == CNN_KEY else None
+
+
 def saved_model_features(saved: SavedModel, images: np.ndarray) -> tuple[str, np.ndarray]:
     """(extractor key, features) of ``images`` exactly as the saved model was trained on them."""
     key = extractor_of(tuple(saved.metadata.feature_names))
